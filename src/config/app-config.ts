@@ -1,0 +1,63 @@
+/**
+ * The one configuration object. Built once from the environment at start-up by `loadConfig`,
+ * which fails loudly (ConfigError listing every bad variable) rather than running half-configured.
+ */
+export type EventStoreKind = 'postgres' | 'eventstoredb';
+export type ProcessRole = 'all' | 'api' | 'projector' | 'worker';
+export type ApiScope = 'read' | 'spend' | 'grant' | 'admin' | 'finance';
+export const API_SCOPES: readonly ApiScope[] = ['read', 'spend', 'grant', 'admin', 'finance'];
+
+export interface ApiKey {
+  name: string;
+  secret: string;
+  scopes: ApiScope[];
+}
+
+export interface CreditPack {
+  packId: string;
+  name: string;
+  credits: number;
+  price: { minor: number; currency: string };
+  popular: boolean;
+  /** Purchased credits expire this many days after purchase; null = never. */
+  expiresAfterDays: number | null;
+}
+
+export class AppConfig {
+  nodeEnv!: string;
+  port!: number;
+  host!: string;
+  role!: ProcessRole;
+  logLevel!: string;
+  /** Where the embedded PostgreSQL keeps its data (used only when databaseUrl is null). */
+  dataDir!: string;
+  databaseUrl!: string | null;
+  databasePoolMax!: number;
+  eventStore!: EventStoreKind;
+  eventStoreConnectionString!: string | null;
+  apiKeys!: ApiKey[];
+  bodyLimitBytes!: number;
+  idempotencyRetentionMs!: number;
+  accountCacheMaxEntries!: number;
+  commandMaxAttempts!: number;
+  /** Default wait for `?after=<position>` reads. */
+  consistencyTimeoutMs!: number;
+  stripe!: {
+    secretKey: string | null;
+    webhookSecret: string | null;
+    apiUrl: string | null;
+    webhookToleranceSeconds: number;
+  };
+  creditPacks!: CreditPack[];
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,164 @@
+import { API_SCOPES, ApiKey, ApiScope, AppConfig, ConfigError, CreditPack, EventStoreKind, ProcessRole } from './app-config';
+
+const DEFAULT_CREDIT_PACKS: CreditPack[] = [
+  { packId: 'basic', name: 'Basic', credits: 100, price: { minor: 1000, currency: 'USD' }, popular: false, expiresAfterDays: null },
+  { packId: 'standard', name: 'Standard', credits: 275, price: { minor: 2500, currency: 'USD' }, popular: true, expiresAfterDays: null },
+  { packId: 'pro', name: 'Pro', credits: 600, price: { minor: 5000, currency: 'USD' }, popular: false, expiresAfterDays: null },
+];
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates every variable; collects all problems before failing. */
+export function loadConfig(env: Env): AppConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+  const config = new AppConfig();
+
+  config.nodeEnv = read.string('NODE_ENV', 'development');
+  config.port = read.integer('PORT', 3000, 0, 65_535);
+  config.host = read.string('HOST', '0.0.0.0');
+  config.role = read.oneOf<ProcessRole>('ROLE', ['all', 'api', 'projector', 'worker'], 'all');
+  config.logLevel = read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info');
+  config.dataDir = read.string('DATA_DIR', './.data');
+  config.databaseUrl = read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']);
+  config.databasePoolMax = read.integer('DATABASE_POOL_MAX', 20, 1, 500);
+  config.eventStore = read.oneOf<EventStoreKind>('EVENT_STORE', ['postgres', 'eventstoredb'], 'postgres');
+  config.eventStoreConnectionString = read.optionalUrl('EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:', 'kdb:', 'kdb+discover:']);
+  if (config.eventStore === 'eventstoredb' && !config.eventStoreConnectionString) {
+    problems.push('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)');
+  }
+  config.apiKeys = parseApiKeys(env.LEDGER_API_KEYS, problems);
+  if (config.isProduction && config.apiKeys.length === 0) {
+    problems.push('LEDGER_API_KEYS must be set when NODE_ENV=production (format name:secret:scope|scope,…)');
+  }
+  config.bodyLimitBytes = read.integer('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024);
+  config.idempotencyRetentionMs = read.integer('IDEMPOTENCY_RETENTION_DAYS', 7, 1, 3650) * 86_400_000;
+  config.accountCacheMaxEntries = read.integer('ACCOUNT_CACHE_MAX_ENTRIES', 100_000, 0, 10_000_000);
+  config.commandMaxAttempts = read.integer('COMMAND_MAX_ATTEMPTS', 8, 1, 100);
+  config.consistencyTimeoutMs = read.integer('CONSISTENCY_TIMEOUT_MS', 2000, 0, 30_000);
+  config.stripe = {
+    secretKey: read.optionalString('STRIPE_SECRET_KEY'),
+    webhookSecret: read.optionalString('STRIPE_WEBHOOK_SECRET'),
+    apiUrl: read.optionalUrl('STRIPE_API_URL', ['http:', 'https:']),
+    webhookToleranceSeconds: read.integer('STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 3600),
+  };
+  config.creditPacks = parseCreditPacks(env.CREDIT_PACKS, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** `name:secret:scope|scope,…`, e.g. `svc:s3cret:read|spend,ops:t0p:admin`. */
+export function parseApiKeys(raw: string | undefined, problems: string[]): ApiKey[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const keys: ApiKey[] = [];
+  for (const [index, entry] of raw.split(',').map((part) => part.trim()).entries()) {
+    const [name, secret, scopeList, ...rest] = entry.split(':');
+    const where = `LEDGER_API_KEYS entry ${index + 1}`;
+    if (!name || !secret || !scopeList || rest.length > 0) {
+      problems.push(`${where} must look like name:secret:scope|scope`);
+      continue;
+    }
+    if (secret.length < 4) problems.push(`${where} (${name}): secret is too short (at least 4 characters)`);
+    const scopes = scopeList.split('|');
+    const unknown = scopes.filter((scope) => !API_SCOPES.includes(scope as ApiScope));
+    if (unknown.length > 0) problems.push(`${where} (${name}): unknown scope ${unknown.join(', ')}; known: ${API_SCOPES.join(', ')}`);
+    if (keys.some((key) => key.name === name)) problems.push(`${where}: duplicate key name ${name}`);
+    keys.push({ name, secret, scopes: scopes as ApiScope[] });
+  }
+  return keys;
+}
+
+function parseCreditPacks(raw: string | undefined, problems: string[]): CreditPack[] {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_CREDIT_PACKS;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    problems.push('CREDIT_PACKS must be a JSON array of packs');
+    return [];
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    problems.push('CREDIT_PACKS must be a non-empty JSON array');
+    return [];
+  }
+  const packs: CreditPack[] = [];
+  for (const [index, item] of parsed.entries()) {
+    const where = `CREDIT_PACKS[${index}]`;
+    const pack = item as Partial<CreditPack> & { price?: { minor?: unknown; currency?: unknown } };
+    const valid =
+      typeof pack.packId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(pack.packId) &&
+      typeof pack.name === 'string' && pack.name.length > 0 &&
+      Number.isSafeInteger(pack.credits) && (pack.credits as number) > 0 &&
+      Number.isSafeInteger(pack.price?.minor) && (pack.price?.minor as number) > 0 &&
+      typeof pack.price?.currency === 'string' && /^[A-Z]{3}$/.test(pack.price.currency) &&
+      (pack.expiresAfterDays === undefined || pack.expiresAfterDays === null ||
+        (Number.isSafeInteger(pack.expiresAfterDays) && pack.expiresAfterDays > 0));
+    if (!valid) {
+      problems.push(`${where} needs packId, name, credits > 0, price { minor > 0, currency (ISO 4217) }, optional popular and expiresAfterDays`);
+      continue;
+    }
+    if (packs.some((existing) => existing.packId === pack.packId)) problems.push(`${where}: duplicate packId ${pack.packId}`);
+    packs.push({
+      packId: pack.packId!, name: pack.name!, credits: pack.credits!,
+      price: { minor: pack.price!.minor as number, currency: pack.price!.currency as string },
+      popular: pack.popular === true, expiresAfterDays: pack.expiresAfterDays ?? null,
+    });
+  }
+  return packs;
+}
+
+class EnvReader {
+  constructor(private readonly env: Env, private readonly problems: string[]) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optionalString(name: string): string | null {
+    return this.raw(name) ?? null;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  optionalUrl(name: string, protocols: string[]): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    let protocol: string;
+    try {
+      protocol = new URL(value).protocol;
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+      return null;
+    }
+    if (!protocols.includes(protocol)) {
+      this.problems.push(`${name} must use ${protocols.join(' or ')} (got ${protocol})`);
+      return null;
+    }
+    return value;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The event store port. Every adapter (PostgreSQL, EventStoreDB, in-memory) implements it and
+ * passes the same contract suite (test/event-store/event-store.contract.ts).
+ *
+ * Revision convention for the whole port: a stream's events are numbered 0, 1, 2, … and a
+ * stream's revision is the number of its last event; a stream that does not exist has no
+ * revision (`'no_stream'`). Revisions are JS numbers: a stream never gets near 2^53 events.
+ *
+ * Global positions are opaque strings owned by the adapter that produced them; only the adapter
+ * can compare them (`comparePositions`).
+ */
+export type StreamRevision = number;
+export type GlobalPosition = string;
+
+export type ExpectedRevision = StreamRevision | 'no_stream' | 'any';
+
+export interface EventMetadata {
+  [key: string]: unknown;
+}
+
+export interface NewEvent {
+  /** Set by the caller (a UUID) so a retried append is recognisable. */
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent extends NewEvent {
+  streamId: string;
+  revision: StreamRevision;
+  position: GlobalPosition;
+  recordedAt: Date;
+}
+
+export interface AppendOptions {
+  expectedRevision: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** Revision of the last event appended. */
+  nextRevision: StreamRevision;
+  /** Global position of the last event appended. */
+  position: GlobalPosition;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to return (inclusive). Default 0. */
+  fromRevision?: StreamRevision;
+  /** At most this many events. Default: all. */
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Null = from the beginning. */
+  after: GlobalPosition | null;
+  /** Batch size; adapters cap it. */
+  maxCount: number;
+  /** Only streams whose id starts with this prefix (e.g. `credits-`). */
+  streamPrefix?: string;
+}
+
+export interface ReadAllResult {
+  events: RecordedEvent[];
+  /**
+   * Where the next read should continue from. May move past `events` when the adapter skipped
+   * filtered events (EventStoreDB's checkpoint); null when nothing was read and nothing skipped.
+   */
+  lastPosition: GlobalPosition | null;
+}
+
+export interface EventStore {
+  appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /** A missing stream reads as empty, not an error. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** The current revision of a stream, or 'no_stream'. */
+  streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'>;
+  /**
+   * Reads the global, commit-ordered log. Never returns an event whose writing transaction might
+   * still be followed by an earlier-positioned commit: a reader that checkpoints on the returned
+   * positions sees every committed event exactly once.
+   */
+  readAll(options: ReadAllOptions): Promise<ReadAllResult>;
+  /** Negative if a is before b, 0 if equal, positive if after. */
+  comparePositions(a: GlobalPosition, b: GlobalPosition): number;
+  /** Cheap reachability check for readiness probes. Throws when unreachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The dependency-injection token for the active EventStore. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: StreamRevision | 'no_stream',
+  ) {
+    super(`stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** The event store could not be reached or failed; the operation may be retried later. */
+export class EventStoreUnavailableError extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'EventStoreUnavailableError';
+  }
+}

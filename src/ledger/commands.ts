@@ -1,0 +1,104 @@
+import type { Actor, BlockCategory, GrantReason, Money, ReversalReason } from './events';
+
+/**
+ * Commands the decider understands. Ids of things a command creates (blockId, spendId, …) are
+ * chosen by the caller so that `decide` stays a pure function.
+ */
+export interface PurchaseCredits {
+  kind: 'purchase';
+  blockId: string;
+  purchaseId: string;
+  credits: number;
+  amountPaid: Money;
+  packId?: string;
+  provider: string;
+  /** e.g. the Stripe PaymentIntent id; deduplicated forever. */
+  providerRef: string;
+  expiresAt?: string;
+}
+
+export interface GrantCredits {
+  kind: 'grant';
+  blockId: string;
+  credits: number;
+  category: BlockCategory;
+  reason: GrantReason;
+  expiresAt?: string;
+  description?: string;
+}
+
+export interface SpendCredits {
+  kind: 'spend';
+  spendId: string;
+  credits: number;
+  description: string;
+  reference?: string;
+  details?: Record<string, string>;
+}
+
+export interface RefundSpend {
+  kind: 'refund';
+  refundId: string;
+  spendId: string;
+  /** Default: all that is left of the spend. */
+  credits?: number;
+  reason: string;
+}
+
+export interface ReserveCredits {
+  kind: 'reserve';
+  reservationId: string;
+  credits: number;
+  ttlSeconds: number;
+  description?: string;
+}
+
+export interface CaptureReservation {
+  kind: 'capture';
+  reservationId: string;
+  spendId: string;
+  /** Default: all that is held. */
+  credits?: number;
+  description?: string;
+}
+
+export interface ReleaseReservation {
+  kind: 'release';
+  reservationId: string;
+}
+
+/** Expire whatever is due at `now` (blocks and holds). Used by the background worker. */
+export interface ExpireDue {
+  kind: 'expire';
+}
+
+export interface ReversePurchase {
+  kind: 'reverse';
+  /** The purchase is found by its providerRef (e.g. PaymentIntent id). */
+  providerRef: string;
+  /** Credits to remove by this reversal. */
+  credits: number;
+  reason: ReversalReason;
+}
+
+export type LedgerCommand =
+  | PurchaseCredits
+  | GrantCredits
+  | SpendCredits
+  | RefundSpend
+  | ReserveCredits
+  | CaptureReservation
+  | ReleaseReservation
+  | ExpireDue
+  | ReversePurchase;
+
+/** Everything a decision needs besides the command and the state. */
+export interface CommandContext {
+  now: Date;
+  correlationId: string;
+  causationId?: string;
+  actor: Actor;
+  idempotencyKey?: string;
+  /** A hash of the request; the same key with another hash is `idempotency_key_reused`. */
+  requestHash?: string;
+}

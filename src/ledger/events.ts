@@ -1,0 +1,135 @@
+/**
+ * The stream's vocabulary (LEDGER.md "Events"). Data is plain JSON: integers for credits and
+ * money, ISO-8601 strings for instants. The four names from the product brief
+ * (CreditsPurchased, CreditsSpent, CreditsRefunded, CreditsExpired) are fixed.
+ */
+export type BlockCategory = 'paid' | 'promotional';
+export type GrantReason =
+  | 'signup' | 'subscription' | 'promotion' | 'referral' | 'compensation' | 'lead' | 'adjustment';
+export type ReleaseReason = 'released' | 'expired' | 'captured_remainder';
+export type ReversalReason = 'refund' | 'dispute';
+export type ActorKind = 'apiKey' | 'stripe' | 'system' | 'admin';
+
+export interface Money {
+  /** Integer amount in the currency's minor unit (cents for USD). */
+  minor: number;
+  /** ISO 4217 code, upper case. */
+  currency: string;
+}
+
+/** One block and how many credits a spend, hold, refund or reversal moved in it. */
+export interface BlockAmount {
+  blockId: string;
+  credits: number;
+}
+
+export interface Actor {
+  kind: ActorKind;
+  id: string;
+}
+
+export interface LedgerEventMetadata {
+  occurredAt: string;
+  idempotencyKey?: string;
+  requestHash?: string;
+  correlationId: string;
+  causationId?: string;
+  actor: Actor;
+  schemaVersion: number;
+}
+
+export const CURRENT_SCHEMA_VERSION = 1;
+
+interface EventOf<T extends string, D> {
+  type: T;
+  data: D;
+  metadata: LedgerEventMetadata;
+}
+
+export type CreditsPurchased = EventOf<'CreditsPurchased', {
+  blockId: string;
+  purchaseId: string;
+  credits: number;
+  amountPaid: Money;
+  packId?: string;
+  provider: string;
+  providerRef: string;
+  expiresAt?: string;
+}>;
+
+export type CreditsGranted = EventOf<'CreditsGranted', {
+  blockId: string;
+  credits: number;
+  category: BlockCategory;
+  reason: GrantReason;
+  expiresAt?: string;
+  description?: string;
+}>;
+
+export type CreditsSpent = EventOf<'CreditsSpent', {
+  spendId: string;
+  credits: number;
+  description: string;
+  reference?: string;
+  /** Caller-supplied, opaque key/value pairs kept with the spend. */
+  details?: Record<string, string>;
+  drawdown: BlockAmount[];
+  reservationId?: string;
+}>;
+
+export type CreditsRefunded = EventOf<'CreditsRefunded', {
+  refundId: string;
+  spendId: string;
+  credits: number;
+  reason: string;
+  returnedTo: BlockAmount[];
+}>;
+
+export type CreditsExpired = EventOf<'CreditsExpired', {
+  blockId: string;
+  credits: number;
+}>;
+
+export type CreditsReserved = EventOf<'CreditsReserved', {
+  reservationId: string;
+  credits: number;
+  expiresAt: string;
+  drawdown: BlockAmount[];
+  description?: string;
+}>;
+
+export type ReservationReleased = EventOf<'ReservationReleased', {
+  reservationId: string;
+  credits: number;
+  reason: ReleaseReason;
+  /** Where the released credits went back to (the hold's drawdown, last-drawn first). */
+  returnedTo: BlockAmount[];
+}>;
+
+export type PurchaseReversed = EventOf<'PurchaseReversed', {
+  purchaseId: string;
+  /** Credits that were to be removed. */
+  credits: number;
+  removed: BlockAmount[];
+  /** credits − sum(removed): already spent, reported to finance. */
+  shortfall: number;
+  reason: ReversalReason;
+  providerRef?: string;
+}>;
+
+export type LedgerEvent =
+  | CreditsPurchased
+  | CreditsGranted
+  | CreditsSpent
+  | CreditsRefunded
+  | CreditsExpired
+  | CreditsReserved
+  | ReservationReleased
+  | PurchaseReversed;
+
+export type LedgerEventType = LedgerEvent['type'];
+
+export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
+  'CreditsPurchased', 'CreditsGranted', 'CreditsSpent', 'CreditsRefunded', 'CreditsExpired',
+  'CreditsReserved', 'ReservationReleased', 'PurchaseReversed',
+];

@@ -1,0 +1,16 @@
+/**
+ * Why the ledger refused a command. The HTTP layer maps `code` to status and problem type in one
+ * place (src/http/problem-details); the domain knows nothing of HTTP.
+ */
+export type Rejection =
+  | { code: 'insufficient_credits'; available: number; required: number }
+  | { code: 'not_found'; entity: 'spend' | 'reservation' | 'purchase'; id: string }
+  | { code: 'reservation_expired'; reservationId: string }
+  | { code: 'reservation_closed'; reservationId: string; status: 'captured' | 'released' }
+  | { code: 'refund_exceeds_spend'; spendId: string; refundable: number; requested: number }
+  | { code: 'capture_exceeds_hold'; reservationId: string; held: number; requested: number }
+  | { code: 'balance_limit'; limit: number }
+  | { code: 'invalid_expiry'; expiresAt: string }
+  | { code: 'idempotency_key_reused'; idempotencyKey: string };
+
+export type RejectionCode = Rejection['code'];

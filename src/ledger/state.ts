@@ -1,0 +1,89 @@
+import type { BlockAmount, BlockCategory, Money } from './events';
+
+export interface CreditBlock {
+  blockId: string;
+  category: BlockCategory;
+  /** Credits the block was created with. */
+  credits: number;
+  /** Credits still in the block (not spent, held, expired or reversed). */
+  remaining: number;
+  grantedAt: string;
+  expiresAt: string | null;
+  /** True once a CreditsExpired was recorded for it; credits returned later expire at once. */
+  expired: boolean;
+  costBasis?: Money;
+  purchaseId?: string;
+}
+
+export interface OpenReservation {
+  reservationId: string;
+  credits: number;
+  expiresAt: string;
+  drawdown: BlockAmount[];
+  description?: string;
+}
+
+export type ClosedReservationStatus = 'captured' | 'released' | 'expired';
+
+export interface SpendRecord {
+  spendId: string;
+  credits: number;
+  /** What can still be refunded, per block, in the order drawn. */
+  refundable: BlockAmount[];
+}
+
+export interface PurchaseRecord {
+  purchaseId: string;
+  blockId: string;
+  credits: number;
+  providerRef: string;
+  /** Credits already reversed (removed + shortfall) by PurchaseReversed events. */
+  reversed: number;
+}
+
+/** What the ledger remembers of a command sent with an Idempotency-Key. */
+export interface IdempotencyRecord {
+  requestHash: string;
+  /** Revisions of the first and last event the command wrote. */
+  firstRevision: number;
+  lastRevision: number;
+  /** The account right after the command. */
+  balance: number;
+  available: number;
+  reserved: number;
+  occurredAt: string;
+}
+
+export interface LedgerOptions {
+  /** How long idempotency keys are remembered (LEDGER.md: at least 7 days). */
+  idempotencyRetentionMs: number;
+}
+
+export interface LedgerState {
+  /** Revision of the last event folded in; -1 for an account with no stream. */
+  revision: number;
+  blocks: Record<string, CreditBlock>;
+  reservations: Record<string, OpenReservation>;
+  closedReservations: Record<string, ClosedReservationStatus>;
+  spends: Record<string, SpendRecord>;
+  purchases: Record<string, PurchaseRecord>;
+  /** providerRef → purchaseId; forever, so a replayed purchase never credits twice. */
+  purchasesByProviderRef: Record<string, string>;
+  idempotency: Record<string, IdempotencyRecord>;
+  /** Sum of remaining over blocks not yet recorded as expired (may include blocks now past due). */
+  unexpiredRemaining: number;
+  reserved: number;
+  options: LedgerOptions;
+}
+
+/** Balances as seen at an instant: blocks past their expiresAt count as gone. */
+export interface BalanceView {
+  balance: number;
+  available: number;
+  reserved: number;
+  blocks: CreditBlock[];
+}
+
+export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = {
+  idempotencyRetentionMs: 7 * 24 * 60 * 60 * 1000,
+};
