@@ -1,0 +1,96 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import { AccountQueries } from '../application/account-queries';
+import { AccountRepository } from '../application/account-repository';
+import { CommandMetrics } from '../application/command-metrics';
+import { KeyedSerializer } from '../application/keyed-serializer';
+import { LedgerCommandHandler, MAX_QUEUED_COMMANDS_PER_ACCOUNT } from '../application/ledger-command.handler';
+import { AppConfig } from '../config/app-config';
+import { DATABASE, Database } from '../database/database';
+import { createEventStore } from '../event-store/event-store.factory';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import { ApiKeyAuthenticator } from '../http/auth/api-key-authenticator';
+import { ApiKeyGuard } from '../http/auth/api-key.guard';
+import { BalanceController } from '../http/accounts/balance.controller';
+import { GrantsController } from '../http/accounts/grants.controller';
+import { LedgerWriter } from '../http/accounts/ledger-writer';
+import { ReservationsController } from '../http/accounts/reservations.controller';
+import { SpendsController } from '../http/accounts/spends.controller';
+import { ProblemDetailsFilter } from '../http/errors/problem-details.filter';
+import { HealthController } from '../http/operations/health.controller';
+import { MetricsController } from '../http/operations/metrics.controller';
+import { createValidationPipe } from '../http/validation/validation.pipe';
+import { loggerOptions } from '../observability/logger-options';
+import { MetricsRegistry } from '../observability/metrics-registry';
+import { Clock, SystemClock } from '../shared/clock';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Tests pass a ManualClock; the service uses the system clock. */
+  clock?: Clock;
+  /** An already open database (tests share one); otherwise opened from config and owned. */
+  database?: Database;
+  /** Replaces the configured event store (tests of everything but the store). */
+  eventStore?: EventStore;
+}
+
+/** Closes what the application opened, in reverse order of need. */
+class OwnedResources implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(DATABASE) private readonly database: Database,
+    private readonly ownsDatabase: boolean,
+    private readonly ownsEventStore: boolean,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ownsEventStore) await this.eventStore.close();
+    if (this.ownsDatabase) await this.database.close();
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(options: AppModuleOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config))],
+      controllers: [BalanceController, SpendsController, GrantsController, ReservationsController, HealthController, MetricsController],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: Clock, useValue: options.clock ?? new SystemClock() },
+        { provide: MetricsRegistry, useValue: new MetricsRegistry({ collectProcessMetrics: true }) },
+        {
+          provide: DATABASE,
+          useFactory: () => options.database ?? Database.open({
+            databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, applicationName: `credits-ledger-${config.role}`,
+          }),
+        },
+        {
+          provide: EVENT_STORE,
+          inject: [DATABASE],
+          useFactory: (database: Database) => options.eventStore ?? createEventStore(config, database),
+        },
+        {
+          provide: OwnedResources,
+          inject: [EVENT_STORE, DATABASE],
+          useFactory: (eventStore: EventStore, database: Database) =>
+            new OwnedResources(eventStore, database, !options.database, !options.eventStore),
+        },
+        { provide: KeyedSerializer, useValue: new KeyedSerializer(MAX_QUEUED_COMMANDS_PER_ACCOUNT) },
+        { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(config.apiKeys) },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        AccountRepository,
+        CommandMetrics,
+        LedgerCommandHandler,
+        AccountQueries,
+        LedgerWriter,
+      ],
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import {
+  EVENT_STORE,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '../event-store/event-store.port';
+import { evolve, initialState } from '../ledger/decider';
+import type { LedgerEvent } from '../ledger/events';
+import { streamIdFor } from '../ledger/limits';
+import type { LedgerState } from '../ledger/state';
+import { toLedgerEvent } from '../ledger/upcast';
+import { BoundedCache } from './bounded-cache';
+
+/**
+ * Loads and saves account streams, keeping a bounded cache of folded states so a command costs
+ * one append instead of a replay. Callers serialize per account (KeyedSerializer): the cached
+ * state is folded in place and must not be touched by two tasks at once.
+ */
+@Injectable()
+export class AccountRepository {
+  private readonly cache: BoundedCache<string, LedgerState>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    private readonly config: AppConfig,
+  ) {
+    this.cache = new BoundedCache(config.accountCacheMaxEntries);
+  }
+
+  /** The cached state if there is one (possibly stale), else the stream folded from the start. */
+  async load(accountId: string): Promise<LedgerState> {
+    return this.cache.get(accountId) ?? this.refresh(accountId);
+  }
+
+  /** The state including every event in the store now: the cached state plus the stream's tail. */
+  async refresh(accountId: string): Promise<LedgerState> {
+    const state = this.cache.get(accountId) ?? this.newState();
+    const tail = await this.eventStore.readStream(streamIdFor(accountId), { fromRevision: state.revision + 1 });
+    for (const recorded of tail) evolve(state, toLedgerEvent(recorded));
+    this.cache.set(accountId, state);
+    return state;
+  }
+
+  forget(accountId: string): void {
+    this.cache.delete(accountId);
+  }
+
+  /**
+   * Appends with the state's revision as the expected one, then folds the events into the
+   * cached state. A WrongExpectedRevisionError propagates (and the stale state is dropped).
+   */
+  async append(accountId: string, state: LedgerState, events: LedgerEvent[]): Promise<AppendResult> {
+    try {
+      const result = await this.eventStore.appendToStream(streamIdFor(accountId), events.map(toNewEvent), {
+        expectedRevision: state.revision < 0 ? 'no_stream' : state.revision,
+      });
+      for (const event of events) evolve(state, event);
+      this.cache.set(accountId, state);
+      return result;
+    } catch (error) {
+      this.forget(accountId);
+      throw error;
+    }
+  }
+
+  /** Events by revision range, e.g. to answer an idempotent replay with its original position. */
+  readRange(accountId: string, fromRevision: number, toRevision: number): Promise<RecordedEvent[]> {
+    return this.eventStore.readStream(streamIdFor(accountId), { fromRevision, maxCount: toRevision - fromRevision + 1 });
+  }
+
+  /** Every event of the account, upcast, in stream order. */
+  async readAll(accountId: string): Promise<RecordedEvent[]> {
+    return this.eventStore.readStream(streamIdFor(accountId));
+  }
+
+  newState(): LedgerState {
+    return initialState({ idempotencyRetentionMs: this.config.idempotencyRetentionMs });
+  }
+
+  get cachedAccounts(): number {
+    return this.cache.size;
+  }
+}
+
+function toNewEvent(event: LedgerEvent): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: event.type,
+    data: event.data as unknown as Record<string, unknown>,
+    metadata: event.metadata as unknown as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * RFC 9457 problem details, the only error body this service sends (API.md "Conventions").
+ * `code` is the stable, machine-readable part.
+ */
+export type ProblemCode =
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'insufficient_credits'
+  | 'idempotency_key_reused'
+  | 'concurrency_conflict'
+  | 'reservation_expired'
+  | 'reservation_closed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'method_not_allowed'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal_error';
+
+export interface FieldError {
+  /** The field's path in the request: `credits`, `amountPaid`, `accountId`, `Idempotency-Key`. */
+  field: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+const TITLES: Record<ProblemCode, { status: number; title: string }> = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  forbidden: { status: 403, title: 'Not allowed for this API key' },
+  not_found: { status: 404, title: 'Not found' },
+  insufficient_credits: { status: 402, title: 'Not enough credits' },
+  idempotency_key_reused: { status: 409, title: 'Idempotency key reused with a different request' },
+  concurrency_conflict: { status: 409, title: 'Concurrent updates kept conflicting' },
+  reservation_expired: { status: 409, title: 'The reservation has expired' },
+  reservation_closed: { status: 409, title: 'The reservation is already closed' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported content type' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  unavailable: { status: 503, title: 'Temporarily unavailable' },
+  internal_error: { status: 500, title: 'Internal error' },
+};
+
+export function problem(code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}): Problem {
+  const { status, title } = TITLES[code];
+  return { type: `urn:problem:credits-ledger:${code}`, title, status, detail, code, ...extensions };
+}
+
+export function validationProblem(errors: FieldError[], detail?: string): Problem {
+  return problem('validation_failed', detail ?? errors.map((error) => `${error.field}: ${error.message}`).join('; '), { errors });
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -1,0 +1,92 @@
+import { HttpException } from '@nestjs/common';
+import { ConcurrencyConflictError, LedgerRejectedError } from '../../application/errors';
+import { QueueFullError } from '../../application/keyed-serializer';
+import { EventStoreUnavailableError } from '../../event-store/event-store.port';
+import type { Rejection } from '../../ledger/rejections';
+import { HttpProblemException } from './http-problem.exception';
+import { problem, validationProblem, type Problem } from './problem';
+
+/**
+ * The one mapping from anything thrown to the problem the client sees. Unknown errors become a
+ * bare 500: no message, stack, SQL or secret leaves the process (they are logged instead).
+ */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof HttpProblemException) return error.problem;
+  if (error instanceof LedgerRejectedError) return rejectionProblem(error.rejection);
+  if (error instanceof ConcurrencyConflictError) {
+    return problem('concurrency_conflict', `Account ${error.accountId} kept changing under concurrent writes; retry the request`);
+  }
+  if (error instanceof QueueFullError) return problem('rate_limited', 'Too many commands are waiting for this account; retry later');
+  if (error instanceof EventStoreUnavailableError) return problem('unavailable', 'The event store is not reachable; retry later');
+  const framework = frameworkProblem(error);
+  if (framework) return framework;
+  return problem('internal_error', 'An unexpected error occurred; it has been logged');
+}
+
+export function rejectionProblem(rejection: Rejection): Problem {
+  switch (rejection.code) {
+    case 'insufficient_credits':
+      return problem('insufficient_credits', `${rejection.required} credits required, ${rejection.available} available`, {
+        available: rejection.available,
+        required: rejection.required,
+      });
+    case 'not_found':
+      return problem('not_found', `No ${rejection.entity} ${rejection.id} on this account`);
+    case 'reservation_expired':
+      return problem('reservation_expired', `Reservation ${rejection.reservationId} passed its deadline and was released`);
+    case 'reservation_closed':
+      return problem('reservation_closed', `Reservation ${rejection.reservationId} is already ${rejection.status}`, { reservationStatus: rejection.status });
+    case 'refund_exceeds_spend':
+      return validationProblem([{ field: 'credits', message: `at most ${rejection.refundable} credits of spend ${rejection.spendId} can still be refunded` }]);
+    case 'capture_exceeds_hold':
+      return validationProblem([{ field: 'credits', message: `reservation ${rejection.reservationId} holds ${rejection.held} credits` }]);
+    case 'balance_limit':
+      return validationProblem([{ field: 'credits', message: `the account balance may not exceed ${rejection.limit}` }]);
+    case 'invalid_expiry':
+      return validationProblem([{ field: 'expiresAt', message: 'must be in the future' }]);
+    case 'idempotency_key_reused':
+      return problem('idempotency_key_reused', 'This Idempotency-Key was used with a different request');
+  }
+}
+
+interface FrameworkError {
+  code?: string;
+  statusCode?: number;
+  status?: number;
+}
+
+/** Errors raised by Fastify (body parsing, limits) or Nest (routing) before our code runs. */
+function frameworkProblem(error: unknown): Problem | null {
+  const candidate = error as FrameworkError | null;
+  if (!candidate || typeof candidate !== 'object') return null;
+  switch (candidate.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem('payload_too_large', 'The request body is larger than this service accepts');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem('unsupported_media_type', 'Send the body as application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return validationProblem([{ field: 'body', message: 'a JSON body is required' }]);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return validationProblem([{ field: 'body', message: 'is not valid JSON' }], 'The request body is not valid JSON');
+  }
+  if (error instanceof SyntaxError && candidate.statusCode === 400) {
+    return validationProblem([{ field: 'body', message: 'is not valid JSON' }], 'The request body is not valid JSON');
+  }
+  const status = error instanceof HttpException ? error.getStatus() : (candidate.statusCode ?? 0);
+  switch (status) {
+    case 400:
+      return validationProblem([{ field: 'body', message: 'is not a valid request' }]);
+    case 404:
+      return problem('not_found', 'No such route');
+    case 405:
+      return problem('method_not_allowed', 'This method is not allowed on this route');
+    case 413:
+      return problem('payload_too_large', 'The request body is larger than this service accepts');
+    case 415:
+      return problem('unsupported_media_type', 'Send the body as application/json');
+    case 429:
+      return problem('rate_limited', 'Too many requests; retry later');
+    default:
+      return null;
+  }
+}

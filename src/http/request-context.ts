@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { CallerContext } from '../application/ledger-command';
+import type { AuthenticatedRequest } from './auth/api-key.guard';
+import { OPEN_MODE_PRINCIPAL } from './auth/api-key-authenticator';
+import { HttpProblemException } from './errors/http-problem.exception';
+import { validationProblem } from './errors/problem';
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** LEDGER.md "Idempotency": 1–255 printable characters. */
+const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;
+
+/**
+ * Who is asking and how to recognise a repeat: the request id (correlation), the API key
+ * (actor), the Idempotency-Key and a hash of what was asked (operation + account + body).
+ */
+export function callerContext(request: AuthenticatedRequest, operation: string, accountId: string, body: unknown): CallerContext {
+  const principal = request.principal ?? OPEN_MODE_PRINCIPAL;
+  const idempotencyKey = readIdempotencyKey(request);
+  return {
+    correlationId: String(request.id),
+    actor: { kind: principal.scopes.includes('admin') ? 'admin' : 'apiKey', id: principal.name },
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey, requestHash: requestHash(operation, accountId, body) }),
+  };
+}
+
+function readIdempotencyKey(request: AuthenticatedRequest): string | undefined {
+  const raw = request.headers[IDEMPOTENCY_KEY_HEADER];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(raw)) {
+    throw new HttpProblemException(validationProblem([{ field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters' }]));
+  }
+  return raw;
+}
+
+export function requestHash(operation: string, accountId: string, body: unknown): string {
+  return createHash('sha256').update(canonicalJson({ operation, accountId, body: body ?? null })).digest('hex');
+}
+
+/** JSON with object keys sorted, so the same request always hashes the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,35 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
+import { IsInt, Max, Min, ValidateBy, buildMessage } from 'class-validator';
+import { MAX_COMMAND_CREDITS, MIN_COMMAND_CREDITS } from '../../ledger/limits';
+
+/** A credits amount: an integer from 1 to 1,000,000,000,000 (LEDGER.md "Amounts and time"). */
+export function IsCredits(options: Partial<ApiPropertyOptions> = {}): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ type: 'integer', minimum: MIN_COMMAND_CREDITS, maximum: MAX_COMMAND_CREDITS, example: 10, ...options } as ApiPropertyOptions),
+    IsInt({ message: 'must be a whole number of credits' }),
+    Min(MIN_COMMAND_CREDITS, { message: `must be at least ${MIN_COMMAND_CREDITS}` }),
+    Max(MAX_COMMAND_CREDITS, { message: `must be at most ${MAX_COMMAND_CREDITS}` }),
+  );
+}
+
+export const MAX_DETAIL_ENTRIES = 20;
+export const MAX_DETAIL_KEY_LENGTH = 64;
+export const MAX_DETAIL_VALUE_LENGTH = 500;
+
+/** Caller metadata: a flat object of at most 20 string values, small keys and values. */
+export function IsStringDetails(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isStringDetails',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+        const entries = Object.entries(value);
+        return entries.length <= MAX_DETAIL_ENTRIES && entries.every(([key, item]) =>
+          key.length > 0 && key.length <= MAX_DETAIL_KEY_LENGTH && typeof item === 'string' && item.length <= MAX_DETAIL_VALUE_LENGTH);
+      },
+      defaultMessage: buildMessage(() =>
+        `must be an object of at most ${MAX_DETAIL_ENTRIES} string values (keys ≤ ${MAX_DETAIL_KEY_LENGTH}, values ≤ ${MAX_DETAIL_VALUE_LENGTH} characters)`),
+    },
+  });
+}

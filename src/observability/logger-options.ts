@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { AppConfig } from '../config/app-config';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const MAX_REQUEST_ID_LENGTH = 128;
+
+/** A caller's X-Request-Id when it is sane, otherwise a new UUID. */
+export function requestIdFor(request: IncomingMessage): string {
+  const supplied = request.headers[REQUEST_ID_HEADER];
+  if (typeof supplied === 'string' && supplied.length > 0 && supplied.length <= MAX_REQUEST_ID_LENGTH && /^[\x21-\x7E]+$/.test(supplied)) {
+    return supplied;
+  }
+  return randomUUID();
+}
+
+/** Structured JSON logs with the request id; secrets (API keys, Stripe signatures) never logged. */
+export function loggerOptions(config: AppConfig): Params {
+  return {
+    pinoHttp: {
+      level: config.logLevel,
+      genReqId: (request) => (request as IncomingMessage & { id?: string }).id ?? requestIdFor(request),
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["stripe-signature"]', 'req.headers.cookie'],
+        censor: '[redacted]',
+      },
+      customProps: () => ({ service: 'credits-ledger', role: config.role }),
+      autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') || request.url === '/metrics' },
+    },
+  };
+}

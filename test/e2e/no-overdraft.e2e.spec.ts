@@ -1,0 +1,42 @@
+import { startTestApp, TEST_KEYS, type TestApp } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/**
+ * Invariant 1 and 5 under real concurrency: two app instances (two caches, two per-account
+ * queues) share one PostgreSQL; every spend races for the same stream.
+ */
+describe('no overdraft under concurrency', () => {
+  let database: TestDatabase;
+  let instances: TestApp[];
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ poolMax: 20 });
+    instances = [await startTestApp({ database }), await startTestApp({ database })];
+  });
+  afterAll(async () => {
+    for (const instance of instances) await instance.close();
+    await database.drop();
+  });
+
+  it('100 credits, 300 concurrent 1-credit spends over two instances: exactly 100 succeed', async () => {
+    const account = '/v1/accounts/hot-account';
+    const grant = await instances[0].http.post(`${account}/grants`, { credits: 100, category: 'paid', reason: 'adjustment' }, { key: TEST_KEYS.granter });
+    expect(grant.status).toBe(201);
+    // Warm both caches so the race is on appends, not on first loads.
+    await Promise.all(instances.map((instance) => instance.http.get(`${account}/balance`)));
+
+    const responses = await Promise.all(Array.from({ length: 300 }, (_, index) =>
+      instances[index % 2].http.post(`${account}/spends`, { credits: 1, description: `spend ${index}` })));
+
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(100);
+    expect(statuses.filter((status) => status === 402)).toHaveLength(200);
+    for (const instance of instances) {
+      expect((await instance.http.get(`${account}/balance`)).body).toMatchObject({ balance: 0, available: 0, reserved: 0, revision: 100 });
+    }
+    const stored = await database.pool.query(`SELECT count(*)::int AS events FROM events WHERE stream_id = 'credits-hot-account'`);
+    expect(stored.rows[0].events).toBe(101);
+    const revisions = new Set(responses.filter((response) => response.status === 201).map((response) => response.body.revision));
+    expect(revisions.size).toBe(100);
+  });
+});
