@@ -1,12 +1,10 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { sendProblem } from '../http/errors/problem-details.filter';
-import { toProblem } from '../http/errors/to-problem';
-import { PROBLEM_CONTENT_TYPE } from '../http/errors/problem';
 import { REQUEST_ID_HEADER, requestIdFor } from '../observability/logger-options';
 import { AppModule, type AppModuleOptions } from './app.module';
 
@@ -14,6 +12,9 @@ import { AppModule, type AppModuleOptions } from './app.module';
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.config.bodyLimitBytes,
+    // Account ids are up to 128 characters, percent-encoded up to three times longer; the id pipe
+    // then answers 400 for anything over 128 instead of Fastify's bare 414.
+    maxParamLength: 512,
     genReqId: (request: IncomingMessage) => {
       const id = requestIdFor(request);
       (request as typeof request & { id?: string }).id = id;
@@ -36,18 +37,32 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   return app;
 }
 
-/** Errors raised by Fastify before Nest routes the request (bad JSON, body limit) also become problems. */
+/**
+ * Errors raised by Fastify before Nest routes the request (bad JSON, body limit) also become
+ * problems; unknown routes reach Nest's own not-found handler and the ProblemDetailsFilter.
+ */
 function configureHttp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const logger = new NestLogger('HTTP');
   fastify.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
+  fastify.addHook('onRequest', async (request) => {
+    if (hasBody(request.headers) && !isJson(request.headers['content-type'])) {
+      throw Object.assign(new Error('unsupported media type'), { statusCode: 415 });
+    }
+  });
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     return payload;
   });
-  fastify.setNotFoundHandler((request, reply) => {
-    void reply.status(404).header('content-type', PROBLEM_CONTENT_TYPE).send(toProblem({ statusCode: 404 }));
-  });
+}
+
+function hasBody(headers: IncomingHttpHeaders): boolean {
+  return (headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined;
+}
+
+function isJson(contentType: string | undefined): boolean {
+  const mediaType = contentType?.split(';')[0].trim().toLowerCase();
+  return mediaType === 'application/json' || (mediaType?.endsWith('+json') ?? false);
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {

@@ -67,6 +67,39 @@ export class AccountRepository {
     }
   }
 
+  get supportsExclusiveAppend(): boolean {
+    return typeof this.eventStore.appendExclusive === 'function';
+  }
+
+  /**
+   * Holds the stream (where the store can), folds in what others wrote since `state`, asks
+   * `decideEvents` what to append on that up-to-date state, and appends it. Returns null when
+   * nothing was appended.
+   */
+  async appendExclusive(
+    accountId: string,
+    state: LedgerState,
+    decideEvents: (current: LedgerState) => LedgerEvent[],
+  ): Promise<AppendResult | null> {
+    let pending: LedgerEvent[] = [];
+    try {
+      const { appended } = await this.eventStore.appendExclusive!(streamIdFor(accountId), {
+        knownRevision: state.revision,
+        decide: (tail) => {
+          for (const recorded of tail) evolve(state, toLedgerEvent(recorded));
+          pending = decideEvents(state);
+          return pending.map(toNewEvent);
+        },
+      });
+      if (appended) for (const event of pending) evolve(state, event);
+      this.cache.set(accountId, state);
+      return appended;
+    } catch (error) {
+      this.forget(accountId);
+      throw error;
+    }
+  }
+
   /** Events by revision range, e.g. to answer an idempotent replay with its original position. */
   readRange(accountId: string, fromRevision: number, toRevision: number): Promise<RecordedEvent[]> {
     return this.eventStore.readStream(streamIdFor(accountId), { fromRevision, maxCount: toRevision - fromRevision + 1 });

@@ -1,25 +1,40 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../config/app-config';
-import { WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { WrongExpectedRevisionError, type AppendResult } from '../event-store/event-store.port';
 import { decide, viewAt, type Decision } from '../ledger/decider';
 import type { LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
 import { Clock } from '../shared/clock';
 import { AccountRepository } from './account-repository';
+import { CommandMetrics } from './command-metrics';
 import { ConcurrencyConflictError, LedgerRejectedError } from './errors';
 import { KeyedSerializer } from './keyed-serializer';
-import { CommandMetrics } from './command-metrics';
 import { ExecuteLedgerCommand, type CommandOutcome } from './ledger-command';
 
 /** Commands waiting for one account in this process before new ones are refused. */
 export const MAX_QUEUED_COMMANDS_PER_ACCOUNT = 1_000;
-const MAX_BACKOFF_MS = 100;
 
 /**
- * Load → decide → append with the expected revision. A conflict means another process wrote
- * first: reload the stream's tail and decide again, a bounded number of times with jittered
- * backoff. Commands for one account run one at a time in this process.
+ * Pacing of optimistic retries, for event stores that cannot hold a stream: full jitter, so a
+ * loser lets another process's burst pass instead of racing it head-on.
+ */
+const BACKOFF_BASE_MS = 4;
+const BACKOFF_CAP_MS = 250;
+
+export function retryDelayMs(failedAttempts: number, random: () => number = Math.random): number {
+  return random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** failedAttempts);
+}
+
+/**
+ * Load → decide → append with the expected revision (ARCHITECTURE.md "Application").
+ *
+ * Commands for one account run one at a time in this process, so conflicts only come from other
+ * processes. The first attempt is optimistic and decides on the cached state: one append, no read.
+ * After a conflict, the retry decides while holding the stream (appendExclusive) where the store
+ * can, so it cannot lose again to a process that keeps appending from a hot cache; otherwise it
+ * reloads the tail and retries with jittered backoff. `concurrency_conflict` only when
+ * COMMAND_MAX_ATTEMPTS are used up.
  */
 @CommandHandler(ExecuteLedgerCommand)
 export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerCommand> {
@@ -40,44 +55,77 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
     return run;
   }
 
-  private async executeSerialized({ accountId, command, context }: ExecuteLedgerCommand): Promise<CommandOutcome> {
-    const maxAttempts = this.config.commandMaxAttempts;
-    let fresh = false;
-    for (let attempt = 1; attempt <= maxAttempts; ) {
-      const state = fresh ? await this.accounts.refresh(accountId) : await this.accounts.load(accountId);
-      const now = this.clock.now();
-      const decision = decide(command, state, { ...context, now });
-      if (decision.kind !== 'accepted' || decision.events.length === 0) {
-        // A refusal or a no-op must not rest on a stale cache: check the store has nothing newer.
-        if (!fresh && (await this.hasNewerEvents(accountId, state))) {
-          fresh = true;
-          continue;
-        }
-        return this.answerWithoutAppend(accountId, state, decision, now);
-      }
-      try {
-        const appended = await this.accounts.append(accountId, state, decision.events);
-        const view = viewAt(state, now);
-        return {
-          accountId, events: decision.events, balance: view.balance, available: view.available,
-          reserved: view.reserved, revision: appended.nextRevision, position: appended.position, replayed: false,
-        };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        this.metrics.conflict(command.kind);
-        fresh = true;
-        attempt += 1;
-        if (attempt <= maxAttempts) await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
-      }
+  private async executeSerialized(request: ExecuteLedgerCommand): Promise<CommandOutcome> {
+    const { accountId } = request;
+    const first = await this.tryOptimistic(request);
+    if (first !== 'conflict') return first;
+    for (let attempt = 2; attempt <= this.config.commandMaxAttempts; attempt++) {
+      this.metrics.conflict(request.command.kind);
+      const retried = this.accounts.supportsExclusiveAppend
+        ? await this.tryExclusive(request)
+        : (await sleep(retryDelayMs(attempt)), await this.tryOptimistic(request, { fresh: true }));
+      if (retried !== 'conflict') return retried;
     }
-    this.logger.warn({ accountId, command: command.kind, attempts: maxAttempts }, 'concurrency conflict: retries exhausted');
-    throw new ConcurrencyConflictError(accountId, maxAttempts);
+    this.metrics.conflict(request.command.kind);
+    this.logger.warn({ accountId, command: request.command.kind, attempts: this.config.commandMaxAttempts }, 'concurrency conflict: retries exhausted');
+    throw new ConcurrencyConflictError(accountId, this.config.commandMaxAttempts);
+  }
+
+  private async tryOptimistic(request: ExecuteLedgerCommand, options = { fresh: false }): Promise<CommandOutcome | 'conflict'> {
+    const { accountId } = request;
+    const state = options.fresh ? await this.accounts.refresh(accountId) : await this.accounts.load(accountId);
+    const now = this.clock.now();
+    const decision = this.decideOn(state, request, now);
+    if (!writes(decision)) {
+      // A refusal or a no-op must not rest on a stale cache: make sure the store has nothing newer.
+      if (!options.fresh && (await this.hasNewerEvents(accountId, state))) return this.tryOptimistic(request, { fresh: true });
+      return this.answerWithoutAppend(accountId, state, decision, now);
+    }
+    try {
+      const appended = await this.accounts.append(accountId, state, decision.events);
+      return this.answerAppended(accountId, state, decision.events, appended, now);
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) return 'conflict';
+      throw error;
+    }
+  }
+
+  private async tryExclusive(request: ExecuteLedgerCommand): Promise<CommandOutcome | 'conflict'> {
+    const { accountId } = request;
+    const state = await this.accounts.load(accountId);
+    const now = this.clock.now();
+    let decision: Decision = { kind: 'accepted', events: [] };
+    try {
+      const appended = await this.accounts.appendExclusive(accountId, state, (current) => {
+        decision = this.decideOn(current, request, now);
+        return writes(decision) ? decision.events : [];
+      });
+      const decided = decision as Decision;
+      if (appended && writes(decided)) return this.answerAppended(accountId, state, decided.events, appended, now);
+      return this.answerWithoutAppend(accountId, state, decided, now);
+    } catch (error) {
+      // Only when the stream did not exist yet and another process created it first.
+      if (error instanceof WrongExpectedRevisionError) return 'conflict';
+      throw error;
+    }
+  }
+
+  private decideOn(state: LedgerState, { command, context }: ExecuteLedgerCommand, now: Date): Decision {
+    return decide(command, state, { ...context, now });
   }
 
   private async hasNewerEvents(accountId: string, state: LedgerState): Promise<boolean> {
     const before = state.revision;
     const refreshed = await this.accounts.refresh(accountId);
     return refreshed.revision !== before;
+  }
+
+  private answerAppended(accountId: string, state: LedgerState, events: CommandOutcome['events'], appended: AppendResult, now: Date): CommandOutcome {
+    const view = viewAt(state, now);
+    return {
+      accountId, events, balance: view.balance, available: view.available, reserved: view.reserved,
+      revision: appended.nextRevision, position: appended.position, replayed: false,
+    };
   }
 
   private async answerWithoutAppend(accountId: string, state: LedgerState, decision: Decision, now: Date): Promise<CommandOutcome> {
@@ -103,6 +151,10 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
       }
     }
   }
+}
+
+function writes(decision: Decision): decision is Extract<Decision, { kind: 'accepted' }> {
+  return decision.kind === 'accepted' && decision.events.length > 0;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config/app-config';
 import type { Database } from '../database/database';
 import type { EventStore } from './event-store.port';
+import { createEventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 
 /** The configured event store. The in-memory adapter is for tests and never chosen here. */
@@ -9,6 +10,7 @@ export function createEventStore(config: AppConfig, database: Database): EventSt
     case 'postgres':
       return new PostgresEventStore(database.pool);
     case 'eventstoredb':
-      throw new Error('EVENT_STORE=eventstoredb is not wired yet');
+      // loadConfig guarantees the connection string when EVENT_STORE=eventstoredb.
+      return createEventStoreDbEventStore(config.eventStoreConnectionString!);
   }
 }

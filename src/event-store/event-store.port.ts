@@ -44,6 +44,20 @@ export interface AppendResult {
   position: GlobalPosition;
 }
 
+export interface ExclusiveAppendRequest {
+  /** The caller already knows the stream up to this revision (-1: nothing). */
+  knownRevision: StreamRevision;
+  /** Given the events after knownRevision, the events to append (none: write nothing). */
+  decide(tail: RecordedEvent[]): NewEvent[];
+}
+
+export interface ExclusiveAppendResult {
+  /** The events that were after knownRevision when the stream was held. */
+  tail: RecordedEvent[];
+  /** Null when decide chose to append nothing. */
+  appended: AppendResult | null;
+}
+
 export interface ReadStreamOptions {
   /** First revision to return (inclusive). Default 0. */
   fromRevision?: StreamRevision;
@@ -70,7 +84,22 @@ export interface ReadAllResult {
 }
 
 export interface EventStore {
+  /**
+   * Appends atomically if the stream is at `expectedRevision`, else throws
+   * WrongExpectedRevisionError and writes nothing. An empty `events` array writes nothing but
+   * still checks the expectation; it returns the stream's current revision (-1 when the stream
+   * does not exist) and the position of its last event (a position before every event when none).
+   */
   appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * Optional (PostgreSQL has it, EventStoreDB does not): while no other writer can append to the
+   * stream, reads the events after `knownRevision`, lets `decide` choose the events to append given
+   * that tail, and appends them. The pessimistic fallback after an optimistic conflict: whoever
+   * holds the stream cannot lose the race again, so a busy stream cannot starve a writer.
+   * A stream that does not exist yet cannot be held: then it behaves like an optimistic append
+   * (WrongExpectedRevisionError if another writer creates it first).
+   */
+  appendExclusive?(streamId: string, request: ExclusiveAppendRequest): Promise<ExclusiveAppendResult>;
   /** A missing stream reads as empty, not an error. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** The current revision of a stream, or 'no_stream'. */
@@ -99,6 +128,21 @@ export class WrongExpectedRevisionError extends Error {
   ) {
     super(`stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
     this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/**
+ * An appended event id is already recorded (event ids are unique across the store) or repeats
+ * within the batch; nothing was written. Adapters that recognise an identical retried append as
+ * idempotent (EventStoreDB) may succeed instead.
+ */
+export class DuplicateEventIdError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly eventIds: string[],
+  ) {
+    super(`stream ${streamId}: event id(s) already recorded: ${eventIds.join(', ')}`);
+    this.name = 'DuplicateEventIdError';
   }
 }
 

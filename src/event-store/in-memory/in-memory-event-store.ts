@@ -1,0 +1,152 @@
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ExclusiveAppendRequest,
+  type ExclusiveAppendResult,
+  type ExpectedRevision,
+  type GlobalPosition,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StreamRevision,
+} from '../event-store.port';
+
+/** readAll never returns more than this many events per call (as the PostgreSQL adapter). */
+export const IN_MEMORY_READ_ALL_MAX_COUNT = 10_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The in-memory adapter, for fast domain and handler tests only (never a default): the same
+ * semantics as the PostgreSQL adapter, passing the same contract suite. An append checks and
+ * writes within one synchronous step, so it is atomic without locks. Positions are the decimal
+ * string of a counter (1, 2, …); the log is in append order. Data and metadata are stored as JSON
+ * (as PostgreSQL and EventStoreDB do) and copied out, so callers cannot change what is stored.
+ */
+export class InMemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly eventIds = new Set<string>();
+
+  async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    return this.appendNow(streamId, events, options);
+  }
+
+  private appendNow(streamId: string, events: NewEvent[], options: AppendOptions): AppendResult {
+    const expected = options.expectedRevision;
+    validateAppend(streamId, events, expected);
+    const stream = this.streams.get(streamId) ?? [];
+    const actual: StreamRevision | 'no_stream' = stream.length === 0 ? 'no_stream' : stream.length - 1;
+    if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    if (events.length === 0) {
+      return { nextRevision: stream.length - 1, position: stream.at(-1)?.position ?? '0' };
+    }
+    const recorded = events.filter((event) => this.eventIds.has(event.eventId.toLowerCase()));
+    if (recorded.length > 0) throw new DuplicateEventIdError(streamId, recorded.map((event) => event.eventId.toLowerCase()));
+    const recordedAt = new Date();
+    for (const event of events) {
+      const stored: RecordedEvent = {
+        eventId: event.eventId.toLowerCase(),
+        type: event.type,
+        data: asJson(event.data),
+        metadata: asJson(event.metadata),
+        streamId,
+        revision: stream.length,
+        position: String(this.log.length + 1),
+        recordedAt,
+      };
+      stream.push(stored);
+      this.log.push(stored);
+      this.eventIds.add(stored.eventId);
+    }
+    this.streams.set(streamId, stream);
+    const last = stream.at(-1)!;
+    return { nextRevision: last.revision, position: last.position };
+  }
+
+  /** Atomic without locks: reading the tail, deciding and appending happen in one synchronous step. */
+  async appendExclusive(streamId: string, request: ExclusiveAppendRequest): Promise<ExclusiveAppendResult> {
+    const stream = this.streams.get(streamId) ?? [];
+    const tail = stream.slice(request.knownRevision + 1).map(copy);
+    const events = request.decide(tail);
+    if (events.length === 0) return { tail, appended: null };
+    const expectedRevision = stream.length === 0 ? 'no_stream' : stream.length - 1;
+    return { tail, appended: this.appendNow(streamId, events, { expectedRevision }) };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const fromRevision = options.fromRevision ?? 0;
+    const maxCount = options.maxCount ?? Infinity;
+    if (!isCount(fromRevision)) throw new RangeError(`fromRevision must be a revision >= 0, got ${fromRevision}`);
+    if (maxCount !== Infinity && !isCount(maxCount)) throw new RangeError(`maxCount must be an integer >= 0, got ${maxCount}`);
+    const stream = this.streams.get(streamId) ?? [];
+    return stream.slice(fromRevision, fromRevision + maxCount).map(copy);
+  }
+
+  async streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'> {
+    const length = this.streams.get(streamId)?.length ?? 0;
+    return length === 0 ? 'no_stream' : length - 1;
+  }
+
+  /** Position n is log[n - 1]; with a prefix, lastPosition may move past skipped events. */
+  async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
+    if (!Number.isSafeInteger(options.maxCount) || options.maxCount < 1) {
+      throw new RangeError(`maxCount must be an integer >= 1, got ${options.maxCount}`);
+    }
+    const count = Math.min(options.maxCount, IN_MEMORY_READ_ALL_MAX_COUNT);
+    const events: RecordedEvent[] = [];
+    let lastPosition: GlobalPosition | null = null;
+    for (let index = options.after === null ? 0 : parsePosition(options.after); index < this.log.length; index++) {
+      if (events.length === count) break;
+      const event = this.log[index];
+      lastPosition = event.position;
+      if (event.streamId.startsWith(options.streamPrefix ?? '')) events.push(copy(event));
+    }
+    return { events, lastPosition };
+  }
+
+  comparePositions(a: GlobalPosition, b: GlobalPosition): number {
+    return Math.sign(parsePosition(a) - parsePosition(b));
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}
+
+function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
+  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
+  if (expected !== 'any' && expected !== 'no_stream' && !isCount(expected)) {
+    throw new RangeError(`expectedRevision must be 'any', 'no_stream' or a revision >= 0, got ${String(expected)}`);
+  }
+  const seen = new Set<string>();
+  for (const event of events) {
+    if (!UUID.test(event.eventId)) throw new TypeError(`eventId must be a UUID, got ${JSON.stringify(event.eventId)}`);
+    const id = event.eventId.toLowerCase();
+    if (seen.has(id)) throw new DuplicateEventIdError(streamId, [id]);
+    seen.add(id);
+  }
+}
+
+function parsePosition(position: GlobalPosition): number {
+  if (!/^\d{1,15}$/.test(position)) throw new RangeError(`not an in-memory event store position: ${JSON.stringify(position)}`);
+  return Number(position);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Stored as JSON, like the other adapters: a Date becomes a string, undefined fields vanish. */
+function asJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function copy(event: RecordedEvent): RecordedEvent {
+  return { ...event, data: structuredClone(event.data), metadata: structuredClone(event.metadata), recordedAt: new Date(event.recordedAt) };
+}

@@ -1,0 +1,118 @@
+import type { ClientBase } from 'pg';
+import type { GlobalPosition, ReadAllResult, RecordedEvent } from '../event-store.port';
+import { encodePosition, parsePosition, START_POSITION } from './postgres-position';
+
+type Queryable = Pick<ClientBase, 'query'>;
+
+interface EventRow {
+  transaction_id: string;
+  global_position: number | string;
+  stream_id: string;
+  revision: number | string;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+}
+
+const COLUMNS = `e.transaction_id::text AS transaction_id, e.global_position, e.stream_id, e.revision,
+  e.event_id::text AS event_id, e.type, e.data, e.metadata, e.recorded_at`;
+
+/**
+ * Only transactions below the snapshot's xmin are finished: any transaction that might still
+ * commit has an xid >= xmin, so it sorts after every row returned here and a reader's checkpoint
+ * can never jump over it. (Ordering by global_position alone would: a slow transaction holds a
+ * small global_position but commits after faster ones with larger positions.) The price: one
+ * long-running writing transaction anywhere in the cluster, even in another database, delays
+ * (never loses) what readAll returns until it ends.
+ */
+const FINISHED_AND_AFTER = `e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)`;
+
+/**
+ * With a stream prefix, a page scans at most this many rows of the global log (at least the page
+ * size) so that a reader behind many non-matching events still advances in bounded steps.
+ */
+const PREFIX_SCAN_WINDOW = 1_000;
+
+export async function readStreamRows(
+  client: Queryable,
+  streamId: string,
+  fromRevision: number,
+  maxCount: number | null,
+): Promise<RecordedEvent[]> {
+  const { rows } = await client.query<EventRow>(
+    `SELECT ${COLUMNS} FROM events e WHERE e.stream_id = $1 AND e.revision >= $2 ORDER BY e.revision LIMIT $3`,
+    [streamId, fromRevision, maxCount],
+  );
+  return rows.map(toRecordedEvent);
+}
+
+export async function readAllRows(
+  client: Queryable,
+  after: GlobalPosition | null,
+  count: number,
+  streamPrefix: string | undefined,
+): Promise<ReadAllResult> {
+  const from = parsePosition(after ?? START_POSITION);
+  // Without leading zeros: xid8's input parser reads a leading 0 as an octal prefix.
+  const params = [from.transactionId.toString(), from.globalPosition.toString(), count];
+  if (!streamPrefix) {
+    const { rows } = await client.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events e WHERE ${FINISHED_AND_AFTER}
+       ORDER BY e.transaction_id, e.global_position LIMIT $3`,
+      params,
+    );
+    const events = rows.map(toRecordedEvent);
+    return { events, lastPosition: events.at(-1)?.position ?? null };
+  }
+  return readAllWithPrefix(client, params, streamPrefix, Math.max(count, PREFIX_SCAN_WINDOW));
+}
+
+/**
+ * Scans a window of the global log, keeps the first `count` events of matching streams and
+ * reports where it stopped: at the last kept event when the page filled up, else at the last
+ * scanned row (possibly a skipped one), so a reader never rescans what it skipped.
+ */
+async function readAllWithPrefix(
+  client: Queryable,
+  params: unknown[],
+  streamPrefix: string,
+  scanWindow: number,
+): Promise<ReadAllResult> {
+  const { rows } = await client.query<Partial<EventRow> & { scanned_xid: string; scanned_position: number | string; matches: boolean }>(
+    `WITH scanned AS (
+       SELECT e.transaction_id, e.global_position, starts_with(e.stream_id, $4) AS matches
+       FROM events e WHERE ${FINISHED_AND_AFTER}
+       ORDER BY e.transaction_id, e.global_position LIMIT $5
+     ), counted AS (
+       SELECT *, count(*) FILTER (WHERE matches) OVER (ORDER BY transaction_id, global_position) AS kept
+       FROM scanned
+     ), consumed AS (
+       SELECT *, row_number() OVER (ORDER BY transaction_id DESC, global_position DESC) = 1 AS is_last
+       FROM counted WHERE kept < $3 OR (kept = $3 AND matches)
+     )
+     SELECT c.transaction_id::text AS scanned_xid, c.global_position AS scanned_position, c.matches, ${COLUMNS}
+     FROM consumed c LEFT JOIN events e ON c.matches AND e.global_position = c.global_position
+     WHERE c.matches OR c.is_last
+     ORDER BY c.transaction_id, c.global_position`,
+    [...params, streamPrefix, scanWindow],
+  );
+  const events = rows.filter((row) => row.matches).map((row) => toRecordedEvent(row as EventRow));
+  const last = rows.at(-1);
+  return { events, lastPosition: last ? encodePosition(last.scanned_xid, last.scanned_position) : null };
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: encodePosition(row.transaction_id, row.global_position),
+    recordedAt: row.recorded_at,
+  };
+}

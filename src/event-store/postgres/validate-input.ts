@@ -1,0 +1,39 @@
+import { DuplicateEventIdError, type ExpectedRevision, type NewEvent, type ReadAllOptions, type ReadStreamOptions } from '../event-store.port';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Rejects malformed appends before any I/O, so a bad call never reaches the database. */
+export function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
+  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
+  if (expected !== 'any' && expected !== 'no_stream' && !isRevision(expected)) {
+    throw new RangeError(`expectedRevision must be 'any', 'no_stream' or a revision >= 0, got ${String(expected)}`);
+  }
+  const seen = new Set<string>();
+  for (const event of events) {
+    // The events table keys on a uuid column (and EventStoreDB requires UUIDs too).
+    if (!UUID.test(event.eventId)) throw new TypeError(`eventId must be a UUID, got ${JSON.stringify(event.eventId)}`);
+    const id = event.eventId.toLowerCase();
+    if (seen.has(id)) throw new DuplicateEventIdError(streamId, [id]);
+    seen.add(id);
+  }
+}
+
+export function validateReadStream(options: ReadStreamOptions): { fromRevision: number; maxCount: number | null } {
+  const fromRevision = options.fromRevision ?? 0;
+  const maxCount = options.maxCount ?? null;
+  if (!isRevision(fromRevision)) throw new RangeError(`fromRevision must be a revision >= 0, got ${fromRevision}`);
+  if (maxCount !== null && !isRevision(maxCount)) throw new RangeError(`maxCount must be an integer >= 0, got ${maxCount}`);
+  return { fromRevision, maxCount };
+}
+
+/** A page size of at least one (zero could never make progress), capped at `cap`. */
+export function validateReadAll(options: ReadAllOptions, cap: number): number {
+  if (!Number.isSafeInteger(options.maxCount) || options.maxCount < 1) {
+    throw new RangeError(`maxCount must be an integer >= 1, got ${options.maxCount}`);
+  }
+  return Math.min(options.maxCount, cap);
+}
+
+function isRevision(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}

@@ -1,0 +1,380 @@
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+} from '../../src/event-store/event-store.port';
+import {
+  expectConflict,
+  expectNoDuplicates,
+  expectStreamOrder,
+  LogReader,
+  markPosition,
+  newEvent,
+  newEvents,
+  readUntilSeen,
+  shuffle,
+  uniquePrefix,
+} from './support/event-store-kit';
+
+/** An append that holds its place in the global order but becomes visible only on commit. */
+export interface HeldAppend {
+  result: AppendResult;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export interface EventStoreContractSubject {
+  store: EventStore;
+  teardown(): Promise<void>;
+  /**
+   * Optional capability, for adapters with long-running transactions (PostgreSQL: an open
+   * transaction that already holds its xid and global positions). Without it the late-commit
+   * case passes vacuously.
+   */
+  holdOpenTransaction?(streamId: string, events: NewEvent[]): Promise<HeldAppend>;
+}
+
+/**
+ * The behaviour every EventStore adapter shares (src/event-store/event-store.port.ts). Adapter
+ * agnostic: tests isolate themselves by unique stream prefixes and read the global log only after
+ * a position they marked, so they also run against a shared, long-lived server (EventStoreDB).
+ */
+export function describeEventStoreContract(name: string, setup: () => Promise<EventStoreContractSubject>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let subject: EventStoreContractSubject;
+    let store: EventStore;
+
+    beforeAll(async () => {
+      subject = await setup();
+      store = subject.store;
+    });
+    afterAll(async () => {
+      await subject?.teardown();
+    });
+
+    describe('appending and reading a stream', () => {
+      it('reads back what was appended: ids, types, data, metadata, revisions 0..n and increasing positions', async () => {
+        const streamId = `${uniquePrefix('read-back')}account`;
+        const events = [
+          newEvent('CreditsPurchased', { credits: 100, money: { minor: 999, currency: 'USD' }, tags: ['a', 'b'], note: null }),
+          newEvent('CreditsSpent', { credits: 7, text: 'ünïcødé ✓ "quoted" \\ back' }, { actor: { kind: 'apiKey', id: 'k1' } }),
+          newEvent('CreditsExpired', { nested: { deep: { flag: true, ratio: 0.25 } } }),
+        ];
+        const result = await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' });
+        const read = await store.readStream(streamId);
+
+        expect(result.nextRevision).toBe(2);
+        expect(read.map((event) => ({ ...event, position: undefined, recordedAt: undefined }))).toEqual(
+          events.map((event, revision) => ({ ...event, streamId, revision, position: undefined, recordedAt: undefined })),
+        );
+        for (const event of read) expect(event.recordedAt).toBeInstanceOf(Date);
+        for (let i = 1; i < read.length; i++) expect(store.comparePositions(read[i - 1].position, read[i].position)).toBeLessThan(0);
+        expect(result.position).toBe(read[2].position);
+        expect(await store.streamRevision(streamId)).toBe(2);
+      });
+
+      it('continues a stream from the expected revision', async () => {
+        const streamId = `${uniquePrefix('continue')}account`;
+        const first = await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'no_stream' });
+        const second = await store.appendToStream(streamId, newEvents(3), { expectedRevision: 1 });
+        const read = await store.readStream(streamId);
+
+        expect(second.nextRevision).toBe(4);
+        expect(read.map((event) => event.revision)).toEqual([0, 1, 2, 3, 4]);
+        expect(store.comparePositions(first.position, second.position)).toBeLessThan(0);
+        expect(second.position).toBe(read[4].position);
+      });
+
+      it('reads a stream from a revision and up to a count', async () => {
+        const streamId = `${uniquePrefix('ranges')}account`;
+        await store.appendToStream(streamId, newEvents(5), { expectedRevision: 'no_stream' });
+        const revisions = async (options: { fromRevision?: number; maxCount?: number }) =>
+          (await store.readStream(streamId, options)).map((event) => event.revision);
+
+        expect(await revisions({ fromRevision: 2 })).toEqual([2, 3, 4]);
+        expect(await revisions({ maxCount: 2 })).toEqual([0, 1]);
+        expect(await revisions({ fromRevision: 1, maxCount: 3 })).toEqual([1, 2, 3]);
+        expect(await revisions({ fromRevision: 4, maxCount: 10 })).toEqual([4]);
+        expect(await revisions({ fromRevision: 5 })).toEqual([]);
+        expect(await revisions({ fromRevision: 99 })).toEqual([]);
+        expect(await revisions({ maxCount: 0 })).toEqual([]);
+      });
+
+      it('reads a missing stream as empty with no revision', async () => {
+        const streamId = `${uniquePrefix('missing')}account`;
+        expect(await store.readStream(streamId)).toEqual([]);
+        expect(await store.readStream(streamId, { fromRevision: 3, maxCount: 2 })).toEqual([]);
+        expect(await store.streamRevision(streamId)).toBe('no_stream');
+      });
+
+      it("appends with 'any' to a missing and to an existing stream", async () => {
+        const streamId = `${uniquePrefix('any')}account`;
+        expect((await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'any' })).nextRevision).toBe(1);
+        expect((await store.appendToStream(streamId, newEvents(1), { expectedRevision: 'any' })).nextRevision).toBe(2);
+        expect((await store.readStream(streamId)).map((event) => event.revision)).toEqual([0, 1, 2]);
+      });
+    });
+
+    describe('optimistic concurrency', () => {
+      it("rejects 'no_stream' on an existing stream with the actual revision and writes nothing", async () => {
+        const streamId = `${uniquePrefix('exists')}account`;
+        await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'no_stream' });
+        const rejected = newEvent('Rejected');
+
+        await expectConflict(store.appendToStream(streamId, [rejected], { expectedRevision: 'no_stream' }), {
+          streamId, expected: 'no_stream', actual: 1,
+        });
+        expect(await store.readStream(streamId)).toHaveLength(2);
+        expect(await store.streamRevision(streamId)).toBe(1);
+        // Nothing of the rejected append was kept, not even its event id.
+        expect((await store.appendToStream(streamId, [rejected], { expectedRevision: 1 })).nextRevision).toBe(2);
+      });
+
+      it('rejects a stale or future expected revision with the actual revision and writes nothing', async () => {
+        const streamId = `${uniquePrefix('stale')}account`;
+        await store.appendToStream(streamId, newEvents(3), { expectedRevision: 'no_stream' });
+        const rejected = newEvents(2);
+
+        await expectConflict(store.appendToStream(streamId, rejected, { expectedRevision: 0 }), { streamId, expected: 0, actual: 2 });
+        await expectConflict(store.appendToStream(streamId, rejected, { expectedRevision: 5 }), { streamId, expected: 5, actual: 2 });
+        expect((await store.readStream(streamId)).map((event) => event.revision)).toEqual([0, 1, 2]);
+        expect((await store.appendToStream(streamId, rejected, { expectedRevision: 2 })).nextRevision).toBe(4);
+      });
+
+      it('rejects an expected revision on a missing stream with actual no_stream', async () => {
+        const streamId = `${uniquePrefix('absent')}account`;
+        await expectConflict(store.appendToStream(streamId, newEvents(1), { expectedRevision: 0 }), {
+          streamId, expected: 0, actual: 'no_stream',
+        });
+        expect(await store.streamRevision(streamId)).toBe('no_stream');
+        expect(await store.readStream(streamId)).toEqual([]);
+      });
+
+      it('lets exactly one of many concurrent appenders win each revision; the stream stays gapless', async () => {
+        const prefix = uniquePrefix('race');
+        const streamId = `${prefix}account`;
+        const winners: { revision: number; event: NewEvent }[] = [];
+        const losers: NewEvent[] = [];
+        const writer = async () => {
+          for (let round = 0; round < 10; round++) {
+            const current = await store.streamRevision(streamId);
+            const event = newEvent('Raced', { round });
+            try {
+              const result = await store.appendToStream(streamId, [event], { expectedRevision: current });
+              winners.push({ revision: result.nextRevision, event });
+            } catch (error) {
+              if (!(error instanceof WrongExpectedRevisionError)) throw error;
+              expect(error.actual).not.toEqual(current);
+              losers.push(event);
+            }
+          }
+        };
+        const start = await markPosition(store, prefix);
+        await Promise.all(Array.from({ length: 20 }, writer));
+
+        const stream = await store.readStream(streamId);
+        expect(winners.length).toBeGreaterThan(0);
+        expect(winners.length + losers.length).toBe(200);
+        expect(stream.map((event) => event.revision)).toEqual(stream.map((_, index) => index));
+        expect(stream).toHaveLength(winners.length);
+        expect(new Set(winners.map((winner) => winner.revision)).size).toBe(winners.length);
+        for (const { revision, event } of winners) expect(stream[revision].eventId).toBe(event.eventId);
+        const storedIds = new Set(stream.map((event) => event.eventId));
+        for (const loser of losers) expect(storedIds.has(loser.eventId)).toBe(false);
+
+        // The global log agrees with the stream's order.
+        const seen = await readUntilSeen(new LogReader(store, start, { streamPrefix: prefix }), storedIds, prefix);
+        expect(seen.filter((event) => event.streamId === streamId).map((event) => event.eventId)).toEqual(stream.map((event) => event.eventId));
+      });
+
+      it("lets concurrent 'any' appenders all succeed into one gapless stream", async () => {
+        const prefix = uniquePrefix('any-race');
+        const streamId = `${prefix}account`;
+        const appended: NewEvent[] = [];
+        const writer = async () => {
+          for (let round = 0; round < 5; round++) {
+            const events = newEvents(1 + (round % 2), 'AnyRaced');
+            await store.appendToStream(streamId, events, { expectedRevision: 'any' });
+            appended.push(...events);
+          }
+        };
+        const start = await markPosition(store, prefix);
+        await Promise.all(Array.from({ length: 10 }, writer));
+
+        const stream = await store.readStream(streamId);
+        expect(stream.map((event) => event.revision)).toEqual(appended.map((_, index) => index));
+        expect(new Set(stream.map((event) => event.eventId))).toEqual(new Set(appended.map((event) => event.eventId)));
+        const seen = await readUntilSeen(new LogReader(store, start, { streamPrefix: prefix }), stream.map((event) => event.eventId), prefix);
+        expectStreamOrder(seen.filter((event) => event.streamId === streamId));
+      });
+    });
+
+    describe('edge cases of appending', () => {
+      it('treats an empty append as a check of the expectation that writes nothing', async () => {
+        const streamId = `${uniquePrefix('empty')}account`;
+        expect((await store.appendToStream(streamId, [], { expectedRevision: 'any' })).nextRevision).toBe(-1);
+        expect((await store.appendToStream(streamId, [], { expectedRevision: 'no_stream' })).nextRevision).toBe(-1);
+        await expectConflict(store.appendToStream(streamId, [], { expectedRevision: 0 }), { streamId, expected: 0, actual: 'no_stream' });
+        expect(await store.streamRevision(streamId)).toBe('no_stream');
+
+        const written = await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'no_stream' });
+        expect(await store.appendToStream(streamId, [], { expectedRevision: 1 })).toEqual(written);
+        expect(await store.appendToStream(streamId, [], { expectedRevision: 'any' })).toEqual(written);
+        await expectConflict(store.appendToStream(streamId, [], { expectedRevision: 0 }), { streamId, expected: 0, actual: 1 });
+        await expectConflict(store.appendToStream(streamId, [], { expectedRevision: 'no_stream' }), { streamId, expected: 'no_stream', actual: 1 });
+        expect(await store.readStream(streamId)).toHaveLength(2);
+      });
+
+      it('never records the events of a retried append twice', async () => {
+        const streamId = `${uniquePrefix('retry')}account`;
+        const events = newEvents(2);
+        await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' });
+        // Adapters either reject a retry or recognise it as idempotent; neither may write again.
+        await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' }).catch((error: unknown) => expect(error).toBeInstanceOf(Error));
+        await store.appendToStream(streamId, events, { expectedRevision: 'any' }).catch((error: unknown) => expect(error).toBeInstanceOf(Error));
+
+        const read = await store.readStream(streamId);
+        expect(read.map((event) => event.eventId)).toEqual(events.map((event) => event.eventId));
+        expect(await store.streamRevision(streamId)).toBe(1);
+      });
+
+      it('rejects a batch that repeats an event id, writing nothing', async () => {
+        const streamId = `${uniquePrefix('dup-batch')}account`;
+        const event = newEvent();
+        await expect(store.appendToStream(streamId, [event, newEvent(), event], { expectedRevision: 'any' })).rejects.toBeInstanceOf(DuplicateEventIdError);
+        expect(await store.streamRevision(streamId)).toBe('no_stream');
+      });
+
+      it('rejects malformed appends before writing', async () => {
+        const streamId = `${uniquePrefix('malformed')}account`;
+        await expect(store.appendToStream(streamId, [{ ...newEvent(), eventId: 'not-a-uuid' }], { expectedRevision: 'any' })).rejects.toThrow(TypeError);
+        await expect(store.appendToStream(streamId, newEvents(1), { expectedRevision: -1 })).rejects.toThrow(RangeError);
+        await expect(store.appendToStream(streamId, newEvents(1), { expectedRevision: 1.5 })).rejects.toThrow(RangeError);
+        expect(await store.streamRevision(streamId)).toBe('no_stream');
+      });
+    });
+
+    describe('the global log', () => {
+      it('pages through every event exactly once, in an order consistent with each stream', async () => {
+        const prefix = uniquePrefix('global');
+        const start = await markPosition(store, prefix);
+        const streams = ['a', 'b', 'c', 'd'].map((suffix) => `${prefix}${suffix}`);
+        const appended: NewEvent[] = [];
+        const revisions = new Map<string, number>();
+        // Interleaved appends of 1-3 events to four streams, issued one by one.
+        for (const streamId of shuffle(streams.flatMap((streamId) => Array<string>(6).fill(streamId)))) {
+          const events = newEvents(1 + Math.floor(Math.random() * 3));
+          const current = revisions.get(streamId);
+          const result = await store.appendToStream(streamId, events, { expectedRevision: current ?? 'no_stream' });
+          revisions.set(streamId, result.nextRevision);
+          appended.push(...events);
+        }
+
+        const reader = new LogReader(store, start, { pageSize: () => 7 });
+        const seen = await readUntilSeen(reader, appended.map((event) => event.eventId), prefix);
+        const own = seen.filter((event) => streams.includes(event.streamId));
+        expect(own.map((event) => event.eventId)).toEqual(appended.map((event) => event.eventId));
+        expectNoDuplicates(reader.seen);
+        expectStreamOrder(own);
+        expect(reader.pages).toBeGreaterThan(appended.length / 7);
+        expect(reader.seen.some((event) => event.position === start)).toBe(false);
+        // Positions in the log are the ones the streams report.
+        for (const streamId of streams) {
+          const stream = await store.readStream(streamId);
+          expect(own.filter((event) => event.streamId === streamId).map((event) => event.position)).toEqual(stream.map((event) => event.position));
+        }
+      });
+
+      it('returns only events after the given position', async () => {
+        const prefix = uniquePrefix('after');
+        const first = await store.appendToStream(`${prefix}s`, newEvents(2), { expectedRevision: 'no_stream' });
+        const later = newEvents(2);
+        await store.appendToStream(`${prefix}s`, later, { expectedRevision: 1 });
+
+        const seen = await readUntilSeen(new LogReader(store, first.position, { streamPrefix: prefix }), later.map((event) => event.eventId), prefix);
+        expect(seen.map((event) => event.eventId)).toEqual(later.map((event) => event.eventId));
+      });
+
+      it('filters by a literal stream-id prefix', async () => {
+        const prefix = uniquePrefix('prefix');
+        const start = await markPosition(store, prefix);
+        const matching = [`${prefix}x_1`, `${prefix}x_2`];
+        const others = [`${prefix}xy1`, `${prefix}x`, `${prefix}X_1`, `other-${prefix}x_1`];
+        const appended = new Map<string, NewEvent[]>();
+        for (const streamId of shuffle([...matching, ...matching, ...others])) {
+          const events = newEvents(2);
+          const previous = appended.get(streamId) ?? [];
+          await store.appendToStream(streamId, events, { expectedRevision: 'any' });
+          appended.set(streamId, [...previous, ...events]);
+        }
+        const expectedIds = matching.flatMap((streamId) => appended.get(streamId)!.map((event) => event.eventId));
+
+        const reader = new LogReader(store, start, { streamPrefix: `${prefix}x_`, pageSize: () => 3 });
+        await readUntilSeen(reader, expectedIds, prefix);
+        // Also drained after the last match: nothing of the other streams came through.
+        await readUntilSeen(new LogReader(store, start), others.flatMap((streamId) => appended.get(streamId)!.map((event) => event.eventId)), prefix);
+        await reader.catchUp();
+        expect(new Set(reader.seen.map((event) => event.streamId))).toEqual(new Set(matching));
+        expect(reader.seenIds().sort()).toEqual([...expectedIds].sort());
+        expectStreamOrder(reader.seen);
+      });
+
+      it('compares positions consistently with the order of the log', async () => {
+        const prefix = uniquePrefix('compare');
+        const start = await markPosition(store, prefix);
+        const appended: NewEvent[] = [];
+        for (const streamId of [`${prefix}p`, `${prefix}q`, `${prefix}p`, `${prefix}r`]) {
+          const events = newEvents(2);
+          await store.appendToStream(streamId, events, { expectedRevision: 'any' });
+          appended.push(...events);
+        }
+        const seen = await readUntilSeen(new LogReader(store, start, { streamPrefix: prefix }), appended.map((event) => event.eventId), prefix);
+        const positions = seen.map((event) => event.position);
+
+        for (let i = 0; i < positions.length; i++) {
+          expect(store.comparePositions(positions[i], positions[i])).toBe(0);
+          expect(store.comparePositions(start, positions[i])).toBeLessThan(0);
+          for (let j = i + 1; j < positions.length; j++) {
+            expect(store.comparePositions(positions[i], positions[j])).toBeLessThan(0);
+            expect(store.comparePositions(positions[j], positions[i])).toBeGreaterThan(0);
+          }
+        }
+        const sorted = shuffle(positions).sort((a, b) => store.comparePositions(a, b));
+        expect(sorted).toEqual(positions);
+      });
+
+      it('rejects a page size below one', async () => {
+        await expect(store.readAll({ after: null, maxCount: 0 })).rejects.toThrow(RangeError);
+      });
+
+      it('lets a polling reader see an event committed late by a slow transaction exactly once', async () => {
+        if (!subject.holdOpenTransaction) return; // capability absent: nothing can commit late
+        const prefix = uniquePrefix('late');
+        const reader = new LogReader(store, await markPosition(store, prefix), { streamPrefix: prefix });
+        const slow = newEvent('Slow');
+        const held = await subject.holdOpenTransaction(`${prefix}slow`, [slow]);
+        const fast: NewEvent[] = [];
+        try {
+          for (let i = 0; i < 10; i++) {
+            const events = newEvents(1, 'Fast');
+            await store.appendToStream(`${prefix}fast-${i}`, events, { expectedRevision: 'no_stream' });
+            fast.push(...events);
+            await reader.catchUp();
+          }
+          expect(reader.seenIds()).not.toContain(slow.eventId);
+        } finally {
+          await held.commit();
+        }
+        await readUntilSeen(reader, [slow, ...fast].map((event) => event.eventId), prefix);
+        expect(reader.seenIds().sort()).toEqual([slow, ...fast].map((event) => event.eventId).sort());
+        expectNoDuplicates(reader.seen);
+      });
+    });
+
+    it('answers a ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
