@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { AccountRepository } from '../../src/application/account-repository';
+import { CommandMetrics } from '../../src/application/command-metrics';
+import { ConcurrencyConflictError, LedgerRejectedError } from '../../src/application/errors';
+import { KeyedSerializer } from '../../src/application/keyed-serializer';
+import { ExecuteLedgerCommand, type CallerContext } from '../../src/application/ledger-command';
+import { LedgerCommandHandler } from '../../src/application/ledger-command.handler';
+import { loadConfig } from '../../src/config/load-config';
+import type { EventStore, NewEvent } from '../../src/event-store/event-store.port';
+import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
+import type { LedgerCommand } from '../../src/ledger/commands';
+import { MetricsRegistry } from '../../src/observability/metrics-registry';
+import { ManualClock } from '../../src/shared/clock';
+
+const CALLER: CallerContext = { correlationId: 'test', actor: { kind: 'apiKey', id: 'svc' } };
+const STREAM = 'credits-acct';
+
+function grant(credits: number): LedgerCommand {
+  return { kind: 'grant', blockId: `block_${randomUUID()}`, credits, category: 'paid', reason: 'adjustment' };
+}
+
+function spend(credits: number): LedgerCommand {
+  return { kind: 'spend', spendId: `spend_${randomUUID()}`, credits, description: 'test' };
+}
+
+/** Another process: appends straight to the store, behind the handler's cache. */
+function otherProcessGrants(store: Pick<EventStore, 'appendToStream'>, revision: number | 'no_stream', credits: number): Promise<unknown> {
+  const event: NewEvent = {
+    eventId: randomUUID(), type: 'CreditsGranted',
+    data: { blockId: `block_${randomUUID()}`, credits, category: 'paid', reason: 'adjustment' },
+    metadata: { occurredAt: '2026-03-01T12:00:00.000Z', correlationId: 'other', actor: { kind: 'system', id: 'other' }, schemaVersion: 1 },
+  };
+  return store.appendToStream(STREAM, [event], { expectedRevision: revision });
+}
+
+function setUp(store: EventStore, env: Record<string, string> = {}) {
+  const config = loadConfig({ COMMAND_MAX_ATTEMPTS: '4', ...env });
+  const metrics = new MetricsRegistry({ collectProcessMetrics: false });
+  const handler = new LedgerCommandHandler(
+    new AccountRepository(store, config), new KeyedSerializer(100), new ManualClock('2026-03-01T12:00:00.000Z'), config, new CommandMetrics(metrics),
+  );
+  const run = (command: LedgerCommand, caller: CallerContext = CALLER) => handler.execute(new ExecuteLedgerCommand('acct', command, caller));
+  const conflicts = async () => (await metrics.registry.getSingleMetric('ledger_command_conflicts_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
+  return { run, conflicts };
+}
+
+/** The in-memory store without appendExclusive, as an event store that cannot hold a stream. */
+function withoutExclusive(store: InMemoryEventStore): EventStore {
+  return new Proxy(store, { get: (target, property) => (property === 'appendExclusive' ? undefined : Reflect.get(target, property, target)) });
+}
+
+describe('LedgerCommandHandler', () => {
+  it('decides on the cached state: a second spend is one append, no read', async () => {
+    const store = new InMemoryEventStore();
+    const { run } = setUp(store);
+    await run(grant(10));
+    const reads = jest.spyOn(store, 'readStream');
+    const outcome = await run(spend(3));
+    expect(reads).not.toHaveBeenCalled();
+    expect(outcome).toMatchObject({ balance: 7, available: 7, revision: 1, replayed: false });
+  });
+
+  it('after a conflict, decides again while holding the stream and succeeds', async () => {
+    const store = new InMemoryEventStore();
+    const { run, conflicts } = setUp(store);
+    await run(grant(10));
+    await otherProcessGrants(store, 0, 5);
+    const outcome = await run(spend(3));
+    expect(outcome).toMatchObject({ balance: 12, revision: 2 });
+    expect(await conflicts()).toBe(1);
+  });
+
+  it('without exclusive appends, retries on fresh state and gives up with concurrency_conflict', async () => {
+    const inner = new InMemoryEventStore();
+    const store = withoutExclusive(inner);
+    const { run, conflicts } = setUp(store);
+    await run(grant(10));
+    // Before every append of ours, the other process appends first.
+    const append = inner.appendToStream.bind(inner);
+    jest.spyOn(inner, 'appendToStream').mockImplementation(async (streamId, events, options) => {
+      await otherProcessGrants({ appendToStream: append }, await inner.streamRevision(streamId), 1);
+      return append(streamId, events, options);
+    });
+    await expect(run(spend(1))).rejects.toBeInstanceOf(ConcurrencyConflictError);
+    expect(await conflicts()).toBe(4);
+  });
+
+  it('re-checks the store before refusing on a cached state', async () => {
+    const store = new InMemoryEventStore();
+    const { run } = setUp(store);
+    await run(grant(1));
+    await otherProcessGrants(store, 0, 10);
+    await expect(run(spend(5))).resolves.toMatchObject({ balance: 6 });
+    await expect(run(spend(7))).rejects.toBeInstanceOf(LedgerRejectedError);
+  });
+
+  it('answers an idempotent replay with the first answer and its position', async () => {
+    const store = new InMemoryEventStore();
+    const { run } = setUp(store);
+    await run(grant(10));
+    const keyed: CallerContext = { ...CALLER, idempotencyKey: 'k1', requestHash: 'h1' };
+    const first = await run(spend(4), keyed);
+    await run(spend(1));
+    const replay = await run(spend(4), keyed);
+    expect(replay).toMatchObject({ replayed: true, balance: 6, revision: first.revision, position: first.position });
+    expect(replay.events).toEqual(first.events.filter((event) => event.metadata.idempotencyKey === 'k1'));
+  });
+});
