@@ -18,6 +18,8 @@ import { GrantsController } from '../http/accounts/grants.controller';
 import { LedgerWriter } from '../http/accounts/ledger-writer';
 import { ReservationsController } from '../http/accounts/reservations.controller';
 import { SpendsController } from '../http/accounts/spends.controller';
+import { TransactionsController } from '../http/history/transactions.controller';
+import { PROJECTION_PROVIDERS } from '../../projections/nest/projection-runtime';
 import { ProblemDetailsFilter } from '../http/errors/problem-details.filter';
 import { HealthController } from '../http/operations/health.controller';
 import { MetricsController } from '../http/operations/metrics.controller';
@@ -58,7 +60,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config))],
-      controllers: [BalanceController, SpendsController, GrantsController, ReservationsController, HealthController, MetricsController],
+      controllers: [BalanceController, SpendsController, GrantsController, ReservationsController, TransactionsController, HealthController, MetricsController],
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
@@ -90,6 +92,8 @@ export class AppModule {
         LedgerCommandHandler,
         AccountQueries,
         LedgerWriter,
+        // Projector (roles all and projector), read-your-writes waits, projection metrics.
+        ...PROJECTION_PROVIDERS,
       ],
     };
   }

@@ -1,10 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { sendProblem } from '../http/errors/problem-details.filter';
 import { REQUEST_ID_HEADER, requestIdFor } from '../observability/logger-options';
 import { AppModule, type AppModuleOptions } from './app.module';
 
@@ -14,7 +12,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     bodyLimit: options.config.bodyLimitBytes,
     // Account ids are up to 128 characters, percent-encoded up to three times longer; the id pipe
     // then answers 400 for anything over 128 instead of Fastify's bare 414.
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     genReqId: (request: IncomingMessage) => {
       const id = requestIdFor(request);
       (request as typeof request & { id?: string }).id = id;
@@ -38,13 +36,11 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
 }
 
 /**
- * Errors raised by Fastify before Nest routes the request (bad JSON, body limit) also become
- * problems; unknown routes reach Nest's own not-found handler and the ProblemDetailsFilter.
+ * Nest routes Fastify's own errors (bad JSON, body limit) and unknown routes to the global
+ * ProblemDetailsFilter; a body that is not JSON is refused here, before parsing.
  */
 function configureHttp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
-  const logger = new NestLogger('HTTP');
-  fastify.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
   fastify.addHook('onRequest', async (request) => {
     if (hasBody(request.headers) && !isJson(request.headers['content-type'])) {
       throw Object.assign(new Error('unsupported media type'), { statusCode: 415 });
