@@ -72,14 +72,24 @@ export interface ExpireDue {
   kind: 'expire';
 }
 
-export interface ReversePurchase {
+/**
+ * How much to reverse, in one of two forms:
+ * - `credits`: remove this many more credits (an admin's one-off correction);
+ * - `totalCredits`: bring the purchase's reversals up to this cumulative total. Stripe reports
+ *   refunds cumulatively (amount_refunded), so a redelivered or reordered webhook asks for a total
+ *   already reached and writes nothing.
+ * Either way a purchase is never reversed beyond the credits it bought.
+ */
+export type ReversalAmount =
+  | { credits: number; totalCredits?: never }
+  | { totalCredits: number; credits?: never };
+
+export type ReversePurchase = {
   kind: 'reverse';
   /** The purchase is found by its providerRef (e.g. PaymentIntent id). */
   providerRef: string;
-  /** Credits to remove by this reversal. */
-  credits: number;
   reason: ReversalReason;
-}
+} & ReversalAmount;
 
 export type LedgerCommand =
   | PurchaseCredits

@@ -70,7 +70,17 @@ export interface LedgerState {
   /** providerRef → purchaseId; forever, so a replayed purchase never credits twice. */
   purchasesByProviderRef: Record<string, string>;
   idempotency: Record<string, IdempotencyRecord>;
-  /** Sum of remaining over blocks not yet recorded as expired (may include blocks now past due). */
+  /**
+   * Ids of the blocks whose `remaining` is above 0 (a set: the values are always true). Deciding
+   * only looks at these, so a command costs the same on an account with years of spent-out blocks.
+   */
+  blockIdsWithCredits: Record<string, true>;
+  /**
+   * Sum of `remaining` over all blocks. Blocks recorded as expired hold nothing, except for the
+   * instant between credits coming back to one and the CreditsExpired right after them in the same
+   * append; counting those keeps balance = credits in − credits out after every single event.
+   * May include blocks now past due that no CreditsExpired has removed yet (see viewAt).
+   */
   unexpiredRemaining: number;
   reserved: number;
   options: LedgerOptions;

@@ -1,0 +1,46 @@
+import type { CreditBlock, LedgerState } from './state';
+import { type EpochMs, isDue } from './instants';
+import { LedgerInvariantError } from './errors';
+import { lookup, put, remove } from './keyed-records';
+
+/** The block's time is over: what it holds (or gets back) is lost, whether or not that is written yet. */
+export function isGone(block: CreditBlock, nowMs: EpochMs): boolean {
+  return block.expired || isDue(block.expiresAt, nowMs);
+}
+
+export function blockOf(state: LedgerState, blockId: string): CreditBlock {
+  const block = lookup(state.blocks, blockId);
+  if (!block) throw new LedgerInvariantError(`unknown block ${blockId}`);
+  return block;
+}
+
+/**
+ * Moves credits into (+) or out of (−) a block. `unexpiredRemaining` follows every block, so that
+ * balance = unexpiredRemaining + reserved equals credits in − credits out after every event, even
+ * between a refund into an expired block and the CreditsExpired that follows it in the same append.
+ */
+export function adjustRemaining(state: LedgerState, blockId: string, delta: number): void {
+  const block = blockOf(state, blockId);
+  if (block.remaining + delta < 0) {
+    throw new LedgerInvariantError(`block ${blockId}: would go to ${block.remaining + delta} credits`);
+  }
+  block.remaining += delta;
+  state.unexpiredRemaining += delta;
+  if (block.remaining > 0) put(state.blockIdsWithCredits, blockId, true);
+  else remove(state.blockIdsWithCredits, blockId);
+}
+
+/** The blocks that still hold credits, expired or not, in no particular order. */
+export function blocksWithCredits(state: LedgerState): CreditBlock[] {
+  return Object.keys(state.blockIdsWithCredits).map((blockId) => blockOf(state, blockId));
+}
+
+/** The named blocks that exist, each once (ids from drawdowns, holds or refunds). */
+export function blocksNamed(state: LedgerState, blockIds: Iterable<string>): CreditBlock[] {
+  const blocks: CreditBlock[] = [];
+  for (const blockId of new Set(blockIds)) {
+    const block = lookup(state.blocks, blockId);
+    if (block) blocks.push(block);
+  }
+  return blocks;
+}

@@ -1,0 +1,41 @@
+import type { CommandContext, LedgerCommand } from '../commands';
+import type { LedgerState } from '../state';
+import { withMetadata } from '../event-draft';
+import { dueExpiryDrafts } from '../expiry';
+import { rememberedCommand } from '../idempotency';
+import type { EpochMs } from '../instants';
+import { viewAtMs } from '../view';
+import type { Decision } from './decision';
+import { decideCommand } from './command';
+import { commandMetadata, expiryMetadata } from './metadata';
+
+/**
+ * Never mutates `state`, and never copies it. The steps: an idempotent replay answers from memory;
+ * otherwise what is due at `context.now` expires first, the command is decided on the account as it
+ * is after that expiry (viewAt), and a rejection writes nothing at all, not even the expiry
+ * (LEDGER.md invariant 3).
+ */
+export function decide(command: LedgerCommand, state: LedgerState, context: CommandContext): Decision {
+  const nowMs = instantOf(context);
+  const remembered = answerFromMemory(state, context, nowMs);
+  if (remembered) return remembered;
+  const outcome = decideCommand(command, { state, view: viewAtMs(state, nowMs), nowMs });
+  if (outcome.kind !== 'accepted') return outcome;
+  const expiry = dueExpiryDrafts(state, nowMs).map((draft) => withMetadata(draft, expiryMetadata(context)));
+  const metadata = commandMetadata(context);
+  return { kind: 'accepted', events: [...expiry, ...outcome.events.map((draft) => withMetadata(draft, metadata))] };
+}
+
+function instantOf(context: CommandContext): EpochMs {
+  const nowMs = context.now.getTime();
+  if (Number.isNaN(nowMs)) throw new RangeError('context.now is not a valid instant');
+  return nowMs;
+}
+
+function answerFromMemory(state: LedgerState, context: CommandContext, nowMs: EpochMs): Decision | null {
+  if (context.idempotencyKey === undefined) return null;
+  const record = rememberedCommand(state, context.idempotencyKey, nowMs);
+  if (!record) return null;
+  if (record.requestHash === (context.requestHash ?? '')) return { kind: 'replayed', record };
+  return { kind: 'rejected', rejection: { code: 'idempotency_key_reused', idempotencyKey: context.idempotencyKey } };
+}

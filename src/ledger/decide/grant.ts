@@ -1,0 +1,21 @@
+import type { GrantCredits } from '../commands';
+import type { Situation } from './situation';
+import { accept, type CommandOutcome, reject } from './outcome';
+import { canonicalExpiry, newBlockRejection } from './new-block';
+
+/** LEDGER.md "Grant": a block of the given category. Who may grant is checked by the caller. */
+export function decideGrant(command: GrantCredits, situation: Situation): CommandOutcome {
+  const rejection = newBlockRejection(situation, command);
+  if (rejection) return reject(rejection);
+  return accept({
+    type: 'CreditsGranted',
+    data: {
+      blockId: command.blockId,
+      credits: command.credits,
+      category: command.category,
+      reason: command.reason,
+      ...canonicalExpiry(command.expiresAt),
+      ...(command.description !== undefined && { description: command.description }),
+    },
+  });
+}

@@ -1,0 +1,17 @@
+import type { EventDraft } from '../event-draft';
+import type { Rejection } from '../rejections';
+import type { DuplicatePurchase } from './decision';
+
+/** What one command's rules conclude, before lazy expiry and metadata are added. */
+export type CommandOutcome =
+  | { kind: 'accepted'; events: EventDraft[] }
+  | { kind: 'rejected'; rejection: Rejection }
+  | DuplicatePurchase;
+
+export function accept(...events: EventDraft[]): CommandOutcome {
+  return { kind: 'accepted', events };
+}
+
+export function reject(rejection: Rejection): CommandOutcome {
+  return { kind: 'rejected', rejection };
+}

@@ -1,0 +1,29 @@
+import type { RefundSpend } from '../commands';
+import type { Situation } from './situation';
+import { sumCredits, takeLastDrawn } from '../block-amounts';
+import { expireReturnedCredits } from '../expiry';
+import { lookup } from '../keyed-records';
+import { accept, type CommandOutcome, reject } from './outcome';
+
+/**
+ * LEDGER.md "Refund": up to what is left of the spend goes back to the blocks it came from,
+ * last-drawn first; what lands in a block that has expired since is expired in the same append.
+ * A refund of a spend with nothing left is refused (refundable 0) rather than written as zero.
+ */
+export function decideRefund(command: RefundSpend, { state, nowMs }: Situation): CommandOutcome {
+  const spend = lookup(state.spends, command.spendId);
+  if (!spend) return reject({ code: 'not_found', entity: 'spend', id: command.spendId });
+  const refundable = sumCredits(spend.refundable);
+  const credits = command.credits ?? refundable;
+  if (credits > refundable || credits === 0) {
+    return reject({ code: 'refund_exceeds_spend', spendId: command.spendId, refundable, requested: credits });
+  }
+  const returnedTo = takeLastDrawn(spend.refundable, credits);
+  return accept(
+    {
+      type: 'CreditsRefunded',
+      data: { refundId: command.refundId, spendId: command.spendId, credits, reason: command.reason, returnedTo },
+    },
+    ...expireReturnedCredits(state, returnedTo, nowMs),
+  );
+}

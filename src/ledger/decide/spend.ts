@@ -1,0 +1,25 @@
+import type { SpendCredits } from '../commands';
+import { drawFrom } from '../drawdown';
+import type { Situation } from './situation';
+import { accept, type CommandOutcome, reject } from './outcome';
+import { assertUnusedId } from './fresh-id';
+
+/** LEDGER.md "Spend": all or nothing, from available credits in drawdown order. */
+export function decideSpend(command: SpendCredits, { state, view }: Situation): CommandOutcome {
+  assertUnusedId(state.spends, command.spendId, 'spend');
+  const { available, blocks } = view;
+  if (available < command.credits) {
+    return reject({ code: 'insufficient_credits', available, required: command.credits });
+  }
+  return accept({
+    type: 'CreditsSpent',
+    data: {
+      spendId: command.spendId,
+      credits: command.credits,
+      description: command.description,
+      ...(command.reference !== undefined && { reference: command.reference }),
+      ...(command.details !== undefined && { details: { ...command.details } }),
+      drawdown: drawFrom(blocks, command.credits),
+    },
+  });
+}

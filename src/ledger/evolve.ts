@@ -1,0 +1,163 @@
+import type {
+  CreditsExpired, CreditsGranted, CreditsPurchased, CreditsRefunded, CreditsReserved, CreditsSpent,
+  LedgerEvent, PurchaseReversed, ReservationReleased,
+} from './events';
+import type { ClosedReservationStatus, CreditBlock, LedgerOptions, LedgerState, OpenReservation } from './state';
+import { DEFAULT_LEDGER_OPTIONS } from './state';
+import { adjustRemaining, blockOf } from './blocks';
+import { copyAmounts, withoutAmounts } from './block-amounts';
+import { LedgerInvariantError } from './errors';
+import { forgetStaleKeys, rememberCommandEvent } from './idempotency';
+import { lookup, put, remove } from './keyed-records';
+
+/** The state of an account with no stream yet. */
+export function initialState(options?: Partial<LedgerOptions>): LedgerState {
+  return {
+    revision: -1,
+    blocks: {},
+    reservations: {},
+    closedReservations: {},
+    spends: {},
+    purchases: {},
+    purchasesByProviderRef: {},
+    idempotency: {},
+    blockIdsWithCredits: {},
+    unexpiredRemaining: 0,
+    reserved: 0,
+    options: {
+      // Field by field: an explicit `undefined` in `options` must not wipe a default.
+      idempotencyRetentionMs: options?.idempotencyRetentionMs ?? DEFAULT_LEDGER_OPTIONS.idempotencyRetentionMs,
+    },
+  };
+}
+
+/**
+ * Folds one event into the state. For speed on long streams it updates `state` in place and
+ * returns it: callers that need the old state keep a `cloneState` copy.
+ */
+export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
+  state.revision += 1;
+  applyEvent(state, event);
+  rememberCommandEvent(state, event);
+  forgetStaleKeys(state, event);
+  return state;
+}
+
+function applyEvent(state: LedgerState, event: LedgerEvent): void {
+  switch (event.type) {
+    case 'CreditsPurchased': return applyPurchased(state, event);
+    case 'CreditsGranted': return applyGranted(state, event);
+    case 'CreditsSpent': return applySpent(state, event);
+    case 'CreditsRefunded': return applyRefunded(state, event);
+    case 'CreditsExpired': return applyExpired(state, event);
+    case 'CreditsReserved': return applyReserved(state, event);
+    case 'ReservationReleased': return applyReleased(state, event);
+    case 'PurchaseReversed': return applyReversed(state, event);
+    default: {
+      const unknown: never = event;
+      throw new LedgerInvariantError(`cannot fold event type ${(unknown as { type: string }).type}`);
+    }
+  }
+}
+
+function applyPurchased(state: LedgerState, { data, metadata }: CreditsPurchased): void {
+  openBlock(state, {
+    blockId: data.blockId, category: 'paid', credits: data.credits, remaining: 0,
+    grantedAt: metadata.occurredAt, expiresAt: data.expiresAt ?? null, expired: false,
+    costBasis: { ...data.amountPaid }, purchaseId: data.purchaseId,
+  });
+  put(state.purchases, data.purchaseId, {
+    purchaseId: data.purchaseId, blockId: data.blockId, credits: data.credits, providerRef: data.providerRef, reversed: 0,
+  });
+  put(state.purchasesByProviderRef, data.providerRef, data.purchaseId);
+}
+
+function applyGranted(state: LedgerState, { data, metadata }: CreditsGranted): void {
+  openBlock(state, {
+    blockId: data.blockId, category: data.category, credits: data.credits, remaining: 0,
+    grantedAt: metadata.occurredAt, expiresAt: data.expiresAt ?? null, expired: false,
+  });
+}
+
+function openBlock(state: LedgerState, block: CreditBlock): void {
+  put(state.blocks, block.blockId, block);
+  adjustRemaining(state, block.blockId, block.credits);
+}
+
+function applySpent(state: LedgerState, { data }: CreditsSpent): void {
+  if (data.reservationId === undefined) {
+    for (const { blockId, credits } of data.drawdown) adjustRemaining(state, blockId, -credits);
+  } else {
+    captureFromHold(state, data.reservationId, data);
+  }
+  put(state.spends, data.spendId, { spendId: data.spendId, credits: data.credits, refundable: copyAmounts(data.drawdown) });
+}
+
+/**
+ * A capture spends held credits (already out of the blocks). A hold captured in full closes here; a
+ * partial capture stays open until the ReservationReleased for the remainder that follows it.
+ */
+function captureFromHold(state: LedgerState, reservationId: string, data: CreditsSpent['data']): void {
+  const hold = openHold(state, reservationId);
+  hold.drawdown = withoutAmounts(hold.drawdown, data.drawdown, 'first');
+  hold.credits -= data.credits;
+  state.reserved -= data.credits;
+  if (hold.credits === 0) closeHold(state, reservationId, 'captured');
+}
+
+function applyRefunded(state: LedgerState, { data }: CreditsRefunded): void {
+  const spend = lookup(state.spends, data.spendId);
+  if (!spend) throw new LedgerInvariantError(`refund of unknown spend ${data.spendId}`);
+  spend.refundable = withoutAmounts(spend.refundable, data.returnedTo, 'last');
+  for (const { blockId, credits } of data.returnedTo) adjustRemaining(state, blockId, credits);
+}
+
+function applyExpired(state: LedgerState, { data }: CreditsExpired): void {
+  adjustRemaining(state, data.blockId, -data.credits);
+  blockOf(state, data.blockId).expired = true;
+}
+
+function applyReserved(state: LedgerState, { data }: CreditsReserved): void {
+  for (const { blockId, credits } of data.drawdown) adjustRemaining(state, blockId, -credits);
+  const hold: OpenReservation = {
+    reservationId: data.reservationId, credits: data.credits, expiresAt: data.expiresAt,
+    drawdown: copyAmounts(data.drawdown),
+  };
+  if (data.description !== undefined) hold.description = data.description;
+  put(state.reservations, data.reservationId, hold);
+  state.reserved += data.credits;
+}
+
+const CLOSED_AS: Record<ReservationReleased['data']['reason'], ClosedReservationStatus> = {
+  released: 'released',
+  expired: 'expired',
+  captured_remainder: 'captured',
+};
+
+function applyReleased(state: LedgerState, { data }: ReservationReleased): void {
+  const hold = openHold(state, data.reservationId);
+  if (data.credits !== hold.credits) {
+    throw new LedgerInvariantError(`release of ${data.credits} credits from hold ${data.reservationId} holding ${hold.credits}`);
+  }
+  for (const { blockId, credits } of data.returnedTo) adjustRemaining(state, blockId, credits);
+  state.reserved -= data.credits;
+  closeHold(state, data.reservationId, CLOSED_AS[data.reason]);
+}
+
+function applyReversed(state: LedgerState, { data }: PurchaseReversed): void {
+  for (const { blockId, credits } of data.removed) adjustRemaining(state, blockId, -credits);
+  const purchase = lookup(state.purchases, data.purchaseId);
+  if (!purchase) throw new LedgerInvariantError(`reversal of unknown purchase ${data.purchaseId}`);
+  purchase.reversed += data.credits;
+}
+
+function openHold(state: LedgerState, reservationId: string): OpenReservation {
+  const hold = lookup(state.reservations, reservationId);
+  if (!hold) throw new LedgerInvariantError(`unknown or closed reservation ${reservationId}`);
+  return hold;
+}
+
+function closeHold(state: LedgerState, reservationId: string, status: ClosedReservationStatus): void {
+  remove(state.reservations, reservationId);
+  put(state.closedReservations, reservationId, status);
+}
