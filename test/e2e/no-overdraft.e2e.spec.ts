@@ -1,17 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { startTestApp, TEST_KEYS, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
+const esdb = process.env.EVENTSTORE_CONNECTION_STRING;
+const stores: Array<[string, Record<string, string>]> = [['postgres', {}]];
+if (esdb) stores.push(['eventstoredb', { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: esdb }]);
+else process.stderr.write('no-overdraft on EventStoreDB skipped: no EventStoreDB (set EVENTSTORE_CONNECTION_STRING)\n');
+
 /**
- * Invariant 1 and 5 under real concurrency: two app instances (two caches, two per-account
- * queues) share one PostgreSQL; every spend races for the same stream.
+ * Invariants 1 and 5 under real concurrency: two app instances (two caches, two per-account
+ * queues) share one event store; every spend races for the same stream.
  */
-describe('no overdraft under concurrency', () => {
+describe.each(stores)('no overdraft under concurrency (%s)', (_store, env) => {
   let database: TestDatabase;
   let instances: TestApp[];
 
   beforeAll(async () => {
     database = await createTestDatabase({ poolMax: 20 });
-    instances = [await startTestApp({ database }), await startTestApp({ database })];
+    instances = [await startTestApp({ database, env }), await startTestApp({ database, env })];
   });
   afterAll(async () => {
     for (const instance of instances) await instance.close();
@@ -19,7 +26,8 @@ describe('no overdraft under concurrency', () => {
   });
 
   it('100 credits, 300 concurrent 1-credit spends over two instances: exactly 100 succeed', async () => {
-    const account = '/v1/accounts/hot-account';
+    const accountId = `hot-account-${randomUUID()}`;
+    const account = `/v1/accounts/${accountId}`;
     const grant = await instances[0].http.post(`${account}/grants`, { credits: 100, category: 'paid', reason: 'adjustment' }, { key: TEST_KEYS.granter });
     expect(grant.status).toBe(201);
     // Warm both caches so the race is on appends, not on first loads.
@@ -35,8 +43,8 @@ describe('no overdraft under concurrency', () => {
     for (const instance of instances) {
       expect((await instance.http.get(`${account}/balance`)).body).toMatchObject({ balance: 0, available: 0, reserved: 0, revision: 100 });
     }
-    const stored = await database.pool.query(`SELECT count(*)::int AS events FROM events WHERE stream_id = 'credits-hot-account'`);
-    expect(stored.rows[0].events).toBe(101);
+    const stored = await instances[0].app.get<EventStore>(EVENT_STORE).readStream(`credits-${accountId}`);
+    expect(stored).toHaveLength(101);
     const revisions = new Set(responses.filter((response) => response.status === 201).map((response) => response.body.revision));
     expect(revisions.size).toBe(100);
   });
