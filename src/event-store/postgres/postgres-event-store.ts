@@ -16,6 +16,7 @@ import {
   type StreamRevision,
 } from '../event-store.port';
 import { checkExpectation, currentRevision, writeAppend } from './postgres-append';
+import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from './group-committer';
 import { mapPostgresError } from './postgres-errors';
 import { comparePostgresPositions } from './postgres-position';
 import { readAllRows, readStreamRows } from './postgres-read';
@@ -41,13 +42,19 @@ export const ANY_MAX_ATTEMPTS = 30;
  * their own events by id when they reload.
  */
 export class PostgresEventStore implements EventStore {
-  constructor(private readonly pool: Pool) {}
+  private readonly groupCommitter: GroupCommitter;
+
+  constructor(private readonly pool: Pool, groupCommit: GroupCommitOptions = DEFAULT_GROUP_COMMIT) {
+    this.groupCommitter = new GroupCommitter(pool, groupCommit);
+  }
 
   async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const expected = options.expectedRevision;
     validateAppend(streamId, events, expected);
     try {
       if (events.length === 0) return await checkExpectation(this.pool, streamId, expected);
+      // Known expectations go through group commit (postgres-batch-append.ts); 'any' must read first.
+      if (expected !== 'any') return await this.groupCommitter.append(streamId, events, expected === 'no_stream' ? -1 : expected);
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.inTransaction((client) => writeAppend(client, streamId, events, expected));

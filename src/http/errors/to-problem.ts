@@ -2,7 +2,9 @@ import { HttpException } from '@nestjs/common';
 import { ConcurrencyConflictError, LedgerRejectedError } from '../../application/errors';
 import { QueueFullError } from '../../application/keyed-serializer';
 import { EventStoreUnavailableError } from '../../event-store/event-store.port';
+import { AppendQueueFullError } from '../../event-store/postgres/group-committer';
 import type { Rejection } from '../../ledger/rejections';
+import { PaymentProviderError, StripeEventProcessingError, StripeNotConfiguredError } from '../../stripe/errors';
 import { HttpProblemException } from './http-problem.exception';
 import { problem, validationProblem, type Problem } from './problem';
 
@@ -18,6 +20,17 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof QueueFullError) return problem('rate_limited', 'Too many commands are waiting for this account; retry later');
   if (error instanceof EventStoreUnavailableError) return problem('unavailable', 'The event store is not reachable; retry later');
+  if (error instanceof AppendQueueFullError) return problem('unavailable', 'The event store is saturated; retry shortly');
+  if (error instanceof StripeNotConfiguredError) {
+    return problem('unavailable', `${error.feature} is not available: payments with Stripe are not configured on this service (${error.setting})`);
+  }
+  if (error instanceof PaymentProviderError) return problem('unavailable', 'Stripe did not accept the request; retry later');
+  if (error instanceof StripeEventProcessingError) {
+    // Any 5xx makes Stripe deliver the event again; 503 when the cause is passing.
+    const cause = error.cause;
+    const passing = cause instanceof EventStoreUnavailableError || cause instanceof ConcurrencyConflictError || cause instanceof QueueFullError;
+    return problem(passing ? 'unavailable' : 'internal_error', 'The Stripe event could not be processed now; it has been logged and Stripe will deliver it again');
+  }
   const framework = frameworkProblem(error);
   if (framework) return framework;
   return problem('internal_error', 'An unexpected error occurred; it has been logged');

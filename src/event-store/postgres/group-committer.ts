@@ -1,0 +1,130 @@
+import type { Pool } from 'pg';
+import { DuplicateEventIdError, WrongExpectedRevisionError, type AppendResult, type NewEvent, type StreamRevision } from '../event-store.port';
+import { appendBatch, type BatchItem } from './postgres-batch-append';
+
+export interface GroupCommitOptions {
+  /** Batches written at once (each holds one pooled connection while it runs). */
+  maxInFlight: number;
+  /** Events in one batch statement. */
+  maxEventsPerBatch: number;
+  /** Appends waiting for a batch before new ones are refused. */
+  maxQueued: number;
+}
+
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxInFlight: 4, maxEventsPerBatch: 2_000, maxQueued: 50_000 };
+
+// Concurrent batches of several processes can lock the same streams in different orders;
+// PostgreSQL then aborts one of them whole, and it is simply run again.
+const DEADLOCK_DETECTED = '40P01';
+const MAX_DEADLOCK_RETRIES = 5;
+
+interface PendingAppend extends BatchItem {
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+/** The queue is full: the database is not keeping up. */
+export class AppendQueueFullError extends Error {
+  constructor(readonly limit: number) {
+    super(`more than ${limit} appends are waiting for the database`);
+    this.name = 'AppendQueueFullError';
+  }
+}
+
+/**
+ * Group commit: appends that arrive while earlier batches are being written wait and go together
+ * in the next batch, one statement and one commit for all of them. At low load a batch holds one
+ * append and nothing waits; under load the cost of a durable commit is shared by many appends.
+ * A stream appears at most once per batch (a second append to it waits for the next batch, since
+ * it may depend on the first).
+ */
+export class GroupCommitter {
+  private readonly queue: PendingAppend[] = [];
+  private inFlight = 0;
+
+  constructor(private readonly pool: Pool, private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT) {}
+
+  append(streamId: string, events: readonly NewEvent[], expected: StreamRevision | -1): Promise<AppendResult> {
+    if (this.queue.length >= this.options.maxQueued) return Promise.reject(new AppendQueueFullError(this.options.maxQueued));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ streamId, events, expected, resolve, reject });
+      this.pump();
+    });
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      this.inFlight += 1;
+      void this.write(batch).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  /** Takes queued appends in order, up to the event limit, at most one per stream. */
+  private takeBatch(): PendingAppend[] {
+    const batch: PendingAppend[] = [];
+    const streams = new Set<string>();
+    let events = 0;
+    for (let index = 0; index < this.queue.length; ) {
+      const pending = this.queue[index];
+      const fits = batch.length === 0 || events + pending.events.length <= this.options.maxEventsPerBatch;
+      if (!fits) break;
+      if (streams.has(pending.streamId)) {
+        index += 1;
+        continue;
+      }
+      this.queue.splice(index, 1);
+      batch.push(pending);
+      streams.add(pending.streamId);
+      events += pending.events.length;
+    }
+    return batch;
+  }
+
+  private async write(batch: PendingAppend[]): Promise<void> {
+    try {
+      const results = await this.withDeadlockRetry(() => appendBatch(this.pool, batch));
+      results.forEach((outcome, index) => {
+        const pending = batch[index];
+        if (outcome.status === 'appended') pending.resolve(outcome.result);
+        else pending.reject(new WrongExpectedRevisionError(pending.streamId, pending.expected === -1 ? 'no_stream' : pending.expected, outcome.actual));
+      });
+    } catch (error) {
+      if (batch.length > 1 && isDuplicateEventId(error)) {
+        // One append reused an event id: write them one by one so only that one fails.
+        for (const pending of batch) await this.write([pending]);
+        return;
+      }
+      const failure = batch.length === 1 && isDuplicateEventId(error) ? duplicateEventIdError(batch[0], error) : error;
+      for (const pending of batch) pending.reject(failure);
+    }
+  }
+
+  private async withDeadlockRetry<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= MAX_DEADLOCK_RETRIES) throw error;
+      }
+    }
+  }
+}
+
+/** Names the id PostgreSQL reports as already recorded, like the single-stream append does. */
+function duplicateEventIdError(pending: PendingAppend, error: unknown): DuplicateEventIdError {
+  const recorded = /\(event_id\)=\(([^)]+)\)/.exec((error as { detail?: string }).detail ?? '')?.[1];
+  return new DuplicateEventIdError(pending.streamId, recorded ? [recorded] : pending.events.map((event) => event.eventId));
+}
+
+function isDuplicateEventId(error: unknown): boolean {
+  const pgError = error as { code?: string; constraint?: string };
+  return pgError.code === '23505' && pgError.constraint === 'events_event_id_key';
+}
