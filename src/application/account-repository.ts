@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import {
   EVENT_STORE,
@@ -8,11 +8,12 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '../event-store/event-store.port';
-import { evolve, initialState } from '../ledger/decider';
+import { cloneState, evolve, initialState } from '../ledger/decider';
 import type { LedgerEvent } from '../ledger/events';
 import { streamIdFor } from '../ledger/limits';
 import type { LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
+import { AccountSnapshots, SNAPSHOT_AFTER_EVENTS } from './account-snapshots';
 import { BoundedCache } from './bounded-cache';
 
 /**
@@ -24,9 +25,12 @@ import { BoundedCache } from './bounded-cache';
 export class AccountRepository {
   private readonly cache: BoundedCache<string, LedgerState>;
 
+  private readonly logger = new Logger(AccountRepository.name);
+
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     private readonly config: AppConfig,
+    @Optional() private readonly snapshots?: AccountSnapshots,
   ) {
     this.cache = new BoundedCache(config.accountCacheMaxEntries);
   }
@@ -36,13 +40,37 @@ export class AccountRepository {
     return this.cache.get(accountId) ?? this.refresh(accountId);
   }
 
-  /** The state including every event in the store now: the cached state plus the stream's tail. */
+  /**
+   * The state including every event in the store now: the cached state (or else the snapshot, or
+   * else nothing) plus the stream's tail. A long fold leaves a snapshot for the next cold load.
+   */
   async refresh(accountId: string): Promise<LedgerState> {
-    const state = this.cache.get(accountId) ?? this.newState();
-    const tail = await this.eventStore.readStream(streamIdFor(accountId), { fromRevision: state.revision + 1 });
+    const streamId = streamIdFor(accountId);
+    const state = this.cache.get(accountId) ?? (await this.loadSnapshot(streamId)) ?? this.newState();
+    const tail = await this.eventStore.readStream(streamId, { fromRevision: state.revision + 1 });
     for (const recorded of tail) evolve(state, toLedgerEvent(recorded));
     this.cache.set(accountId, state);
+    if (tail.length >= SNAPSHOT_AFTER_EVENTS) this.saveSnapshot(streamId, state);
     return state;
+  }
+
+  private async loadSnapshot(streamId: string): Promise<LedgerState | null> {
+    if (!this.snapshots) return null;
+    try {
+      const snapshot = await this.snapshots.load(streamId);
+      // Options are configuration, not history: the current ones apply.
+      return snapshot ? { ...snapshot, options: this.newState().options } : null;
+    } catch (error) {
+      this.logger.warn({ streamId, err: error }, 'snapshot unreadable; folding the stream');
+      return null;
+    }
+  }
+
+  /** Off the command's path: written from a copy, failures only logged. */
+  private saveSnapshot(streamId: string, state: LedgerState): void {
+    if (!this.snapshots) return;
+    const copy = cloneState(state);
+    void this.snapshots.save(streamId, copy).catch((error: unknown) => this.logger.warn({ streamId, err: error }, 'snapshot not saved'));
   }
 
   forget(accountId: string): void {

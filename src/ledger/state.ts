@@ -1,5 +1,11 @@
 import type { BlockAmount, BlockCategory, Money } from './events';
 
+/**
+ * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
+ * snapshots written by older code are then ignored and states fold from the streams again.
+ */
+export const LEDGER_STATE_VERSION = 1;
+
 export interface CreditBlock {
   blockId: string;
   category: BlockCategory;
