@@ -1,0 +1,91 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy, buildMessage } from 'class-validator';
+import { ACCOUNT_ID_PATTERN } from '../ledger/limits';
+
+export type UiMode = 'embedded' | 'hosted';
+export const UI_MODES: UiMode[] = ['embedded', 'hosted'];
+export const MAX_RETURN_URL = 2048;
+
+/** An absolute http(s) URL; Stripe's `{CHECKOUT_SESSION_ID}` template may appear in it. */
+function IsReturnUrl(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isReturnUrl',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        try {
+          const url = new URL(value);
+          return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.length > 0 && url.username === '' && url.password === '';
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: buildMessage(() => 'must be an absolute http(s) URL'),
+    },
+  });
+}
+
+export class CheckoutSessionRequest {
+  @ApiProperty({ example: 'org:acme', description: 'The account the credits go to: 1–128 characters of A–Z a–z 0–9 . _ : @ -' })
+  @IsString() @Matches(ACCOUNT_ID_PATTERN, { message: 'must be 1–128 characters of A–Z a–z 0–9 . _ : @ -' })
+  accountId!: string;
+
+  @ApiProperty({ example: 'standard', description: 'A packId of GET /v1/credit-packs' })
+  @IsString() @MaxLength(64)
+  packId!: string;
+
+  @ApiProperty({ enum: UI_MODES, description: 'embedded: Stripe\'s embedded Checkout (answers clientSecret); hosted: a Stripe-hosted page (answers url)' })
+  @IsIn(UI_MODES)
+  uiMode!: UiMode;
+
+  @ApiPropertyOptional({
+    maxLength: MAX_RETURN_URL, example: 'https://app.example.com/billing/done?session_id={CHECKOUT_SESSION_ID}',
+    description: 'Where Stripe sends the customer back. Required for hosted. Embedded without it never redirects (the page reacts to onComplete).',
+  })
+  @IsOptional() @IsString() @MaxLength(MAX_RETURN_URL) @IsReturnUrl()
+  returnUrl?: string;
+}
+
+export class CheckoutSessionResponse {
+  @ApiProperty({ example: 'cs_test_a1b2c3' })
+  sessionId!: string;
+
+  @ApiPropertyOptional({ description: 'embedded: pass to Stripe.js initEmbeddedCheckout' })
+  clientSecret?: string;
+
+  @ApiPropertyOptional({ description: 'hosted: redirect the customer here' })
+  url?: string;
+}
+
+export class MoneyDto {
+  @ApiProperty({ example: 1000, description: 'Minor units (cents)' })
+  minor!: number;
+
+  @ApiProperty({ example: 'USD' })
+  currency!: string;
+}
+
+export class CreditPackDto {
+  @ApiProperty({ example: 'standard' })
+  packId!: string;
+
+  @ApiProperty({ example: 'Standard' })
+  name!: string;
+
+  @ApiProperty({ example: 275 })
+  credits!: number;
+
+  @ApiProperty({ type: MoneyDto })
+  price!: MoneyDto;
+
+  @ApiProperty()
+  popular!: boolean;
+
+  @ApiPropertyOptional({ description: 'Purchased credits expire this many days after purchase; absent: never' })
+  expiresAfterDays?: number;
+}
+
+export class CreditPackListResponse {
+  @ApiProperty({ type: [CreditPackDto] })
+  data!: CreditPackDto[];
+}

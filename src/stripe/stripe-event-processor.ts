@@ -1,0 +1,238 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { LedgerRejectedError } from '../application/errors';
+import { ExecuteLedgerCommand, type CallerContext, type CommandOutcome } from '../application/ledger-command';
+import type { CreditPack } from '../config/app-config';
+import { ACCOUNT_ID_PATTERN } from '../ledger/limits';
+import type { Rejection } from '../ledger/rejections';
+import { Clock } from '../shared/clock';
+import { CreditPackCatalog } from './credit-pack-catalog';
+import {
+  idOf, isAmount, metadataOf, objectOf, type Charge, type CheckoutSession, type Dispute,
+} from './event-shapes';
+import type { StripeEvent } from './stripe-gateway';
+import type { Settlement } from './stripe-event-log';
+import { StripePaymentsRepository, reversalTarget, type PaymentRow } from './stripe-payments.repository';
+
+/** The ledger's `provider` for purchases paid through Stripe. */
+export const STRIPE_PROVIDER = 'stripe';
+
+type Detail = Record<string, unknown>;
+
+interface ReversalResult {
+  /** Credits this attempt reversed (0: the target was already reached). */
+  credits: number;
+  shortfall: number;
+  totalCredits: number;
+  reason: 'refund' | 'dispute';
+  /** The ledger refused the reversal (an inconsistency for finance to review). */
+  rejection?: Rejection;
+}
+
+/**
+ * The rules of each event type (docs/stripe.md "What each event does"). Runs only on events whose
+ * signature was verified, and makes no call to Stripe: everything it needs is in the signed event,
+ * the configured catalog, and our own tables.
+ *
+ * Every step is idempotent, so an event may be processed any number of times, also concurrently:
+ * - a purchase is a PurchaseCredits with providerRef = PaymentIntent id, which the ledger records
+ *   at most once per account, ever (purchaseId/blockId derive from the event id, so a repeat of the
+ *   same event is recognised as "credited by this event");
+ * - a refund or dispute moves the PaymentIntent's cumulative target (stripe_payments) and asks the
+ *   ledger to reverse up to that total, which it does only for the difference.
+ * A thrown error means nothing final was decided: the caller answers 5xx and Stripe retries.
+ */
+@Injectable()
+export class StripeEventProcessor {
+  private readonly logger = new Logger('StripeWebhook');
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly catalog: CreditPackCatalog,
+    private readonly payments: StripePaymentsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async process(event: StripeEvent): Promise<Settlement> {
+    switch (event.type) {
+      case 'checkout.session.completed':
+      case 'checkout.session.async_payment_succeeded':
+        return this.withObject<CheckoutSession>(event, 'checkout.session', (session) => this.purchase(event, session));
+      case 'checkout.session.async_payment_failed':
+        return this.withObject<CheckoutSession>(event, 'checkout.session', (session) => this.paymentFailed(event, session));
+      case 'charge.refunded':
+        return this.withObject<Charge>(event, 'charge', (charge) => this.refund(event, charge));
+      case 'charge.dispute.created':
+        return this.withObject<Dispute>(event, 'dispute', (dispute) => this.dispute(event, dispute));
+      default:
+        return { outcome: 'ignored', detail: { reason: 'event type not handled' } };
+    }
+  }
+
+  private withObject<T>(event: StripeEvent, objectType: string, handle: (object: T) => Promise<Settlement>): Promise<Settlement> {
+    const object = objectOf<T>(event, objectType);
+    if (!object) return Promise.resolve(this.anomaly(event, { reason: 'malformed_event', expected: objectType }));
+    return handle(object);
+  }
+
+  // ── checkout.session.completed / async_payment_succeeded ────────────────────────────────────────
+
+  private async purchase(event: StripeEvent, session: CheckoutSession): Promise<Settlement> {
+    const metadata = metadataOf(session);
+    const paymentIntentId = idOf(session.payment_intent);
+    const detail: Detail = {
+      sessionId: session.id, packId: metadata.packId ?? null, paymentStatus: session.payment_status,
+      amountTotal: session.amount_total, currency: session.currency,
+    };
+    const where = { accountId: metadata.accountId ?? null, paymentIntentId };
+    if (metadata.accountId === undefined && metadata.packId === undefined) {
+      // Not a session this service created (another integration on the same Stripe account).
+      return { outcome: 'ignored', ...where, detail: { ...detail, reason: 'no credit-pack metadata' } };
+    }
+    const accountId = metadata.accountId;
+    if (accountId === undefined || !ACCOUNT_ID_PATTERN.test(accountId)) {
+      return this.anomaly(event, { ...detail, reason: 'invalid_account_id' }, where);
+    }
+    if (session.client_reference_id && session.client_reference_id !== accountId) {
+      return this.anomaly(event, { ...detail, reason: 'account_mismatch', clientReferenceId: session.client_reference_id }, where);
+    }
+    const pack = metadata.packId === undefined ? undefined : this.catalog.find(metadata.packId);
+    if (!pack) return this.anomaly(event, { ...detail, reason: 'unknown_pack' }, where);
+    if (session.payment_status === 'unpaid') {
+      // Delayed payment methods: checkout.session.async_payment_succeeded or _failed follows.
+      this.logger.log({ eventId: event.id, accountId, sessionId: session.id }, 'checkout completed, payment not yet received');
+      return { outcome: 'awaiting_payment', ...where, detail };
+    }
+    if (session.payment_status !== 'paid') return this.anomaly(event, { ...detail, reason: 'not_paid' }, where);
+    if (!paymentIntentId) return this.anomaly(event, { ...detail, reason: 'no_payment_intent' }, where);
+    const paid = { minor: session.amount_total, currency: typeof session.currency === 'string' ? session.currency.toUpperCase() : null };
+    if (!isAmount(paid.minor) || paid.minor !== pack.price.minor || paid.currency !== pack.price.currency) {
+      return this.anomaly(event, { ...detail, reason: 'amount_mismatch', expected: pack.price, paid }, where);
+    }
+    return this.credit(event, session, { accountId, paymentIntentId, pack, amountMinor: paid.minor, detail });
+  }
+
+  private async credit(
+    event: StripeEvent,
+    session: CheckoutSession,
+    purchase: { accountId: string; paymentIntentId: string; pack: CreditPack; amountMinor: number; detail: Detail },
+  ): Promise<Settlement> {
+    const { accountId, paymentIntentId, pack, amountMinor } = purchase;
+    const now = this.clock.now();
+    const purchaseId = `purchase_${event.id}`;
+    let outcome: CommandOutcome;
+    try {
+      outcome = await this.commandBus.execute(new ExecuteLedgerCommand(accountId, {
+        kind: 'purchase', blockId: `block_${event.id}`, purchaseId, credits: pack.credits,
+        amountPaid: { minor: amountMinor, currency: pack.price.currency }, packId: pack.packId,
+        provider: STRIPE_PROVIDER, providerRef: paymentIntentId, expiresAt: this.catalog.expiresAt(pack, now),
+      }, stripeContext(event.id)));
+    } catch (error) {
+      if (!(error instanceof LedgerRejectedError)) throw error;
+      // Retrying cannot help (e.g. the balance limit): finance has to resolve it.
+      return this.anomaly(event, { ...purchase.detail, reason: 'ledger_rejected', rejection: error.rejection }, { accountId, paymentIntentId });
+    }
+    const creditedHere = !outcome.duplicatePurchase || outcome.duplicatePurchase.purchaseId === purchaseId;
+    const row = await this.payments.markCredited(paymentIntentId, {
+      accountId, checkoutSessionId: session.id, packId: pack.packId, credits: pack.credits, amountMinor, currency: pack.price.currency,
+    }, now);
+    // A refund or dispute that arrived before this purchase was credited is applied now.
+    const reversal = await this.reverse(row, event.id);
+    const detail: Detail = {
+      ...purchase.detail, credits: pack.credits, purchaseId: outcome.duplicatePurchase?.purchaseId ?? purchaseId,
+      ...(reversal && (reversal.credits > 0 || reversal.rejection) && { pendingReversal: reversal }),
+    };
+    if (reversal?.rejection) this.logger.error({ eventId: event.id, accountId, paymentIntentId, reversal }, 'pending reversal refused by the ledger');
+    if (creditedHere) {
+      this.logger.log({ eventId: event.id, accountId, paymentIntentId, credits: pack.credits, packId: pack.packId }, 'credits purchased');
+      return { outcome: 'credited', accountId, paymentIntentId, detail };
+    }
+    return { outcome: 'duplicate', accountId, paymentIntentId, detail: { ...detail, reason: 'PaymentIntent already credited' } };
+  }
+
+  // ── checkout.session.async_payment_failed ───────────────────────────────────────────────────────
+
+  private async paymentFailed(event: StripeEvent, session: CheckoutSession): Promise<Settlement> {
+    const { accountId = null, packId = null } = metadataOf(session);
+    const paymentIntentId = idOf(session.payment_intent);
+    this.logger.warn({ eventId: event.id, accountId, paymentIntentId, sessionId: session.id, packId }, 'delayed payment failed: no credits');
+    return { outcome: 'payment_failed', accountId, paymentIntentId, detail: { sessionId: session.id, packId } };
+  }
+
+  // ── charge.refunded / charge.dispute.created ────────────────────────────────────────────────────
+
+  private async refund(event: StripeEvent, charge: Charge): Promise<Settlement> {
+    const paymentIntentId = idOf(charge.payment_intent);
+    const detail: Detail = { chargeId: charge.id, amount: charge.amount, amountRefunded: charge.amount_refunded, currency: charge.currency };
+    if (!paymentIntentId) return { outcome: 'ignored', detail: { ...detail, reason: 'charge without a PaymentIntent' } };
+    if (!isAmount(charge.amount) || charge.amount === 0 || !isAmount(charge.amount_refunded)) {
+      return this.anomaly(event, { ...detail, reason: 'malformed_charge' }, { paymentIntentId });
+    }
+    const row = await this.payments.recordRefund(paymentIntentId, {
+      amountRefunded: charge.amount_refunded, chargeAmount: charge.amount, eventId: event.id,
+    }, this.clock.now());
+    return this.settleReversal(event, row, detail);
+  }
+
+  private async dispute(event: StripeEvent, dispute: Dispute): Promise<Settlement> {
+    const paymentIntentId = idOf(dispute.payment_intent);
+    const detail: Detail = {
+      disputeId: dispute.id, chargeId: idOf(dispute.charge), amount: dispute.amount, currency: dispute.currency, disputeReason: dispute.reason,
+    };
+    if (!paymentIntentId) return { outcome: 'ignored', detail: { ...detail, reason: 'dispute without a PaymentIntent' } };
+    const row = await this.payments.recordDispute(paymentIntentId, event.id, this.clock.now());
+    this.logger.warn({ eventId: event.id, accountId: row.accountId, paymentIntentId, disputeId: dispute.id }, 'payment disputed: reversing the purchase');
+    return this.settleReversal(event, row, detail);
+  }
+
+  private async settleReversal(event: StripeEvent, row: PaymentRow, detail: Detail): Promise<Settlement> {
+    const where = { accountId: row.accountId, paymentIntentId: row.paymentIntentId };
+    const reversal = await this.reverse(row, event.id);
+    if (!reversal) {
+      // Nothing credited for this PaymentIntent (yet): kept in stripe_payments, applied if it is.
+      return { outcome: 'reversal_pending', ...where, detail: { ...detail, reason: 'no credited purchase for this PaymentIntent yet' } };
+    }
+    if (reversal.rejection) return this.anomaly(event, { ...detail, ...reversal, reason: 'reversal_rejected' }, where);
+    if (reversal.credits > 0) {
+      this.logger.log({ eventId: event.id, ...where, ...reversal }, 'purchase reversed');
+      if (reversal.shortfall > 0) this.logger.warn({ eventId: event.id, ...where, shortfall: reversal.shortfall }, 'reversal shortfall: credits were already spent');
+      return { outcome: 'reversed', ...where, detail: { ...detail, ...reversal } };
+    }
+    const reason = reversal.totalCredits === 0 ? 'the refund is worth less than one credit' : 'already reversed up to this total';
+    return { outcome: reversal.totalCredits === 0 ? 'ignored' : 'duplicate', ...where, detail: { ...detail, ...reversal, reason } };
+  }
+
+  /**
+   * Brings the ledger to the PaymentIntent's cumulative reversal target. Null when there is no
+   * credited purchase to reverse.
+   */
+  private async reverse(row: PaymentRow, eventId: string): Promise<ReversalResult | null> {
+    const target = reversalTarget(row);
+    if (!target || row.accountId === null) return null;
+    if (target.totalCredits === 0) return { credits: 0, shortfall: 0, ...target };
+    const trigger = row.reversalEventId ?? eventId;
+    let outcome: CommandOutcome;
+    try {
+      outcome = await this.commandBus.execute(new ExecuteLedgerCommand(row.accountId, {
+        kind: 'reverse', providerRef: row.paymentIntentId, totalCredits: target.totalCredits, reason: target.reason,
+      }, { ...stripeContext(trigger), ...(trigger !== eventId && { causationId: eventId }) }));
+    } catch (error) {
+      // The ledger has no such purchase on that account although we recorded it as credited.
+      if (error instanceof LedgerRejectedError) return { credits: 0, shortfall: 0, ...target, rejection: error.rejection };
+      throw error;
+    }
+    const reversed = outcome.events.find((candidate) => candidate.type === 'PurchaseReversed');
+    if (!reversed || reversed.type !== 'PurchaseReversed') return { credits: 0, shortfall: 0, ...target };
+    return { credits: reversed.data.credits, shortfall: reversed.data.shortfall, ...target };
+  }
+
+  private anomaly(event: StripeEvent, detail: Detail, where: { accountId?: string | null; paymentIntentId?: string | null } = {}): Settlement {
+    this.logger.error({ eventId: event.id, type: event.type, ...where, ...detail }, 'Stripe event anomaly: nothing credited, finance must review');
+    return { outcome: 'anomaly', ...where, detail };
+  }
+}
+
+/** Ledger writes caused by a Stripe event: actor stripe, correlated by the event id. */
+function stripeContext(eventId: string): CallerContext {
+  return { correlationId: eventId, actor: { kind: 'stripe', id: eventId } };
+}

@@ -1,0 +1,100 @@
+import { Injectable, Logger } from '@nestjs/common';
+import Stripe from 'stripe';
+import { AppConfig } from '../config/app-config';
+import { HttpProblemException } from '../http/errors/http-problem.exception';
+import { problem } from '../http/errors/problem';
+import { PaymentProviderError, StripeNotConfiguredError } from './errors';
+
+/** Outbound calls: quick to fail so a checkout request does not hang on Stripe. */
+const REQUEST_TIMEOUT_MS = 20_000;
+/** The SDK retries network failures and 5xx with idempotency keys it adds itself. */
+const MAX_NETWORK_RETRIES = 2;
+
+export type CheckoutSessionParams = Stripe.Checkout.SessionCreateParams;
+export type StripeEvent = Stripe.Event;
+
+/**
+ * The one place that talks to Stripe's API (only from checkout, never while processing a webhook)
+ * and verifies webhook signatures with the SDK's own code.
+ *
+ * STRIPE_API_URL (stripe-mock, or a test server) becomes the SDK's host/port/protocol options; the
+ * API paths (/v1/…) are the SDK's own.
+ */
+@Injectable()
+export class StripeGateway {
+  private readonly logger = new Logger(StripeGateway.name);
+  private readonly client: Stripe | null;
+
+  constructor(private readonly config: AppConfig) {
+    const { secretKey } = config.stripe;
+    this.client = secretKey ? new Stripe(secretKey, clientOptions(config.stripe.apiUrl)) : null;
+  }
+
+  get paymentsEnabled(): boolean {
+    return this.client !== null;
+  }
+
+  get webhooksEnabled(): boolean {
+    return this.config.stripe.webhookSecret !== null;
+  }
+
+  /** Fails with 503 `unavailable` when STRIPE_SECRET_KEY is missing. */
+  requirePayments(feature: string): void {
+    if (!this.client) throw new StripeNotConfiguredError('STRIPE_SECRET_KEY', feature);
+  }
+
+  async createCustomer(accountId: string): Promise<string> {
+    const customer = await this.call('customers.create', (stripe) => stripe.customers.create(
+      { metadata: { accountId }, description: `credits ledger account ${accountId}` },
+      // Two checkouts racing for a new account get the same Customer back from Stripe.
+      { idempotencyKey: `credits-ledger-customer:${accountId}` },
+    ));
+    return customer.id;
+  }
+
+  /** `idempotencyKey`: a repeat within Stripe's 24 hours answers the same session. */
+  async createCheckoutSession(params: CheckoutSessionParams, idempotencyKey?: string): Promise<Stripe.Checkout.Session> {
+    return this.call('checkout.sessions.create', (stripe) =>
+      stripe.checkout.sessions.create(params, idempotencyKey === undefined ? undefined : { idempotencyKey }));
+  }
+
+  /**
+   * Verifies the Stripe-Signature header on the exact bytes received and parses the event; throws
+   * Stripe's StripeSignatureVerificationError for a bad signature or a timestamp older than the
+   * tolerance (measured against `receivedAtMs`, the service clock).
+   */
+  constructEvent(rawBody: Buffer, signatureHeader: string, receivedAtMs: number): StripeEvent {
+    const secret = this.config.stripe.webhookSecret;
+    if (!secret) throw new StripeNotConfiguredError('STRIPE_WEBHOOK_SECRET', 'The Stripe webhook');
+    return Stripe.webhooks.constructEvent(rawBody, signatureHeader, secret, this.config.stripe.webhookToleranceSeconds, undefined, receivedAtMs);
+  }
+
+  private async call<T>(operation: string, run: (stripe: Stripe) => Promise<T>): Promise<T> {
+    if (!this.client) throw new StripeNotConfiguredError('STRIPE_SECRET_KEY', 'Payments');
+    try {
+      return await run(this.client);
+    } catch (error) {
+      const stripeError = error as { type?: string; code?: string; statusCode?: number; requestId?: string; message?: string };
+      this.logger.error({
+        operation, type: stripeError.type, code: stripeError.code, statusCode: stripeError.statusCode,
+        requestId: stripeError.requestId, message: stripeError.message,
+      }, 'Stripe API call failed');
+      if (error instanceof Stripe.errors.StripeIdempotencyError) {
+        throw new HttpProblemException(problem('idempotency_key_reused', 'This Idempotency-Key was used with a different checkout request'));
+      }
+      throw new PaymentProviderError(operation, error);
+    }
+  }
+}
+
+export function isSignatureError(error: unknown): boolean {
+  return error instanceof Stripe.errors.StripeSignatureVerificationError;
+}
+
+function clientOptions(apiUrl: string | null): Stripe.StripeConfig {
+  const options: Stripe.StripeConfig = { maxNetworkRetries: MAX_NETWORK_RETRIES, timeout: REQUEST_TIMEOUT_MS, telemetry: false };
+  if (!apiUrl) return options;
+  const url = new URL(apiUrl);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return { ...options, host: url.hostname, port: url.port || (protocol === 'http' ? 80 : 443), protocol };
+}

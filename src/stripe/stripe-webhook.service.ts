@@ -1,0 +1,80 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { HttpProblemException } from '../http/errors/http-problem.exception';
+import { validationProblem } from '../http/errors/problem';
+import { Clock } from '../shared/clock';
+import { StripeEventProcessingError, StripeNotConfiguredError } from './errors';
+import { StripeEventLog, isFinal } from './stripe-event-log';
+import { StripeEventProcessor } from './stripe-event-processor';
+import { StripeGateway, isSignatureError, type StripeEvent } from './stripe-gateway';
+
+export const SIGNATURE_HEADER = 'Stripe-Signature';
+
+/**
+ * One webhook delivery: verify, record, deduplicate, process, record the outcome.
+ *
+ * - The signature is checked by the SDK on the exact bytes received, with the configured timestamp
+ *   tolerance against the service clock; anything else is a 400 and nothing is recorded.
+ * - Every verified event gets a row in stripe_events (audit); a redelivery of an event whose outcome
+ *   is final is answered 200 at once.
+ * - An event still 'processing' (a concurrent delivery, or an attempt that died) or 'failed' is
+ *   processed again: processing is idempotent, the ledger guarantees at most one purchase per
+ *   PaymentIntent and reversals only move to a cumulative target.
+ * - A failure is recorded and answered 5xx so that Stripe retries.
+ */
+@Injectable()
+export class StripeWebhookService {
+  private readonly logger = new Logger('StripeWebhook');
+
+  constructor(
+    private readonly gateway: StripeGateway,
+    private readonly processor: StripeEventProcessor,
+    private readonly log: StripeEventLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<void> {
+    const event = this.verify(rawBody, signature);
+    const receipt = await this.log.receive({
+      eventId: event.id, type: event.type, livemode: event.livemode === true,
+      apiVersion: typeof event.api_version === 'string' ? event.api_version : null,
+      createdAt: new Date(event.created * 1000),
+    }, this.clock.now());
+    if (isFinal(receipt.outcome)) {
+      this.logger.log({ eventId: event.id, type: event.type, outcome: receipt.outcome, attempts: receipt.attempts }, 'Stripe event already processed');
+      return;
+    }
+    try {
+      const settlement = await this.processor.process(event);
+      await this.log.settle(event.id, settlement, this.clock.now());
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      await this.log.fail(event.id, message, this.clock.now()).catch(() => undefined);
+      throw new StripeEventProcessingError(event.id, event.type, error);
+    }
+  }
+
+  private verify(rawBody: Buffer | undefined, signature: string | string[] | undefined): StripeEvent {
+    if (!this.gateway.webhooksEnabled) throw new StripeNotConfiguredError('STRIPE_WEBHOOK_SECRET', 'The Stripe webhook');
+    if (typeof signature !== 'string' || signature.trim() === '') throw signatureProblem('is missing');
+    if (!rawBody || rawBody.length === 0) {
+      throw new HttpProblemException(validationProblem([{ field: 'body', message: 'a Stripe event is required' }]));
+    }
+    let event: StripeEvent;
+    try {
+      event = this.gateway.constructEvent(rawBody, signature, this.clock.now().getTime());
+    } catch (error) {
+      if (!isSignatureError(error)) throw error;
+      const stale = error instanceof Error && /tolerance/i.test(error.message);
+      this.logger.warn({ stale }, 'Stripe webhook with an invalid signature refused');
+      throw signatureProblem(stale ? 'is older than the accepted tolerance' : 'does not match the payload');
+    }
+    if (!event || typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.created !== 'number') {
+      throw new HttpProblemException(validationProblem([{ field: 'body', message: 'is not a Stripe event' }]));
+    }
+    return event;
+  }
+}
+
+function signatureProblem(message: string): HttpProblemException {
+  return new HttpProblemException(validationProblem([{ field: SIGNATURE_HEADER, message }], `The ${SIGNATURE_HEADER} header ${message}`));
+}
