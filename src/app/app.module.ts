@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountQueries } from '../application/account-queries';
 import { AccountRepository } from '../application/account-repository';
+import { AccountSnapshots } from '../application/account-snapshots';
 import { CommandMetrics } from '../application/command-metrics';
 import { KeyedSerializer } from '../application/keyed-serializer';
 import { LedgerCommandHandler, MAX_QUEUED_COMMANDS_PER_ACCOUNT } from '../application/ledger-command.handler';
@@ -19,6 +20,7 @@ import { LedgerWriter } from '../http/accounts/ledger-writer';
 import { ReservationsController } from '../http/accounts/reservations.controller';
 import { SpendsController } from '../http/accounts/spends.controller';
 import { TransactionsController } from '../http/history/transactions.controller';
+import { EventsController } from '../http/audit/events.controller';
 import { PROJECTION_PROVIDERS } from '../../projections/nest/projection-runtime';
 import { ProblemDetailsFilter } from '../http/errors/problem-details.filter';
 import { HealthController } from '../http/operations/health.controller';
@@ -27,6 +29,7 @@ import { createValidationPipe } from '../http/validation/validation.pipe';
 import { loggerOptions } from '../observability/logger-options';
 import { MetricsRegistry } from '../observability/metrics-registry';
 import { Clock, SystemClock } from '../shared/clock';
+import { STRIPE_CONTROLLERS, STRIPE_PROVIDERS } from '../stripe/stripe.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -60,7 +63,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config))],
-      controllers: [BalanceController, SpendsController, GrantsController, ReservationsController, TransactionsController, HealthController, MetricsController],
+      controllers: [BalanceController, SpendsController, GrantsController, ReservationsController, TransactionsController, EventsController, HealthController, MetricsController, ...STRIPE_CONTROLLERS],
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
@@ -87,6 +90,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: AccountSnapshots, inject: [DATABASE], useFactory: (database: Database) => new AccountSnapshots(database.pool) },
         AccountRepository,
         CommandMetrics,
         LedgerCommandHandler,
@@ -94,6 +98,8 @@ export class AppModule {
         LedgerWriter,
         // Projector (roles all and projector), read-your-writes waits, projection metrics.
         ...PROJECTION_PROVIDERS,
+        // Payments with Stripe: catalog, checkout, webhook (docs/stripe.md).
+        ...STRIPE_PROVIDERS,
       ],
     };
   }

@@ -25,6 +25,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Keeps the exact bytes of JSON bodies as request.rawBody: the Stripe webhook verifies its
+    // signature on them (src/stripe/stripe-webhook.controller.ts). Parsing is unchanged.
+    rawBody: true,
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

@@ -42,6 +42,10 @@ export class AppConfig {
   commandMaxAttempts!: number;
   /** Default wait for `?after=<position>` reads. */
   consistencyTimeoutMs!: number;
+  /** Projector: events per batch (one transaction), idle poll ceiling, standby lock retry. */
+  projectionBatchSize!: number;
+  projectionIdlePollMs!: number;
+  projectionStandbyRetryMs!: number;
   stripe!: {
     secretKey: string | null;
     webhookSecret: string | null;

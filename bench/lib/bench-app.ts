@@ -1,0 +1,83 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CommandBus } from '@nestjs/cqrs';
+import { createApp } from '../../src/app/create-app';
+import type { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+import { Database } from '../../src/database/database';
+import { LedgerRejectedError } from '../../src/application/errors';
+import { ExecuteLedgerCommand, type CommandOutcome } from '../../src/application/ledger-command';
+import type { LedgerCommand } from '../../src/ledger/commands';
+import { newId } from '../../src/shared/ids';
+import type { OpOutcome } from './closed-loop';
+
+export const BENCH_API_KEY = 'bench-secret-key';
+const BENCH_ACTOR = { kind: 'system', id: 'bench' } as const;
+
+/**
+ * The environment every bench app is configured from: the caller's environment (so tuning
+ * variables such as DATABASE_POOL_MAX or ACCOUNT_CACHE_MAX_ENTRIES reach it), with what the bench
+ * needs forced: its own PostgreSQL, the PostgreSQL event store, ROLE=api (no projector and no
+ * background worker in the process: the write path alone), request logs off (LOG_LEVEL=warn; the
+ * bench prints on stdout) and an API key, as in production.
+ */
+export function benchEnv(connectionString: string, overrides: Record<string, string> = {}): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    ROLE: 'api',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    DATABASE_URL: connectionString,
+    EVENT_STORE: 'postgres',
+    LEDGER_API_KEYS: `bench:${BENCH_API_KEY}:spend|grant|read`,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...overrides,
+  };
+}
+
+export function benchConfig(connectionString: string, overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig(benchEnv(connectionString, overrides));
+}
+
+/** The database the in-process apps share (an app given a database does not close it). */
+export function openBenchDatabase(config: AppConfig): Promise<Database> {
+  return Database.open({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, applicationName: 'credits-ledger-api',
+  });
+}
+
+export interface BenchApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  commandBus: CommandBus;
+  close(): Promise<void>;
+}
+
+/** The real application (createApp), as `npm start` builds it, minus the listening socket. */
+export async function startBenchApp(config: AppConfig, database: Database): Promise<BenchApp> {
+  const app = await createApp({ config, database });
+  return { app, config, commandBus: app.get(CommandBus), close: () => app.close() };
+}
+
+export function execute(commandBus: CommandBus, accountId: string, command: LedgerCommand, correlationId: string): Promise<CommandOutcome> {
+  return commandBus.execute(new ExecuteLedgerCommand(accountId, command, { correlationId, actor: BENCH_ACTOR }));
+}
+
+/** One spend through the command bus; a refusal for lack of credits is 'rejected', anything else throws. */
+export async function spend(commandBus: CommandBus, accountId: string, credits = 1): Promise<OpOutcome> {
+  try {
+    const spendId = newId('spend');
+    await execute(commandBus, accountId, { kind: 'spend', spendId, credits, description: 'bench spend' }, `bench-${spendId}`);
+    return 'ok';
+  } catch (error) {
+    if (error instanceof LedgerRejectedError && error.rejection.code === 'insufficient_credits') return 'rejected';
+    throw error;
+  }
+}
+
+export function grant(commandBus: CommandBus, accountId: string, credits: number): Promise<CommandOutcome> {
+  const blockId = newId('block');
+  return execute(commandBus, accountId, {
+    kind: 'grant', blockId, credits, category: 'promotional', reason: 'adjustment', description: 'bench funding',
+  }, `bench-${blockId}`);
+}

@@ -1,0 +1,187 @@
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { projectRoot } from '../src/database/project-root';
+import { machineFacts } from './lib/machine';
+import { postgresFacts, ResourceProbe, startBenchPostgres } from './lib/bench-postgres';
+import { benchConfig, openBenchDatabase, startBenchApp, type BenchApp } from './lib/bench-app';
+import { ACCOUNT_PREFIX, FULL, FUNDED_CREDITS, QUICK, type BenchContext } from './lib/context';
+import { maxOtherCpuPct, renderReport, type BenchReport } from './lib/report';
+import { failed, type BaselineResult, type ScenarioResult } from './lib/result';
+import { round } from './lib/stats';
+import { seedAccounts } from './lib/seed';
+import { coldLoad, COLD_LOAD_TARGET } from './scenarios/cold-load';
+import { emmettBaseline } from './scenarios/emmett-baseline';
+import { hotAccount, HOT_ACCOUNT_TARGET } from './scenarios/hot-account';
+import { memory, MEMORY_TARGET } from './scenarios/memory';
+import { projectorRebuild, PROJECTOR_REBUILD_TARGET } from './scenarios/projector-rebuild';
+import { spendHttp, SPEND_HTTP_TARGET } from './scenarios/spend-http';
+import { spendInProcess, SPEND_INPROCESS_TARGET } from './scenarios/spend-inprocess';
+import { naiveRowBaseline, prepareSqlBaselines, rawInsertBaseline } from './scenarios/sql-baselines';
+
+const SCENARIOS = ['spend-inprocess', 'spend-http', 'hot-account', 'cold-load', 'projector-rebuild', 'memory'] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+
+const USAGE = `usage: npm run bench [-- --quick] [-- --only=name,name] [-- --rebuild] [-- --out=path]
+  --quick     short timed phases (under 3 minutes); the full run takes about 10–15 minutes
+  --only      run only these scenarios (${SCENARIOS.join(', ')})
+  --rebuild   run projector-rebuild even though the projections are not marked ready
+  --out       where to write the JSON (default bench/results/latest.json)`;
+
+interface Args {
+  quick: boolean;
+  only: Set<ScenarioName> | null;
+  forceRebuild: boolean;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, only: null, forceRebuild: false, out: join(projectRoot(), 'bench', 'results', 'latest.json') };
+  for (const arg of argv) {
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--rebuild') args.forceRebuild = true;
+    else if (arg.startsWith('--only=')) {
+      const names = arg.slice('--only='.length).split(',').filter(Boolean);
+      const unknown = names.filter((name) => !SCENARIOS.includes(name as ScenarioName));
+      if (unknown.length > 0) throw new UsageError(`unknown scenario ${unknown.join(', ')}`);
+      args.only = new Set(names as ScenarioName[]);
+    } else if (arg.startsWith('--out=')) args.out = resolve(arg.slice('--out='.length));
+    else if (arg === '--help' || arg === '-h') throw new UsageError('');
+    else throw new UsageError(`unknown option ${arg}`);
+  }
+  return args;
+}
+
+class UsageError extends Error {}
+
+const runStarted = performance.now();
+const log = (message: string) => process.stderr.write(`[${((performance.now() - runStarted) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const settings = args.quick ? QUICK : FULL;
+  const wants = (name: ScenarioName) => args.only === null || args.only.has(name);
+  const startedAt = new Date();
+  const loadAverageAtStart = loadavg().map((value) => round(value, 2));
+  const started = performance.now();
+  let benchPeakRss = process.memoryUsage().rss;
+  const rssSampler = setInterval(() => (benchPeakRss = Math.max(benchPeakRss, process.memoryUsage().rss)), 200);
+  rssSampler.unref();
+
+  log(`bench (${settings.mode}): starting a fresh embedded PostgreSQL…`);
+  const pg = await startBenchPostgres(log);
+  const scenarios: ScenarioResult[] = [];
+  let report: BenchReport | null = null;
+  try {
+    const config = benchConfig(pg.connectionString);
+    const database = await openBenchDatabase(config);
+    const facts = await postgresFacts(pg.connectionString);
+    const machine = machineFacts(facts, pg.dataDir);
+    log(`  PostgreSQL ${facts.version} in ${pg.dataDir} (fsync=${facts.settings.fsync}); pool ${config.databasePoolMax}`);
+    const context: BenchContext = { settings, pg, config, database, probe: new ResourceProbe(pg.connectionString, pg.clusterDir), log };
+    try {
+      await seedAccounts(database.pool, { prefix: ACCOUNT_PREFIX, count: settings.accounts, credits: FUNDED_CREDITS, spendsPerAccount: 0 });
+      await database.pool.query('VACUUM ANALYZE');
+      log(`  seeded ${settings.accounts} funded accounts (bulk insert, one CreditsGranted each)`);
+
+      const baselines: BaselineResult[] = [];
+      if (wants('spend-inprocess')) {
+        await prepareSqlBaselines(context);
+        for (const [name, run] of [['raw-insert', rawInsertBaseline], ['naive-row', naiveRowBaseline], ['emmett', emmettBaseline]] as const) {
+          log(`baseline ${name}…`);
+          try {
+            const baseline = await run(context);
+            baselines.push(baseline);
+            log(`  ${name}: ${baseline.opsPerSec}/s, p50 ${baseline.p50Ms} ms, p99 ${baseline.p99Ms} ms, errors ${baseline.errors}`);
+          } catch (error) {
+            log(`  ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          }
+        }
+      }
+      const rawInsert = baselines.find((baseline) => baseline.name === 'raw-insert')?.opsPerSec;
+
+      if (wants('spend-inprocess') || wants('spend-http') || wants('hot-account')) {
+        let bench: BenchApp | null = null;
+        try {
+          bench = await startBenchApp(config, database);
+          if (wants('spend-inprocess')) {
+            scenarios.push(await step('spend-inprocess', SPEND_INPROCESS_TARGET, () => spendInProcess(context, bench!, baselines)));
+          }
+          if (wants('spend-http')) scenarios.push(await step('spend-http', SPEND_HTTP_TARGET, () => spendHttp(context, bench!, rawInsert)));
+          if (wants('hot-account')) scenarios.push(await step('hot-account', HOT_ACCOUNT_TARGET, () => hotAccount(context, bench!, rawInsert)));
+        } finally {
+          await bench?.close();
+        }
+      }
+      // Before cold-load: the rebuild replays a log of many accounts, not mostly one 100,000-event stream.
+      if (wants('projector-rebuild')) {
+        scenarios.push(await step('projector-rebuild', PROJECTOR_REBUILD_TARGET, () => projectorRebuild(context, args.forceRebuild)));
+      }
+      if (wants('cold-load')) scenarios.push(await step('cold-load', COLD_LOAD_TARGET, () => coldLoad(context)));
+      if (wants('memory')) scenarios.push(await step('memory', MEMORY_TARGET, () => memory(context)));
+    } finally {
+      await database.close();
+    }
+    benchPeakRss = Math.max(benchPeakRss, process.resourceUsage().maxRSS * 1024);
+    report = {
+      machine,
+      scenarios: orderAsListed(scenarios),
+      run: {
+        mode: settings.mode,
+        command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+        startedAt: startedAt.toISOString(),
+        seconds: round((performance.now() - started) / 1000, 1),
+        concurrency: settings.concurrency,
+        databasePoolMax: config.databasePoolMax,
+        accountCacheMaxEntries: config.accountCacheMaxEntries,
+        role: config.role,
+        benchPeakRssMb: round(benchPeakRss / 2 ** 20, 1),
+        partial: args.only !== null,
+        loadAverageAtStart,
+        maxOtherCpuPct: maxOtherCpuPct(scenarios),
+      },
+    };
+  } finally {
+    log('stopping PostgreSQL and removing its data…');
+    await pg.stop();
+  }
+  report.run.seconds = round((performance.now() - started) / 1000, 1);
+  mkdirSync(dirname(args.out), { recursive: true });
+  writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${renderReport(report)}\n\nwrote ${args.out}\n`);
+  return scenarios.some((scenario) => !scenario.available && scenario.details.error !== undefined) ? 1 : 0;
+
+  async function step(name: ScenarioName, target: string, run: () => Promise<ScenarioResult>): Promise<ScenarioResult> {
+    log(`scenario ${name}…`);
+    const t0 = performance.now();
+    try {
+      const result = await run();
+      const headline = name === 'memory' ? `peak RSS ${result.peakRssMb} MB` : `${result.opsPerSec ?? '–'}/s, p50 ${result.p50Ms ?? '–'} ms, p99 ${result.p99Ms ?? '–'} ms`;
+      log(`  ${name}: ${result.available ? headline : result.notes.join('; ')} (${round((performance.now() - t0) / 1000, 1)} s)`);
+      return result;
+    } catch (error) {
+      log(`  ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return failed(name, target, error);
+    }
+  }
+}
+
+function orderAsListed(results: ScenarioResult[]): ScenarioResult[] {
+  return [...results].sort((a, b) => SCENARIOS.indexOf(a.name as ScenarioName) - SCENARIOS.indexOf(b.name as ScenarioName));
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      if (error.message) process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${USAGE}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
+

@@ -1,0 +1,16 @@
+import { accountsProjection } from './accounts.projection';
+import type { Projection } from './projection';
+import { transactionsProjection } from './transactions.projection';
+
+/**
+ * Every projection, each with its own checkpoint, advisory lock and projector. They read the same
+ * log independently, so one can be rebuilt while the other keeps serving.
+ */
+export const PROJECTIONS: readonly Projection[] = [accountsProjection, transactionsProjection];
+
+/** The projection GET /v1/accounts/{id}/transactions reads (and `?after=` waits for). */
+export const HISTORY_PROJECTION = transactionsProjection.name;
+
+export function projectionNamed(name: string): Projection | undefined {
+  return PROJECTIONS.find((projection) => projection.name === name);
+}

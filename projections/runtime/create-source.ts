@@ -1,0 +1,35 @@
+import type { Pool } from 'pg';
+import type { EventStore } from '../../src/event-store/event-store.port';
+import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
+import { STREAM_PREFIX } from '../../src/ledger/limits';
+import { EventStoreDbProjectorSource } from './eventstoredb-source';
+import { PollingProjectorSource } from './polling-source';
+import type { ProjectorSource } from './projector-source';
+
+export interface SourceContext {
+  eventStore: EventStore;
+  /** The read-model database; with the PostgreSQL event store, also where the events are. */
+  pool: Pool;
+  log?: (message: string) => void;
+}
+
+/**
+ * A new source for one projector: EventStoreDB's filtered catch-up subscription when the streams
+ * live there, else polling readAll (the PostgreSQL global log).
+ */
+export function createProjectorSource({ eventStore, pool, log }: SourceContext): ProjectorSource {
+  if (eventStore instanceof EventStoreDbEventStore) {
+    return new EventStoreDbProjectorSource((options) => eventStore.subscribe(options), {
+      onDrop: (drop) => log?.(`EventStoreDB subscription dropped (attempt ${drop.attempt}, retrying in ${drop.delayMs} ms): ${String(drop.error)}`),
+    });
+  }
+  const estimateTotal = eventStore instanceof PostgresEventStore ? () => countPostgresLedgerEvents(pool) : undefined;
+  return new PollingProjectorSource(eventStore, { streamPrefix: STREAM_PREFIX, estimateTotal });
+}
+
+/** The PostgreSQL event store keeps its events beside the read models: count them for progress. */
+async function countPostgresLedgerEvents(pool: Pool): Promise<number | null> {
+  const { rows } = await pool.query<{ total: number }>(`SELECT count(*)::bigint AS total FROM events WHERE starts_with(stream_id, $1)`, [STREAM_PREFIX]);
+  return rows[0]?.total ?? null;
+}

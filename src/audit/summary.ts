@@ -1,0 +1,47 @@
+import type { BlockAmount, LedgerEvent } from '../ledger/events';
+
+/** One human line per event for the audit timeline: what moved, where, and why. */
+export function summarize(event: LedgerEvent): string {
+  switch (event.type) {
+    case 'CreditsPurchased': {
+      const { data } = event;
+      return `purchase ${data.purchaseId} (${data.provider} ${data.providerRef}${data.packId ? `, pack ${data.packId}` : ''}) `
+        + `paid ${data.amountPaid.minor} ${data.amountPaid.currency} minor units → block ${data.blockId}${expiry(data.expiresAt)}`;
+    }
+    case 'CreditsGranted': {
+      const { data } = event;
+      return `grant (${data.category}, ${data.reason}${data.description ? `: ${data.description}` : ''}) → block ${data.blockId}${expiry(data.expiresAt)}`;
+    }
+    case 'CreditsSpent': {
+      const { data } = event;
+      const hold = data.reservationId ? ` capturing ${data.reservationId}` : '';
+      return `spend ${data.spendId}${hold} "${data.description}"${data.reference ? ` ref ${data.reference}` : ''} from ${parts(data.drawdown)}`;
+    }
+    case 'CreditsRefunded': {
+      const { data } = event;
+      return `refund ${data.refundId} of spend ${data.spendId} "${data.reason}" → ${parts(data.returnedTo)}`;
+    }
+    case 'CreditsExpired':
+      return `block ${event.data.blockId} expired`;
+    case 'CreditsReserved': {
+      const { data } = event;
+      return `hold ${data.reservationId} of ${data.credits} until ${data.expiresAt}${data.description ? ` "${data.description}"` : ''} from ${parts(data.drawdown)}`;
+    }
+    case 'ReservationReleased': {
+      const { data } = event;
+      return `hold ${data.reservationId}: ${data.credits} released (${data.reason}) → ${parts(data.returnedTo)}`;
+    }
+    case 'PurchaseReversed': {
+      const { data } = event;
+      return `purchase ${data.purchaseId} reversed (${data.reason}) for ${data.credits}: removed ${parts(data.removed) || 'nothing'}, shortfall ${data.shortfall}`;
+    }
+  }
+}
+
+function parts(amounts: readonly BlockAmount[]): string {
+  return Array.isArray(amounts) ? amounts.map((amount) => `${amount.blockId}:${amount.credits}`).join(', ') : '?';
+}
+
+function expiry(expiresAt: string | undefined): string {
+  return expiresAt ? `, expires ${expiresAt}` : ', never expires';
+}

@@ -1,0 +1,166 @@
+import type { PoolClient } from 'pg';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
+import type { ManualClock } from '../../src/shared/clock';
+import { accountsProjection } from '../../projections/accounts.projection';
+import { listAccountsFromPostgres, verifyReadModels } from '../../projections/ops/verify';
+import type { Projection } from '../../projections/projection';
+import { resetProjection } from '../../projections/runtime/checkpoints';
+import { PollingProjectorSource } from '../../projections/runtime/polling-source';
+import { Projector, type ProjectorOptions } from '../../projections/runtime/projector';
+import { transactionsProjection } from '../../projections/transactions.projection';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { runLedgerWorkload } from './support/ledger-workload';
+import { eventually, historyMatchesEvents, waitForCatchUp } from './support/projection-kit';
+
+/**
+ * The projector against a real PostgreSQL: exactly-once batches (checkpoint in the same
+ * transaction), failures mid-batch, and the advisory lock that keeps one projector active.
+ * Events are written by an app in the `api` role (no projector of its own) through the command bus.
+ */
+describe('projector (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let writer: TestApp;
+  let store: PostgresEventStore;
+  const projectors: Projector[] = [];
+
+  beforeEach(async () => {
+    db = await createTestDatabase({ poolMax: 10 });
+    writer = await startTestApp({ database: db, env: { ROLE: 'api' } });
+    store = new PostgresEventStore(db.pool);
+  });
+  afterEach(async () => {
+    try {
+      await Promise.allSettled(projectors.splice(0).map((projector) => projector.stop()));
+      await writer.close();
+    } finally {
+      await db.drop();
+    }
+  });
+
+  function projector(projection: Projection, extra: Partial<ProjectorOptions> = {}): Projector {
+    const created = new Projector({
+      projection,
+      source: new PollingProjectorSource(store),
+      connectionString: db.connectionString,
+      timings: { batchSize: 40, standbyRetryMs: 50, errorBackoffInitialMs: 10, errorBackoffMaxMs: 50, idleMaxMs: 20 },
+      log: process.env.DEBUG_PROJECTOR ? { log: console.log, warn: console.warn, error: (message) => console.error(message) } : undefined,
+      ...extra,
+    });
+    projectors.push(created);
+    return created;
+  }
+
+  const workload = (commands: number, seed: number) =>
+    runLedgerWorkload(writer.app, { accounts: 15, commands, seed, clock: writer.clock as ManualClock, concurrency: 6 });
+
+  async function expectConsistent(): Promise<void> {
+    await waitForCatchUp(db.pool, store);
+    const history = await historyMatchesEvents(db.pool);
+    expect(history).toEqual({ events: history.events, rows: history.events, missing: 0, duplicated: 0, broken: 0 });
+    expect(history.events).toBeGreaterThan(0);
+    const report = await verifyReadModels({ pool: db.pool, eventStore: store, listAccounts: listAccountsFromPostgres(db.pool) });
+    expect(report.disagreements).toEqual([]);
+  }
+
+  it('survives its connection being terminated mid-batch, and a restart: no row duplicated or missing', async () => {
+    await workload(400, 1);
+    const batches = new Map<string, number>();
+    let killed = 0;
+    const killThirdBatch = async ({ projection, client }: { projection: string; client: PoolClient }) => {
+      batches.set(projection, (batches.get(projection) ?? 0) + 1);
+      if (batches.get(projection) !== 3) return;
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await db.pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      killed += 1;
+    };
+    const errors: unknown[] = [];
+    const first = [accountsProjection, transactionsProjection].map((projection) =>
+      projector(projection, { beforeCommit: killThirdBatch, observer: { failed: (_name, error) => errors.push(error) } }));
+    first.forEach((p) => p.start());
+    await eventually(() => first.every((p) => p.batchesApplied >= 4), 10_000, 'recovery after the kill');
+    expect(killed).toBe(2);
+    expect(errors).toHaveLength(2); // the killed COMMITs; nothing else failed
+
+    // A restart (new process) mid-stream continues from the stored checkpoint.
+    const writing = workload(300, 2);
+    for (const p of first) await p.stop();
+    const second = [accountsProjection, transactionsProjection].map((projection) => projector(projection));
+    second.forEach((p) => p.start());
+    await writing;
+    await expectConsistent();
+  });
+
+  it('rolls a failing batch back and applies it again', async () => {
+    await workload(300, 3);
+    let calls = 0;
+    const failing = projector(transactionsProjection, {
+      beforeCommit: async ({ client }) => {
+        calls += 1;
+        // The batch's rows are written by now: they must disappear with the rollback.
+        const { rows } = await client.query<{ count: number }>('SELECT count(*)::int AS count FROM credit_transactions');
+        expect(rows[0]!.count).toBeGreaterThan(0);
+        if (calls === 2 || calls === 3) throw new Error('injected failure before COMMIT');
+      },
+    });
+    const accounts = projector(accountsProjection);
+    failing.start();
+    accounts.start();
+    await expectConsistent();
+    expect(calls).toBeGreaterThanOrEqual(failing.batchesApplied + 2);
+  });
+
+  it('starts two projectors at once: one applies every batch, the other waits and takes over when the first dies', async () => {
+    const applied = new Map<string, string>(); // event id → which projector committed it
+    const duplicates: string[] = [];
+    const track = (label: string) => ({
+      beforeCommit: async ({ events }: { events: readonly { eventId: string }[] }) => {
+        for (const event of events) {
+          if (applied.has(event.eventId)) duplicates.push(`${event.eventId} by ${applied.get(event.eventId)} and ${label}`);
+          applied.set(event.eventId, label);
+        }
+      },
+    });
+    const a = projector(transactionsProjection, track('a'));
+    const b = projector(transactionsProjection, track('b'));
+    a.start();
+    b.start();
+    const balances = projector(accountsProjection);
+    balances.start();
+    await workload(300, 4);
+    await waitForCatchUp(db.pool, store);
+    await eventually(() => a.isActive !== b.isActive, 2000, 'exactly one active');
+    const [active, standby] = a.isActive ? [a, b] : [b, a];
+    expect(standby.batchesApplied).toBe(0);
+    expect(active.batchesApplied).toBeGreaterThan(1);
+    // One advisory lock per projection in this database, each held by one session.
+    const locks = await db.pool.query(
+      `SELECT count(*)::int AS locks, count(DISTINCT pid)::int AS holders FROM pg_locks
+       WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    expect(locks.rows[0]).toEqual({ locks: 2, holders: 2 });
+
+    // The active one's session dies (its process, say): the lock goes with it and the standby takes over.
+    const pid = await active.sessionPid();
+    await db.pool.query('SELECT pg_terminate_backend($1)', [pid]);
+    await eventually(() => standby.isActive, 5000, 'standby takes over');
+    await workload(200, 5);
+    await expectConsistent();
+    expect(standby.batchesApplied).toBeGreaterThan(0);
+    expect(duplicates).toEqual([]);
+    await eventually(() => a.isActive !== b.isActive, 2000, 'still exactly one active');
+  });
+
+  it('replays from the start when a rebuild resets the checkpoint under it, idle or busy', async () => {
+    const running = [projector(accountsProjection), projector(transactionsProjection)];
+    running.forEach((p) => p.start());
+    await workload(300, 6);
+    await waitForCatchUp(db.pool, store);
+    // While idle (nothing new to project), and again while events arrive.
+    await resetProjection(db.pool, transactionsProjection.name, transactionsProjection.tables);
+    await expectConsistent();
+    await resetProjection(db.pool, accountsProjection.name, accountsProjection.tables);
+    await workload(100, 7);
+    await expectConsistent();
+  });
+});
