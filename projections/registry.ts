@@ -1,4 +1,5 @@
 import { accountsProjection } from './accounts.projection';
+import { holdsProjection } from './holds.projection';
 import type { Projection } from './projection';
 import { transactionsProjection } from './transactions.projection';
 
@@ -6,7 +7,7 @@ import { transactionsProjection } from './transactions.projection';
  * Every projection, each with its own checkpoint, advisory lock and projector. They read the same
  * log independently, so one can be rebuilt while the other keeps serving.
  */
-export const PROJECTIONS: readonly Projection[] = [accountsProjection, transactionsProjection];
+export const PROJECTIONS: readonly Projection[] = [accountsProjection, transactionsProjection, holdsProjection];
 
 /** The projection GET /v1/accounts/{id}/transactions reads (and `?after=` waits for). */
 export const HISTORY_PROJECTION = transactionsProjection.name;

@@ -29,6 +29,7 @@ import { createValidationPipe } from '../http/validation/validation.pipe';
 import { loggerOptions } from '../observability/logger-options';
 import { MetricsRegistry } from '../observability/metrics-registry';
 import { Clock, SystemClock } from '../shared/clock';
+import { WorkerRuntime } from '../worker/worker-runtime';
 import { STRIPE_CONTROLLERS, STRIPE_PROVIDERS } from '../stripe/stripe.module';
 
 export interface AppModuleOptions {
@@ -98,6 +99,8 @@ export class AppModule {
         LedgerWriter,
         // Projector (roles all and projector), read-your-writes waits, projection metrics.
         ...PROJECTION_PROVIDERS,
+        // Expiry worker (roles all and worker).
+        WorkerRuntime,
         // Payments with Stripe: catalog, checkout, webhook (docs/stripe.md).
         ...STRIPE_PROVIDERS,
       ],

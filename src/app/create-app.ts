@@ -4,6 +4,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { REQUEST_ID_HEADER, requestIdFor } from '../observability/logger-options';
+import type { ProcessRole } from '../config/app-config';
+import { HttpProblemException } from '../http/errors/http-problem.exception';
+import { problem } from '../http/errors/problem';
 import { AppModule, type AppModuleOptions } from './app.module';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
@@ -31,7 +34,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  configureHttp(app);
+  configureHttp(app, options.config.role);
   setUpOpenApi(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -42,8 +45,14 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
  * Nest routes Fastify's own errors (bad JSON, body limit) and unknown routes to the global
  * ProblemDetailsFilter; a body that is not JSON is refused here, before parsing.
  */
-function configureHttp(app: NestFastifyApplication): void {
+function configureHttp(app: NestFastifyApplication, role: ProcessRole): void {
   const fastify = app.getHttpAdapter().getInstance();
+  if (!servesApi(role)) {
+    // A projector or worker process keeps /health, /metrics and /docs; the API is the api role's.
+    fastify.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/v1/')) throw new HttpProblemException(problem('not_found', `This process runs the ${role} role; send API requests to an api process`));
+    });
+  }
   fastify.addHook('onRequest', async (request) => {
     if (hasBody(request.headers) && !isJson(request.headers['content-type'])) {
       throw Object.assign(new Error('unsupported media type'), { statusCode: 415 });
@@ -53,6 +62,10 @@ function configureHttp(app: NestFastifyApplication): void {
     void reply.header(REQUEST_ID_HEADER, request.id);
     return payload;
   });
+}
+
+export function servesApi(role: ProcessRole): boolean {
+  return role === 'all' || role === 'api';
 }
 
 function hasBody(headers: IncomingHttpHeaders): boolean {

@@ -46,6 +46,10 @@ export class AppConfig {
   projectionBatchSize!: number;
   projectionIdlePollMs!: number;
   projectionStandbyRetryMs!: number;
+  /** How often the expiry worker looks for due blocks and holds. */
+  workerIntervalMs!: number;
+  /** Accounts the worker handles per round at most (the rest wait for the next round). */
+  workerBatchSize!: number;
   stripe!: {
     secretKey: string | null;
     webhookSecret: string | null;

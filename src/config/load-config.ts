@@ -39,6 +39,8 @@ export function loadConfig(env: Env): AppConfig {
   config.projectionBatchSize = read.integer('PROJECTION_BATCH_SIZE', 500, 1, 10_000);
   config.projectionIdlePollMs = read.integer('PROJECTION_IDLE_POLL_MS', 100, 5, 10_000);
   config.projectionStandbyRetryMs = read.integer('PROJECTION_STANDBY_RETRY_MS', 1000, 50, 60_000);
+  config.workerIntervalMs = read.integer('WORKER_INTERVAL_MS', 5000, 100, 3_600_000);
+  config.workerBatchSize = read.integer('WORKER_BATCH_SIZE', 500, 1, 10_000);
   config.stripe = {
     secretKey: read.optionalString('STRIPE_SECRET_KEY'),
     webhookSecret: read.optionalString('STRIPE_WEBHOOK_SECRET'),

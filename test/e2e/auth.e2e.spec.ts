@@ -49,3 +49,19 @@ describe('open mode (no keys, not production)', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('roles', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ROLE: 'projector' } });
+  });
+  afterAll(() => t.close());
+
+  it('a projector process serves health and metrics but not the API', async () => {
+    expect((await t.http.get('/health/live', { key: null })).status).toBe(200);
+    expect((await t.http.get('/metrics', { key: null })).status).toBe(200);
+    const api = await t.http.get('/v1/accounts/a1/balance');
+    expect(api.status).toBe(404);
+    expect(api.body.code).toBe('not_found');
+  });
+});
