@@ -5,11 +5,12 @@ import { STREAM_PREFIX, streamIdFor, accountIdFromStream } from '../../src/ledge
 import type { CreditBlock, LedgerState } from '../../src/ledger/state';
 import { toLedgerEvent } from '../../src/ledger/upcast';
 import { TRANSACTION_TYPE_OF } from '../ledger/effects';
+import { projectionNamed } from '../registry';
 import { readCheckpoints } from '../runtime/checkpoints';
 
 /** One way a read model differs from what the streams say. */
 export interface Disagreement {
-  projection: 'accounts' | 'transactions';
+  projection: 'accounts' | 'transactions' | 'holds';
   accountId: string;
   /** What differs: `balance`, `block b1 remaining`, `transactions revision 4 balanceAfter`, `transaction count`, … */
   what: string;
@@ -48,7 +49,10 @@ export interface VerifyOptions {
  * - accounts: account_balances (balance, available, reserved, revision) and every credit_blocks row
  *   (category, credits, remaining, expiresAt, expired), both ways (missing and extra rows);
  * - transactions: the row count per account, and every row (event id, type, credits, balanceAfter,
- *   availableAfter, reservedAfter, reservedChange) against the fold after that event.
+ *   availableAfter, reservedAfter, reservedChange) against the fold after that event;
+ * - holds (when that projection is registered): open_holds against the reservations the fold
+ *   has open and not captured (a capture closes the hold in that read model), with their credits
+ *   and deadlines.
  * Balances are the events' own totals (balance = credits in − credits out, LEDGER.md invariant 2):
  * a block past its expiresAt counts until its CreditsExpired is recorded, as in the read model.
  */
@@ -62,18 +66,19 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const checkpoints = await readCheckpoints(client);
-    const cuts = {
+    const cuts: Cuts = {
       accounts: checkpoints.get('accounts')?.position ?? null,
       transactions: checkpoints.get('transactions')?.position ?? null,
+      holds: projectionNamed('holds') ? (checkpoints.get('holds')?.position ?? null) : undefined,
     };
-    report.checkpoints = { ...cuts };
+    report.checkpoints = { accounts: cuts.accounts, transactions: cuts.transactions, ...(cuts.holds === undefined ? {} : { holds: cuts.holds }) };
     const accounts = new Set(await options.listAccounts());
-    for (const accountId of await accountsInReadModels(client)) accounts.add(accountId);
+    for (const accountId of await accountsInReadModels(client, cuts.holds !== undefined)) accounts.add(accountId);
     const ordered = [...accounts].sort();
     const chunkSize = options.chunkSize ?? 200;
     for (let start = 0; start < ordered.length; start += chunkSize) {
       const chunk = ordered.slice(start, start + chunkSize);
-      const rows = await readModelRows(client, chunk);
+      const rows = await readModelRows(client, chunk, cuts.holds !== undefined);
       const streams = await mapLimited(chunk, options.concurrency ?? 8, (accountId) => options.eventStore.readStream(streamIdFor(accountId)));
       chunk.forEach((accountId, index) => {
         report.events += streams[index]!.length;
@@ -113,13 +118,21 @@ export function listAccountsFromLog(eventStore: EventStore): () => Promise<strin
   };
 }
 
-async function accountsInReadModels(client: PoolClient): Promise<string[]> {
+async function accountsInReadModels(client: PoolClient, withHolds: boolean): Promise<string[]> {
   const { rows } = await client.query<{ account_id: string }>(
     `SELECT account_id FROM account_balances
      UNION SELECT DISTINCT account_id FROM credit_blocks
-     UNION SELECT DISTINCT account_id FROM credit_transactions`,
+     UNION SELECT DISTINCT account_id FROM credit_transactions
+     ${withHolds ? 'UNION SELECT DISTINCT account_id FROM open_holds' : ''}`,
   );
   return rows.map((row) => row.account_id);
+}
+
+interface Cuts {
+  accounts: GlobalPosition | null;
+  transactions: GlobalPosition | null;
+  /** Undefined when no holds projection is registered. */
+  holds: GlobalPosition | null | undefined;
 }
 
 interface BalanceRecord { account_id: string; balance: number; available: number; reserved: number; revision: number }
@@ -131,13 +144,16 @@ interface TransactionRecord {
   available_after: number; reserved_after: number; reserved_change: number;
 }
 
+interface HoldRecord { account_id: string; reservation_id: string; credits: number; expires_at: Date }
+
 interface ChunkRows {
   balances: Map<string, BalanceRecord>;
   blocks: Map<string, BlockRecord[]>;
   transactions: Map<string, TransactionRecord[]>;
+  holds: Map<string, HoldRecord[]>;
 }
 
-async function readModelRows(client: PoolClient, accountIds: string[]): Promise<ChunkRows> {
+async function readModelRows(client: PoolClient, accountIds: string[], withHolds: boolean): Promise<ChunkRows> {
   const balances = await client.query<BalanceRecord>(
     `SELECT account_id, balance, available, reserved, revision FROM account_balances WHERE account_id = ANY($1::text[])`, [accountIds]);
   const blocks = await client.query<BlockRecord>(
@@ -145,10 +161,15 @@ async function readModelRows(client: PoolClient, accountIds: string[]): Promise<
   const transactions = await client.query<TransactionRecord>(
     `SELECT account_id, revision, event_id::text AS event_id, type, credits, balance_after, available_after, reserved_after, reserved_change
      FROM credit_transactions WHERE account_id = ANY($1::text[]) ORDER BY account_id, revision`, [accountIds]);
+  const holds = withHolds
+    ? (await client.query<HoldRecord>(
+      `SELECT account_id, reservation_id, credits, expires_at FROM open_holds WHERE account_id = ANY($1::text[])`, [accountIds])).rows
+    : [];
   return {
     balances: new Map(balances.rows.map((row) => [row.account_id, row])),
     blocks: groupBy(blocks.rows),
     transactions: groupBy(transactions.rows),
+    holds: groupBy(holds),
   };
 }
 
@@ -185,22 +206,39 @@ function totalsOf(state: LedgerState): { balance: number; available: number; res
   return { balance: state.unexpiredRemaining + state.reserved, available: state.unexpiredRemaining, reserved: state.reserved };
 }
 
+interface ExpectedHold {
+  reservationId: string;
+  credits: number;
+  expiresAt: string;
+}
+
 function compareAccount(
   accountId: string,
   events: RecordedEvent[],
   rows: ChunkRows,
-  cuts: { accounts: GlobalPosition | null; transactions: GlobalPosition | null },
+  cuts: Cuts,
   eventStore: EventStore,
   note: (disagreement: Disagreement) => void,
 ): void {
-  const within = (event: RecordedEvent, cut: GlobalPosition | null) => cut !== null && eventStore.comparePositions(event.position, cut) <= 0;
+  const within = (event: RecordedEvent, cut: GlobalPosition | null | undefined) =>
+    cut !== null && cut !== undefined && eventStore.comparePositions(event.position, cut) <= 0;
   const state = initialState();
   const expectedRows: ExpectedRow[] = [];
   let accounts: AccountsExpectation | null = null;
+  let holds: ExpectedHold[] = [];
+  const captured = new Set<string>();
+  const held = new Map<string, number>();
   let before = totalsOf(state);
   for (const recorded of events) {
     const event = toLedgerEvent(recorded);
     evolve(state, event);
+    if (event.type === 'CreditsReserved') held.set(event.data.reservationId, event.data.credits);
+    if (event.type === 'CreditsSpent' && event.data.reservationId !== undefined) captured.add(event.data.reservationId);
+    if (within(recorded, cuts.holds)) {
+      holds = Object.values(state.reservations)
+        .filter((hold) => !captured.has(hold.reservationId))
+        .map((hold) => ({ reservationId: hold.reservationId, credits: held.get(hold.reservationId) ?? hold.credits, expiresAt: hold.expiresAt }));
+    }
     const after = totalsOf(state);
     if (within(recorded, cuts.transactions)) {
       expectedRows.push({
@@ -216,6 +254,23 @@ function compareAccount(
   }
   compareBalances(accountId, accounts, rows, note);
   compareTransactions(accountId, expectedRows, rows.transactions.get(accountId) ?? [], note);
+  if (cuts.holds !== undefined) compareHolds(accountId, holds, rows.holds.get(accountId) ?? [], note);
+}
+
+function compareHolds(accountId: string, expected: ExpectedHold[], rows: HoldRecord[], note: (d: Disagreement) => void): void {
+  const differ = (what: string, readModel: unknown, streams: unknown) => note({ projection: 'holds', accountId, what, readModel, streams });
+  const stored = new Map(rows.map((row) => [row.reservation_id, row]));
+  for (const hold of expected) {
+    const row = stored.get(hold.reservationId);
+    stored.delete(hold.reservationId);
+    if (!row) {
+      differ(`hold ${hold.reservationId}`, 'missing', { credits: hold.credits, expiresAt: hold.expiresAt });
+      continue;
+    }
+    if (row.credits !== hold.credits) differ(`hold ${hold.reservationId} credits`, row.credits, hold.credits);
+    if (row.expires_at.getTime() !== Date.parse(hold.expiresAt)) differ(`hold ${hold.reservationId} expiresAt`, row.expires_at.toISOString(), hold.expiresAt);
+  }
+  for (const extra of stored.keys()) differ(`hold ${extra}`, 'open', 'closed or unknown');
 }
 
 function compareBalances(accountId: string, expected: AccountsExpectation | null, rows: ChunkRows, note: (d: Disagreement) => void): void {
