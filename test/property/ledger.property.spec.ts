@@ -171,7 +171,7 @@ describe('ledger properties (domain, against a reference model)', () => {
       fc.property(fc.array(opArbitrary, { minLength: 1, maxLength: 80, size: 'max' }), (ops) => {
         runWorkload(ops);
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 

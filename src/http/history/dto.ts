@@ -1,22 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, ValidateBy, buildMessage } from 'class-validator';
+import { IsInstant } from '../validation/ledger-validators';
 import { TRANSACTION_TYPES, type TransactionType } from '../../../projections/ledger/effects';
 
 export const DEFAULT_HISTORY_LIMIT = 50;
 export const MAX_HISTORY_LIMIT = 200;
-
-/** An instant with a time and an offset (2026-03-01T00:00:00Z, …+02:00); no bare dates. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-function IsInstant(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isInstant',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)),
-      defaultMessage: buildMessage(() => 'must be an ISO-8601 instant with an offset, such as 2026-03-01T00:00:00Z'),
-    },
-  });
-}
 
 /** One type, or several separated by commas. */
 function IsTransactionTypes(): PropertyDecorator {

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
-import { IsInt, Max, Min, ValidateBy, buildMessage } from 'class-validator';
+import { IsInt, Max, Min, ValidateBy, buildMessage, isISO8601 } from 'class-validator';
 import { MAX_COMMAND_CREDITS, MIN_COMMAND_CREDITS } from '../../ledger/limits';
 
 /** A credits amount: an integer from 1 to 1,000,000,000,000 (LEDGER.md "Amounts and time"). */
@@ -30,6 +30,20 @@ export function IsStringDetails(): PropertyDecorator {
       },
       defaultMessage: buildMessage(() =>
         `must be an object of at most ${MAX_DETAIL_ENTRIES} string values (keys ≤ ${MAX_DETAIL_KEY_LENGTH}, values ≤ ${MAX_DETAIL_VALUE_LENGTH} characters)`),
+    },
+  });
+}
+
+/** An instant with a time and an offset (2026-03-01T00:00:00Z, …+02:00): no bare dates, no local times. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+export function IsInstant(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isInstant',
+    validator: {
+      // isISO8601 strict also refuses impossible dates (2026-02-30) that Date.parse would roll over.
+      validate: (value: unknown) => typeof value === 'string' && ISO_INSTANT.test(value) && isISO8601(value, { strict: true, strictSeparator: true }),
+      defaultMessage: buildMessage(() => 'must be an ISO-8601 instant with an offset, such as 2026-03-01T00:00:00Z'),
     },
   });
 }

@@ -1,15 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { BlockCategory, GrantReason } from '../../../ledger/events';
 import { DEFAULT_RESERVATION_TTL_SECONDS, MAX_COMMAND_CREDITS, MAX_RESERVATION_TTL_SECONDS } from '../../../ledger/limits';
-import { IsCredits, IsStringDetails } from '../../validation/ledger-validators';
+import { IsCredits, IsInstant, IsStringDetails } from '../../validation/ledger-validators';
 
 const MAX_DESCRIPTION = 500;
 const MAX_REFERENCE = 200;
 const MAX_ID = 200;
 const GRANT_REASONS: GrantReason[] = ['signup', 'subscription', 'promotion', 'referral', 'compensation', 'lead', 'adjustment'];
 const CATEGORIES: BlockCategory[] = ['paid', 'promotional'];
-const ISO_INSTANT = { strict: true, strictSeparator: true };
 
 export class CheckRequest {
   @IsCredits()
@@ -59,7 +58,7 @@ export class GrantRequest {
   reason!: GrantReason;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional() @IsISO8601(ISO_INSTANT)
+  @IsOptional() @IsInstant()
   expiresAt?: string;
 
   @ApiPropertyOptional({ maxLength: MAX_DESCRIPTION })
@@ -88,7 +87,7 @@ export class PurchaseRequest {
   packId?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional() @IsISO8601(ISO_INSTANT)
+  @IsOptional() @IsInstant()
   expiresAt?: string;
 }
 
@@ -116,6 +115,6 @@ export class CaptureRequest {
 
 export class BalanceQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'The balance as it was at this instant' })
-  @IsOptional() @IsISO8601(ISO_INSTANT)
+  @IsOptional() @IsInstant()
   at?: string;
 }
