@@ -1,23 +1,10 @@
+import type { HistoryRow } from '../../projections/read-models/transaction-history';
 import { startTestApp, TEST_KEYS, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const grantKey = { key: TEST_KEYS.granter };
 
-interface Row {
-  id: string;
-  type: string;
-  credits: number;
-  balanceAfter: number;
-  availableAfter: number;
-  reservedAfter: number;
-  reservedChange: number;
-  description: string | null;
-  reference: string | null;
-  occurredAt: string;
-  revision: number;
-  metadata: Record<string, string>;
-  detail: Record<string, unknown>;
-}
+type Row = HistoryRow;
 
 /** Oldest first, each row's balanceAfter is the previous one's plus its credits (and the same for reserved). */
 function expectChained(newestFirst: Row[]): void {

@@ -6,7 +6,6 @@ import {
   type EventStore,
   type ExclusiveAppendRequest,
   type ExclusiveAppendResult,
-  type ExpectedRevision,
   type GlobalPosition,
   type NewEvent,
   type ReadAllOptions,
@@ -15,11 +14,11 @@ import {
   type RecordedEvent,
   type StreamRevision,
 } from '../event-store.port';
+import { validateAppend, validateReadAll, validateReadStream } from '../validate-input';
 
 /** readAll never returns more than this many events per call (as the PostgreSQL adapter). */
 export const IN_MEMORY_READ_ALL_MAX_COUNT = 10_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The in-memory adapter, for fast domain and handler tests only (never a default): the same
@@ -82,8 +81,7 @@ export class InMemoryEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const fromRevision = options.fromRevision ?? 0;
     const maxCount = options.maxCount ?? Infinity;
-    if (!isCount(fromRevision)) throw new RangeError(`fromRevision must be a revision >= 0, got ${fromRevision}`);
-    if (maxCount !== Infinity && !isCount(maxCount)) throw new RangeError(`maxCount must be an integer >= 0, got ${maxCount}`);
+    validateReadStream(options);
     const stream = this.streams.get(streamId) ?? [];
     return stream.slice(fromRevision, fromRevision + maxCount).map(copy);
   }
@@ -95,10 +93,7 @@ export class InMemoryEventStore implements EventStore {
 
   /** Position n is log[n - 1]; with a prefix, lastPosition may move past skipped events. */
   async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
-    if (!Number.isSafeInteger(options.maxCount) || options.maxCount < 1) {
-      throw new RangeError(`maxCount must be an integer >= 1, got ${options.maxCount}`);
-    }
-    const count = Math.min(options.maxCount, IN_MEMORY_READ_ALL_MAX_COUNT);
+    const count = validateReadAll(options, IN_MEMORY_READ_ALL_MAX_COUNT);
     const events: RecordedEvent[] = [];
     let lastPosition: GlobalPosition | null = null;
     for (let index = options.after === null ? 0 : parsePosition(options.after); index < this.log.length; index++) {
@@ -119,28 +114,11 @@ export class InMemoryEventStore implements EventStore {
   async close(): Promise<void> {}
 }
 
-function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
-  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
-  if (expected !== 'any' && expected !== 'no_stream' && !isCount(expected)) {
-    throw new RangeError(`expectedRevision must be 'any', 'no_stream' or a revision >= 0, got ${String(expected)}`);
-  }
-  const seen = new Set<string>();
-  for (const event of events) {
-    if (!UUID.test(event.eventId)) throw new TypeError(`eventId must be a UUID, got ${JSON.stringify(event.eventId)}`);
-    const id = event.eventId.toLowerCase();
-    if (seen.has(id)) throw new DuplicateEventIdError(streamId, [id]);
-    seen.add(id);
-  }
-}
-
 function parsePosition(position: GlobalPosition): number {
   if (!/^\d{1,15}$/.test(position)) throw new RangeError(`not an in-memory event store position: ${JSON.stringify(position)}`);
   return Number(position);
 }
 
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
 
 /** Stored as JSON, like the other adapters: a Date becomes a string, undefined fields vanish. */
 function asJson<T>(value: T): T {

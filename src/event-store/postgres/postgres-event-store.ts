@@ -20,7 +20,7 @@ import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from '.
 import { mapPostgresError } from './postgres-errors';
 import { comparePostgresPositions } from './postgres-position';
 import { readAllRows, readStreamRows } from './postgres-read';
-import { validateAppend, validateReadAll, validateReadStream } from './validate-input';
+import { validateAppend, validateReadAll, validateReadStream } from '../validate-input';
 
 /** readAll never returns more than this many events per call. */
 export const READ_ALL_MAX_COUNT = 10_000;

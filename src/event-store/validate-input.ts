@@ -1,4 +1,4 @@
-import { DuplicateEventIdError, type ExpectedRevision, type NewEvent, type ReadAllOptions, type ReadStreamOptions } from '../event-store.port';
+import { DuplicateEventIdError, type ExpectedRevision, type NewEvent, type ReadAllOptions, type ReadStreamOptions } from './event-store.port';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
