@@ -78,15 +78,15 @@ export class AccountRepository {
   }
 
   /**
-   * Appends with the state's revision as the expected one, then folds the events into the
-   * cached state. A WrongExpectedRevisionError propagates (and the stale state is dropped).
+   * Appends `events`, which the caller has already folded into `state` on top of `baseRevision`
+   * (deciding several commands in a row needs each one's effect). On success `state` is the cached
+   * state; on any failure it is dropped, so the next load reads the stream again.
    */
-  async append(accountId: string, state: LedgerState, events: LedgerEvent[]): Promise<AppendResult> {
+  async appendFolded(accountId: string, state: LedgerState, baseRevision: number, events: LedgerEvent[]): Promise<AppendResult> {
     try {
       const result = await this.eventStore.appendToStream(streamIdFor(accountId), events.map(toNewEvent), {
-        expectedRevision: state.revision < 0 ? 'no_stream' : state.revision,
+        expectedRevision: baseRevision < 0 ? 'no_stream' : baseRevision,
       });
-      for (const event of events) evolve(state, event);
       this.cache.set(accountId, state);
       return result;
     } catch (error) {
@@ -100,26 +100,23 @@ export class AccountRepository {
   }
 
   /**
-   * Holds the stream (where the store can), folds in what others wrote since `state`, asks
-   * `decideEvents` what to append on that up-to-date state, and appends it. Returns null when
-   * nothing was appended.
+   * Holds the stream (where the store can), folds in what others wrote since `state`, lets
+   * `decideAndFold` decide on that up-to-date state (folding its own events in), and appends what
+   * it returns. Returns null when nothing was appended.
    */
   async appendExclusive(
     accountId: string,
     state: LedgerState,
-    decideEvents: (current: LedgerState) => LedgerEvent[],
+    decideAndFold: (current: LedgerState) => LedgerEvent[],
   ): Promise<AppendResult | null> {
-    let pending: LedgerEvent[] = [];
     try {
       const { appended } = await this.eventStore.appendExclusive!(streamIdFor(accountId), {
         knownRevision: state.revision,
         decide: (tail) => {
           for (const recorded of tail) evolve(state, toLedgerEvent(recorded));
-          pending = decideEvents(state);
-          return pending.map(toNewEvent);
+          return decideAndFold(state).map(toNewEvent);
         },
       });
-      if (appended) for (const event of pending) evolve(state, event);
       this.cache.set(accountId, state);
       return appended;
     } catch (error) {

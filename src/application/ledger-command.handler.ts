@@ -2,18 +2,20 @@ import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../config/app-config';
 import { WrongExpectedRevisionError, type AppendResult } from '../event-store/event-store.port';
-import { decide, viewAt, type Decision } from '../ledger/decider';
 import type { LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
 import { Clock } from '../shared/clock';
 import { AccountRepository } from './account-repository';
-import { CommandMetrics } from './command-metrics';
+import { decideBatch, type BatchDecision, type DecidedBatch } from './command-batch';
+import { CommandMetrics, type CommandResultLabel } from './command-metrics';
 import { ConcurrencyConflictError, LedgerRejectedError } from './errors';
-import { KeyedSerializer } from './keyed-serializer';
+import { KeyedSerializer, QueueFullError } from './keyed-serializer';
 import { ExecuteLedgerCommand, type CommandOutcome } from './ledger-command';
 
 /** Commands waiting for one account in this process before new ones are refused. */
 export const MAX_QUEUED_COMMANDS_PER_ACCOUNT = 1_000;
+/** Queued commands of one account decided together and written in one append. */
+export const MAX_COMMANDS_PER_APPEND = 100;
 
 /**
  * Pacing of optimistic retries, for event stores that cannot hold a stream: full jitter, so a
@@ -26,19 +28,28 @@ export function retryDelayMs(failedAttempts: number, random: () => number = Math
   return random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** failedAttempts);
 }
 
+interface Pending {
+  request: ExecuteLedgerCommand;
+  resolve(outcome: CommandOutcome): void;
+  reject(error: unknown): void;
+  stopTimer(result: CommandResultLabel): void;
+}
+
 /**
  * Load → decide → append with the expected revision (ARCHITECTURE.md "Application").
  *
- * Commands for one account run one at a time in this process, so conflicts only come from other
- * processes. The first attempt is optimistic and decides on the cached state: one append, no read.
- * After a conflict, the retry decides while holding the stream (appendExclusive) where the store
- * can, so it cannot lose again to a process that keeps appending from a hot cache; otherwise it
- * reloads the tail and retries with jittered backoff. `concurrency_conflict` only when
- * COMMAND_MAX_ATTEMPTS are used up.
+ * Commands for one account run one batch at a time in this process (KeyedSerializer), so
+ * conflicts only come from other processes. Commands that queued up for an account meanwhile are
+ * decided in order on the evolving state and written in ONE append; every answer waits for that
+ * append. The first attempt decides on the cached state: one append, no read. After a conflict the
+ * retry decides while holding the stream (appendExclusive) where the store can, so it cannot lose
+ * again to a process appending from a hot cache; otherwise it reloads the tail and retries with
+ * jittered backoff. `concurrency_conflict` only when COMMAND_MAX_ATTEMPTS are used up.
  */
 @CommandHandler(ExecuteLedgerCommand)
 export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerCommand> {
   private readonly logger = new Logger(LedgerCommandHandler.name);
+  private readonly mailboxes = new Map<string, Pending[]>();
 
   constructor(
     private readonly accounts: AccountRepository,
@@ -49,69 +60,93 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
   ) {}
 
   execute(request: ExecuteLedgerCommand): Promise<CommandOutcome> {
-    const stopTimer = this.metrics.startCommand(request.command.kind);
-    const run = this.serializer.run(request.accountId, () => this.executeSerialized(request));
-    run.then(() => stopTimer('ok'), (error: unknown) => stopTimer(error instanceof LedgerRejectedError ? 'rejected' : 'error'));
-    return run;
-  }
-
-  private async executeSerialized(request: ExecuteLedgerCommand): Promise<CommandOutcome> {
     const { accountId } = request;
-    const first = await this.tryOptimistic(request);
-    if (first !== 'conflict') return first;
-    for (let attempt = 2; attempt <= this.config.commandMaxAttempts; attempt++) {
-      this.metrics.conflict(request.command.kind);
-      const retried = this.accounts.supportsExclusiveAppend
-        ? await this.tryExclusive(request)
-        : (await sleep(retryDelayMs(attempt)), await this.tryOptimistic(request, { fresh: true }));
-      if (retried !== 'conflict') return retried;
+    let mailbox = this.mailboxes.get(accountId);
+    if (mailbox && mailbox.length >= MAX_QUEUED_COMMANDS_PER_ACCOUNT) {
+      return Promise.reject(new QueueFullError(accountId, MAX_QUEUED_COMMANDS_PER_ACCOUNT));
     }
-    this.metrics.conflict(request.command.kind);
-    this.logger.warn({ accountId, command: request.command.kind, attempts: this.config.commandMaxAttempts }, 'concurrency conflict: retries exhausted');
-    throw new ConcurrencyConflictError(accountId, this.config.commandMaxAttempts);
+    const stopTimer = this.metrics.startCommand(request.command.kind);
+    const answer = new Promise<CommandOutcome>((resolve, reject) => {
+      if (!mailbox) {
+        mailbox = [];
+        this.mailboxes.set(accountId, mailbox);
+        this.serializer.run(accountId, () => this.drain(accountId)).catch((error: unknown) => this.failAll(accountId, error));
+      }
+      mailbox.push({ request, resolve, reject, stopTimer });
+    });
+    return answer;
   }
 
-  private async tryOptimistic(request: ExecuteLedgerCommand, options = { fresh: false }): Promise<CommandOutcome | 'conflict'> {
-    const { accountId } = request;
-    const state = options.fresh ? await this.accounts.refresh(accountId) : await this.accounts.load(accountId);
+  /** Runs under the account's serializer slot until its mailbox is empty. */
+  private async drain(accountId: string): Promise<void> {
+    const mailbox = this.mailboxes.get(accountId)!;
+    while (mailbox.length > 0) {
+      await this.executeBatch(accountId, mailbox.splice(0, MAX_COMMANDS_PER_APPEND));
+    }
+    this.mailboxes.delete(accountId);
+  }
+
+  private failAll(accountId: string, error: unknown): void {
+    const mailbox = this.mailboxes.get(accountId) ?? [];
+    this.mailboxes.delete(accountId);
+    for (const pending of mailbox) settleFailure(pending, error);
+  }
+
+  private async executeBatch(accountId: string, batch: Pending[]): Promise<void> {
+    try {
+      let fresh = false;
+      for (let attempt = 1; attempt <= this.config.commandMaxAttempts; attempt++) {
+        if (attempt > 1 && !this.accounts.supportsExclusiveAppend) await sleep(retryDelayMs(attempt));
+        const exclusive = attempt > 1 && this.accounts.supportsExclusiveAppend;
+        const settled = exclusive ? await this.tryExclusive(accountId, batch) : await this.tryOptimistic(accountId, batch, fresh);
+        if (settled) return;
+        for (const pending of batch) this.metrics.conflict(pending.request.command.kind);
+        fresh = true;
+      }
+      this.logger.warn({ accountId, commands: batch.length, attempts: this.config.commandMaxAttempts }, 'concurrency conflict: retries exhausted');
+      for (const pending of batch) settleFailure(pending, new ConcurrencyConflictError(accountId, this.config.commandMaxAttempts));
+    } catch (error) {
+      for (const pending of batch) settleFailure(pending, error);
+    }
+  }
+
+  /** True when the batch was answered; false after a lost race. */
+  private async tryOptimistic(accountId: string, batch: Pending[], fresh: boolean): Promise<boolean> {
+    const state = fresh ? await this.accounts.refresh(accountId) : await this.accounts.load(accountId);
+    const baseRevision = state.revision;
     const now = this.clock.now();
-    const decision = this.decideOn(state, request, now);
-    if (!writes(decision)) {
-      // A refusal or a no-op must not rest on a stale cache: make sure the store has nothing newer.
-      if (!options.fresh && (await this.hasNewerEvents(accountId, state))) return this.tryOptimistic(request, { fresh: true });
-      return this.answerWithoutAppend(accountId, state, decision, now);
+    const decided = decideBatch(state, batch.map(({ request }) => request), now);
+    if (decided.events.length === 0) {
+      // Refusals and no-ops must not rest on a stale cache: make sure the store has nothing newer.
+      if (!fresh && (await this.hasNewerEvents(accountId, state))) return this.tryOptimistic(accountId, batch, true);
+      await this.settle(accountId, batch, decided, null);
+      return true;
     }
     try {
-      const appended = await this.accounts.append(accountId, state, decision.events);
-      return this.answerAppended(accountId, state, decision.events, appended, now);
+      const appended = await this.accounts.appendFolded(accountId, state, baseRevision, decided.events);
+      await this.settle(accountId, batch, decided, appended);
+      return true;
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) return 'conflict';
+      if (error instanceof WrongExpectedRevisionError) return false;
       throw error;
     }
   }
 
-  private async tryExclusive(request: ExecuteLedgerCommand): Promise<CommandOutcome | 'conflict'> {
-    const { accountId } = request;
+  private async tryExclusive(accountId: string, batch: Pending[]): Promise<boolean> {
     const state = await this.accounts.load(accountId);
-    const now = this.clock.now();
-    let decision: Decision = { kind: 'accepted', events: [] };
+    let decided: DecidedBatch = { decisions: [], events: [] };
     try {
       const appended = await this.accounts.appendExclusive(accountId, state, (current) => {
-        decision = this.decideOn(current, request, now);
-        return writes(decision) ? decision.events : [];
+        decided = decideBatch(current, batch.map(({ request }) => request), this.clock.now());
+        return decided.events;
       });
-      const decided = decision as Decision;
-      if (appended && writes(decided)) return this.answerAppended(accountId, state, decided.events, appended, now);
-      return this.answerWithoutAppend(accountId, state, decided, now);
+      await this.settle(accountId, batch, decided, appended);
+      return true;
     } catch (error) {
       // Only when the stream did not exist yet and another process created it first.
-      if (error instanceof WrongExpectedRevisionError) return 'conflict';
+      if (error instanceof WrongExpectedRevisionError) return false;
       throw error;
     }
-  }
-
-  private decideOn(state: LedgerState, { command, context }: ExecuteLedgerCommand, now: Date): Decision {
-    return decide(command, state, { ...context, now });
   }
 
   private async hasNewerEvents(accountId: string, state: LedgerState): Promise<boolean> {
@@ -120,15 +155,28 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
     return refreshed.revision !== before;
   }
 
-  private answerAppended(accountId: string, state: LedgerState, events: CommandOutcome['events'], appended: AppendResult, now: Date): CommandOutcome {
-    const view = viewAt(state, now);
-    return {
-      accountId, events, balance: view.balance, available: view.available, reserved: view.reserved,
-      revision: appended.nextRevision, position: appended.position, replayed: false,
-    };
+  /** Answers every command of a batch once its append (if any) is durable. */
+  private async settle(accountId: string, batch: Pending[], decided: DecidedBatch, appended: AppendResult | null): Promise<void> {
+    for (const [index, pending] of batch.entries()) {
+      try {
+        settleSuccess(pending, await this.outcome(accountId, decided.decisions[index], decided.events.length, appended));
+      } catch (error) {
+        settleFailure(pending, error);
+      }
+    }
   }
 
-  private async answerWithoutAppend(accountId: string, state: LedgerState, decision: Decision, now: Date): Promise<CommandOutcome> {
+  private async outcome(accountId: string, decided: BatchDecision, batchEvents: number, appended: AppendResult | null): Promise<CommandOutcome> {
+    const { balance, available, reserved } = decided.view;
+    if (decided.kind === 'written') {
+      // Events of one append are consecutive in the stream; the position is the append's (at or
+      // after this command's last event, which is what read-your-writes needs).
+      return {
+        accountId, events: decided.events, balance, available, reserved,
+        revision: appended!.nextRevision - (batchEvents - 1 - decided.lastIndex), position: appended!.position, replayed: false,
+      };
+    }
+    const { decision } = decided;
     switch (decision.kind) {
       case 'rejected':
         throw new LedgerRejectedError(decision.rejection);
@@ -141,20 +189,23 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
         };
       }
       case 'noop':
-      case 'accepted': {
-        const view = viewAt(state, now);
+      case 'accepted':
         return {
-          accountId, events: [], balance: view.balance, available: view.available, reserved: view.reserved,
-          revision: state.revision, position: null, replayed: decision.kind === 'noop',
+          accountId, events: [], balance, available, reserved, revision: decided.revision, position: null, replayed: decision.kind === 'noop',
           ...(decision.kind === 'noop' ? { duplicatePurchase: { purchaseId: decision.purchaseId, blockId: decision.blockId } } : {}),
         };
-      }
     }
   }
 }
 
-function writes(decision: Decision): decision is Extract<Decision, { kind: 'accepted' }> {
-  return decision.kind === 'accepted' && decision.events.length > 0;
+function settleSuccess(pending: Pending, outcome: CommandOutcome): void {
+  pending.stopTimer('ok');
+  pending.resolve(outcome);
+}
+
+function settleFailure(pending: Pending, error: unknown): void {
+  pending.stopTimer(error instanceof LedgerRejectedError ? 'rejected' : 'error');
+  pending.reject(error);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -105,4 +105,21 @@ describe('LedgerCommandHandler', () => {
     expect(replay).toMatchObject({ replayed: true, balance: 6, revision: first.revision, position: first.position });
     expect(replay.events).toEqual(first.events.filter((event) => event.metadata.idempotencyKey === 'k1'));
   });
+
+  it('writes commands that queued for one account in one append, answering each as if alone', async () => {
+    const store = new InMemoryEventStore();
+    const { run } = setUp(store);
+    await run(grant(5));
+    const appends = jest.spyOn(store, 'appendToStream');
+    const keyed: CallerContext = { ...CALLER, idempotencyKey: 'same', requestHash: 'h' };
+    const answers = await Promise.allSettled([
+      run(spend(2)), run(spend(4)), run(spend(3)), run(spend(1), keyed), run(spend(1), keyed),
+    ]);
+    expect(appends.mock.calls.length).toBeLessThanOrEqual(2);
+    expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'rejected']);
+    const [first, , third] = answers as Array<PromiseFulfilledResult<{ revision: number; balance: number }>>;
+    expect([first.value.revision, first.value.balance]).toEqual([1, 3]);
+    expect([third.value.revision, third.value.balance]).toEqual([2, 0]);
+    expect((await store.readStream(STREAM)).map((event) => event.type)).toEqual(['CreditsGranted', 'CreditsSpent', 'CreditsSpent']);
+  });
 });

@@ -1,0 +1,38 @@
+import { decide, evolve, viewAt, type Decision } from '../ledger/decider';
+import type { CommandContext, LedgerCommand } from '../ledger/commands';
+import type { LedgerEvent } from '../ledger/events';
+import type { BalanceView, LedgerState } from '../ledger/state';
+
+export interface BatchCommand {
+  command: LedgerCommand;
+  context: Omit<CommandContext, 'now'>;
+}
+
+export type BatchDecision =
+  /** Wrote `events`; its last event is batch event number `lastIndex`. */
+  | { kind: 'written'; events: LedgerEvent[]; lastIndex: number; view: BalanceView }
+  /** Wrote nothing; `revision` is the account's revision when it was decided. */
+  | { kind: 'not-written'; decision: Decision; view: BalanceView; revision: number };
+
+export interface DecidedBatch {
+  decisions: BatchDecision[];
+  /** Every event to append, in command order. */
+  events: LedgerEvent[];
+}
+
+/**
+ * Decides queued commands of one account in order, each on the state the previous ones left:
+ * accepted events are folded into `state` at once (the caller appends them all in one write, or
+ * drops the state if that fails). The same rules as one command at a time, fewer round trips.
+ */
+export function decideBatch(state: LedgerState, commands: readonly BatchCommand[], now: Date): DecidedBatch {
+  const events: LedgerEvent[] = [];
+  const decisions = commands.map(({ command, context }): BatchDecision => {
+    const decision = decide(command, state, { ...context, now });
+    if (decision.kind !== 'accepted' || decision.events.length === 0) return { kind: 'not-written', decision, view: viewAt(state, now), revision: state.revision };
+    for (const event of decision.events) evolve(state, event);
+    events.push(...decision.events);
+    return { kind: 'written', events: decision.events, lastIndex: events.length - 1, view: viewAt(state, now) };
+  });
+  return { decisions, events };
+}
