@@ -38,12 +38,14 @@ export const rebuildCommand: CliCommand = {
       warn: (message: string) => void context.stderr.write(`${message}\n`),
       error: (message: string) => void context.stderr.write(`${message}\n`),
     };
-    for (const projection of projections) {
-      await rebuildProjection({
-        projection, pool: database.pool, connectionString: database.connectionString, eventStore, batchSize,
-        out: context.stdout, interactive: context.interactive, log,
-      });
-    }
+    // Projections have their own checkpoints and tables: replaying them side by side takes as long
+    // as the slowest one, not the sum. Several progress bars on one line would garble each other,
+    // so with more than one projection progress is printed as plain lines.
+    const interactive = context.interactive && projections.length === 1;
+    await Promise.all(projections.map((projection) => rebuildProjection({
+      projection, pool: database.pool, connectionString: database.connectionString, eventStore, batchSize,
+      out: context.stdout, interactive, log,
+    })));
     return 0;
   },
 };
