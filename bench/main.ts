@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { projectRoot } from '../src/database/project-root';
 import { machineFacts } from './lib/machine';
+import { profilerFor, type Profiler } from './lib/profiler';
 import { postgresFacts, ResourceProbe, startBenchPostgres } from './lib/bench-postgres';
 import { benchConfig, openBenchDatabase, startBenchApp, type BenchApp } from './lib/bench-app';
 import { ACCOUNT_PREFIX, FULL, FUNDED_CREDITS, QUICK, type BenchContext } from './lib/context';
@@ -24,24 +25,24 @@ import { naiveRowBaseline, prepareSqlBaselines, rawInsertBaseline } from './scen
 const SCENARIOS = ['spend-inprocess', 'spend-http', 'hot-account', 'cold-load', 'projector-rebuild', 'memory'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
-const USAGE = `usage: npm run bench [-- --quick] [-- --only=name,name] [-- --rebuild] [-- --out=path]
-  --quick     short timed phases (under 3 minutes); the full run takes about 10–15 minutes
-  --only      run only these scenarios (${SCENARIOS.join(', ')})
-  --rebuild   run projector-rebuild even though the projections are not marked ready
+const USAGE = `usage: npm run bench [-- --quick] [-- --only=name,name] [-- --profile] [-- --out=path]
+  --quick     short timed phases (about 2 minutes); the full run takes about 6 minutes
+  --only      run only these scenarios (${SCENARIOS.join(', ')}); baselines come with spend-inprocess
+  --profile   V8 CPU profile of each timed phase → bench/results/profiles/<phase>.cpuprofile (slows the run)
   --out       where to write the JSON (default bench/results/latest.json)`;
 
 interface Args {
   quick: boolean;
   only: Set<ScenarioName> | null;
-  forceRebuild: boolean;
+  profile: boolean;
   out: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: null, forceRebuild: false, out: join(projectRoot(), 'bench', 'results', 'latest.json') };
+  const args: Args = { quick: false, only: null, profile: false, out: join(projectRoot(), 'bench', 'results', 'latest.json') };
   for (const arg of argv) {
     if (arg === '--quick') args.quick = true;
-    else if (arg === '--rebuild') args.forceRebuild = true;
+    else if (arg === '--profile') args.profile = true;
     else if (arg.startsWith('--only=')) {
       const names = arg.slice('--only='.length).split(',').filter(Boolean);
       const unknown = names.filter((name) => !SCENARIOS.includes(name as ScenarioName));
@@ -80,13 +81,15 @@ async function main(): Promise<number> {
     const facts = await postgresFacts(pg.connectionString);
     const machine = machineFacts(facts, pg.dataDir);
     log(`  PostgreSQL ${facts.version} in ${pg.dataDir} (fsync=${facts.settings.fsync}); pool ${config.databasePoolMax}`);
-    const context: BenchContext = { settings, pg, config, database, probe: new ResourceProbe(pg.connectionString, pg.clusterDir), log };
+    const profiler = profilerFor(args.profile);
+    const context: BenchContext = { settings, pg, config, database, probe: new ResourceProbe(pg.connectionString, pg.clusterDir), profiler, log };
     try {
       await seedAccounts(database.pool, { prefix: ACCOUNT_PREFIX, count: settings.accounts, credits: FUNDED_CREDITS, spendsPerAccount: 0 });
       await database.pool.query('VACUUM ANALYZE');
       log(`  seeded ${settings.accounts} funded accounts (bulk insert, one CreditsGranted each)`);
 
       const baselines: BaselineResult[] = [];
+      const baselineFailures: string[] = [];
       if (wants('spend-inprocess')) {
         await prepareSqlBaselines(context);
         for (const [name, run] of [['raw-insert', rawInsertBaseline], ['naive-row', naiveRowBaseline], ['emmett', emmettBaseline]] as const) {
@@ -97,6 +100,7 @@ async function main(): Promise<number> {
             log(`  ${name}: ${baseline.opsPerSec}/s, p50 ${baseline.p50Ms} ms, p99 ${baseline.p99Ms} ms, errors ${baseline.errors}`);
           } catch (error) {
             log(`  ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+            baselineFailures.push(`baseline ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
           }
         }
       }
@@ -106,48 +110,65 @@ async function main(): Promise<number> {
         let bench: BenchApp | null = null;
         try {
           bench = await startBenchApp(config, database);
-          if (wants('spend-inprocess')) {
-            scenarios.push(await step('spend-inprocess', SPEND_INPROCESS_TARGET, () => spendInProcess(context, bench!, baselines)));
+        } catch (error) {
+          log(`  the app did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          if (wants('spend-inprocess')) scenarios.push(failed('spend-inprocess', SPEND_INPROCESS_TARGET, error));
+          if (wants('spend-http')) scenarios.push(failed('spend-http', SPEND_HTTP_TARGET, error));
+          if (wants('hot-account')) scenarios.push(failed('hot-account', HOT_ACCOUNT_TARGET, error));
+        }
+        if (bench) {
+          const app = bench;
+          try {
+            if (wants('spend-inprocess')) {
+              const result = await step('spend-inprocess', SPEND_INPROCESS_TARGET, () => spendInProcess(context, app, baselines));
+              result.notes.push(...baselineFailures);
+              scenarios.push(result);
+            }
+            if (wants('spend-http')) scenarios.push(await step('spend-http', SPEND_HTTP_TARGET, () => spendHttp(context, app, rawInsert)));
+            if (wants('hot-account')) scenarios.push(await step('hot-account', HOT_ACCOUNT_TARGET, () => hotAccount(context, app, rawInsert)));
+          } finally {
+            await app.close();
           }
-          if (wants('spend-http')) scenarios.push(await step('spend-http', SPEND_HTTP_TARGET, () => spendHttp(context, bench!, rawInsert)));
-          if (wants('hot-account')) scenarios.push(await step('hot-account', HOT_ACCOUNT_TARGET, () => hotAccount(context, bench!, rawInsert)));
-        } finally {
-          await bench?.close();
         }
       }
       // Before cold-load: the rebuild replays a log of many accounts, not mostly one 100,000-event stream.
       if (wants('projector-rebuild')) {
-        scenarios.push(await step('projector-rebuild', PROJECTOR_REBUILD_TARGET, () => projectorRebuild(context, args.forceRebuild)));
+        scenarios.push(await step('projector-rebuild', PROJECTOR_REBUILD_TARGET, () => projectorRebuild(context)));
       }
       if (wants('cold-load')) scenarios.push(await step('cold-load', COLD_LOAD_TARGET, () => coldLoad(context)));
       if (wants('memory')) scenarios.push(await step('memory', MEMORY_TARGET, () => memory(context)));
     } finally {
+      await profiler?.close();
       await database.close();
     }
+    if (profiler) attachProfiles(scenarios, profiler);
     benchPeakRss = Math.max(benchPeakRss, process.resourceUsage().maxRSS * 1024);
     report = {
-      machine,
-      scenarios: orderAsListed(scenarios),
-      run: {
-        mode: settings.mode,
-        command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-        startedAt: startedAt.toISOString(),
-        seconds: round((performance.now() - started) / 1000, 1),
-        concurrency: settings.concurrency,
-        databasePoolMax: config.databasePoolMax,
-        accountCacheMaxEntries: config.accountCacheMaxEntries,
-        role: config.role,
-        benchPeakRssMb: round(benchPeakRss / 2 ** 20, 1),
-        partial: args.only !== null,
-        loadAverageAtStart,
-        maxOtherCpuPct: maxOtherCpuPct(scenarios),
+      machine: {
+        ...machine,
+        run: {
+          mode: settings.mode,
+          command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+          startedAt: startedAt.toISOString(),
+          seconds: round((performance.now() - started) / 1000, 1),
+          concurrency: settings.concurrency,
+          databasePoolMax: config.databasePoolMax,
+          accountCacheMaxEntries: config.accountCacheMaxEntries,
+          role: config.role,
+          benchPeakRssMb: round(benchPeakRss / 2 ** 20, 1),
+          partial: args.only !== null,
+          loadAverageAtStart,
+          maxOtherCpuPct: maxOtherCpuPct(scenarios),
+          profiled: args.profile,
+        },
       },
+      scenarios: orderAsListed(scenarios),
     };
   } finally {
     log('stopping PostgreSQL and removing its data…');
     await pg.stop();
   }
-  report.run.seconds = round((performance.now() - started) / 1000, 1);
+  report.machine.run.seconds = round((performance.now() - started) / 1000, 1);
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\n${renderReport(report)}\n\nwrote ${args.out}\n`);
@@ -164,6 +185,17 @@ async function main(): Promise<number> {
     } catch (error) {
       log(`  ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return failed(name, target, error);
+    }
+  }
+}
+
+function attachProfiles(scenarios: ScenarioResult[], profiler: Profiler): void {
+  for (const scenario of scenarios) {
+    const own = profiler.summaries[scenario.name];
+    if (own) scenario.details.profile = own;
+    const baselines = scenario.details.baselineDetails as Record<string, Record<string, unknown>> | undefined;
+    for (const [name, detail] of Object.entries(baselines ?? {})) {
+      if (profiler.summaries[name]) detail.profile = profiler.summaries[name];
     }
   }
 }

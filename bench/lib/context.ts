@@ -1,6 +1,7 @@
 import type { AppConfig } from '../../src/config/app-config';
 import type { Database } from '../../src/database/database';
 import type { BenchPostgres, ResourceProbe } from './bench-postgres';
+import type { Profiler } from './profiler';
 
 /** Durations and sizes of one run; `--quick` shortens the timed phases, never the concurrency. */
 export interface Settings {
@@ -78,5 +79,7 @@ export interface BenchContext {
   /** Opened once and shared by the in-process apps (their pool: DATABASE_POOL_MAX connections). */
   database: Database;
   probe: ResourceProbe;
+  /** --profile: CPU profiles of the timed phases (figures then not comparable). */
+  profiler: Profiler | null;
   log: (message: string) => void;
 }

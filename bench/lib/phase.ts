@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ResourceProbe, type ResourceUsage } from './bench-postgres';
 import { closedLoop, type LoopResult, type OpOutcome } from './closed-loop';
 import { fullGc } from './gc';
+import type { Profiler } from './profiler';
 import { round } from './stats';
 
 /** Backends publish their I/O statistics at most once a second: wait that long before reading them. */
@@ -15,6 +16,8 @@ export interface PhaseOptions {
   op: (worker: number, seq: number) => Promise<OpOutcome>;
   /** Replaces the timed-op warm-up (e.g. one first spend on every account: a cache fill). */
   customWarmup?: () => Promise<LoopResult>;
+  /** With --profile: the CPU profile of the timed part is saved under this name. */
+  profile?: { profiler: Profiler | null; name: string };
 }
 
 export interface PhaseResult extends LoopResult {
@@ -40,7 +43,9 @@ export async function measurePhase(probe: ResourceProbe, options: PhaseOptions):
     ? await options.customWarmup()
     : options.warmupMs > 0 ? await closedLoop({ concurrency: options.concurrency, durationMs: options.warmupMs, op: options.op }) : null;
   const before = await probe.snapshot();
-  const result = await closedLoop({ concurrency: options.concurrency, durationMs: options.durationMs, op: options.op });
+  const timed = () => closedLoop({ concurrency: options.concurrency, durationMs: options.durationMs, op: options.op });
+  const profiler = options.profile?.profiler;
+  const result = profiler ? await profiler.around(options.profile!.name, timed) : await timed();
   const after = await probe.snapshot();
   await sleep(STATS_SETTLE_MS);
   const settled = await probe.snapshot();

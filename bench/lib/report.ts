@@ -1,27 +1,32 @@
 import type { MachineFacts } from './machine';
+import type { ProfileSummary } from './profiler';
 import type { ScenarioResult } from './result';
 
+/** latest.json: exactly { machine, scenarios }; the run's own facts ride along in machine.run. */
 export interface BenchReport {
-  machine: MachineFacts;
+  machine: MachineFacts & { run: RunFacts };
   scenarios: ScenarioResult[];
-  run: {
-    mode: 'quick' | 'full';
-    command: string;
-    startedAt: string;
-    seconds: number;
-    concurrency: number;
-    databasePoolMax: number;
-    accountCacheMaxEntries: number;
-    role: string;
-    benchPeakRssMb: number;
-    partial: boolean;
-    /** /proc/loadavg (1, 5, 15 min) when the run started: other work on the machine skews the figures. */
-    loadAverageAtStart: number[];
-    maxOtherCpuPct: number | null;
-  };
 }
 
-const int = (value: number | null | undefined) => (value === null || value === undefined ? '–' : Math.round(value).toLocaleString('en-US'));
+export interface RunFacts {
+  mode: 'quick' | 'full';
+  command: string;
+  startedAt: string;
+  seconds: number;
+  concurrency: number;
+  databasePoolMax: number;
+  accountCacheMaxEntries: number;
+  role: string;
+  benchPeakRssMb: number;
+  partial: boolean;
+  /** /proc/loadavg (1, 5, 15 min) when the run started: other work on the machine skews the figures. */
+  loadAverageAtStart: number[];
+  maxOtherCpuPct: number | null;
+  profiled: boolean;
+}
+
+const int = (value: number | null | undefined) =>
+  value === null || value === undefined ? '–' : value < 10 ? value.toFixed(2) : Math.round(value).toLocaleString('en-US');
 const ms = (value: number | null | undefined) => (value === null || value === undefined ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));
 const ratio = (value: number | null | undefined, base: number | undefined) =>
   value === null || value === undefined || !base ? '' : `${(value / base).toFixed(2)}×`;
@@ -39,7 +44,8 @@ export function renderTable(headers: string[], rows: string[][], rightAligned: S
 }
 
 export function renderReport(report: BenchReport): string {
-  const { machine, run } = report;
+  const { machine } = report;
+  const { run } = machine;
   const settings = machine.postgresSettings;
   const out: string[] = [];
   out.push(`credits-ledger bench (${run.mode}) — ${run.startedAt}`);
@@ -90,7 +96,17 @@ export function renderReport(report: BenchReport): string {
     for (const note of scenario.notes) out.push(`  ${scenario.name}: ${note}`);
   }
   out.push('');
-  out.push(`run took ${Math.round(run.seconds)} s; bench process peak RSS ${run.benchPeakRssMb} MB${run.partial ? '; PARTIAL run (--only)' : ''}`);
+  const profiled = report.scenarios.flatMap((scenario) => profilesOf(scenario));
+  if (profiled.length > 0) {
+    out.push('');
+    out.push('CPU profiles of the timed phases (self time; this process only — PostgreSQL and autocannon not included):');
+    for (const [name, profile] of profiled) {
+      out.push(`  ${name} (${profile.file}): ${profile.byArea.slice(0, 8).map((entry) => `${entry.area} ${entry.pct}%`).join(', ')}`);
+      out.push(`    top: ${profile.topFunctions.slice(0, 6).map((entry) => `${entry.fn} ${entry.pct}%`).join('; ')}`);
+    }
+  }
+  out.push('');
+  out.push(`run took ${Math.round(run.seconds)} s; bench process peak RSS ${run.benchPeakRssMb} MB${run.partial ? '; PARTIAL run (--only)' : ''}${run.profiled ? '; PROFILED run: figures not comparable' : ''}`);
   return out.join('\n');
 }
 
@@ -102,6 +118,15 @@ interface Resources {
   writeTransactionsPerOp: number | null;
   walFsyncsPerOp: number | null;
   walBytesPerOp: number | null;
+}
+
+function profilesOf(scenario: ScenarioResult): Array<[string, ProfileSummary]> {
+  const found: Array<[string, ProfileSummary]> = [];
+  const baselines = scenario.details.baselineDetails as Record<string, { profile?: ProfileSummary }> | undefined;
+  for (const [name, detail] of Object.entries(baselines ?? {})) if (detail.profile) found.push([name, detail.profile]);
+  const own = scenario.details.profile as ProfileSummary | undefined;
+  if (own) found.push([scenario.name, own]);
+  return found;
 }
 
 /** Busy CPU of the machine not spent by the bench, its PostgreSQL or its load generator. */

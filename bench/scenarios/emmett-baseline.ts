@@ -77,6 +77,7 @@ export async function emmettBaseline(context: BenchContext): Promise<BaselineRes
     const phase = await measurePhase(context.probe, {
       concurrency: settings.concurrency, warmupMs: settings.warmupMs, durationMs: settings.durationMs,
       op: () => spendOnce(randomAccount(settings.accounts)),
+      profile: { profiler: context.profiler, name: 'emmett' },
     });
     return {
       name: 'emmett', opsPerSec: phase.opsPerSec, p50Ms: phase.latency.p50Ms, p99Ms: phase.latency.p99Ms, errors: phase.errors,

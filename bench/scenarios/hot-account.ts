@@ -17,6 +17,7 @@ export async function hotAccount(context: BenchContext, bench: BenchApp, rawInse
   const phase = await measurePhase(context.probe, {
     concurrency: settings.concurrency, warmupMs: settings.hotWarmupMs, durationMs: settings.hotDurationMs,
     op: () => spend(bench.commandBus, HOT_ACCOUNT),
+    profile: { profiler: context.profiler, name: 'hot-account' },
   });
   return {
     name: 'hot-account',

@@ -35,8 +35,11 @@ export async function spendHttp(context: BenchContext, bench: BenchApp, rawInser
     const warmed = await messages.next();
     if (warmed.kind !== 'warmed') throw new Error(warmed.kind === 'failed' ? warmed.error : 'unexpected runner message');
     const before = await context.probe.snapshot();
-    child.send({ kind: 'go' });
-    const done = await messages.next();
+    const timed = async () => {
+      child.send({ kind: 'go' });
+      return messages.next();
+    };
+    const done = context.profiler ? await context.profiler.around('spend-http', timed) : await timed();
     const after = await context.probe.snapshot();
     if (done.kind !== 'result') throw new Error(done.kind === 'failed' ? done.error : 'unexpected runner message');
     await sleep(1_200);

@@ -21,6 +21,7 @@ export async function spendInProcess(context: BenchContext, bench: BenchApp, bas
   const phase = await measurePhase(context.probe, {
     concurrency: settings.concurrency, warmupMs: 0, durationMs: settings.durationMs,
     op: () => spend(bench.commandBus, randomAccount(settings.accounts)),
+    profile: { profiler: context.profiler, name: 'spend-inprocess' },
     customWarmup: async () => {
       const fill = await closedLoop({
         concurrency: settings.concurrency, totalOps: accounts.length,

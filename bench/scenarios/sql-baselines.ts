@@ -42,6 +42,7 @@ export async function rawInsertBaseline(context: BenchContext): Promise<Baseline
   return withPool(context, 'bench-raw-insert', async (pool) => {
     const phase = await measurePhase(context.probe, {
       concurrency: settings.concurrency, warmupMs: settings.warmupMs, durationMs: settings.durationMs,
+      profile: { profiler: context.profiler, name: 'raw-insert' },
       op: async () => {
         await pool.query(`INSERT INTO bench.raw_insert (account_id, credits) VALUES ($1, $2)`, [randomAccount(settings.accounts), 1]);
         return 'ok';
@@ -63,6 +64,7 @@ export async function naiveRowBaseline(context: BenchContext): Promise<BaselineR
   return withPool(context, 'bench-naive-row', async (pool) => {
     const phase = await measurePhase(context.probe, {
       concurrency: settings.concurrency, warmupMs: settings.warmupMs, durationMs: settings.durationMs,
+      profile: { profiler: context.profiler, name: 'naive-row' },
       op: async () => {
         const client = await pool.connect();
         let broken: Error | undefined;
