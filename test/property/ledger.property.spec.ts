@@ -1,3 +1,4 @@
+import { balanceChange } from '../ledger/fixtures';
 import fc from 'fast-check';
 import { auditStream, type AuditedEvent } from '../../src/audit';
 import type { Decision, LedgerEvent, LedgerState } from '../../src/ledger';
@@ -27,23 +28,6 @@ interface LedgerAccount {
   net: number;
 }
 
-/** LEDGER.md invariant 2, the test's own bookkeeping: what one event adds to or takes from the balance. */
-function balanceChange(event: LedgerEvent): number {
-  switch (event.type) {
-    case 'CreditsPurchased':
-    case 'CreditsGranted':
-    case 'CreditsRefunded':
-      return event.data.credits;
-    case 'CreditsSpent':
-    case 'CreditsExpired':
-      return -event.data.credits;
-    case 'PurchaseReversed':
-      return -event.data.removed.reduce((total, part) => total + part.credits, 0);
-    case 'CreditsReserved':
-    case 'ReservationReleased':
-      return 0;
-  }
-}
 
 function describeDecision(decision: Decision): Answer['kind'] | string {
   return decision.kind === 'rejected' ? `rejected:${decision.rejection.code}` : decision.kind;
