@@ -115,7 +115,14 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
     const state = fresh ? await this.accounts.refresh(accountId) : await this.accounts.load(accountId);
     const baseRevision = state.revision;
     const now = this.clock.now();
-    const decided = decideBatch(state, batch.map(({ request }) => request), now);
+    let decided: DecidedBatch;
+    try {
+      decided = decideBatch(state, batch.map(({ request }) => request), now);
+    } catch (error) {
+      // decideBatch folds as it goes: a throw half-way leaves unwritten events in the cached state.
+      this.accounts.forget(accountId);
+      throw error;
+    }
     if (decided.events.length === 0) {
       // Refusals and no-ops must not rest on a stale cache: make sure the store has nothing newer.
       if (!fresh && (await this.hasNewerEvents(accountId, state))) return this.tryOptimistic(accountId, batch, true);

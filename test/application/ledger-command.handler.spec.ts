@@ -122,4 +122,16 @@ describe('LedgerCommandHandler', () => {
     expect([third.value.revision, third.value.balance]).toEqual([2, 0]);
     expect((await store.readStream(STREAM)).map((event) => event.type)).toEqual(['CreditsGranted', 'CreditsSpent', 'CreditsSpent']);
   });
+
+  it('drops the cached state when deciding a batch fails half-way', async () => {
+    const store = new InMemoryEventStore();
+    const { run } = setUp(store);
+    const first = grant(10) as Extract<LedgerCommand, { kind: 'grant' }>;
+    await run(first);
+    // A reused block id is a programming error the decider throws on, after the spend was folded.
+    const answers = await Promise.allSettled([run(spend(4)), run({ ...first, credits: 1 })]);
+    expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
+    expect(await store.readStream(STREAM)).toHaveLength(1);
+    await expect(run(spend(10))).resolves.toMatchObject({ balance: 0, revision: 1 });
+  });
 });
