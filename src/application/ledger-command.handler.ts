@@ -28,6 +28,9 @@ export function retryDelayMs(failedAttempts: number, random: () => number = Math
   return random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** failedAttempts);
 }
 
+/** Where a decision's state comes from: the cache as it is, the cache known to be up to date, or a fresh read. */
+type Freshness = 'cached' | 'current' | 'reload';
+
 interface Pending {
   request: ExecuteLedgerCommand;
   resolve(outcome: CommandOutcome): void;
@@ -94,14 +97,14 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
 
   private async executeBatch(accountId: string, batch: Pending[]): Promise<void> {
     try {
-      let fresh = false;
+      let freshness: Freshness = 'cached';
       for (let attempt = 1; attempt <= this.config.commandMaxAttempts; attempt++) {
         if (attempt > 1 && !this.accounts.supportsExclusiveAppend) await sleep(retryDelayMs(attempt));
         const exclusive = attempt > 1 && this.accounts.supportsExclusiveAppend;
-        const settled = exclusive ? await this.tryExclusive(accountId, batch) : await this.tryOptimistic(accountId, batch, fresh);
+        const settled = exclusive ? await this.tryExclusive(accountId, batch) : await this.tryOptimistic(accountId, batch, freshness);
         if (settled) return;
         for (const pending of batch) this.metrics.conflict(pending.request.command.kind);
-        fresh = true;
+        freshness = 'reload';
       }
       this.logger.warn({ accountId, commands: batch.length, attempts: this.config.commandMaxAttempts }, 'concurrency conflict: retries exhausted');
       for (const pending of batch) settleFailure(pending, new ConcurrencyConflictError(accountId, this.config.commandMaxAttempts));
@@ -111,8 +114,8 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
   }
 
   /** True when the batch was answered; false after a lost race. */
-  private async tryOptimistic(accountId: string, batch: Pending[], fresh: boolean): Promise<boolean> {
-    const state = fresh ? await this.accounts.refresh(accountId) : await this.accounts.load(accountId);
+  private async tryOptimistic(accountId: string, batch: Pending[], freshness: Freshness): Promise<boolean> {
+    const state = freshness === 'reload' ? await this.accounts.refresh(accountId) : await this.accounts.load(accountId);
     const baseRevision = state.revision;
     const now = this.clock.now();
     let decided: DecidedBatch;
@@ -125,7 +128,8 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
     }
     if (decided.events.length === 0) {
       // Refusals and no-ops must not rest on a stale cache: make sure the store has nothing newer.
-      if (!fresh && (await this.hasNewerEvents(accountId, state))) return this.tryOptimistic(accountId, batch, true);
+      // hasNewerEvents folds the tail into the cached state, so deciding again needs no second read.
+      if (freshness === 'cached' && (await this.hasNewerEvents(accountId, state))) return this.tryOptimistic(accountId, batch, 'current');
       await this.settle(accountId, batch, decided, null);
       return true;
     }

@@ -90,7 +90,10 @@ describe('LedgerCommandHandler', () => {
     const { run } = setUp(store);
     await run(grant(1));
     await otherProcessGrants(store, 0, 10);
+    const reads = jest.spyOn(store, 'readStream');
     await expect(run(spend(5))).resolves.toMatchObject({ balance: 6 });
+    expect(reads).toHaveBeenCalledTimes(1);
+    reads.mockRestore();
     await expect(run(spend(7))).rejects.toBeInstanceOf(LedgerRejectedError);
   });
 
