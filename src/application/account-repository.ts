@@ -11,7 +11,9 @@ import {
 import { cloneState, evolve, initialState } from '../ledger/decider';
 import type { LedgerEvent } from '../ledger/events';
 import { streamIdFor } from '../ledger/limits';
-import type { LedgerState } from '../ledger/state';
+import type { LedgerCommand } from '../ledger/commands';
+import { recallSpend, spendIdsToRecall } from '../ledger/spend-memory';
+import type { LedgerOptions, LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
 import { AccountSnapshots, SNAPSHOT_AFTER_EVENTS } from './account-snapshots';
 import { BoundedCache } from './bounded-cache';
@@ -27,12 +29,19 @@ export class AccountRepository {
 
   private readonly logger = new Logger(AccountRepository.name);
 
+  /** One object for every state: options are read only. */
+  private readonly ledgerOptions: LedgerOptions;
+
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     private readonly config: AppConfig,
     @Optional() private readonly snapshots?: AccountSnapshots,
   ) {
     this.cache = new BoundedCache(config.accountCacheMaxEntries);
+    this.ledgerOptions = Object.freeze({
+      idempotencyRetentionMs: config.idempotencyRetentionMs,
+      recentSpendsKept: config.recentSpendsPerAccount,
+    });
   }
 
   /** The cached state if there is one (possibly stale), else the stream folded from the start. */
@@ -59,7 +68,7 @@ export class AccountRepository {
     try {
       const snapshot = await this.snapshots.load(streamId);
       // Options are configuration, not history: the current ones apply.
-      return snapshot ? { ...snapshot, options: this.newState().options } : null;
+      return snapshot ? { ...snapshot, options: this.ledgerOptions } : null;
     } catch (error) {
       this.logger.warn({ streamId, err: error }, 'snapshot unreadable; folding the stream');
       return null;
@@ -71,6 +80,20 @@ export class AccountRepository {
     if (!this.snapshots) return;
     const copy = cloneState(state);
     void this.snapshots.save(streamId, copy).catch((error: unknown) => this.logger.warn({ streamId, err: error }, 'snapshot not saved'));
+  }
+
+  /**
+   * Puts back into `state` the spends that refunds among `commands` need and the state has
+   * forgotten (spend-memory.ts), as the stream has them up to `state.revision`: events after that
+   * are folded in later and update them like any remembered spend.
+   */
+  async recallSpends(accountId: string, state: LedgerState, commands: Iterable<LedgerCommand>): Promise<void> {
+    for (const spendId of spendIdsToRecall(state, commands)) {
+      const found = await this.eventStore.findInStream(streamIdFor(accountId), {
+        dataField: 'spendId', equals: spendId, throughRevision: state.revision,
+      });
+      recallSpend(state, spendId, found.map(toLedgerEvent));
+    }
   }
 
   forget(accountId: string): void {
@@ -136,7 +159,7 @@ export class AccountRepository {
   }
 
   newState(): LedgerState {
-    return initialState({ idempotencyRetentionMs: this.config.idempotencyRetentionMs });
+    return initialState(this.ledgerOptions);
   }
 
   get cachedAccounts(): number {

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../config/app-config';
 import { WrongExpectedRevisionError, type AppendResult } from '../event-store/event-store.port';
+import type { LedgerCommand } from '../ledger/commands';
 import type { LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
 import { Clock } from '../shared/clock';
@@ -116,6 +117,7 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
   /** True when the batch was answered; false after a lost race. */
   private async tryOptimistic(accountId: string, batch: Pending[], freshness: Freshness): Promise<boolean> {
     const state = freshness === 'reload' ? await this.accounts.refresh(accountId) : await this.accounts.load(accountId);
+    await this.accounts.recallSpends(accountId, state, commandsOf(batch));
     const baseRevision = state.revision;
     const now = this.clock.now();
     let decided: DecidedBatch;
@@ -145,6 +147,8 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
 
   private async tryExclusive(accountId: string, batch: Pending[]): Promise<boolean> {
     const state = await this.accounts.load(accountId);
+    // Recalled as of state.revision; the tail read while holding the stream updates them.
+    await this.accounts.recallSpends(accountId, state, commandsOf(batch));
     let decided: DecidedBatch = { decisions: [], events: [] };
     try {
       const appended = await this.accounts.appendExclusive(accountId, state, (current) => {
@@ -207,6 +211,10 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
         };
     }
   }
+}
+
+function commandsOf(batch: readonly Pending[]): Iterable<LedgerCommand> {
+  return batch.map(({ request }) => request.command);
 }
 
 function settleSuccess(pending: Pending, outcome: CommandOutcome): void {

@@ -38,6 +38,8 @@ export class AppConfig {
   apiKeys!: ApiKey[];
   bodyLimitBytes!: number;
   idempotencyRetentionMs!: number;
+  /** Spends an account state remembers for refunds; older ones are looked up in the stream. */
+  recentSpendsPerAccount!: number;
   accountCacheMaxEntries!: number;
   commandMaxAttempts!: number;
   /** Default wait for `?after=<position>` reads. */

@@ -65,6 +65,14 @@ export interface ReadStreamOptions {
   maxCount?: number;
 }
 
+/** Events of one stream whose `data[dataField]` is the string `equals`, up to a revision. */
+export interface StreamQuery {
+  dataField: string;
+  equals: string;
+  /** Last revision to look at (inclusive). */
+  throughRevision: StreamRevision;
+}
+
 export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. Null = from the beginning. */
   after: GlobalPosition | null;
@@ -102,6 +110,12 @@ export interface EventStore {
   appendExclusive?(streamId: string, request: ExclusiveAppendRequest): Promise<ExclusiveAppendResult>;
   /** A missing stream reads as empty, not an error. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * The events of a stream matching `query`, in revision order; a missing stream has none. Rare
+   * look-ups (a refund of a spend the cached state forgot): PostgreSQL filters on the server
+   * along the stream's revisions, EventStoreDB reads the stream up to the revision and filters here.
+   */
+  findInStream(streamId: string, query: StreamQuery): Promise<RecordedEvent[]>;
   /** The current revision of a stream, or 'no_stream'. */
   streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'>;
   /**

@@ -1,4 +1,6 @@
-import { DuplicateEventIdError, type ExpectedRevision, type NewEvent, type ReadAllOptions, type ReadStreamOptions } from './event-store.port';
+import {
+  DuplicateEventIdError, type ExpectedRevision, type NewEvent, type ReadAllOptions, type ReadStreamOptions, type StreamQuery,
+} from './event-store.port';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,6 +26,13 @@ export function validateReadStream(options: ReadStreamOptions): { fromRevision: 
   if (!isRevision(fromRevision)) throw new RangeError(`fromRevision must be a revision >= 0, got ${fromRevision}`);
   if (maxCount !== null && !isRevision(maxCount)) throw new RangeError(`maxCount must be an integer >= 0, got ${maxCount}`);
   return { fromRevision, maxCount };
+}
+
+/** A field name and a string to match, and a revision to stop at. */
+export function validateStreamQuery(query: StreamQuery): void {
+  if (typeof query.dataField !== 'string' || query.dataField.length === 0) throw new TypeError('dataField must be a non-empty string');
+  if (typeof query.equals !== 'string') throw new TypeError('equals must be a string');
+  if (!isRevision(query.throughRevision)) throw new RangeError(`throughRevision must be a revision >= 0, got ${query.throughRevision}`);
 }
 
 /** A page size of at least one (zero could never make progress), capped at `cap`. */

@@ -1,7 +1,8 @@
 import type { CreditBlock, LedgerState } from './state';
 import { type EpochMs, isDue } from './instants';
 import { LedgerInvariantError } from './errors';
-import { lookup, put, remove } from './keyed-records';
+import { lookup, remove } from './keyed-records';
+import { putInState } from './state-records';
 
 /** The block's time is over: what it holds (or gets back) is lost, whether or not that is written yet. */
 export function isGone(block: CreditBlock, nowMs: EpochMs): boolean {
@@ -26,7 +27,7 @@ export function adjustRemaining(state: LedgerState, blockId: string, delta: numb
   }
   block.remaining += delta;
   state.unexpiredRemaining += delta;
-  if (block.remaining > 0) put(state.blockIdsWithCredits, blockId, true);
+  if (block.remaining > 0) putInState(state, 'blockIdsWithCredits', blockId, true);
   else remove(state.blockIdsWithCredits, blockId);
 }
 

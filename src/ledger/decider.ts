@@ -1,4 +1,5 @@
 import type { LedgerState } from './state';
+import { cloneLedgerState } from './state-records';
 
 /**
  * The decider (ARCHITECTURE.md "Domain"). Pure: no I/O, no clock other than `context.now`,
@@ -15,5 +16,5 @@ export { decide } from './decide/decide';
 export { viewAt, checkCredits, type CreditCheck } from './view';
 
 export function cloneState(state: LedgerState): LedgerState {
-  return structuredClone(state);
+  return cloneLedgerState(state);
 }

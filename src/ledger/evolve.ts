@@ -8,26 +8,40 @@ import { adjustRemaining, blockOf } from './blocks';
 import { copyAmounts, withoutAmounts } from './block-amounts';
 import { LedgerInvariantError } from './errors';
 import { forgetStaleKeys, rememberCommandEvent } from './idempotency';
-import { lookup, put, remove } from './keyed-records';
+import { lookup, remove } from './keyed-records';
+import { refundFromSpend, rememberSpend } from './spend-memory';
+import { emptyRecords, putInState } from './state-records';
 
 /** The state of an account with no stream yet. */
 export function initialState(options?: Partial<LedgerOptions>): LedgerState {
   return {
     revision: -1,
-    blocks: {},
-    reservations: {},
-    closedReservations: {},
-    spends: {},
-    purchases: {},
-    purchasesByProviderRef: {},
-    idempotency: {},
-    blockIdsWithCredits: {},
+    blocks: emptyRecords(),
+    reservations: emptyRecords(),
+    closedReservations: emptyRecords(),
+    spends: emptyRecords(),
+    rememberedSpends: 0,
+    forgottenSpends: 0,
+    purchases: emptyRecords(),
+    purchasesByProviderRef: emptyRecords(),
+    idempotency: emptyRecords(),
+    blockIdsWithCredits: emptyRecords(),
     unexpiredRemaining: 0,
     reserved: 0,
-    options: {
-      // Field by field: an explicit `undefined` in `options` must not wipe a default.
-      idempotencyRetentionMs: options?.idempotencyRetentionMs ?? DEFAULT_LEDGER_OPTIONS.idempotencyRetentionMs,
-    },
+    options: completeOptions(options),
+  };
+}
+
+/**
+ * Options are read only, so complete ones are shared by every state that gets them (one object,
+ * not one per cached account). Field by field otherwise: an explicit `undefined` must not wipe a
+ * default.
+ */
+function completeOptions(options: Partial<LedgerOptions> = DEFAULT_LEDGER_OPTIONS): LedgerOptions {
+  if (options.idempotencyRetentionMs !== undefined && options.recentSpendsKept !== undefined) return options as LedgerOptions;
+  return {
+    idempotencyRetentionMs: options.idempotencyRetentionMs ?? DEFAULT_LEDGER_OPTIONS.idempotencyRetentionMs,
+    recentSpendsKept: options.recentSpendsKept ?? DEFAULT_LEDGER_OPTIONS.recentSpendsKept,
   };
 }
 
@@ -66,10 +80,10 @@ function applyPurchased(state: LedgerState, { data, metadata }: CreditsPurchased
     grantedAt: metadata.occurredAt, expiresAt: data.expiresAt ?? null, expired: false,
     costBasis: { ...data.amountPaid }, purchaseId: data.purchaseId,
   });
-  put(state.purchases, data.purchaseId, {
+  putInState(state, 'purchases', data.purchaseId, {
     purchaseId: data.purchaseId, blockId: data.blockId, credits: data.credits, providerRef: data.providerRef, reversed: 0,
   });
-  put(state.purchasesByProviderRef, data.providerRef, data.purchaseId);
+  putInState(state, 'purchasesByProviderRef', data.providerRef, data.purchaseId);
 }
 
 function applyGranted(state: LedgerState, { data, metadata }: CreditsGranted): void {
@@ -80,7 +94,7 @@ function applyGranted(state: LedgerState, { data, metadata }: CreditsGranted): v
 }
 
 function openBlock(state: LedgerState, block: CreditBlock): void {
-  put(state.blocks, block.blockId, block);
+  putInState(state, 'blocks', block.blockId, block);
   adjustRemaining(state, block.blockId, block.credits);
 }
 
@@ -90,7 +104,7 @@ function applySpent(state: LedgerState, { data }: CreditsSpent): void {
   } else {
     captureFromHold(state, data.reservationId, data);
   }
-  put(state.spends, data.spendId, { spendId: data.spendId, credits: data.credits, refundable: copyAmounts(data.drawdown) });
+  rememberSpend(state, data.spendId, data.credits, data.drawdown);
 }
 
 /**
@@ -106,9 +120,7 @@ function captureFromHold(state: LedgerState, reservationId: string, data: Credit
 }
 
 function applyRefunded(state: LedgerState, { data }: CreditsRefunded): void {
-  const spend = lookup(state.spends, data.spendId);
-  if (!spend) throw new LedgerInvariantError(`refund of unknown spend ${data.spendId}`);
-  spend.refundable = withoutAmounts(spend.refundable, data.returnedTo, 'last');
+  if (!refundFromSpend(state, data.spendId, data.returnedTo)) throw new LedgerInvariantError(`refund of unknown spend ${data.spendId}`);
   for (const { blockId, credits } of data.returnedTo) adjustRemaining(state, blockId, credits);
 }
 
@@ -124,7 +136,7 @@ function applyReserved(state: LedgerState, { data }: CreditsReserved): void {
     drawdown: copyAmounts(data.drawdown),
   };
   if (data.description !== undefined) hold.description = data.description;
-  put(state.reservations, data.reservationId, hold);
+  putInState(state, 'reservations', data.reservationId, hold);
   state.reserved += data.credits;
 }
 
@@ -159,5 +171,5 @@ function openHold(state: LedgerState, reservationId: string): OpenReservation {
 
 function closeHold(state: LedgerState, reservationId: string, status: ClosedReservationStatus): void {
   remove(state.reservations, reservationId);
-  put(state.closedReservations, reservationId, status);
+  putInState(state, 'closedReservations', reservationId, status);
 }

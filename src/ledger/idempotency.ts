@@ -1,7 +1,8 @@
 import type { LedgerEvent } from './events';
 import type { IdempotencyRecord, LedgerState } from './state';
 import { type EpochMs, epochMs } from './instants';
-import { lookup, put, remove } from './keyed-records';
+import { lookup, remove } from './keyed-records';
+import { putInState } from './state-records';
 
 /**
  * Forgetting stale keys scans the whole map, so it runs once every this many events: memory stays
@@ -30,7 +31,7 @@ export function rememberCommandEvent(state: LedgerState, event: LedgerEvent): vo
     existing.requestHash === requestHash &&
     existing.lastRevision === state.revision - 1 &&
     existing.occurredAt === occurredAt;
-  put(state.idempotency, idempotencyKey, {
+  putInState(state, 'idempotency', idempotencyKey, {
     requestHash,
     firstRevision: continues ? existing.firstRevision : state.revision,
     lastRevision: state.revision,

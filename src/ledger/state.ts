@@ -4,7 +4,7 @@ import type { BlockAmount, BlockCategory, Money } from './events';
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 1;
+export const LEDGER_STATE_VERSION = 2;
 
 export interface CreditBlock {
   blockId: string;
@@ -31,11 +31,13 @@ export interface OpenReservation {
 
 export type ClosedReservationStatus = 'captured' | 'released' | 'expired';
 
+/** What the state remembers of a spend (keyed by spendId in `LedgerState.spends`). */
 export interface SpendRecord {
-  spendId: string;
   credits: number;
   /** What can still be refunded, per block, in the order drawn. */
   refundable: BlockAmount[];
+  /** Revision of the last event that spent or refunded it, or at which it was recalled: the newest are kept. */
+  touchedRevision: number;
 }
 
 export interface PurchaseRecord {
@@ -63,6 +65,11 @@ export interface IdempotencyRecord {
 export interface LedgerOptions {
   /** How long idempotency keys are remembered (LEDGER.md: at least 7 days). */
   idempotencyRetentionMs: number;
+  /**
+   * How many spends an account's state remembers for refunds (the most recently touched ones).
+   * Older spends stay refundable: the application recalls them from the stream (spend-memory.ts).
+   */
+  recentSpendsKept: number;
 }
 
 export interface LedgerState {
@@ -71,7 +78,16 @@ export interface LedgerState {
   blocks: Record<string, CreditBlock>;
   reservations: Record<string, OpenReservation>;
   closedReservations: Record<string, ClosedReservationStatus>;
+  /**
+   * Spends by spendId: the `options.recentSpendsKept` most recently touched (up to a quarter more
+   * between prunings), plus any recalled from the stream. Bounded, so a long account's state and
+   * snapshot stay small (spend-memory.ts).
+   */
   spends: Record<string, SpendRecord>;
+  /** Number of entries in `spends` (counting keys would cost a scan). */
+  rememberedSpends: number;
+  /** Spends dropped from `spends` so far. Above 0, a spend not in `spends` may still be in the stream. */
+  forgottenSpends: number;
   purchases: Record<string, PurchaseRecord>;
   /** providerRef → purchaseId; forever, so a replayed purchase never credits twice. */
   purchasesByProviderRef: Record<string, string>;
@@ -100,6 +116,7 @@ export interface BalanceView {
   blocks: CreditBlock[];
 }
 
-export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = {
+export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = Object.freeze({
   idempotencyRetentionMs: 7 * 24 * 60 * 60 * 1000,
-};
+  recentSpendsKept: 1_000,
+});

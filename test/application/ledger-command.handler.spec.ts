@@ -97,6 +97,47 @@ describe('LedgerCommandHandler', () => {
     await expect(run(spend(7))).rejects.toBeInstanceOf(LedgerRejectedError);
   });
 
+  describe('refunds of spends the state has forgotten (RECENT_SPENDS_PER_ACCOUNT=2)', () => {
+    const refund = (spendId: string, credits?: number): LedgerCommand => ({
+      kind: 'refund', refundId: `refund_${randomUUID()}`, spendId, reason: 'failed', ...(credits !== undefined && { credits }),
+    });
+    /** A grant of 100 and spends of 10, 11, 12, …: the first ones are long forgotten. */
+    async function spentAccount(store: EventStore) {
+      const { run } = setUp(store, { RECENT_SPENDS_PER_ACCOUNT: '2' });
+      await run(grant(100));
+      const spendIds: string[] = [];
+      for (let index = 0; index < 6; index++) {
+        const command = spend(10 + index);
+        spendIds.push((command as { spendId: string }).spendId);
+        await run(command);
+      }
+      return { run, spendIds };
+    }
+
+    it('recalls the spend from the stream: partial refunds, then the rest, then refund_exceeds_spend', async () => {
+      const store = new InMemoryEventStore();
+      const { run, spendIds } = await spentAccount(store);
+      const finds = jest.spyOn(store, 'findInStream');
+      await expect(run(refund(spendIds[0], 4))).resolves.toMatchObject({ balance: 29 });
+      await expect(run(refund(spendIds[0]))).resolves.toMatchObject({ balance: 35 });
+      await expect(run(refund(spendIds[0], 1))).rejects.toMatchObject({ rejection: { code: 'refund_exceeds_spend', refundable: 0 } });
+      await expect(run(refund('spend_unknown'))).rejects.toMatchObject({ rejection: { code: 'not_found', entity: 'spend' } });
+      expect(finds).toHaveBeenCalledWith(STREAM, { dataField: 'spendId', equals: spendIds[0], throughRevision: 6 });
+    });
+
+    it.each([
+      ['holding the stream', (store: InMemoryEventStore): EventStore => store],
+      ['with optimistic retries', withoutExclusive],
+    ])('sees a refund another process wrote behind the cache (%s): never refunds twice', async (_name, wrap) => {
+      const inner = new InMemoryEventStore();
+      const { run, spendIds } = await spentAccount(wrap(inner));
+      const other = setUp(inner, { RECENT_SPENDS_PER_ACCOUNT: '2' });
+      await other.run(refund(spendIds[1], 8)); // 11 spent, 8 refunded elsewhere: 3 left
+      await expect(run(refund(spendIds[1], 4))).rejects.toMatchObject({ rejection: { code: 'refund_exceeds_spend', refundable: 3 } });
+      await expect(run(refund(spendIds[1]))).resolves.toMatchObject({ balance: 100 - 75 + 11 });
+    });
+  });
+
   it('answers an idempotent replay with the first answer and its position', async () => {
     const store = new InMemoryEventStore();
     const { run } = setUp(store);

@@ -140,3 +140,31 @@ describe('ledger flow over HTTP', () => {
     expect(missing.body).toMatchObject({ code: 'not_found', status: 404 });
   });
 });
+
+describe('refunds of old spends over HTTP (each account remembers 2 spends)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { RECENT_SPENDS_PER_ACCOUNT: '2' } });
+  });
+  afterAll(() => t.close());
+
+  it('refunds a spend the state forgot, from the stream in PostgreSQL, exactly up to what is left', async () => {
+    const account = '/v1/accounts/user-old-spends';
+    await t.http.post(`${account}/grants`, { credits: 100, category: 'paid', reason: 'adjustment' }, grantKey);
+    const spendIds: string[] = [];
+    for (const credits of [10, 11, 12, 13, 14, 15]) {
+      const spend = await t.http.post(`${account}/spends`, { credits, description: 'job' });
+      spendIds.push(spend.body.spendId);
+    }
+    const first = await t.http.post(`${account}/refunds`, { spendId: spendIds[0], credits: 4, reason: 'failed' });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ credits: 4, balance: 29 });
+    const rest = await t.http.post(`${account}/refunds`, { spendId: spendIds[0], reason: 'failed' });
+    expect(rest.body).toMatchObject({ credits: 6, balance: 35 });
+    const again = await t.http.post(`${account}/refunds`, { spendId: spendIds[0], reason: 'failed' });
+    expect(again.status).toBe(400);
+    expect(again.body.errors).toEqual([expect.objectContaining({ field: 'credits', message: expect.stringContaining('at most 0 credits') })]);
+    const unknown = await t.http.post(`${account}/refunds`, { spendId: 'spend_never', reason: 'failed' });
+    expect(unknown.status).toBe(404);
+  });
+});

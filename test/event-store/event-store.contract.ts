@@ -102,6 +102,32 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
         expect(await revisions({ maxCount: 0 })).toEqual([]);
       });
 
+      it('finds the events whose data field equals a string, in order, up to a revision', async () => {
+        const streamId = `${uniquePrefix('find')}account`;
+        await store.appendToStream(streamId, [
+          newEvent('CreditsSpent', { spendId: 's1', credits: 5 }),
+          newEvent('CreditsSpent', { spendId: 's2', credits: 6 }),
+          newEvent('CreditsRefunded', { spendId: 's1', credits: 2 }),
+          newEvent('CreditsExpired', { blockId: 's1' }),
+          newEvent('CreditsRefunded', { spendId: 's1', credits: 1 }),
+          newEvent('CreditsSpent', { spendId: 7, credits: 7 }),
+        ], { expectedRevision: 'no_stream' });
+        const found = async (equals: string, throughRevision: number) =>
+          (await store.findInStream(streamId, { dataField: 'spendId', equals, throughRevision })).map((event) => [event.revision, event.type]);
+
+        expect(await found('s1', 5)).toEqual([[0, 'CreditsSpent'], [2, 'CreditsRefunded'], [4, 'CreditsRefunded']]);
+        expect(await found('s1', 3)).toEqual([[0, 'CreditsSpent'], [2, 'CreditsRefunded']]);
+        expect(await found('s1', 0)).toEqual([[0, 'CreditsSpent']]);
+        expect(await found('s1', 99)).toHaveLength(3);
+        expect(await found('7', 5)).toEqual([]); // a string never matches a number
+        expect(await found('s3', 5)).toEqual([]);
+        const [event] = await store.findInStream(streamId, { dataField: 'spendId', equals: 's2', throughRevision: 5 });
+        expect(event).toMatchObject({ streamId, revision: 1, type: 'CreditsSpent', data: { spendId: 's2', credits: 6 } });
+        expect(await store.findInStream(`${streamId}-missing`, { dataField: 'spendId', equals: 's1', throughRevision: 5 })).toEqual([]);
+        await expect(store.findInStream(streamId, { dataField: '', equals: 's1', throughRevision: 5 })).rejects.toThrow(TypeError);
+        await expect(store.findInStream(streamId, { dataField: 'spendId', equals: 's1', throughRevision: -1 })).rejects.toThrow(RangeError);
+      });
+
       it('reads a missing stream as empty with no revision', async () => {
         const streamId = `${uniquePrefix('missing')}account`;
         expect(await store.readStream(streamId)).toEqual([]);

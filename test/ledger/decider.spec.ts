@@ -8,15 +8,28 @@ import { DAY, HOUR, MINUTE, T0, after, expired, granted, purchased, reserved, sp
 describe('initialState', () => {
   it('is an account with no stream', () => {
     expect(initialState()).toEqual({
-      revision: -1, blocks: {}, reservations: {}, closedReservations: {}, spends: {}, purchases: {},
-      purchasesByProviderRef: {}, idempotency: {}, blockIdsWithCredits: {}, unexpiredRemaining: 0, reserved: 0,
+      revision: -1, blocks: {}, reservations: {}, closedReservations: {}, spends: {}, rememberedSpends: 0, forgottenSpends: 0,
+      purchases: {}, purchasesByProviderRef: {}, idempotency: {}, blockIdsWithCredits: {}, unexpiredRemaining: 0, reserved: 0,
       options: DEFAULT_LEDGER_OPTIONS,
     });
   });
 
   it('merges options over the defaults, ignoring explicit undefined', () => {
-    expect(initialState({ idempotencyRetentionMs: 5 }).options).toEqual({ idempotencyRetentionMs: 5 });
+    expect(initialState({ idempotencyRetentionMs: 5 }).options).toEqual({ ...DEFAULT_LEDGER_OPTIONS, idempotencyRetentionMs: 5 });
     expect(initialState({ idempotencyRetentionMs: undefined }).options).toEqual(DEFAULT_LEDGER_OPTIONS);
+  });
+
+  it('shares complete options and empty maps between states, and every write gets its own map', () => {
+    const options = { idempotencyRetentionMs: 5, recentSpendsKept: 3 };
+    const [first, second] = [initialState(options), initialState(options)];
+    expect(first.options).toBe(options);
+    expect(first.reservations).toBe(second.reservations);
+    evolve(first, purchased('b1', 100));
+    expect(Object.keys(first.blocks)).toEqual(['b1']);
+    expect([second.blocks, first.reservations, first.spends]).toEqual([{}, {}, {}]);
+    expect(() => {
+      (second.blocks as Record<string, unknown>).b2 = {};
+    }).toThrow(TypeError); // the shared empty map is frozen: a write around putInState fails loudly
   });
 });
 
@@ -32,7 +45,7 @@ describe('evolve', () => {
       blockId: 'b1', category: 'paid', credits: 100, remaining: 70, grantedAt: T0, expiresAt: null,
       expired: false, costBasis: { minor: 1000, currency: 'USD' }, purchaseId: 'pur-b1',
     });
-    expect(state.spends.s1).toEqual({ spendId: 's1', credits: 30, refundable: [{ blockId: 'b1', credits: 30 }] });
+    expect(state.spends.s1).toEqual({ credits: 30, refundable: [{ blockId: 'b1', credits: 30 }], touchedRevision: 1 });
     expect(state.purchasesByProviderRef).toEqual({ pi_b1: 'pur-b1' });
   });
 
@@ -59,6 +72,11 @@ describe('evolve', () => {
     evolve(copy, spent('s1', { b1: 30 }));
     expect(state.unexpiredRemaining).toBe(100);
     expect(copy.unexpiredRemaining).toBe(70);
+    expect(state.spends).toEqual({});
+    // Maps still empty in the copy stay separate (structuredClone alone would alias them).
+    evolve(copy, reserved('r1', { b1: 10 }, after(HOUR)));
+    expect(Object.keys(copy.reservations)).toEqual(['r1']);
+    expect([copy.closedReservations, copy.idempotency, state.reservations]).toEqual([{}, {}, {}]);
   });
 });
 

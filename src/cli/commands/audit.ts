@@ -27,7 +27,9 @@ export const auditCommand: CliCommand = {
     const events: AuditedEvent[] = [];
     for await (const event of readAccountStream(eventStore, accountId)) events.push(event);
     const report = auditStream(accountId, events, {
-      at, now: new Date(), ledgerOptions: { idempotencyRetentionMs: context.config.idempotencyRetentionMs },
+      at, now: new Date(), ledgerOptions: {
+        idempotencyRetentionMs: context.config.idempotencyRetentionMs, recentSpendsKept: context.config.recentSpendsPerAccount,
+      },
     });
     context.stdout.write(formatReport(report, format));
     // The machine formats keep stdout parseable; the verdict goes to stderr for people and logs.

@@ -23,8 +23,10 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamQuery,
   type StreamRevision,
 } from '../event-store.port';
+import { validateStreamQuery } from '../validate-input';
 import { EventStoreDbSubscriptionSource, type EventStoreDbSubscriptionOptions } from './eventstoredb-subscription';
 import {
   compareEsdbPositions,
@@ -115,6 +117,26 @@ export class EventStoreDbEventStore implements EventStore {
       throw translateError(error, { streamId });
     }
     return events;
+  }
+
+  /**
+   * EventStoreDB has no query by data field: reads the stream up to the revision and keeps the
+   * matches as they stream in (only those are held in memory).
+   */
+  async findInStream(streamId: string, query: StreamQuery): Promise<RecordedEvent[]> {
+    validateStreamQuery(query);
+    const read = this.client.readStream(streamId, { direction: FORWARDS, fromRevision: START, maxCount: query.throughRevision + 1 });
+    const matches: RecordedEvent[] = [];
+    try {
+      for await (const resolved of read) {
+        const event = toRecordedEvent(resolved);
+        if (event.data[query.dataField] === query.equals) matches.push(event);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return []; // a missing stream is an empty one
+      throw translateError(error, { streamId });
+    }
+    return matches;
   }
 
   async streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'> {

@@ -12,9 +12,10 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamQuery,
   type StreamRevision,
 } from '../event-store.port';
-import { validateAppend, validateReadAll, validateReadStream } from '../validate-input';
+import { validateAppend, validateReadAll, validateReadStream, validateStreamQuery } from '../validate-input';
 
 /** readAll never returns more than this many events per call (as the PostgreSQL adapter). */
 export const IN_MEMORY_READ_ALL_MAX_COUNT = 10_000;
@@ -84,6 +85,15 @@ export class InMemoryEventStore implements EventStore {
     validateReadStream(options);
     const stream = this.streams.get(streamId) ?? [];
     return stream.slice(fromRevision, fromRevision + maxCount).map(copy);
+  }
+
+  async findInStream(streamId: string, query: StreamQuery): Promise<RecordedEvent[]> {
+    validateStreamQuery(query);
+    const stream = this.streams.get(streamId) ?? [];
+    return stream
+      .slice(0, query.throughRevision + 1)
+      .filter((event) => event.data[query.dataField] === query.equals)
+      .map(copy);
   }
 
   async streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'> {

@@ -13,14 +13,15 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamQuery,
   type StreamRevision,
 } from '../event-store.port';
 import { checkExpectation, currentRevision, writeAppend } from './postgres-append';
 import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from './group-committer';
 import { mapPostgresError } from './postgres-errors';
 import { comparePostgresPositions } from './postgres-position';
-import { readAllRows, readStreamRows } from './postgres-read';
-import { validateAppend, validateReadAll, validateReadStream } from '../validate-input';
+import { findStreamRows, readAllRows, readStreamRows } from './postgres-read';
+import { validateAppend, validateReadAll, validateReadStream, validateStreamQuery } from '../validate-input';
 
 /** readAll never returns more than this many events per call. */
 export const READ_ALL_MAX_COUNT = 10_000;
@@ -98,6 +99,11 @@ export class PostgresEventStore implements EventStore {
     const { fromRevision, maxCount } = validateReadStream(options);
     if (maxCount === 0) return [];
     return this.run('readStream', () => readStreamRows(this.pool, streamId, fromRevision, maxCount));
+  }
+
+  async findInStream(streamId: string, query: StreamQuery): Promise<RecordedEvent[]> {
+    validateStreamQuery(query);
+    return this.run('findInStream', () => findStreamRows(this.pool, streamId, query));
   }
 
   streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'> {

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import type { GlobalPosition, ReadAllResult, RecordedEvent } from '../event-store.port';
+import type { GlobalPosition, ReadAllResult, RecordedEvent, StreamQuery } from '../event-store.port';
 import { encodePosition, parsePosition, START_POSITION } from './postgres-position';
 
 type Queryable = Pick<ClientBase, 'query'>;
@@ -45,6 +45,20 @@ export async function readStreamRows(
   const { rows } = await client.query<EventRow>(
     `SELECT ${COLUMNS} FROM events e WHERE e.stream_id = $1 AND e.revision >= $2 ORDER BY e.revision LIMIT $3`,
     [streamId, fromRevision, maxCount],
+  );
+  return rows.map(toRecordedEvent);
+}
+
+/**
+ * No index on data fields (one would cost every append WAL and CPU for a rare look-up): the scan
+ * walks the stream's (stream_id, revision) index and filters in PostgreSQL, so only matches cross
+ * the wire.
+ */
+export async function findStreamRows(client: Queryable, streamId: string, query: StreamQuery): Promise<RecordedEvent[]> {
+  const { rows } = await client.query<EventRow>(
+    `SELECT ${COLUMNS} FROM events e
+     WHERE e.stream_id = $1 AND e.revision <= $2 AND e.data -> $3::text = to_jsonb($4::text) ORDER BY e.revision`,
+    [streamId, query.throughRevision, query.dataField, query.equals],
   );
   return rows.map(toRecordedEvent);
 }
