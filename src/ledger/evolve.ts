@@ -88,7 +88,8 @@ function applyPurchased(state: LedgerState, { data, metadata }: CreditsPurchased
 
 function applyGranted(state: LedgerState, { data, metadata }: CreditsGranted): void {
   openBlock(state, {
-    blockId: data.blockId, category: data.category, credits: data.credits, remaining: 0,
+    // The literal, not the parsed string: one copy for every cached block instead of one each.
+    blockId: data.blockId, category: data.category === 'paid' ? 'paid' : 'promotional', credits: data.credits, remaining: 0,
     grantedAt: metadata.occurredAt, expiresAt: data.expiresAt ?? null, expired: false,
   });
 }
