@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import {
@@ -15,6 +14,7 @@ import type { LedgerCommand } from '../ledger/commands';
 import { recallSpend, spendIdsToRecall } from '../ledger/spend-memory';
 import type { LedgerOptions, LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
+import { timeOrderedUuid } from '../shared/time-ordered-uuid';
 import { AccountSnapshots, SNAPSHOT_AFTER_EVENTS } from './account-snapshots';
 import { BoundedCache } from './bounded-cache';
 
@@ -169,7 +169,7 @@ export class AccountRepository {
 
 function toNewEvent(event: LedgerEvent): NewEvent {
   return {
-    eventId: randomUUID(),
+    eventId: timeOrderedUuid(),
     type: event.type,
     data: event.data as unknown as Record<string, unknown>,
     metadata: event.metadata as unknown as Record<string, unknown>,
