@@ -11,7 +11,7 @@ import { cloneState, evolve, initialState } from '../ledger/decider';
 import type { LedgerEvent } from '../ledger/events';
 import { streamIdFor } from '../ledger/limits';
 import type { LedgerCommand } from '../ledger/commands';
-import { recallSpend, spendIdsToRecall } from '../ledger/spend-memory';
+import { recallSpend, spendIdsToRecall, type RecalledSpends } from '../ledger/spend-memory';
 import type { LedgerOptions, LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
 import { timeOrderedUuid } from '../shared/time-ordered-uuid';
@@ -83,17 +83,19 @@ export class AccountRepository {
   }
 
   /**
-   * Puts back into `state` the spends that refunds among `commands` need and the state has
-   * forgotten (spend-memory.ts), as the stream has them up to `state.revision`: events after that
-   * are folded in later and update them like any remembered spend.
+   * The spends that refunds among `commands` need and `state` has forgotten (spend-memory.ts), as
+   * the stream has them up to `state.revision`: whoever folds later events into the state must
+   * fold them into these too (foldIntoRecalled).
    */
-  async recallSpends(accountId: string, state: LedgerState, commands: Iterable<LedgerCommand>): Promise<void> {
+  async recallSpends(accountId: string, state: LedgerState, commands: Iterable<LedgerCommand>): Promise<RecalledSpends> {
+    const recalled: RecalledSpends = new Map();
     for (const spendId of spendIdsToRecall(state, commands)) {
       const found = await this.eventStore.findInStream(streamIdFor(accountId), {
         dataField: 'spendId', equals: spendId, throughRevision: state.revision,
       });
-      recallSpend(state, spendId, found.map(toLedgerEvent));
+      recallSpend(recalled, spendId, found.map(toLedgerEvent));
     }
+    return recalled;
   }
 
   forget(accountId: string): void {
@@ -124,20 +126,21 @@ export class AccountRepository {
 
   /**
    * Holds the stream (where the store can), folds in what others wrote since `state`, lets
-   * `decideAndFold` decide on that up-to-date state (folding its own events in), and appends what
-   * it returns. Returns null when nothing was appended.
+   * `decideAndFold` decide on that up-to-date state (folding its own events in; it is also given
+   * the tail just folded), and appends what it returns. Returns null when nothing was appended.
    */
   async appendExclusive(
     accountId: string,
     state: LedgerState,
-    decideAndFold: (current: LedgerState) => LedgerEvent[],
+    decideAndFold: (current: LedgerState, tail: readonly LedgerEvent[]) => LedgerEvent[],
   ): Promise<AppendResult | null> {
     try {
       const { appended } = await this.eventStore.appendExclusive!(streamIdFor(accountId), {
         knownRevision: state.revision,
-        decide: (tail) => {
-          for (const recorded of tail) evolve(state, toLedgerEvent(recorded));
-          return decideAndFold(state).map(toNewEvent);
+        decide: (recordedTail) => {
+          const tail = recordedTail.map(toLedgerEvent);
+          for (const event of tail) evolve(state, event);
+          return decideAndFold(state, tail).map(toNewEvent);
         },
       });
       this.cache.set(accountId, state);

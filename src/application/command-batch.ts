@@ -1,6 +1,7 @@
 import { decide, evolve, viewAt, type Decision } from '../ledger/decider';
 import type { CommandContext, LedgerCommand } from '../ledger/commands';
 import type { LedgerEvent } from '../ledger/events';
+import { foldIntoRecalled, type RecalledSpends } from '../ledger/spend-memory';
 import type { BalanceView, LedgerState } from '../ledger/state';
 
 export interface BatchCommand {
@@ -23,14 +24,18 @@ export interface DecidedBatch {
 /**
  * Decides queued commands of one account in order, each on the state the previous ones left:
  * accepted events are folded into `state` at once (the caller appends them all in one write, or
- * drops the state if that fails). The same rules as one command at a time, fewer round trips.
+ * drops the state if that fails), and into `recalledSpends` (two refunds of one recalled spend).
+ * The same rules as one command at a time, fewer round trips.
  */
-export function decideBatch(state: LedgerState, commands: readonly BatchCommand[], now: Date): DecidedBatch {
+export function decideBatch(state: LedgerState, commands: readonly BatchCommand[], now: Date, recalledSpends?: RecalledSpends): DecidedBatch {
   const events: LedgerEvent[] = [];
   const decisions = commands.map(({ command, context }): BatchDecision => {
-    const decision = decide(command, state, { ...context, now });
+    const decision = decide(command, state, { ...context, now, recalledSpends });
     if (decision.kind !== 'accepted' || decision.events.length === 0) return { kind: 'not-written', decision, view: viewAt(state, now), revision: state.revision };
-    for (const event of decision.events) evolve(state, event);
+    for (const event of decision.events) {
+      evolve(state, event);
+      if (recalledSpends) foldIntoRecalled(recalledSpends, event);
+    }
     events.push(...decision.events);
     return { kind: 'written', events: decision.events, lastIndex: events.length - 1, view: viewAt(state, now) };
   });

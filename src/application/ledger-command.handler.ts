@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../config/app-config';
 import { WrongExpectedRevisionError, type AppendResult } from '../event-store/event-store.port';
 import type { LedgerCommand } from '../ledger/commands';
+import { foldIntoRecalled } from '../ledger/spend-memory';
 import type { LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
 import { Clock } from '../shared/clock';
@@ -117,12 +118,12 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
   /** True when the batch was answered; false after a lost race. */
   private async tryOptimistic(accountId: string, batch: Pending[], freshness: Freshness): Promise<boolean> {
     const state = freshness === 'reload' ? await this.accounts.refresh(accountId) : await this.accounts.load(accountId);
-    await this.accounts.recallSpends(accountId, state, commandsOf(batch));
+    const recalled = await this.accounts.recallSpends(accountId, state, commandsOf(batch));
     const baseRevision = state.revision;
     const now = this.clock.now();
     let decided: DecidedBatch;
     try {
-      decided = decideBatch(state, batch.map(({ request }) => request), now);
+      decided = decideBatch(state, batch.map(({ request }) => request), now, recalled);
     } catch (error) {
       // decideBatch folds as it goes: a throw half-way leaves unwritten events in the cached state.
       this.accounts.forget(accountId);
@@ -147,12 +148,13 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
 
   private async tryExclusive(accountId: string, batch: Pending[]): Promise<boolean> {
     const state = await this.accounts.load(accountId);
-    // Recalled as of state.revision; the tail read while holding the stream updates them.
-    await this.accounts.recallSpends(accountId, state, commandsOf(batch));
+    // Recalled as of state.revision: the tail read while holding the stream may refund them further.
+    const recalled = await this.accounts.recallSpends(accountId, state, commandsOf(batch));
     let decided: DecidedBatch = { decisions: [], events: [] };
     try {
-      const appended = await this.accounts.appendExclusive(accountId, state, (current) => {
-        decided = decideBatch(current, batch.map(({ request }) => request), this.clock.now());
+      const appended = await this.accounts.appendExclusive(accountId, state, (current, tail) => {
+        for (const event of tail) foldIntoRecalled(recalled, event);
+        decided = decideBatch(current, batch.map(({ request }) => request), this.clock.now(), recalled);
         return decided.events;
       });
       await this.settle(accountId, batch, decided, appended);

@@ -1,3 +1,4 @@
+import type { RecalledSpend } from './spend-memory';
 import type { Actor, BlockCategory, GrantReason, Money, ReversalReason } from './events';
 
 /**
@@ -111,4 +112,6 @@ export interface CommandContext {
   idempotencyKey?: string;
   /** A hash of the request; the same key with another hash is `idempotency_key_reused`. */
   requestHash?: string;
+  /** Spends the state has forgotten, looked up in the stream for this decision (spend-memory.ts). */
+  recalledSpends?: ReadonlyMap<string, RecalledSpend>;
 }

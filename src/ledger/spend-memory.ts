@@ -3,7 +3,7 @@ import type { LedgerCommand } from './commands';
 import type { LedgerEvent } from './events';
 import type { LedgerState, SpendRecord } from './state';
 import { blockOf } from './blocks';
-import { withoutAmounts } from './block-amounts';
+import { copyAmounts, withoutAmounts } from './block-amounts';
 import { lookup, remove } from './keyed-records';
 import { putInState } from './state-records';
 
@@ -12,8 +12,9 @@ import { putInState } from './state-records';
  * long account's state (and its snapshot) grow with its history: 100,000 spends cost ~0.3 s to
  * load. So the state keeps the `recentSpendsKept` most recently touched spends, and the
  * application recalls an older one from the stream before deciding a refund of it
- * (spendIdsToRecall → the store's findInStream → recallSpend). Pruning depends only on the events
- * folded, so every fold of a stream forgets the same spends.
+ * (spendIdsToRecall → the store's findInStream → recallSpend, passed to decide in the command's
+ * context). Pruning depends only on the events folded, so every fold of a stream forgets the same
+ * spends, and a state is always exactly the fold of its events.
  */
 
 /** Spends folded in with `touchedRevision` = the revision of that event. */
@@ -43,22 +44,45 @@ export function spendIdsToRecall(state: LedgerState, commands: Iterable<LedgerCo
   return [...spendIds];
 }
 
+/** What a refund needs of a spend the state forgot. */
+export interface RecalledSpend {
+  refundable: BlockAmount[];
+}
+
 /**
- * Puts a forgotten spend back, from its CreditsSpent and CreditsRefunded events up to the state's
- * revision (any other events are ignored). A spend the events do not contain stays absent: its
- * refund is then `not_found`, as for any unknown spend.
+ * Forgotten spends looked up in the stream for one decision, by spendId. They travel in the
+ * command's context, never in the state, so a state stays exactly the fold of its events.
  */
-export function recallSpend(state: LedgerState, spendId: string, events: readonly LedgerEvent[]): void {
-  if (lookup(state.spends, spendId)) return;
-  let record: SpendRecord | null = null;
+export type RecalledSpends = Map<string, RecalledSpend>;
+
+/**
+ * Adds a forgotten spend as its CreditsSpent and CreditsRefunded events leave it (any other
+ * events are ignored). Events after these must go through foldIntoRecalled. A spend the events do
+ * not contain is not added: its refund is then `not_found`, as for any unknown spend.
+ */
+export function recallSpend(recalled: RecalledSpends, spendId: string, events: readonly LedgerEvent[]): void {
+  let spend: RecalledSpend | null = null;
   for (const event of events) {
-    if (event.type === 'CreditsSpent' && event.data.spendId === spendId) {
-      record = { credits: event.data.credits, refundable: ownAmounts(state, event.data.drawdown), touchedRevision: state.revision };
-    } else if (event.type === 'CreditsRefunded' && event.data.spendId === spendId && record) {
-      record.refundable = withoutAmounts(record.refundable, event.data.returnedTo, 'last');
-    }
+    if (event.type === 'CreditsSpent' && event.data.spendId === spendId) spend = { refundable: copyAmounts(event.data.drawdown) };
+    else if (event.type === 'CreditsRefunded' && event.data.spendId === spendId && spend) foldRefund(spend, event.data.returnedTo);
   }
-  if (record) putNew(state, spendId, record);
+  if (spend) recalled.set(spendId, spend);
+}
+
+/** Keeps recalled spends current as later events are folded into the state. */
+export function foldIntoRecalled(recalled: RecalledSpends, event: LedgerEvent): void {
+  if (event.type !== 'CreditsRefunded') return;
+  const spend = recalled.get(event.data.spendId);
+  if (spend) foldRefund(spend, event.data.returnedTo);
+}
+
+/** The refundable parts of a spend: remembered by the state, or recalled for this decision. */
+export function refundableSpend(state: LedgerState, recalled: ReadonlyMap<string, RecalledSpend> | undefined, spendId: string): RecalledSpend | undefined {
+  return lookup(state.spends, spendId) ?? recalled?.get(spendId);
+}
+
+function foldRefund(spend: RecalledSpend, returnedTo: readonly BlockAmount[]): void {
+  spend.refundable = withoutAmounts(spend.refundable, returnedTo, 'last');
 }
 
 function putNew(state: LedgerState, spendId: string, record: SpendRecord): void {

@@ -125,6 +125,35 @@ describe('LedgerCommandHandler', () => {
       expect(finds).toHaveBeenCalledWith(STREAM, { dataField: 'spendId', equals: spendIds[0], throughRevision: 6 });
     });
 
+    it('decides two refunds of one recalled spend queued together: the second sees the first', async () => {
+      const store = new InMemoryEventStore();
+      const { run, spendIds } = await spentAccount(store);
+      const appends = jest.spyOn(store, 'appendToStream');
+      const [first, second, third] = await Promise.allSettled([run(refund(spendIds[1], 8)), run(refund(spendIds[1], 4)), run(refund(spendIds[1], 3))]);
+      expect(appends).toHaveBeenCalledTimes(1);
+      expect(first).toMatchObject({ status: 'fulfilled', value: { balance: 33 } });
+      expect(second).toMatchObject({ status: 'rejected', reason: { rejection: { code: 'refund_exceeds_spend', refundable: 3 } } });
+      expect(third).toMatchObject({ status: 'fulfilled', value: { balance: 36 } });
+    });
+
+    it('folds a refund found in the tail while holding the stream into the recalled spend', async () => {
+      const inner = new InMemoryEventStore();
+      const { run, spendIds } = await spentAccount(inner);
+      const other = setUp(inner, { RECENT_SPENDS_PER_ACCOUNT: '2' });
+      const append = inner.appendToStream.bind(inner);
+      const appendExclusive = inner.appendExclusive.bind(inner);
+      // Our optimistic append loses to another process; while we reload and recall, it refunds 8 of 11.
+      jest.spyOn(inner, 'appendToStream').mockImplementationOnce(async (streamId, events, options) => {
+        await otherProcessGrants({ appendToStream: append }, await inner.streamRevision(streamId), 1);
+        return append(streamId, events, options);
+      });
+      jest.spyOn(inner, 'appendExclusive').mockImplementationOnce(async (streamId, request) => {
+        await other.run(refund(spendIds[1], 8));
+        return appendExclusive(streamId, request);
+      });
+      await expect(run(refund(spendIds[1], 4))).rejects.toMatchObject({ rejection: { code: 'refund_exceeds_spend', refundable: 3 } });
+    });
+
     it.each([
       ['holding the stream', (store: InMemoryEventStore): EventStore => store],
       ['with optimistic retries', withoutExclusive],

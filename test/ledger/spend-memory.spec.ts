@@ -1,7 +1,7 @@
 import type { LedgerEvent, LedgerState, RefundSpend } from '../../src/ledger';
-import { cloneState, decide, evolve, initialState } from '../../src/ledger';
-import { recallSpend, spendIdsToRecall } from '../../src/ledger/spend-memory';
-import { contextOf } from './given-when-then';
+import { decide, evolve, initialState } from '../../src/ledger';
+import { foldIntoRecalled, recallSpend, spendIdsToRecall, type RecalledSpends } from '../../src/ledger/spend-memory';
+import { contextOf, deepFreeze } from './given-when-then';
 import { HOUR, after, granted, refunded, spent } from './fixtures';
 
 /** With 3 kept, pruning runs once 5 are remembered (3 + a quarter of 3, rounded up) and keeps 3. */
@@ -63,9 +63,14 @@ describe('spend memory (bounded spends in the state)', () => {
     expect(fold(events.slice(17), { ...snapshot, options: straight.options })).toEqual(straight);
   });
 
-  describe('recall', () => {
+  describe('recall (for a decision, never into the state)', () => {
     const history = [...spendsOf(10, 5), refunded('rf-a', 's1', { g: 2 })];
-    const stored = (state: LedgerState) => history.slice(0, state.revision + 1);
+    const recall = (spendId: string, events: readonly LedgerEvent[] = history): RecalledSpends => {
+      const recalled: RecalledSpends = new Map();
+      recallSpend(recalled, spendId, events);
+      return recalled;
+    };
+    const at = (recalledSpends?: RecalledSpends) => contextOf({ now: after(HOUR), ...(recalledSpends && { recalledSpends }) });
 
     it('names the refunds whose spend may be forgotten, once each', () => {
       const state = fold(history);
@@ -74,35 +79,33 @@ describe('spend memory (bounded spends in the state)', () => {
       expect(spendIdsToRecall(fold(spendsOf(2)), [refund('s1')])).toEqual([]);
     });
 
-    it('puts a forgotten spend back as the stream has it, refunds included, and decides on it', () => {
-      const state = fold(history);
-      recallSpend(state, 's1', stored(state));
-      expect(state.spends.s1).toEqual({ credits: 5, refundable: [{ blockId: 'g', credits: 3 }], touchedRevision: state.revision });
-      const now = contextOf({ now: after(HOUR) });
-      expect(decide(refund('s1', 4), state, now)).toMatchObject({
+    it('decides on a forgotten spend as the stream has it, refunds included, and leaves the state alone', () => {
+      const state = deepFreeze(fold(history));
+      const recalled = recall('s1');
+      expect(recalled.get('s1')).toEqual({ refundable: [{ blockId: 'g', credits: 3 }] });
+      expect(decide(refund('s1', 4), state, at(recalled))).toMatchObject({
         kind: 'rejected', rejection: { code: 'refund_exceeds_spend', refundable: 3, requested: 4 },
       });
-      const accepted = decide(refund('s1'), state, now);
+      const accepted = decide(refund('s1'), state, at(recalled));
       expect(accepted.kind === 'accepted' && accepted.events.map((event) => event.data)).toEqual([
         expect.objectContaining({ spendId: 's1', credits: 3, returnedTo: [{ blockId: 'g', credits: 3 }] }),
       ]);
+      expect(state.spends.s1).toBeUndefined();
     });
 
-    it('leaves an unknown spend absent: its refund is not_found', () => {
+    it('without the recall, a forgotten spend is unknown; a spend the events lack is never recalled', () => {
       const state = fold(history);
-      recallSpend(state, 'nope', stored(state));
-      expect(decide(refund('nope'), state, contextOf({ now: after(HOUR) }))).toMatchObject({
+      expect(decide(refund('s1'), state, at())).toMatchObject({ kind: 'rejected', rejection: { code: 'not_found', id: 's1' } });
+      expect(recall('nope').size).toBe(0);
+      expect(decide(refund('nope'), state, at(recall('nope')))).toMatchObject({
         kind: 'rejected', rejection: { code: 'not_found', entity: 'spend', id: 'nope' },
       });
     });
 
-    it('survives the pruning of the batch it was recalled for, and later refunds update it', () => {
-      const state = fold(history);
-      recallSpend(state, 's2', stored(state));
-      recallSpend(state, 's2', stored(state)); // a second recall changes nothing
-      const copy = cloneState(state);
-      fold([spent('s11', { g: 1 }), spent('s12', { g: 1 }), refunded('rf-b', 's2', { g: 4 })], copy);
-      expect(copy.spends.s2).toEqual({ credits: 5, refundable: [{ blockId: 'g', credits: 1 }], touchedRevision: copy.revision });
+    it('follows later refunds folded after the recall (foldIntoRecalled), and ignores other spends', () => {
+      const recalled = recall('s2');
+      for (const event of [refunded('rf-b', 's2', { g: 4 }), refunded('rf-c', 's3', { g: 5 }), spent('s11', { g: 1 })]) foldIntoRecalled(recalled, event);
+      expect([...recalled]).toEqual([['s2', { refundable: [{ blockId: 'g', credits: 1 }] }]]);
     });
   });
 });

@@ -39,8 +39,11 @@ interface Process {
   queries: AccountQueries;
 }
 
-function startProcess(store: InMemoryEventStore, clock: ManualClock, cacheEntries: number): Process {
-  const config = loadConfig({ IDEMPOTENCY_RETENTION_DAYS: MIN_RETENTION_DAYS, ACCOUNT_CACHE_MAX_ENTRIES: String(cacheEntries), COMMAND_MAX_ATTEMPTS: '5' });
+function startProcess(store: InMemoryEventStore, clock: ManualClock, cacheEntries: number, recentSpends: number): Process {
+  const config = loadConfig({
+    IDEMPOTENCY_RETENTION_DAYS: MIN_RETENTION_DAYS, ACCOUNT_CACHE_MAX_ENTRIES: String(cacheEntries), COMMAND_MAX_ATTEMPTS: '5',
+    RECENT_SPENDS_PER_ACCOUNT: String(recentSpends),
+  });
   const repository = new AccountRepository(store, config);
   const serializer = new KeyedSerializer(1_000);
   const handler = new LedgerCommandHandler(repository, serializer, clock, config, new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })));
@@ -97,11 +100,11 @@ function checkAnswer(settled: PromiseSettledResult<CommandOutcome>, expected: An
   }
 }
 
-async function runWorkload(ops: readonly Op[], cacheEntries: number, routing: readonly number[]): Promise<void> {
+async function runWorkload(ops: readonly Op[], cacheEntries: number, routing: readonly number[], recentSpends: number): Promise<void> {
   const store = new InMemoryEventStore();
   const clock = new ManualClock(new Date(START));
-  const processes = [startProcess(store, clock, cacheEntries), startProcess(store, clock, cacheEntries)];
-  const reader = startProcess(store, clock, 100);
+  const processes = [startProcess(store, clock, cacheEntries, recentSpends), startProcess(store, clock, cacheEntries, recentSpends)];
+  const reader = startProcess(store, clock, 100, recentSpends);
   const ids = new Ids();
   let models: Account[] = ACCOUNTS.map(() => emptyAccount());
   const sent: SentWithKey = ACCOUNTS.map(() => []);
@@ -175,19 +178,25 @@ async function runWorkload(ops: readonly Op[], cacheEntries: number, routing: re
 describe('ledger properties (command handler + in-memory event store, two processes)', () => {
   it('answers as the reference model, and every stored stream folds to the same state as each process holds', async () => {
     const exclusiveRetries = jest.spyOn(InMemoryEventStore.prototype, 'appendExclusive');
+    const recalls = jest.spyOn(InMemoryEventStore.prototype, 'findInStream');
     await fc.assert(
       fc.asyncProperty(
         fc.array(opArbitrary, { minLength: 1, maxLength: 80, size: 'max' }),
         fc.constantFrom(0, 1, 100),
         fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 1, maxLength: 8 }),
-        async (ops, cacheEntries, routing) => {
-          await runWorkload(ops, cacheEntries, routing);
+        // 1: every account forgets all but its latest spend, so refunds recall from the stream.
+        fc.constantFrom(1_000, 1),
+        async (ops, cacheEntries, routing, recentSpends) => {
+          await runWorkload(ops, cacheEntries, routing, recentSpends);
         },
       ),
       { numRuns: 150 },
     );
     // The workload did make the two processes conflict, so the retry path was part of what agreed.
     expect(exclusiveRetries.mock.calls.length).toBeGreaterThan(0);
+    // …and refunds of forgotten spends were decided on spends recalled from the stream.
+    expect(recalls.mock.calls.length).toBeGreaterThan(0);
     exclusiveRetries.mockRestore();
+    recalls.mockRestore();
   });
 });

@@ -2,7 +2,7 @@ import type { RefundSpend } from '../commands';
 import type { Situation } from './situation';
 import { sumCredits, takeLastDrawn } from '../block-amounts';
 import { expireReturnedCredits } from '../expiry';
-import { lookup } from '../keyed-records';
+import { refundableSpend } from '../spend-memory';
 import { accept, type CommandOutcome, reject } from './outcome';
 
 /**
@@ -10,8 +10,8 @@ import { accept, type CommandOutcome, reject } from './outcome';
  * last-drawn first; what lands in a block that has expired since is expired in the same append.
  * A refund of a spend with nothing left is refused (refundable 0) rather than written as zero.
  */
-export function decideRefund(command: RefundSpend, { state, nowMs }: Situation): CommandOutcome {
-  const spend = lookup(state.spends, command.spendId);
+export function decideRefund(command: RefundSpend, { state, nowMs, recalledSpends }: Situation): CommandOutcome {
+  const spend = refundableSpend(state, recalledSpends, command.spendId);
   if (!spend) return reject({ code: 'not_found', entity: 'spend', id: command.spendId });
   const refundable = sumCredits(spend.refundable);
   const credits = command.credits ?? refundable;

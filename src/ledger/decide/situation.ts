@@ -1,5 +1,6 @@
 import type { BalanceView, LedgerState } from '../state';
 import type { EpochMs } from '../instants';
+import type { RecalledSpend } from '../spend-memory';
 
 /**
  * The account as a command's rules see it at `nowMs`: `state` as stored, read only, and `view`, the
@@ -11,4 +12,6 @@ export interface Situation {
   state: LedgerState;
   view: BalanceView;
   nowMs: EpochMs;
+  /** Forgotten spends the application recalled from the stream for this decision. */
+  recalledSpends?: ReadonlyMap<string, RecalledSpend>;
 }
