@@ -11,7 +11,7 @@ import { cloneState, evolve, initialState } from '../ledger/decider';
 import type { LedgerEvent } from '../ledger/events';
 import { streamIdFor } from '../ledger/limits';
 import type { LedgerCommand } from '../ledger/commands';
-import { recallSpend, spendIdsToRecall, type RecalledSpends } from '../ledger/spend-memory';
+import { foldIntoRecalled, refundTargets, spendIdsToLookUp, type RecalledSpends } from '../ledger/spend-memory';
 import type { LedgerOptions, LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
 import { timeOrderedUuid } from '../shared/time-ordered-uuid';
@@ -83,17 +83,17 @@ export class AccountRepository {
   }
 
   /**
-   * The spends that refunds among `commands` need and `state` has forgotten (spend-memory.ts), as
-   * the stream has them up to `state.revision`: whoever folds later events into the state must
-   * fold them into these too (foldIntoRecalled).
+   * The spends that refunds among `commands` need (spend-memory.ts) as of `state.revision`: from
+   * the state, or looked up in the stream when the state has forgotten them. Whoever folds later
+   * events into the state must fold them into these too (foldIntoRecalled).
    */
   async recallSpends(accountId: string, state: LedgerState, commands: Iterable<LedgerCommand>): Promise<RecalledSpends> {
-    const recalled: RecalledSpends = new Map();
-    for (const spendId of spendIdsToRecall(state, commands)) {
+    const recalled = refundTargets(state, commands);
+    for (const spendId of spendIdsToLookUp(state, recalled)) {
       const found = await this.eventStore.findInStream(streamIdFor(accountId), {
         dataField: 'spendId', equals: spendId, throughRevision: state.revision,
       });
-      recallSpend(recalled, spendId, found.map(toLedgerEvent));
+      for (const recorded of found) foldIntoRecalled(recalled, toLedgerEvent(recorded));
     }
     return recalled;
   }

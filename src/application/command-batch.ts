@@ -24,17 +24,18 @@ export interface DecidedBatch {
 /**
  * Decides queued commands of one account in order, each on the state the previous ones left:
  * accepted events are folded into `state` at once (the caller appends them all in one write, or
- * drops the state if that fails), and into `recalledSpends` (two refunds of one recalled spend).
+ * drops the state if that fails), and into `recalledSpends`, which the refunds of the batch decide
+ * on (AccountRepository.recallSpends: pruning may drop a spend from the state half-way).
  * The same rules as one command at a time, fewer round trips.
  */
-export function decideBatch(state: LedgerState, commands: readonly BatchCommand[], now: Date, recalledSpends?: RecalledSpends): DecidedBatch {
+export function decideBatch(state: LedgerState, commands: readonly BatchCommand[], now: Date, recalledSpends: RecalledSpends): DecidedBatch {
   const events: LedgerEvent[] = [];
   const decisions = commands.map(({ command, context }): BatchDecision => {
     const decision = decide(command, state, { ...context, now, recalledSpends });
     if (decision.kind !== 'accepted' || decision.events.length === 0) return { kind: 'not-written', decision, view: viewAt(state, now), revision: state.revision };
     for (const event of decision.events) {
       evolve(state, event);
-      if (recalledSpends) foldIntoRecalled(recalledSpends, event);
+      foldIntoRecalled(recalledSpends, event);
     }
     events.push(...decision.events);
     return { kind: 'written', events: decision.events, lastIndex: events.length - 1, view: viewAt(state, now) };

@@ -112,6 +112,6 @@ export interface CommandContext {
   idempotencyKey?: string;
   /** A hash of the request; the same key with another hash is `idempotency_key_reused`. */
   requestHash?: string;
-  /** Spends the state has forgotten, looked up in the stream for this decision (spend-memory.ts). */
-  recalledSpends?: ReadonlyMap<string, RecalledSpend>;
+  /** The spends refunds of this batch need, followed through the batch (spend-memory.ts). */
+  recalledSpends?: ReadonlyMap<string, RecalledSpend | null>;
 }

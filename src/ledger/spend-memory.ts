@@ -34,55 +34,54 @@ export function refundFromSpend(state: LedgerState, spendId: string, returnedTo:
   return true;
 }
 
-/** The spends that refunds among `commands` need and the state may have forgotten. */
-export function spendIdsToRecall(state: LedgerState, commands: Iterable<LedgerCommand>): string[] {
-  if (state.forgottenSpends === 0) return [];
-  const spendIds = new Set<string>();
-  for (const command of commands) {
-    if (command.kind === 'refund' && !lookup(state.spends, command.spendId)) spendIds.add(command.spendId);
-  }
-  return [...spendIds];
-}
-
-/** What a refund needs of a spend the state forgot. */
+/** What a refund needs of a spend. */
 export interface RecalledSpend {
   refundable: BlockAmount[];
 }
 
 /**
- * Forgotten spends looked up in the stream for one decision, by spendId. They travel in the
- * command's context, never in the state, so a state stays exactly the fold of its events.
+ * The spends the refunds of one batch of commands need, by spendId (null: not known yet), kept
+ * apart from the state for that batch. Deciding a batch folds its events as it goes, and pruning
+ * may drop a spend between the start of the batch and its refund; a state forgot older spends
+ * before. These travel in the command's context, never in the state, so a state stays exactly the
+ * fold of its events.
  */
-export type RecalledSpends = Map<string, RecalledSpend>;
+export type RecalledSpends = Map<string, RecalledSpend | null>;
+
+/** One entry per refunded spend of `commands`: a copy of what the state remembers, else null. */
+export function refundTargets(state: LedgerState, commands: Iterable<LedgerCommand>): RecalledSpends {
+  const recalled: RecalledSpends = new Map();
+  for (const command of commands) {
+    if (command.kind !== 'refund' || recalled.has(command.spendId)) continue;
+    const remembered = lookup(state.spends, command.spendId);
+    recalled.set(command.spendId, remembered ? { refundable: copyAmounts(remembered.refundable) } : null);
+  }
+  return recalled;
+}
+
+/** The spends of `recalled` that only the stream can tell: none while the state forgot nothing. */
+export function spendIdsToLookUp(state: LedgerState, recalled: RecalledSpends): string[] {
+  if (state.forgottenSpends === 0) return [];
+  return [...recalled].filter(([, spend]) => spend === null).map(([spendId]) => spendId);
+}
 
 /**
- * Adds a forgotten spend as its CreditsSpent and CreditsRefunded events leave it (any other
- * events are ignored). Events after these must go through foldIntoRecalled. A spend the events do
- * not contain is not added: its refund is then `not_found`, as for any unknown spend.
+ * Keeps the batch's spends current as events are folded: fills in a spend from its CreditsSpent
+ * (one made in the batch, or one looked up in the stream), follows its refunds. A spend no event
+ * fills in stays null: its refund is then `not_found`, as for any unknown spend.
  */
-export function recallSpend(recalled: RecalledSpends, spendId: string, events: readonly LedgerEvent[]): void {
-  let spend: RecalledSpend | null = null;
-  for (const event of events) {
-    if (event.type === 'CreditsSpent' && event.data.spendId === spendId) spend = { refundable: copyAmounts(event.data.drawdown) };
-    else if (event.type === 'CreditsRefunded' && event.data.spendId === spendId && spend) foldRefund(spend, event.data.returnedTo);
-  }
-  if (spend) recalled.set(spendId, spend);
-}
-
-/** Keeps recalled spends current as later events are folded into the state. */
 export function foldIntoRecalled(recalled: RecalledSpends, event: LedgerEvent): void {
-  if (event.type !== 'CreditsRefunded') return;
-  const spend = recalled.get(event.data.spendId);
-  if (spend) foldRefund(spend, event.data.returnedTo);
+  if (event.type === 'CreditsSpent' && recalled.get(event.data.spendId) === null) {
+    recalled.set(event.data.spendId, { refundable: copyAmounts(event.data.drawdown) });
+  } else if (event.type === 'CreditsRefunded') {
+    const spend = recalled.get(event.data.spendId);
+    if (spend) spend.refundable = withoutAmounts(spend.refundable, event.data.returnedTo, 'last');
+  }
 }
 
-/** The refundable parts of a spend: remembered by the state, or recalled for this decision. */
-export function refundableSpend(state: LedgerState, recalled: ReadonlyMap<string, RecalledSpend> | undefined, spendId: string): RecalledSpend | undefined {
-  return lookup(state.spends, spendId) ?? recalled?.get(spendId);
-}
-
-function foldRefund(spend: RecalledSpend, returnedTo: readonly BlockAmount[]): void {
-  spend.refundable = withoutAmounts(spend.refundable, returnedTo, 'last');
+/** The refundable parts of a spend: as the batch followed it, else as the state remembers it. */
+export function refundableSpend(state: LedgerState, recalled: ReadonlyMap<string, RecalledSpend | null> | undefined, spendId: string): RecalledSpend | undefined {
+  return recalled?.get(spendId) ?? lookup(state.spends, spendId);
 }
 
 function putNew(state: LedgerState, spendId: string, record: SpendRecord): void {

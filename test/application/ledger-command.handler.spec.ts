@@ -125,6 +125,14 @@ describe('LedgerCommandHandler', () => {
       expect(finds).toHaveBeenCalledWith(STREAM, { dataField: 'spendId', equals: spendIds[0], throughRevision: 6 });
     });
 
+    it('refunds a spend made earlier in the same batch, though pruning dropped it from the state half-way', async () => {
+      const store = new InMemoryEventStore();
+      const { run } = setUp(store, { RECENT_SPENDS_PER_ACCOUNT: '1', ACCOUNT_CACHE_MAX_ENTRIES: '0' });
+      const spends = [spend(1), spend(2), spend(3)];
+      const answers = await Promise.all([run(grant(10)), ...spends.map((command) => run(command)), run(refund((spends[0] as { spendId: string }).spendId))]);
+      expect(answers.at(-1)).toMatchObject({ balance: 5, revision: 4 });
+    });
+
     it('decides two refunds of one recalled spend queued together: the second sees the first', async () => {
       const store = new InMemoryEventStore();
       const { run, spendIds } = await spentAccount(store);

@@ -1,6 +1,6 @@
-import type { LedgerEvent, LedgerState, RefundSpend } from '../../src/ledger';
+import type { LedgerCommand, LedgerEvent, LedgerState, RefundSpend } from '../../src/ledger';
 import { decide, evolve, initialState } from '../../src/ledger';
-import { foldIntoRecalled, recallSpend, spendIdsToRecall, type RecalledSpends } from '../../src/ledger/spend-memory';
+import { foldIntoRecalled, refundTargets, spendIdsToLookUp, type RecalledSpends } from '../../src/ledger/spend-memory';
 import { contextOf, deepFreeze } from './given-when-then';
 import { HOUR, after, granted, refunded, spent } from './fixtures';
 
@@ -63,25 +63,31 @@ describe('spend memory (bounded spends in the state)', () => {
     expect(fold(events.slice(17), { ...snapshot, options: straight.options })).toEqual(straight);
   });
 
-  describe('recall (for a decision, never into the state)', () => {
+  describe('the spends a batch of refunds needs (never in the state)', () => {
     const history = [...spendsOf(10, 5), refunded('rf-a', 's1', { g: 2 })];
-    const recall = (spendId: string, events: readonly LedgerEvent[] = history): RecalledSpends => {
-      const recalled: RecalledSpends = new Map();
-      recallSpend(recalled, spendId, events);
+    /** As the application does it: the state's copies, then the stream's events for the others. */
+    const recall = (state: LedgerState, commands: LedgerCommand[], events: readonly LedgerEvent[] = history): RecalledSpends => {
+      const recalled = refundTargets(state, commands);
+      const lookUp = new Set(spendIdsToLookUp(state, recalled));
+      for (const event of events) if ('spendId' in event.data && lookUp.has(event.data.spendId)) foldIntoRecalled(recalled, event);
       return recalled;
     };
     const at = (recalledSpends?: RecalledSpends) => contextOf({ now: after(HOUR), ...(recalledSpends && { recalledSpends }) });
 
-    it('names the refunds whose spend may be forgotten, once each', () => {
+    it('copies what the state remembers and names what only the stream can tell, once each', () => {
       const state = fold(history);
-      expect(spendIdsToRecall(state, [refund('s1'), refund('s10'), refund('s1'), refund('s2'),
-        { kind: 'spend', spendId: 's99', credits: 1, description: 'x' }])).toEqual(['s1', 's2']);
-      expect(spendIdsToRecall(fold(spendsOf(2)), [refund('s1')])).toEqual([]);
+      const recalled = refundTargets(state, [refund('s1'), refund('s10'), refund('s1'), refund('s2'),
+        { kind: 'spend', spendId: 's99', credits: 1, description: 'x' }]);
+      expect([...recalled]).toEqual([['s1', null], ['s10', { refundable: [{ blockId: 'g', credits: 5 }] }], ['s2', null]]);
+      expect(recalled.get('s10')!.refundable).not.toBe(state.spends.s10.refundable);
+      expect(spendIdsToLookUp(state, recalled)).toEqual(['s1', 's2']);
+      const young = fold(spendsOf(2));
+      expect(spendIdsToLookUp(young, refundTargets(young, [refund('s9')]))).toEqual([]); // nothing forgotten: nothing to look up
     });
 
     it('decides on a forgotten spend as the stream has it, refunds included, and leaves the state alone', () => {
       const state = deepFreeze(fold(history));
-      const recalled = recall('s1');
+      const recalled = recall(state, [refund('s1')]);
       expect(recalled.get('s1')).toEqual({ refundable: [{ blockId: 'g', credits: 3 }] });
       expect(decide(refund('s1', 4), state, at(recalled))).toMatchObject({
         kind: 'rejected', rejection: { code: 'refund_exceeds_spend', refundable: 3, requested: 4 },
@@ -93,19 +99,23 @@ describe('spend memory (bounded spends in the state)', () => {
       expect(state.spends.s1).toBeUndefined();
     });
 
-    it('without the recall, a forgotten spend is unknown; a spend the events lack is never recalled', () => {
+    it('without it a forgotten spend is unknown; a spend no event names stays unknown', () => {
       const state = fold(history);
       expect(decide(refund('s1'), state, at())).toMatchObject({ kind: 'rejected', rejection: { code: 'not_found', id: 's1' } });
-      expect(recall('nope').size).toBe(0);
-      expect(decide(refund('nope'), state, at(recall('nope')))).toMatchObject({
+      const recalled = recall(state, [refund('nope')]);
+      expect(recalled.get('nope')).toBeNull();
+      expect(decide(refund('nope'), state, at(recalled))).toMatchObject({
         kind: 'rejected', rejection: { code: 'not_found', entity: 'spend', id: 'nope' },
       });
     });
 
-    it('follows later refunds folded after the recall (foldIntoRecalled), and ignores other spends', () => {
-      const recalled = recall('s2');
-      for (const event of [refunded('rf-b', 's2', { g: 4 }), refunded('rf-c', 's3', { g: 5 }), spent('s11', { g: 1 })]) foldIntoRecalled(recalled, event);
-      expect([...recalled]).toEqual([['s2', { refundable: [{ blockId: 'g', credits: 1 }] }]]);
+    it('follows the batch: a spend made in it, later refunds, and ignores spends no refund names', () => {
+      const state = fold(history);
+      const recalled = recall(state, [refund('s2'), refund('s12')]);
+      for (const event of [refunded('rf-b', 's2', { g: 4 }), refunded('rf-c', 's3', { g: 5 }), spent('s11', { g: 1 }), spent('s12', { g: 2 }), refunded('rf-d', 's12', { g: 1 })]) {
+        foldIntoRecalled(recalled, event);
+      }
+      expect([...recalled]).toEqual([['s2', { refundable: [{ blockId: 'g', credits: 1 }] }], ['s12', { refundable: [{ blockId: 'g', credits: 1 }] }]]);
     });
   });
 });

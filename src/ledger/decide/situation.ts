@@ -12,6 +12,6 @@ export interface Situation {
   state: LedgerState;
   view: BalanceView;
   nowMs: EpochMs;
-  /** Forgotten spends the application recalled from the stream for this decision. */
-  recalledSpends?: ReadonlyMap<string, RecalledSpend>;
+  /** The spends refunds of this batch need, followed through the batch (spend-memory.ts). */
+  recalledSpends?: ReadonlyMap<string, RecalledSpend | null>;
 }
