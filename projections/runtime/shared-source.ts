@@ -30,8 +30,11 @@ export class SharedLogReader {
   /** Where the next batch of the chain starts (undefined: nothing read yet). */
   private chainNext: { after: GlobalPosition | null } | undefined;
   private roomWaiters: Array<() => void> = [];
-  /** Reads asked for this many events, at this position: the key of a shared batch. */
+  /** Consumers share batches of the size the first one asked for (the others read on their own). */
   private batchSize: number | null = null;
+  /** Chain reads in flight (close waits for them: they use the caller's pool). */
+  private readonly reading = new Set<Promise<SourceBatch>>();
+  private closed = false;
 
   constructor(
     /** Reads the chain (one reader at a time asks it for the next batch). */
@@ -48,8 +51,10 @@ export class SharedLogReader {
     return consumer;
   }
 
-  /** Ends the chain source's waits and closes it (consumers close their own sources). */
+  /** Stops reading ahead, lets reads in flight end, closes the chain source (consumers close their own). */
   async close(): Promise<void> {
+    this.closed = true;
+    while (this.reading.size > 0) await Promise.allSettled([...this.reading]);
     await this.chainSource.close();
   }
 
@@ -78,7 +83,7 @@ export class SharedLogReader {
       this.forget(consumer);
       return null;
     }
-    return this.startEntry(key, after, maxCount, waitMs, consumer).batch;
+    return this.startEntry(after, maxCount, waitMs, consumer).batch;
   }
 
   /** The consumer is closed: it takes nothing more. */
@@ -87,7 +92,13 @@ export class SharedLogReader {
     this.forget(consumer);
   }
 
-  private startEntry(key: string, after: GlobalPosition | null, maxCount: number, waitMs: number, reader: SharedConsumer): Entry {
+  /**
+   * Reads the next batch of the chain, for every consumer but `reader` (the one asking; none for a
+   * read-ahead). Once it arrives, the batch after it is read ahead at once (room permitting): the
+   * log is read while the projections apply, not in turn with them.
+   */
+  private startEntry(after: GlobalPosition | null, maxCount: number, waitMs: number, reader: SharedConsumer | null): Entry {
+    const key = keyOf(after);
     const pending = new Set([...this.consumers].filter((consumer) => consumer !== reader));
     const entry: Entry = { after, pending, batch: Promise.resolve({ events: [], position: null }) };
     this.chainNext = { after };
@@ -96,16 +107,24 @@ export class SharedLogReader {
       return this.chainSource.read(after, maxCount, waitMs);
     })();
     this.entries.set(key, entry);
+    this.reading.add(entry.batch);
     entry.batch.then(
       (batch) => {
+        this.reading.delete(entry.batch);
         if (batch.position === null) {
           // Nothing there yet: the next ask must look again, not be handed this empty batch.
           this.drop(key, entry);
-        } else {
-          this.chainNext = { after: batch.position };
+          return;
+        }
+        this.chainNext = { after: batch.position };
+        if (!this.closed && this.consumers.size > 0 && !this.entries.has(keyOf(batch.position))) {
+          this.startEntry(batch.position, maxCount, 0, null);
         }
       },
-      () => this.drop(key, entry), // A failed read is read again by whoever asks next.
+      () => {
+        this.reading.delete(entry.batch);
+        this.drop(key, entry); // A failed read is read again by whoever asks next.
+      },
     );
     if (pending.size === 0) this.drop(key, entry);
     return entry;

@@ -66,8 +66,29 @@ describe('SharedLogReader', () => {
     for (const batches of results) expect(batches).toEqual(lone);
     // The very same objects (parsed once), not copies.
     expect(results[1]![3]!.events).toBe(results[0]![3]!.events);
-    // 10 batches, plus the empty reads at the end (each consumer's own look after the last batch).
-    expect(log.reads).toBeLessThanOrEqual(10 + 3);
+    // 10 batches, plus empty reads at the end: the read-ahead's, and at most one per consumer.
+    expect(log.reads).toBeLessThanOrEqual(10 + 1 + 3);
+  });
+
+  it('reads the next batch ahead while the projectors apply the current one, and stops at close', async () => {
+    const log = new FakeLog();
+    log.append(25);
+    const reader = new SharedLogReader(log.source(), () => log.source());
+    const a = reader.consumer();
+    reader.consumer();
+    await a.read(null, 10, 0);
+    for (let i = 0; i < 10; i++) await tick();
+    expect(log.reads).toBe(4); // batches 0, 1 and 2 (5 events), then the empty read after them
+    const reads = log.reads;
+    const second = a.read('9', 10, 0);
+    expect((await second).events[0]!.eventId).toBe('e10');
+    expect(log.reads).toBe(reads); // already there
+    expect((await a.read('19', 10, 0)).events).toHaveLength(5);
+    await reader.close();
+    log.append(20);
+    expect((await a.read('24', 10, 0)).events).toHaveLength(10);
+    for (let i = 0; i < 10; i++) await tick();
+    expect(log.reads).toBe(reads + 1); // on demand only: nothing read ahead after close
   });
 
   it('keeps the fastest consumer at most maxBatchesAhead batches in front; a closed consumer holds no one back', async () => {
