@@ -54,6 +54,8 @@ export class SharedLogReader {
   /** Stops reading ahead, lets reads in flight end, closes the chain source (consumers close their own). */
   async close(): Promise<void> {
     this.closed = true;
+    // A consumer never closed (its projector failed to start) must not keep a read waiting for room.
+    for (const consumer of [...this.consumers]) this.leave(consumer);
     while (this.reading.size > 0) await Promise.allSettled([...this.reading]);
     await this.chainSource.close();
   }

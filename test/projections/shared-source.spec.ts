@@ -110,6 +110,19 @@ describe('SharedLogReader', () => {
     expect(await fastDone).toHaveLength(10);
   });
 
+  it('closes even when a consumer was never closed and a read ahead waits for room', async () => {
+    const log = new FakeLog();
+    log.append(30);
+    const reader = new SharedLogReader(log.source(), () => log.source(), 1);
+    const a = reader.consumer();
+    reader.consumer(); // its projector never started: never reads, never closed
+    await a.read(null, 10, 0);
+    for (let i = 0; i < 10; i++) await tick();
+    expect(log.reads).toBe(1); // the read ahead waits for the batch the other one has not taken
+    await reader.close();
+    expect(log.reads).toBe(2); // it ran once room was made, and close waited for it
+  });
+
   it('sends a read off the chain (a reset checkpoint) to the consumer\'s own source, without holding the others', async () => {
     const log = new FakeLog();
     log.append(60);
