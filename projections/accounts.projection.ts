@@ -95,17 +95,22 @@ async function loadBlocks(client: PoolClient, keys: Array<{ accountId: string; b
   }]));
 }
 
+// Rows travel as ONE json parameter (json_to_recordset): one native JSON.stringify instead of an
+// array literal per column, escaped element by element by pg.
+
 async function writeAccounts(client: PoolClient, rows: AccountRow[]): Promise<void> {
   await client.query(
     `INSERT INTO account_balances (account_id, balance, available, reserved, revision, created_at, updated_at)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[])
+     SELECT account_id, balance, available, reserved, revision, created_at, updated_at
+     FROM json_to_recordset($1::json) AS r(account_id text, balance bigint, available bigint, reserved bigint, revision bigint,
+                                          created_at timestamptz, updated_at timestamptz)
      ON CONFLICT (account_id) DO UPDATE SET
        balance = EXCLUDED.balance, available = EXCLUDED.available, reserved = EXCLUDED.reserved,
        revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at`,
-    [
-      rows.map((row) => row.accountId), rows.map((row) => row.balance), rows.map((row) => row.available),
-      rows.map((row) => row.reserved), rows.map((row) => row.revision), rows.map((row) => row.createdAt), rows.map((row) => row.updatedAt),
-    ],
+    [JSON.stringify(rows.map((row) => ({
+      account_id: row.accountId, balance: row.balance, available: row.available, reserved: row.reserved, revision: row.revision,
+      created_at: row.createdAt, updated_at: row.updatedAt,
+    })))],
   );
 }
 
@@ -113,14 +118,16 @@ async function writeBlocks(client: PoolClient, rows: BlockRow[]): Promise<void> 
   if (rows.length === 0) return;
   await client.query(
     `INSERT INTO credit_blocks (account_id, block_id, category, credits, remaining, granted_at, expires_at, expired, purchase_id, cost_basis, revision)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[],
-                          $8::boolean[], $9::text[], $10::jsonb[], $11::bigint[])
+     SELECT account_id, block_id, category, credits, remaining, granted_at, expires_at, expired, purchase_id, cost_basis, revision
+     FROM json_to_recordset($1::json) AS r(account_id text, block_id text, category text, credits bigint, remaining bigint,
+                                          granted_at timestamptz, expires_at timestamptz, expired boolean, purchase_id text,
+                                          cost_basis jsonb, revision bigint)
      ON CONFLICT (account_id, block_id) DO UPDATE SET
        remaining = EXCLUDED.remaining, expired = EXCLUDED.expired, revision = EXCLUDED.revision`,
-    [
-      rows.map((row) => row.accountId), rows.map((row) => row.blockId), rows.map((row) => row.category), rows.map((row) => row.credits),
-      rows.map((row) => row.remaining), rows.map((row) => row.grantedAt), rows.map((row) => row.expiresAt), rows.map((row) => row.expired),
-      rows.map((row) => row.purchaseId), rows.map((row) => (row.costBasis ? JSON.stringify(row.costBasis) : null)), rows.map((row) => row.revision),
-    ],
+    [JSON.stringify(rows.map((row) => ({
+      account_id: row.accountId, block_id: row.blockId, category: row.category, credits: row.credits, remaining: row.remaining,
+      granted_at: row.grantedAt, expires_at: row.expiresAt, expired: row.expired, purchase_id: row.purchaseId,
+      cost_basis: row.costBasis, revision: row.revision,
+    })))],
   );
 }

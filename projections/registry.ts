@@ -5,7 +5,8 @@ import { transactionsProjection } from './transactions.projection';
 
 /**
  * Every projection, each with its own checkpoint, advisory lock and projector. They read the same
- * log independently, so one can be rebuilt while the other keeps serving.
+ * log independently, so one can be rebuilt while the other keeps serving. (`ledger rebuild` of
+ * all of them shares one read of the log among their projectors: ops/rebuild.ts.)
  */
 export const PROJECTIONS: readonly Projection[] = [accountsProjection, transactionsProjection, holdsProjection];
 

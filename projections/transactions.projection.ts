@@ -75,20 +75,29 @@ async function loadLatest(client: PoolClient, accountIds: string[]): Promise<Map
   }]));
 }
 
+/** A credit_transactions row as json_to_recordset reads it: keys are the column names. */
+function toRecord(row: TransactionRow): Record<string, unknown> {
+  return {
+    account_id: row.accountId, revision: row.revision, event_id: row.eventId, type: row.type, credits: row.credits,
+    balance_after: row.balanceAfter, available_after: row.availableAfter, reserved_after: row.reservedAfter,
+    reserved_change: row.reservedChange, description: row.description, reference: row.reference, occurred_at: row.occurredAt,
+    metadata: row.metadata, detail: row.detail,
+  };
+}
+
 async function insertRows(client: PoolClient, rows: TransactionRow[]): Promise<void> {
   // A plain INSERT: a row that already exists (same account and revision, or same event) fails
-  // the whole batch instead of being duplicated or silently skipped.
+  // the whole batch instead of being duplicated or silently skipped. The rows travel as ONE json
+  // parameter: one native JSON.stringify instead of 14 arrays escaped element by element (pg's
+  // array literals were the projection's biggest cost in Node); PostgreSQL parses it once.
   await client.query(
     `INSERT INTO credit_transactions (account_id, revision, event_id, type, credits, balance_after, available_after, reserved_after,
                                       reserved_change, description, reference, occurred_at, metadata, detail)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
-                          $9::bigint[], $10::text[], $11::text[], $12::timestamptz[], $13::jsonb[], $14::jsonb[])`,
-    [
-      rows.map((row) => row.accountId), rows.map((row) => row.revision), rows.map((row) => row.eventId), rows.map((row) => row.type),
-      rows.map((row) => row.credits), rows.map((row) => row.balanceAfter), rows.map((row) => row.availableAfter),
-      rows.map((row) => row.reservedAfter), rows.map((row) => row.reservedChange), rows.map((row) => row.description),
-      rows.map((row) => row.reference), rows.map((row) => row.occurredAt), rows.map((row) => JSON.stringify(row.metadata)),
-      rows.map((row) => JSON.stringify(row.detail)),
-    ],
+     SELECT account_id, revision, event_id, type, credits, balance_after, available_after, reserved_after,
+            reserved_change, description, reference, occurred_at, metadata, detail
+     FROM json_to_recordset($1::json) AS r(account_id text, revision bigint, event_id uuid, type text, credits bigint,
+                                          balance_after bigint, available_after bigint, reserved_after bigint, reserved_change bigint,
+                                          description text, reference text, occurred_at timestamptz, metadata jsonb, detail jsonb)`,
+    [JSON.stringify(rows.map(toRecord))],
   );
 }

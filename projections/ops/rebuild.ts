@@ -3,8 +3,10 @@ import type { EventStore, GlobalPosition } from '../../src/event-store/event-sto
 import { STREAM_PREFIX } from '../../src/ledger/limits';
 import type { Projection } from '../projection';
 import { readCheckpoints, resetProjection } from '../runtime/checkpoints';
-import { createProjectorSource } from '../runtime/create-source';
+import { createProjectorSource, type SourceContext } from '../runtime/create-source';
 import { Projector, type ProjectorLog } from '../runtime/projector';
+import type { ProjectorSource } from '../runtime/projector-source';
+import { SharedLogReader } from '../runtime/shared-source';
 import { WakeableSleep } from '../runtime/wake-sleep';
 import { ProgressLine } from './progress-line';
 
@@ -43,8 +45,34 @@ export class RebuildStalledError extends Error {
  * which notices the reset at its next batch and replays from the start.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
+  return replay(options, createProjectorSource(sourceContext(options)));
+}
+
+/**
+ * Rebuilds several projections side by side (`ledger rebuild` with no projection named): each is
+ * reset and replayed as rebuildProjection does, with its own checkpoint, lock and transactions,
+ * but the log is read and decoded once for all of them (SharedLogReader), not once per projection.
+ * Takes as long as the slowest projection.
+ */
+export async function rebuildProjections(projections: readonly Projection[], options: Omit<RebuildOptions, 'projection'>): Promise<RebuildResult[]> {
+  if (projections.length === 1) return [await rebuildProjection({ ...options, projection: projections[0]! })];
+  const context = sourceContext(options);
+  const reader = new SharedLogReader(createProjectorSource(context), () => createProjectorSource(context));
+  const sources = projections.map(() => reader.consumer());
+  // Settled, not all: the reader is closed only once no replay still reads through it.
+  const settled = await Promise.allSettled(projections.map((projection, index) => replay({ ...options, projection }, sources[index]!)));
+  await reader.close();
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<RebuildResult>).value);
+}
+
+function sourceContext(options: Pick<RebuildOptions, 'eventStore' | 'pool' | 'log'>): SourceContext {
+  return { eventStore: options.eventStore, pool: options.pool, log: options.log?.warn.bind(options.log) };
+}
+
+async function replay(options: RebuildOptions, source: ProjectorSource): Promise<RebuildResult> {
   const { projection, pool } = options;
-  const source = createProjectorSource({ eventStore: options.eventStore, pool, log: options.log?.warn.bind(options.log) });
   const total = source.estimateTotal ? await source.estimateTotal().catch(() => null) : null;
   const progress = new ProgressLine(options.out, options.interactive, `rebuild ${projection.name}`, total);
   let done = 0;
@@ -78,6 +106,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       if (round === 0) options.out.write(`rebuild ${projection.name}: ${stored - done} events wait for transactions still in progress\n`);
       await pause.sleep(100);
     }
+    // Not reading any more: a shared reader must not keep the other projections waiting for this one.
+    await source.close();
     options.out.write(`rebuild ${projection.name}: another projector is active; following its replay\n`);
     done = await followActiveProjector(options, progress, countAll);
     return { events: done, seconds: progress.finish(done, 'replayed by the active projector'), mode: 'watched' };

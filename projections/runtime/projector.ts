@@ -280,7 +280,7 @@ export class Projector {
   /** One transaction: fence on the checkpoint, apply, store the new checkpoint. Returns the stored position. */
   private async applyBatch(session: PoolClient, expected: GlobalPosition | null, batch: SourceBatch): Promise<GlobalPosition | null> {
     const started = process.hrtime.bigint();
-    const events = toProjectedEvents(batch.events);
+    const events = projectedEventsOf(batch.events);
     const position = batch.position!;
     await session.query('BEGIN ISOLATION LEVEL READ COMMITTED');
     try {
@@ -304,6 +304,21 @@ export class Projector {
       throw error;
     }
   }
+}
+
+/**
+ * Batches a SharedLogReader hands to several projectors are the same array: decoded once for all of
+ * them. Projections only read ProjectedEvents (they build new rows from them), so sharing is safe.
+ */
+const decodedBatches = new WeakMap<readonly RecordedEvent[], ProjectedEvent[]>();
+
+function projectedEventsOf(recorded: readonly RecordedEvent[]): ProjectedEvent[] {
+  let events = decodedBatches.get(recorded);
+  if (!events) {
+    events = toProjectedEvents(recorded);
+    decodedBatches.set(recorded, events);
+  }
+  return events;
 }
 
 /** Decodes (and upcasts) each event once; events of other streams never reach a projection. */

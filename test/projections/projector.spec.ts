@@ -1,12 +1,15 @@
+import { PassThrough } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import type { ManualClock } from '../../src/shared/clock';
 import { accountsProjection } from '../../projections/accounts.projection';
+import { rebuildProjections } from '../../projections/ops/rebuild';
 import { listAccountsFromPostgres, verifyReadModels } from '../../projections/ops/verify';
 import type { Projection } from '../../projections/projection';
 import { resetProjection } from '../../projections/runtime/checkpoints';
 import { PollingProjectorSource } from '../../projections/runtime/polling-source';
 import { Projector, type ProjectorOptions } from '../../projections/runtime/projector';
+import { PROJECTIONS } from '../../projections/registry';
 import { transactionsProjection } from '../../projections/transactions.projection';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -150,6 +153,20 @@ describe('projector (PostgreSQL)', () => {
     expect(standby.batchesApplied).toBeGreaterThan(0);
     expect(duplicates).toEqual([]);
     await eventually(() => a.isActive !== b.isActive, 2000, 'still exactly one active');
+  });
+
+  it('rebuilds every projection from one shared read while another process\'s projector holds one of them', async () => {
+    const live = projector(transactionsProjection);
+    live.start();
+    await workload(300, 8);
+    await waitForCatchUp(db.pool, store, 20_000, ['transactions']);
+    const results = await rebuildProjections(PROJECTIONS, {
+      pool: db.pool, connectionString: db.connectionString, eventStore: store, batchSize: 25, out: new PassThrough(), interactive: false,
+    });
+    expect(results.map((result) => result.mode)).toEqual(PROJECTIONS.map((p) => (p === transactionsProjection ? 'watched' : 'replayed')));
+    const events = (await historyMatchesEvents(db.pool)).events;
+    expect(results.map((result) => result.events)).toEqual(PROJECTIONS.map(() => events));
+    await expectConsistent();
   });
 
   it('replays from the start when a rebuild resets the checkpoint under it, idle or busy', async () => {

@@ -1,5 +1,5 @@
 import { PROJECTIONS, projectionNamed } from '../../../projections/registry';
-import { rebuildProjection } from '../../../projections/ops/rebuild';
+import { rebuildProjections } from '../../../projections/ops/rebuild';
 import { UsageError, type CliCommand } from '../cli-command';
 
 const DEFAULT_BATCH_SIZE = 2_000;
@@ -38,14 +38,14 @@ export const rebuildCommand: CliCommand = {
       warn: (message: string) => void context.stderr.write(`${message}\n`),
       error: (message: string) => void context.stderr.write(`${message}\n`),
     };
-    // Projections have their own checkpoints and tables: replaying them side by side takes as long
-    // as the slowest one, not the sum. Several progress bars on one line would garble each other,
-    // so with more than one projection progress is printed as plain lines.
+    // Projections have their own checkpoints and tables: replaying them side by side (one read of
+    // the log for all) takes as long as the slowest one, not the sum. Several progress bars on one
+    // line would garble each other, so with more than one projection progress is printed as plain lines.
     const interactive = context.interactive && projections.length === 1;
-    await Promise.all(projections.map((projection) => rebuildProjection({
-      projection, pool: database.pool, connectionString: database.connectionString, eventStore, batchSize,
+    await rebuildProjections(projections, {
+      pool: database.pool, connectionString: database.connectionString, eventStore, batchSize,
       out: context.stdout, interactive, log,
-    })));
+    });
     return 0;
   },
 };
