@@ -24,9 +24,11 @@ export class LedgerValidationPipe extends ValidationPipe {
     });
   }
 
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  // Not async: every parameter of every request passes here; this spares a second promise each.
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const check = metadata.type === 'body' && metadata.metatype ? this.fastChecks.get(metadata.metatype) : undefined;
-    return check?.(value) ?? super.transform(value, metadata);
+    const dto = check?.(value);
+    return dto ? Promise.resolve(dto) : super.transform(value, metadata);
   }
 }
 
