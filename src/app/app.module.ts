@@ -19,6 +19,8 @@ import { GrantsController } from '../http/accounts/grants.controller';
 import { LedgerWriter } from '../http/accounts/ledger-writer';
 import { ReservationsController } from '../http/accounts/reservations.controller';
 import { SpendsController } from '../http/accounts/spends.controller';
+import { SpendRequest } from '../http/accounts/dto/requests';
+import { checkSpendRequest } from '../http/accounts/dto/spend-request.fast-check';
 import { TransactionsController } from '../http/history/transactions.controller';
 import { EventsController } from '../http/audit/events.controller';
 import { PROJECTION_PROVIDERS } from '../../projections/nest/projection-runtime';
@@ -90,7 +92,8 @@ export class AppModule {
         { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(config.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
+        // The spend body, the hottest route's, is checked without class-validator when plainly valid.
+        { provide: APP_PIPE, useFactory: () => createValidationPipe(new Map([[SpendRequest, checkSpendRequest]])) },
         { provide: AccountSnapshots, inject: [DATABASE], useFactory: (database: Database) => new AccountSnapshots(database.pool) },
         AccountRepository,
         CommandMetrics,

@@ -4,8 +4,8 @@ import type { BlockCategory, GrantReason } from '../../../ledger/events';
 import { DEFAULT_RESERVATION_TTL_SECONDS, MAX_COMMAND_CREDITS, MAX_RESERVATION_TTL_SECONDS } from '../../../ledger/limits';
 import { IsCredits, IsInstant, IsStringDetails } from '../../validation/ledger-validators';
 
-const MAX_DESCRIPTION = 500;
-const MAX_REFERENCE = 200;
+export const MAX_DESCRIPTION = 500;
+export const MAX_REFERENCE = 200;
 const MAX_ID = 200;
 const GRANT_REASONS: GrantReason[] = ['signup', 'subscription', 'promotion', 'referral', 'compensation', 'lead', 'adjustment'];
 const CATEGORIES: BlockCategory[] = ['paid', 'promotional'];
