@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 
@@ -18,6 +19,9 @@ export function requestIdFor(request: IncomingMessage): string {
 /** Structured JSON logs with the request id; secrets (API keys, Stripe signatures) never logged. */
 export function loggerOptions(config: AppConfig): Params {
   return {
+    // Every path. nestjs-pino's default route pattern matches no path under Fastify with Nest 12,
+    // which silently turned request logging off.
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       genReqId: (request) => (request as IncomingMessage & { id?: string }).id ?? requestIdFor(request),
@@ -26,7 +30,13 @@ export function loggerOptions(config: AppConfig): Params {
         censor: '[redacted]',
       },
       customProps: () => ({ service: 'credits-ledger', role: config.role }),
-      autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') || request.url === '/metrics' },
+      // originalUrl: the middleware layer may rewrite `url` relative to where it is mounted.
+      autoLogging: { ignore: (request) => isProbe((request as IncomingMessage & { originalUrl?: string }).originalUrl ?? request.url ?? '') },
     },
   };
+}
+
+/** Health checks and metrics scrapes come every few seconds: not worth a log line each. */
+function isProbe(url: string): boolean {
+  return url.startsWith('/health') || url === '/metrics';
 }
