@@ -1,6 +1,7 @@
 import { TEST_KEYS, startTestApp, type TestApp } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
 import { FakeStripeApi } from './support/fake-stripe-api';
+import { startWithFakeStripe, type StripeTestApp } from './support/stripe-test-app';
 
 const SECRET_KEY = 'sk_test_credits_ledger_fake';
 
@@ -9,16 +10,13 @@ describe('credit packs and checkout sessions', () => {
   let t: TestApp;
   const stripeApi = new FakeStripeApi();
 
+  let app: StripeTestApp | undefined;
+
   beforeAll(async () => {
-    const apiUrl = await stripeApi.start();
-    db = await createTestDatabase();
-    t = await startTestApp({ database: db, env: { STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_API_URL: apiUrl } });
+    app = await startWithFakeStripe(stripeApi, { STRIPE_SECRET_KEY: SECRET_KEY });
+    ({ t, db } = app);
   });
-  afterAll(async () => {
-    await t.close();
-    await db.drop();
-    await stripeApi.stop();
-  });
+  afterAll(() => app?.close());
   beforeEach(() => stripeApi.clear());
 
   describe('GET /v1/credit-packs', () => {

@@ -1,7 +1,8 @@
 import Stripe from 'stripe';
 import { startTestApp, type HttpResponse, type TestApp } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
 import { FakeStripeApi } from './support/fake-stripe-api';
+import { startWithFakeStripe, type StripeTestApp } from './support/stripe-test-app';
 import { WEBHOOK_SECRET, charge, checkoutSession, dispute, event, sign, stripeId, type StripeEventJson } from './support/stripe-events';
 
 const BASIC = { packId: 'basic', credits: 100, amountTotal: 1000 };
@@ -12,19 +13,13 @@ describe('Stripe webhook POST /v1/webhooks/stripe', () => {
   let t: TestApp;
   const stripeApi = new FakeStripeApi();
 
+  let app: StripeTestApp | undefined;
+
   beforeAll(async () => {
-    const apiUrl = await stripeApi.start();
-    db = await createTestDatabase();
-    t = await startTestApp({
-      database: db,
-      env: { STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: apiUrl },
-    });
+    app = await startWithFakeStripe(stripeApi, { STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
+    ({ t, db } = app);
   });
-  afterAll(async () => {
-    await t.close();
-    await db.drop();
-    await stripeApi.stop();
-  });
+  afterAll(() => app?.close());
   // Processing an event must never call Stripe: everything it needs is in the signed event.
   afterEach(() => expect(stripeApi.requests).toEqual([]));
 
