@@ -1,4 +1,4 @@
-import type { RecalledSpend } from './spend-memory';
+import type { RecalledSpendsView } from './spend-memory';
 import type { Actor, BlockCategory, GrantReason, Money, ReversalReason } from './events';
 
 /**
@@ -113,5 +113,5 @@ export interface CommandContext {
   /** A hash of the request; the same key with another hash is `idempotency_key_reused`. */
   requestHash?: string;
   /** The spends refunds of this batch need, followed through the batch (spend-memory.ts). */
-  recalledSpends?: ReadonlyMap<string, RecalledSpend | null>;
+  recalledSpends?: RecalledSpendsView;
 }

@@ -1,6 +1,5 @@
-import type { BlockAmount } from './events';
 import type { LedgerCommand } from './commands';
-import type { LedgerEvent } from './events';
+import type { BlockAmount, LedgerEvent } from './events';
 import type { LedgerState, SpendRecord } from './state';
 import { blockOf } from './blocks';
 import { copyAmounts, withoutAmounts } from './block-amounts';
@@ -10,11 +9,11 @@ import { putInState } from './state-records';
 /**
  * A refund needs what is left of its spend, per block. Remembering every spend forever made a
  * long account's state (and its snapshot) grow with its history: 100,000 spends cost ~0.3 s to
- * load. So the state keeps the `recentSpendsKept` most recently touched spends, and the
- * application recalls an older one from the stream before deciding a refund of it
- * (spendIdsToRecall → the store's findInStream → recallSpend, passed to decide in the command's
- * context). Pruning depends only on the events folded, so every fold of a stream forgets the same
- * spends, and a state is always exactly the fold of its events.
+ * load. So the state keeps the `recentSpendsKept` most recently touched spends. Before deciding
+ * a batch, the application gathers the spends its refunds need (refundTargets, then for forgotten
+ * ones spendIdsToLookUp → the store's findInStream → foldIntoRecalled) and passes them to decide
+ * in the command's context. Pruning depends only on the events folded, so every fold of a stream
+ * forgets the same spends, and a state is always exactly the fold of its events.
  */
 
 /** Spends folded in with `touchedRevision` = the revision of that event. */
@@ -48,6 +47,9 @@ export interface RecalledSpend {
  */
 export type RecalledSpends = Map<string, RecalledSpend | null>;
 
+/** What deciding sees of RecalledSpends. */
+export type RecalledSpendsView = ReadonlyMap<string, RecalledSpend | null>;
+
 /** One entry per refunded spend of `commands`: a copy of what the state remembers, else null. */
 export function refundTargets(state: LedgerState, commands: Iterable<LedgerCommand>): RecalledSpends {
   const recalled: RecalledSpends = new Map();
@@ -80,7 +82,7 @@ export function foldIntoRecalled(recalled: RecalledSpends, event: LedgerEvent): 
 }
 
 /** The refundable parts of a spend: as the batch followed it, else as the state remembers it. */
-export function refundableSpend(state: LedgerState, recalled: ReadonlyMap<string, RecalledSpend | null> | undefined, spendId: string): RecalledSpend | undefined {
+export function refundableSpend(state: LedgerState, recalled: RecalledSpendsView | undefined, spendId: string): RecalledSpend | undefined {
   return recalled?.get(spendId) ?? lookup(state.spends, spendId);
 }
 

@@ -1,6 +1,6 @@
 import type { BalanceView, LedgerState } from '../state';
 import type { EpochMs } from '../instants';
-import type { RecalledSpend } from '../spend-memory';
+import type { RecalledSpendsView } from '../spend-memory';
 
 /**
  * The account as a command's rules see it at `nowMs`: `state` as stored, read only, and `view`, the
@@ -13,5 +13,5 @@ export interface Situation {
   view: BalanceView;
   nowMs: EpochMs;
   /** The spends refunds of this batch need, followed through the batch (spend-memory.ts). */
-  recalledSpends?: ReadonlyMap<string, RecalledSpend | null>;
+  recalledSpends?: RecalledSpendsView;
 }
