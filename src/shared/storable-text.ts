@@ -29,6 +29,18 @@ export function escapeUnstorableText(text: string): string {
   return isStorableText(text) ? text : text.replace(UNSTORABLE_ALL, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Beyond this depth escapeUnstorableJson gives up on a value (null): it is for small records this service builds. */
+const MAX_ESCAPE_DEPTH = 16;
+
+/** A JSON-like value with escapeUnstorableText applied to every string and key, for a jsonb column. */
+export function escapeUnstorableJson(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return escapeUnstorableText(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_ESCAPE_DEPTH) return null;
+  if (Array.isArray(value)) return value.map((item) => escapeUnstorableJson(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [escapeUnstorableText(key), escapeUnstorableJson(item, depth + 1)]));
+}
+
 /** At most this many strings and keys are looked at in one value; a JSON body within the body limit has far fewer. */
 export const MAX_TEXT_CHECK_VALUES = 100_000;
 /** At most this many paths are reported. */

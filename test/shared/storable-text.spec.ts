@@ -1,5 +1,5 @@
 import {
-  MAX_TEXT_CHECK_FINDINGS, MAX_TEXT_CHECK_VALUES, escapeUnstorableText, findUnstorableText, isStorableText,
+  MAX_TEXT_CHECK_FINDINGS, MAX_TEXT_CHECK_VALUES, escapeUnstorableJson, escapeUnstorableText, findUnstorableText, isStorableText,
 } from '../../src/shared/storable-text';
 
 describe('storable text', () => {
@@ -58,5 +58,11 @@ describe('storable text', () => {
     let value: unknown = '\u0000';
     for (let depth = 0; depth < 50_000; depth++) value = [value];
     expect(findUnstorableText(value).paths).toHaveLength(1);
+  });
+
+  it('escapes every string and key of a record for a jsonb column, keeping everything else', () => {
+    expect(escapeUnstorableJson({ reason: 'a\u0000', 'k\ud800': ['x', 1, null, { deep: '\udc00' }], ok: true })).toEqual({
+      reason: 'a\\u0000', 'k\\ud800': ['x', 1, null, { deep: '\\udc00' }], ok: true,
+    });
   });
 });
