@@ -76,7 +76,8 @@ function oneMessage(error: ValidationError): string | null {
   if (failed.length === 0) return null;
   if (error.value === undefined && !failed.includes('whitelistValidation')) return 'is required';
   const rule = FIRST_RULES.find((name) => failed.includes(name)) ?? failed[0]!;
-  return stripProperty(constraints[rule]!, error.property);
+  // Escaped: "property … should not exist" repeats the key as sent.
+  return escapeUnstorableText(stripProperty(constraints[rule]!, error.property));
 }
 
 /** class-validator messages start with the property name; the field is already named. */
