@@ -1,12 +1,14 @@
 import {
   DuplicateEventIdError, type ExpectedRevision, type NewEvent, type ReadAllOptions, type ReadStreamOptions, type StreamQuery,
 } from './event-store.port';
+import { isStorableText } from '../shared/storable-text';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Rejects malformed appends before any I/O, so a bad call never reaches the database. */
 export function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
   if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
+  assertStorable('streamId', streamId);
   if (expected !== 'any' && expected !== 'no_stream' && !isRevision(expected)) {
     throw new RangeError(`expectedRevision must be 'any', 'no_stream' or a revision >= 0, got ${String(expected)}`);
   }
@@ -32,6 +34,8 @@ export function validateReadStream(options: ReadStreamOptions): { fromRevision: 
 export function validateStreamQuery(query: StreamQuery): void {
   if (typeof query.dataField !== 'string' || query.dataField.length === 0) throw new TypeError('dataField must be a non-empty string');
   if (typeof query.equals !== 'string') throw new TypeError('equals must be a string');
+  assertStorable('dataField', query.dataField);
+  assertStorable('equals', query.equals);
   if (!isRevision(query.throughRevision)) throw new RangeError(`throughRevision must be a revision >= 0, got ${query.throughRevision}`);
 }
 
@@ -41,6 +45,16 @@ export function validateReadAll(options: ReadAllOptions, cap: number): number {
     throw new RangeError(`maxCount must be an integer >= 1, got ${options.maxCount}`);
   }
   return Math.min(options.maxCount, cap);
+}
+
+/**
+ * Strings that become SQL text parameters (src/shared/storable-text.ts): PostgreSQL refuses a NUL,
+ * and an unpaired surrogate would be sent as U+FFFD, naming another stream or value without a word.
+ * Event data is not scanned here: that would cost every append, and the group committer already
+ * fails only the append PostgreSQL refuses.
+ */
+function assertStorable(name: string, value: string): void {
+  if (!isStorableText(value)) throw new TypeError(`${name} must not contain NUL or unpaired surrogate characters`);
 }
 
 function isRevision(value: unknown): value is number {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, Database } from '../database/database';
+import { escapeUnstorableJson, escapeUnstorableText } from '../shared/storable-text';
 
 /** What became of an event. 'processing' and 'failed' are not final: the event is processed again. */
 export type StripeEventOutcome =
@@ -50,6 +51,11 @@ export function isFinal(outcome: StripeEventOutcome): boolean {
  * deduplication by event id. Every write is a single idempotent statement, so deliveries of one
  * event racing each other cannot corrupt the row; correctness of the credits never depends on this
  * table (the ledger deduplicates purchases by PaymentIntent and reversals are cumulative).
+ *
+ * Every text it writes has NUL and unpaired surrogates escaped (`\u0000`; src/shared/storable-text.ts),
+ * the event id included, in every method alike: a signed event holding them is still recorded (as
+ * an anomaly, see StripeEventProcessor) instead of failing each delivery with a 500. (An id holding
+ * a literal backslash-u sequence would share that row: Stripe's ids are letters, digits and `_`.)
  */
 @Injectable()
 export class StripeEventLog {
@@ -62,7 +68,7 @@ export class StripeEventLog {
        VALUES ($1, $2, $3, $4, $5, 'processing', $6, $6)
        ON CONFLICT (event_id) DO UPDATE SET attempts = stripe_events.attempts + 1, last_received_at = EXCLUDED.last_received_at
        RETURNING outcome, attempts`,
-      [event.eventId, event.type, event.livemode, event.apiVersion, event.createdAt, now]);
+      [storable(event.eventId), storable(event.type), event.livemode, event.apiVersion === null ? null : storable(event.apiVersion), event.createdAt, now]);
     return rows[0]!;
   }
 
@@ -77,7 +83,10 @@ export class StripeEventLog {
           SET outcome = $2, account_id = COALESCE($3, account_id), payment_intent_id = COALESCE($4, payment_intent_id),
               detail = $5, last_error = NULL, processed_at = $6
         WHERE event_id = $1 AND (outcome IN ('processing', 'failed') OR (outcome = 'duplicate' AND $2 IN ('credited', 'reversed')))`,
-      [eventId, settlement.outcome, settlement.accountId ?? null, settlement.paymentIntentId ?? null, JSON.stringify(settlement.detail ?? {}), now]);
+      [
+        storable(eventId), settlement.outcome, nullableStorable(settlement.accountId), nullableStorable(settlement.paymentIntentId),
+        JSON.stringify(escapeUnstorableJson(settlement.detail ?? {})), now,
+      ]);
   }
 
   /** The attempt failed (Stripe will retry); an outcome another attempt already settled is kept. */
@@ -85,13 +94,13 @@ export class StripeEventLog {
     await this.database.pool.query(
       `UPDATE stripe_events SET outcome = 'failed', last_error = $2, processed_at = $3
         WHERE event_id = $1 AND outcome IN ('processing', 'failed')`,
-      [eventId, error.slice(0, 1000), now]);
+      [storable(eventId), storable(error.slice(0, 1000)), now]);
   }
 
   async find(eventId: string): Promise<StripeEventRow | null> {
     const { rows } = await this.database.pool.query(
       `SELECT event_id, type, outcome, account_id, payment_intent_id, detail, attempts, last_error, first_received_at, processed_at
-         FROM stripe_events WHERE event_id = $1`, [eventId]);
+         FROM stripe_events WHERE event_id = $1`, [storable(eventId)]);
     const row = rows[0];
     if (!row) return null;
     return {
@@ -99,4 +108,10 @@ export class StripeEventLog {
       detail: row.detail, attempts: row.attempts, lastError: row.last_error, firstReceivedAt: row.first_received_at, processedAt: row.processed_at,
     };
   }
+}
+
+const storable = escapeUnstorableText;
+
+function nullableStorable(text: string | null | undefined): string | null {
+  return text === null || text === undefined ? null : storable(text);
 }

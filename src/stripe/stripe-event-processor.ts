@@ -6,6 +6,7 @@ import type { CreditPack } from '../config/app-config';
 import { ACCOUNT_ID_PATTERN } from '../ledger/limits';
 import type { Rejection } from '../ledger/rejections';
 import { Clock } from '../shared/clock';
+import { findUnstorableText } from '../shared/storable-text';
 import { CreditPackCatalog } from './credit-pack-catalog';
 import {
   idOf, isAmount, metadataOf, objectOf, type Charge, type CheckoutSession, type Dispute,
@@ -54,6 +55,14 @@ export class StripeEventProcessor {
   ) {}
 
   async process(event: StripeEvent): Promise<Settlement> {
+    // A NUL or an unpaired surrogate anywhere in a signed event: Stripe's API never sends them, so
+    // the payload is not what it claims to be, and neither the ledger nor the audit row could hold
+    // it as given. Nothing is credited or reversed; finance reviews it. Answered 200 like every
+    // anomaly: a 5xx would have Stripe deliver it again for days, failing the same way each time.
+    const unstorable = findUnstorableText(event);
+    if (unstorable.paths.length > 0 || !unstorable.complete) {
+      return this.anomaly(event, { reason: 'unstorable_text', fields: unstorable.paths, ...(!unstorable.complete && { tooLargeToCheck: true }) });
+    }
     switch (event.type) {
       case 'checkout.session.completed':
       case 'checkout.session.async_payment_succeeded':

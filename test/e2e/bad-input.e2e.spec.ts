@@ -18,23 +18,25 @@ describe('bad input', () => {
     expect(balance.body).toMatchObject({ balance: 10, revision: 0 });
   });
 
-  const badCredits: Array<[string, unknown]> = [
-    ['zero', 0],
-    ['negative', -5],
-    ['fractional', 1.5],
-    ['a string', '5'],
-    ['over the bound', 1_000_000_000_001],
-    ['an unsafe integer', 9007199254740993],
-    ['null', null],
-    ['a boolean', true],
+  const WHOLE = 'must be a whole number of credits';
+  const badCredits: Array<[string, unknown, string]> = [
+    ['zero', 0, 'must be at least 1'],
+    ['negative', -5, 'must be at least 1'],
+    ['fractional', 1.5, WHOLE],
+    ['a string', '5', WHOLE],
+    ['a string of a valid amount', '10', WHOLE],
+    ['over the bound', 1_000_000_000_001, 'must be at most 1000000000000'],
+    ['an unsafe integer', 9007199254740993, 'must be at most 1000000000000'],
+    ['null', null, WHOLE],
+    ['a boolean', true, WHOLE],
   ];
 
-  it.each(badCredits)('refuses credits that are %s', async (_name, credits) => {
+  it.each(badCredits)('refuses credits that are %s, with one clear message', async (_name, credits, message) => {
     const response = await t.http.post(`${account}/spends`, { credits, description: 'x' });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(response.body).toMatchObject({ status: 400, code: 'validation_failed', type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-    expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'credits' })]));
+    expect(response.body.errors).toEqual([{ field: 'credits', message }]);
   });
 
   it('names every bad field at once', async () => {
@@ -44,10 +46,37 @@ describe('bad input', () => {
     expect(fields).toEqual(expect.arrayContaining(['credits', 'category', 'reason']));
   });
 
-  it('refuses a missing credits field', async () => {
+  it('refuses a missing credits field: "is required"', async () => {
     const response = await t.http.post(`${account}/spends`, { description: 'x' });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'credits' })]));
+    expect(response.body.errors).toEqual([{ field: 'credits', message: 'is required' }]);
+  });
+
+  it('says "is required" once for each missing field, and one message for each bad one', async () => {
+    const response = await t.http.post(`${account}/grants`, { category: 'gold', description: 7 }, grantKey);
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toHaveLength(4);
+    expect(response.body.errors).toEqual(expect.arrayContaining([
+      { field: 'credits', message: 'is required' },
+      { field: 'reason', message: 'is required' },
+      { field: 'category', message: 'must be one of the following values: paid, promotional' },
+      { field: 'description', message: 'must be a string' },
+    ]));
+  });
+
+  it('refuses an empty description with one message', async () => {
+    const response = await t.http.post(`${account}/spends`, { credits: 1, description: '' });
+    expect(response.body.errors).toEqual([{ field: 'description', message: 'should not be empty' }]);
+  });
+
+  it('names each missing field of a refund', async () => {
+    const response = await t.http.post(`${account}/refunds`, { credits: 1 });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toHaveLength(2);
+    expect(response.body.errors).toEqual(expect.arrayContaining([
+      { field: 'spendId', message: 'is required' },
+      { field: 'reason', message: 'is required' },
+    ]));
   });
 
   it('refuses malformed JSON', async () => {

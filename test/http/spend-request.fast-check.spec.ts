@@ -23,6 +23,9 @@ function viaJson(body: unknown): unknown {
 const text = (maxLength: number) => fc.oneof(
   fc.string({ minLength: 1, maxLength: 8 }),
   fc.string({ unit: 'grapheme', maxLength: 8 }),
+  // Any code unit, NUL and unpaired surrogates included: text the validation must refuse.
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  fc.constantFrom('a\u0000b', '\u0000', '\ud800', 'x\udfff', '\udc00\ud800', '😀'.slice(0, 1)),
   fc.constantFrom('', ' ', 'x'.repeat(maxLength), 'x'.repeat(maxLength + 1), '😀'.repeat(maxLength / 2), `${'😀'.repeat(maxLength / 2)}x`, `${'😀'.repeat(maxLength)}`),
 );
 const anyValue = fc.oneof(fc.constant(null), fc.boolean(), fc.double(), fc.integer(), fc.string({ maxLength: 4 }), fc.array(fc.integer(), { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), { maxKeys: 2 }));
@@ -56,12 +59,15 @@ describe('the spend body fast check', () => {
     }
   });
 
-  it('leaves metadata, nulls, unknown keys and non-objects to the full validation', () => {
+  it('leaves metadata, nulls, unknown keys, unstorable text and non-objects to the full validation', () => {
     for (const body of [
       { credits: 1, description: 'x', metadata: { a: 'b' } },
       { credits: 1, description: 'x', reference: null },
       { credits: 1, description: 'x', other: 1 },
       { credits: '1', description: 'x' },
+      { credits: 1, description: 'a\u0000b' },
+      { credits: 1, description: 'x\ud800' },
+      { credits: 1, description: 'x', reference: '\udc00' },
       [{ credits: 1, description: 'x' }],
       null,
       'credits=1',

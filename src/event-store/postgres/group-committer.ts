@@ -1,6 +1,7 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { DuplicateEventIdError, WrongExpectedRevisionError, type AppendResult, type NewEvent, type StreamRevision } from '../event-store.port';
-import { appendBatch, type BatchItem } from './postgres-batch-append';
+import { appendBatch, type BatchItem, type BatchItemResult } from './postgres-batch-append';
+import { isValueFault } from './postgres-errors';
 
 export interface GroupCommitOptions {
   /** Batches written at once (each holds one pooled connection while it runs). */
@@ -90,21 +91,63 @@ export class GroupCommitter {
 
   private async write(batch: PendingAppend[]): Promise<void> {
     try {
-      const results = await this.withDeadlockRetry(() => appendBatch(this.pool, batch));
-      results.forEach((outcome, index) => {
-        const pending = batch[index];
-        if (outcome.status === 'appended') pending.resolve(outcome.result);
-        else pending.reject(new WrongExpectedRevisionError(pending.streamId, pending.expected === -1 ? 'no_stream' : pending.expected, outcome.actual));
-      });
+      settle(batch, await this.withDeadlockRetry(() => appendBatch(this.pool, batch)));
     } catch (error) {
-      if (batch.length > 1 && isDuplicateEventId(error)) {
-        // One append reused an event id: write them one by one so only that one fails.
-        for (const pending of batch) await this.write([pending]);
-        return;
-      }
-      const failure = batch.length === 1 && isDuplicateEventId(error) ? duplicateEventIdError(batch[0], error) : error;
-      for (const pending of batch) pending.reject(failure);
+      if (batch.length > 1 && isValueFault(error)) await this.isolate(batch);
+      else fail(batch, error);
     }
+  }
+
+  /**
+   * The batch statement failed because of some append's own values (a NUL PostgreSQL refuses, a
+   * reused event id, …) and wrote nothing. The batch is halved and each half written again, down to
+   * the guilty appends, which end up alone and fail alone; the others are written as if they had
+   * never shared a statement with them. For k guilty appends in a batch of n this takes at most
+   * 2·k·log2(n) statements, and never more than 2n - 1: no more than writing each append alone,
+   * twice. The failing ones are cheap (the values are refused before a row is written).
+   *
+   * All of it on one checked-out connection: pool.query destroys its connection on any error, and
+   * a reconnect per failing half would cost far more than the statements.
+   */
+  private async isolate(batch: PendingAppend[]): Promise<void> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      fail(batch, error);
+      return;
+    }
+    let broken: Error | undefined;
+    // A checked-out client has no 'error' listener (pg-pool removes its own), so a connection
+    // lost between two statements would crash the process; note it, and let the next query fail.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
+    try {
+      broken = (await this.bisect(client, batch)) ?? broken;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }
+
+  /** Writes both halves of the batch, each bisected again if it fails the same way. */
+  private async bisect(client: PoolClient, batch: PendingAppend[]): Promise<Error | undefined> {
+    const middle = Math.ceil(batch.length / 2);
+    let broken: Error | undefined;
+    for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
+      try {
+        settle(half, await this.withDeadlockRetry(() => appendBatch(client, half)));
+      } catch (error) {
+        if (half.length > 1 && isValueFault(error)) {
+          broken = (await this.bisect(client, half)) ?? broken;
+          continue;
+        }
+        fail(half, error);
+        // Anything but a value fault may have left the connection unusable: do not pool it again.
+        if (!isValueFault(error)) broken = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    return broken;
   }
 
   private async withDeadlockRetry<T>(work: () => Promise<T>): Promise<T> {
@@ -116,6 +159,19 @@ export class GroupCommitter {
       }
     }
   }
+}
+
+function settle(batch: readonly PendingAppend[], results: readonly BatchItemResult[]): void {
+  results.forEach((outcome, index) => {
+    const pending = batch[index]!;
+    if (outcome.status === 'appended') pending.resolve(outcome.result);
+    else pending.reject(new WrongExpectedRevisionError(pending.streamId, pending.expected === -1 ? 'no_stream' : pending.expected, outcome.actual));
+  });
+}
+
+function fail(batch: readonly PendingAppend[], error: unknown): void {
+  const failure = batch.length === 1 && isDuplicateEventId(error) ? duplicateEventIdError(batch[0]!, error) : error;
+  for (const pending of batch) pending.reject(failure);
 }
 
 /** Names the id PostgreSQL reports as already recorded, like the single-stream append does. */

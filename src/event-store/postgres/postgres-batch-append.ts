@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { ClientBase } from 'pg';
 import type { AppendResult, NewEvent, StreamRevision } from '../event-store.port';
 import { encodePosition } from './postgres-position';
 
@@ -54,7 +54,10 @@ inserted AS (
 SELECT stream_id, max(revision) AS revision, min(transaction_id) AS transaction_id, max(global_position) AS global_position
 FROM inserted GROUP BY stream_id`;
 
-export async function appendBatch(pool: Pool, items: readonly BatchItem[]): Promise<BatchItemResult[]> {
+/** A pool (one statement on any connection) or a checked-out client. */
+type Queryable = Pick<ClientBase, 'query'>;
+
+export async function appendBatch(pool: Queryable, items: readonly BatchItem[]): Promise<BatchItemResult[]> {
   const events = items.flatMap((item) => item.events.map((event, index) => ({ streamId: item.streamId, ordinal: index + 1, event })));
   const { rows } = await pool.query<{ stream_id: string; revision: number; transaction_id: string; global_position: number }>({
     // Named: each connection parses and plans this statement once, not on every batch (planning
@@ -87,7 +90,7 @@ export async function appendBatch(pool: Pool, items: readonly BatchItem[]): Prom
   });
 }
 
-async function currentRevisions(pool: Pool, streamIds: string[]): Promise<Map<string, number>> {
+async function currentRevisions(pool: Queryable, streamIds: string[]): Promise<Map<string, number>> {
   const { rows } = await pool.query<{ stream_id: string; revision: number }>(
     'SELECT stream_id, revision FROM streams WHERE stream_id = ANY($1::text[])',
     [streamIds],

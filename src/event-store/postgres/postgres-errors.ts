@@ -40,3 +40,16 @@ export function mapPostgresError(error: unknown, operation: string): unknown {
   if (error instanceof EventStoreUnavailableError || !isUnavailableError(error)) return error;
   return new EventStoreUnavailableError(`PostgreSQL event store unavailable during ${operation}: ${String((error as Error).message)}`, error);
 }
+
+// SQLSTATEs that blame the values a statement was given, not the database or the moment: class 22
+// data exception (\u0000 in jsonb, NUL in text, an unpaired surrogate, a value out of range),
+// class 23 integrity constraint violation (a reused event id), 54000 program limit exceeded (a
+// value too large for an index row). Never connection errors, timeouts, serialization failures or
+// deadlocks: those are about the moment, and would fail every part of a statement alike.
+const VALUE_FAULT_SQLSTATE = /^(?:22|23)[0-9A-Z]{3}$|^54000$/;
+
+/** True when PostgreSQL refused a statement because of the values in it. */
+export function isValueFault(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && VALUE_FAULT_SQLSTATE.test(code);
+}

@@ -1,12 +1,13 @@
 import { MAX_COMMAND_CREDITS, MIN_COMMAND_CREDITS } from '../../../ledger/limits';
+import { isStorableText } from '../../../shared/storable-text';
 import type { FastBodyCheck } from '../../validation/fast-body-check';
 import { MAX_DESCRIPTION, MAX_REFERENCE, SpendRequest } from './requests';
 
 /**
  * The common spend body ({ credits, description, reference? }, every value plainly valid) without
  * class-validator, which took about 10 % of the server's CPU per spend (docs/performance.md). Anything else
- * (metadata, a null, an unknown key, a long or odd string) returns null and takes the full
- * validation, so every error still comes from the decorators on SpendRequest.
+ * (metadata, a null, an unknown key, a long string, a NUL or an unpaired surrogate) returns null and
+ * takes the full validation, so every error still comes from the validation pipe and SpendRequest.
  */
 export const checkSpendRequest: FastBodyCheck<SpendRequest> = (body) => {
   if (!isPlainObject(body)) return null;
@@ -35,6 +36,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype !== null && Object.getPrototypeOf(prototype) === null;
 }
 
+/** Non-empty, at most maxLength UTF-16 units, and storable (one regex test: the pipe's text rule). */
 function isShortString(value: unknown, maxLength: number): boolean {
-  return typeof value === 'string' && value.length > 0 && value.length <= maxLength;
+  return typeof value === 'string' && value.length > 0 && value.length <= maxLength && isStorableText(value);
 }
