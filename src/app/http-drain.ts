@@ -6,6 +6,7 @@ import { problem, PROBLEM_CONTENT_TYPE } from '../http/errors/problem';
 export const HTTP_DRAIN_TIMEOUT_MS = 10_000;
 /** What a request that arrives while the service stops is told: another instance, or this one restarted. */
 export const DRAINING_RETRY_AFTER_SECONDS = 2;
+const IDLE_SWEEP_INTERVAL_MS = 100;
 
 /**
  * How the HTTP server stops (fastify.close(), run by the shutdown sequence and by app.close()):
@@ -17,7 +18,6 @@ export const DRAINING_RETRY_AFTER_SECONDS = 2;
 export function installHttpDrain(fastify: FastifyInstance, drainTimeoutMs = HTTP_DRAIN_TIMEOUT_MS): void {
   const logger = new Logger('Shutdown');
   let closing = false;
-  let forceClose: NodeJS.Timeout | undefined;
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!closing) {
       done();
@@ -29,15 +29,28 @@ export function installHttpDrain(fastify: FastifyInstance, drainTimeoutMs = HTTP
       .header('content-type', PROBLEM_CONTENT_TYPE)
       .send(problem('unavailable', 'The service is shutting down; retry shortly'));
   });
+  // A keep-alive connection busy when the drain starts would otherwise stay open after its answer
+  // (until the client or the drain timeout closes it): every answer from now on closes its connection.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
   fastify.addHook('preClose', (done) => {
     closing = true;
-    forceClose = setTimeout(() => {
+    const server = fastify.server;
+    const forceClose = setTimeout(() => {
       logger.warn(`requests still in flight after ${drainTimeoutMs} ms of draining: closing their connections`);
-      fastify.server.closeAllConnections();
+      server.closeAllConnections();
     }, drainTimeoutMs);
+    // server.close() closes the connections idle at that moment; these become idle later.
+    const closeIdle = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_INTERVAL_MS);
     forceClose.unref();
+    closeIdle.unref();
     // The server's 'close' comes once its last connection has ended: nothing left to cut.
-    fastify.server.once('close', () => clearTimeout(forceClose));
+    server.once('close', () => {
+      clearTimeout(forceClose);
+      clearInterval(closeIdle);
+    });
     done();
   });
 }

@@ -20,6 +20,12 @@ const LEVEL_OF: Record<string, Level> = {
   DEBUG: 'debug', LOG: 'debug', INFO: 'debug', NOTICE: 'debug', ERROR: 'debug',
   WARNING: 'warn', FATAL: 'warn', PANIC: 'error',
 };
+/**
+ * FATALs that only refuse a client while the server starts, recovers or stops: the service
+ * already reports that state (readiness, the supervisor's own lines); one per connection attempt
+ * would flood the log.
+ */
+const REFUSED_WHILE_CHANGING_STATE = /FATAL:\s+the database system is (starting up|not yet accepting connections|shutting down|in recovery mode)/;
 const SEVERITY = /\b(DEBUG\d?|LOG|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY):\s/;
 
 /** Lines kept for error messages: enough for PostgreSQL's reason and its hints, never unbounded. */
@@ -52,8 +58,8 @@ export class PostgresOutput {
     if (!line.trim()) return;
     this.recentLines.push(line);
     if (this.recentLines.length > RECENT_LINES) this.recentLines.shift();
-    const severity = SEVERITY.exec(line)?.[1];
-    if (severity && LEVEL_OF[severity.replace(/\d$/, '')]) this.level = LEVEL_OF[severity.replace(/\d$/, '')];
+    const severity = SEVERITY.exec(line)?.[1]?.replace(/\d$/, '');
+    if (severity && LEVEL_OF[severity]) this.level = REFUSED_WHILE_CHANGING_STATE.test(line) ? 'debug' : LEVEL_OF[severity];
     this.log[this.level](`${this.prefix}${line}`);
   }
 }
