@@ -57,7 +57,7 @@ describe('stopping the service', () => {
     expect(service.lines.join('\n')).toMatch(/stopped cleanly/);
     expect(service.problems()).toEqual([]);
     expect(isAlive(postgres.pid)).toBe(false);
-  });
+  }, 120_000);
 
   it('on a SIGINT to its whole process group (Ctrl-C) drains before PostgreSQL stops, and keeps the data', async () => {
     service = await ServiceProcess.start({ dataDir, ownProcessGroup: true });
@@ -79,7 +79,7 @@ describe('stopping the service', () => {
     const balance = await service.get('/v1/accounts/drain-2/balance');
     expect(balance.body.balance).toBe(10 * answered.filter((write) => write.status === 201).length);
     expect((await service.stop()).code).toBe(0);
-  });
+  }, 180_000);
 });
 
 function openSocket(port: number): Promise<Socket> {
