@@ -17,6 +17,10 @@ describe('crashes', () => {
     if (service && !service.hasExited) await service.stop('SIGKILL');
     await removeDataDir(dataDir);
   });
+  const running = (): ServiceProcess => {
+    if (!service || service.hasExited) throw new Error('the service of the previous test is not running');
+    return service;
+  };
 
   it('starts again after kill -9 of the service under load, with no write lost or applied twice', async () => {
     service = await ServiceProcess.start({ dataDir });
@@ -37,27 +41,30 @@ describe('crashes', () => {
   }, 180_000);
 
   it('runs ledger verify and audit on the live system, through the service\'s PostgreSQL (item 8)', async () => {
+    const service = running();
     const verify = runCli(['verify'], { dataDir, cwd: dataDir });
-    expect(verify.stderr).toContain(`using the embedded PostgreSQL of credits-ledger-all (pid ${service!.pid})`);
+    expect(verify.stderr).toContain(`using the embedded PostgreSQL of credits-ledger-all (pid ${service.pid})`);
     expect(verify.stdout).toContain('no differences');
     expect(verify.status).toBe(0);
     const audit = runCli(['audit', 'svc-0'], { dataDir, cwd: dataDir });
     expect(audit.stdout).toContain('account svc-0');
     expect(audit.status).toBe(0);
-    expect(await service!.status('/health/ready')).toBe(200);
+    expect(await service.status('/health/ready')).toBe(200);
   }, 120_000);
 
   it('refuses a second service on the same DATA_DIR, naming the first', async () => {
+    const service = running();
     const second = await ServiceProcess.start({ dataDir });
     expect(await second.exited).toEqual({ code: 1, signal: null });
     const said = second.lines.join('\n');
     expect(said).toContain(`credits ledger failed to start: DATA_DIR ${dataDir} is in use: its embedded PostgreSQL (pid ${postmasterOf(dataDir)!.pid}`);
-    expect(said).toContain(`belongs to credits-ledger-all (pid ${service!.pid}), which is running`);
+    expect(said).toContain(`belongs to credits-ledger-all (pid ${service.pid}), which is running`);
     expect(said).not.toMatch(/undefined|\n\s+at /);
-    expect(await service!.status('/health/ready')).toBe(200);
+    expect(await service.status('/health/ready')).toBe(200);
   }, 120_000);
 
   it('restarts its PostgreSQL after kill -9 under load, stays live meanwhile, and still stops cleanly', async () => {
+    const service = running();
     const load = new GrantLoad(service, 'pg');
     await load.untilAcknowledged(10);
     const killed = postmasterOf(dataDir)!;
@@ -65,8 +72,8 @@ describe('crashes', () => {
 
     const seen = { ready: new Set<number>(), live: new Set<number>() };
     await service.waitFor(async () => {
-      seen.live.add(await service!.status('/health/live'));
-      const ready = await service!.status('/health/ready');
+      seen.live.add(await service.status('/health/live'));
+      const ready = await service.status('/health/ready');
       seen.ready.add(ready);
       return seen.ready.has(503) && ready === 200;
     }, 60_000, 'readiness to fail, then recover');
@@ -83,9 +90,9 @@ describe('crashes', () => {
 
   it('says why PostgreSQL did not start, in its own words', async () => {
     appendFileSync(join(dataDir, 'pg', 'postgresql.conf'), '\nshared_buffers = plenty\n');
-    service = await ServiceProcess.start({ dataDir });
-    expect(await service.exited).toEqual({ code: 1, signal: null });
-    const said = service.lines.join('\n');
+    const failed = await ServiceProcess.start({ dataDir });
+    expect(await failed.exited).toEqual({ code: 1, signal: null });
+    const said = failed.lines.join('\n');
     expect(said).toMatch(/credits ledger failed to start: The embedded PostgreSQL in \S+ exited with code 1 during start-up\./);
     expect(said).toContain('PostgreSQL said:');
     expect(said).toContain('invalid value for parameter "shared_buffers": "plenty"');
