@@ -38,6 +38,10 @@ export function installHttpDrain(fastify: FastifyInstance, drainTimeoutMs = HTTP
   fastify.addHook('preClose', (done) => {
     closing = true;
     const server = fastify.server;
+    if (!server.listening) {
+      done(); // an app that never listened (tests, the benchmark): no connections to wait for
+      return;
+    }
     const forceClose = setTimeout(() => {
       logger.warn(`requests still in flight after ${drainTimeoutMs} ms of draining: closing their connections`);
       server.closeAllConnections();

@@ -56,26 +56,8 @@ export async function startEmbeddedPostgres(dataDirSetting: string, options: Emb
   const log = options.log ?? SILENT_LOG;
   const account = postgresAccount();
   const location = locateCluster(dataDirSetting, account, log);
-  const running = findRunningPostmaster(location.dataDir, location.clusterDir);
-  switch (running.kind) {
-    case 'owned':
-      if (options.whenRunning === 'use') return useRunning(location, running.port, running.owner.pid, running.ownerName, log);
-      throw new EmbeddedPostgresError(
-        `DATA_DIR ${location.dataDir} is in use: its embedded PostgreSQL (pid ${running.pid}, port ${running.port}) belongs to ${running.ownerName} (pid ${running.owner.pid}), which is running; `
-        + 'stop that process first, or give this one another DATA_DIR.',
-      );
-    case 'foreign':
-      throw new EmbeddedPostgresError(
-        `A PostgreSQL this service did not start (pid ${running.pid}, port ${running.port}${running.parent ? `, started by pid ${running.parent.pid}: ${running.parent.command || 'unknown'}` : ''}) is running on ${location.clusterDir}; `
-        + `stop it (kill -INT ${running.pid}) and start again.`,
-      );
-    case 'orphaned':
-      log.warn(`an embedded PostgreSQL (pid ${running.pid}) is still running on ${location.clusterDir} after the process that started it died; stopping it before starting afresh`);
-      await stopOrphanedPostmaster(running.pid, log);
-      break;
-    case 'none':
-      break;
-  }
+  const inUse = await takeOverCluster(location, options, log);
+  if (inUse) return inUse;
   const runtime = postgresRuntime(account, log);
   if (!existsSync(join(location.clusterDir, 'PG_VERSION'))) {
     await initialiseCluster({ runtime, clusterDir: location.clusterDir, account, superuser: SUPERUSER, password: PASSWORD, log });
@@ -114,6 +96,34 @@ export async function startEmbeddedPostgres(dataDirSetting: string, options: Emb
       removeOwnerRecord(location.dataDir, supervisor.postmaster.pid);
     },
   };
+}
+
+/**
+ * What already runs on the cluster decides: a server whose starter died is stopped (this start
+ * then starts its own); one whose starter lives is used (whenRunning 'use': returned) or refused;
+ * one this service did not start is refused. Nothing running: null.
+ */
+async function takeOverCluster(location: ClusterLocation, options: EmbeddedPostgresOptions, log: DatabaseLog): Promise<EmbeddedDatabase | null> {
+  const running = findRunningPostmaster(location.dataDir, location.clusterDir);
+  switch (running.kind) {
+    case 'none':
+      return null;
+    case 'orphaned':
+      log.warn(`an embedded PostgreSQL (pid ${running.pid}) is still running on ${location.clusterDir} after the process that started it died; stopping it before starting afresh`);
+      await stopOrphanedPostmaster(running.pid, log);
+      return null;
+    case 'owned':
+      if (options.whenRunning === 'use') return useRunning(location, running.port, running.owner.pid, running.ownerName, log);
+      throw new EmbeddedPostgresError(
+        `DATA_DIR ${location.dataDir} is in use: its embedded PostgreSQL (pid ${running.pid}, port ${running.port}) belongs to ${running.ownerName} (pid ${running.owner.pid}), which is running; `
+        + 'stop that process first, or give this one another DATA_DIR.',
+      );
+    case 'foreign':
+      throw new EmbeddedPostgresError(
+        `A PostgreSQL this service did not start (pid ${running.pid}, port ${running.port}${running.parent ? `, started by pid ${running.parent.pid}: ${running.parent.command || 'unknown'}` : ''}) is running on ${location.clusterDir}; `
+        + `stop it (kill -INT ${running.pid}) and start again.`,
+      );
+  }
 }
 
 function useRunning(location: ClusterLocation, port: number, ownerPid: number, ownerName: string, log: DatabaseLog): EmbeddedDatabase {

