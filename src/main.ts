@@ -1,20 +1,56 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
 import { createApp } from './app/create-app';
-import { ConfigError } from './config/app-config';
+import { failureReason } from './app/failure-reason';
+import { databaseLog, processLog } from './app/process-log';
+import { SHUTDOWN_SIGNALS, stopOnSignals, stopService } from './app/shutdown';
+import { ConfigError, type AppConfig } from './config/app-config';
 import { loadConfig } from './config/load-config';
 import { loadDotEnv } from './config/dot-env';
+import { Database } from './database/database';
 
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig({ ...process.env, ROLE: roleFromArgs(process.argv) ?? process.env.ROLE });
-  const app = await createApp({ config });
-  const logger = new Logger('Startup');
+  const root = processLog(config);
+  const log = root.child({ context: 'Startup' });
+  // A signal during start-up: nothing to drain yet. Exiting sends the embedded PostgreSQL, if it
+  // is already running, its fast-shutdown request (Postmaster's exit hook).
+  const stopWhileStarting = (signal: NodeJS.Signals): void => {
+    log.info(`${signal} received during start-up: exiting`);
+    process.exit(0);
+  };
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, stopWhileStarting);
+  // Opened here rather than inside Nest: a failure is then reported as one sentence, not through
+  // Nest's exception handler (a stack trace), and the database closes after the app, not with it.
+  const database = await Database.open({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax,
+    applicationName: `credits-ledger-${config.role}`, log: databaseLog(root),
+  });
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp({ config, database });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, stopWhileStarting);
+  stopOnSignals(app, database, root.child({ context: 'Shutdown' }));
+  try {
+    await listen(app, config, log);
+  } catch (error) {
+    await stopService(app, database, root.child({ context: 'Shutdown' })).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function listen(app: NestFastifyApplication, config: AppConfig, log: Logger): Promise<void> {
   if (config.apiKeys.length === 0) {
-    logger.warn('NO API KEYS CONFIGURED: every route is open to anyone who can reach this port. Set LEDGER_API_KEYS before exposing it.');
+    log.warn('NO API KEYS CONFIGURED: every route is open to anyone who can reach this port. Set LEDGER_API_KEYS before exposing it.');
   }
   await app.listen({ port: config.port, host: config.host });
-  logger.log(`credits ledger (${config.role}) listening on http://${config.host}:${config.port} — API docs at /docs`);
+  log.info(`credits ledger (${config.role}) listening on http://${config.host}:${config.port} — API docs at /docs`);
 }
 
 function roleFromArgs(argv: string[]): string | undefined {
@@ -23,10 +59,6 @@ function roleFromArgs(argv: string[]): string | undefined {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`credits ledger failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `credits ledger failed to start: ${failureReason(error)}\n`);
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import type { ProcessRole } from '../config/app-config';
 import { HttpProblemException } from '../http/errors/http-problem.exception';
 import { problem } from '../http/errors/problem';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { installHttpDrain } from './http-drain';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
@@ -24,6 +25,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     // Reject prototype-pollution keys in JSON bodies outright.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // While stopping, requests on open connections get our 503 with Retry-After (http-drain.ts).
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     bufferLogs: true,
@@ -33,7 +36,10 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): Nest would stop the projectors before the HTTP server drains, and
+  // the embedded PostgreSQL is the process's, not the app's. main.ts runs the shutdown sequence
+  // (src/app/shutdown.ts); tests and the benchmark call app.close().
+  installHttpDrain(app.getHttpAdapter().getInstance());
   configureHttp(app, options.config.role);
   setUpOpenApi(app);
   await app.init();

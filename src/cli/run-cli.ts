@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
+import type { DatabaseLog } from '../database/database-log';
 import { createEventStore } from '../event-store/event-store.factory';
 import type { EventStore } from '../event-store/event-store.port';
 import { UsageError, type CliCommand, type CliContext } from './cli-command';
@@ -25,6 +26,10 @@ export async function runCli(argv: string[], config: AppConfig, commands: CliCom
     ...io,
     database: () => (opened.database ??= Database.open({
       databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 5, applicationName: `credits-ledger-cli-${command.name}`,
+      // On a live system, the running service's embedded PostgreSQL (a second server cannot open
+      // the same cluster); otherwise one of its own for the command's duration.
+      whenRunning: 'use',
+      log: stderrLog(io.stderr),
     })),
     eventStore: () => (opened.eventStore ??= context.database().then((database) => createEventStore(config, database))),
   };
@@ -40,6 +45,12 @@ export async function runCli(argv: string[], config: AppConfig, commands: CliCom
     if (opened.eventStore) await (await opened.eventStore).close();
     if (opened.database) await (await opened.database).close();
   }
+}
+
+/** The database's notices and warnings, one line each on stderr (stdout is the command's output). */
+function stderrLog(stderr: NodeJS.WritableStream): DatabaseLog {
+  const write = (message: string) => void stderr.write(`ledger: ${message}\n`);
+  return { debug: () => undefined, info: write, warn: write, error: write };
 }
 
 function helpText(commands: CliCommand[]): string {

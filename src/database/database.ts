@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
+import { SILENT_LOG, type DatabaseLog } from './database-log';
+import { startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedHealth } from './embedded-postgres';
 import { migrateToLatest } from './migrate';
 import { createPool } from './pool';
 
@@ -9,7 +10,9 @@ export interface DatabaseOptions {
   dataDir: string;
   poolMax: number;
   applicationName: string;
-  log?: (message: string) => void;
+  log?: DatabaseLog;
+  /** Embedded only: what to do when a live process already runs PostgreSQL on dataDir (see EmbeddedPostgresOptions). */
+  whenRunning?: 'fail' | 'use';
 }
 
 /** An open, migrated database: the pool everyone shares, and how to close it. */
@@ -21,11 +24,13 @@ export class Database {
   ) {}
 
   static async open(options: DatabaseOptions): Promise<Database> {
-    const log = options.log ?? (() => undefined);
-    const embedded = options.databaseUrl ? null : await startEmbeddedPostgres(options.dataDir, log);
+    const log = options.log ?? SILENT_LOG;
+    const embedded = options.databaseUrl
+      ? null
+      : await startEmbeddedPostgres(options.dataDir, { log, ownerName: options.applicationName, whenRunning: options.whenRunning ?? 'fail' });
     const connectionString = options.databaseUrl ?? embedded!.connectionString;
     try {
-      await migrateToLatest(connectionString, log);
+      await migrateToLatest(connectionString, (message) => log.debug(message));
     } catch (error) {
       await embedded?.stop();
       throw error;
@@ -34,6 +39,15 @@ export class Database {
     return new Database(pool, connectionString, embedded);
   }
 
+  /**
+   * The embedded PostgreSQL's state for /health/live: 'failed' once it died and could not be
+   * restarted. Always up with DATABASE_URL: an external server's outages are readiness, not liveness.
+   */
+  health(): EmbeddedHealth {
+    return this.embedded?.health() ?? { status: 'up' };
+  }
+
+  /** Ends the pool (its connections close cleanly), then stops the embedded PostgreSQL if this process started it. */
   async close(): Promise<void> {
     await this.pool.end();
     await this.embedded?.stop();

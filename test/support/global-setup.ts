@@ -11,7 +11,8 @@ import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 export default async function globalSetup(): Promise<void> {
   if (process.env.TEST_DATABASE_URL) return;
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-test-pg-'));
-  const database = await startEmbeddedPostgres(dataDir);
+  // In jest's process group: an interrupted run (Ctrl-C) takes the server down with it.
+  const database = await startEmbeddedPostgres(dataDir, { ownProcessGroup: false });
   process.env.TEST_DATABASE_URL = database.connectionString;
   (globalThis as Record<string, unknown>).__LEDGER_TEST_PG__ = { database, dataDir };
 }

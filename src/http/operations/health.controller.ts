@@ -19,9 +19,13 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'The process is up' })
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  @ApiOperation({ summary: 'The process is worth keeping: 503 once its embedded PostgreSQL died and could not be restarted' })
+  live(@Res({ passthrough: true }) reply: FastifyReply): { status: 'ok' } | { status: 'failed'; reason: string } {
+    // A restart in progress is still alive: readiness already says 503 meanwhile.
+    const embedded = this.database.health();
+    if (embedded.status !== 'failed') return { status: 'ok' };
+    void reply.status(503);
+    return { status: 'failed', reason: embedded.reason };
   }
 
   @Get('ready')
