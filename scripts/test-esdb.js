@@ -15,15 +15,18 @@ const DOCKER_PROBE_TIMEOUT_MS = 10_000;
 const ESDB_JEST_CONFIG = join(__dirname, '..', 'jest.esdb.config.js');
 
 /** testcontainers' own runtime discovery (DOCKER_HOST, ~/.testcontainers.properties, the sockets). */
-async function probeDocker(timeoutMs = DOCKER_PROBE_TIMEOUT_MS) {
+function containerRuntimeClient() {
+  return require('testcontainers').getContainerRuntimeClient();
+}
+
+async function probeDocker(timeoutMs = DOCKER_PROBE_TIMEOUT_MS, getClient = containerRuntimeClient) {
   let timer;
   const expired = new Promise((resolve) => {
     timer = setTimeout(() => resolve({ available: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
   });
   const probe = (async () => {
-    const { getContainerRuntimeClient } = require('testcontainers');
     try {
-      const client = await getContainerRuntimeClient();
+      const client = await getClient();
       return { available: true, reason: `Docker ${client.info.containerRuntime.serverVersion}` };
     } catch (error) {
       return { available: false, reason: error instanceof Error ? error.message : String(error) };

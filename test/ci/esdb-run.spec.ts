@@ -15,7 +15,7 @@ const runner = require('../../scripts/test-esdb.js') as {
     out: { write(text: string): unknown };
     err: { write(text: string): unknown };
   }): Promise<number>;
-  probeDocker(timeoutMs?: number): Promise<{ available: boolean; reason: string }>;
+  probeDocker(timeoutMs: number, getClient: () => Promise<unknown>): Promise<{ available: boolean; reason: string }>;
 };
 
 const ROOT = join(__dirname, '..', '..');
@@ -69,12 +69,19 @@ describe('npm run test:esdb (scripts/test-esdb.js)', () => {
     expect(run).toHaveBeenCalledWith([], env);
   });
 
-  it('asks Docker within its bound, whatever this machine has', async () => {
+  it("asks Docker through testcontainers' runtime discovery, bounded in time", async () => {
+    // Fakes of the discovery: a real call would contact Docker wherever there is one, and plain
+    // `npm test` stays Docker-free.
+    const never = () => new Promise<never>(() => undefined);
     const started = Date.now();
-    const docker = await runner.probeDocker(200);
-    expect(typeof docker.available).toBe('boolean');
-    expect(docker.reason).toEqual(expect.any(String));
-    expect(Date.now() - started).toBeLessThan(5_000); // the bound, plus loading testcontainers
+    expect(await runner.probeDocker(200, never)).toEqual({ available: false, reason: 'no answer within 200 ms' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const refused = async () => {
+      throw new Error('Could not find a working container runtime strategy');
+    };
+    expect(await runner.probeDocker(200, refused)).toEqual({ available: false, reason: 'Could not find a working container runtime strategy' });
+    const docker = async () => ({ info: { containerRuntime: { serverVersion: '27.3.1' } } });
+    expect(await runner.probeDocker(200, docker)).toEqual({ available: true, reason: 'Docker 27.3.1' });
   });
 });
 

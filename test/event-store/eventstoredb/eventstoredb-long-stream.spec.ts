@@ -1,5 +1,4 @@
-import type { ReadStreamOptions } from '@eventstore/db-client';
-import { EventStoreDBClient } from '@eventstore/db-client';
+import { EventStoreDBClient, type ReadStreamOptions } from '@eventstore/db-client';
 import type { NewEvent, RecordedEvent, StreamQuery } from '../../../src/event-store/event-store.port';
 import {
   EventStoreDbEventStore,
