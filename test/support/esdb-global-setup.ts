@@ -8,6 +8,7 @@ import globalSetup from './global-setup';
 export default async function esdbGlobalSetup(): Promise<void> {
   if (!process.env.EVENTSTORE_CONNECTION_STRING?.trim()) {
     const { startKurrentDb } = require('./containers') as typeof import('./containers');
+    const startedAt = Date.now();
     const server = await startKurrentDb().catch((error: unknown) => {
       throw new Error(
         `could not start KurrentDB for the EventStoreDB suites (${(error as Error)?.message ?? String(error)}). ` +
@@ -18,7 +19,7 @@ export default async function esdbGlobalSetup(): Promise<void> {
     (globalThis as Record<string, unknown>).__LEDGER_TEST_KURRENTDB__ = server;
     // Test files read it from the environment, which jest's workers inherit.
     process.env.EVENTSTORE_CONNECTION_STRING = server.connectionString;
-    process.stderr.write(`\n${server.image} started for the run at ${server.connectionString}\n`);
+    process.stderr.write(`\n${server.image} started for the run at ${server.connectionString} in ${Date.now() - startedAt} ms\n`);
   }
   try {
     await globalSetup();

@@ -64,10 +64,13 @@ describeWithServer(
       client = EventStoreDBClient.connectionString(normalizeConnectionString(connectionString));
       store = new EventStoreDbEventStore(client);
       await store.ping();
-      for (let from = 0; from < STREAM_EVENTS; from += APPEND_BATCH_EVENTS) {
-        const events = Array.from({ length: APPEND_BATCH_EVENTS }, (_, index) => eventAt(from + index));
-        await store.appendToStream(streamId, events, { expectedRevision: from === 0 ? 'no_stream' : from - 1 });
-      }
+      const { ms } = await timed(async () => {
+        for (let from = 0; from < STREAM_EVENTS; from += APPEND_BATCH_EVENTS) {
+          const events = Array.from({ length: APPEND_BATCH_EVENTS }, (_, index) => eventAt(from + index));
+          await store.appendToStream(streamId, events, { expectedRevision: from === 0 ? 'no_stream' : from - 1 });
+        }
+      });
+      process.stderr.write(`appended ${STREAM_EVENTS} events in batches of ${APPEND_BATCH_EVENTS}: ${ms} ms\n`);
     }, LONG_TEST_TIMEOUT_MS);
     afterAll(async () => {
       await store?.close();
