@@ -91,7 +91,8 @@ export class AccountRepository {
     const recalled = refundTargets(state, commands);
     for (const spendId of spendIdsToLookUp(state, recalled)) {
       const found = await this.eventStore.findInStream(streamIdFor(accountId), {
-        dataField: 'spendId', equals: spendId, throughRevision: state.revision,
+        // A spend's CreditsSpent comes before its refunds: a backwards reader can stop there.
+        dataField: 'spendId', equals: spendId, throughRevision: state.revision, firstMatchType: 'CreditsSpent',
       });
       for (const recorded of found) foldIntoRecalled(recalled, toLedgerEvent(recorded));
     }

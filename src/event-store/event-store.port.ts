@@ -71,6 +71,12 @@ export interface StreamQuery {
   equals: string;
   /** Last revision to look at (inclusive). */
   throughRevision: StreamRevision;
+  /**
+   * The type of the earliest matching event, when the caller knows that one event of this type
+   * matches and no match comes before it (a spend before its refunds). An adapter that reads the
+   * stream backwards stops there instead of at revision 0; the answer is the same either way.
+   */
+  firstMatchType?: string;
 }
 
 export interface ReadAllOptions {
@@ -113,7 +119,8 @@ export interface EventStore {
   /**
    * The events of a stream matching `query`, in revision order; a missing stream has none. Rare
    * look-ups (a refund of a spend the cached state forgot): PostgreSQL filters on the server
-   * along the stream's revisions, EventStoreDB reads the stream up to the revision and filters here.
+   * along the stream's revisions, EventStoreDB reads backwards from the revision in pages and
+   * filters here, stopping at `firstMatchType` when given.
    */
   findInStream(streamId: string, query: StreamQuery): Promise<RecordedEvent[]>;
   /** The current revision of a stream, or 'no_stream'. */

@@ -37,6 +37,9 @@ export function validateStreamQuery(query: StreamQuery): void {
   assertStorable('dataField', query.dataField);
   assertStorable('equals', query.equals);
   if (!isRevision(query.throughRevision)) throw new RangeError(`throughRevision must be a revision >= 0, got ${query.throughRevision}`);
+  if (query.firstMatchType !== undefined && (typeof query.firstMatchType !== 'string' || query.firstMatchType.length === 0)) {
+    throw new TypeError('firstMatchType must be a non-empty string when given');
+  }
 }
 
 /** A page size of at least one (zero could never make progress), capped at `cap`. */

@@ -122,7 +122,7 @@ describe('LedgerCommandHandler', () => {
       await expect(run(refund(spendIds[0]))).resolves.toMatchObject({ balance: 35 });
       await expect(run(refund(spendIds[0], 1))).rejects.toMatchObject({ rejection: { code: 'refund_exceeds_spend', refundable: 0 } });
       await expect(run(refund('spend_unknown'))).rejects.toMatchObject({ rejection: { code: 'not_found', entity: 'spend' } });
-      expect(finds).toHaveBeenCalledWith(STREAM, { dataField: 'spendId', equals: spendIds[0], throughRevision: 6 });
+      expect(finds).toHaveBeenCalledWith(STREAM, { dataField: 'spendId', equals: spendIds[0], throughRevision: 6, firstMatchType: 'CreditsSpent' });
     });
 
     it('refunds a spend made earlier in the same batch, though pruning dropped it from the state half-way', async () => {

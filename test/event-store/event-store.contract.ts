@@ -17,6 +17,7 @@ import {
   shuffle,
   uniquePrefix,
 } from './support/event-store-kit';
+import { describeExclusiveAppendContract } from './append-exclusive.contract';
 
 /** An append that holds its place in the global order but becomes visible only on commit. */
 export interface HeldAppend {
@@ -27,6 +28,7 @@ export interface HeldAppend {
 
 export interface EventStoreContractSubject {
   store: EventStore;
+  /** After the suite has closed the store (the port's `close`). */
   teardown(): Promise<void>;
   /**
    * Optional capability, for adapters with long-running transactions (PostgreSQL: an open
@@ -36,12 +38,42 @@ export interface EventStoreContractSubject {
   holdOpenTransaction?(streamId: string, events: NewEvent[]): Promise<HeldAppend>;
 }
 
+/** The port's optional methods (`name?(…)`), which an adapter may leave out. */
+type OptionalPortMethod = { [K in keyof EventStore]-?: object extends Pick<EventStore, K> ? K : never }[keyof EventStore];
+
+/**
+ * Which optional methods the adapter under test implements. Declared by each adapter's suite, so
+ * a missing implementation fails a test instead of skipping that method's contract silently; a
+ * new optional method on the port makes every suite declare it (a compile error until then).
+ */
+export type ContractCapabilities = { [K in OptionalPortMethod]: boolean };
+
+/**
+ * Every method of the port and where this suite checks it. `satisfies` turns a method added to
+ * the port into a compile error here until it is listed, with its contract tests.
+ */
+export const PORT_METHODS_UNDER_CONTRACT = {
+  appendToStream: 'appending and reading a stream; optimistic concurrency; edge cases of appending',
+  appendExclusive: 'holding a stream (optional: see ContractCapabilities)',
+  readStream: 'appending and reading a stream',
+  findInStream: 'appending and reading a stream: finds the events whose data field equals …',
+  streamRevision: 'appending and reading a stream; optimistic concurrency',
+  readAll: 'the global log',
+  comparePositions: 'the global log: compares positions consistently …',
+  ping: 'answers a ping',
+  close: 'afterAll: every suite ends by closing its store',
+} as const satisfies Record<keyof EventStore, string>;
+
 /**
  * The behaviour every EventStore adapter shares (src/event-store/event-store.port.ts). Adapter
  * agnostic: tests isolate themselves by unique stream prefixes and read the global log only after
  * a position they marked, so they also run against a shared, long-lived server (EventStoreDB).
  */
-export function describeEventStoreContract(name: string, setup: () => Promise<EventStoreContractSubject>): void {
+export function describeEventStoreContract(
+  name: string,
+  setup: () => Promise<EventStoreContractSubject>,
+  capabilities: ContractCapabilities,
+): void {
   describe(`EventStore contract: ${name}`, () => {
     let subject: EventStoreContractSubject;
     let store: EventStore;
@@ -51,8 +83,19 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
       store = subject.store;
     });
     afterAll(async () => {
+      await store?.close();
       await subject?.teardown();
     });
+
+    it('implements every method of the port, the optional ones as declared', () => {
+      const optional = new Set<string>(Object.keys(capabilities));
+      for (const method of Object.keys(PORT_METHODS_UNDER_CONTRACT) as (keyof EventStore)[]) {
+        const expected = optional.has(method) ? capabilities[method as OptionalPortMethod] : true;
+        expect({ method, implemented: typeof store[method] === 'function' }).toEqual({ method, implemented: expected });
+      }
+    });
+
+    describeExclusiveAppendContract(() => store, capabilities.appendExclusive);
 
     describe('appending and reading a stream', () => {
       it('reads back what was appended: ids, types, data, metadata, revisions 0..n and increasing positions', async () => {
@@ -129,6 +172,29 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
         // Text PostgreSQL cannot take (a NUL) or would change (an unpaired surrogate): refused by every adapter alike.
         await expect(store.findInStream(streamId, { dataField: 'spendId', equals: 's1\u0000', throughRevision: 5 })).rejects.toThrow(TypeError);
         await expect(store.findInStream(streamId, { dataField: 'spendId', equals: 's1\ud800', throughRevision: 5 })).rejects.toThrow(TypeError);
+      });
+
+      it('gives the same answer with firstMatchType, the earliest match (a backwards reader stops there)', async () => {
+        const streamId = `${uniquePrefix('find-first')}account`;
+        await store.appendToStream(streamId, [
+          newEvent('CreditsSpent', { spendId: 's0', credits: 1 }),
+          newEvent('CreditsSpent', { spendId: 's1', credits: 5 }),
+          ...newEvents(3, 'CreditsSpent'),
+          newEvent('CreditsRefunded', { spendId: 's1', credits: 2 }),
+          newEvent('CreditsSpent', { spendId: 's2', credits: 6 }),
+          newEvent('CreditsRefunded', { spendId: 's1', credits: 1 }),
+        ], { expectedRevision: 'no_stream' });
+        const found = async (equals: string, throughRevision: number, firstMatchType?: string) =>
+          (await store.findInStream(streamId, { dataField: 'spendId', equals, throughRevision, firstMatchType })).map((event) => [event.revision, event.type]);
+
+        expect(await found('s1', 7, 'CreditsSpent')).toEqual([[1, 'CreditsSpent'], [5, 'CreditsRefunded'], [7, 'CreditsRefunded']]);
+        expect(await found('s1', 7, 'CreditsSpent')).toEqual(await found('s1', 7));
+        expect(await found('s1', 6, 'CreditsSpent')).toEqual([[1, 'CreditsSpent'], [5, 'CreditsRefunded']]);
+        expect(await found('s1', 1, 'CreditsSpent')).toEqual([[1, 'CreditsSpent']]);
+        expect(await found('s0', 99, 'CreditsSpent')).toEqual([[0, 'CreditsSpent']]);
+        expect(await found('s3', 7, 'CreditsSpent')).toEqual([]);
+        expect(await found('s1', 7, 'NoSuchType')).toEqual(await found('s1', 7));
+        await expect(store.findInStream(streamId, { dataField: 'spendId', equals: 's1', throughRevision: 7, firstMatchType: '' })).rejects.toThrow(TypeError);
       });
 
       it('reads a missing stream as empty with no revision', async () => {

@@ -6,7 +6,7 @@ import { newEvent, newEvents } from './support/event-store-kit';
 describeEventStoreContract('in-memory', async () => ({
   store: new InMemoryEventStore(),
   teardown: async () => undefined,
-}));
+}), { appendExclusive: true });
 
 describe('InMemoryEventStore', () => {
   it('numbers positions with a counter, compared as numbers', async () => {

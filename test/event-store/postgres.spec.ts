@@ -59,7 +59,7 @@ describeEventStoreContract('postgres', async () => {
     teardown: () => db.drop(),
     holdOpenTransaction: (streamId, events) => holdOpenAppend(db.pool, streamId, events),
   };
-});
+}, { appendExclusive: true });
 
 describe('PostgresEventStore', () => {
   let db: TestDatabase;

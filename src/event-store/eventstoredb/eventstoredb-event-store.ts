@@ -27,6 +27,7 @@ import {
   type StreamRevision,
 } from '../event-store.port';
 import { validateStreamQuery } from '../validate-input';
+import { findInStreamBackwards } from './eventstoredb-find-in-stream';
 import { EventStoreDbSubscriptionSource, type EventStoreDbSubscriptionOptions } from './eventstoredb-subscription';
 import {
   compareEsdbPositions,
@@ -119,24 +120,10 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
-  /**
-   * EventStoreDB has no query by data field: reads the stream up to the revision and keeps the
-   * matches as they stream in (only those are held in memory).
-   */
+  /** Backwards from the revision in pages, stopping at `firstMatchType`: eventstoredb-find-in-stream.ts. */
   async findInStream(streamId: string, query: StreamQuery): Promise<RecordedEvent[]> {
     validateStreamQuery(query);
-    const read = this.client.readStream(streamId, { direction: FORWARDS, fromRevision: START, maxCount: query.throughRevision + 1 });
-    const matches: RecordedEvent[] = [];
-    try {
-      for await (const resolved of read) {
-        const event = toRecordedEvent(resolved);
-        if (event.data[query.dataField] === query.equals) matches.push(event);
-      }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return []; // a missing stream is an empty one
-      throw translateError(error, { streamId });
-    }
-    return matches;
+    return findInStreamBackwards(this.client, streamId, query);
   }
 
   async streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
+import { StreamNotFoundError, UnavailableError } from '@eventstore/db-client';
 import type {
   AllStreamRecordedEvent,
   AllStreamResolvedEvent,
@@ -98,4 +99,50 @@ export async function eventually(condition: () => boolean, ms = 2000): Promise<v
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+}
+
+export interface StreamReadCall {
+  direction: string;
+  fromRevision: bigint | string;
+  maxCount: number;
+  returned: number;
+}
+
+/**
+ * `readStream` over one stream's records, with the server's range semantics: a backwards read
+ * from revision r returns the revisions in [r - maxCount + 1, r] that exist, newest first (so a
+ * read from past the end can come back empty); END starts at the last event. Revisions missing
+ * from `records` behave as truncated. No records: the stream does not exist.
+ */
+export class FakeStreamClient {
+  readonly calls: StreamReadCall[] = [];
+
+  constructor(private readonly records: AllStreamResolvedEvent[], private readonly failAfterCalls = Infinity) {}
+
+  get eventsRead(): number {
+    return this.calls.reduce((sum, call) => sum + call.returned, 0);
+  }
+
+  readStream = (streamId: string, options: { direction: string; fromRevision: bigint | string; maxCount?: number }): FakeRead => {
+    if (this.calls.length >= this.failAfterCalls) return fakeRead([], new UnavailableError(undefined, 'connection reset'));
+    const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    const own = this.records.filter((record) => record.event!.streamId === streamId);
+    if (own.length === 0) {
+      this.calls.push({ ...options, maxCount, returned: 0 });
+      return fakeRead([], new StreamNotFoundError(undefined, streamId));
+    }
+    const revisionOf = (record: AllStreamResolvedEvent) => record.event!.revision;
+    const last = own.reduce((max, record) => (revisionOf(record) > max ? revisionOf(record) : max), -1n);
+    let page: AllStreamResolvedEvent[];
+    if (options.direction === 'backwards') {
+      const top = options.fromRevision === 'end' ? last : (options.fromRevision as bigint);
+      const bottom = top - BigInt(maxCount) + 1n;
+      page = own.filter((record) => revisionOf(record) <= top && revisionOf(record) >= bottom).reverse();
+    } else {
+      const from = options.fromRevision === 'start' ? 0n : (options.fromRevision as bigint);
+      page = own.filter((record) => revisionOf(record) >= from).slice(0, maxCount);
+    }
+    this.calls.push({ ...options, maxCount, returned: page.length });
+    return fakeRead(page);
+  };
 }
