@@ -66,7 +66,8 @@ export class EventStoreDbClaims {
       if (await this.tryWrite(claim, mine, held ? held.revision : 'no_stream')) return;
     }
     // Every round lost to another claimer: a lost race like any other, the caller may retry.
-    throw new WrongExpectedRevisionError(claim, lastSeen, lastSeen);
+    const now = await this.readClaim(claim);
+    throw new WrongExpectedRevisionError(claim, lastSeen, now ? now.revision : 'no_stream');
   }
 
   /** The last record of a claim stream and its revision; null when nobody ever claimed it. */

@@ -1,5 +1,6 @@
 import { ClaimHeldElsewhereError, WrongExpectedRevisionError } from '../../../src/event-store/event-store.port';
-import { CLAIM_EVENT_TYPE, EventStoreDbClaims } from '../../../src/event-store/eventstoredb/eventstoredb-claims';
+import { jsonEvent, NO_STREAM } from '@eventstore/db-client';
+import { CLAIM_EVENT_TYPE, EventStoreDbClaims, MAX_CLAIM_ROUNDS } from '../../../src/event-store/eventstoredb/eventstoredb-claims';
 import { EventStoreDbEventStore } from '../../../src/event-store/eventstoredb/eventstoredb-event-store';
 import { describeEventStoreContract } from '../event-store.contract';
 import { newEvents } from '../support/event-store-kit';
@@ -108,5 +109,27 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
   it('refuses a claim that would name a system stream', async () => {
     await expect(store.appendToStream('credits-a', newEvents(1), { expectedRevision: 'no_stream', claim: '$settings' })).rejects.toThrow(TypeError);
     expect(await store.streamRevision('credits-a')).toBe('no_stream');
+  });
+
+  it('gives up as a lost race (WrongExpectedRevisionError) when other claimers win every round, writing nothing to the account', async () => {
+    const client = server.client();
+    let rounds = 0;
+    server.beforeAppend = async (target) => {
+      if (target !== claim) return;
+      rounds += 1;
+      // Just before each of our writes, another claimer records an append that can never happen.
+      server.beforeAppend = undefined;
+      const held = await new EventStoreDbClaims(client).readClaim(claim);
+      const record = { holderStreamId: 'credits-ghost', expectedRevision: 5, events: newEvents(1) };
+      await client.appendToStream(claim, [jsonEvent({ type: CLAIM_EVENT_TYPE, data: record })], { expectedRevision: held ? BigInt(held.revision) : NO_STREAM });
+      server.beforeAppend = interfere;
+    };
+    const interfere = server.beforeAppend;
+    await expect(store.appendToStream('credits-a', newEvents(1), { expectedRevision: 'no_stream', claim })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(rounds).toBe(MAX_CLAIM_ROUNDS);
+    expect(await store.streamRevision('credits-a')).toBe('no_stream');
+    // Once the others stop, the value is free to take (their records are dead).
+    server.beforeAppend = undefined;
+    await store.appendToStream('credits-a', newEvents(1), { expectedRevision: 'no_stream', claim });
   });
 });
