@@ -16,6 +16,7 @@ import type { LedgerOptions, LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
 import { timeOrderedUuid } from '../shared/time-ordered-uuid';
 import { AccountSnapshots, SNAPSHOT_AFTER_EVENTS } from './account-snapshots';
+import { purchaseClaimOf } from './purchase-claims';
 import { BoundedCache } from './bounded-cache';
 
 /**
@@ -106,12 +107,14 @@ export class AccountRepository {
   /**
    * Appends `events`, which the caller has already folded into `state` on top of `baseRevision`
    * (deciding several commands in a row needs each one's effect). On success `state` is the cached
-   * state; on any failure it is dropped, so the next load reads the stream again.
+   * state; on any failure it is dropped, so the next load reads the stream again. A purchase among
+   * the events claims its reference (ClaimHeldElsewhereError when another account holds it).
    */
   async appendFolded(accountId: string, state: LedgerState, baseRevision: number, events: LedgerEvent[]): Promise<AppendResult> {
     try {
       const result = await this.eventStore.appendToStream(streamIdFor(accountId), events.map(toNewEvent), {
         expectedRevision: baseRevision < 0 ? 'no_stream' : baseRevision,
+        claim: purchaseClaimOf(events),
       });
       this.cache.set(accountId, state);
       return result;
@@ -143,6 +146,7 @@ export class AccountRepository {
           for (const event of tail) evolve(state, event);
           return decideAndFold(state, tail).map(toNewEvent);
         },
+        claimFor: purchaseClaimOf,
       });
       this.cache.set(accountId, state);
       return appended;

@@ -25,13 +25,20 @@ export interface DecidedBatch {
  * Decides queued commands of one account in order, each on the state the previous ones left:
  * accepted events are folded into `state` at once (the caller appends them all in one write, or
  * drops the state if that fails), and into `recalledSpends`, which the refunds of the batch decide
- * on (AccountRepository.recallSpends: pruning may drop a spend from the state half-way).
+ * on (AccountRepository.recallSpends: pruning may drop a spend from the state half-way), and
+ * `purchaseRefsHeldElsewhere`, the references the event store said other accounts hold.
  * The same rules as one command at a time, fewer round trips.
  */
-export function decideBatch(state: LedgerState, commands: readonly BatchCommand[], now: Date, recalledSpends: RecalledSpends): DecidedBatch {
+export function decideBatch(
+  state: LedgerState,
+  commands: readonly BatchCommand[],
+  now: Date,
+  recalledSpends: RecalledSpends,
+  purchaseRefsHeldElsewhere?: ReadonlyMap<string, string>,
+): DecidedBatch {
   const events: LedgerEvent[] = [];
   const decisions = commands.map(({ command, context }): BatchDecision => {
-    const decision = decide(command, state, { ...context, now, recalledSpends });
+    const decision = decide(command, state, { ...context, now, recalledSpends, purchaseRefsHeldElsewhere });
     if (decision.kind !== 'accepted' || decision.events.length === 0) return { kind: 'not-written', decision, view: viewAt(state, now), revision: state.revision };
     for (const event of decision.events) {
       evolve(state, event);

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../config/app-config';
-import { WrongExpectedRevisionError, type AppendResult } from '../event-store/event-store.port';
+import { ClaimHeldElsewhereError, WrongExpectedRevisionError, type AppendResult } from '../event-store/event-store.port';
 import type { LedgerCommand } from '../ledger/commands';
 import { foldIntoRecalled } from '../ledger/spend-memory';
 import type { LedgerState } from '../ledger/state';
@@ -13,11 +13,23 @@ import { CommandMetrics, type CommandResultLabel } from './command-metrics';
 import { ConcurrencyConflictError, LedgerRejectedError } from './errors';
 import { KeyedSerializer, QueueFullError } from './keyed-serializer';
 import { ExecuteLedgerCommand, type CommandOutcome } from './ledger-command';
+import { noteHeldElsewhere } from './purchase-claims';
 
 /** Commands waiting for one account in this process before new ones are refused. */
 export const MAX_QUEUED_COMMANDS_PER_ACCOUNT = 1_000;
 /** Queued commands of one account decided together and written in one append. */
 export const MAX_COMMANDS_PER_APPEND = 100;
+
+/**
+ * How many queued commands go into the next batch: up to MAX_COMMANDS_PER_APPEND, ending with the
+ * first purchase, because an append claims at most one purchase reference (purchase-claims.ts).
+ * Purchases are rare next to spends, so this costs batching next to nothing.
+ */
+export function nextBatchLength(queued: readonly { request: { command: { kind: string } } }[]): number {
+  const limit = Math.min(queued.length, MAX_COMMANDS_PER_APPEND);
+  for (let index = 0; index < limit; index++) if (queued[index].request.command.kind === 'purchase') return index + 1;
+  return limit;
+}
 
 /**
  * Pacing of optimistic retries, for event stores that cannot hold a stream: full jitter, so a
@@ -50,6 +62,11 @@ interface Pending {
  * retry decides while holding the stream (appendExclusive) where the store can, so it cannot lose
  * again to a process appending from a hot cache; otherwise it reloads the tail and retries with
  * jittered backoff. `concurrency_conflict` only when COMMAND_MAX_ATTEMPTS are used up.
+ *
+ * A purchase's append claims its reference in the event store; when another account holds it the
+ * store refuses the whole append (ClaimHeldElsewhereError), and the batch is decided again knowing
+ * that, so only the purchase is refused (purchase_conflict) and the rest of the batch is written.
+ * That is not a lost race: it uses no attempt.
  */
 @CommandHandler(ExecuteLedgerCommand)
 export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerCommand> {
@@ -86,7 +103,7 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
   private async drain(accountId: string): Promise<void> {
     const mailbox = this.mailboxes.get(accountId)!;
     while (mailbox.length > 0) {
-      await this.executeBatch(accountId, mailbox.splice(0, MAX_COMMANDS_PER_APPEND));
+      await this.executeBatch(accountId, mailbox.splice(0, nextBatchLength(mailbox)));
     }
     this.mailboxes.delete(accountId);
   }
@@ -100,10 +117,13 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
   private async executeBatch(accountId: string, batch: Pending[]): Promise<void> {
     try {
       let freshness: Freshness = 'cached';
+      const heldElsewhere = new Map<string, string>();
       for (let attempt = 1; attempt <= this.config.commandMaxAttempts; attempt++) {
         if (attempt > 1 && !this.accounts.supportsExclusiveAppend) await sleep(retryDelayMs(attempt));
         const exclusive = attempt > 1 && this.accounts.supportsExclusiveAppend;
-        const settled = exclusive ? await this.tryExclusive(accountId, batch) : await this.tryOptimistic(accountId, batch, freshness);
+        const settled = exclusive
+          ? await this.tryExclusive(accountId, batch, heldElsewhere)
+          : await this.tryOptimistic(accountId, batch, freshness, heldElsewhere);
         if (settled) return;
         for (const pending of batch) this.metrics.conflict(pending.request.command.kind);
         freshness = 'reload';
@@ -116,14 +136,14 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
   }
 
   /** True when the batch was answered; false after a lost race. */
-  private async tryOptimistic(accountId: string, batch: Pending[], freshness: Freshness): Promise<boolean> {
+  private async tryOptimistic(accountId: string, batch: Pending[], freshness: Freshness, heldElsewhere: Map<string, string>): Promise<boolean> {
     const state = freshness === 'reload' ? await this.accounts.refresh(accountId) : await this.accounts.load(accountId);
     const recalled = await this.accounts.recallSpends(accountId, state, commandsOf(batch));
     const baseRevision = state.revision;
     const now = this.clock.now();
     let decided: DecidedBatch;
     try {
-      decided = decideBatch(state, batch.map(({ request }) => request), now, recalled);
+      decided = decideBatch(state, batch.map(({ request }) => request), now, recalled, heldElsewhere);
     } catch (error) {
       // decideBatch folds as it goes: a throw half-way leaves unwritten events in the cached state.
       this.accounts.forget(accountId);
@@ -132,7 +152,7 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
     if (decided.events.length === 0) {
       // Refusals and no-ops must not rest on a stale cache: make sure the store has nothing newer.
       // hasNewerEvents folds the tail into the cached state, so deciding again needs no second read.
-      if (freshness === 'cached' && (await this.hasNewerEvents(accountId, state))) return this.tryOptimistic(accountId, batch, 'current');
+      if (freshness === 'cached' && (await this.hasNewerEvents(accountId, state))) return this.tryOptimistic(accountId, batch, 'current', heldElsewhere);
       await this.settle(accountId, batch, decided, null);
       return true;
     }
@@ -142,11 +162,14 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
       return true;
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) return false;
-      throw error;
+      if (!(error instanceof ClaimHeldElsewhereError)) throw error;
+      // appendFolded dropped the state it had folded into: decide again from the stream.
+      noteHeldElsewhere(heldElsewhere, error);
+      return this.tryOptimistic(accountId, batch, 'reload', heldElsewhere);
     }
   }
 
-  private async tryExclusive(accountId: string, batch: Pending[]): Promise<boolean> {
+  private async tryExclusive(accountId: string, batch: Pending[], heldElsewhere: Map<string, string>): Promise<boolean> {
     const state = await this.accounts.load(accountId);
     // Recalled as of state.revision: the tail read while holding the stream may refund them further.
     const recalled = await this.accounts.recallSpends(accountId, state, commandsOf(batch));
@@ -154,7 +177,7 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
     try {
       const appended = await this.accounts.appendExclusive(accountId, state, (current, tail) => {
         for (const event of tail) foldIntoRecalled(recalled, event);
-        decided = decideBatch(current, batch.map(({ request }) => request), this.clock.now(), recalled);
+        decided = decideBatch(current, batch.map(({ request }) => request), this.clock.now(), recalled, heldElsewhere);
         return decided.events;
       });
       await this.settle(accountId, batch, decided, appended);
@@ -162,7 +185,9 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
     } catch (error) {
       // Only when the stream did not exist yet and another process created it first.
       if (error instanceof WrongExpectedRevisionError) return false;
-      throw error;
+      if (!(error instanceof ClaimHeldElsewhereError)) throw error;
+      noteHeldElsewhere(heldElsewhere, error);
+      return this.tryExclusive(accountId, batch, heldElsewhere);
     }
   }
 
@@ -176,14 +201,20 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
   private async settle(accountId: string, batch: Pending[], decided: DecidedBatch, appended: AppendResult | null): Promise<void> {
     for (const [index, pending] of batch.entries()) {
       try {
-        settleSuccess(pending, await this.outcome(accountId, decided.decisions[index], decided.events.length, appended));
+        settleSuccess(pending, await this.outcome(accountId, pending.request, decided.decisions[index], decided.events.length, appended));
       } catch (error) {
         settleFailure(pending, error);
       }
     }
   }
 
-  private async outcome(accountId: string, decided: BatchDecision, batchEvents: number, appended: AppendResult | null): Promise<CommandOutcome> {
+  private async outcome(
+    accountId: string,
+    request: ExecuteLedgerCommand,
+    decided: BatchDecision,
+    batchEvents: number,
+    appended: AppendResult | null,
+  ): Promise<CommandOutcome> {
     const { balance, available, reserved } = decided.view;
     if (decided.kind === 'written') {
       // Events of one append are consecutive in the stream; the position is the append's (at or
@@ -205,12 +236,22 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
           reserved: record.reserved, revision: record.lastRevision, position: recorded.at(-1)?.position ?? null, replayed: true,
         };
       }
-      case 'noop':
-      case 'accepted':
+      case 'noop': {
+        // A repeated purchase answers with the first one: its event as recorded (where its
+        // position comes from), its revision, and the account right after it.
+        const [original] = await this.accounts.readRange(accountId, decision.revision, decision.revision);
+        if (original?.type !== 'CreditsPurchased') throw new Error(`${accountId}@${decision.revision} is not purchase ${decision.purchaseId}`);
+        // This very command, found written after a retry (an append that succeeded but was
+        // reported lost, or one finished by another process): its own first answer, not a repeat.
+        const own = request.command.kind === 'purchase' && request.command.purchaseId === decision.purchaseId;
         return {
-          accountId, events: [], balance, available, reserved, revision: decided.revision, position: null, replayed: decision.kind === 'noop',
-          ...(decision.kind === 'noop' ? { duplicatePurchase: { purchaseId: decision.purchaseId, blockId: decision.blockId } } : {}),
+          accountId, events: [toLedgerEvent(original)], balance: decision.balance, available: decision.available, reserved: decision.reserved,
+          revision: decision.revision, position: original.position, replayed: !own,
+          ...(!own && { duplicatePurchase: { purchaseId: decision.purchaseId, blockId: decision.blockId } }),
         };
+      }
+      case 'accepted':
+        return { accountId, events: [], balance, available, reserved, revision: decided.revision, position: null, replayed: false };
     }
   }
 }

@@ -16,7 +16,10 @@ export interface CommandOutcome {
   position: string | null;
   /** True when answered from the idempotency memory (Idempotent-Replayed: true). */
   replayed: boolean;
-  /** Set when a purchase repeated an already-recorded providerRef. */
+  /**
+   * Set when a purchase repeated one the account already has (same reference, same figures): the
+   * outcome is then the first purchase's (its event, revision, position and balances).
+   */
   duplicatePurchase?: { purchaseId: string; blockId: string };
 }
 

@@ -35,6 +35,14 @@ export interface RecordedEvent extends NewEvent {
 
 export interface AppendOptions {
   expectedRevision: ExpectedRevision;
+  /**
+   * A value this stream takes for good, store-wide (a payment's reference): no two streams ever
+   * hold the same claim. The append and the claim happen together or not at all — a failed or
+   * refused append never leaves the value taken (see each adapter for how) — and a claim the stream
+   * already holds is no obstacle. When another stream holds it: ClaimHeldElsewhereError, nothing
+   * written. Needs a known expectation (a revision or 'no_stream', not 'any') and at least one event.
+   */
+  claim?: string;
 }
 
 export interface AppendResult {
@@ -49,6 +57,8 @@ export interface ExclusiveAppendRequest {
   knownRevision: StreamRevision;
   /** Given the events after knownRevision, the events to append (none: write nothing). */
   decide(tail: RecordedEvent[]): NewEvent[];
+  /** The claim (AppendOptions.claim) the decided events make, if any. */
+  claimFor?(events: readonly NewEvent[]): string | undefined;
 }
 
 export interface ExclusiveAppendResult {
@@ -164,6 +174,21 @@ export class DuplicateEventIdError extends Error {
   ) {
     super(`stream ${streamId}: event id(s) already recorded: ${eventIds.join(', ')}`);
     this.name = 'DuplicateEventIdError';
+  }
+}
+
+/**
+ * The append's claim (AppendOptions.claim) is held by another stream; nothing was written.
+ * `holderStreamId` is for the caller's own records, not for a client of another stream.
+ */
+export class ClaimHeldElsewhereError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly claim: string,
+    readonly holderStreamId: string,
+  ) {
+    super(`stream ${streamId}: claim ${JSON.stringify(claim)} is held by another stream`);
+    this.name = 'ClaimHeldElsewhereError';
   }
 }
 

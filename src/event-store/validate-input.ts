@@ -22,6 +22,15 @@ export function validateAppend(streamId: string, events: readonly NewEvent[], ex
   }
 }
 
+/** A claim is a non-empty string, made by an append of events with a known expectation. */
+export function validateClaim(claim: string | undefined, events: readonly NewEvent[], expected: ExpectedRevision): void {
+  if (claim === undefined) return;
+  if (typeof claim !== 'string' || claim.length === 0) throw new TypeError('claim must be a non-empty string');
+  // A claim records which append it belongs to (EventStoreDB): that needs a definite expectation.
+  if (expected === 'any') throw new RangeError("an append with a claim needs a revision or 'no_stream', not 'any'");
+  if (events.length === 0) throw new RangeError('an append with a claim must append at least one event');
+}
+
 export function validateReadStream(options: ReadStreamOptions): { fromRevision: number; maxCount: number | null } {
   const fromRevision = options.fromRevision ?? 0;
   const maxCount = options.maxCount ?? null;

@@ -114,4 +114,9 @@ export interface CommandContext {
   requestHash?: string;
   /** The spends refunds of this batch need, followed through the batch (spend-memory.ts). */
   recalledSpends?: RecalledSpendsView;
+  /**
+   * Purchase references other accounts hold: purchaseRefClaim → that account's id. Learnt from the
+   * event store, which refused an append's claim; the domain cannot see other accounts otherwise.
+   */
+  purchaseRefsHeldElsewhere?: ReadonlyMap<string, string>;
 }

@@ -81,7 +81,11 @@ function applyPurchased(state: LedgerState, { data, metadata }: CreditsPurchased
     costBasis: { ...data.amountPaid }, purchaseId: data.purchaseId,
   });
   putInState(state, 'purchases', data.purchaseId, {
-    purchaseId: data.purchaseId, blockId: data.blockId, credits: data.credits, providerRef: data.providerRef, reversed: 0,
+    purchaseId: data.purchaseId, blockId: data.blockId, credits: data.credits, provider: data.provider, providerRef: data.providerRef,
+    amountPaid: { ...data.amountPaid }, revision: state.revision,
+    // As the idempotency memory counts them: a purchase is the last event of its command.
+    balance: state.unexpiredRemaining + state.reserved, available: state.unexpiredRemaining, reserved: state.reserved,
+    reversed: 0,
   });
   putInState(state, 'purchasesByProviderRef', data.providerRef, data.purchaseId);
 }

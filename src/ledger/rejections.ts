@@ -8,6 +8,13 @@ export type Rejection =
   | { code: 'reservation_expired'; reservationId: string }
   | { code: 'reservation_closed'; reservationId: string; status: 'captured' | 'released' }
   | { code: 'refund_exceeds_spend'; spendId: string; refundable: number; requested: number }
+  | { code: 'spend_fully_refunded'; spendId: string }
+  /**
+   * The reference is already recorded for another purchase: on this account with other figures
+   * (`purchaseId`), or on another account (`heldByAccountId`, for our own records and logs only:
+   * never shown to the caller, who has no business knowing other accounts).
+   */
+  | { code: 'purchase_conflict'; provider: string; providerRef: string; purchaseId?: string; heldByAccountId?: string }
   | { code: 'capture_exceeds_hold'; reservationId: string; held: number; requested: number }
   | { code: 'balance_limit'; limit: number }
   | { code: 'invalid_expiry'; expiresAt: string }

@@ -4,7 +4,7 @@ import type { BlockAmount, BlockCategory, Money } from './events';
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 2;
+export const LEDGER_STATE_VERSION = 3;
 
 export interface CreditBlock {
   blockId: string;
@@ -44,7 +44,15 @@ export interface PurchaseRecord {
   purchaseId: string;
   blockId: string;
   credits: number;
+  provider: string;
   providerRef: string;
+  amountPaid: Money;
+  /** Revision of its CreditsPurchased event. */
+  revision: number;
+  /** The account right after it: with `revision`, what a repeat of the purchase answers. */
+  balance: number;
+  available: number;
+  reserved: number;
   /** Credits already reversed (removed + shortfall) by PurchaseReversed events. */
   reversed: number;
 }
@@ -89,7 +97,11 @@ export interface LedgerState {
   /** Spends dropped from `spends` so far. Above 0, a spend not in `spends` may still be in the stream. */
   forgottenSpends: number;
   purchases: Record<string, PurchaseRecord>;
-  /** providerRef → purchaseId; forever, so a replayed purchase never credits twice. */
+  /**
+   * providerRef → purchaseId; forever, so a replayed purchase never credits twice. Keyed by the
+   * reference alone: an account cannot reuse a reference of one provider with another (that is a
+   * purchase_conflict), which keeps a reversal's lookup by reference unambiguous.
+   */
   purchasesByProviderRef: Record<string, string>;
   idempotency: Record<string, IdempotencyRecord>;
   /**

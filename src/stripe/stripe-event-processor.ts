@@ -37,8 +37,9 @@ interface ReversalResult {
  *
  * Every step is idempotent, so an event may be processed any number of times, also concurrently:
  * - a purchase is a PurchaseCredits with providerRef = PaymentIntent id, which the ledger records
- *   at most once per account, ever (purchaseId/blockId derive from the event id, so a repeat of the
- *   same event is recognised as "credited by this event");
+ *   at most once in the whole ledger, ever (purchaseId/blockId derive from the event id, so a repeat
+ *   of the same event is recognised as "credited by this event"); a PaymentIntent already credited
+ *   to another account, or with other figures, is an anomaly, never a second credit;
  * - a refund or dispute moves the PaymentIntent's cumulative target (stripe_payments) and asks the
  *   ledger to reverse up to that total, which it does only for the difference.
  * A thrown error means nothing final was decided: the caller answers 5xx and Stripe retries.
@@ -138,8 +139,18 @@ export class StripeEventProcessor {
       }, stripeContext(event.id)));
     } catch (error) {
       if (!(error instanceof LedgerRejectedError)) throw error;
-      // Retrying cannot help (e.g. the balance limit): finance has to resolve it.
-      return this.anomaly(event, { ...purchase.detail, reason: 'ledger_rejected', rejection: error.rejection }, { accountId, paymentIntentId });
+      // Retrying cannot help (the balance limit, a PaymentIntent credited elsewhere): answered 200 so
+      // that Stripe stops, recorded for finance to resolve.
+      const { rejection } = error;
+      if (rejection.code === 'purchase_conflict') {
+        const elsewhere = rejection.heldByAccountId !== undefined;
+        return this.anomaly(event, {
+          ...purchase.detail,
+          reason: elsewhere ? 'payment_intent_credited_to_another_account' : 'payment_intent_credited_with_other_figures',
+          ...(elsewhere ? { creditedAccountId: rejection.heldByAccountId } : { creditedPurchaseId: rejection.purchaseId }),
+        }, { accountId, paymentIntentId });
+      }
+      return this.anomaly(event, { ...purchase.detail, reason: 'ledger_rejected', rejection }, { accountId, paymentIntentId });
     }
     const creditedHere = !outcome.duplicatePurchase || outcome.duplicatePurchase.purchaseId === purchaseId;
     const row = await this.payments.markCredited(paymentIntentId, {

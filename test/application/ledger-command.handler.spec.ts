@@ -114,13 +114,13 @@ describe('LedgerCommandHandler', () => {
       return { run, spendIds };
     }
 
-    it('recalls the spend from the stream: partial refunds, then the rest, then refund_exceeds_spend', async () => {
+    it('recalls the spend from the stream: partial refunds, then the rest, then spend_fully_refunded', async () => {
       const store = new InMemoryEventStore();
       const { run, spendIds } = await spentAccount(store);
       const finds = jest.spyOn(store, 'findInStream');
       await expect(run(refund(spendIds[0], 4))).resolves.toMatchObject({ balance: 29 });
       await expect(run(refund(spendIds[0]))).resolves.toMatchObject({ balance: 35 });
-      await expect(run(refund(spendIds[0], 1))).rejects.toMatchObject({ rejection: { code: 'refund_exceeds_spend', refundable: 0 } });
+      await expect(run(refund(spendIds[0], 1))).rejects.toMatchObject({ rejection: { code: 'spend_fully_refunded', spendId: spendIds[0] } });
       await expect(run(refund('spend_unknown'))).rejects.toMatchObject({ rejection: { code: 'not_found', entity: 'spend' } });
       expect(finds).toHaveBeenCalledWith(STREAM, { dataField: 'spendId', equals: spendIds[0], throughRevision: 6, firstMatchType: 'CreditsSpent' });
     });

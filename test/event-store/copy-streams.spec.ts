@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CopyDivergedError, copyStreams, type CopyProgress } from '../../src/event-store/copy-streams';
-import type { EventStore, NewEvent } from '../../src/event-store/event-store.port';
+import { ClaimHeldElsewhereError, type EventStore, type NewEvent } from '../../src/event-store/event-store.port';
 import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -63,5 +63,32 @@ describe('copyStreams', () => {
     const target = new InMemoryEventStore();
     await target.appendToStream('credits-a', [event(1), event(2)], { expectedRevision: 'no_stream' });
     await expect(copyStreams(source, target, { streamPrefix: 'credits-', batchSize: 50 })).rejects.toBeInstanceOf(CopyDivergedError);
+  });
+
+  it('brings claims along: the first purchase of a reference in the source holds it in the target', async () => {
+    const claimOf = (recorded: { type: string; data: Record<string, unknown> }) =>
+      (recorded.type === 'Purchased' ? `purchase-ref-${String(recorded.data.ref)}` : undefined);
+    const purchased = (ref: string): NewEvent => ({ eventId: randomUUID(), type: 'Purchased', data: { ref }, metadata: {} });
+    const db = await createTestDatabase();
+    try {
+      const from = new PostgresEventStore(db.pool);
+      // Two purchases and a grant in one append, then a second account reusing a reference (as
+      // history from before references were unique could).
+      await from.appendToStream('credits-x', [purchased('r1'), event(1), purchased('r2')], { expectedRevision: 'no_stream' });
+      await from.appendToStream('credits-y', [event(2), purchased('r1'), event(3)], { expectedRevision: 'no_stream' });
+      const target = new InMemoryEventStore();
+
+      const result = await copyStreams(from, target, { streamPrefix: 'credits-', batchSize: 4, claimOf });
+      expect(result).toMatchObject({ copied: 6, skipped: 0, unclaimed: 1 });
+      for (const streamId of ['credits-x', 'credits-y']) expect(await streamSummary(target, streamId)).toEqual(await streamSummary(from, streamId));
+      for (const claim of ['purchase-ref-r1', 'purchase-ref-r2']) {
+        const refused = await target.appendToStream('credits-z', [event(4)], { expectedRevision: 'no_stream', claim }).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(ClaimHeldElsewhereError);
+        expect(refused).toMatchObject({ holderStreamId: 'credits-x' });
+      }
+      expect(await copyStreams(from, target, { streamPrefix: 'credits-', batchSize: 4, claimOf })).toMatchObject({ copied: 0, skipped: 6, unclaimed: 0 });
+    } finally {
+      await db.drop();
+    }
   });
 });

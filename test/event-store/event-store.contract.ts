@@ -1,4 +1,5 @@
 import {
+  ClaimHeldElsewhereError,
   DuplicateEventIdError,
   WrongExpectedRevisionError,
   type AppendResult,
@@ -465,6 +466,100 @@ export function describeEventStoreContract(
         await readUntilSeen(reader, [slow, ...fast].map((event) => event.eventId), prefix);
         expect(reader.seenIds().sort()).toEqual([slow, ...fast].map((event) => event.eventId).sort());
         expectNoDuplicates(reader.seen);
+      });
+    });
+
+    describe('claims (a value at most one stream ever holds)', () => {
+      /** Claims are not streams of the test's prefix: on EventStoreDB each is a stream of its own. */
+      const newClaim = (label: string) => `claim-${uniquePrefix(label)}value`;
+
+      it('gives the value to the first stream; another stream is refused, naming the holder, and writes nothing', async () => {
+        const prefix = uniquePrefix('claim');
+        const claim = newClaim('first');
+        const [a, b] = [`${prefix}a`, `${prefix}b`];
+        await store.appendToStream(a, newEvents(1), { expectedRevision: 'no_stream', claim });
+
+        const refused = await store.appendToStream(b, newEvents(1), { expectedRevision: 'no_stream', claim }).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(ClaimHeldElsewhereError);
+        expect(refused).toMatchObject({ streamId: b, claim, holderStreamId: a });
+        expect(await store.streamRevision(b)).toBe('no_stream');
+
+        // An existing stream is refused the same way, and keeps what it had.
+        await store.appendToStream(b, newEvents(2), { expectedRevision: 'no_stream' });
+        await expect(store.appendToStream(b, newEvents(1), { expectedRevision: 1, claim })).rejects.toBeInstanceOf(ClaimHeldElsewhereError);
+        expect(await store.streamRevision(b)).toBe(1);
+
+        // The holder may append with it again; other claims are unaffected.
+        expect((await store.appendToStream(a, newEvents(1), { expectedRevision: 0, claim })).nextRevision).toBe(1);
+        expect((await store.appendToStream(b, newEvents(1), { expectedRevision: 1, claim: newClaim('other') })).nextRevision).toBe(2);
+      });
+
+      it('leaves the value free when the append that claimed it is refused', async () => {
+        const prefix = uniquePrefix('claim-refused');
+        const claim = newClaim('refused');
+        const [a, b] = [`${prefix}a`, `${prefix}b`];
+        await store.appendToStream(a, newEvents(2), { expectedRevision: 'no_stream' });
+
+        await expectConflict(store.appendToStream(a, newEvents(1), { expectedRevision: 5, claim }), { streamId: a, expected: 5, actual: 1 });
+        await expectConflict(store.appendToStream(a, newEvents(1), { expectedRevision: 0, claim }), { streamId: a, expected: 0, actual: 1 });
+        await expectConflict(store.appendToStream(a, newEvents(1), { expectedRevision: 'no_stream', claim }), { streamId: a, expected: 'no_stream', actual: 1 });
+        expect(await store.streamRevision(a)).toBe(1);
+
+        const won = newEvents(1);
+        await store.appendToStream(b, won, { expectedRevision: 'no_stream', claim });
+        expect((await store.readStream(b)).map((event) => event.eventId)).toEqual(won.map((event) => event.eventId));
+        await expect(store.appendToStream(a, newEvents(1), { expectedRevision: 1, claim })).rejects.toBeInstanceOf(ClaimHeldElsewhereError);
+        expect(await store.streamRevision(a)).toBe(1);
+      });
+
+      it('lets exactly one of many concurrent appends to different streams take a value', async () => {
+        const prefix = uniquePrefix('claim-race');
+        const claim = newClaim('race');
+        const streams = Array.from({ length: 12 }, (_, index) => `${prefix}s${index}`);
+        // Half the streams exist already, so both kinds of expectation race.
+        for (const streamId of streams.filter((_, index) => index % 2 === 1)) await store.appendToStream(streamId, newEvents(1), { expectedRevision: 'no_stream' });
+        const outcomes = await Promise.allSettled(streams.map((streamId, index) =>
+          store.appendToStream(streamId, newEvents(1), { expectedRevision: index % 2 === 1 ? 0 : 'no_stream', claim })));
+
+        const winners = streams.filter((_, index) => outcomes[index].status === 'fulfilled');
+        expect(winners).toHaveLength(1);
+        for (const [index, outcome] of outcomes.entries()) {
+          if (outcome.status === 'fulfilled') continue;
+          expect(outcome.reason).toBeInstanceOf(ClaimHeldElsewhereError);
+          expect(outcome.reason).toMatchObject({ streamId: streams[index], holderStreamId: winners[0] });
+        }
+        for (const [index, streamId] of streams.entries()) {
+          const expected = (index % 2 === 1 ? 1 : 0) + (streamId === winners[0] ? 1 : 0) - 1;
+          expect(await store.streamRevision(streamId)).toBe(expected < 0 ? 'no_stream' : expected);
+        }
+      });
+
+      it("refuses a claim with an 'any' expectation or without events, before writing", async () => {
+        const streamId = `${uniquePrefix('claim-malformed')}a`;
+        const claim = newClaim('malformed');
+        await expect(store.appendToStream(streamId, newEvents(1), { expectedRevision: 'any', claim })).rejects.toThrow(RangeError);
+        await expect(store.appendToStream(streamId, [], { expectedRevision: 'no_stream', claim })).rejects.toThrow(RangeError);
+        await expect(store.appendToStream(streamId, newEvents(1), { expectedRevision: 'no_stream', claim: '' })).rejects.toThrow(TypeError);
+        expect(await store.streamRevision(streamId)).toBe('no_stream');
+        // The value is still free.
+        await store.appendToStream(`${streamId}-2`, newEvents(1), { expectedRevision: 'no_stream', claim });
+      });
+
+      it('claims from an exclusive append, all or nothing (where the store has exclusive appends)', async () => {
+        if (!store.appendExclusive) return; // capability absent
+        const prefix = uniquePrefix('claim-exclusive');
+        const claim = newClaim('exclusive');
+        const [a, b] = [`${prefix}a`, `${prefix}b`];
+        await store.appendToStream(a, newEvents(1), { expectedRevision: 'no_stream' });
+        await store.appendToStream(b, newEvents(1), { expectedRevision: 'no_stream' });
+
+        const first = await store.appendExclusive(a, { knownRevision: 0, decide: () => newEvents(1), claimFor: () => claim });
+        expect(first.appended?.nextRevision).toBe(1);
+        const refused = store.appendExclusive(b, { knownRevision: 0, decide: () => newEvents(2), claimFor: () => claim });
+        await expect(refused).rejects.toMatchObject({ name: 'ClaimHeldElsewhereError', holderStreamId: a });
+        expect(await store.streamRevision(b)).toBe(0);
+        // No claim for what was decided: an ordinary exclusive append.
+        expect((await store.appendExclusive(b, { knownRevision: 0, decide: () => newEvents(1), claimFor: () => undefined })).appended?.nextRevision).toBe(1);
       });
     });
 

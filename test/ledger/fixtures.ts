@@ -67,6 +67,7 @@ export function purchased(
   blockId: string,
   credits: number,
   options: At & { purchaseId?: string; providerRef?: string; expiresAt?: string; packId?: string } = {},
+  provider = 'stripe',
 ): CreditsPurchased {
   const { purchaseId = `pur-${blockId}`, providerRef = `pi_${blockId}`, expiresAt, packId } = options;
   return {
@@ -75,7 +76,7 @@ export function purchased(
       blockId, purchaseId, credits,
       amountPaid: { minor: credits * 10, currency: 'USD' },
       ...(packId !== undefined && { packId }),
-      provider: 'stripe',
+      provider,
       providerRef,
       ...(expiresAt !== undefined && { expiresAt }),
     },

@@ -1,7 +1,7 @@
 import type { GrantCredits, PurchaseCredits } from '../../src/ledger';
-import { MAX_BALANCE_CREDITS } from '../../src/ledger';
+import { LedgerInvariantError, MAX_BALANCE_CREDITS, purchaseRefClaim } from '../../src/ledger';
 import { given } from './given-when-then';
-import { DAY, HOUR, T0, after, granted, purchased, reserved } from './fixtures';
+import { DAY, HOUR, T0, after, granted, purchased, reserved, spent } from './fixtures';
 
 const purchase = (overrides: Partial<PurchaseCredits> = {}): PurchaseCredits => ({
   kind: 'purchase', blockId: 'b1', purchaseId: 'pur-b1', credits: 100, amountPaid: { minor: 1000, currency: 'USD' },
@@ -23,22 +23,77 @@ describe('purchase', () => {
       .then(purchased('b1', 100, { packId: 'pro', expiresAt: '2027-01-01T00:00:00.000Z' }));
   });
 
-  it('is a noop for a providerRef the account already has, whatever the rest says', () => {
-    given(purchased('b1', 100))
-      .when(purchase({ blockId: 'b2', purchaseId: 'pur-b2', credits: 999 }), { now: after(HOUR) })
-      .thenNoop({ reason: 'duplicate_purchase', purchaseId: 'pur-b1', blockId: 'b1' });
+  describe('a providerRef the account already has', () => {
+    const repeat = purchase({ blockId: 'b2', purchaseId: 'pur-b2' });
+
+    it('with the same figures is the first purchase again: its ids, its revision and the account right after it', () => {
+      given(granted('g1', 5), purchased('b1', 100), spent('s1', { g1: 5, b1: 30 }))
+        .when(repeat, { now: after(HOUR) })
+        .thenNoop({ reason: 'duplicate_purchase', purchaseId: 'pur-b1', blockId: 'b1', revision: 1, balance: 105, available: 105, reserved: 0 });
+    });
+
+    it('counts a hold in the balance after it', () => {
+      given(granted('g1', 50), reserved('h1', { g1: 20 }, after(DAY)), purchased('b1', 100))
+        .when(repeat, { now: after(HOUR) })
+        .thenNoop({ revision: 2, balance: 150, available: 130, reserved: 20 });
+    });
+
+    it('is the same purchase forever, long after any idempotency key is forgotten', () => {
+      given(purchased('b1', 100, { at: T0 }))
+        .when(purchase(), { now: after(400 * DAY) })
+        .thenNoop({ reason: 'duplicate_purchase', purchaseId: 'pur-b1', blockId: 'b1', revision: 0 });
+    });
+
+    it('does not compare packId or expiresAt (a Stripe redelivery computes its own expiry)', () => {
+      given(purchased('b1', 100, { packId: 'basic', expiresAt: after(30 * DAY) }))
+        .when(purchase({ purchaseId: 'pur-b2', packId: 'other', expiresAt: after(31 * DAY) }), { now: after(HOUR) })
+        .thenNoop({ purchaseId: 'pur-b1' });
+    });
+
+    it.each<[string, Partial<PurchaseCredits>]>([
+      ['other credits', { credits: 999 }],
+      ['another amount', { amountPaid: { minor: 999, currency: 'USD' } }],
+      ['another currency', { amountPaid: { minor: 1000, currency: 'EUR' } }],
+      ['another provider', { provider: 'manual' }],
+    ])('with %s is a purchase_conflict naming the first purchase', (_what, change) => {
+      given(purchased('b1', 100))
+        .when(purchase({ blockId: 'b2', purchaseId: 'pur-b2', ...change }), { now: after(HOUR) })
+        .thenRejects({ code: 'purchase_conflict', provider: change.provider ?? 'stripe', providerRef: 'pi_b1', purchaseId: 'pur-b1' });
+    });
+
+    it('writes nothing on a repeat, not even expiry that is due', () => {
+      const decision = given(purchased('b1', 100), granted('g1', 5, { expiresAt: after(DAY) }))
+        .when(purchase(), { now: after(2 * DAY) }).decision;
+      expect(decision).toEqual({ kind: 'noop', reason: 'duplicate_purchase', purchaseId: 'pur-b1', blockId: 'b1', revision: 0, balance: 100, available: 100, reserved: 0 });
+    });
   });
 
-  it('is a noop for a replayed providerRef forever, long after any idempotency key is forgotten', () => {
-    given(purchased('b1', 100, { at: T0 }))
-      .when(purchase(), { now: after(400 * DAY) })
-      .thenNoop({ reason: 'duplicate_purchase', purchaseId: 'pur-b1', blockId: 'b1' });
+  describe('a providerRef another account holds (the event store refused its claim)', () => {
+    const heldElsewhere = new Map([[purchaseRefClaim('stripe', 'pi_b1'), 'user-other']]);
+
+    it('is a purchase_conflict, whatever the figures, and writes nothing', () => {
+      given(granted('g1', 5, { expiresAt: after(DAY) }))
+        .when(purchase(), { now: after(2 * DAY), purchaseRefsHeldElsewhere: heldElsewhere })
+        .thenRejects({ code: 'purchase_conflict', provider: 'stripe', providerRef: 'pi_b1', heldByAccountId: 'user-other' });
+    });
+
+    it('is held per provider: the same reference of another provider is a new purchase', () => {
+      given()
+        .when(purchase({ provider: 'manual' }), { now: T0, purchaseRefsHeldElsewhere: heldElsewhere })
+        .then(purchased('b1', 100, { providerRef: 'pi_b1' }, 'manual'));
+    });
+
+    it("does not change the answer to this account's own purchase of it", () => {
+      given(purchased('b1', 100))
+        .when(purchase({ purchaseId: 'pur-b2' }), { now: after(HOUR), purchaseRefsHeldElsewhere: heldElsewhere })
+        .thenNoop({ purchaseId: 'pur-b1' });
+    });
   });
 
-  it('writes nothing on a noop, not even expiry that is due', () => {
-    const decision = given(purchased('b1', 100), granted('g1', 5, { expiresAt: after(DAY) }))
-      .when(purchase(), { now: after(2 * DAY) }).decision;
-    expect(decision).toEqual({ kind: 'noop', reason: 'duplicate_purchase', purchaseId: 'pur-b1', blockId: 'b1' });
+  it('claims a ledger-wide value named by provider and reference; providers are identifiers', () => {
+    expect(purchaseRefClaim('stripe', 'pi_3Nx-9')).toBe('purchase-ref-stripe-pi_3Nx-9');
+    expect(purchaseRefClaim('manual', 'pi_3Nx-9')).not.toBe(purchaseRefClaim('stripe', 'pi_3Nx-9'));
+    expect(() => purchaseRefClaim('str-ipe', 'x')).toThrow(LedgerInvariantError);
   });
 
   it('refuses an expiresAt that is not in the future', () => {

@@ -38,10 +38,10 @@ describe('refund', () => {
       .thenRejects({ code: 'refund_exceeds_spend', spendId: 's1', refundable: 30, requested: 31 });
   });
 
-  it('refuses a refund of a spend with nothing left', () => {
-    given(...spendAcrossTwoBlocks, refunded('rf1', 's1', { paid: 20, promo: 30 }))
-      .when(refund(undefined, 'rf2'), { now: after(3 * HOUR) })
-      .thenRejects({ code: 'refund_exceeds_spend', refundable: 0 });
+  it('refuses a refund of a spend with nothing left as fully refunded, whatever the amount asked', () => {
+    const fullyRefunded = given(...spendAcrossTwoBlocks, refunded('rf1', 's1', { paid: 20, promo: 30 }));
+    fullyRefunded.when(refund(undefined, 'rf2'), { now: after(3 * HOUR) }).thenRejects({ code: 'spend_fully_refunded', spendId: 's1' });
+    fullyRefunded.when(refund(1, 'rf2'), { now: after(3 * HOUR) }).thenRejects({ code: 'spend_fully_refunded', spendId: 's1' });
   });
 
   it('answers not_found for an unknown spend', () => {

@@ -44,6 +44,8 @@ export interface Purchase {
   credits: number;
   providerRef: string;
   reversed: number;
+  /** The account right after it: what a repeat of it answers. */
+  answer: Totals;
 }
 
 export interface Totals {
@@ -80,7 +82,8 @@ export type Command =
 
 export type Answer =
   | { kind: 'accepted'; remembered: boolean }
-  | { kind: 'noop' }
+  /** A repeat of a purchase (same reference, same figures): the first one's answer. */
+  | { kind: 'noop'; answer: Totals }
   | { kind: 'replayed'; answer: Totals }
   | { kind: 'rejected'; code: string; details?: Record<string, number> };
 
@@ -252,7 +255,9 @@ function decide(account: Account, command: Command, now: number): Decided {
   switch (command.kind) {
     case 'grant':
     case 'purchase': {
-      if (command.kind === 'purchase' && account.purchases.some((purchase) => purchase.providerRef === command.providerRef)) return { kind: 'noop' };
+      const earlier = command.kind === 'purchase' ? account.purchases.find((purchase) => purchase.providerRef === command.providerRef) : undefined;
+      // The figures are the credits (the workload pays 10 per credit, always through one provider).
+      if (earlier) return earlier.credits === command.credits ? { kind: 'noop', answer: earlier.answer } : { kind: 'rejected', code: 'purchase_conflict' };
       if (command.expiresAt !== undefined && command.expiresAt <= now) return { kind: 'rejected', code: 'invalid_expiry' };
       const next = settle(account, now);
       next.lots.push({
@@ -260,7 +265,7 @@ function decide(account: Account, command: Command, now: number): Decided {
         grantedAt: now, expiresAt: command.expiresAt ?? null, dead: false,
       });
       if (command.kind === 'purchase') {
-        next.purchases.push({ id: command.purchaseId, lot: command.blockId, credits: command.credits, providerRef: command.providerRef, reversed: 0 });
+        next.purchases.push({ id: command.purchaseId, lot: command.blockId, credits: command.credits, providerRef: command.providerRef, reversed: 0, answer: totals(next) });
       }
       next.creditsIn += command.credits;
       return { kind: 'accepted', next, wroteOwnEvents: true };
@@ -283,6 +288,7 @@ function decide(account: Account, command: Command, now: number): Decided {
       const spend = account.spends.find((candidate) => candidate.id === command.spendId);
       if (!spend) return { kind: 'rejected', code: 'not_found' };
       const refundable = sum(spend.parts);
+      if (refundable === 0) return { kind: 'rejected', code: 'spend_fully_refunded' };
       const credits = command.credits ?? refundable;
       if (credits > refundable || credits === 0) return { kind: 'rejected', code: 'refund_exceeds_spend', details: { refundable } };
       const next = settle(account, now);

@@ -113,8 +113,14 @@ function commandFor(op: Extract<Op, Keyed>, account: Account, now: number, ids: 
   switch (op.op) {
     case 'grant':
       return { kind: 'grant', blockId: ids.fresh('grant'), credits: op.credits, category: op.category, ...expiry(op.expiresIn) };
-    case 'purchase':
-      return { kind: 'purchase', blockId: ids.fresh('paid'), purchaseId: ids.fresh('pur'), credits: op.credits, providerRef: `pi_${op.ref}`, ...expiry(op.expiresIn) };
+    case 'purchase': {
+      // A reference the account has is mostly repeated with its figures (the same purchase again),
+      // sometimes with others (a conflict).
+      const providerRef = `pi_${op.ref}`;
+      const earlier = account.purchases.find((purchase) => purchase.providerRef === providerRef);
+      const credits = earlier && op.credits % 5 !== 0 ? earlier.credits : op.credits;
+      return { kind: 'purchase', blockId: ids.fresh('paid'), purchaseId: ids.fresh('pur'), credits, providerRef, ...expiry(op.expiresIn) };
+    }
     case 'spend':
       return { kind: 'spend', spendId: ids.fresh('spend'), credits: op.credits };
     case 'refund':

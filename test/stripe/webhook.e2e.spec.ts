@@ -117,6 +117,58 @@ describe('Stripe webhook POST /v1/webhooks/stripe', () => {
       expect(outcomes.sort()).toEqual(['credited', 'duplicate']);
     });
 
+    it('never credits a PaymentIntent to a second account: the later event is an anomaly answered 200, and refunds stay with the first', async () => {
+      const pi = stripeId('pi');
+      const first = event('checkout.session.completed', checkoutSession({ accountId: 'pi-owner', packId: 'basic', amountTotal: 1000, paymentIntent: pi }));
+      const second = event('checkout.session.completed', checkoutSession({ accountId: 'pi-other', packId: 'basic', amountTotal: 1000, paymentIntent: pi }));
+      expect((await deliver(first)).status).toBe(200);
+      const response = await deliver(second);
+      expect(response.status).toBe(200);
+
+      expect(await balanceOf('pi-other')).toMatchObject({ balance: 0, revision: -1 });
+      expect(await ledgerEvents('pi-other')).toEqual([]);
+      expect(await balanceOf('pi-owner')).toMatchObject({ balance: 100, revision: 0 });
+      expect(await audit(second.id)).toMatchObject({
+        outcome: 'anomaly', account_id: 'pi-other', payment_intent_id: pi,
+        detail: { reason: 'payment_intent_credited_to_another_account', creditedAccountId: 'pi-owner' },
+      });
+      // Final: a redelivery is answered at once and changes nothing.
+      expect((await deliver(second)).status).toBe(200);
+      expect(await audit(second.id)).toMatchObject({ outcome: 'anomaly', attempts: 2 });
+
+      // The PaymentIntent still belongs to the first account: its refund reverses there.
+      expect((await deliver(event('charge.refunded', charge({ paymentIntent: pi, amount: 1000, amountRefunded: 1000 }))))).toMatchObject({ status: 200 });
+      expect(await balanceOf('pi-owner')).toMatchObject({ balance: 0 });
+      expect(await balanceOf('pi-other')).toMatchObject({ balance: 0, revision: -1 });
+    });
+
+    it('credits one account when events of one PaymentIntent naming different accounts arrive at once', async () => {
+      const pi = stripeId('pi');
+      const accounts = ['pi-race-1', 'pi-race-2', 'pi-race-3', 'pi-race-4', 'pi-race-5'];
+      const events = accounts.map((accountId) => event('checkout.session.completed', checkoutSession({ accountId, packId: 'basic', amountTotal: 1000, paymentIntent: pi })));
+      const responses = await Promise.all(events.map((e) => deliver(e)));
+      expect(responses.map((response) => response.status)).toEqual(accounts.map(() => 200));
+
+      const balances = await Promise.all(accounts.map(async (accountId) => (await balanceOf(accountId)).balance));
+      expect([...balances].sort()).toEqual([0, 0, 0, 0, 100]);
+      const owner = accounts[balances.indexOf(100)];
+      const outcomes = await Promise.all(events.map(async (e) => (await audit(e.id)).outcome));
+      expect(outcomes.sort()).toEqual(['anomaly', 'anomaly', 'anomaly', 'anomaly', 'credited']);
+      for (const e of events) {
+        const row = await audit(e.id);
+        if (row.outcome === 'anomaly') expect(row.detail).toMatchObject({ reason: 'payment_intent_credited_to_another_account', creditedAccountId: owner });
+      }
+    });
+
+    it('calls a PaymentIntent already credited with another pack an anomaly, not a second purchase', async () => {
+      const pi = stripeId('pi');
+      expect((await deliver(event('checkout.session.completed', checkoutSession({ accountId: 'pi-repack', packId: 'basic', amountTotal: 1000, paymentIntent: pi })))).status).toBe(200);
+      const other = event('checkout.session.async_payment_succeeded', checkoutSession({ accountId: 'pi-repack', packId: 'standard', amountTotal: 2500, paymentIntent: pi }));
+      expect((await deliver(other)).status).toBe(200);
+      expect(await balanceOf('pi-repack')).toMatchObject({ balance: 100, revision: 0 });
+      expect(await audit(other.id)).toMatchObject({ outcome: 'anomaly', detail: { reason: 'payment_intent_credited_with_other_figures' } });
+    });
+
     it('waits for a delayed payment: unpaid completed credits nothing, async_payment_succeeded credits', async () => {
       const pi = stripeId('pi');
       const unpaid = event('checkout.session.completed', checkoutSession({

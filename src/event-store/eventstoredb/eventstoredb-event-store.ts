@@ -26,7 +26,8 @@ import {
   type StreamQuery,
   type StreamRevision,
 } from '../event-store.port';
-import { validateStreamQuery } from '../validate-input';
+import { validateClaim, validateStreamQuery } from '../validate-input';
+import { EventStoreDbClaims } from './eventstoredb-claims';
 import { findInStreamBackwards } from './eventstoredb-find-in-stream';
 import { EventStoreDbSubscriptionSource, type EventStoreDbSubscriptionOptions } from './eventstoredb-subscription';
 import {
@@ -67,14 +68,16 @@ const PING_STREAM = 'ledger-ping-never-written';
 /**
  * The EventStore port on EventStoreDB / KurrentDB. One stream per account (`credits-<id>`); the
  * server enforces expected revisions, so no locks are needed here. All translation is in
- * eventstoredb-translation.ts.
+ * eventstoredb-translation.ts; claims (a stream per claimed value) in eventstoredb-claims.ts.
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly pingTimeoutMs: number;
   private readonly maxReadAllBatch: number;
   private readonly readAllScanWindow: number;
+  private readonly claims: EventStoreDbClaims;
 
   constructor(private readonly client: EventStoreDBClient, options: EventStoreDbEventStoreOptions = {}) {
+    this.claims = new EventStoreDbClaims(client);
     this.pingTimeoutMs = options.pingTimeoutMs ?? 1500;
     this.maxReadAllBatch = options.maxReadAllBatch ?? 1000;
     this.readAllScanWindow = options.readAllScanWindow ?? 4096;
@@ -82,6 +85,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const expectedRevision = toEsdbExpectedRevision(options.expectedRevision);
+    validateClaim(options.claim, events, options.expectedRevision);
     if (events.length === 0) return this.checkExpectation(streamId, options.expectedRevision);
     // The port refuses an id repeated within a batch; the server's answer to one is not ours to
     // rely on. Ids already recorded are left to the server: an identical retried append is
@@ -89,6 +93,8 @@ export class EventStoreDbEventStore implements EventStore {
     const repeated = events.map((event) => event.eventId).filter((id, index, ids) => ids.indexOf(id) !== index);
     if (repeated.length > 0) throw new DuplicateEventIdError(streamId, [...new Set(repeated)]);
     const data = events.map(toEventData);
+    // The claim stream first (eventstoredb-claims.ts): no atomic append to two streams here.
+    if (options.claim !== undefined) await this.claims.claim(streamId, options.claim, options.expectedRevision as StreamRevision | 'no_stream', events);
     try {
       const result = await this.client.appendToStream(streamId, data, { expectedRevision });
       if (!result.success) throw failedAppendError(streamId, options.expectedRevision, result.nextExpectedRevision);

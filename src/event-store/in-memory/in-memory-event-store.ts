@@ -1,4 +1,5 @@
 import {
+  ClaimHeldElsewhereError,
   DuplicateEventIdError,
   WrongExpectedRevisionError,
   type AppendOptions,
@@ -15,7 +16,7 @@ import {
   type StreamQuery,
   type StreamRevision,
 } from '../event-store.port';
-import { validateAppend, validateReadAll, validateReadStream, validateStreamQuery } from '../validate-input';
+import { validateAppend, validateClaim, validateReadAll, validateReadStream, validateStreamQuery } from '../validate-input';
 
 /** readAll never returns more than this many events per call (as the PostgreSQL adapter). */
 export const IN_MEMORY_READ_ALL_MAX_COUNT = 10_000;
@@ -24,7 +25,8 @@ export const IN_MEMORY_READ_ALL_MAX_COUNT = 10_000;
 /**
  * The in-memory adapter, for fast domain and handler tests only (never a default): the same
  * semantics as the PostgreSQL adapter, passing the same contract suite. An append checks and
- * writes within one synchronous step, so it is atomic without locks. Positions are the decimal
+ * writes within one synchronous step, so it is atomic without locks (claims included: a claim is
+ * recorded in the same step as the events it comes with). Positions are the decimal
  * string of a counter (1, 2, …); the log is in append order. Data and metadata are stored as JSON
  * (as PostgreSQL and EventStoreDB do) and copied out, so callers cannot change what is stored.
  */
@@ -32,6 +34,8 @@ export class InMemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly eventIds = new Set<string>();
+  /** claim → the stream holding it. */
+  private readonly claims = new Map<string, string>();
 
   async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     return this.appendNow(streamId, events, options);
@@ -40,6 +44,7 @@ export class InMemoryEventStore implements EventStore {
   private appendNow(streamId: string, events: NewEvent[], options: AppendOptions): AppendResult {
     const expected = options.expectedRevision;
     validateAppend(streamId, events, expected);
+    validateClaim(options.claim, events, expected);
     const stream = this.streams.get(streamId) ?? [];
     const actual: StreamRevision | 'no_stream' = stream.length === 0 ? 'no_stream' : stream.length - 1;
     if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevisionError(streamId, expected, actual);
@@ -48,6 +53,8 @@ export class InMemoryEventStore implements EventStore {
     }
     const recorded = events.filter((event) => this.eventIds.has(event.eventId.toLowerCase()));
     if (recorded.length > 0) throw new DuplicateEventIdError(streamId, recorded.map((event) => event.eventId.toLowerCase()));
+    const holder = options.claim === undefined ? undefined : this.claims.get(options.claim);
+    if (holder !== undefined && holder !== streamId) throw new ClaimHeldElsewhereError(streamId, options.claim!, holder);
     const recordedAt = new Date();
     for (const event of events) {
       const stored: RecordedEvent = {
@@ -65,6 +72,7 @@ export class InMemoryEventStore implements EventStore {
       this.eventIds.add(stored.eventId);
     }
     this.streams.set(streamId, stream);
+    if (options.claim !== undefined) this.claims.set(options.claim, streamId);
     const last = stream.at(-1)!;
     return { nextRevision: last.revision, position: last.position };
   }
@@ -76,7 +84,7 @@ export class InMemoryEventStore implements EventStore {
     const events = request.decide(tail);
     if (events.length === 0) return { tail, appended: null };
     const expectedRevision = stream.length === 0 ? 'no_stream' : stream.length - 1;
-    return { tail, appended: this.appendNow(streamId, events, { expectedRevision }) };
+    return { tail, appended: this.appendNow(streamId, events, { expectedRevision, claim: request.claimFor?.(events) }) };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -17,11 +17,12 @@ import {
   type StreamRevision,
 } from '../event-store.port';
 import { checkExpectation, currentRevision, writeAppend } from './postgres-append';
+import { writeClaim } from './postgres-claims';
 import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from './group-committer';
 import { mapPostgresError } from './postgres-errors';
 import { comparePostgresPositions } from './postgres-position';
 import { findStreamRows, readAllRows, readStreamRows } from './postgres-read';
-import { validateAppend, validateReadAll, validateReadStream, validateStreamQuery } from '../validate-input';
+import { validateAppend, validateClaim, validateReadAll, validateReadStream, validateStreamQuery } from '../validate-input';
 
 /** readAll never returns more than this many events per call. */
 export const READ_ALL_MAX_COUNT = 10_000;
@@ -41,6 +42,10 @@ export const ANY_MAX_ATTEMPTS = 30;
  * writes nothing. A retried append with a numeric or 'no_stream' expectation usually meets
  * WrongExpectedRevisionError first, since the first attempt moved the stream; callers recognise
  * their own events by id when they reload.
+ *
+ * A claim (AppendOptions.claim) is a row of `stream_claims` (migrations/1732240500000_stream-claims.sql)
+ * written in the append's own transaction, after it (postgres-claims.ts): it commits or rolls back
+ * with the events, so no crash can leave one without the other.
  */
 export class PostgresEventStore implements EventStore {
   private readonly groupCommitter: GroupCommitter;
@@ -52,8 +57,19 @@ export class PostgresEventStore implements EventStore {
   async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const expected = options.expectedRevision;
     validateAppend(streamId, events, expected);
+    validateClaim(options.claim, events, expected);
     try {
       if (events.length === 0) return await checkExpectation(this.pool, streamId, expected);
+      if (options.claim !== undefined) {
+        // Not group-committed: the claim must commit or roll back with exactly this append.
+        // Purchases are the only claimers, and rare next to spends.
+        const claim = options.claim;
+        return await this.inTransaction(async (client) => {
+          const appended = await writeAppend(client, streamId, events, expected);
+          await writeClaim(client, streamId, claim);
+          return appended;
+        });
+      }
       // Known expectations go through group commit (postgres-batch-append.ts); 'any' must read first.
       if (expected !== 'any') return await this.groupCommitter.append(streamId, events, expected === 'no_stream' ? -1 : expected);
       for (let attempt = 1; ; attempt++) {
@@ -88,7 +104,11 @@ export class PostgresEventStore implements EventStore {
         const events = request.decide(tail);
         if (events.length === 0) return { tail, appended: null };
         validateAppend(streamId, events, held);
-        return { tail, appended: await writeAppend(client, streamId, events, held) };
+        const claim = request.claimFor?.(events);
+        validateClaim(claim, events, held);
+        const appended = await writeAppend(client, streamId, events, held);
+        if (claim !== undefined) await writeClaim(client, streamId, claim);
+        return { tail, appended };
       });
     } catch (error) {
       throw mapPostgresError(error, 'appendExclusive');

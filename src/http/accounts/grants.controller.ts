@@ -38,9 +38,13 @@ export class GrantsController {
   @Post('purchases')
   @RequireScope('grant')
   @WriteRoute()
-  @ApiOperation({ summary: 'Record a purchase paid outside Stripe; once per providerRef (a repeat answers 200)' })
+  @ApiOperation({
+    summary: 'Record a purchase paid outside Stripe; once per providerRef in the whole ledger',
+    description: 'A repeat on the same account with the same credits and amount answers 200 with the first purchase '
+      + '(its revision and position); other figures, or a providerRef recorded on another account, are 409 purchase_conflict.',
+  })
   @ApiCreatedResponse({ type: PurchaseResponse })
-  @ApiOkResponse({ type: PurchaseResponse, description: 'This providerRef was already recorded' })
+  @ApiOkResponse({ type: PurchaseResponse, description: 'This providerRef was already recorded for this purchase: the first answer' })
   async purchase(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: PurchaseRequest,
@@ -53,7 +57,7 @@ export class GrantsController {
       providerRef: body.providerRef, expiresAt: normalizeInstant(body.expiresAt),
     }, body);
     if (outcome.duplicatePurchase) void reply.status(200);
-    return purchaseResponse(outcome, body.credits);
+    return purchaseResponse(outcome);
   }
 }
 

@@ -34,12 +34,10 @@ export function grantResponse(outcome: CommandOutcome): GrantResponse {
   return { blockId, credits, ...common(outcome) };
 }
 
-export function purchaseResponse(outcome: CommandOutcome, requestedCredits: number): PurchaseResponse {
-  if (outcome.duplicatePurchase) {
-    return { ...outcome.duplicatePurchase, credits: requestedCredits, ...common(outcome) };
-  }
-  const { purchaseId, blockId, credits } = find(outcome, 'CreditsPurchased').data;
-  return { purchaseId, blockId, credits, ...common(outcome) };
+/** From the purchase's event, also for a repeat: the first purchase's own event, revision and position. */
+export function purchaseResponse(outcome: CommandOutcome): PurchaseResponse {
+  const { purchaseId, blockId, credits, amountPaid } = find(outcome, 'CreditsPurchased').data;
+  return { accountId: outcome.accountId, purchaseId, blockId, credits, amountPaid: amountPaid.minor, currency: amountPaid.currency, ...common(outcome) };
 }
 
 export function reservationResponse(outcome: CommandOutcome): ReservationResponse {

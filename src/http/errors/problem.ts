@@ -12,6 +12,8 @@ export type ProblemCode =
   | 'concurrency_conflict'
   | 'reservation_expired'
   | 'reservation_closed'
+  | 'purchase_conflict'
+  | 'spend_fully_refunded'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
@@ -45,6 +47,8 @@ const TITLES: Record<ProblemCode, { status: number; title: string }> = {
   concurrency_conflict: { status: 409, title: 'Concurrent updates kept conflicting' },
   reservation_expired: { status: 409, title: 'The reservation has expired' },
   reservation_closed: { status: 409, title: 'The reservation is already closed' },
+  purchase_conflict: { status: 409, title: 'The payment reference is already recorded for another purchase' },
+  spend_fully_refunded: { status: 409, title: 'The spend is already fully refunded' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },

@@ -49,6 +49,14 @@ export function rejectionProblem(rejection: Rejection): Problem {
       return problem('reservation_expired', `Reservation ${rejection.reservationId} passed its deadline and was released`);
     case 'reservation_closed':
       return problem('reservation_closed', `Reservation ${rejection.reservationId} is already ${rejection.status}`, { reservationStatus: rejection.status });
+    case 'spend_fully_refunded':
+      return problem('spend_fully_refunded', `Spend ${rejection.spendId} is already fully refunded`, { spendId: rejection.spendId });
+    case 'purchase_conflict':
+      // Never names the other account: a caller learns only that the reference is taken.
+      return problem('purchase_conflict', rejection.purchaseId
+        ? `providerRef ${rejection.providerRef} is already recorded on this account as purchase ${rejection.purchaseId}, with other figures`
+        : `providerRef ${rejection.providerRef} is already recorded for a purchase on another account`,
+        { providerRef: rejection.providerRef, ...(rejection.purchaseId !== undefined && { purchaseId: rejection.purchaseId }) });
     case 'refund_exceeds_spend':
       return validationProblem([{ field: 'credits', message: `at most ${rejection.refundable} credits of spend ${rejection.spendId} can still be refunded` }]);
     case 'capture_exceeds_hold':

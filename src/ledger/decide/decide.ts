@@ -19,7 +19,9 @@ export function decide(command: LedgerCommand, state: LedgerState, context: Comm
   const nowMs = instantOf(context);
   const remembered = answerFromMemory(state, context, nowMs);
   if (remembered) return remembered;
-  const outcome = decideCommand(command, { state, view: viewAtMs(state, nowMs), nowMs, recalledSpends: context.recalledSpends });
+  const outcome = decideCommand(command, {
+    state, view: viewAtMs(state, nowMs), nowMs, recalledSpends: context.recalledSpends, purchaseRefsHeldElsewhere: context.purchaseRefsHeldElsewhere,
+  });
   if (outcome.kind !== 'accepted') return outcome;
   const expiry = dueExpiryDrafts(state, nowMs).map((draft) => withMetadata(draft, expiryMetadata(context)));
   const metadata = commandMetadata(context);

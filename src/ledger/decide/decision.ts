@@ -3,14 +3,19 @@ import type { Rejection } from '../rejections';
 import type { IdempotencyRecord } from '../state';
 
 /**
- * A purchase whose providerRef the account already has (LEDGER.md "Purchase": deduplicated
- * forever). Nothing is written; the caller answers as for the first purchase.
+ * A repeat of a purchase the account already has: same reference, same figures (LEDGER.md
+ * "Purchase": deduplicated forever). Nothing is written; the caller answers with the first
+ * purchase: its ids, the revision of its event, and the account as it was right after it.
  */
 export interface DuplicatePurchase {
   kind: 'noop';
   reason: 'duplicate_purchase';
   purchaseId: string;
   blockId: string;
+  revision: number;
+  balance: number;
+  available: number;
+  reserved: number;
 }
 
 export type Decision =

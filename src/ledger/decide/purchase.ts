@@ -1,17 +1,26 @@
 import type { PurchaseCredits } from '../commands';
-import type { LedgerState } from '../state';
+import type { PurchaseRecord } from '../state';
 import type { Situation } from './situation';
 import { LedgerInvariantError } from '../errors';
 import { lookup } from '../keyed-records';
+import { purchaseRefClaim, sameFigures } from '../purchase-ref';
 import { accept, type CommandOutcome, reject } from './outcome';
 import { canonicalExpiry, newBlockRejection } from './new-block';
 import { assertUnusedId } from './fresh-id';
 
-/** LEDGER.md "Purchase": a paid block, at most once per providerRef, ever. */
+/**
+ * LEDGER.md "Purchase": a paid block, at most once per provider reference in the whole ledger.
+ * A repeat on this account with the same figures is the first purchase again (a noop answered
+ * with it); other figures, or a reference another account holds, are a purchase_conflict. Other
+ * accounts are known only through `purchaseRefsHeldElsewhere`: the event store's claim on the
+ * reference (docs/architecture.md "One payment, one purchase") is what makes it ledger-wide.
+ */
 export function decidePurchase(command: PurchaseCredits, situation: Situation): CommandOutcome {
   const { state } = situation;
-  const earlier = lookup(state.purchasesByProviderRef, command.providerRef);
-  if (earlier !== undefined) return duplicateOf(state, earlier);
+  const earlierId = lookup(state.purchasesByProviderRef, command.providerRef);
+  if (earlierId !== undefined) return repeatOf(command, purchaseRecord(state.purchases, earlierId));
+  const heldByAccountId = situation.purchaseRefsHeldElsewhere?.get(purchaseRefClaim(command.provider, command.providerRef));
+  if (heldByAccountId !== undefined) return conflict(command, { heldByAccountId });
   assertUnusedId(state.purchases, command.purchaseId, 'purchase');
   const rejection = newBlockRejection(situation, command);
   if (rejection) return reject(rejection);
@@ -30,8 +39,18 @@ export function decidePurchase(command: PurchaseCredits, situation: Situation): 
   });
 }
 
-function duplicateOf(state: LedgerState, purchaseId: string): CommandOutcome {
-  const purchase = lookup(state.purchases, purchaseId);
+function repeatOf(command: PurchaseCredits, earlier: PurchaseRecord): CommandOutcome {
+  if (!sameFigures(earlier, command)) return conflict(command, { purchaseId: earlier.purchaseId });
+  const { purchaseId, blockId, revision, balance, available, reserved } = earlier;
+  return { kind: 'noop', reason: 'duplicate_purchase', purchaseId, blockId, revision, balance, available, reserved };
+}
+
+function conflict(command: PurchaseCredits, holder: { purchaseId: string } | { heldByAccountId: string }): CommandOutcome {
+  return reject({ code: 'purchase_conflict', provider: command.provider, providerRef: command.providerRef, ...holder });
+}
+
+function purchaseRecord(purchases: Record<string, PurchaseRecord>, purchaseId: string): PurchaseRecord {
+  const purchase = lookup(purchases, purchaseId);
   if (!purchase) throw new LedgerInvariantError(`providerRef maps to unknown purchase ${purchaseId}`);
-  return { kind: 'noop', reason: 'duplicate_purchase', purchaseId, blockId: purchase.blockId };
+  return purchase;
 }

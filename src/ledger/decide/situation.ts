@@ -14,4 +14,6 @@ export interface Situation {
   nowMs: EpochMs;
   /** The spends refunds of this batch need, followed through the batch (spend-memory.ts). */
   recalledSpends?: RecalledSpendsView;
+  /** Purchase references other accounts hold (CommandContext.purchaseRefsHeldElsewhere). */
+  purchaseRefsHeldElsewhere?: ReadonlyMap<string, string>;
 }

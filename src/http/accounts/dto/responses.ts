@@ -56,9 +56,12 @@ export class GrantResponse extends WriteResponse {
 }
 
 export class PurchaseResponse extends WriteResponse {
+  @ApiProperty() accountId!: string;
   @ApiProperty() purchaseId!: string;
   @ApiProperty() blockId!: string;
   @ApiProperty({ type: 'integer' }) credits!: number;
+  @ApiProperty({ type: 'integer', description: 'What was paid, in the currency\'s minor unit' }) amountPaid!: number;
+  @ApiProperty({ example: 'USD' }) currency!: string;
 }
 
 export class ReservationResponse extends WriteResponse {
