@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../config/app-config';
-import { ClaimHeldElsewhereError, WrongExpectedRevisionError, type AppendResult } from '../event-store/event-store.port';
+import { ClaimHeldElsewhereError, EventStoreUnavailableError, WrongExpectedRevisionError, type AppendResult } from '../event-store/event-store.port';
 import type { LedgerCommand } from '../ledger/commands';
 import { foldIntoRecalled } from '../ledger/spend-memory';
 import type { LedgerState } from '../ledger/state';
@@ -131,6 +131,14 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
       this.logger.warn({ accountId, commands: batch.length, attempts: this.config.commandMaxAttempts }, 'concurrency conflict: retries exhausted');
       for (const pending of batch) settleFailure(pending, new ConcurrencyConflictError(accountId, this.config.commandMaxAttempts));
     } catch (error) {
+      if (batch.length > 1 && mayBeOneCommandsFault(error)) {
+        // The batch's one append failed for a reason that may lie in one command's events (a value
+        // the store refuses, a broken invariant): run each command alone so that only the guilty
+        // one fails. Nothing was written and the cached state was dropped. At most batch.length
+        // more appends, and only on this rare path.
+        for (const pending of batch) await this.executeBatch(accountId, [pending]);
+        return;
+      }
       for (const pending of batch) settleFailure(pending, error);
     }
   }
@@ -263,6 +271,11 @@ function commandsOf(batch: readonly Pending[]): Iterable<LedgerCommand> {
 function settleSuccess(pending: Pending, outcome: CommandOutcome): void {
   pending.stopTimer('ok');
   pending.resolve(outcome);
+}
+
+/** Failures that are about the moment (store down, retries used up) fail every command alike. */
+function mayBeOneCommandsFault(error: unknown): boolean {
+  return !(error instanceof EventStoreUnavailableError) && !(error instanceof ConcurrencyConflictError) && !(error instanceof QueueFullError);
 }
 
 function settleFailure(pending: Pending, error: unknown): void {

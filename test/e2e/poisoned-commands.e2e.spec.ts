@@ -75,4 +75,22 @@ describe('poisoned commands among a load of valid spends', () => {
       expect((await t.http.post(`/v1/accounts/${accountId}/spends`, { credits: 1, description: 'after' })).status).toBe(201);
     }
   });
+
+  it('fail alone on their own account too: commands queued behind them and written in the same append succeed', async () => {
+    const accountId = 'load-shared-mailbox';
+    expect((await t.http.post(`/v1/accounts/${accountId}/grants`, { credits: GRANTED, category: 'paid', reason: 'adjustment' }, { key: TEST_KEYS.granter })).status).toBe(201);
+    const commandBus = t.app.get(CommandBus);
+    const context = { correlationId: 'poisoned-same-account', actor: { kind: 'apiKey' as const, id: 'test' } };
+    const valid = (index: number): LedgerCommand => ({ kind: 'spend', spendId: newId('spend'), credits: 2, description: `valid ${index}` });
+    // Sent in one tick: the account's mailbox decides them together and writes one append.
+    const isPoisoned = (index: number): boolean => index % 5 === 2;
+    const commands = Array.from({ length: 20 }, (_, index) => (isPoisoned(index) ? poisoned(index) : valid(index)));
+    const settled = await Promise.allSettled(commands.map((command) => commandBus.execute(new ExecuteLedgerCommand(accountId, command, context))));
+
+    const outcomes = settled.map((outcome, index) => [!isPoisoned(index), outcome.status]);
+    expect(outcomes.filter(([isValid, status]) => isValid && status !== 'fulfilled')).toEqual([]);
+    expect(outcomes.filter(([isValid, status]) => !isValid && status !== 'rejected')).toEqual([]);
+    const validCount = commands.length - commands.length / 5;
+    expect((await t.http.get(`/v1/accounts/${accountId}/balance`)).body).toMatchObject({ balance: GRANTED - 2 * validCount, revision: validCount });
+  });
 });
