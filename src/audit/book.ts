@@ -47,6 +47,15 @@ interface PurchaseEntry {
   reversed: number;
 }
 
+/** A reversal that names its cause: what it removed may come back once (ReversalUndone). */
+interface ReversalEntry {
+  purchaseId: string;
+  credits: number;
+  removed: BlockAmount[];
+  shortfall: number;
+  undone: boolean;
+}
+
 export interface BookView {
   balance: number;
   available: number;
@@ -62,6 +71,7 @@ export class AuditBook {
   readonly holds = new Map<string, Hold>();
   private readonly spends = new Map<string, SpendEntry>();
   private readonly purchases = new Map<string, PurchaseEntry>();
+  private readonly reversals = new Map<string, ReversalEntry>();
   private readonly providerRefs = new Set<string>();
   private readonly refundIds = new Set<string>();
   /** Lots holding credits (or, after a broken event, owing some): the only ones drawdown looks at. */
@@ -230,9 +240,40 @@ export class AuditBook {
           const ownFirst = [...live.filter((lot) => lot.blockId === purchase.blockId), ...live.filter((lot) => lot.blockId !== purchase.blockId)];
           this.expectDrawdown('reversal', data.removed, ownFirst, data.credits, report);
         }
+        if (data.reversalId !== undefined) {
+          if (this.reversals.has(data.reversalId)) report('duplicate_id', `reversal ${data.reversalId} recorded after it was reversed or undone`);
+          else this.reversals.set(data.reversalId, { purchaseId: data.purchaseId, credits: data.credits, removed: copyParts(data.removed), shortfall: data.shortfall, undone: false });
+        }
         this.takeFromLots(data.removed, atMs, report);
         this.creditsOut += removed;
         return -removed;
+      }
+      case 'ReversalUndone': {
+        const { data } = event;
+        const restored = sumParts(data.restored);
+        for (const part of data.restored) at.positive(`restored ${part.blockId}`, part.credits);
+        if (data.credits !== restored) report('reinstatement_mismatch', `reinstatement of ${data.reversalId} states ${data.credits} credits and restores ${restored}`);
+        const reversal = this.reversals.get(data.reversalId);
+        const purchase = this.purchases.get(data.purchaseId);
+        if (!purchase) report('unknown_reference', `reinstatement for purchase ${data.purchaseId}, which the stream never recorded`);
+        if (reversal?.undone) {
+          report('duplicate_id', `reversal ${data.reversalId} undone twice`);
+        } else if (reversal) {
+          // Exactly what the reversal removed, into the same blocks; never more.
+          const rest = withoutParts(reversal.removed, data.restored, 'first');
+          if (rest.missing.length > 0 || sumParts(rest.left) > 0) {
+            report('reinstatement_mismatch', `reinstatement of ${data.reversalId} restores ${describeParts(data.restored)}, the reversal removed ${describeParts(reversal.removed)}`);
+          }
+          if (data.shortfallCancelled !== reversal.shortfall) report('reinstatement_mismatch', `reinstatement of ${data.reversalId} cancels a shortfall of ${data.shortfallCancelled}, the reversal had ${reversal.shortfall}`);
+          reversal.undone = true;
+          if (purchase) purchase.reversed -= reversal.credits;
+        } else {
+          if (restored > 0) report('reinstatement_mismatch', `reinstatement of ${data.reversalId}, never reversed, restores ${restored} credits`);
+          this.reversals.set(data.reversalId, { purchaseId: data.purchaseId, credits: 0, removed: [], shortfall: 0, undone: true });
+        }
+        this.putIntoLots(data.restored, report);
+        this.creditsIn += restored;
+        return restored;
       }
       default: {
         const unknown: never = event;

@@ -17,6 +17,8 @@ import { accept, type CommandOutcome, reject } from './outcome';
 export function decideReverse(command: ReversePurchase, { state, view }: Situation): CommandOutcome {
   const purchase = purchaseByProviderRef(state, command.providerRef);
   if (!purchase) return reject({ code: 'not_found', entity: 'purchase', id: command.providerRef });
+  // A cause is reversed once, and never once it was undone (a dispute won before it was opened here).
+  if (command.reversalId !== undefined && lookup(state.reversals, command.reversalId)) return accept();
   const credits = creditsToReverse(command, purchase);
   if (credits <= 0) return accept();
   const removed = drawFrom(ownBlockFirst(view.blocks, purchase), credits);
@@ -29,6 +31,7 @@ export function decideReverse(command: ReversePurchase, { state, view }: Situati
       shortfall: credits - sumCredits(removed),
       reason: command.reason,
       providerRef: command.providerRef,
+      ...(command.reversalId !== undefined && { reversalId: command.reversalId }),
     },
   });
 }
@@ -39,7 +42,7 @@ function creditsToReverse(command: ReversePurchase, purchase: PurchaseRecord): n
   return Math.min(total, purchase.credits) - purchase.reversed;
 }
 
-function purchaseByProviderRef(state: LedgerState, providerRef: string): PurchaseRecord | undefined {
+export function purchaseByProviderRef(state: LedgerState, providerRef: string): PurchaseRecord | undefined {
   const purchaseId = lookup(state.purchasesByProviderRef, providerRef);
   return purchaseId === undefined ? undefined : lookup(state.purchases, purchaseId);
 }

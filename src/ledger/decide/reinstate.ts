@@ -1,0 +1,39 @@
+import type { ReinstateReversal } from '../commands';
+import type { Situation } from './situation';
+import { sumCredits } from '../block-amounts';
+import { expireReturnedCredits } from '../expiry';
+import { lookup } from '../keyed-records';
+import { accept, type CommandOutcome, reject } from './outcome';
+import { purchaseByProviderRef } from './reverse';
+
+/**
+ * Undo the reversal `reversalId` (the money came back): exactly what it removed goes back to the
+ * blocks it was removed from, so category, expiry and cost basis are those of the credits taken;
+ * what lands in a block that has expired since is expired in the same append, as with a refund.
+ * The shortfall is not given back (those credits were spent, not removed) but cancelled.
+ * Exactly once, decided from the stream alone: an id already undone is accepted with nothing to
+ * write, and an id not reversed yet is settled now (restoring nothing) so its reversal never applies.
+ */
+export function decideReinstate(command: ReinstateReversal, { state, nowMs }: Situation): CommandOutcome {
+  const purchase = purchaseByProviderRef(state, command.providerRef);
+  if (!purchase) return reject({ code: 'not_found', entity: 'purchase', id: command.providerRef });
+  const reversal = lookup(state.reversals, command.reversalId);
+  if (reversal?.undone) return accept();
+  const restored = reversal ? reversal.removed.map(({ blockId, credits }) => ({ blockId, credits })) : [];
+  return accept(
+    {
+      type: 'ReversalUndone',
+      data: {
+        reversalId: command.reversalId,
+        // The reversal's own purchase (reversal ids are the provider's, unique across its payments).
+        purchaseId: reversal?.purchaseId ?? purchase.purchaseId,
+        credits: sumCredits(restored),
+        restored,
+        shortfallCancelled: reversal?.shortfall ?? 0,
+        reason: command.reason,
+        providerRef: command.providerRef,
+      },
+    },
+    ...expireReturnedCredits(state, restored, nowMs),
+  );
+}
