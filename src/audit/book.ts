@@ -45,6 +45,9 @@ interface PurchaseEntry {
   blockId: string;
   credits: number;
   reversed: number;
+  /** Reversals without a reversalId (cumulative refunds): how much, and what they removed. */
+  reversedUnnamed: number;
+  unnamedRemoved: BlockAmount[];
 }
 
 /** A reversal that names its cause: what it removed may come back once (ReversalUndone). */
@@ -131,7 +134,7 @@ export class AuditBook {
         if (this.purchases.has(data.purchaseId)) report('duplicate_id', `purchase ${data.purchaseId} recorded twice`);
         if (this.providerRefs.has(data.providerRef)) report('duplicate_purchase', `providerRef ${data.providerRef} credited a second time`);
         this.providerRefs.add(data.providerRef);
-        this.purchases.set(data.purchaseId, { blockId: data.blockId, credits: data.credits, reversed: 0 });
+        this.purchases.set(data.purchaseId, { blockId: data.blockId, credits: data.credits, reversed: 0, reversedUnnamed: 0, unnamedRemoved: [] });
         this.openLot(data.blockId, 'paid', data.credits, atMs, data.expiresAt, report);
         this.creditsIn += data.credits;
         return data.credits;
@@ -240,6 +243,10 @@ export class AuditBook {
           const ownFirst = [...live.filter((lot) => lot.blockId === purchase.blockId), ...live.filter((lot) => lot.blockId !== purchase.blockId)];
           this.expectDrawdown('reversal', data.removed, ownFirst, data.credits, report);
         }
+        if (data.reversalId === undefined && purchase) {
+          purchase.reversedUnnamed += data.credits;
+          purchase.unnamedRemoved.push(...copyParts(data.removed));
+        }
         if (data.reversalId !== undefined) {
           if (this.reversals.has(data.reversalId)) report('duplicate_id', `reversal ${data.reversalId} recorded after it was reversed or undone`);
           else this.reversals.set(data.reversalId, { purchaseId: data.purchaseId, credits: data.credits, removed: copyParts(data.removed), shortfall: data.shortfall, undone: false });
@@ -268,7 +275,17 @@ export class AuditBook {
           reversal.undone = true;
           if (purchase) purchase.reversed -= reversal.credits;
         } else {
-          if (restored > 0) report('reinstatement_mismatch', `reinstatement of ${data.reversalId}, never reversed, restores ${restored} credits`);
+          // A refund that failed, undoing part of the cumulative reversals: from what they removed only.
+          const undoneCredits = data.credits + data.shortfallCancelled;
+          if (purchase) {
+            const rest = withoutParts(purchase.unnamedRemoved, data.restored, 'last');
+            if (rest.missing.length > 0 || undoneCredits > purchase.reversedUnnamed) {
+              report('reinstatement_mismatch', `reinstatement of ${data.reversalId} restores ${describeParts(data.restored)} (${undoneCredits} credits undone); the refunds reversed ${purchase.reversedUnnamed}, removing ${describeParts(purchase.unnamedRemoved)}`);
+            }
+            purchase.unnamedRemoved = rest.left;
+            purchase.reversedUnnamed -= undoneCredits;
+            purchase.reversed -= undoneCredits;
+          }
           this.reversals.set(data.reversalId, { purchaseId: data.purchaseId, credits: 0, removed: [], shortfall: 0, undone: true });
         }
         this.putIntoLots(data.restored, report);

@@ -107,6 +107,12 @@ export interface ReinstateReversal {
   providerRef: string;
   reversalId: string;
   reason: ReversalReason;
+  /**
+   * For a cause that was never a named reversal (a refund, reversed cumulatively): bring the
+   * unnamed reversals of the purchase down to this total, giving back the difference (at most what
+   * they removed) into the purchase's own block. Without it, the named reversal `reversalId` is undone.
+   */
+  toTotalCredits?: number;
 }
 
 export type LedgerCommand =

@@ -53,8 +53,15 @@ export interface PurchaseRecord {
   balance: number;
   available: number;
   reserved: number;
-  /** Credits already reversed (removed + shortfall) by PurchaseReversed events. */
+  /** Credits already reversed (removed + shortfall) by PurchaseReversed events, less those undone. */
   reversed: number;
+  /**
+   * The part of `reversed` by reversals that name no cause (cumulative refunds): a failed refund
+   * brings it down (ReinstateReversal.toTotalCredits) as the named ones are undone one by one.
+   */
+  reversedUnnamed: number;
+  /** What those unnamed reversals removed, per block, in order, less what came back: the most that may return. */
+  unnamedRemoved: BlockAmount[];
 }
 
 /** A reversal that names its cause (PurchaseReversed.reversalId), kept forever so it happens once. */

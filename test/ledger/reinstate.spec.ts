@@ -88,4 +88,34 @@ describe('reinstate a reversal (a dispute won, a refund failed)', () => {
   });
 });
 
+describe('reinstate a failed refund (reversed as part of a cumulative total)', () => {
+  const refundFailed = (toTotalCredits: number, reversalId = 'refund:re_1'): ReinstateReversal =>
+    ({ kind: 'reinstate', providerRef: 'pi_paid', reversalId, reason: 'refund', toTotalCredits });
+  const refundReversal = (credits: number, removed: Record<string, number>) => reversed('pur-paid', credits, removed, { providerRef: 'pi_paid' });
+
+  it('brings the refunds\' total down, giving back into the blocks they removed from, last removed first', () => {
+    given(purchased('other', 40), purchased('paid', 100), spent('s1', { paid: 80 }), refundReversal(50, { paid: 20, other: 30 }))
+      .when(refundFailed(10), { now: after(HOUR) })
+      .then(undone('refund:re_1', 'pur-paid', { other: 30, paid: 10 }, { reason: 'refund' }));
+  });
+
+  it('never gives back more than was removed: the rest was shortfall, no longer owed', () => {
+    given(purchased('paid', 100), spent('s1', { paid: 90 }), refundReversal(50, { paid: 10 }))
+      .when(refundFailed(0), { now: after(HOUR) })
+      .then(undone('refund:re_1', 'pur-paid', { paid: 10 }, { reason: 'refund', shortfallCancelled: 40 }));
+  });
+
+  it('happens once per refund', () => {
+    given(purchased('paid', 100), refundReversal(50, { paid: 50 }), undone('refund:re_1', 'pur-paid', { paid: 50 }, { reason: 'refund' }))
+      .when(refundFailed(0), { now: after(HOUR) })
+      .then();
+  });
+
+  it('a later cumulative refund reverses again from the lower total', () => {
+    given(purchased('paid', 100), refundReversal(50, { paid: 50 }), undone('refund:re_1', 'pur-paid', { paid: 50 }, { reason: 'refund' }))
+      .when({ kind: 'reverse', providerRef: 'pi_paid', totalCredits: 30, reason: 'refund' }, { now: after(HOUR) })
+      .then(refundReversal(30, { paid: 30 }));
+  });
+});
+
 void T0;

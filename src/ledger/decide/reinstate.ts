@@ -1,6 +1,9 @@
 import type { ReinstateReversal } from '../commands';
 import type { Situation } from './situation';
-import { sumCredits } from '../block-amounts';
+import type { LedgerState, PurchaseRecord } from '../state';
+import type { EventDraft } from '../event-draft';
+import type { EpochMs } from '../instants';
+import { sumCredits, takeLastDrawn } from '../block-amounts';
 import { expireReturnedCredits } from '../expiry';
 import { lookup } from '../keyed-records';
 import { accept, type CommandOutcome, reject } from './outcome';
@@ -19,6 +22,11 @@ export function decideReinstate(command: ReinstateReversal, { state, nowMs }: Si
   if (!purchase) return reject({ code: 'not_found', entity: 'purchase', id: command.providerRef });
   const reversal = lookup(state.reversals, command.reversalId);
   if (reversal?.undone) return accept();
+  if (command.toTotalCredits !== undefined) {
+    // A refund reversed as part of a cumulative total (no reversal of its own): the total drops.
+    if (reversal) return accept();
+    return accept(...undoUnnamed(command, purchase, command.toTotalCredits, state, nowMs));
+  }
   const restored = reversal ? reversal.removed.map(({ blockId, credits }) => ({ blockId, credits })) : [];
   return accept(
     {
@@ -36,4 +44,24 @@ export function decideReinstate(command: ReinstateReversal, { state, nowMs }: Si
     },
     ...expireReturnedCredits(state, restored, nowMs),
   );
+}
+
+function undoUnnamed(
+  command: ReinstateReversal, purchase: PurchaseRecord, toTotalCredits: number, state: LedgerState, nowMs: EpochMs,
+): EventDraft[] {
+  const undoCredits = Math.max(0, purchase.reversedUnnamed - Math.max(0, toTotalCredits));
+  // Never more than those reversals removed; the rest was shortfall (spent), now no longer owed.
+  // Into the blocks they came from, the last removed first (like a refund of a spend).
+  const back = Math.min(undoCredits, sumCredits(purchase.unnamedRemoved));
+  const restored = back > 0 ? takeLastDrawn(purchase.unnamedRemoved, back) : [];
+  return [
+    {
+      type: 'ReversalUndone',
+      data: {
+        reversalId: command.reversalId, purchaseId: purchase.purchaseId, credits: back, restored,
+        shortfallCancelled: undoCredits - back, reason: command.reason, providerRef: command.providerRef,
+      },
+    },
+    ...expireReturnedCredits(state, restored, nowMs),
+  ];
 }

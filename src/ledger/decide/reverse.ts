@@ -38,8 +38,11 @@ export function decideReverse(command: ReversePurchase, { state, view }: Situati
 
 /** What this reversal removes, capped so the purchase's reversals never exceed what it bought. */
 function creditsToReverse(command: ReversePurchase, purchase: PurchaseRecord): number {
-  const total = command.totalCredits ?? purchase.reversed + command.credits;
-  return Math.min(total, purchase.credits) - purchase.reversed;
+  if (command.totalCredits === undefined) return Math.min(purchase.reversed + command.credits, purchase.credits) - purchase.reversed;
+  // A cumulative total counts the unnamed (refund) reversals only; what named ones (a dispute) took
+  // already is not taken twice, and comes back into reach if that dispute is won.
+  const namedReversed = purchase.reversed - purchase.reversedUnnamed;
+  return Math.min(command.totalCredits, purchase.credits - namedReversed) - purchase.reversedUnnamed;
 }
 
 export function purchaseByProviderRef(state: LedgerState, providerRef: string): PurchaseRecord | undefined {
