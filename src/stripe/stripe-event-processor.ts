@@ -14,6 +14,7 @@ import {
 } from './event-shapes';
 import type { StripeEvent } from './stripe-gateway';
 import type { Settlement } from './stripe-event-log';
+import { CheckoutSessionsRepository, type CheckoutSessionStatus } from './checkout-sessions.repository';
 import { StripePaymentsRepository, reversalTarget, type PaymentRow } from './stripe-payments.repository';
 import type { ReversalReason } from '../ledger/events';
 
@@ -63,6 +64,7 @@ export class StripeEventProcessor {
     private readonly catalog: CreditPackCatalog,
     private readonly payments: StripePaymentsRepository,
     private readonly clock: Clock,
+    private readonly sessions: CheckoutSessionsRepository,
   ) {}
 
   async process(event: StripeEvent): Promise<Settlement> {
@@ -80,6 +82,8 @@ export class StripeEventProcessor {
         return this.withObject<CheckoutSession>(event, 'checkout.session', (session) => this.purchase(event, session));
       case 'checkout.session.async_payment_failed':
         return this.withObject<CheckoutSession>(event, 'checkout.session', (session) => this.paymentFailed(event, session));
+      case 'checkout.session.expired':
+        return this.withObject<CheckoutSession>(event, 'checkout.session', (session) => this.sessionExpired(event, session));
       case 'charge.refunded':
         return this.withObject<Charge>(event, 'charge', (charge) => this.refund(event, charge));
       case 'charge.dispute.created':
@@ -122,6 +126,8 @@ export class StripeEventProcessor {
     if (session.client_reference_id && session.client_reference_id !== accountId) {
       return this.anomaly(event, { ...detail, reason: 'account_mismatch', clientReferenceId: session.client_reference_id }, where);
     }
+    // Visible to support whatever the ledger makes of it (an anomaly below is still a completed session).
+    await this.recordSession(session, accountId, 'complete');
     const pack = metadata.packId === undefined ? undefined : this.catalog.find(metadata.packId);
     if (!pack) return this.anomaly(event, { ...detail, reason: 'unknown_pack' }, where);
     if (session.payment_status === 'unpaid') {
@@ -191,8 +197,30 @@ export class StripeEventProcessor {
   private async paymentFailed(event: StripeEvent, session: CheckoutSession): Promise<Settlement> {
     const { accountId = null, packId = null } = metadataOf(session);
     const paymentIntentId = idOf(session.payment_intent);
+    if (accountId !== null && ACCOUNT_ID_PATTERN.test(accountId)) await this.recordSession(session, accountId, 'failed');
     this.logger.warn({ eventId: event.id, accountId, paymentIntentId, sessionId: session.id, packId }, 'delayed payment failed: no credits');
     return { outcome: 'payment_failed', accountId, paymentIntentId, detail: { sessionId: session.id, packId } };
+  }
+
+  // ── checkout.session.expired ────────────────────────────────────────────────────────────────────
+
+  /** Abandoned or timed out: nothing for the ledger, a row for support to see. */
+  private async sessionExpired(event: StripeEvent, session: CheckoutSession): Promise<Settlement> {
+    const { accountId = null, packId = null } = metadataOf(session);
+    const detail: Detail = { sessionId: session.id, packId };
+    if (accountId === null && packId === null) return { outcome: 'ignored', detail: { ...detail, reason: 'no credit-pack metadata' } };
+    if (accountId === null || !ACCOUNT_ID_PATTERN.test(accountId)) return this.anomaly(event, { ...detail, reason: 'invalid_account_id' }, { accountId });
+    await this.recordSession(session, accountId, 'expired');
+    return { outcome: 'session_expired', accountId, paymentIntentId: idOf(session.payment_intent), detail };
+  }
+
+  private async recordSession(session: CheckoutSession, accountId: string, status: CheckoutSessionStatus): Promise<void> {
+    const { packId = null } = metadataOf(session);
+    const createdAt = typeof session.created === 'number' ? new Date(session.created * 1000) : this.clock.now();
+    await this.sessions.record({
+      sessionId: session.id, accountId, packId, amountMinor: isAmount(session.amount_total) ? session.amount_total : null,
+      currency: typeof session.currency === 'string' ? session.currency : null, status, createdAt,
+    }, this.clock.now());
   }
 
   // ── charge.refunded / charge.dispute.created ────────────────────────────────────────────────────

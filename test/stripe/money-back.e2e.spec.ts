@@ -169,6 +169,39 @@ describe('Stripe webhook: won disputes and failed refunds', () => {
     });
   });
 
+  describe('sessions that go nowhere', () => {
+    const session = (accountId: string, status: 'complete' | 'expired', paymentStatus: 'paid' | 'unpaid', sessionId: string) =>
+      checkoutSession({ accountId, packId: BASIC.packId, amountTotal: BASIC.amountTotal, status, paymentStatus, sessionId, paymentIntent: status === 'expired' ? null : `pi_for_${sessionId}` });
+
+    it('records expired and failed sessions per account, newest first, never as credits, whatever the order', async () => {
+      const expiredId = stripeId('cs');
+      const failedId = stripeId('cs');
+      const expired = event('checkout.session.expired', session('support-sessions', 'expired', 'unpaid', expiredId));
+      const unpaid = event('checkout.session.completed', session('support-sessions', 'complete', 'unpaid', failedId));
+      const failed = event('checkout.session.async_payment_failed', session('support-sessions', 'complete', 'unpaid', failedId));
+      // The failure first, then the (older) completion and repeats: the status never goes back.
+      await deliverAll([expired, failed, unpaid, expired, failed]);
+      const paidId = stripeId('cs');
+      await deliverAll([event('checkout.session.completed', session('support-sessions', 'complete', 'paid', paidId))]);
+
+      const response = await t.http.get('/v1/accounts/support-sessions/checkout-sessions');
+      expect(response.status).toBe(200);
+      const byId = Object.fromEntries(response.body.data.map((row: any) => [row.sessionId, row]));
+      expect(byId[expiredId]).toMatchObject({ status: 'expired', packId: 'basic', amount: { minor: 1000, currency: 'USD' } });
+      expect(byId[failedId]).toMatchObject({ status: 'failed' });
+      expect(byId[paidId]).toMatchObject({ status: 'complete' });
+      const created = response.body.data.map((row: any) => row.createdAt);
+      expect([...created].sort().reverse()).toEqual(created);
+      expect(await audit(expired.id)).toMatchObject({ outcome: 'session_expired', account_id: 'support-sessions' });
+      // Only the paid session credited anything.
+      expect((await ledgerEvents('support-sessions')).map((e) => e.type)).toEqual(['CreditsPurchased']);
+    });
+
+    it('lists nothing for an account without sessions', async () => {
+      expect((await t.http.get('/v1/accounts/no-sessions/checkout-sessions')).body).toEqual({ data: [] });
+    });
+  });
+
   it('the audit finds every account\'s stream consistent after all of it (reinstatements included)', async () => {
     const { rows: streams } = await db.pool.query(`SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE 'credits-%'`);
     expect(streams.length).toBeGreaterThan(5);
