@@ -327,7 +327,10 @@ export class StripeEventProcessor {
       if (row.disputeWon) steps.push({ command: reinstate(row, reversalId, 'dispute'), context: causedBy(eventId, eventId) });
       else steps.push({ command: { kind: 'reverse', providerRef: row.paymentIntentId, credits: row.credits, reason: 'dispute', reversalId }, context: causedBy(trigger, eventId) });
     }
-    for (const refundId of Object.keys(row.failedRefundsMinor).sort()) {
+    // While a dispute stands, it has the money a failed refund left with us: nothing comes back
+    // until it is won (the ledger refuses it too when the dispute's reversal took credits).
+    const disputeStands = row.disputeId !== null && !row.disputeWon;
+    for (const refundId of disputeStands ? [] : Object.keys(row.failedRefundsMinor).sort()) {
       steps.push({ command: { ...reinstate(row, refundReversalId(refundId), 'refund'), toTotalCredits: target.totalCredits }, context: causedBy(eventId, eventId) });
     }
     if (target.totalCredits > 0) {

@@ -25,6 +25,10 @@ export function decideReinstate(command: ReinstateReversal, { state, nowMs }: Si
   if (command.toTotalCredits !== undefined) {
     // A refund reversed as part of a cumulative total (no reversal of its own): the total drops.
     if (reversal) return accept();
+    // While a named reversal of the purchase stands (a dispute not won), it took everything the
+    // refunds had not: giving a failed refund's share back now would credit money the dispute took.
+    // Nothing is written, so the same command applies once that dispute is won (and never if lost).
+    if (hasStandingNamedReversal(state, purchase.purchaseId)) return accept();
     return accept(...undoUnnamed(command, purchase, command.toTotalCredits, state, nowMs));
   }
   const restored = reversal ? reversal.removed.map(({ blockId, credits }) => ({ blockId, credits })) : [];
@@ -64,4 +68,8 @@ function undoUnnamed(
     },
     ...expireReturnedCredits(state, restored, nowMs),
   ];
+}
+
+function hasStandingNamedReversal(state: LedgerState, purchaseId: string): boolean {
+  return Object.values(state.reversals).some((reversal) => reversal.purchaseId === purchaseId && !reversal.undone && reversal.credits > 0);
 }
