@@ -1,4 +1,8 @@
+import { Writable } from 'node:stream';
 import { auditStream } from '../../src/audit';
+import { CLI_COMMANDS } from '../../src/cli/commands';
+import { runCli } from '../../src/cli/run-cli';
+import { loadConfig } from '../../src/config/load-config';
 import type { HttpResponse, TestApp } from '../support/test-app';
 import type { TestDatabase } from '../support/test-database';
 import { FakeStripeApi } from './support/fake-stripe-api';
@@ -213,4 +217,39 @@ describe('Stripe webhook: won disputes and failed refunds', () => {
       expect({ streamId, violations: report.violations }).toEqual({ streamId, violations: [] });
     }
   });
+
+  it('ledger audit --payments sums money in, refunded, disputed, reinstated and the shortfall, reconciling to the events to the credit', async () => {
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const config = loadConfig({ DATABASE_URL: db.connectionString, LOG_LEVEL: 'silent' });
+    const code = await runCli(['audit', '--payments', '--from', '2000-01-01T00:00:00Z', '--format', 'json'], config, CLI_COMMANDS, { stdout, stderr, interactive: false });
+    expect({ code, stderr: stderr.text }).toEqual({ code: 0, stderr: '' });
+    const summary = JSON.parse(stdout.text);
+    const usd = summary.totals.find((t: any) => t.currency === 'USD');
+
+    // The same figures straight from the events table.
+    const { rows } = await db.pool.query(`SELECT type, data FROM events WHERE stream_id LIKE 'credits-%' AND type IN ('CreditsPurchased', 'PurchaseReversed', 'ReversalUndone')`);
+    const sum = (type: string, f: (data: any) => number) => rows.filter((r) => r.type === type).reduce((total, r) => total + f(r.data), 0);
+    expect(usd.purchases).toBe(rows.filter((r) => r.type === 'CreditsPurchased').length);
+    expect(usd.moneyInMinor).toBe(sum('CreditsPurchased', (d) => d.amountPaid.minor));
+    expect(usd.refunded.credits + usd.disputed.credits).toBe(sum('PurchaseReversed', (d) => d.credits));
+    expect(usd.disputed.credits).toBe(sum('PurchaseReversed', (d) => (d.reason === 'dispute' ? d.credits : 0)));
+    expect(usd.reinstated.credits).toBe(sum('ReversalUndone', (d) => d.credits));
+    expect(usd.shortfallCredits).toBe(sum('PurchaseReversed', (d) => d.shortfall) - sum('ReversalUndone', (d) => d.shortfallCancelled));
+    expect(usd.netCredits).toBe(sum('CreditsPurchased', (d) => d.credits) - sum('PurchaseReversed', (d) => d.credits - d.shortfall) + sum('ReversalUndone', (d) => d.credits));
+    expect(usd.reinstated.credits).toBeGreaterThan(0);
+
+    // An empty period is empty.
+    const empty = new Capture();
+    await runCli(['audit', '--payments', '--from', '2001-01-01T00:00:00Z', '--to', '2001-02-01T00:00:00Z', '--format', 'json'], config, CLI_COMMANDS, { stdout: empty, stderr, interactive: false });
+    expect(JSON.parse(empty.text).totals).toEqual([]);
+  });
 });
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
