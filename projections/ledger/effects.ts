@@ -24,10 +24,10 @@ export interface TotalsChange {
 }
 
 /** The transaction row types of API.md, one per event type. */
-export type TransactionType = 'purchase' | 'grant' | 'spend' | 'refund' | 'expiry' | 'reservation' | 'release' | 'reversal';
+export type TransactionType = 'purchase' | 'grant' | 'spend' | 'refund' | 'expiry' | 'reservation' | 'release' | 'reversal' | 'reinstatement';
 
 export const TRANSACTION_TYPES: readonly TransactionType[] = [
-  'purchase', 'grant', 'spend', 'refund', 'expiry', 'reservation', 'release', 'reversal',
+  'purchase', 'grant', 'spend', 'refund', 'expiry', 'reservation', 'release', 'reversal', 'reinstatement',
 ];
 
 export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionType>> = {
@@ -39,6 +39,7 @@ export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionTy
   CreditsReserved: 'reservation',
   ReservationReleased: 'release',
   PurchaseReversed: 'reversal',
+  ReversalUndone: 'reinstatement',
 };
 
 function sum(amounts: readonly BlockAmount[]): number {
@@ -66,6 +67,8 @@ export function totalsChange(event: LedgerEvent): TotalsChange {
       return { available: sum(event.data.returnedTo), reserved: -event.data.credits };
     case 'PurchaseReversed':
       return { available: -sum(event.data.removed), reserved: 0 };
+    case 'ReversalUndone':
+      return { available: sum(event.data.restored), reserved: 0 };
   }
 }
 
@@ -130,6 +133,8 @@ export function blockChanges(event: LedgerEvent): BlockChange[] {
       return into(event.data.returnedTo);
     case 'PurchaseReversed':
       return outOf(event.data.removed);
+    case 'ReversalUndone':
+      return into(event.data.restored);
   }
 }
 
@@ -179,6 +184,6 @@ function describe(event: LedgerEvent): string | undefined {
 /** Purchases and reversals carry the payment's reference (e.g. the PaymentIntent id). */
 function referenceOf(event: LedgerEvent): string | undefined {
   if (event.type === 'CreditsPurchased') return event.data.providerRef;
-  if (event.type === 'PurchaseReversed') return event.data.providerRef;
+  if (event.type === 'PurchaseReversed' || event.type === 'ReversalUndone') return event.data.providerRef;
   return undefined;
 }

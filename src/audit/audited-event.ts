@@ -55,6 +55,7 @@ export type AuditRule =
   | 'release_reason'
   | 'duplicate_purchase'
   | 'reversal_exceeds_purchase'
+  | 'reinstatement_mismatch'
   | 'reversal_shortfall'
   | 'domain_fold';
 

@@ -45,6 +45,18 @@ interface PurchaseEntry {
   blockId: string;
   credits: number;
   reversed: number;
+  /** Reversals without a reversalId (cumulative refunds): how much, and what they removed. */
+  reversedUnnamed: number;
+  unnamedRemoved: BlockAmount[];
+}
+
+/** A reversal that names its cause: what it removed may come back once (ReversalUndone). */
+interface ReversalEntry {
+  purchaseId: string;
+  credits: number;
+  removed: BlockAmount[];
+  shortfall: number;
+  undone: boolean;
 }
 
 export interface BookView {
@@ -62,6 +74,7 @@ export class AuditBook {
   readonly holds = new Map<string, Hold>();
   private readonly spends = new Map<string, SpendEntry>();
   private readonly purchases = new Map<string, PurchaseEntry>();
+  private readonly reversals = new Map<string, ReversalEntry>();
   private readonly providerRefs = new Set<string>();
   private readonly refundIds = new Set<string>();
   /** Lots holding credits (or, after a broken event, owing some): the only ones drawdown looks at. */
@@ -121,7 +134,7 @@ export class AuditBook {
         if (this.purchases.has(data.purchaseId)) report('duplicate_id', `purchase ${data.purchaseId} recorded twice`);
         if (this.providerRefs.has(data.providerRef)) report('duplicate_purchase', `providerRef ${data.providerRef} credited a second time`);
         this.providerRefs.add(data.providerRef);
-        this.purchases.set(data.purchaseId, { blockId: data.blockId, credits: data.credits, reversed: 0 });
+        this.purchases.set(data.purchaseId, { blockId: data.blockId, credits: data.credits, reversed: 0, reversedUnnamed: 0, unnamedRemoved: [] });
         this.openLot(data.blockId, 'paid', data.credits, atMs, data.expiresAt, report);
         this.creditsIn += data.credits;
         return data.credits;
@@ -230,9 +243,54 @@ export class AuditBook {
           const ownFirst = [...live.filter((lot) => lot.blockId === purchase.blockId), ...live.filter((lot) => lot.blockId !== purchase.blockId)];
           this.expectDrawdown('reversal', data.removed, ownFirst, data.credits, report);
         }
+        if (data.reversalId === undefined && purchase) {
+          purchase.reversedUnnamed += data.credits;
+          purchase.unnamedRemoved.push(...copyParts(data.removed));
+        }
+        if (data.reversalId !== undefined) {
+          if (this.reversals.has(data.reversalId)) report('duplicate_id', `reversal ${data.reversalId} recorded after it was reversed or undone`);
+          else this.reversals.set(data.reversalId, { purchaseId: data.purchaseId, credits: data.credits, removed: copyParts(data.removed), shortfall: data.shortfall, undone: false });
+        }
         this.takeFromLots(data.removed, atMs, report);
         this.creditsOut += removed;
         return -removed;
+      }
+      case 'ReversalUndone': {
+        const { data } = event;
+        const restored = sumParts(data.restored);
+        for (const part of data.restored) at.positive(`restored ${part.blockId}`, part.credits);
+        if (data.credits !== restored) report('reinstatement_mismatch', `reinstatement of ${data.reversalId} states ${data.credits} credits and restores ${restored}`);
+        const reversal = this.reversals.get(data.reversalId);
+        const purchase = this.purchases.get(data.purchaseId);
+        if (!purchase) report('unknown_reference', `reinstatement for purchase ${data.purchaseId}, which the stream never recorded`);
+        if (reversal?.undone) {
+          report('duplicate_id', `reversal ${data.reversalId} undone twice`);
+        } else if (reversal) {
+          // Exactly what the reversal removed, into the same blocks; never more.
+          const rest = withoutParts(reversal.removed, data.restored, 'first');
+          if (rest.missing.length > 0 || sumParts(rest.left) > 0) {
+            report('reinstatement_mismatch', `reinstatement of ${data.reversalId} restores ${describeParts(data.restored)}, the reversal removed ${describeParts(reversal.removed)}`);
+          }
+          if (data.shortfallCancelled !== reversal.shortfall) report('reinstatement_mismatch', `reinstatement of ${data.reversalId} cancels a shortfall of ${data.shortfallCancelled}, the reversal had ${reversal.shortfall}`);
+          reversal.undone = true;
+          if (purchase) purchase.reversed -= reversal.credits;
+        } else {
+          // A refund that failed, undoing part of the cumulative reversals: from what they removed only.
+          const undoneCredits = data.credits + data.shortfallCancelled;
+          if (purchase) {
+            const rest = withoutParts(purchase.unnamedRemoved, data.restored, 'last');
+            if (rest.missing.length > 0 || undoneCredits > purchase.reversedUnnamed) {
+              report('reinstatement_mismatch', `reinstatement of ${data.reversalId} restores ${describeParts(data.restored)} (${undoneCredits} credits undone); the refunds reversed ${purchase.reversedUnnamed}, removing ${describeParts(purchase.unnamedRemoved)}`);
+            }
+            purchase.unnamedRemoved = rest.left;
+            purchase.reversedUnnamed -= undoneCredits;
+            purchase.reversed -= undoneCredits;
+          }
+          this.reversals.set(data.reversalId, { purchaseId: data.purchaseId, credits: 0, removed: [], shortfall: 0, undone: true });
+        }
+        this.putIntoLots(data.restored, report);
+        this.creditsIn += restored;
+        return restored;
       }
       default: {
         const unknown: never = event;

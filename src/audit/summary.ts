@@ -33,7 +33,11 @@ export function summarize(event: LedgerEvent): string {
     }
     case 'PurchaseReversed': {
       const { data } = event;
-      return `purchase ${data.purchaseId} reversed (${data.reason}) for ${data.credits}: removed ${parts(data.removed) || 'nothing'}, shortfall ${data.shortfall}`;
+      return `purchase ${data.purchaseId} reversed (${data.reason}) for ${data.credits}: removed ${parts(data.removed) || 'nothing'}, shortfall ${data.shortfall}${data.reversalId ? ` [${data.reversalId}]` : ''}`;
+    }
+    case 'ReversalUndone': {
+      const { data } = event;
+      return `reversal ${data.reversalId} of purchase ${data.purchaseId} undone (${data.reason}): restored ${parts(data.restored) || 'nothing'}, shortfall cancelled ${data.shortfallCancelled}`;
     }
   }
 }

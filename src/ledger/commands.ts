@@ -90,7 +90,30 @@ export type ReversePurchase = {
   /** The purchase is found by its providerRef (e.g. PaymentIntent id). */
   providerRef: string;
   reason: ReversalReason;
+  /**
+   * The cause at the provider (`dispute:du_…`): a reversal naming one is written at most once, and
+   * never after that cause was undone (ReinstateReversal may arrive first).
+   */
+  reversalId?: string;
 } & ReversalAmount;
+
+/**
+ * The money of the reversal `reversalId` came back (a dispute won, a refund failed): give back what
+ * it removed. Once per reversalId; before the reversal, it settles the id so the reversal never happens.
+ */
+export interface ReinstateReversal {
+  kind: 'reinstate';
+  /** The purchase is found by its providerRef (e.g. PaymentIntent id). */
+  providerRef: string;
+  reversalId: string;
+  reason: ReversalReason;
+  /**
+   * For a cause that was never a named reversal (a refund, reversed cumulatively): bring the
+   * unnamed reversals of the purchase down to this total, giving back the difference (at most what
+   * they removed) into the purchase's own block. Without it, the named reversal `reversalId` is undone.
+   */
+  toTotalCredits?: number;
+}
 
 export type LedgerCommand =
   | PurchaseCredits
@@ -101,7 +124,8 @@ export type LedgerCommand =
   | CaptureReservation
   | ReleaseReservation
   | ExpireDue
-  | ReversePurchase;
+  | ReversePurchase
+  | ReinstateReversal;
 
 /** Everything a decision needs besides the command and the state. */
 export interface CommandContext {

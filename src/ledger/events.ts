@@ -115,6 +115,32 @@ export type PurchaseReversed = EventOf<'PurchaseReversed', {
   shortfall: number;
   reason: ReversalReason;
   providerRef?: string;
+  /**
+   * What caused it at the provider (e.g. `dispute:du_…`, `refund:re_…`), when it may be undone
+   * later (a dispute won, a refund that failed). At most one reversal per id, ever.
+   */
+  reversalId?: string;
+}>;
+
+/**
+ * The money of a reversal came back after all (a dispute won, a refund that failed or was canceled):
+ * what that reversal removed goes back to the blocks it came from (their category and expiry kept;
+ * what lands in an expired block is expired in the same append). Credits that were already spent
+ * (the reversal's shortfall) are not given back: they were never removed, the shortfall is simply
+ * no longer owed. Written at most once per reversalId. When it comes before the reversal it undoes
+ * (Stripe does not order its events), it restores nothing and the reversal, when it arrives, is
+ * never applied: `reversalId` is then settled.
+ */
+export type ReversalUndone = EventOf<'ReversalUndone', {
+  reversalId: string;
+  purchaseId: string;
+  /** Credits given back: sum(restored). */
+  credits: number;
+  restored: BlockAmount[];
+  /** The shortfall of the reversal undone, no longer owed. */
+  shortfallCancelled: number;
+  reason: ReversalReason;
+  providerRef?: string;
 }>;
 
 export type LedgerEvent =
@@ -125,11 +151,12 @@ export type LedgerEvent =
   | CreditsExpired
   | CreditsReserved
   | ReservationReleased
-  | PurchaseReversed;
+  | PurchaseReversed
+  | ReversalUndone;
 
 export type LedgerEventType = LedgerEvent['type'];
 
 export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
   'CreditsPurchased', 'CreditsGranted', 'CreditsSpent', 'CreditsRefunded', 'CreditsExpired',
-  'CreditsReserved', 'ReservationReleased', 'PurchaseReversed',
+  'CreditsReserved', 'ReservationReleased', 'PurchaseReversed', 'ReversalUndone',
 ];

@@ -1,6 +1,6 @@
 import type {
   CreditsExpired, CreditsGranted, CreditsPurchased, CreditsRefunded, CreditsReserved, CreditsSpent,
-  LedgerEvent, PurchaseReversed, ReservationReleased,
+  LedgerEvent, PurchaseReversed, ReservationReleased, ReversalUndone,
 } from './events';
 import type { ClosedReservationStatus, CreditBlock, LedgerOptions, LedgerState, OpenReservation } from './state';
 import { DEFAULT_LEDGER_OPTIONS } from './state';
@@ -25,6 +25,7 @@ export function initialState(options?: Partial<LedgerOptions>): LedgerState {
     purchases: emptyRecords(),
     purchasesByProviderRef: emptyRecords(),
     idempotency: emptyRecords(),
+    reversals: emptyRecords(),
     blockIdsWithCredits: emptyRecords(),
     unexpiredRemaining: 0,
     reserved: 0,
@@ -67,6 +68,7 @@ function applyEvent(state: LedgerState, event: LedgerEvent): void {
     case 'CreditsReserved': return applyReserved(state, event);
     case 'ReservationReleased': return applyReleased(state, event);
     case 'PurchaseReversed': return applyReversed(state, event);
+    case 'ReversalUndone': return applyUndone(state, event);
     default: {
       const unknown: never = event;
       throw new LedgerInvariantError(`cannot fold event type ${(unknown as { type: string }).type}`);
@@ -85,7 +87,7 @@ function applyPurchased(state: LedgerState, { data, metadata }: CreditsPurchased
     amountPaid: { ...data.amountPaid }, revision: state.revision,
     // As the idempotency memory counts them: a purchase is the last event of its command.
     balance: state.unexpiredRemaining + state.reserved, available: state.unexpiredRemaining, reserved: state.reserved,
-    reversed: 0,
+    reversed: 0, reversedUnnamed: 0, unnamedRemoved: [],
   });
   putInState(state, 'purchasesByProviderRef', data.providerRef, data.purchaseId);
 }
@@ -166,6 +168,34 @@ function applyReversed(state: LedgerState, { data }: PurchaseReversed): void {
   const purchase = lookup(state.purchases, data.purchaseId);
   if (!purchase) throw new LedgerInvariantError(`reversal of unknown purchase ${data.purchaseId}`);
   purchase.reversed += data.credits;
+  if (data.reversalId === undefined) {
+    purchase.reversedUnnamed += data.credits;
+    purchase.unnamedRemoved = [...purchase.unnamedRemoved, ...copyAmounts(data.removed)];
+  } else {
+    putInState(state, 'reversals', data.reversalId, {
+      purchaseId: data.purchaseId, credits: data.credits, removed: copyAmounts(data.removed), shortfall: data.shortfall, undone: false,
+    });
+  }
+}
+
+function applyUndone(state: LedgerState, { data }: ReversalUndone): void {
+  for (const { blockId, credits } of data.restored) adjustRemaining(state, blockId, credits);
+  const purchase = lookup(state.purchases, data.purchaseId);
+  if (!purchase) throw new LedgerInvariantError(`reinstatement of unknown purchase ${data.purchaseId}`);
+  // What is no longer reversed: what comes back plus the shortfall no longer owed.
+  const undoneCredits = data.credits + data.shortfallCancelled;
+  purchase.reversed -= undoneCredits;
+  const reversal = lookup(state.reversals, data.reversalId);
+  if (reversal) {
+    if (reversal.undone) throw new LedgerInvariantError(`reversal ${data.reversalId} undone twice`);
+    reversal.undone = true;
+  } else {
+    // No reversal of that name: a failed refund undoing part of the unnamed (cumulative) reversals,
+    // or a cause undone before its reversal came, which must then never apply. Either way, settled.
+    purchase.reversedUnnamed -= undoneCredits;
+    purchase.unnamedRemoved = withoutAmounts(purchase.unnamedRemoved, data.restored, 'last');
+    putInState(state, 'reversals', data.reversalId, { purchaseId: data.purchaseId, credits: 0, removed: [], shortfall: 0, undone: true });
+  }
 }
 
 function openHold(state: LedgerState, reservationId: string): OpenReservation {

@@ -3,7 +3,7 @@ import { put } from './keyed-records';
 
 /** The keyed maps of a LedgerState. */
 const RECORD_FIELDS = [
-  'blocks', 'blockIdsWithCredits', 'reservations', 'closedReservations', 'spends', 'purchases', 'purchasesByProviderRef', 'idempotency',
+  'blocks', 'blockIdsWithCredits', 'reservations', 'closedReservations', 'spends', 'purchases', 'purchasesByProviderRef', 'idempotency', 'reversals',
 ] as const;
 type StateRecords = Pick<LedgerState, (typeof RECORD_FIELDS)[number]>;
 

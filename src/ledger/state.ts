@@ -4,7 +4,7 @@ import type { BlockAmount, BlockCategory, Money } from './events';
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 3;
+export const LEDGER_STATE_VERSION = 4;
 
 export interface CreditBlock {
   blockId: string;
@@ -53,8 +53,26 @@ export interface PurchaseRecord {
   balance: number;
   available: number;
   reserved: number;
-  /** Credits already reversed (removed + shortfall) by PurchaseReversed events. */
+  /** Credits already reversed (removed + shortfall) by PurchaseReversed events, less those undone. */
   reversed: number;
+  /**
+   * The part of `reversed` by reversals that name no cause (cumulative refunds): a failed refund
+   * brings it down (ReinstateReversal.toTotalCredits) as the named ones are undone one by one.
+   */
+  reversedUnnamed: number;
+  /** What those unnamed reversals removed, per block, in order, less what came back: the most that may return. */
+  unnamedRemoved: BlockAmount[];
+}
+
+/** A reversal that names its cause (PurchaseReversed.reversalId), kept forever so it happens once. */
+export interface ReversalRecord {
+  purchaseId: string;
+  /** Credits the reversal counted (removed + shortfall); 0 when it was undone before it happened. */
+  credits: number;
+  removed: BlockAmount[];
+  shortfall: number;
+  /** True once a ReversalUndone named it: it is never applied or undone again. */
+  undone: boolean;
 }
 
 /** What the ledger remembers of a command sent with an Idempotency-Key. */
@@ -104,6 +122,8 @@ export interface LedgerState {
    */
   purchasesByProviderRef: Record<string, string>;
   idempotency: Record<string, IdempotencyRecord>;
+  /** Reversals by reversalId (only those that name one), undone or not. */
+  reversals: Record<string, ReversalRecord>;
   /**
    * Ids of the blocks whose `remaining` is above 0 (a set: the values are always true). Deciding
    * only looks at these, so a command costs the same on an account with years of spent-out blocks.

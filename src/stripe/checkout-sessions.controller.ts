@@ -1,10 +1,13 @@
-import { Body, Controller, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AccountRoute } from '../http/accounts/swagger';
+import { AccountIdPipe } from '../http/validation/path-id.pipes';
+import { CheckoutSessionsRepository, type CheckoutSessionRecord } from './checkout-sessions.repository';
 import type { AuthenticatedRequest } from '../http/auth/api-key.guard';
 import { RequireScope } from '../http/auth/scopes.decorator';
 import { callerContext } from '../http/request-context';
 import { CheckoutService } from './checkout.service';
-import { CheckoutSessionRequest, CheckoutSessionResponse } from './dto';
+import { CheckoutSessionRequest, CheckoutSessionResponse, CheckoutSessionsPageResponse } from './dto';
 import { PaymentsEnabledGuard } from './stripe-enabled.guards';
 
 const PROBLEM = { description: 'Problem details (application/problem+json)' };
@@ -33,5 +36,28 @@ export class CheckoutSessionsController {
   async create(@Body() body: CheckoutSessionRequest, @Req() request: AuthenticatedRequest): Promise<CheckoutSessionResponse> {
     const { idempotencyKey } = callerContext(request, 'checkout', body.accountId, body);
     return this.checkout.createSession(body, idempotencyKey);
+  }
+}
+
+/** Sessions listed per account, newest first: enough for support, so no pagination (at most 100). */
+export const CHECKOUT_SESSIONS_LISTED = 100;
+
+@ApiTags('payments')
+@AccountRoute()
+@Controller('v1/accounts/:accountId')
+export class AccountCheckoutSessionsController {
+  constructor(private readonly sessions: CheckoutSessionsRepository) {}
+
+  /**
+   * Scope `read`, like the history: support sees the checkouts that went nowhere (expired,
+   * failed) next to the completed ones. Never credits: those are in the ledger alone.
+   */
+  @Get('checkout-sessions')
+  @RequireScope('read')
+  @ApiOperation({ summary: 'The account\'s Stripe Checkout Sessions, newest first (status open|complete|expired|failed)' })
+  @ApiOkResponse({ type: CheckoutSessionsPageResponse })
+  async list(@Param('accountId', AccountIdPipe) accountId: string): Promise<{ data: Array<Omit<CheckoutSessionRecord, 'accountId'>> }> {
+    const rows = await this.sessions.listForAccount(accountId, CHECKOUT_SESSIONS_LISTED);
+    return { data: rows.map(({ accountId: _accountId, ...row }) => row) };
   }
 }

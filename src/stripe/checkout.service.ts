@@ -5,6 +5,7 @@ import { Clock } from '../shared/clock';
 import { CreditPackCatalog } from './credit-pack-catalog';
 import type { CheckoutSessionRequest, CheckoutSessionResponse } from './dto';
 import { PaymentProviderError } from './errors';
+import { CheckoutSessionsRepository } from './checkout-sessions.repository';
 import { StripeCustomersRepository } from './stripe-customers.repository';
 import { StripeGateway, type CheckoutSessionParams } from './stripe-gateway';
 
@@ -23,6 +24,7 @@ export class CheckoutService {
     private readonly catalog: CreditPackCatalog,
     private readonly customers: StripeCustomersRepository,
     private readonly clock: Clock,
+    private readonly sessions: CheckoutSessionsRepository,
   ) {}
 
   async createSession(request: CheckoutSessionRequest, idempotencyKey?: string): Promise<CheckoutSessionResponse> {
@@ -63,6 +65,12 @@ export class CheckoutService {
       if (!session.url) throw new PaymentProviderError('checkout.sessions.create', new Error('no url in the answer'));
       answer.url = session.url;
     }
+    // Open until a webhook says otherwise; support sees it (GET /v1/accounts/{id}/checkout-sessions).
+    const now = this.clock.now();
+    await this.sessions.record({
+      sessionId: session.id, accountId: request.accountId, packId: pack.packId, amountMinor: pack.price.minor, currency: pack.price.currency,
+      status: 'open', createdAt: typeof session.created === 'number' ? new Date(session.created * 1000) : now,
+    }, now);
     this.logger.log({ accountId: request.accountId, packId: pack.packId, sessionId: session.id, uiMode: request.uiMode }, 'checkout session created');
     return answer;
   }

@@ -89,3 +89,28 @@ export class CreditPackListResponse {
   @ApiProperty({ type: [CreditPackDto] })
   data!: CreditPackDto[];
 }
+
+export class CheckoutSessionDto {
+  @ApiProperty({ example: 'cs_test_a1b2c3' })
+  sessionId!: string;
+
+  @ApiProperty({ enum: ['open', 'complete', 'expired', 'failed'], description: 'failed: a delayed payment failed; expired: abandoned or timed out' })
+  status!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'standard' })
+  packId!: string | null;
+
+  @ApiProperty({ nullable: true, type: MoneyDto })
+  amount!: MoneyDto | null;
+
+  @ApiProperty({ example: '2026-11-30T09:00:00.000Z' })
+  createdAt!: string;
+
+  @ApiProperty({ example: '2026-11-30T09:30:00.000Z' })
+  updatedAt!: string;
+}
+
+export class CheckoutSessionsPageResponse {
+  @ApiProperty({ type: [CheckoutSessionDto] })
+  data!: CheckoutSessionDto[];
+}

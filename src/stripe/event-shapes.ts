@@ -11,6 +11,11 @@ export const HANDLED_EVENT_TYPES = [
   'checkout.session.async_payment_failed',
   'charge.refunded',
   'charge.dispute.created',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.closed',
+  'charge.dispute.funds_reinstated',
+  'charge.refund.updated',
+  'checkout.session.expired',
 ] as const;
 
 export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
@@ -50,6 +55,7 @@ export function metadataOf(object: { metadata?: unknown }): PurchaseMetadata {
 export type CheckoutSession = Stripe.Checkout.Session;
 export type Charge = Stripe.Charge;
 export type Dispute = Stripe.Dispute;
+export type Refund = Stripe.Refund;
 
 /** `data.object` of an event, when it is the kind of object the type promises. */
 export function objectOf<T>(event: Stripe.Event, objectType: string): T | null {

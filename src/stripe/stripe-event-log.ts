@@ -6,7 +6,11 @@ import { escapeUnstorableJson, escapeUnstorableText } from '../shared/storable-t
 export type StripeEventOutcome =
   | 'processing' | 'failed'
   | 'credited' | 'duplicate' | 'awaiting_payment' | 'payment_failed' | 'anomaly'
-  | 'reversed' | 'reversal_pending' | 'ignored';
+  | 'reversed' | 'reversal_pending' | 'ignored'
+  /** A won dispute or a failed refund gave back what its reversal took (or settled it before it happened). */
+  | 'reinstated'
+  /** A Checkout Session expired unpaid (recorded for support, never credits). */
+  | 'session_expired';
 
 export interface ReceivedEvent {
   eventId: string;

@@ -5,15 +5,18 @@ import { ExecuteLedgerCommand, type CallerContext, type CommandOutcome } from '.
 import type { CreditPack } from '../config/app-config';
 import { ACCOUNT_ID_PATTERN } from '../ledger/limits';
 import type { Rejection } from '../ledger/rejections';
+import type { LedgerCommand } from '../ledger/commands';
 import { Clock } from '../shared/clock';
 import { findUnstorableText } from '../shared/storable-text';
 import { CreditPackCatalog } from './credit-pack-catalog';
 import {
-  idOf, isAmount, metadataOf, objectOf, type Charge, type CheckoutSession, type Dispute,
+  idOf, isAmount, metadataOf, objectOf, type Charge, type CheckoutSession, type Dispute, type Refund,
 } from './event-shapes';
 import type { StripeEvent } from './stripe-gateway';
 import type { Settlement } from './stripe-event-log';
+import { CheckoutSessionsRepository, type CheckoutSessionStatus } from './checkout-sessions.repository';
 import { StripePaymentsRepository, reversalTarget, type PaymentRow } from './stripe-payments.repository';
+import type { ReversalReason } from '../ledger/events';
 
 /** The ledger's `provider` for purchases paid through Stripe. */
 export const STRIPE_PROVIDER = 'stripe';
@@ -24,11 +27,19 @@ interface ReversalResult {
   /** Credits this attempt reversed (0: the target was already reached). */
   credits: number;
   shortfall: number;
+  /** Credits this attempt gave back (a won dispute, a failed refund), and shortfall no longer owed. */
+  reinstated: number;
+  shortfallCancelled: number;
   totalCredits: number;
   reason: 'refund' | 'dispute';
   /** The ledger refused the reversal (an inconsistency for finance to review). */
   rejection?: Rejection;
 }
+
+/** The ledger's name of a dispute's reversal: one per dispute, undone at most once. */
+export const disputeReversalId = (disputeId: string): string => `dispute:${disputeId}`;
+/** The ledger's name of a failed refund's reinstatement. */
+export const refundReversalId = (refundId: string): string => `refund:${refundId}`;
 
 /**
  * The rules of each event type (docs/stripe.md "What each event does"). Runs only on events whose
@@ -53,6 +64,7 @@ export class StripeEventProcessor {
     private readonly catalog: CreditPackCatalog,
     private readonly payments: StripePaymentsRepository,
     private readonly clock: Clock,
+    private readonly sessions: CheckoutSessionsRepository,
   ) {}
 
   async process(event: StripeEvent): Promise<Settlement> {
@@ -70,10 +82,18 @@ export class StripeEventProcessor {
         return this.withObject<CheckoutSession>(event, 'checkout.session', (session) => this.purchase(event, session));
       case 'checkout.session.async_payment_failed':
         return this.withObject<CheckoutSession>(event, 'checkout.session', (session) => this.paymentFailed(event, session));
+      case 'checkout.session.expired':
+        return this.withObject<CheckoutSession>(event, 'checkout.session', (session) => this.sessionExpired(event, session));
       case 'charge.refunded':
         return this.withObject<Charge>(event, 'charge', (charge) => this.refund(event, charge));
       case 'charge.dispute.created':
+      case 'charge.dispute.funds_withdrawn':
         return this.withObject<Dispute>(event, 'dispute', (dispute) => this.dispute(event, dispute));
+      case 'charge.dispute.closed':
+      case 'charge.dispute.funds_reinstated':
+        return this.withObject<Dispute>(event, 'dispute', (dispute) => this.disputeEnded(event, dispute));
+      case 'charge.refund.updated':
+        return this.withObject<Refund>(event, 'refund', (refund) => this.refundUpdated(event, refund));
       default:
         return { outcome: 'ignored', detail: { reason: 'event type not handled' } };
     }
@@ -106,6 +126,8 @@ export class StripeEventProcessor {
     if (session.client_reference_id && session.client_reference_id !== accountId) {
       return this.anomaly(event, { ...detail, reason: 'account_mismatch', clientReferenceId: session.client_reference_id }, where);
     }
+    // Visible to support whatever the ledger makes of it (an anomaly below is still a completed session).
+    await this.recordSession(session, accountId, 'complete');
     const pack = metadata.packId === undefined ? undefined : this.catalog.find(metadata.packId);
     if (!pack) return this.anomaly(event, { ...detail, reason: 'unknown_pack' }, where);
     if (session.payment_status === 'unpaid') {
@@ -160,7 +182,7 @@ export class StripeEventProcessor {
     const reversal = await this.reverse(row, event.id);
     const detail: Detail = {
       ...purchase.detail, credits: pack.credits, purchaseId: outcome.duplicatePurchase?.purchaseId ?? purchaseId,
-      ...(reversal && (reversal.credits > 0 || reversal.rejection) && { pendingReversal: reversal }),
+      ...(reversal && (reversal.credits > 0 || reversal.reinstated > 0 || reversal.rejection) && { pendingReversal: reversal }),
     };
     if (reversal?.rejection) this.logger.error({ eventId: event.id, accountId, paymentIntentId, reversal }, 'pending reversal refused by the ledger');
     if (creditedHere) {
@@ -175,8 +197,30 @@ export class StripeEventProcessor {
   private async paymentFailed(event: StripeEvent, session: CheckoutSession): Promise<Settlement> {
     const { accountId = null, packId = null } = metadataOf(session);
     const paymentIntentId = idOf(session.payment_intent);
+    if (accountId !== null && ACCOUNT_ID_PATTERN.test(accountId)) await this.recordSession(session, accountId, 'failed');
     this.logger.warn({ eventId: event.id, accountId, paymentIntentId, sessionId: session.id, packId }, 'delayed payment failed: no credits');
     return { outcome: 'payment_failed', accountId, paymentIntentId, detail: { sessionId: session.id, packId } };
+  }
+
+  // ── checkout.session.expired ────────────────────────────────────────────────────────────────────
+
+  /** Abandoned or timed out: nothing for the ledger, a row for support to see. */
+  private async sessionExpired(event: StripeEvent, session: CheckoutSession): Promise<Settlement> {
+    const { accountId = null, packId = null } = metadataOf(session);
+    const detail: Detail = { sessionId: session.id, packId };
+    if (accountId === null && packId === null) return { outcome: 'ignored', detail: { ...detail, reason: 'no credit-pack metadata' } };
+    if (accountId === null || !ACCOUNT_ID_PATTERN.test(accountId)) return this.anomaly(event, { ...detail, reason: 'invalid_account_id' }, { accountId });
+    await this.recordSession(session, accountId, 'expired');
+    return { outcome: 'session_expired', accountId, paymentIntentId: idOf(session.payment_intent), detail };
+  }
+
+  private async recordSession(session: CheckoutSession, accountId: string, status: CheckoutSessionStatus): Promise<void> {
+    const { packId = null } = metadataOf(session);
+    const createdAt = typeof session.created === 'number' ? new Date(session.created * 1000) : this.clock.now();
+    await this.sessions.record({
+      sessionId: session.id, accountId, packId, amountMinor: isAmount(session.amount_total) ? session.amount_total : null,
+      currency: typeof session.currency === 'string' ? session.currency : null, status, createdAt,
+    }, this.clock.now());
   }
 
   // ── charge.refunded / charge.dispute.created ────────────────────────────────────────────────────
@@ -200,8 +244,42 @@ export class StripeEventProcessor {
       disputeId: dispute.id, chargeId: idOf(dispute.charge), amount: dispute.amount, currency: dispute.currency, disputeReason: dispute.reason,
     };
     if (!paymentIntentId) return { outcome: 'ignored', detail: { ...detail, reason: 'dispute without a PaymentIntent' } };
-    const row = await this.payments.recordDispute(paymentIntentId, event.id, this.clock.now());
+    const row = await this.payments.recordDispute(paymentIntentId, { disputeId: dispute.id, eventId: event.id }, this.clock.now());
     this.logger.warn({ eventId: event.id, accountId: row.accountId, paymentIntentId, disputeId: dispute.id }, 'payment disputed: reversing the purchase');
+    return this.settleReversal(event, row, detail);
+  }
+
+  /**
+   * charge.dispute.closed: `won` (or funds_reinstated) gives back what the dispute's reversal took,
+   * in whatever order the two arrive; `lost` leaves the reversal as it is.
+   */
+  private async disputeEnded(event: StripeEvent, dispute: Dispute): Promise<Settlement> {
+    const paymentIntentId = idOf(dispute.payment_intent);
+    const detail: Detail = { disputeId: dispute.id, chargeId: idOf(dispute.charge), amount: dispute.amount, currency: dispute.currency, status: dispute.status };
+    if (!paymentIntentId) return { outcome: 'ignored', detail: { ...detail, reason: 'dispute without a PaymentIntent' } };
+    const won = event.type === 'charge.dispute.funds_reinstated' || dispute.status === 'won';
+    if (!won) {
+      // Lost (or closed as a warning): the reversal made when it opened stands; nothing further.
+      const row = await this.payments.find(paymentIntentId);
+      return { outcome: 'ignored', accountId: row?.accountId ?? null, paymentIntentId, detail: { ...detail, reason: 'dispute not won: its reversal stands' } };
+    }
+    const row = await this.payments.recordDisputeWon(paymentIntentId, dispute.id, this.clock.now());
+    this.logger.log({ eventId: event.id, accountId: row.accountId, paymentIntentId, disputeId: dispute.id }, 'dispute won: reinstating its reversal');
+    return this.settleReversal(event, row, detail);
+  }
+
+  /** charge.refund.updated: a refund that failed or was canceled gives back what it took, once. */
+  private async refundUpdated(event: StripeEvent, refund: Refund): Promise<Settlement> {
+    const paymentIntentId = idOf(refund.payment_intent);
+    const detail: Detail = { refundId: refund.id, chargeId: idOf(refund.charge), amount: refund.amount, currency: refund.currency, status: refund.status };
+    if (!paymentIntentId) return { outcome: 'ignored', detail: { ...detail, reason: 'refund without a PaymentIntent' } };
+    if (refund.status !== 'failed' && refund.status !== 'canceled') {
+      // Succeeded or pending: charge.refunded already reversed it (or will); nothing twice.
+      return { outcome: 'ignored', paymentIntentId, detail: { ...detail, reason: 'refund not failed or canceled' } };
+    }
+    if (!isAmount(refund.amount)) return this.anomaly(event, { ...detail, reason: 'malformed_refund' }, { paymentIntentId });
+    const row = await this.payments.recordRefundFailed(paymentIntentId, { refundId: refund.id, amountMinor: refund.amount }, this.clock.now());
+    this.logger.warn({ eventId: event.id, accountId: row.accountId, paymentIntentId, refundId: refund.id }, 'refund failed: reinstating its credits');
     return this.settleReversal(event, row, detail);
   }
 
@@ -213,43 +291,86 @@ export class StripeEventProcessor {
       return { outcome: 'reversal_pending', ...where, detail: { ...detail, reason: 'no credited purchase for this PaymentIntent yet' } };
     }
     if (reversal.rejection) return this.anomaly(event, { ...detail, ...reversal, reason: 'reversal_rejected' }, where);
+    if (reversal.reinstated > 0 || reversal.shortfallCancelled > 0) {
+      this.logger.log({ eventId: event.id, ...where, ...reversal }, 'reversal reinstated');
+      return { outcome: 'reinstated', ...where, detail: { ...detail, ...reversal } };
+    }
     if (reversal.credits > 0) {
       this.logger.log({ eventId: event.id, ...where, ...reversal }, 'purchase reversed');
       if (reversal.shortfall > 0) this.logger.warn({ eventId: event.id, ...where, shortfall: reversal.shortfall }, 'reversal shortfall: credits were already spent');
       return { outcome: 'reversed', ...where, detail: { ...detail, ...reversal } };
+    }
+    if (event.type !== 'charge.refunded') {
+      // A dispute or a failed refund the ledger had already applied (or settled before its reversal).
+      return { outcome: 'duplicate', ...where, detail: { ...detail, ...reversal, reason: 'already applied' } };
     }
     const reason = reversal.totalCredits === 0 ? 'the refund is worth less than one credit' : 'already reversed up to this total';
     return { outcome: reversal.totalCredits === 0 ? 'ignored' : 'duplicate', ...where, detail: { ...detail, ...reversal, reason } };
   }
 
   /**
-   * Brings the ledger to the PaymentIntent's cumulative reversal target. Null when there is no
-   * credited purchase to reverse.
+   * Brings the ledger to what the PaymentIntent's facts call for, each step idempotent in the ledger:
+   * the dispute's named reversal, its reinstatement if it was won, the reinstatement of each failed
+   * refund, then the cumulative refund target. Null when there is no credited purchase to reverse.
+   * Run after every event of the payment, so the order in which Stripe delivers them does not matter.
    */
   private async reverse(row: PaymentRow, eventId: string): Promise<ReversalResult | null> {
     const target = reversalTarget(row);
-    if (!target || row.accountId === null) return null;
-    if (target.totalCredits === 0) return { credits: 0, shortfall: 0, ...target };
+    if (!target || row.accountId === null || row.credits === null) return null;
+    const result: ReversalResult = { credits: 0, shortfall: 0, reinstated: 0, shortfallCancelled: 0, ...target };
     const trigger = row.reversalEventId ?? eventId;
-    let outcome: CommandOutcome;
-    try {
-      outcome = await this.commandBus.execute(new ExecuteLedgerCommand(row.accountId, {
-        kind: 'reverse', providerRef: row.paymentIntentId, totalCredits: target.totalCredits, reason: target.reason,
-      }, { ...stripeContext(trigger), ...(trigger !== eventId && { causationId: eventId }) }));
-    } catch (error) {
-      // The ledger has no such purchase on that account although we recorded it as credited.
-      if (error instanceof LedgerRejectedError) return { credits: 0, shortfall: 0, ...target, rejection: error.rejection };
-      throw error;
+    const steps: Array<{ command: LedgerCommand; context: CallerContext }> = [];
+    if (row.disputeId !== null) {
+      const reversalId = disputeReversalId(row.disputeId);
+      // Won already: the reinstatement undoes the reversal if it was made, or settles the dispute so
+      // that it never is (a reversal then would only be undone again).
+      if (row.disputeWon) steps.push({ command: reinstate(row, reversalId, 'dispute'), context: causedBy(eventId, eventId) });
+      else steps.push({ command: { kind: 'reverse', providerRef: row.paymentIntentId, credits: row.credits, reason: 'dispute', reversalId }, context: causedBy(trigger, eventId) });
     }
-    const reversed = outcome.events.find((candidate) => candidate.type === 'PurchaseReversed');
-    if (!reversed || reversed.type !== 'PurchaseReversed') return { credits: 0, shortfall: 0, ...target };
-    return { credits: reversed.data.credits, shortfall: reversed.data.shortfall, ...target };
+    // While a dispute stands, it has the money a failed refund left with us: nothing comes back
+    // until it is won (the ledger refuses it too when the dispute's reversal took credits).
+    const disputeStands = row.disputeId !== null && !row.disputeWon;
+    for (const refundId of disputeStands ? [] : Object.keys(row.failedRefundsMinor).sort()) {
+      steps.push({ command: { ...reinstate(row, refundReversalId(refundId), 'refund'), toTotalCredits: target.totalCredits }, context: causedBy(eventId, eventId) });
+    }
+    if (target.totalCredits > 0) {
+      steps.push({ command: { kind: 'reverse', providerRef: row.paymentIntentId, totalCredits: target.totalCredits, reason: target.reason }, context: causedBy(trigger, eventId) });
+    }
+    for (const step of steps) {
+      let outcome: CommandOutcome;
+      try {
+        outcome = await this.commandBus.execute(new ExecuteLedgerCommand(row.accountId, step.command, step.context));
+      } catch (error) {
+        // The ledger has no such purchase on that account although we recorded it as credited.
+        if (error instanceof LedgerRejectedError) return { ...result, rejection: error.rejection };
+        throw error;
+      }
+      for (const written of outcome.events) {
+        if (written.type === 'PurchaseReversed') {
+          result.credits += written.data.credits;
+          result.shortfall += written.data.shortfall;
+        } else if (written.type === 'ReversalUndone') {
+          result.reinstated += written.data.credits;
+          result.shortfallCancelled += written.data.shortfallCancelled;
+        }
+      }
+    }
+    return result;
   }
 
   private anomaly(event: StripeEvent, detail: Detail, where: { accountId?: string | null; paymentIntentId?: string | null } = {}): Settlement {
     this.logger.error({ eventId: event.id, type: event.type, ...where, ...detail }, 'Stripe event anomaly: nothing credited, finance must review');
     return { outcome: 'anomaly', ...where, detail };
   }
+}
+
+function reinstate(row: PaymentRow, reversalId: string, reason: ReversalReason): LedgerCommand & { kind: 'reinstate' } {
+  return { kind: 'reinstate', providerRef: row.paymentIntentId, reversalId, reason };
+}
+
+/** Correlated by the event the reversal comes from; caused by the event being processed when they differ. */
+function causedBy(trigger: string, eventId: string): CallerContext {
+  return { ...stripeContext(trigger), ...(trigger !== eventId && { causationId: eventId }) };
 }
 
 /** Ledger writes caused by a Stripe event: actor stripe, correlated by the event id. */

@@ -12,6 +12,11 @@ export interface PaymentRow {
   chargeAmountMinor: number | null;
   disputed: boolean;
   reversalEventId: string | null;
+  /** The PaymentIntent's dispute: its ledger reversal is named `dispute:<disputeId>`. */
+  disputeId: string | null;
+  disputeWon: boolean;
+  /** Refunds that failed or were canceled: refund id → amount in minor units. */
+  failedRefundsMinor: Record<string, number>;
 }
 
 export interface CreditedPurchase {
@@ -23,7 +28,7 @@ export interface CreditedPurchase {
   currency: string;
 }
 
-const RETURNING = `RETURNING payment_intent_id, account_id, credits, amount_minor, credited, refunded_minor, charge_amount_minor, disputed, reversal_event_id`;
+const RETURNING = `RETURNING payment_intent_id, account_id, credits, amount_minor, credited, refunded_minor, charge_amount_minor, disputed, reversal_event_id, dispute_id, dispute_won, failed_refunds`;
 
 /**
  * PaymentIntent → account, purchased credits, and the money that went back. Each write is one
@@ -68,20 +73,45 @@ export class StripePaymentsRepository {
       [paymentIntentId, refund.amountRefunded, refund.chargeAmount, refund.eventId, now]);
   }
 
-  /** charge.dispute.created: the whole purchase is reversed. */
-  async recordDispute(paymentIntentId: string, eventId: string, now: Date): Promise<PaymentRow> {
+  /** charge.dispute.created / funds_withdrawn: the whole purchase is reversed, under the dispute's name. */
+  async recordDispute(paymentIntentId: string, dispute: { disputeId: string; eventId: string }, now: Date): Promise<PaymentRow> {
     return this.write(
-      `INSERT INTO stripe_payments (payment_intent_id, disputed, reversal_event_id, updated_at)
-       VALUES ($1, true, $2, $3)
+      `INSERT INTO stripe_payments (payment_intent_id, disputed, dispute_id, reversal_event_id, updated_at)
+       VALUES ($1, true, $2, $3, $4)
        ON CONFLICT (payment_intent_id) DO UPDATE SET
-         disputed = true, reversal_event_id = EXCLUDED.reversal_event_id, updated_at = EXCLUDED.updated_at
+         disputed = true, dispute_id = COALESCE(stripe_payments.dispute_id, EXCLUDED.dispute_id),
+         reversal_event_id = EXCLUDED.reversal_event_id, updated_at = EXCLUDED.updated_at
        ${RETURNING}`,
-      [paymentIntentId, eventId, now]);
+      [paymentIntentId, dispute.disputeId, dispute.eventId, now]);
+  }
+
+  /** charge.dispute.closed (won) / funds_reinstated: in any order with the dispute's creation. */
+  async recordDisputeWon(paymentIntentId: string, disputeId: string, now: Date): Promise<PaymentRow> {
+    return this.write(
+      `INSERT INTO stripe_payments (payment_intent_id, disputed, dispute_id, dispute_won, updated_at)
+       VALUES ($1, true, $2, true, $3)
+       ON CONFLICT (payment_intent_id) DO UPDATE SET
+         disputed = true, dispute_id = COALESCE(stripe_payments.dispute_id, EXCLUDED.dispute_id),
+         dispute_won = true, updated_at = EXCLUDED.updated_at
+       ${RETURNING}`,
+      [paymentIntentId, disputeId, now]);
+  }
+
+  /** charge.refund.updated to failed/canceled: keyed by refund id, so a repeat changes nothing. */
+  async recordRefundFailed(paymentIntentId: string, refund: { refundId: string; amountMinor: number }, now: Date): Promise<PaymentRow> {
+    return this.write(
+      `INSERT INTO stripe_payments (payment_intent_id, failed_refunds, updated_at)
+       VALUES ($1, jsonb_build_object($2::text, $3::bigint), $4)
+       ON CONFLICT (payment_intent_id) DO UPDATE SET
+         failed_refunds = stripe_payments.failed_refunds || EXCLUDED.failed_refunds, updated_at = EXCLUDED.updated_at
+       ${RETURNING}`,
+      [paymentIntentId, refund.refundId, refund.amountMinor, now]);
   }
 
   async find(paymentIntentId: string): Promise<PaymentRow | null> {
     const { rows } = await this.database.pool.query(
-      `SELECT payment_intent_id, account_id, credits, amount_minor, credited, refunded_minor, charge_amount_minor, disputed, reversal_event_id
+      `SELECT payment_intent_id, account_id, credits, amount_minor, credited, refunded_minor, charge_amount_minor, disputed, reversal_event_id,
+              dispute_id, dispute_won, failed_refunds
          FROM stripe_payments WHERE payment_intent_id = $1`, [paymentIntentId]);
     return rows[0] ? toRow(rows[0]) : null;
   }
@@ -97,6 +127,8 @@ function toRow(row: Record<string, any>): PaymentRow {
     paymentIntentId: row.payment_intent_id, accountId: row.account_id, credits: row.credits, amountMinor: row.amount_minor,
     credited: row.credited, refundedMinor: row.refunded_minor, chargeAmountMinor: row.charge_amount_minor,
     disputed: row.disputed, reversalEventId: row.reversal_event_id,
+    disputeId: row.dispute_id ?? null, disputeWon: row.dispute_won ?? false,
+    failedRefundsMinor: Object.fromEntries(Object.entries(row.failed_refunds ?? {}).map(([id, minor]) => [id, Number(minor)])),
   };
 }
 
@@ -107,9 +139,21 @@ function toRow(row: Record<string, any>): PaymentRow {
  */
 export function reversalTarget(row: PaymentRow): { totalCredits: number; reason: 'refund' | 'dispute' } | null {
   if (!row.credited || row.accountId === null || row.credits === null) return null;
-  if (row.disputed) return { totalCredits: row.credits, reason: 'dispute' };
+  // A dispute recorded before disputes were named (no id) keeps its cumulative meaning: all of it.
+  if (row.disputed && row.disputeId === null) return { totalCredits: row.credits, reason: 'dispute' };
   const paid = row.chargeAmountMinor ?? row.amountMinor;
-  if (row.refundedMinor <= 0 || !paid || paid <= 0) return { totalCredits: 0, reason: 'refund' };
-  const refunded = BigInt(Math.min(row.refundedMinor, paid));
+  const refundedMinor = netRefundedMinor(row);
+  if (refundedMinor <= 0 || !paid || paid <= 0) return { totalCredits: 0, reason: 'refund' };
+  const refunded = BigInt(Math.min(refundedMinor, paid));
   return { totalCredits: Number((refunded * BigInt(row.credits)) / BigInt(paid)), reason: 'refund' };
+}
+
+/**
+ * The money refunded for good: the largest cumulative amount_refunded seen less the refunds that
+ * failed or were canceled. Assumes (docs/stripe.md "Refunds that do not happen") that a failed refund
+ * still counts in the charge's amount_refunded of the charge.refunded events we receive.
+ */
+export function netRefundedMinor(row: Pick<PaymentRow, 'refundedMinor' | 'failedRefundsMinor'>): number {
+  const failed = Object.values(row.failedRefundsMinor).reduce((sum, minor) => sum + minor, 0);
+  return Math.max(0, row.refundedMinor - failed);
 }

@@ -1,6 +1,7 @@
 import type { Provider, Type } from '@nestjs/common';
 import { CheckoutService } from './checkout.service';
-import { CheckoutSessionsController } from './checkout-sessions.controller';
+import { AccountCheckoutSessionsController, CheckoutSessionsController } from './checkout-sessions.controller';
+import { CheckoutSessionsRepository } from './checkout-sessions.repository';
 import { CreditPackCatalog } from './credit-pack-catalog';
 import { CreditPacksController } from './credit-packs.controller';
 import { PaymentsEnabledGuard, WebhooksEnabledGuard } from './stripe-enabled.guards';
@@ -17,7 +18,7 @@ import { StripeWebhookService } from './stripe-webhook.service';
  * AppModule itself rather than in a module of their own because they use what AppModule provides
  * per application instance (AppConfig, Clock, DATABASE, the CommandBus of ExecuteLedgerCommand).
  */
-export const STRIPE_CONTROLLERS: Type<unknown>[] = [CreditPacksController, CheckoutSessionsController, StripeWebhookController];
+export const STRIPE_CONTROLLERS: Type<unknown>[] = [CreditPacksController, CheckoutSessionsController, AccountCheckoutSessionsController, StripeWebhookController];
 
 export const STRIPE_PROVIDERS: Provider[] = [
   StripeGateway,
@@ -26,6 +27,7 @@ export const STRIPE_PROVIDERS: Provider[] = [
   StripeCustomersRepository,
   StripeEventLog,
   StripePaymentsRepository,
+  CheckoutSessionsRepository,
   StripeEventProcessor,
   StripeWebhookService,
   PaymentsEnabledGuard,

@@ -9,7 +9,7 @@ describe('initialState', () => {
   it('is an account with no stream', () => {
     expect(initialState()).toEqual({
       revision: -1, blocks: {}, reservations: {}, closedReservations: {}, spends: {}, rememberedSpends: 0, forgottenSpends: 0,
-      purchases: {}, purchasesByProviderRef: {}, idempotency: {}, blockIdsWithCredits: {}, unexpiredRemaining: 0, reserved: 0,
+      purchases: {}, purchasesByProviderRef: {}, idempotency: {}, reversals: {}, blockIdsWithCredits: {}, unexpiredRemaining: 0, reserved: 0,
       options: DEFAULT_LEDGER_OPTIONS,
     });
   });

@@ -1,6 +1,6 @@
 import type {
   Actor, BlockAmount, BlockCategory, CreditsExpired, CreditsGranted, CreditsPurchased, CreditsRefunded,
-  CreditsReserved, CreditsSpent, GrantReason, LedgerEvent, LedgerEventMetadata, PurchaseReversed,
+  CreditsReserved, CreditsSpent, GrantReason, LedgerEvent, LedgerEventMetadata, PurchaseReversed, ReversalUndone,
   ReleaseReason, ReservationReleased, ReversalReason,
 } from '../../src/ledger';
 import { CURRENT_SCHEMA_VERSION } from '../../src/ledger';
@@ -154,15 +154,30 @@ export function reversed(
   purchaseId: string,
   credits: number,
   removed: Record<string, number>,
-  options: At & { reason?: ReversalReason; providerRef?: string } = {},
+  options: At & { reason?: ReversalReason; providerRef?: string; reversalId?: string } = {},
 ): PurchaseReversed {
-  const { reason = 'refund', providerRef } = options;
+  const { reason = 'refund', providerRef, reversalId } = options;
   return {
     type: 'PurchaseReversed',
     data: {
       purchaseId, credits, removed: amounts(removed), shortfall: credits - total(removed), reason,
       ...(providerRef !== undefined && { providerRef }),
+      ...(reversalId !== undefined && { reversalId }),
     },
+    metadata: metadata(options),
+  };
+}
+
+export function undone(
+  reversalId: string,
+  purchaseId: string,
+  restored: Record<string, number>,
+  options: At & { reason?: ReversalReason; providerRef?: string; shortfallCancelled?: number } = {},
+): ReversalUndone {
+  const { reason = 'dispute', providerRef = 'pi_paid', shortfallCancelled = 0 } = options;
+  return {
+    type: 'ReversalUndone',
+    data: { reversalId, purchaseId, credits: total(restored), restored: amounts(restored), shortfallCancelled, reason, providerRef },
     metadata: metadata(options),
   };
 }
@@ -179,6 +194,8 @@ export function balanceChange(event: LedgerEvent): number {
       return -event.data.credits;
     case 'PurchaseReversed':
       return -event.data.removed.reduce((sum, { credits }) => sum + credits, 0);
+    case 'ReversalUndone':
+      return event.data.restored.reduce((sum, { credits }) => sum + credits, 0);
     case 'CreditsReserved':
     case 'ReservationReleased':
       return 0;

@@ -172,7 +172,7 @@ describe('folding long command sequences', () => {
   });
 
   it('folds a long stream from scratch to the same state, consistent at the end', () => {
-    const events = longStream(20_000);
+    const events = longStream(24_000);
     const folded = initialState({ idempotencyRetentionMs: RETENTION_MS });
     let balance = 0;
     const started = Date.now();
@@ -200,8 +200,10 @@ function longStream(steps: number): LedgerEvent[] {
   const state = initialState({ idempotencyRetentionMs: RETENTION_MS });
   const events: LedgerEvent[] = [];
   let nowMs = Date.parse(T0);
-  // Batches of seven commands on the same ids: grant, buy, hold, spend, capture the hold, refund the
-  // spend, reverse part of the purchase.
+  // Batches of eight commands on the same ids: grant, buy, hold, spend, capture the hold, refund the
+  // spend, reverse part of the purchase, undo the reversal (half of them before it happened).
+  const reverse = (n: number): LedgerCommand => ({ kind: 'reverse', providerRef: `pi_${n}`, credits: 50, reason: 'dispute', reversalId: `dispute:${n}` });
+  const reinstate = (n: number): LedgerCommand => ({ kind: 'reinstate', providerRef: `pi_${n}`, reversalId: `dispute:${n}`, reason: 'dispute' });
   const commands = (n: number): LedgerCommand[] => [
     { kind: 'grant', blockId: `g${n}`, credits: 300, category: 'promotional', reason: 'promotion', expiresAt: new Date(nowMs + 5 * MINUTE).toISOString() },
     { kind: 'purchase', blockId: `p${n}`, purchaseId: `pur${n}`, credits: 200, amountPaid: { minor: 2000, currency: 'USD' }, provider: 'stripe', providerRef: `pi_${n}` },
@@ -209,12 +211,13 @@ function longStream(steps: number): LedgerEvent[] {
     { kind: 'spend', spendId: `s${n}`, credits: n % 2 === 0 ? 700 : 150, description: 'usage' },
     { kind: 'capture', reservationId: `r${n}`, spendId: `c${n}`, credits: 20 },
     { kind: 'refund', refundId: `rf${n}`, spendId: `s${n}`, credits: 30, reason: 'x' },
-    { kind: 'reverse', providerRef: `pi_${n}`, credits: 50, reason: 'dispute' },
+    // Every dispute is won: after the reversal, or (odd batches) announced before it, which then never applies.
+    ...(n % 2 === 0 ? [reverse(n), reinstate(n)] : [reinstate(n), reverse(n)]),
   ];
   for (let i = 0; i < steps; i += 1) {
     nowMs += MINUTE;
-    const batch = commands(Math.floor(i / 7));
-    const command = batch[i % 7]!;
+    const batch = commands(Math.floor(i / 8));
+    const command = batch[i % 8]!;
     const context: CommandContext = {
       now: new Date(nowMs), correlationId: 'long', actor: TEST_ACTOR,
       ...(i % 3 === 0 && { idempotencyKey: `k${i}`, requestHash: 'h' }),

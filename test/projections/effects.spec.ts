@@ -97,3 +97,19 @@ describe('projection functions (pure)', () => {
     expect(() => applyBlockChanges(blocks, stream[1]!)).toThrow(/opened twice/);
   });
 });
+
+describe('a reinstatement (ReversalUndone)', () => {
+  const undone = at(9, {
+    type: 'ReversalUndone',
+    data: { reversalId: 'dispute:dp_1', purchaseId: 'pu', credits: 50, restored: [{ blockId: 'p', credits: 50 }], shortfallCancelled: 10, reason: 'dispute', providerRef: 'pi_1' },
+  });
+
+  it('is a "reinstatement" row that puts the restored credits back into their blocks', () => {
+    expect(TRANSACTION_TYPE_OF.ReversalUndone).toBe('reinstatement');
+    expect(totalsChange(undone.event)).toEqual({ available: 50, reserved: 0 });
+    expect(blockChanges(undone.event)).toEqual([{ kind: 'adjust', blockId: 'p', credits: 50 }]);
+    expect(transactionFacts(undone.event)).toMatchObject({
+      type: 'reinstatement', credits: 50, reference: 'pi_1', detail: { reversalId: 'dispute:dp_1', shortfallCancelled: 10 },
+    });
+  });
+});

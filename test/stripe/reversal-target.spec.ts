@@ -2,7 +2,7 @@ import { reversalTarget, type PaymentRow } from '../../src/stripe/stripe-payment
 
 const credited: PaymentRow = {
   paymentIntentId: 'pi_1', accountId: 'acct-1', credits: 275, amountMinor: 2500, credited: true,
-  refundedMinor: 0, chargeAmountMinor: null, disputed: false, reversalEventId: null,
+  refundedMinor: 0, chargeAmountMinor: null, disputed: false, reversalEventId: null, disputeId: null, disputeWon: false, failedRefundsMinor: {},
 };
 
 describe('reversal target of a PaymentIntent', () => {

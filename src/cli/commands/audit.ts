@@ -1,6 +1,9 @@
 import { auditStream, AUDIT_FORMATS, formatReport, formatVerdict, readAccountStream, type AuditFormat, type AuditedEvent } from '../../audit';
 import { ACCOUNT_ID_PATTERN } from '../../ledger/limits';
-import { UsageError, type CliCommand } from '../cli-command';
+import { formatPayments, PaymentsBook } from '../../audit/payments';
+import type { GlobalPosition } from '../../event-store/event-store.port';
+import { toLedgerEvent } from '../../ledger/upcast';
+import { UsageError, type CliCommand, type CliContext } from '../cli-command';
 
 /** An instant with a time and an offset (2026-03-01T00:00:00Z, …+02:00): the same as the API's ?at=. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -8,6 +11,12 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z
 export interface AuditArguments {
   accountId: string;
   at?: Date;
+  format: AuditFormat;
+}
+
+export interface PaymentsArguments {
+  from: Date | null;
+  to: Date | null;
   format: AuditFormat;
 }
 
@@ -20,8 +29,9 @@ export interface AuditArguments {
 export const auditCommand: CliCommand = {
   name: 'audit',
   summary: 'Print an account\'s timeline (balance, available, reserved after each event) and check its invariants; exit 1 on a violation',
-  usage: 'audit <accountId> [--at <instant>] [--format table|csv|json]',
+  usage: 'audit <accountId> [--at <instant>] [--format table|csv|json]\n       audit --payments [--from <instant>] [--to <instant>] [--format table|csv|json]',
   async run(args, context) {
+    if (args.includes('--payments')) return runPayments(parsePaymentsArguments(args), context);
     const { accountId, at, format } = parseAuditArguments(args);
     const eventStore = await context.eventStore();
     const events: AuditedEvent[] = [];
@@ -38,6 +48,43 @@ export const auditCommand: CliCommand = {
   },
 };
 
+/**
+ * `ledger audit --payments [--from] [--to]`: money in, refunded, disputed, reinstated and the
+ * shortfall over [from, to), summed from every account's ledger events (docs/audit.md "Payments").
+ */
+async function runPayments(args: PaymentsArguments, context: CliContext): Promise<number> {
+  const eventStore = await context.eventStore();
+  const book = new PaymentsBook(args);
+  let after: GlobalPosition | null = null;
+  for (;;) {
+    const { events, lastPosition } = await eventStore.readAll({ after, maxCount: 2_000, streamPrefix: 'credits-' });
+    for (const recorded of events) {
+      if (recorded.type !== 'CreditsPurchased' && recorded.type !== 'PurchaseReversed' && recorded.type !== 'ReversalUndone') continue;
+      book.add(recorded.streamId.slice('credits-'.length), toLedgerEvent(recorded));
+    }
+    if (lastPosition === null) break;
+    after = lastPosition;
+  }
+  context.stdout.write(formatPayments(book.summary(), args.format));
+  return 0;
+}
+
+export function parsePaymentsArguments(args: readonly string[]): PaymentsArguments {
+  const parsed: PaymentsArguments = { from: null, to: null, format: 'table' };
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === '--payments') continue;
+    const option = /^--(from|to|format)(?:=(.*))?$/.exec(arg);
+    if (!option) throw new UsageError(`unexpected argument ${arg} with --payments`);
+    const value = option[2] ?? args[++index];
+    if (value === undefined) throw new UsageError(`--${option[1]} needs a value`);
+    if (option[1] === 'format') parsed.format = parseFormat(value);
+    else parsed[option[1] as 'from' | 'to'] = parseInstant(value, option[1]!);
+  }
+  if (parsed.from && parsed.to && parsed.from >= parsed.to) throw new UsageError('--from must be before --to');
+  return parsed;
+}
+
 export function parseAuditArguments(args: readonly string[]): AuditArguments {
   let accountId: string | undefined;
   let at: Date | undefined;
@@ -48,7 +95,7 @@ export function parseAuditArguments(args: readonly string[]): AuditArguments {
     if (option) {
       const value = option[2] ?? args[++index];
       if (value === undefined) throw new UsageError(`--${option[1]} needs a value`);
-      if (option[1] === 'at') at = parseInstant(value);
+      if (option[1] === 'at') at = parseInstant(value, 'at');
       else format = parseFormat(value);
     } else if (arg.startsWith('-')) {
       throw new UsageError(`unknown option ${arg}`);
@@ -63,9 +110,9 @@ export function parseAuditArguments(args: readonly string[]): AuditArguments {
   return { accountId, ...(at && { at }), format };
 }
 
-function parseInstant(value: string): Date {
+function parseInstant(value: string, name: string): Date {
   const ms = Date.parse(value);
-  if (!ISO_INSTANT.test(value) || Number.isNaN(ms)) throw new UsageError(`--at ${JSON.stringify(value)} is not an ISO-8601 instant with an offset, such as 2026-03-01T00:00:00Z`);
+  if (!ISO_INSTANT.test(value) || Number.isNaN(ms)) throw new UsageError(`--${name} ${JSON.stringify(value)} is not an ISO-8601 instant with an offset, such as 2026-03-01T00:00:00Z`);
   return new Date(ms);
 }
 

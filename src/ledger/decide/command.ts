@@ -9,6 +9,7 @@ import { decideReserve } from './reserve';
 import { decideCapture } from './capture';
 import { decideRelease } from './release';
 import { decideReverse } from './reverse';
+import { decideReinstate } from './reinstate';
 
 /** The rules of one command, on the account as it is once everything due has expired. */
 export function decideCommand(command: LedgerCommand, situation: Situation): CommandOutcome {
@@ -23,6 +24,7 @@ export function decideCommand(command: LedgerCommand, situation: Situation): Com
     // Expire has no rules of its own: the lazy expiry in front of every command is all it does.
     case 'expire': return accept();
     case 'reverse': return decideReverse(command, situation);
+    case 'reinstate': return decideReinstate(command, situation);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);

@@ -178,9 +178,9 @@ export function charge(options: ChargeOptions): Record<string, unknown> {
 }
 
 /** A Dispute (object "dispute") as sent with charge.dispute.created. */
-export function dispute(options: { paymentIntent: string; amount: number; currency?: string }): Record<string, unknown> {
+export function dispute(options: { paymentIntent: string; amount: number; currency?: string; id?: string; status?: string }): Record<string, unknown> {
   return {
-    id: stripeId('dp'),
+    id: options.id ?? stripeId('dp'),
     object: 'dispute',
     amount: options.amount,
     balance_transactions: [],
@@ -195,7 +195,30 @@ export function dispute(options: { paymentIntent: string; amount: number; curren
     metadata: {},
     payment_intent: options.paymentIntent,
     reason: 'fraudulent',
-    status: 'needs_response',
+    status: options.status ?? 'needs_response',
+  };
+}
+
+/** A Refund (object "refund") as sent with charge.refund.updated. */
+export function refund(options: { paymentIntent: string; amount: number; status: string; id?: string; currency?: string }): Record<string, unknown> {
+  return {
+    id: options.id ?? stripeId('re'),
+    object: 'refund',
+    amount: options.amount,
+    balance_transaction: stripeId('txn'),
+    charge: `ch_for_${options.paymentIntent}`,
+    created: 1772366300,
+    currency: options.currency ?? 'usd',
+    destination_details: { type: 'card', card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' } },
+    failure_balance_transaction: options.status === 'failed' ? stripeId('txn') : null,
+    failure_reason: options.status === 'failed' ? 'expired_or_canceled_card' : null,
+    metadata: {},
+    payment_intent: options.paymentIntent,
+    reason: 'requested_by_customer',
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status: options.status,
+    transfer_reversal: null,
   };
 }
 
