@@ -1,0 +1,41 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+
+/**
+ * A request answered before its body was read (401 from the authentication hook, 413 from the body
+ * limit, 415, 404…) leaves the client still sending. Closing at once would reset the connection and
+ * most clients (curl, fetch, axios) would report a broken pipe instead of the answer, so the rest
+ * of the body is read and thrown away, up to these bounds; past either, the connection is closed.
+ */
+const MAX_DISCARDED_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_DISCARD_MS = 30_000;
+
+/** onResponse hook. Costs one property read on a request whose body was read (nearly all). */
+export function discardUnreadBody(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  const raw = request.raw;
+  if (!raw.complete && !raw.destroyed) discard(raw);
+  done();
+}
+
+function discard(raw: IncomingMessage): void {
+  let discarded = 0;
+  const close = () => {
+    stop();
+    raw.socket?.destroy();
+  };
+  const timer = setTimeout(close, MAX_DISCARD_MS).unref();
+  const onData = (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BODY_BYTES) close();
+  };
+  const stop = () => {
+    clearTimeout(timer);
+    raw.off('data', onData);
+    raw.off('end', stop);
+    raw.off('close', stop);
+  };
+  raw.on('data', onData);
+  raw.once('end', stop);
+  raw.once('close', stop);
+  raw.resume();
+}
