@@ -14,7 +14,7 @@ import { answerClientError } from '../http/errors/client-error';
 import { HttpProblemException } from '../http/errors/http-problem.exception';
 import { problem } from '../http/errors/problem';
 import { sendProblem } from '../http/errors/problem-details.filter';
-import { discardUnreadBody } from '../http/errors/unread-body';
+import { discardUnreadBody, keepConnectionForUnreadBody } from '../http/errors/unread-body';
 import { RateLimits } from '../http/rate-limits/rate-limits';
 import type { RouteFlags } from '../http/route-flags';
 import { AppModule, type AppModuleOptions } from './app.module';
@@ -93,6 +93,7 @@ function configureHttp(app: NestFastifyApplication, role: ProcessRole, authentic
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    keepConnectionForUnreadBody(request, reply);
     done(null, payload);
   });
   fastify.addHook('onResponse', discardUnreadBody);

@@ -10,6 +10,16 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 const MAX_DISCARDED_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_DISCARD_MS = 30_000;
 
+/**
+ * For onSend: an answer to a request whose body has not all arrived keeps the connection, so
+ * that Node reads the rest of the body (and drops it) instead of resetting the connection under a
+ * client that is still sending, even one that asked to close: it closes once it has sent
+ * everything and read the answer. An explicit `Connection` header set by someone else wins.
+ */
+export function keepConnectionForUnreadBody(request: FastifyRequest, reply: FastifyReply): void {
+  if (!request.raw.complete && !reply.hasHeader('connection')) void reply.header('connection', 'keep-alive');
+}
+
 /** onResponse hook. Costs one property read on a request whose body was read (nearly all). */
 export function discardUnreadBody(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const raw = request.raw;
