@@ -122,7 +122,7 @@ function setUpOpenApi(app: NestFastifyApplication): void {
     .addSecurity('bearer', {
       type: 'http',
       scheme: 'bearer',
-      description: 'An API key (LEDGER_API_KEYS: name:secret:scopes), sent as "Authorization: Bearer <secret>". An opaque secret, not a JWT.',
+      description: 'An API key (LEDGER_API_KEYS: name:secret:scopes), sent as "Authorization: Bearer <secret>". An opaque secret with nothing to decode.',
     })
     .build());
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });

@@ -56,7 +56,10 @@ export class RateLimits implements AuthFailureLimiter {
       // A 429's headers come with its problem (src/http/errors/to-problem.ts), like every problem's.
       addHeaders: { 'ratelimit-limit': false, 'ratelimit-remaining': false, 'ratelimit-reset': false, 'retry-after': false },
     });
-    if (store) fastify.addHook('onClose', async () => store.close());
+    if (store) {
+      fastify.addHook('onClose', async () => store.close());
+      await store.ready;
+    }
 
     const writes = this.settings.writesPerSecondPerKey;
     const writesPerKey = fastify.rateLimit({

@@ -12,6 +12,8 @@ const NAMESPACE = 'credits-ledger:rate-limit:';
 export interface SharedRateLimitStore {
   client: Redis;
   nameSpace: string;
+  /** Resolves once Redis answers, or after CONNECT_TIMEOUT_MS whatever happened (never rejects). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,9 +41,19 @@ export function connectRateLimitStore(url: string | null, logger: Logger): Share
     if (reachable !== false) logger.warn({ err: { name: error.name, message: error.message } }, 'Redis for rate limits is unreachable; requests are not limited until it is back');
     reachable = false;
   });
+  // Start-up waits this long for Redis, so that the limits hold from the first request; a Redis
+  // that is down delays the start by at most that, never stops it.
+  const ready = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, CONNECT_TIMEOUT_MS).unref();
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
   return {
     client,
     nameSpace: NAMESPACE,
+    ready,
     close: async () => {
       client.disconnect();
     },
