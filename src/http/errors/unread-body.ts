@@ -17,14 +17,19 @@ const MAX_DISCARD_MS = 30_000;
  * everything and read the answer. An explicit `Connection` header set by someone else wins.
  */
 export function keepConnectionForUnreadBody(request: FastifyRequest, reply: FastifyReply): void {
-  if (!request.raw.complete && !reply.hasHeader('connection')) void reply.header('connection', 'keep-alive');
+  if (bodyStillArriving(request.raw) && !reply.hasHeader('connection')) void reply.header('connection', 'keep-alive');
 }
 
 /** onResponse hook. Costs one property read on a request whose body was read (nearly all). */
 export function discardUnreadBody(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const raw = request.raw;
-  if (!raw.complete && !raw.destroyed) discard(raw);
+  if (bodyStillArriving(raw) && !raw.destroyed) discard(raw);
   done();
+}
+
+/** `false`, not falsy: requests injected in-process (light-my-request) have no `complete` and no socket. */
+function bodyStillArriving(raw: IncomingMessage): boolean {
+  return raw.complete === false;
 }
 
 function discard(raw: IncomingMessage): void {

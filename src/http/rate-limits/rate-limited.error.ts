@@ -4,6 +4,9 @@
  * the IETF RateLimit headers in src/http/errors/to-problem.ts, the one place problems are built.
  */
 export class RateLimitedError extends Error {
+  /** For Fastify, should it ever see one before the problem filter does. */
+  readonly statusCode = 429;
+
   constructor(
     /** What was limited, for the problem's detail: "writes per API key", "checkouts per account". */
     readonly what: string,
