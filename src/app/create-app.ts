@@ -14,7 +14,7 @@ import { answerClientError } from '../http/errors/client-error';
 import { HttpProblemException } from '../http/errors/http-problem.exception';
 import { problem } from '../http/errors/problem';
 import { sendProblem } from '../http/errors/problem-details.filter';
-import { discardUnreadBody, keepConnectionForUnreadBody } from '../http/errors/unread-body';
+import { handleUnreadBody } from '../http/errors/unread-body';
 import { RateLimits } from '../http/rate-limits/rate-limits';
 import type { RouteFlags } from '../http/route-flags';
 import { AppModule, type AppModuleOptions } from './app.module';
@@ -93,10 +93,9 @@ function configureHttp(app: NestFastifyApplication, role: ProcessRole, authentic
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    keepConnectionForUnreadBody(request, reply);
+    handleUnreadBody(request, reply);
     done(null, payload);
   });
-  fastify.addHook('onResponse', discardUnreadBody);
 }
 
 export function servesApi(role: ProcessRole): boolean {

@@ -72,6 +72,11 @@ describe('authentication before parsing', () => {
     expect((await t.http.get(path, { key: null })).status).toBe(status);
   });
 
+  it('HEAD of a public route is public too', async () => {
+    expect((await t.http.send('HEAD', '/health/live', undefined, { key: null })).status).toBe(200);
+    expect((await t.http.send('HEAD', '/v1/accounts/a1/balance', undefined, { key: null })).status).toBe(401);
+  });
+
   it('the Stripe webhook is public (its signature authenticates it): 503 here, where it is not configured, not 401', async () => {
     const response = await t.http.post('/v1/webhooks/stripe', { id: 'evt_1' }, { key: null, headers: { 'stripe-signature': 't=1,v1=00' } });
     expect(response.status).toBe(503);

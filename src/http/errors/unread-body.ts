@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * A request answered before its body was read (401 from the authentication hook, 413 from the body
@@ -11,20 +11,20 @@ const MAX_DISCARDED_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_DISCARD_MS = 30_000;
 
 /**
- * For onSend: an answer to a request whose body has not all arrived keeps the connection, so
- * that Node reads the rest of the body (and drops it) instead of resetting the connection under a
- * client that is still sending, even one that asked to close: it closes once it has sent
- * everything and read the answer. An explicit `Connection` header set by someone else wins.
+ * For onSend. An answer to a request whose body has not all arrived keeps the connection, so that
+ * Node goes on reading the body (and drops it) instead of resetting the connection under a client
+ * that is still sending, even one that asked to close: it closes once it has sent everything and
+ * read the answer. An explicit `Connection` header set by someone else wins. Once the answer is
+ * out, the rest of the body is bounded. Costs one property read on a request whose body was read
+ * (nearly all).
  */
-export function keepConnectionForUnreadBody(request: FastifyRequest, reply: FastifyReply): void {
-  if (bodyStillArriving(request.raw) && !reply.hasHeader('connection')) void reply.header('connection', 'keep-alive');
-}
-
-/** onResponse hook. Costs one property read on a request whose body was read (nearly all). */
-export function discardUnreadBody(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+export function handleUnreadBody(request: FastifyRequest, reply: FastifyReply): void {
   const raw = request.raw;
-  if (bodyStillArriving(raw) && !raw.destroyed) discard(raw);
-  done();
+  if (!bodyStillArriving(raw)) return;
+  if (!reply.hasHeader('connection')) void reply.header('connection', 'keep-alive');
+  reply.raw.once('finish', () => {
+    if (bodyStillArriving(raw) && !raw.destroyed) discard(raw);
+  });
 }
 
 /** `false`, not falsy: requests injected in-process (light-my-request) have no `complete` and no socket. */

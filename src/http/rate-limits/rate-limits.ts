@@ -71,6 +71,7 @@ export class RateLimits implements AuthFailureLimiter {
       timeWindow: 1_000,
       keyGenerator: (request) => `writes:${request.principal?.name ?? ''}`,
       errorResponseBuilder: (_request, context) => new RateLimitedError('writes per API key', writes, 1, seconds(context.ttl)),
+      // Spread: the in-process store reads `cache` from these options, the typings do not list it.
       ...{ cache: COUNTERS_KEPT },
     }) as onRequestAsyncHookHandler;
     fastify.addHook('onRoute', (route) => {
