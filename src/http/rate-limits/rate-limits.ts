@@ -56,8 +56,8 @@ export class RateLimits implements AuthFailureLimiter {
       // A 429's headers come with its problem (src/http/errors/to-problem.ts), like every problem's.
       addHeaders: { 'ratelimit-limit': false, 'ratelimit-remaining': false, 'ratelimit-reset': false, 'retry-after': false },
       // None on the answers under the limit: three more headers on every write cost about as much
-      // CPU as the counting itself (measured: ~5 µs of ~10 µs per request), for a one-second window
-      // a client cannot usefully pace itself by.
+      // CPU as the counting itself (bench/probes/rate-limit-overhead.ts: about half the limiter's
+      // cost per write), for a one-second window a client cannot usefully pace itself by.
       addHeadersOnExceeding: { 'ratelimit-limit': false, 'ratelimit-remaining': false, 'ratelimit-reset': false },
     });
     if (store) {
