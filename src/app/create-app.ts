@@ -10,7 +10,7 @@ import { REQUEST_ID_HEADER, requestIdFor } from '../observability/logger-options
 import type { ProcessRole } from '../config/app-config';
 import { ApiKeyAuthenticator } from '../http/auth/api-key-authenticator';
 import { authenticationHook } from '../http/auth/authentication.hook';
-import { answerClientError } from '../http/errors/client-error';
+import { answerClientError, answerConnect, answerUnmetExpectation } from '../http/errors/client-error';
 import { HttpProblemException } from '../http/errors/http-problem.exception';
 import { problem } from '../http/errors/problem';
 import { sendProblem } from '../http/errors/problem-details.filter';
@@ -69,6 +69,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
 function configureHttp(app: NestFastifyApplication, role: ProcessRole, authenticator: ApiKeyAuthenticator, rateLimits: RateLimits): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('principal', null);
+  // What Node would otherwise answer itself (a bare 417) or not at all (CONNECT): as problems.
+  fastify.server.on('checkExpectation', answerUnmetExpectation);
+  fastify.server.on('connect', answerConnect);
   // Swagger registers its routes on Fastify directly; API.md makes the docs public.
   fastify.addHook('onRoute', (route) => {
     if (route.url === `/${DOCS_PATH}` || route.url.startsWith(`/${DOCS_PATH}/`) || route.url.startsWith(`/${DOCS_PATH}-`)) {

@@ -92,6 +92,17 @@ describe('errors at the edge', () => {
       expectProblem(response, 400, 'validation_failed');
     });
 
+    it('an Expect other than 100-continue: 417 problem (Node alone sends a bare 417)', async () => {
+      const response = await rawRequest(t.baseUrl, 'GET /health/live HTTP/1.1\r\nHost: ledger\r\nExpect: something-else\r\nX-Request-Id: expect-1\r\n\r\n');
+      expectProblem(response, 417, 'expectation_failed');
+      expect(response.headers['x-request-id']).toBe('expect-1');
+    });
+
+    it('CONNECT: 405 problem (Node alone closes the connection unanswered)', async () => {
+      const response = await rawRequest(t.baseUrl, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+      expectProblem(response, 405, 'method_not_allowed');
+    });
+
     it('headers over the size limit: 431 headers_too_large', async () => {
       const response = await rawRequest(t.baseUrl, `GET /health/live HTTP/1.1\r\nHost: ledger\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`);
       expectProblem(response, 431, 'headers_too_large');

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { REQUEST_ID_HEADER } from '../../observability/logger-options';
+import { REQUEST_ID_HEADER, requestIdFor } from '../../observability/logger-options';
 import { HttpProblemException } from './http-problem.exception';
 import { problem, PROBLEM_CONTENT_TYPE, validationProblem } from './problem';
 import { toProblemResponse } from './to-problem';
@@ -11,11 +11,14 @@ import { toProblemResponse } from './to-problem';
 const LINGER_AFTER_ANSWER_MS = 5_000;
 
 /**
- * Node's HTTP parser refuses some requests before Fastify sees them (a bad header name, headers
- * over the size limit, a request line that is not HTTP, a request that took too long) and emits
- * 'clientError' on the server with only the socket. Fastify's clientErrorHandler: answers with a
- * problem like every other error, with a new X-Request-Id (there is no request to take one from),
- * then closes the connection, whose byte stream cannot be trusted any more.
+ * Node's HTTP server answers some requests itself, before Fastify sees them, unless told
+ * otherwise: these handlers answer them as problems like every other error, each with an
+ * X-Request-Id (the caller's when there is a request to take it from, else a new one).
+ *
+ * 'clientError' (Fastify's clientErrorHandler): the parser refused the bytes (a bad header name,
+ * headers over the size limit, a request line that is not HTTP, a request that took too long).
+ * There is only the socket; the connection is closed after the answer, its byte stream cannot be
+ * trusted any more.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
@@ -25,13 +28,40 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     socket.destroy();
     return;
   }
-  const { problem: answer, headers } = toProblemResponse(causeOf(error));
+  endWithProblem(socket, causeOf(error), randomUUID());
+}
+
+/** 'connect': a CONNECT request (this is not a proxy). Without a listener Node drops the connection unanswered. */
+export function answerConnect(request: IncomingMessage, socket: Duplex): void {
+  endWithProblem(socket, new HttpProblemException(problem('method_not_allowed', 'CONNECT is not supported: this service is not a proxy')), requestIdFor(request));
+}
+
+/**
+ * 'checkExpectation': an Expect header other than 100-continue. Without a listener Node answers a
+ * bare 417; RFC 9110 lets the server refuse, and it does, as a problem.
+ */
+export function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse): void {
+  const { problem: answer, headers } = toProblemResponse(new HttpProblemException(problem('expectation_failed', 'Only "Expect: 100-continue" is supported')));
+  const body = JSON.stringify(answer);
+  response.writeHead(answer.status, {
+    ...headers,
+    'content-type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
+    'content-length': Buffer.byteLength(body),
+    [REQUEST_ID_HEADER]: requestIdFor(request),
+    // The body the client held back is not read.
+    connection: 'close',
+  });
+  response.end(body);
+}
+
+function endWithProblem(socket: Duplex, error: unknown, requestId: string): void {
+  const { problem: answer, headers } = toProblemResponse(error);
   const body = JSON.stringify(answer);
   const head = [
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? 'Error'}`,
     `content-type: ${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
     `content-length: ${Buffer.byteLength(body)}`,
-    `${REQUEST_ID_HEADER}: ${randomUUID()}`,
+    `${REQUEST_ID_HEADER}: ${requestId}`,
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
     'connection: close',
   ];
