@@ -14,6 +14,7 @@ import { answerClientError, answerConnect, answerUnmetExpectation } from '../htt
 import { HttpProblemException } from '../http/errors/http-problem.exception';
 import { problem } from '../http/errors/problem';
 import { sendProblem } from '../http/errors/problem-details.filter';
+import { missingRetryAfter } from '../http/errors/to-problem';
 import { handleUnreadBody } from '../http/errors/unread-body';
 import { RateLimits } from '../http/rate-limits/rate-limits';
 import type { RouteFlags } from '../http/route-flags';
@@ -97,6 +98,9 @@ function configureHttp(app: NestFastifyApplication, role: ProcessRole, authentic
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     handleUnreadBody(request, reply);
+    // Problems get theirs where they are built; this catches a 429 or 503 sent any other way.
+    const retryAfter = missingRetryAfter(reply.statusCode, reply.hasHeader('retry-after'));
+    if (retryAfter !== null) void reply.header('retry-after', retryAfter);
     done(null, payload);
   });
 }

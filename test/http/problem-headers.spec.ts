@@ -3,7 +3,7 @@ import { EventStoreUnavailableError } from '../../src/event-store/event-store.po
 import { AppendQueueFullError } from '../../src/event-store/postgres/group-committer';
 import { HttpProblemException } from '../../src/http/errors/http-problem.exception';
 import { problem, type ProblemCode } from '../../src/http/errors/problem';
-import { toProblemResponse } from '../../src/http/errors/to-problem';
+import { missingRetryAfter, toProblemResponse } from '../../src/http/errors/to-problem';
 import { RateLimitedError } from '../../src/http/rate-limits/rate-limited.error';
 import { PaymentProviderError, StripeEventProcessingError, StripeNotConfiguredError } from '../../src/stripe/errors';
 
@@ -47,5 +47,12 @@ describe('problem headers', () => {
     for (const code of ['validation_failed', 'forbidden', 'not_found', 'insufficient_credits', 'payload_too_large'] as ProblemCode[]) {
       expect(toProblemResponse(new HttpProblemException(problem(code, 'x'))).headers).toEqual({});
     }
+  });
+
+  it('the last guard (onSend) adds Retry-After to a 429 or 503 sent without one, and to nothing else', () => {
+    expect(missingRetryAfter(503, false)).toBe('5');
+    expect(missingRetryAfter(429, false)).toBe('1');
+    expect(missingRetryAfter(503, true)).toBeNull();
+    for (const status of [200, 201, 400, 401, 404, 409, 500]) expect(missingRetryAfter(status, false)).toBeNull();
   });
 });

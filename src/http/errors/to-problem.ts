@@ -45,6 +45,15 @@ export function toProblemResponse(error: unknown): ProblemResponse {
   return { problem: answer, headers };
 }
 
+/**
+ * For an answer that is not a problem (readiness) or bypassed toProblemResponse: the Retry-After a
+ * 429 or 503 must carry when none was set, else null. Used by the onSend hook as a last guard.
+ */
+export function missingRetryAfter(status: number, hasRetryAfter: boolean): string | null {
+  if (hasRetryAfter || (status !== 429 && status !== 503)) return null;
+  return String(DEFAULT_RETRY_AFTER_SECONDS[status]);
+}
+
 function retryAfterSeconds(error: unknown): number | undefined {
   if (error instanceof RateLimitedError) return error.resetSeconds;
   if (error instanceof HttpProblemException) return error.options.retryAfterSeconds;
