@@ -15,7 +15,8 @@ export interface RunRequest {
   durationSec: number;
   accountPrefix: string;
   accounts: number;
-  apiKey: string;
+  /** Used in turn, request by request. */
+  apiKeys: string[];
 }
 
 export interface HttpRunSummary {
@@ -39,6 +40,7 @@ export type RunnerMessage =
   | { kind: 'failed'; error: string };
 
 const BODY = JSON.stringify({ credits: 1, description: 'bench http spend' });
+let sent = 0;
 
 function runOnce(request: RunRequest, durationSec: number): Promise<HttpRunSummary> {
   return new Promise((resolve, reject) => {
@@ -51,13 +53,15 @@ function runOnce(request: RunRequest, durationSec: number): Promise<HttpRunSumma
       duration: durationSec,
       pipelining: 1,
       timeout: 10,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${request.apiKey}` },
+      headers: { 'content-type': 'application/json' },
       requests: [{
         method: 'POST',
         body: BODY,
         setupRequest: (req) => {
           const n = 1 + Math.floor(Math.random() * request.accounts);
-          return { ...req, path: `/v1/accounts/${request.accountPrefix}${String(n).padStart(6, '0')}/spends` };
+          sent += 1;
+          const authorization = `Bearer ${request.apiKeys[sent % request.apiKeys.length]}`;
+          return { ...req, headers: { ...req.headers, authorization }, path: `/v1/accounts/${request.accountPrefix}${String(n).padStart(6, '0')}/spends` };
         },
       }],
     }, (error, result) => {

@@ -10,7 +10,12 @@ import type { LedgerCommand } from '../../src/ledger/commands';
 import { newId } from '../../src/shared/ids';
 import type { OpOutcome } from './closed-loop';
 
-export const BENCH_API_KEY = 'bench-secret-key';
+/**
+ * Several API keys, as several product backends would have: spend-http spreads its requests over
+ * them, so that RATE_LIMIT_WRITES_PER_SECOND_PER_KEY at its default (1,000/s) leaves the whole
+ * service's throughput to be measured (8 keys: up to 8,000 writes/s before any is limited).
+ */
+export const BENCH_API_KEYS = Array.from({ length: 8 }, (_, index) => `bench-secret-key-${index}`);
 const BENCH_ACTOR = { kind: 'system', id: 'bench' } as const;
 
 /**
@@ -28,7 +33,7 @@ export function benchEnv(connectionString: string, overrides: Record<string, str
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     DATABASE_URL: connectionString,
     EVENT_STORE: 'postgres',
-    LEDGER_API_KEYS: `bench:${BENCH_API_KEY}:spend|grant|read`,
+    LEDGER_API_KEYS: BENCH_API_KEYS.map((secret, index) => `bench${index}:${secret}:spend|grant|read`).join(','),
     HOST: '127.0.0.1',
     PORT: '0',
     ...overrides,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ResourceProbe } from '../lib/bench-postgres';
-import { BENCH_API_KEY, type BenchApp } from '../lib/bench-app';
+import { BENCH_API_KEYS, type BenchApp } from '../lib/bench-app';
 import { ACCOUNT_PREFIX, type BenchContext } from '../lib/context';
 import type { HttpRunSummary, RunnerMessage, RunRequest } from '../children/autocannon-runner';
 import type { ScenarioResult } from '../lib/result';
@@ -13,7 +13,8 @@ export const SPEND_HTTP_TARGET = '≥ 3,000/s and p99 ≤ 50 ms';
 
 /**
  * `spend-http`: POST /v1/accounts/{random account}/spends (JSON body, API key) against the same
- * app, now listening on loopback, from autocannon in a child process at a fixed connection count.
+ * app, now listening on loopback, from autocannon in a child process at a fixed connection count,
+ * each request with one of the bench's API keys in turn (rate limits at their defaults).
  * opsPerSec = 2xx responses / duration; p50/p99 are autocannon's; non-2xx, socket errors and
  * timeouts are errors.
  */
@@ -28,7 +29,7 @@ export async function spendHttp(context: BenchContext, bench: BenchApp, rawInser
     const request: RunRequest = {
       kind: 'run', url: `http://127.0.0.1:${port}`, connections: settings.concurrency,
       warmupSec: settings.httpWarmupSec, durationSec: settings.httpDurationSec,
-      accountPrefix: ACCOUNT_PREFIX, accounts: settings.accounts, apiKey: BENCH_API_KEY,
+      accountPrefix: ACCOUNT_PREFIX, accounts: settings.accounts, apiKeys: BENCH_API_KEYS,
     };
     const start = await context.probe.snapshot();
     child.send(request);

@@ -14,6 +14,7 @@ import { createEventStore } from '../event-store/event-store.factory';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { ApiKeyAuthenticator } from '../http/auth/api-key-authenticator';
 import { ApiKeyGuard } from '../http/auth/api-key.guard';
+import { RateLimits } from '../http/rate-limits/rate-limits';
 import { BalanceController } from '../http/accounts/balance.controller';
 import { GrantsController } from '../http/accounts/grants.controller';
 import { LedgerWriter } from '../http/accounts/ledger-writer';
@@ -91,6 +92,8 @@ export class AppModule {
         { provide: KeyedSerializer, useValue: new KeyedSerializer(MAX_QUEUED_COMMANDS_PER_ACCOUNT) },
         { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(config.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        // Installed on Fastify by createApp before the routes (src/http/rate-limits/rate-limits.ts).
+        RateLimits,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // The spend body, the hottest route's, is checked without class-validator when plainly valid.
         { provide: APP_PIPE, useFactory: () => createValidationPipe(new Map([[SpendRequest, checkSpendRequest]])) },

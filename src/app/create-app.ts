@@ -1,22 +1,36 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { maxHeaderSize } from 'node:http';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { REQUEST_ID_HEADER, requestIdFor } from '../observability/logger-options';
 import type { ProcessRole } from '../config/app-config';
+import { ApiKeyAuthenticator } from '../http/auth/api-key-authenticator';
+import { authenticationHook } from '../http/auth/authentication.hook';
+import { answerClientError, answerConnect, answerUnmetExpectation } from '../http/errors/client-error';
 import { HttpProblemException } from '../http/errors/http-problem.exception';
 import { problem } from '../http/errors/problem';
+import { sendProblem } from '../http/errors/problem-details.filter';
+import { missingRetryAfter } from '../http/errors/to-problem';
+import { handleUnreadBody } from '../http/errors/unread-body';
+import { RateLimits } from '../http/rate-limits/rate-limits';
+import type { RouteFlags } from '../http/route-flags';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { installHttpDrain } from './http-drain';
+
+const DOCS_PATH = 'docs';
+const httpLogger = new NestLogger('HTTP');
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.config.bodyLimitBytes,
-    // Account ids are up to 128 characters, percent-encoded up to three times longer; the id pipe
-    // then answers 400 for anything over 128 instead of Fastify's bare 414.
-    routerOptions: { maxParamLength: 512 },
+    // As long as the longest request line Node accepts: the router then never refuses a long path
+    // segment itself (a bare 414 echoing the URL); the id pipes answer 400 naming the parameter.
+    routerOptions: { maxParamLength: maxHeaderSize },
     genReqId: (request: IncomingMessage) => {
       const id = requestIdFor(request);
       (request as typeof request & { id?: string }).id = id;
@@ -27,6 +41,10 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     onConstructorPoisoning: 'error',
     // While stopping, requests on open connections get our 503 with Retry-After (http-drain.ts).
     return503OnClosing: false,
+    // The router's refusals (bad percent-encoding) and Node's parser's (bad header, oversized
+    // headers, not HTTP) are answered as problems too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply, httpLogger),
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     bufferLogs: true,
@@ -40,7 +58,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   // the embedded PostgreSQL is the process's, not the app's. main.ts runs the shutdown sequence
   // (src/app/shutdown.ts); tests and the benchmark call app.close().
   installHttpDrain(app.getHttpAdapter().getInstance());
-  configureHttp(app, options.config.role);
+  const rateLimits = app.get(RateLimits);
+  await rateLimits.install(app.getHttpAdapter().getInstance());
+  configureHttp(app, options.config.role, app.get(ApiKeyAuthenticator), rateLimits);
   setUpOpenApi(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -48,11 +68,23 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
 }
 
 /**
+ * The hooks every request passes, in this order: role, authentication, content type; then the
+ * route's own (the per-key write limit), the body, and Nest (scopes, validation, the handler).
  * Nest routes Fastify's own errors (bad JSON, body limit) and unknown routes to the global
- * ProblemDetailsFilter; a body that is not JSON is refused here, before parsing.
+ * ProblemDetailsFilter.
  */
-function configureHttp(app: NestFastifyApplication, role: ProcessRole): void {
-  const fastify = app.getHttpAdapter().getInstance();
+function configureHttp(app: NestFastifyApplication, role: ProcessRole, authenticator: ApiKeyAuthenticator, rateLimits: RateLimits): void {
+  const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  fastify.decorateRequest('principal', null);
+  // What Node would otherwise answer itself (a bare 417) or not at all (CONNECT): as problems.
+  fastify.server.on('checkExpectation', answerUnmetExpectation);
+  fastify.server.on('connect', answerConnect);
+  // Swagger registers its routes on Fastify directly; API.md makes the docs public.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === `/${DOCS_PATH}` || route.url.startsWith(`/${DOCS_PATH}/`) || route.url.startsWith(`/${DOCS_PATH}-`)) {
+      route.config = { ...route.config, ...({ publicRoute: true } satisfies RouteFlags) };
+    }
+  });
   if (!servesApi(role)) {
     // A projector or worker process keeps /health, /metrics and /docs; the API is the api role's.
     fastify.addHook('onRequest', async (request) => {
@@ -61,6 +93,7 @@ function configureHttp(app: NestFastifyApplication, role: ProcessRole): void {
   }
   // Callback-style hooks: they run on every request, and an async hook costs a promise and a
   // microtask hop each time.
+  fastify.addHook('onRequest', authenticationHook(authenticator, rateLimits));
   fastify.addHook('onRequest', (request, _reply, done) => {
     if (hasBody(request.headers) && !isJson(request.headers['content-type'])) {
       done(Object.assign(new Error('unsupported media type'), { statusCode: 415 }));
@@ -70,6 +103,10 @@ function configureHttp(app: NestFastifyApplication, role: ProcessRole): void {
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    handleUnreadBody(request, reply);
+    // Problems get theirs where they are built; this catches a 429 or 503 sent any other way.
+    const retryAfter = missingRetryAfter(reply.statusCode, reply.hasHeader('retry-after'));
+    if (retryAfter !== null) void reply.header('retry-after', retryAfter);
     done(null, payload);
   });
 }
@@ -92,7 +129,13 @@ function setUpOpenApi(app: NestFastifyApplication): void {
     .setTitle('Credits ledger')
     .setDescription('Event-sourced credits: balances, spends, refunds, grants, purchases and holds. Errors are RFC 9457 problem details.')
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key from LEDGER_API_KEYS' })
+    // Not addBearerAuth: it labels the token a JWT (bearerFormat). The name stays `bearer`, which
+    // @ApiBearerAuth() on the controllers refers to.
+    .addSecurity('bearer', {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An API key (LEDGER_API_KEYS: name:secret:scopes), sent as "Authorization: Bearer <secret>". An opaque secret with nothing to decode.',
+    })
     .build());
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
 }

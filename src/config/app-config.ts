@@ -23,6 +23,18 @@ export interface CreditPack {
   expiresAfterDays: number | null;
 }
 
+/** PRODUCT.md §6: limits per API key, per account and per client address (docs/operations.md). */
+export interface RateLimitSettings {
+  /** Writes (every route that can change the ledger or start a payment) per API key per second. */
+  writesPerSecondPerKey: number;
+  /** Checkout sessions created per account per minute. */
+  checkoutsPerMinutePerAccount: number;
+  /** Failed authentications per client address per minute; past it, 429 instead of 401. */
+  authFailuresPerMinutePerAddress: number;
+  /** A Redis shared by every replica (redis:// or rediss://); null = counters in each process. */
+  redisUrl: string | null;
+}
+
 export class AppConfig {
   nodeEnv!: string;
   port!: number;
@@ -59,6 +71,7 @@ export class AppConfig {
     webhookToleranceSeconds: number;
   };
   creditPacks!: CreditPack[];
+  rateLimits!: RateLimitSettings;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

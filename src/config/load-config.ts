@@ -49,6 +49,12 @@ export function loadConfig(env: Env): AppConfig {
     webhookToleranceSeconds: read.integer('STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 3600),
   };
   config.creditPacks = parseCreditPacks(env.CREDIT_PACKS, problems);
+  config.rateLimits = {
+    writesPerSecondPerKey: read.integer('RATE_LIMIT_WRITES_PER_SECOND_PER_KEY', 1000, 1, 1_000_000),
+    checkoutsPerMinutePerAccount: read.integer('RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT', 10, 1, 100_000),
+    authFailuresPerMinutePerAddress: read.integer('RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS', 30, 1, 100_000),
+    redisUrl: read.optionalUrl('RATE_LIMIT_REDIS_URL', ['redis:', 'rediss:']),
+  };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -70,6 +76,10 @@ export function parseApiKeys(raw: string | undefined, problems: string[]): ApiKe
     const unknown = scopes.filter((scope) => !API_SCOPES.includes(scope as ApiScope));
     if (unknown.length > 0) problems.push(`${where} (${name}): unknown scope ${unknown.join(', ')}; known: ${API_SCOPES.join(', ')}`);
     if (keys.some((key) => key.name === name)) problems.push(`${where}: duplicate key name ${name}`);
+    // Two names for one secret: requests would be attributed to whichever key matched first, and
+    // their scopes silently merged or shadowed. The secret itself is never echoed.
+    const sameSecret = keys.find((key) => key.secret === secret);
+    if (sameSecret) problems.push(`${where} (${name}): the same secret as key ${sameSecret.name}; every key needs its own secret`);
     keys.push({ name, secret, scopes: scopes as ApiScope[] });
   }
   return keys;

@@ -26,6 +26,12 @@ export function callerContext(request: AuthenticatedRequest, operation: string, 
 function readIdempotencyKey(request: AuthenticatedRequest): string | undefined {
   const raw = request.headers[IDEMPOTENCY_KEY_HEADER];
   if (raw === undefined) return undefined;
+  // Node joins repeated headers it does not know with ", ": two keys would silently become a third.
+  // (Requests injected in-process have no headersDistinct, and no repeated headers either.)
+  const sent = request.raw.headersDistinct?.[IDEMPOTENCY_KEY_HEADER];
+  if (sent !== undefined && sent.length !== 1) {
+    throw new HttpProblemException(validationProblem([{ field: 'Idempotency-Key', message: 'must be sent once' }]));
+  }
   if (typeof raw !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(raw)) {
     throw new HttpProblemException(validationProblem([{ field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters' }]));
   }

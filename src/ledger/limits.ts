@@ -6,8 +6,11 @@ export const MAX_BALANCE_CREDITS = Number.MAX_SAFE_INTEGER;
 /** LEDGER.md "Reserve": default 15 minutes, max 24 hours. */
 export const DEFAULT_RESERVATION_TTL_SECONDS = 900;
 export const MAX_RESERVATION_TTL_SECONDS = 86_400;
-/** LEDGER.md "Accounts and streams". */
-export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
+/**
+ * LEDGER.md "Accounts and streams". Not `.` or `..`: they are path segments with a meaning of their
+ * own (a client or proxy that normalizes URLs would send the request somewhere else).
+ */
+export const ACCOUNT_ID_PATTERN = /^(?!\.\.?$)[A-Za-z0-9._:@-]{1,128}$/;
 export const STREAM_PREFIX = 'credits-';
 
 export function streamIdFor(accountId: string): string {

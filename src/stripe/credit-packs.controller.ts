@@ -1,11 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthenticatedRoute } from '../http/accounts/swagger';
 import { RequireScope } from '../http/auth/scopes.decorator';
 import { CreditPackCatalog } from './credit-pack-catalog';
 import { CreditPackListResponse } from './dto';
 
 @ApiTags('payments')
-@ApiBearerAuth()
+@AuthenticatedRoute()
 @Controller('v1/credit-packs')
 export class CreditPacksController {
   constructor(private readonly catalog: CreditPackCatalog) {}
@@ -18,7 +19,6 @@ export class CreditPacksController {
   @RequireScope('read')
   @ApiOperation({ summary: 'The credit packs for sale (prices from the server\'s catalog)' })
   @ApiOkResponse({ type: CreditPackListResponse })
-  @ApiResponse({ status: 401, description: 'Problem details (application/problem+json)' })
   list(): CreditPackListResponse {
     return {
       data: this.catalog.list().map((pack) => ({

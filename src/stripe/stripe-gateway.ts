@@ -60,13 +60,21 @@ export class StripeGateway {
 
   /**
    * Verifies the Stripe-Signature header on the exact bytes received and parses the event; throws
-   * Stripe's StripeSignatureVerificationError for a bad signature or a timestamp older than the
-   * tolerance (measured against `receivedAtMs`, the service clock).
+   * Stripe's StripeSignatureVerificationError for a bad signature or a timestamp outside the
+   * tolerance either way (measured against `receivedAtMs`, the service clock). The SDK refuses only
+   * old timestamps; one from the future is refused here, so a signed request captured with a skewed
+   * clock cannot be replayed for longer than the tolerance (docs/stripe.md: "within tolerance").
    */
   constructEvent(rawBody: Buffer, signatureHeader: string, receivedAtMs: number): StripeEvent {
     const secret = this.config.stripe.webhookSecret;
     if (!secret) throw new StripeNotConfiguredError('STRIPE_WEBHOOK_SECRET', 'The Stripe webhook');
-    return Stripe.webhooks.constructEvent(rawBody, signatureHeader, secret, this.config.stripe.webhookToleranceSeconds, undefined, receivedAtMs);
+    const toleranceSeconds = this.config.stripe.webhookToleranceSeconds;
+    const event = Stripe.webhooks.constructEvent(rawBody, signatureHeader, secret, toleranceSeconds, undefined, receivedAtMs);
+    const signedAtSeconds = signatureTimestamp(signatureHeader);
+    if (signedAtSeconds - Math.floor(receivedAtMs / 1000) > toleranceSeconds) {
+      throw new Stripe.errors.StripeSignatureVerificationError(signatureHeader, rawBody.toString('utf8'), { message: FUTURE_TIMESTAMP });
+    }
+    return event;
   }
 
   private async call<T>(operation: string, run: (stripe: Stripe) => Promise<T>): Promise<T> {
@@ -89,6 +97,24 @@ export class StripeGateway {
 
 export function isSignatureError(error: unknown): boolean {
   return error instanceof Stripe.errors.StripeSignatureVerificationError;
+}
+
+const FUTURE_TIMESTAMP = 'Timestamp in the future, outside the tolerance zone';
+
+/** Why a signature was refused, for the problem's message: nothing about the secret. */
+export function signatureFailure(error: unknown): 'too old' | 'in the future' | 'mismatch' {
+  const message = error instanceof Error ? error.message : '';
+  if (message === FUTURE_TIMESTAMP) return 'in the future';
+  return /tolerance/i.test(message) ? 'too old' : 'mismatch';
+}
+
+/** The `t=` element of a Stripe-Signature header, as the SDK reads it (after it verified the header). */
+function signatureTimestamp(header: string): number {
+  for (const item of header.split(',')) {
+    const [key, value] = item.split('=');
+    if (key === 't') return Number.parseInt(value ?? '', 10);
+  }
+  return Number.NaN;
 }
 
 function clientOptions(apiUrl: string | null): Stripe.StripeConfig {

@@ -1,6 +1,7 @@
 import { Controller, Headers, HttpCode, Post, Req, UseGuards, type RawBodyRequest } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { BodyRoute } from '../http/accounts/swagger';
 import { Public } from '../http/auth/scopes.decorator';
 import { WebhooksEnabledGuard } from './stripe-enabled.guards';
 import { StripeWebhookService } from './stripe-webhook.service';
@@ -24,8 +25,9 @@ export class StripeWebhookController {
   @ApiHeader({ name: 'Stripe-Signature', required: true })
   @ApiOkResponse({ schema: { type: 'object', properties: { received: { type: 'boolean', example: true } } } })
   @ApiResponse({ status: 400, ...PROBLEM })
+  @BodyRoute()
   @ApiResponse({ status: 500, description: 'Processing failed; Stripe delivers the event again' })
-  @ApiResponse({ status: 503, description: 'STRIPE_WEBHOOK_SECRET is not configured' })
+  @ApiResponse({ status: 503, description: 'STRIPE_WEBHOOK_SECRET is not configured, or the event store is unavailable (Retry-After; Stripe delivers the event again)' })
   async receive(
     @Req() request: RawBodyRequest<FastifyRequest>,
     @Headers('stripe-signature') signature: string | undefined,

@@ -5,7 +5,7 @@ import { Clock } from '../shared/clock';
 import { StripeEventProcessingError, StripeNotConfiguredError } from './errors';
 import { StripeEventLog, isFinal } from './stripe-event-log';
 import { StripeEventProcessor } from './stripe-event-processor';
-import { StripeGateway, isSignatureError, type StripeEvent } from './stripe-gateway';
+import { StripeGateway, isSignatureError, signatureFailure, type StripeEvent } from './stripe-gateway';
 
 export const SIGNATURE_HEADER = 'Stripe-Signature';
 
@@ -64,9 +64,13 @@ export class StripeWebhookService {
       event = this.gateway.constructEvent(rawBody, signature, this.clock.now().getTime());
     } catch (error) {
       if (!isSignatureError(error)) throw error;
-      const stale = error instanceof Error && /tolerance/i.test(error.message);
-      this.logger.warn({ stale }, 'Stripe webhook with an invalid signature refused');
-      throw signatureProblem(stale ? 'is older than the accepted tolerance' : 'does not match the payload');
+      const failure = signatureFailure(error);
+      this.logger.warn({ failure }, 'Stripe webhook with an invalid signature refused');
+      throw signatureProblem({
+        'too old': 'is older than the accepted tolerance',
+        'in the future': 'is dated in the future, beyond the accepted tolerance',
+        mismatch: 'does not match the payload',
+      }[failure]);
     }
     if (!event || typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.created !== 'number') {
       throw new HttpProblemException(validationProblem([{ field: 'body', message: 'is not a Stripe event' }]));

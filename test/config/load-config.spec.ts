@@ -55,4 +55,53 @@ describe('loadConfig', () => {
       expect((error as Error).message).not.toContain('supersecretvalue');
     }
   });
+
+  it('refuses two keys with the same secret, without echoing it', () => {
+    let error: unknown;
+    try {
+      loadConfig({ LEDGER_API_KEYS: 'svc:shared-secret-value:read,ops:shared-secret-value:admin' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/entry 2 \(ops\): the same secret as key svc/)]);
+    expect((error as Error).message).not.toContain('shared-secret-value');
+  });
+
+  it('has the rate limits of PRODUCT.md §6 by default, in each process', () => {
+    expect(loadConfig({}).rateLimits).toEqual({
+      writesPerSecondPerKey: 1000, checkoutsPerMinutePerAccount: 10, authFailuresPerMinutePerAddress: 30, redisUrl: null,
+    });
+  });
+
+  it('reads the rate-limit settings and a shared Redis store', () => {
+    const config = loadConfig({
+      RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: '50', RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: '3',
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS: '5', RATE_LIMIT_REDIS_URL: 'rediss://:pw@redis.internal:6380/2',
+    });
+    expect(config.rateLimits).toEqual({
+      writesPerSecondPerKey: 50, checkoutsPerMinutePerAccount: 3, authFailuresPerMinutePerAddress: 5, redisUrl: 'rediss://:pw@redis.internal:6380/2',
+    });
+  });
+
+  it('refuses bad rate-limit settings at start-up, without echoing a Redis password', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: '0', RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: 'ten',
+        RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS: '-1', RATE_LIMIT_REDIS_URL: 'http://:hunter2@redis:6379',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      expect.stringMatching(/^RATE_LIMIT_WRITES_PER_SECOND_PER_KEY must be an integer from 1/),
+      expect.stringMatching(/^RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT must be an integer from 1/),
+      expect.stringMatching(/^RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS must be an integer from 1/),
+      expect.stringMatching(/^RATE_LIMIT_REDIS_URL must use redis: or rediss:/),
+    ]);
+    expect((error as Error).message).not.toContain('hunter2');
+  });
 });

@@ -5,7 +5,7 @@ import { RequireScope } from '../auth/scopes.decorator';
 import { AccountIdPipe } from '../validation/path-id.pipes';
 import { BalanceQuery, CheckRequest } from './dto/requests';
 import { BalanceResponse, CheckResponse } from './dto/responses';
-import { AccountRoute } from './swagger';
+import { AccountRoute, BodyRoute } from './swagger';
 
 @ApiTags('balance')
 @AccountRoute()
@@ -26,6 +26,7 @@ export class BalanceController {
   @RequireScope('spend')
   @ApiOperation({ summary: 'Would a spend of this many credits succeed now? Writes nothing' })
   @ApiOkResponse({ type: CheckResponse })
+  @BodyRoute()
   check(@Param('accountId', AccountIdPipe) accountId: string, @Body() body: CheckRequest): Promise<CheckResponse> {
     return this.queries.check(accountId, body.credits);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DEFAULT_RESERVATION_TTL_SECONDS } from '../../ledger/limits';
 import { newId } from '../../shared/ids';
@@ -9,7 +9,13 @@ import { AccountIdPipe, ReservationIdPipe } from '../validation/path-id.pipes';
 import { CaptureRequest, ReserveRequest } from './dto/requests';
 import { CaptureResponse, ReleaseResponse, ReservationResponse } from './dto/responses';
 import { LedgerWriter } from './ledger-writer';
-import { AccountRoute, WriteRoute } from './swagger';
+import { AccountRoute, NOT_FOUND, WriteRoute } from './swagger';
+
+const RESERVATION_CONFLICT = ApiResponse({
+  status: 409,
+  description: 'reservation_expired (past its deadline, released) or reservation_closed (already captured or released); '
+    + 'idempotency_key_reused; concurrency_conflict after COMMAND_MAX_ATTEMPTS lost races',
+});
 import { captureResponse, releaseResponse, reservationResponse } from './write-responses';
 
 @ApiTags('reservations')
@@ -23,6 +29,7 @@ export class ReservationsController {
   @WriteRoute()
   @ApiOperation({ summary: 'Hold credits for an operation in flight (default 15 minutes, at most 24 hours)' })
   @ApiCreatedResponse({ type: ReservationResponse })
+  @ApiResponse({ status: 402, description: 'insufficient_credits: fewer credits available than the hold, with available and required' })
   async reserve(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: ReserveRequest,
@@ -41,6 +48,8 @@ export class ReservationsController {
   @WriteRoute()
   @ApiOperation({ summary: 'Spend all or part of a hold; the rest is released in the same write' })
   @ApiCreatedResponse({ type: CaptureResponse })
+  @NOT_FOUND('reservation')
+  @RESERVATION_CONFLICT
   async capture(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Param('reservationId', ReservationIdPipe) reservationId: string,
@@ -60,6 +69,8 @@ export class ReservationsController {
   @WriteRoute()
   @ApiOperation({ summary: 'Give a hold back in full' })
   @ApiOkResponse({ type: ReleaseResponse })
+  @NOT_FOUND('reservation')
+  @RESERVATION_CONFLICT
   async release(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Param('reservationId', ReservationIdPipe) reservationId: string,

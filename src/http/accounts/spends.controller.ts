@@ -8,7 +8,7 @@ import { AccountIdPipe } from '../validation/path-id.pipes';
 import { RefundRequest, SpendRequest } from './dto/requests';
 import { RefundResponse, SpendResponse } from './dto/responses';
 import { LedgerWriter } from './ledger-writer';
-import { AccountRoute, WriteRoute } from './swagger';
+import { AccountRoute, NOT_FOUND, WriteRoute } from './swagger';
 import { refundResponse, spendResponse } from './write-responses';
 
 @ApiTags('spends')
@@ -41,6 +41,7 @@ export class SpendsController {
   @WriteRoute()
   @ApiOperation({ summary: 'Give back a spend, or part of it; credits return to the blocks they came from' })
   @ApiCreatedResponse({ type: RefundResponse })
+  @NOT_FOUND('spend')
   async refund(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: RefundRequest,

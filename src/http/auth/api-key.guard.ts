@@ -4,67 +4,47 @@ import type { FastifyRequest } from 'fastify';
 import type { ApiScope } from '../../config/app-config';
 import { HttpProblemException } from '../errors/http-problem.exception';
 import { problem } from '../errors/problem';
-import { ApiKeyAuthenticator, OPEN_MODE_PRINCIPAL, hasScope, type Principal } from './api-key-authenticator';
-import { PUBLIC_ROUTE, REQUIRED_SCOPE } from './scopes.decorator';
+import { hasScope } from './api-key-authenticator';
+import { REQUIRED_SCOPE } from './scopes.decorator';
 
-export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+export type AuthenticatedRequest = FastifyRequest;
 
-interface RouteRule {
-  isPublic: boolean;
-  scope: ApiScope | undefined;
-}
-
-/** Default deny: every route needs a valid key unless marked @Public(); scopes per @RequireScope. */
+/**
+ * Scopes per @RequireScope. Who the caller is was settled before the body was read, by the
+ * authentication hook (src/http/auth/authentication.hook.ts), which also enforces default deny.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   /**
    * Decorators are fixed once the app is built: read once per controller class and handler (a
    * handler inherited by two controllers may carry different class-level rules), not per request.
    */
-  private readonly rules = new WeakMap<object, WeakMap<object, RouteRule>>();
+  private readonly scopes = new WeakMap<object, WeakMap<object, ApiScope | null>>();
 
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly authenticator: ApiKeyAuthenticator,
-  ) {}
+  constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const { isPublic, scope } = this.ruleFor(context);
-    if (isPublic) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = this.authenticator.isOpen ? OPEN_MODE_PRINCIPAL : this.authenticate(request);
-    if (scope && !hasScope(principal, scope)) {
+    const scope = this.scopeFor(context);
+    if (scope === null) return true;
+    const { principal } = context.switchToHttp().getRequest<FastifyRequest>();
+    // Unreachable unless a route needing a scope was also flagged public: refuse rather than serve.
+    if (!principal) throw new HttpProblemException(problem('unauthorized', 'Send an API key as "Authorization: Bearer <key>"'));
+    if (!hasScope(principal, scope)) {
       throw new HttpProblemException(problem('forbidden', `This API key lacks the "${scope}" scope`));
     }
-    request.principal = principal;
     return true;
   }
 
-  private ruleFor(context: ExecutionContext): RouteRule {
+  private scopeFor(context: ExecutionContext): ApiScope | null {
     const handler = context.getHandler();
     const controller = context.getClass();
-    let ofController = this.rules.get(controller);
-    if (!ofController) this.rules.set(controller, (ofController = new WeakMap()));
-    let rule = ofController.get(handler);
-    if (!rule) {
-      const targets = [handler, controller];
-      rule = {
-        isPublic: Boolean(this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets)),
-        scope: this.reflector.getAllAndOverride<ApiScope | undefined>(REQUIRED_SCOPE, targets),
-      };
-      ofController.set(handler, rule);
+    let ofController = this.scopes.get(controller);
+    if (!ofController) this.scopes.set(controller, (ofController = new WeakMap()));
+    let scope = ofController.get(handler);
+    if (scope === undefined) {
+      scope = this.reflector.getAllAndOverride<ApiScope | undefined>(REQUIRED_SCOPE, [handler, controller]) ?? null;
+      ofController.set(handler, scope);
     }
-    return rule;
-  }
-
-  private authenticate(request: FastifyRequest): Principal {
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) {
-      throw new HttpProblemException(problem('unauthorized', 'Send an API key as "Authorization: Bearer <key>"'));
-    }
-    const principal = this.authenticator.authenticate(match[1]);
-    if (!principal) throw new HttpProblemException(problem('unauthorized', 'The API key is not valid'));
-    return principal;
+    return scope;
   }
 }

@@ -1,11 +1,15 @@
 import { SetMetadata } from '@nestjs/common';
 import type { ApiScope } from '../../config/app-config';
+import { RouteFlag } from '../route-flags';
 
 export const REQUIRED_SCOPE = 'ledger:required-scope';
-export const PUBLIC_ROUTE = 'ledger:public-route';
 
 /** The route needs an API key holding this scope (or `admin`). */
 export const RequireScope = (scope: ApiScope) => SetMetadata(REQUIRED_SCOPE, scope);
 
-/** No API key: docs, health, metrics, and the Stripe webhook (authenticated by its signature). */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+/**
+ * No API key: docs, health, metrics, and the Stripe webhook (authenticated by its signature). On a
+ * handler or a whole controller. Read by the authentication hook (src/http/auth/authentication.hook.ts)
+ * from the route's Fastify config.
+ */
+export const Public = (): ClassDecorator & MethodDecorator => RouteFlag({ publicRoute: true });

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { REQUEST_ID_HEADER } from '../../observability/logger-options';
 import { PROBLEM_CONTENT_TYPE } from './problem';
-import { toProblem } from './to-problem';
+import { toProblemResponse } from './to-problem';
 
 /** Sends every error as problem details; logs server-side failures with their cause. */
 @Catch()
@@ -15,9 +16,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
-  const problem = toProblem(error);
+  const { problem, headers } = toProblemResponse(error);
   if (problem.status >= 500) {
     logger.error({ err: error, requestId: request.id, url: request.url }, 'request failed');
   }
+  for (const [name, value] of Object.entries(headers)) {
+    // A Retry-After the thrower set on the reply itself is the better hint; keep it.
+    if (name === 'retry-after' && reply.hasHeader(name)) continue;
+    void reply.header(name, value);
+  }
+  if (problem.status === 413) {
+    // Fastify asks to close the connection because it stops reading the body; the close would reset
+    // it while the client is still sending, and the client would never see this answer. The rest
+    // of the body is read and discarded instead, within bounds (src/http/errors/unread-body.ts).
+    reply.removeHeader('connection');
+  }
+  // Also here, not only in the onSend hook: the router's own errors (frameworkErrors) are answered
+  // by a reply outside any route.
+  void reply.header(REQUEST_ID_HEADER, request.id);
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
 }

@@ -17,6 +17,9 @@ export type ProblemCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
+  | 'request_timeout'
+  | 'expectation_failed'
+  | 'headers_too_large'
   | 'rate_limited'
   | 'unavailable'
   | 'internal_error';
@@ -52,6 +55,9 @@ const TITLES: Record<ProblemCode, { status: number; title: string }> = {
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
+  request_timeout: { status: 408, title: 'The request took too long to arrive' },
+  expectation_failed: { status: 417, title: 'The expectation cannot be met' },
+  headers_too_large: { status: 431, title: 'The request headers are too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
   unavailable: { status: 503, title: 'Temporarily unavailable' },
   internal_error: { status: 500, title: 'Internal error' },

@@ -5,8 +5,60 @@ import { EventStoreUnavailableError } from '../../event-store/event-store.port';
 import { AppendQueueFullError } from '../../event-store/postgres/group-committer';
 import type { Rejection } from '../../ledger/rejections';
 import { PaymentProviderError, StripeEventProcessingError, StripeNotConfiguredError } from '../../stripe/errors';
+import { RateLimitedError } from '../rate-limits/rate-limited.error';
 import { HttpProblemException } from './http-problem.exception';
 import { problem, validationProblem, type Problem } from './problem';
+
+/** A problem and the headers that must travel with it. */
+export interface ProblemResponse {
+  problem: Problem;
+  headers: Record<string, string>;
+}
+
+/**
+ * Retry-After for a 429 or 503 whose cause names no better time: a second for a full queue (it
+ * drains in milliseconds), a few seconds for a store that is down or a process that is stopping.
+ */
+const DEFAULT_RETRY_AFTER_SECONDS = { 429: 1, 503: 5 } as const;
+
+/**
+ * The problem for anything thrown, with its headers. Every problem the service writes comes from
+ * here (src/http/errors/problem-details.filter.ts, src/http/errors/client-error.ts), so no path can
+ * forget them: `Retry-After` on every 429 and 503, `WWW-Authenticate` on every 401, the RateLimit
+ * headers on a rate limit.
+ */
+export function toProblemResponse(error: unknown): ProblemResponse {
+  const answer = toProblem(error);
+  const headers: Record<string, string> = {};
+  if (answer.status === 401) headers['www-authenticate'] = 'Bearer';
+  if (answer.status === 429 || answer.status === 503) {
+    headers['retry-after'] = String(retryAfterSeconds(error) ?? DEFAULT_RETRY_AFTER_SECONDS[answer.status]);
+  }
+  if (error instanceof RateLimitedError) {
+    // draft-ietf-httpapi-ratelimit-headers (the Limit/Remaining/Reset trio with its Policy header),
+    // as @fastify/rate-limit writes them on the responses under a limit.
+    headers['ratelimit-limit'] = String(error.limit);
+    headers['ratelimit-remaining'] = '0';
+    headers['ratelimit-reset'] = String(error.resetSeconds);
+    headers['ratelimit-policy'] = `${error.limit};w=${error.windowSeconds}`;
+  }
+  return { problem: answer, headers };
+}
+
+/**
+ * For an answer that is not a problem (readiness) or bypassed toProblemResponse: the Retry-After a
+ * 429 or 503 must carry when none was set, else null. Used by the onSend hook as a last guard.
+ */
+export function missingRetryAfter(status: number, hasRetryAfter: boolean): string | null {
+  if (hasRetryAfter || (status !== 429 && status !== 503)) return null;
+  return String(DEFAULT_RETRY_AFTER_SECONDS[status]);
+}
+
+function retryAfterSeconds(error: unknown): number | undefined {
+  if (error instanceof RateLimitedError) return error.resetSeconds;
+  if (error instanceof HttpProblemException) return error.options.retryAfterSeconds;
+  return undefined;
+}
 
 /**
  * The one mapping from anything thrown to the problem the client sees. Unknown errors become a
@@ -18,6 +70,7 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof ConcurrencyConflictError) {
     return problem('concurrency_conflict', `Account ${error.accountId} kept changing under concurrent writes; retry the request`);
   }
+  if (error instanceof RateLimitedError) return problem('rate_limited', `${error.message}; retry in ${error.resetSeconds} s`);
   if (error instanceof QueueFullError) return problem('rate_limited', 'Too many commands are waiting for this account; retry later');
   if (error instanceof EventStoreUnavailableError) return problem('unavailable', 'The event store is not reachable; retry later');
   if (error instanceof AppendQueueFullError) return problem('unavailable', 'The event store is saturated; retry shortly');
@@ -89,6 +142,11 @@ function frameworkProblem(error: unknown): Problem | null {
       return validationProblem([{ field: 'body', message: 'a JSON body is required' }]);
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return validationProblem([{ field: 'body', message: 'is not valid JSON' }], 'The request body is not valid JSON');
+    // The router's own refusals (src/app/create-app.ts frameworkErrors). The URL is never echoed.
+    case 'FST_ERR_BAD_URL':
+      return validationProblem([{ field: 'path', message: 'is not a valid URL path (bad percent-encoding)' }]);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return validationProblem([{ field: 'path', message: 'has a segment too long for any route' }]);
   }
   if (error instanceof SyntaxError && candidate.statusCode === 400) {
     return validationProblem([{ field: 'body', message: 'is not valid JSON' }], 'The request body is not valid JSON');
@@ -101,12 +159,16 @@ function frameworkProblem(error: unknown): Problem | null {
       return problem('not_found', 'No such route');
     case 405:
       return problem('method_not_allowed', 'This method is not allowed on this route');
+    case 408:
+      return problem('request_timeout', 'The request did not arrive in time');
     case 413:
       return problem('payload_too_large', 'The request body is larger than this service accepts');
     case 415:
       return problem('unsupported_media_type', 'Send the body as application/json');
     case 429:
       return problem('rate_limited', 'Too many requests; retry later');
+    case 431:
+      return problem('headers_too_large', 'The request headers are larger than this service accepts');
     default:
       return null;
   }

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Database, DATABASE } from '../../database/database';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port';
 import { Public } from '../auth/scopes.decorator';
 
 const CHECK_TIMEOUT_MS = 2_000;
+/** A load balancer or client polling readiness: ask again once another round of checks makes sense. */
+const NOT_READY_RETRY_AFTER_SECONDS = 5;
 
 type CheckStatus = { status: 'up' } | { status: 'down'; error: string };
 
@@ -30,6 +32,12 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({ summary: 'The database and the event store answer (503 otherwise)' })
+  @ApiResponse({ status: 200, description: 'Ready: every check is up' })
+  @ApiResponse({
+    status: 503,
+    description: 'Not ready: the failing checks and why',
+    headers: { 'Retry-After': { description: 'Seconds before asking again', schema: { type: 'integer' } } },
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ status: 'ok' | 'unavailable'; checks: Record<string, CheckStatus> }> {
     const [database, eventStore] = await Promise.all([
       check(async () => void (await this.database.pool.query('SELECT 1'))),
@@ -37,7 +45,7 @@ export class HealthController {
     ]);
     const checks = { database, eventStore };
     const ready = Object.values(checks).every((result) => result.status === 'up');
-    if (!ready) void reply.status(503);
+    if (!ready) void reply.status(503).header('retry-after', String(NOT_READY_RETRY_AFTER_SECONDS));
     return { status: ready ? 'ok' : 'unavailable', checks };
   }
 }

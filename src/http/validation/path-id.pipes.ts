@@ -20,5 +20,5 @@ export class PathIdPipe implements PipeTransform<string, string> {
   }
 }
 
-export const AccountIdPipe = new PathIdPipe('accountId', ACCOUNT_ID_PATTERN, 'must be 1–128 characters of A–Z a–z 0–9 . _ : @ -');
+export const AccountIdPipe = new PathIdPipe('accountId', ACCOUNT_ID_PATTERN, 'must be 1–128 characters of A–Z a–z 0–9 . _ : @ -, and not . or ..');
 export const ReservationIdPipe = new PathIdPipe('reservationId', /^[A-Za-z0-9._:@-]{1,200}$/, 'is not a reservation id');

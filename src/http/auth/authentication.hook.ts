@@ -1,0 +1,56 @@
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { HttpProblemException } from '../errors/http-problem.exception';
+import { problem } from '../errors/problem';
+import type { RateLimitedError } from '../rate-limits/rate-limited.error';
+import { routeFlagsOf } from '../route-flags';
+import { ApiKeyAuthenticator, OPEN_MODE_PRINCIPAL, type Principal } from './api-key-authenticator';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook on every route that is not public. */
+    principal: Principal | null;
+  }
+}
+
+/** Counts failed authentications per client address; answers the error to send once over the limit. */
+export interface AuthFailureLimiter {
+  recordFailure(request: FastifyRequest): Promise<RateLimitedError | null>;
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Authentication as an onRequest hook: it runs before the content type is checked and before the
+ * body is read or parsed, so a caller without a valid key learns nothing about what the route
+ * would make of its request (401 before 400, 413 or 415). Default deny: every route, unknown
+ * ones included, needs a key unless flagged public (@Public()). Scopes stay with ApiKeyGuard,
+ * which knows the handler. The key is never logged; it is compared in constant time.
+ *
+ * Callback-style on the success path (no promise per request); only a failure waits for the
+ * failure counter.
+ */
+export function authenticationHook(authenticator: ApiKeyAuthenticator, failures: AuthFailureLimiter) {
+  return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    if (routeFlagsOf(request).publicRoute) {
+      done();
+      return;
+    }
+    if (authenticator.isOpen) {
+      request.principal = OPEN_MODE_PRINCIPAL;
+      done();
+      return;
+    }
+    const header = request.headers.authorization;
+    const secret = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+    const principal = secret === undefined ? null : authenticator.authenticate(secret);
+    if (principal) {
+      request.principal = principal;
+      done();
+      return;
+    }
+    const refusal = new HttpProblemException(problem('unauthorized', secret === undefined
+      ? 'Send an API key as "Authorization: Bearer <key>"'
+      : 'The API key is not valid'));
+    failures.recordFailure(request).then((limited) => done(limited ?? refusal), done);
+  };
+}

@@ -1,0 +1,44 @@
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
+import type { FastifyRequest } from 'fastify';
+
+/**
+ * Facts about a route that Fastify's own hooks need before Nest sees the request: whether it is
+ * public (authentication runs in an onRequest hook, before the body is read) and whether it is a
+ * write (the per-key rate limit). Nest hands a handler's Fastify route config to Fastify when it
+ * registers the route, so they travel as that config and are read from `request.routeOptions`.
+ */
+export interface RouteFlags {
+  /** No API key: docs, health, metrics, the Stripe webhook (API.md "Conventions"). */
+  publicRoute?: true;
+  /** Counts against RATE_LIMIT_WRITES_PER_SECOND_PER_KEY. */
+  write?: true;
+}
+
+/**
+ * Sets flags on a handler, or on every handler of a controller. Merges with the config already
+ * there, so several flags (and @RouteConfig values) can be combined in any order.
+ */
+export function RouteFlag(flags: RouteFlags): ClassDecorator & MethodDecorator {
+  return ((target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (descriptor) {
+      mergeRouteConfig(descriptor.value as object, flags);
+      return descriptor;
+    }
+    const prototype = (target as { prototype: Record<string, unknown> }).prototype;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const member = Object.getOwnPropertyDescriptor(prototype, name)?.value as unknown;
+      if (name !== 'constructor' && typeof member === 'function') mergeRouteConfig(member, flags);
+    }
+    return undefined;
+  }) as ClassDecorator & MethodDecorator;
+}
+
+function mergeRouteConfig(handler: object, flags: RouteFlags): void {
+  const existing = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as Record<string, unknown>;
+  Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...existing, ...flags }, handler);
+}
+
+/** The flags of the route a request matched (none for an unknown route). */
+export function routeFlagsOf(request: FastifyRequest): RouteFlags {
+  return (request.routeOptions.config ?? {}) as RouteFlags;
+}
