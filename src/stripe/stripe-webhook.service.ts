@@ -37,7 +37,7 @@ export class StripeWebhookService {
     const receipt = await this.log.receive({
       eventId: event.id, type: event.type, livemode: event.livemode === true,
       apiVersion: typeof event.api_version === 'string' ? event.api_version : null,
-      createdAt: new Date(event.created * 1000),
+      createdAt: stripeCreatedAt(event.created, this.clock.now()),
     }, this.clock.now());
     if (isFinal(receipt.outcome)) {
       this.logger.log({ eventId: event.id, type: event.type, outcome: receipt.outcome, attempts: receipt.attempts }, 'Stripe event already processed');
@@ -81,4 +81,17 @@ export class StripeWebhookService {
 
 function signatureProblem(message: string): HttpProblemException {
   return new HttpProblemException(validationProblem([{ field: SIGNATURE_HEADER, message }], `The ${SIGNATURE_HEADER} header ${message}`));
+}
+
+/** The latest Unix time PostgreSQL's timestamptz and a JS Date both hold: 9999-12-31T23:59:59Z. */
+const LATEST_UNIX_SECONDS = 253_402_300_799;
+
+/**
+ * `created` is bookkeeping (when Stripe made the event), never a decision input. A signed event
+ * whose `created` is no real instant is recorded with the time it arrived instead, so it is still
+ * processed: refusing it would be a 5xx Stripe retries for days, failing the same way each time.
+ */
+function stripeCreatedAt(createdUnixSeconds: number, receivedAt: Date): Date {
+  const plausible = Number.isSafeInteger(createdUnixSeconds) && createdUnixSeconds >= 0 && createdUnixSeconds <= LATEST_UNIX_SECONDS;
+  return plausible ? new Date(createdUnixSeconds * 1000) : receivedAt;
 }

@@ -95,4 +95,12 @@ describe('Stripe webhook: events with text that cannot be stored', () => {
     expect((await deliver(delivered)).status).toBe(200);
     expect(await audit(delivered.id)).toMatchObject({ outcome: 'credited', account_id: 'buyer-clean' });
   });
+
+  it('records a signed event whose `created` is no real instant, and credits it (was: 500 on every delivery)', async () => {
+    const body = { ...event('checkout.session.completed', paidSession('buyer-created')), created: 1e20 };
+    const response = await deliver(body);
+    expect(response.status).toBe(200);
+    expect((await audit(body.id)).outcome).toBe('credited');
+    expect((await t.http.get('/v1/accounts/buyer-created/balance')).body).toMatchObject({ balance: 100 });
+  });
 });
