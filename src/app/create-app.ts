@@ -4,7 +4,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { REQUEST_ID_HEADER, requestIdFor } from '../observability/logger-options';
 import type { ProcessRole } from '../config/app-config';
@@ -68,10 +68,10 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
 }
 
 /**
- * The hooks every request passes, in this order: role, authentication, content type; then the
- * route's own (the per-key write limit), the body, and Nest (scopes, validation, the handler).
- * Nest routes Fastify's own errors (bad JSON, body limit) and unknown routes to the global
- * ProblemDetailsFilter.
+ * The hooks a request passes, in this order: role (non-api processes); for an unknown route,
+ * authentication then 404; else the route's own: authentication (unless public), content type,
+ * the per-key write limit; then the body, and Nest (scopes, validation, the handler). Nest routes
+ * Fastify's own errors (bad JSON, body limit) to the global ProblemDetailsFilter.
  */
 function configureHttp(app: NestFastifyApplication, role: ProcessRole, authenticator: ApiKeyAuthenticator, rateLimits: RateLimits): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
@@ -79,12 +79,6 @@ function configureHttp(app: NestFastifyApplication, role: ProcessRole, authentic
   // What Node would otherwise answer itself (a bare 417) or not at all (CONNECT): as problems.
   fastify.server.on('checkExpectation', answerUnmetExpectation);
   fastify.server.on('connect', answerConnect);
-  // Swagger registers its routes on Fastify directly; API.md makes the docs public.
-  fastify.addHook('onRoute', (route) => {
-    if (route.url === `/${DOCS_PATH}` || route.url.startsWith(`/${DOCS_PATH}/`) || route.url.startsWith(`/${DOCS_PATH}-`)) {
-      route.config = { ...route.config, ...({ publicRoute: true } satisfies RouteFlags) };
-    }
-  });
   if (!servesApi(role)) {
     // A projector or worker process keeps /health, /metrics and /docs; the API is the api role's.
     fastify.addHook('onRequest', async (request) => {
@@ -93,13 +87,31 @@ function configureHttp(app: NestFastifyApplication, role: ProcessRole, authentic
   }
   // Callback-style hooks: they run on every request, and an async hook costs a promise and a
   // microtask hop each time.
-  fastify.addHook('onRequest', authenticationHook(authenticator, rateLimits));
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  const authenticate = authenticationHook(authenticator, rateLimits);
+  const refuseNonJson: onRequestHookHandler = (request, _reply, done) => {
     if (hasBody(request.headers) && !isJson(request.headers['content-type'])) {
       done(Object.assign(new Error('unsupported media type'), { statusCode: 415 }));
       return;
     }
     done();
+  };
+  // An unknown route: default deny too, then 404 before any body is parsed (is404 is a cheap read).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!request.is404) {
+      done();
+      return;
+    }
+    authenticate(request, reply, (error?: Error) => done(error ?? new HttpProblemException(problem('not_found', 'No such route'))));
+  });
+  // Per route, decided once when the route is registered rather than looked up on each request
+  // (request.routeOptions builds a new object every time it is read). Default deny: every route
+  // authenticates unless flagged public.
+  fastify.addHook('onRoute', (route) => {
+    const flags = (route.config ?? {}) as RouteFlags;
+    // Swagger registers its routes on Fastify directly; API.md makes the docs public.
+    const isDocs = route.url === `/${DOCS_PATH}` || route.url.startsWith(`/${DOCS_PATH}/`) || route.url.startsWith(`/${DOCS_PATH}-`);
+    const own = [route.onRequest ?? []].flat();
+    route.onRequest = [...(flags.publicRoute || isDocs ? [] : [authenticate]), refuseNonJson, ...own];
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);

@@ -1,11 +1,11 @@
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
-import type { FastifyRequest } from 'fastify';
 
 /**
  * Facts about a route that Fastify's own hooks need before Nest sees the request: whether it is
  * public (authentication runs in an onRequest hook, before the body is read) and whether it is a
  * write (the per-key rate limit). Nest hands a handler's Fastify route config to Fastify when it
- * registers the route, so they travel as that config and are read from `request.routeOptions`.
+ * registers the route, so they travel as that config, and an onRoute hook gives each route its
+ * hooks accordingly (src/app/create-app.ts, src/http/rate-limits/rate-limits.ts).
  */
 export interface RouteFlags {
   /** No API key: docs, health, metrics, the Stripe webhook (API.md "Conventions"). */
@@ -36,9 +36,4 @@ export function RouteFlag(flags: RouteFlags): ClassDecorator & MethodDecorator {
 function mergeRouteConfig(handler: object, flags: RouteFlags): void {
   const existing = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as Record<string, unknown>;
   Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...existing, ...flags }, handler);
-}
-
-/** The flags of the route a request matched (none for an unknown route). */
-export function routeFlagsOf(request: FastifyRequest): RouteFlags {
-  return (request.routeOptions.config ?? {}) as RouteFlags;
 }

@@ -40,9 +40,11 @@ describe('authentication before parsing', () => {
     expectUnauthorized(await t.http.post('/v1/accounts/has%20space/spends', { credits: -1 }, { key: null }));
   });
 
-  it('with no key: an unknown route is 401 (default deny), with a key it is 404', async () => {
-    expectUnauthorized(await t.http.get('/v1/unknown', { key: null }));
-    expect((await t.http.get('/v1/unknown')).status).toBe(404);
+  it('an unknown route: 401 without a key (default deny), 404 with one, whatever the body', async () => {
+    expectUnauthorized(await t.http.post('/v1/unknown', undefined, { key: null, rawBody: '{bad' }));
+    const response = await t.http.post('/v1/unknown', undefined, { rawBody: '{bad' });
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ code: 'not_found' });
   });
 
   it('a key in another scheme is 401', async () => {

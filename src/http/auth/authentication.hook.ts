@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import { HttpProblemException } from '../errors/http-problem.exception';
 import { problem } from '../errors/problem';
 import type { RateLimitedError } from '../rate-limits/rate-limited.error';
-import { routeFlagsOf } from '../route-flags';
 import { ApiKeyAuthenticator, OPEN_MODE_PRINCIPAL, type Principal } from './api-key-authenticator';
 
 declare module 'fastify' {
@@ -22,19 +21,15 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 /**
  * Authentication as an onRequest hook: it runs before the content type is checked and before the
  * body is read or parsed, so a caller without a valid key learns nothing about what the route
- * would make of its request (401 before 400, 413 or 415). Default deny: every route, unknown
- * ones included, needs a key unless flagged public (@Public()). Scopes stay with ApiKeyGuard,
- * which knows the handler. The key is never logged; it is compared in constant time.
+ * would make of its request (401 before 400, 413 or 415). Put on every route not flagged public
+ * (@Public()) by src/app/create-app.ts. Scopes stay with ApiKeyGuard, which knows the handler.
+ * The key is never logged; it is compared in constant time.
  *
  * Callback-style on the success path (no promise per request); only a failure waits for the
  * failure counter.
  */
 export function authenticationHook(authenticator: ApiKeyAuthenticator, failures: AuthFailureLimiter) {
   return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    if (routeFlagsOf(request).publicRoute) {
-      done();
-      return;
-    }
     if (authenticator.isOpen) {
       request.principal = OPEN_MODE_PRINCIPAL;
       done();

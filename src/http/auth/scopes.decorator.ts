@@ -9,7 +9,7 @@ export const RequireScope = (scope: ApiScope) => SetMetadata(REQUIRED_SCOPE, sco
 
 /**
  * No API key: docs, health, metrics, and the Stripe webhook (authenticated by its signature). On a
- * handler or a whole controller. Read by the authentication hook (src/http/auth/authentication.hook.ts)
- * from the route's Fastify config.
+ * handler or a whole controller. Travels in the route's Fastify config: src/app/create-app.ts puts
+ * the authentication hook on every route without it.
  */
 export const Public = (): ClassDecorator & MethodDecorator => RouteFlag({ publicRoute: true });
