@@ -6,8 +6,8 @@ import { loadConfig } from '../../src/config/load-config';
 import type { HttpResponse, TestApp } from '../support/test-app';
 import type { TestDatabase } from '../support/test-database';
 import { FakeStripeApi } from './support/fake-stripe-api';
-import { startWithFakeStripe, type StripeTestApp } from './support/stripe-test-app';
-import { WEBHOOK_SECRET, charge, checkoutSession, dispute, event, refund, sign, stripeId, type StripeEventJson } from './support/stripe-events';
+import { deliverStripeEvent, startWithFakeStripe, type StripeTestApp } from './support/stripe-test-app';
+import { WEBHOOK_SECRET, charge, checkoutSession, dispute, event, refund, stripeId, type StripeEventJson } from './support/stripe-events';
 
 const BASIC = { packId: 'basic', credits: 100, amountTotal: 1000 };
 
@@ -28,13 +28,8 @@ describe('Stripe webhook: won disputes and failed refunds', () => {
   afterAll(() => app?.close());
   afterEach(() => expect(stripeApi.requests).toEqual([]));
 
-  const nowSeconds = () => Math.floor(t.clock.now().getTime() / 1000);
 
-  function deliver(body: StripeEventJson): Promise<HttpResponse> {
-    const payload = JSON.stringify(body, null, 2);
-    const headers = { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': sign(payload, { timestamp: nowSeconds() }) };
-    return t.http.post('/v1/webhooks/stripe', undefined, { key: null, rawBody: payload, headers });
-  }
+  const deliver = (body: StripeEventJson): Promise<HttpResponse> => deliverStripeEvent(t, body);
 
   async function deliverAll(events: StripeEventJson[]): Promise<void> {
     for (const e of events) expect((await deliver(e)).status).toBe(200);

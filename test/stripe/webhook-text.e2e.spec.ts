@@ -1,6 +1,6 @@
 import { FakeStripeApi } from './support/fake-stripe-api';
-import { startWithFakeStripe, type StripeTestApp } from './support/stripe-test-app';
-import { WEBHOOK_SECRET, charge, checkoutSession, event, sign, stripeId, type StripeEventJson } from './support/stripe-events';
+import { deliverStripeEvent, startWithFakeStripe, type StripeTestApp } from './support/stripe-test-app';
+import { WEBHOOK_SECRET, charge, checkoutSession, event, stripeId, type StripeEventJson } from './support/stripe-events';
 import type { HttpResponse, TestApp } from '../support/test-app';
 import type { TestDatabase } from '../support/test-database';
 
@@ -22,13 +22,7 @@ describe('Stripe webhook: events with text that cannot be stored', () => {
   afterAll(() => app.close());
   afterEach(() => expect(stripeApi.requests).toEqual([]));
 
-  function deliver(body: StripeEventJson): Promise<HttpResponse> {
-    const payload = JSON.stringify(body, null, 2);
-    const signature = sign(payload, { timestamp: Math.floor(t.clock.now().getTime() / 1000) });
-    return t.http.post('/v1/webhooks/stripe', undefined, {
-      key: null, rawBody: payload, headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature },
-    });
-  }
+  const deliver = (body: StripeEventJson): Promise<HttpResponse> => deliverStripeEvent(t, body);
 
   async function audit(eventId: string): Promise<any> {
     const { rows } = await db.pool.query('SELECT * FROM stripe_events WHERE event_id = $1', [eventId]);

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { startTestApp, type HttpResponse, type TestApp } from '../support/test-app';
 import type { TestDatabase } from '../support/test-database';
 import { FakeStripeApi } from './support/fake-stripe-api';
-import { startWithFakeStripe, type StripeTestApp } from './support/stripe-test-app';
+import { deliverStripeEvent, startWithFakeStripe, type DeliveryOptions, type StripeTestApp } from './support/stripe-test-app';
 import { WEBHOOK_SECRET, charge, checkoutSession, dispute, event, sign, stripeId, type StripeEventJson } from './support/stripe-events';
 
 const BASIC = { packId: 'basic', credits: 100, amountTotal: 1000 };
@@ -25,16 +25,7 @@ describe('Stripe webhook POST /v1/webhooks/stripe', () => {
 
   const nowSeconds = () => Math.floor(t.clock.now().getTime() / 1000);
 
-  /** Sends an event the way Stripe does: pretty-printed JSON, signed, no API key. */
-  function deliver(body: StripeEventJson | string, options: { timestamp?: number; secret?: string; signature?: string | null } = {}): Promise<HttpResponse> {
-    const payload = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
-    const signature = options.signature === undefined
-      ? sign(payload, { timestamp: options.timestamp ?? nowSeconds(), secret: options.secret })
-      : options.signature;
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' };
-    if (signature !== null) headers['stripe-signature'] = signature;
-    return t.http.post('/v1/webhooks/stripe', undefined, { key: null, rawBody: payload, headers });
-  }
+  const deliver = (body: StripeEventJson | string, options: DeliveryOptions = {}): Promise<HttpResponse> => deliverStripeEvent(t, body, options);
 
   async function balanceOf(accountId: string): Promise<{ balance: number; available: number; revision: number; blocks: any[] }> {
     return (await t.http.get(`/v1/accounts/${accountId}/balance`)).body;
