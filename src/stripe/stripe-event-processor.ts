@@ -240,9 +240,7 @@ export class StripeEventProcessor {
 
   private async dispute(event: StripeEvent, dispute: Dispute): Promise<Settlement> {
     const paymentIntentId = idOf(dispute.payment_intent);
-    const detail: Detail = {
-      disputeId: dispute.id, chargeId: idOf(dispute.charge), amount: dispute.amount, currency: dispute.currency, disputeReason: dispute.reason,
-    };
+    const detail: Detail = { ...disputeFacts(dispute), disputeReason: dispute.reason };
     if (!paymentIntentId) return { outcome: 'ignored', detail: { ...detail, reason: 'dispute without a PaymentIntent' } };
     const row = await this.payments.recordDispute(paymentIntentId, { disputeId: dispute.id, eventId: event.id }, this.clock.now());
     this.logger.warn({ eventId: event.id, accountId: row.accountId, paymentIntentId, disputeId: dispute.id }, 'payment disputed: reversing the purchase');
@@ -255,7 +253,7 @@ export class StripeEventProcessor {
    */
   private async disputeEnded(event: StripeEvent, dispute: Dispute): Promise<Settlement> {
     const paymentIntentId = idOf(dispute.payment_intent);
-    const detail: Detail = { disputeId: dispute.id, chargeId: idOf(dispute.charge), amount: dispute.amount, currency: dispute.currency, status: dispute.status };
+    const detail: Detail = { ...disputeFacts(dispute), status: dispute.status };
     if (!paymentIntentId) return { outcome: 'ignored', detail: { ...detail, reason: 'dispute without a PaymentIntent' } };
     const won = event.type === 'charge.dispute.funds_reinstated' || dispute.status === 'won';
     if (!won) {
@@ -376,4 +374,9 @@ function causedBy(trigger: string, eventId: string): CallerContext {
 /** Ledger writes caused by a Stripe event: actor stripe, correlated by the event id. */
 function stripeContext(eventId: string): CallerContext {
   return { correlationId: eventId, actor: { kind: 'stripe', id: eventId } };
+}
+
+/** What every dispute event records for finance, opened or closed. */
+function disputeFacts(dispute: Dispute): Detail {
+  return { disputeId: dispute.id, chargeId: idOf(dispute.charge), amount: dispute.amount, currency: dispute.currency };
 }

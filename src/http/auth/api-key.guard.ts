@@ -5,6 +5,7 @@ import type { ApiScope } from '../../config/app-config';
 import { HttpProblemException } from '../errors/http-problem.exception';
 import { problem } from '../errors/problem';
 import { hasScope } from './api-key-authenticator';
+import { MISSING_API_KEY_DETAIL } from './authentication.hook';
 import { REQUIRED_SCOPE } from './scopes.decorator';
 
 export type AuthenticatedRequest = FastifyRequest;
@@ -28,7 +29,7 @@ export class ApiKeyGuard implements CanActivate {
     if (scope === null) return true;
     const { principal } = context.switchToHttp().getRequest<FastifyRequest>();
     // Unreachable unless a route needing a scope was also flagged public: refuse rather than serve.
-    if (!principal) throw new HttpProblemException(problem('unauthorized', 'Send an API key as "Authorization: Bearer <key>"'));
+    if (!principal) throw new HttpProblemException(problem('unauthorized', MISSING_API_KEY_DETAIL));
     if (!hasScope(principal, scope)) {
       throw new HttpProblemException(problem('forbidden', `This API key lacks the "${scope}" scope`));
     }

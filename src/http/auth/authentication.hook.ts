@@ -18,6 +18,9 @@ export interface AuthFailureLimiter {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** What a request without an API key is told, by this hook and by ApiKeyGuard alike. */
+export const MISSING_API_KEY_DETAIL = 'Send an API key as "Authorization: Bearer <key>"';
+
 /**
  * Authentication as an onRequest hook: it runs before the content type is checked and before the
  * body is read or parsed, so a caller without a valid key learns nothing about what the route
@@ -44,7 +47,7 @@ export function authenticationHook(authenticator: ApiKeyAuthenticator, failures:
       return;
     }
     const refusal = new HttpProblemException(problem('unauthorized', secret === undefined
-      ? 'Send an API key as "Authorization: Bearer <key>"'
+      ? MISSING_API_KEY_DETAIL
       : 'The API key is not valid'));
     failures.recordFailure(request).then((limited) => done(limited ?? refusal), done);
   };
