@@ -20,9 +20,20 @@ import { memory, MEMORY_TARGET } from './scenarios/memory';
 import { projectorRebuild, PROJECTOR_REBUILD_TARGET } from './scenarios/projector-rebuild';
 import { spendHttp, SPEND_HTTP_TARGET } from './scenarios/spend-http';
 import { spendInProcess, SPEND_INPROCESS_TARGET } from './scenarios/spend-inprocess';
-import { naiveRowBaseline, prepareSqlBaselines, rawInsertBaseline } from './scenarios/sql-baselines';
+import {
+  naiveRowBaseline,
+  prepareSqlBaselines,
+  rawInsertBaseline,
+} from './scenarios/sql-baselines';
 
-const SCENARIOS = ['spend-inprocess', 'spend-http', 'hot-account', 'cold-load', 'projector-rebuild', 'memory'] as const;
+const SCENARIOS = [
+  'spend-inprocess',
+  'spend-http',
+  'hot-account',
+  'cold-load',
+  'projector-rebuild',
+  'memory',
+] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --only=name,name] [-- --profile] [-- --out=path]
@@ -39,7 +50,12 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: null, profile: false, out: join(projectRoot(), 'bench', 'results', 'latest.json') };
+  const args: Args = {
+    quick: false,
+    only: null,
+    profile: false,
+    out: join(projectRoot(), 'bench', 'results', 'latest.json'),
+  };
   for (const arg of argv) {
     if (arg === '--quick') args.quick = true;
     else if (arg === '--profile') args.profile = true;
@@ -58,7 +74,10 @@ function parseArgs(argv: string[]): Args {
 class UsageError extends Error {}
 
 const runStarted = performance.now();
-const log = (message: string) => process.stderr.write(`[${((performance.now() - runStarted) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
+const log = (message: string) =>
+  process.stderr.write(
+    `[${((performance.now() - runStarted) / 1000).toFixed(1).padStart(6)} s] ${message}\n`,
+  );
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
@@ -68,7 +87,10 @@ async function main(): Promise<number> {
   const loadAverageAtStart = loadavg().map((value) => round(value, 2));
   const started = performance.now();
   let benchPeakRss = process.memoryUsage().rss;
-  const rssSampler = setInterval(() => (benchPeakRss = Math.max(benchPeakRss, process.memoryUsage().rss)), 200);
+  const rssSampler = setInterval(
+    () => (benchPeakRss = Math.max(benchPeakRss, process.memoryUsage().rss)),
+    200,
+  );
   rssSampler.unref();
 
   log(`bench (${settings.mode}): starting a fresh embedded PostgreSQL…`);
@@ -80,11 +102,26 @@ async function main(): Promise<number> {
     const database = await openBenchDatabase(config);
     const facts = await postgresFacts(pg.connectionString);
     const machine = machineFacts(facts, pg.dataDir);
-    log(`  PostgreSQL ${facts.version} in ${pg.dataDir} (fsync=${facts.settings.fsync}); pool ${config.databasePoolMax}`);
+    log(
+      `  PostgreSQL ${facts.version} in ${pg.dataDir} (fsync=${facts.settings.fsync}); pool ${config.databasePoolMax}`,
+    );
     const profiler = profilerFor(args.profile);
-    const context: BenchContext = { settings, pg, config, database, probe: new ResourceProbe(pg.connectionString, pg.clusterDir), profiler, log };
+    const context: BenchContext = {
+      settings,
+      pg,
+      config,
+      database,
+      probe: new ResourceProbe(pg.connectionString, pg.clusterDir),
+      profiler,
+      log,
+    };
     try {
-      await seedAccounts(database.pool, { prefix: ACCOUNT_PREFIX, count: settings.accounts, credits: FUNDED_CREDITS, spendsPerAccount: 0 });
+      await seedAccounts(database.pool, {
+        prefix: ACCOUNT_PREFIX,
+        count: settings.accounts,
+        credits: FUNDED_CREDITS,
+        spendsPerAccount: 0,
+      });
       await database.pool.query('VACUUM ANALYZE');
       log(`  seeded ${settings.accounts} funded accounts (bulk insert, one CreditsGranted each)`);
 
@@ -92,15 +129,25 @@ async function main(): Promise<number> {
       const baselineFailures: string[] = [];
       if (wants('spend-inprocess')) {
         await prepareSqlBaselines(context);
-        for (const [name, run] of [['raw-insert', rawInsertBaseline], ['naive-row', naiveRowBaseline], ['emmett', emmettBaseline]] as const) {
+        for (const [name, run] of [
+          ['raw-insert', rawInsertBaseline],
+          ['naive-row', naiveRowBaseline],
+          ['emmett', emmettBaseline],
+        ] as const) {
           log(`baseline ${name}…`);
           try {
             const baseline = await run(context);
             baselines.push(baseline);
-            log(`  ${name}: ${baseline.opsPerSec}/s, p50 ${baseline.p50Ms} ms, p99 ${baseline.p99Ms} ms, errors ${baseline.errors}`);
+            log(
+              `  ${name}: ${baseline.opsPerSec}/s, p50 ${baseline.p50Ms} ms, p99 ${baseline.p99Ms} ms, errors ${baseline.errors}`,
+            );
           } catch (error) {
-            log(`  ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-            baselineFailures.push(`baseline ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+            log(
+              `  ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+            );
+            baselineFailures.push(
+              `baseline ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
+            );
           }
         }
       }
@@ -111,21 +158,37 @@ async function main(): Promise<number> {
         try {
           bench = await startBenchApp(config, database);
         } catch (error) {
-          log(`  the app did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-          if (wants('spend-inprocess')) scenarios.push(failed('spend-inprocess', SPEND_INPROCESS_TARGET, error));
+          log(
+            `  the app did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          );
+          if (wants('spend-inprocess'))
+            scenarios.push(failed('spend-inprocess', SPEND_INPROCESS_TARGET, error));
           if (wants('spend-http')) scenarios.push(failed('spend-http', SPEND_HTTP_TARGET, error));
-          if (wants('hot-account')) scenarios.push(failed('hot-account', HOT_ACCOUNT_TARGET, error));
+          if (wants('hot-account'))
+            scenarios.push(failed('hot-account', HOT_ACCOUNT_TARGET, error));
         }
         if (bench) {
           const app = bench;
           try {
             if (wants('spend-inprocess')) {
-              const result = await step('spend-inprocess', SPEND_INPROCESS_TARGET, () => spendInProcess(context, app, baselines));
+              const result = await step('spend-inprocess', SPEND_INPROCESS_TARGET, () =>
+                spendInProcess(context, app, baselines),
+              );
               result.notes.push(...baselineFailures);
               scenarios.push(result);
             }
-            if (wants('spend-http')) scenarios.push(await step('spend-http', SPEND_HTTP_TARGET, () => spendHttp(context, app, rawInsert)));
-            if (wants('hot-account')) scenarios.push(await step('hot-account', HOT_ACCOUNT_TARGET, () => hotAccount(context, app, rawInsert)));
+            if (wants('spend-http'))
+              scenarios.push(
+                await step('spend-http', SPEND_HTTP_TARGET, () =>
+                  spendHttp(context, app, rawInsert),
+                ),
+              );
+            if (wants('hot-account'))
+              scenarios.push(
+                await step('hot-account', HOT_ACCOUNT_TARGET, () =>
+                  hotAccount(context, app, rawInsert),
+                ),
+              );
           } finally {
             await app.close();
           }
@@ -133,10 +196,16 @@ async function main(): Promise<number> {
       }
       // Before cold-load: the rebuild replays a log of many accounts, not mostly one 100,000-event stream.
       if (wants('projector-rebuild')) {
-        scenarios.push(await step('projector-rebuild', PROJECTOR_REBUILD_TARGET, () => projectorRebuild(context)));
+        scenarios.push(
+          await step('projector-rebuild', PROJECTOR_REBUILD_TARGET, () =>
+            projectorRebuild(context),
+          ),
+        );
       }
-      if (wants('cold-load')) scenarios.push(await step('cold-load', COLD_LOAD_TARGET, () => coldLoad(context)));
-      if (wants('memory')) scenarios.push(await step('memory', MEMORY_TARGET, () => memory(context)));
+      if (wants('cold-load'))
+        scenarios.push(await step('cold-load', COLD_LOAD_TARGET, () => coldLoad(context)));
+      if (wants('memory'))
+        scenarios.push(await step('memory', MEMORY_TARGET, () => memory(context)));
     } finally {
       await profiler?.close();
       await database.close();
@@ -172,18 +241,31 @@ async function main(): Promise<number> {
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\n${renderReport(report)}\n\nwrote ${args.out}\n`);
-  return scenarios.some((scenario) => !scenario.available && scenario.details.error !== undefined) ? 1 : 0;
+  return scenarios.some((scenario) => !scenario.available && scenario.details.error !== undefined)
+    ? 1
+    : 0;
 
-  async function step(name: ScenarioName, target: string, run: () => Promise<ScenarioResult>): Promise<ScenarioResult> {
+  async function step(
+    name: ScenarioName,
+    target: string,
+    run: () => Promise<ScenarioResult>,
+  ): Promise<ScenarioResult> {
     log(`scenario ${name}…`);
     const t0 = performance.now();
     try {
       const result = await run();
-      const headline = name === 'memory' ? `peak RSS ${result.peakRssMb} MB` : `${result.opsPerSec ?? '–'}/s, p50 ${result.p50Ms ?? '–'} ms, p99 ${result.p99Ms ?? '–'} ms`;
-      log(`  ${name}: ${result.available ? headline : result.notes.join('; ')} (${round((performance.now() - t0) / 1000, 1)} s)`);
+      const headline =
+        name === 'memory'
+          ? `peak RSS ${result.peakRssMb} MB`
+          : `${result.opsPerSec ?? '–'}/s, p50 ${result.p50Ms ?? '–'} ms, p99 ${result.p99Ms ?? '–'} ms`;
+      log(
+        `  ${name}: ${result.available ? headline : result.notes.join('; ')} (${round((performance.now() - t0) / 1000, 1)} s)`,
+      );
       return result;
     } catch (error) {
-      log(`  ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      log(
+        `  ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       return failed(name, target, error);
     }
   }
@@ -193,7 +275,8 @@ function attachProfiles(scenarios: ScenarioResult[], profiler: Profiler): void {
   for (const scenario of scenarios) {
     const own = profiler.summaries[scenario.name];
     if (own) scenario.details.profile = own;
-    const baselines = scenario.details.baselineDetails as Record<string, Record<string, unknown>> | undefined;
+    const baselines = scenario.details.baselineDetails as
+      Record<string, Record<string, unknown>> | undefined;
     for (const [name, detail] of Object.entries(baselines ?? {})) {
       if (profiler.summaries[name]) detail.profile = profiler.summaries[name];
     }
@@ -201,7 +284,9 @@ function attachProfiles(scenarios: ScenarioResult[], profiler: Profiler): void {
 }
 
 function orderAsListed(results: ScenarioResult[]): ScenarioResult[] {
-  return [...results].sort((a, b) => SCENARIOS.indexOf(a.name as ScenarioName) - SCENARIOS.indexOf(b.name as ScenarioName));
+  return [...results].sort(
+    (a, b) => SCENARIOS.indexOf(a.name as ScenarioName) - SCENARIOS.indexOf(b.name as ScenarioName),
+  );
 }
 
 main().then(
@@ -212,8 +297,9 @@ main().then(
       process.stderr.write(`${USAGE}\n`);
       process.exit(2);
     }
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );
-

@@ -1,5 +1,12 @@
 import type { PoolClient } from 'pg';
-import { applyBlockChanges, AccountFoldError, blockKey, nextAccountRow, type AccountRow, type BlockRow } from './ledger/account-fold';
+import {
+  applyBlockChanges,
+  AccountFoldError,
+  blockKey,
+  nextAccountRow,
+  type AccountRow,
+  type BlockRow,
+} from './ledger/account-fold';
 import { blockIdsOf } from './ledger/effects';
 import { ProjectionIntegrityError, type Projection, type ProjectedEvent } from './projection';
 
@@ -25,11 +32,18 @@ export const accountsProjection: Projection = {
         for (const key of applyBlockChanges(blocks, event)) changedBlocks.add(key);
       }
     } catch (error) {
-      if (error instanceof AccountFoldError) throw new ProjectionIntegrityError('accounts', error.message);
+      if (error instanceof AccountFoldError)
+        throw new ProjectionIntegrityError('accounts', error.message);
       throw error;
     }
-    await writeAccounts(client, [...changedAccounts].map((id) => accounts.get(id)!));
-    await writeBlocks(client, [...changedBlocks].map((key) => blocks.get(key)!));
+    await writeAccounts(
+      client,
+      [...changedAccounts].map((id) => accounts.get(id)!),
+    );
+    await writeBlocks(
+      client,
+      [...changedBlocks].map((key) => blocks.get(key)!),
+    );
   },
 };
 
@@ -37,10 +51,13 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
-function referencedBlocks(events: readonly ProjectedEvent[]): Array<{ accountId: string; blockId: string }> {
+function referencedBlocks(
+  events: readonly ProjectedEvent[],
+): Array<{ accountId: string; blockId: string }> {
   const seen = new Map<string, { accountId: string; blockId: string }>();
   for (const event of events) {
-    for (const blockId of blockIdsOf(event.event)) seen.set(blockKey(event.accountId, blockId), { accountId: event.accountId, blockId });
+    for (const blockId of blockIdsOf(event.event))
+      seen.set(blockKey(event.accountId, blockId), { accountId: event.accountId, blockId });
   }
   return [...seen.values()];
 }
@@ -55,16 +72,29 @@ interface AccountRecord {
   updated_at: Date;
 }
 
-async function loadAccounts(client: PoolClient, accountIds: string[]): Promise<Map<string, AccountRow>> {
+async function loadAccounts(
+  client: PoolClient,
+  accountIds: string[],
+): Promise<Map<string, AccountRow>> {
   const { rows } = await client.query<AccountRecord>(
     `SELECT account_id, balance, available, reserved, revision, created_at, updated_at
      FROM account_balances WHERE account_id = ANY($1::text[])`,
     [accountIds],
   );
-  return new Map(rows.map((row) => [row.account_id, {
-    accountId: row.account_id, balance: row.balance, available: row.available, reserved: row.reserved, revision: row.revision,
-    createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
-  }]));
+  return new Map(
+    rows.map((row) => [
+      row.account_id,
+      {
+        accountId: row.account_id,
+        balance: row.balance,
+        available: row.available,
+        reserved: row.reserved,
+        revision: row.revision,
+        createdAt: row.created_at.toISOString(),
+        updatedAt: row.updated_at.toISOString(),
+      },
+    ]),
+  );
 }
 
 interface BlockRecord {
@@ -81,18 +111,34 @@ interface BlockRecord {
   revision: number;
 }
 
-async function loadBlocks(client: PoolClient, keys: Array<{ accountId: string; blockId: string }>): Promise<Map<string, BlockRow>> {
+async function loadBlocks(
+  client: PoolClient,
+  keys: Array<{ accountId: string; blockId: string }>,
+): Promise<Map<string, BlockRow>> {
   if (keys.length === 0) return new Map();
   const { rows } = await client.query<BlockRecord>(
     `SELECT b.* FROM credit_blocks b
      JOIN unnest($1::text[], $2::text[]) AS k(account_id, block_id) USING (account_id, block_id)`,
     [keys.map((key) => key.accountId), keys.map((key) => key.blockId)],
   );
-  return new Map(rows.map((row) => [blockKey(row.account_id, row.block_id), {
-    accountId: row.account_id, blockId: row.block_id, category: row.category, credits: row.credits, remaining: row.remaining,
-    grantedAt: row.granted_at.toISOString(), expiresAt: row.expires_at?.toISOString() ?? null, expired: row.expired,
-    purchaseId: row.purchase_id, costBasis: row.cost_basis, revision: row.revision,
-  }]));
+  return new Map(
+    rows.map((row) => [
+      blockKey(row.account_id, row.block_id),
+      {
+        accountId: row.account_id,
+        blockId: row.block_id,
+        category: row.category,
+        credits: row.credits,
+        remaining: row.remaining,
+        grantedAt: row.granted_at.toISOString(),
+        expiresAt: row.expires_at?.toISOString() ?? null,
+        expired: row.expired,
+        purchaseId: row.purchase_id,
+        costBasis: row.cost_basis,
+        revision: row.revision,
+      },
+    ]),
+  );
 }
 
 // Rows travel as ONE json parameter (json_to_recordset): one native JSON.stringify instead of an
@@ -107,10 +153,19 @@ async function writeAccounts(client: PoolClient, rows: AccountRow[]): Promise<vo
      ON CONFLICT (account_id) DO UPDATE SET
        balance = EXCLUDED.balance, available = EXCLUDED.available, reserved = EXCLUDED.reserved,
        revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at`,
-    [JSON.stringify(rows.map((row) => ({
-      account_id: row.accountId, balance: row.balance, available: row.available, reserved: row.reserved, revision: row.revision,
-      created_at: row.createdAt, updated_at: row.updatedAt,
-    })))],
+    [
+      JSON.stringify(
+        rows.map((row) => ({
+          account_id: row.accountId,
+          balance: row.balance,
+          available: row.available,
+          reserved: row.reserved,
+          revision: row.revision,
+          created_at: row.createdAt,
+          updated_at: row.updatedAt,
+        })),
+      ),
+    ],
   );
 }
 
@@ -124,10 +179,22 @@ async function writeBlocks(client: PoolClient, rows: BlockRow[]): Promise<void> 
                                           cost_basis jsonb, revision bigint)
      ON CONFLICT (account_id, block_id) DO UPDATE SET
        remaining = EXCLUDED.remaining, expired = EXCLUDED.expired, revision = EXCLUDED.revision`,
-    [JSON.stringify(rows.map((row) => ({
-      account_id: row.accountId, block_id: row.blockId, category: row.category, credits: row.credits, remaining: row.remaining,
-      granted_at: row.grantedAt, expires_at: row.expiresAt, expired: row.expired, purchase_id: row.purchaseId,
-      cost_basis: row.costBasis, revision: row.revision,
-    })))],
+    [
+      JSON.stringify(
+        rows.map((row) => ({
+          account_id: row.accountId,
+          block_id: row.blockId,
+          category: row.category,
+          credits: row.credits,
+          remaining: row.remaining,
+          granted_at: row.grantedAt,
+          expires_at: row.expiresAt,
+          expired: row.expired,
+          purchase_id: row.purchaseId,
+          cost_basis: row.costBasis,
+          revision: row.revision,
+        })),
+      ),
+    ],
   );
 }

@@ -10,10 +10,18 @@ interface HoldRow {
 }
 
 /** What an event does to the open holds: opens one, closes one, or nothing. */
-export function holdChange(event: LedgerEvent): { open: Omit<HoldRow, 'accountId'> } | { close: string } | null {
+export function holdChange(
+  event: LedgerEvent,
+): { open: Omit<HoldRow, 'accountId'> } | { close: string } | null {
   switch (event.type) {
     case 'CreditsReserved':
-      return { open: { reservationId: event.data.reservationId, credits: event.data.credits, expiresAt: event.data.expiresAt } };
+      return {
+        open: {
+          reservationId: event.data.reservationId,
+          credits: event.data.credits,
+          expiresAt: event.data.expiresAt,
+        },
+      };
     case 'ReservationReleased':
       return { close: event.data.reservationId };
     case 'CreditsSpent':
@@ -38,11 +46,17 @@ export const holdsProjection: Projection = {
     for (const projected of events) {
       const change = holdChange(projected.event);
       if (!change) continue;
-      if ('open' in change) net.set(holdKey(projected, change.open.reservationId), { accountId: projected.accountId, ...change.open });
+      if ('open' in change)
+        net.set(holdKey(projected, change.open.reservationId), {
+          accountId: projected.accountId,
+          ...change.open,
+        });
       else net.set(holdKey(projected, change.close), null);
     }
     const opened = [...net.values()].filter((row): row is HoldRow => row !== null);
-    const closed = [...net.entries()].filter(([, row]) => row === null).map(([key]) => JSON.parse(key) as [string, string]);
+    const closed = [...net.entries()]
+      .filter(([, row]) => row === null)
+      .map(([key]) => JSON.parse(key) as [string, string]);
     await insertHolds(client, opened);
     await deleteHolds(client, closed);
   },
@@ -58,7 +72,12 @@ async function insertHolds(client: PoolClient, rows: HoldRow[]): Promise<void> {
     `INSERT INTO open_holds (account_id, reservation_id, credits, expires_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[])
      ON CONFLICT (account_id, reservation_id) DO NOTHING`,
-    [rows.map((row) => row.accountId), rows.map((row) => row.reservationId), rows.map((row) => row.credits), rows.map((row) => row.expiresAt)],
+    [
+      rows.map((row) => row.accountId),
+      rows.map((row) => row.reservationId),
+      rows.map((row) => row.credits),
+      rows.map((row) => row.expiresAt),
+    ],
   );
 }
 

@@ -30,7 +30,10 @@ export interface Projection {
 
 /** A batch would break the read model (a gap or a repeat in a stream): never applied half-way. */
 export class ProjectionIntegrityError extends Error {
-  constructor(readonly projection: string, message: string) {
+  constructor(
+    readonly projection: string,
+    message: string,
+  ) {
     super(`projection ${projection}: ${message}`);
     this.name = 'ProjectionIntegrityError';
   }

@@ -8,7 +8,11 @@ import { transactionsProjection } from './transactions.projection';
  * log independently, so one can be rebuilt while the other keeps serving. (`ledger rebuild` of
  * all of them shares one read of the log among their projectors: ops/rebuild.ts.)
  */
-export const PROJECTIONS: readonly Projection[] = [accountsProjection, transactionsProjection, holdsProjection];
+export const PROJECTIONS: readonly Projection[] = [
+  accountsProjection,
+  transactionsProjection,
+  holdsProjection,
+];
 
 /** The projection GET /v1/accounts/{id}/transactions reads (and `?after=` waits for). */
 export const HISTORY_PROJECTION = transactionsProjection.name;

@@ -1,6 +1,13 @@
 import type { PoolClient } from 'pg';
 import { AccountFoldError, expectNextRevision } from './ledger/account-fold';
-import { applyTotals, totalsChange, transactionFacts, ZERO_TOTALS, type Totals, type TransactionFacts } from './ledger/effects';
+import {
+  applyTotals,
+  totalsChange,
+  transactionFacts,
+  ZERO_TOTALS,
+  type Totals,
+  type TransactionFacts,
+} from './ledger/effects';
 import { ProjectionIntegrityError, type Projection, type ProjectedEvent } from './projection';
 
 /** A credit_transactions row, in memory. */
@@ -23,7 +30,10 @@ interface RunningTotals extends Totals {
  * ledger event gets exactly one row, so the account's latest row always carries its running totals
  * and balanceAfter chains: balanceAfter = previous balanceAfter + credits.
  */
-export function transactionRow(previous: RunningTotals | undefined, event: ProjectedEvent): TransactionRow {
+export function transactionRow(
+  previous: RunningTotals | undefined,
+  event: ProjectedEvent,
+): TransactionRow {
   expectNextRevision(previous?.revision ?? -1, event);
   const after = applyTotals(previous ?? ZERO_TOTALS, totalsChange(event.event));
   return {
@@ -50,19 +60,34 @@ export const transactionsProjection: Projection = {
     try {
       for (const event of events) {
         const row = transactionRow(running.get(event.accountId), event);
-        running.set(event.accountId, { balance: row.balanceAfter, available: row.availableAfter, reserved: row.reservedAfter, revision: row.revision });
+        running.set(event.accountId, {
+          balance: row.balanceAfter,
+          available: row.availableAfter,
+          reserved: row.reservedAfter,
+          revision: row.revision,
+        });
         rows.push(row);
       }
     } catch (error) {
-      if (error instanceof AccountFoldError) throw new ProjectionIntegrityError('transactions', error.message);
+      if (error instanceof AccountFoldError)
+        throw new ProjectionIntegrityError('transactions', error.message);
       throw error;
     }
     await insertRows(client, rows);
   },
 };
 
-async function loadLatest(client: PoolClient, accountIds: string[]): Promise<Map<string, RunningTotals>> {
-  const { rows } = await client.query<{ account_id: string; revision: number; balance_after: number; available_after: number; reserved_after: number }>(
+async function loadLatest(
+  client: PoolClient,
+  accountIds: string[],
+): Promise<Map<string, RunningTotals>> {
+  const { rows } = await client.query<{
+    account_id: string;
+    revision: number;
+    balance_after: number;
+    available_after: number;
+    reserved_after: number;
+  }>(
     `SELECT t.account_id, t.revision, t.balance_after, t.available_after, t.reserved_after
      FROM unnest($1::text[]) AS a(account_id)
      CROSS JOIN LATERAL (
@@ -70,18 +95,36 @@ async function loadLatest(client: PoolClient, accountIds: string[]): Promise<Map
      ) t`,
     [accountIds],
   );
-  return new Map(rows.map((row) => [row.account_id, {
-    revision: row.revision, balance: row.balance_after, available: row.available_after, reserved: row.reserved_after,
-  }]));
+  return new Map(
+    rows.map((row) => [
+      row.account_id,
+      {
+        revision: row.revision,
+        balance: row.balance_after,
+        available: row.available_after,
+        reserved: row.reserved_after,
+      },
+    ]),
+  );
 }
 
 /** A credit_transactions row as json_to_recordset reads it: keys are the column names. */
 function toRecord(row: TransactionRow): Record<string, unknown> {
   return {
-    account_id: row.accountId, revision: row.revision, event_id: row.eventId, type: row.type, credits: row.credits,
-    balance_after: row.balanceAfter, available_after: row.availableAfter, reserved_after: row.reservedAfter,
-    reserved_change: row.reservedChange, description: row.description, reference: row.reference, occurred_at: row.occurredAt,
-    metadata: row.metadata, detail: row.detail,
+    account_id: row.accountId,
+    revision: row.revision,
+    event_id: row.eventId,
+    type: row.type,
+    credits: row.credits,
+    balance_after: row.balanceAfter,
+    available_after: row.availableAfter,
+    reserved_after: row.reservedAfter,
+    reserved_change: row.reservedChange,
+    description: row.description,
+    reference: row.reference,
+    occurred_at: row.occurredAt,
+    metadata: row.metadata,
+    detail: row.detail,
   };
 }
 

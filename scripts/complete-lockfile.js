@@ -6,7 +6,14 @@
 // them by name where they do. Run after `npm install` changes the lock: node scripts/complete-lockfile.js
 const { readFileSync, writeFileSync } = require('node:fs');
 
-const OS = { darwin: 'darwin', linux: 'linux', win32: 'win32', android: 'android', freebsd: 'freebsd', openharmony: 'openharmony' };
+const OS = {
+  darwin: 'darwin',
+  linux: 'linux',
+  win32: 'win32',
+  android: 'android',
+  freebsd: 'freebsd',
+  openharmony: 'openharmony',
+};
 const CPU = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64'];
 
 function platformOf(name) {
@@ -14,7 +21,11 @@ function platformOf(name) {
   const os = parts.find((part) => OS[part]);
   const cpu = parts.find((part) => CPU.includes(part));
   if (!os || !cpu) return null;
-  const libc = parts.some((part) => part.startsWith('musl')) ? ['musl'] : os === 'linux' && parts.some((part) => part.startsWith('gnu')) ? ['glibc'] : undefined;
+  const libc = parts.some((part) => part.startsWith('musl'))
+    ? ['musl']
+    : os === 'linux' && parts.some((part) => part.startsWith('gnu'))
+      ? ['glibc']
+      : undefined;
   return { os: [OS[os]], cpu: [cpu], ...(libc && { libc }) };
 }
 
@@ -30,6 +41,10 @@ for (const entry of Object.values(lock.packages)) {
     added += 1;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) =>
+    a === '' ? -1 : b === '' ? 1 : a.localeCompare(b),
+  ),
+);
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`complete-lockfile: added ${added} entries`);

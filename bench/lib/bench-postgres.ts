@@ -44,7 +44,12 @@ export async function startBenchPostgres(log: (message: string) => void): Promis
     await stop();
     throw error;
   }
-  return { connectionString: embedded.connectionString, dataDir, clusterDir: join(dataDir, 'pg'), stop };
+  return {
+    connectionString: embedded.connectionString,
+    dataDir,
+    clusterDir: join(dataDir, 'pg'),
+    stop,
+  };
 }
 
 export interface PostgresFacts {
@@ -54,18 +59,34 @@ export interface PostgresFacts {
 
 export async function postgresFacts(connectionString: string): Promise<PostgresFacts> {
   return withClient(connectionString, async (client) => {
-    const version = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
-    const names = ['fsync', 'synchronous_commit', 'wal_sync_method', 'full_page_writes', 'commit_delay', 'shared_buffers', 'max_connections', 'wal_level'];
+    const version = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]
+      .server_version;
+    const names = [
+      'fsync',
+      'synchronous_commit',
+      'wal_sync_method',
+      'full_page_writes',
+      'commit_delay',
+      'shared_buffers',
+      'max_connections',
+      'wal_level',
+    ];
     const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
-      `SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)`, [names],
+      `SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)`,
+      [names],
     );
     const settings: Record<string, string> = {};
-    for (const row of rows) settings[row.name] = row.unit && row.unit !== '' ? `${row.setting} (${row.unit})` : row.setting;
+    for (const row of rows)
+      settings[row.name] =
+        row.unit && row.unit !== '' ? `${row.setting} (${row.unit})` : row.setting;
     return { version, settings };
   });
 }
 
-export async function withClient<T>(connectionString: string, work: (client: Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  connectionString: string,
+  work: (client: Client) => Promise<T>,
+): Promise<T> {
   const client = new Client({ connectionString, application_name: 'credits-ledger-bench' });
   await client.connect();
   try {
@@ -105,7 +126,10 @@ export interface ResourceUsage {
 export class ResourceProbe {
   private readonly clockTicks = 100; // USER_HZ on Linux
 
-  constructor(private readonly connectionString: string, private readonly clusterDir: string) {}
+  constructor(
+    private readonly connectionString: string,
+    private readonly clusterDir: string,
+  ) {}
 
   /** Flushes dirty buffers now, so that no scheduled checkpoint lands inside a timed phase. */
   async checkpoint(): Promise<void> {
@@ -114,18 +138,29 @@ export class ResourceProbe {
 
   async snapshot(): Promise<ResourceSnapshot> {
     const cpu = process.cpuUsage();
-    const { nextXid, walLsnBytes, walFsyncs } = await withClient(this.connectionString, async (client) => {
-      const row = (await client.query<{ xmax: string; lsn: string }>(
-        `SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax, (pg_current_wal_lsn() - '0/0'::pg_lsn)::text AS lsn`,
-      )).rows[0];
-      return { nextXid: BigInt(row.xmax), walLsnBytes: BigInt(row.lsn.split('.')[0]), walFsyncs: await readWalFsyncs(client) };
-    });
+    const { nextXid, walLsnBytes, walFsyncs } = await withClient(
+      this.connectionString,
+      async (client) => {
+        const row = (
+          await client.query<{ xmax: string; lsn: string }>(
+            `SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax, (pg_current_wal_lsn() - '0/0'::pg_lsn)::text AS lsn`,
+          )
+        ).rows[0];
+        return {
+          nextXid: BigInt(row.xmax),
+          walLsnBytes: BigInt(row.lsn.split('.')[0]),
+          walFsyncs: await readWalFsyncs(client),
+        };
+      },
+    );
     return {
       at: Date.now(),
       machineBusyMs: machineBusyMs(),
       nodeCpuMs: (cpu.user + cpu.system) / 1000,
       postgresCpuMs: this.postgresCpuMs(),
-      nextXid, walLsnBytes, walFsyncs,
+      nextXid,
+      walLsnBytes,
+      walFsyncs,
     };
   }
 
@@ -133,13 +168,20 @@ export class ResourceProbe {
     const wallMs = Math.max(1, after.at - before.at);
     return {
       nodeCpuPct: Math.round(((after.nodeCpuMs - before.nodeCpuMs) / wallMs) * 100),
-      postgresCpuPct: before.postgresCpuMs === null || after.postgresCpuMs === null
-        ? null : Math.round((cpuSpent(before.postgresCpuMs, after.postgresCpuMs) / wallMs) * 100),
-      machineCpuPct: before.machineBusyMs === null || after.machineBusyMs === null
-        ? null : Math.round(((after.machineBusyMs - before.machineBusyMs) / wallMs) * 100),
+      postgresCpuPct:
+        before.postgresCpuMs === null || after.postgresCpuMs === null
+          ? null
+          : Math.round((cpuSpent(before.postgresCpuMs, after.postgresCpuMs) / wallMs) * 100),
+      machineCpuPct:
+        before.machineBusyMs === null || after.machineBusyMs === null
+          ? null
+          : Math.round(((after.machineBusyMs - before.machineBusyMs) / wallMs) * 100),
       writeTransactions: Number(after.nextXid - before.nextXid),
       walBytes: Number(after.walLsnBytes - before.walLsnBytes),
-      walFsyncs: before.walFsyncs === null || after.walFsyncs === null ? null : after.walFsyncs - before.walFsyncs,
+      walFsyncs:
+        before.walFsyncs === null || after.walFsyncs === null
+          ? null
+          : after.walFsyncs - before.walFsyncs,
     };
   }
 
@@ -155,7 +197,8 @@ export class ResourceProbe {
         const stat = readStat(entry);
         if (!stat) continue;
         const pid = Number(entry);
-        if (pid === postmaster || stat.ppid === postmaster) byPid.set(pid, ((stat.utime + stat.stime) / this.clockTicks) * 1000);
+        if (pid === postmaster || stat.ppid === postmaster)
+          byPid.set(pid, ((stat.utime + stat.stime) / this.clockTicks) * 1000);
       }
       return byPid;
     } catch {
@@ -178,7 +221,11 @@ function machineBusyMs(): number | null {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
     // cpu  user nice system idle iowait irq softirq steal guest guest_nice (USER_HZ ticks)
-    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     return ((user + nice + system + irq + softirq + steal) / 100) * 1000;
   } catch {
     return null;
@@ -198,13 +245,17 @@ function readStat(pid: string): { ppid: number; utime: number; stime: number } |
 
 async function readWalFsyncs(client: Client): Promise<number | null> {
   try {
-    const io = await client.query<{ fsyncs: string | null }>(`SELECT sum(fsyncs)::text AS fsyncs FROM pg_stat_io WHERE object = 'wal'`);
+    const io = await client.query<{ fsyncs: string | null }>(
+      `SELECT sum(fsyncs)::text AS fsyncs FROM pg_stat_io WHERE object = 'wal'`,
+    );
     if (io.rows[0]?.fsyncs != null) return Number(io.rows[0].fsyncs);
   } catch {
     // PostgreSQL before 18 keeps WAL syncs in pg_stat_wal.
   }
   try {
-    const wal = await client.query<{ wal_sync: string }>(`SELECT wal_sync::text AS wal_sync FROM pg_stat_wal`);
+    const wal = await client.query<{ wal_sync: string }>(
+      `SELECT wal_sync::text AS wal_sync FROM pg_stat_wal`,
+    );
     return Number(wal.rows[0].wal_sync);
   } catch {
     return null;

@@ -45,7 +45,8 @@ export async function closedLoop(options: LoopOptions): Promise<LoopResult> {
   const started = performance.now();
   const deadline = options.durationMs === undefined ? Infinity : started + options.durationMs;
   const total = options.totalOps ?? Infinity;
-  if (deadline === Infinity && total === Infinity) throw new Error('closedLoop needs durationMs or totalOps');
+  if (deadline === Infinity && total === Infinity)
+    throw new Error('closedLoop needs durationMs or totalOps');
 
   const worker = async (index: number): Promise<void> => {
     for (;;) {
@@ -69,7 +70,11 @@ export async function closedLoop(options: LoopOptions): Promise<LoopResult> {
   await Promise.all(Array.from({ length: options.concurrency }, (_, index) => worker(index)));
   const seconds = (performance.now() - started) / 1000;
   return {
-    ok, rejected, errors, errorKinds, errorSample,
+    ok,
+    rejected,
+    errors,
+    errorKinds,
+    errorSample,
     seconds: round(seconds, 3),
     opsPerSec: round(ok / seconds, 1),
     latency: latencies.summary(),

@@ -21,7 +21,13 @@ export interface PhaseOptions {
 }
 
 export interface PhaseResult extends LoopResult {
-  warmup: { ok: number; errors: number; seconds: number; opsPerSec?: number; latency?: LoopResult['latency'] };
+  warmup: {
+    ok: number;
+    errors: number;
+    seconds: number;
+    opsPerSec?: number;
+    latency?: LoopResult['latency'];
+  };
   resources: ResourceUsage & {
     /** walFsyncs counts the warm-up too (see measurePhase); walFsyncsPerOp divides accordingly. */
     writeTransactionsPerOp: number | null;
@@ -35,15 +41,29 @@ export interface PhaseResult extends LoopResult {
  * only; WAL fsyncs (published by each backend up to a second late) from before the warm-up to a
  * settle after the timed part, per operation of both.
  */
-export async function measurePhase(probe: ResourceProbe, options: PhaseOptions): Promise<PhaseResult> {
+export async function measurePhase(
+  probe: ResourceProbe,
+  options: PhaseOptions,
+): Promise<PhaseResult> {
   await probe.checkpoint();
   fullGc();
   const start = await probe.snapshot();
   const warmup = options.customWarmup
     ? await options.customWarmup()
-    : options.warmupMs > 0 ? await closedLoop({ concurrency: options.concurrency, durationMs: options.warmupMs, op: options.op }) : null;
+    : options.warmupMs > 0
+      ? await closedLoop({
+          concurrency: options.concurrency,
+          durationMs: options.warmupMs,
+          op: options.op,
+        })
+      : null;
   const before = await probe.snapshot();
-  const timed = () => closedLoop({ concurrency: options.concurrency, durationMs: options.durationMs, op: options.op });
+  const timed = () =>
+    closedLoop({
+      concurrency: options.concurrency,
+      durationMs: options.durationMs,
+      op: options.op,
+    });
   const profiler = options.profile?.profiler;
   const result = profiler ? await profiler.around(options.profile!.name, timed) : await timed();
   const after = await probe.snapshot();
@@ -53,18 +73,24 @@ export async function measurePhase(probe: ResourceProbe, options: PhaseOptions):
   const done = result.ok + result.rejected + result.errors;
   const warmupDone = warmup ? warmup.ok + warmup.rejected + warmup.errors : 0;
   usage.walFsyncs = ResourceProbe.usage(start, settled).walFsyncs;
-  const perOp = (value: number | null) => (value === null || done === 0 ? null : round(value / done, 3));
+  const perOp = (value: number | null) =>
+    value === null || done === 0 ? null : round(value / done, 3);
   return {
     ...result,
     warmup: {
-      ok: warmup?.ok ?? 0, errors: warmup?.errors ?? 0, seconds: warmup?.seconds ?? 0,
+      ok: warmup?.ok ?? 0,
+      errors: warmup?.errors ?? 0,
+      seconds: warmup?.seconds ?? 0,
       ...(warmup ? { opsPerSec: warmup.opsPerSec, latency: warmup.latency } : {}),
     },
     resources: {
       ...usage,
       writeTransactionsPerOp: perOp(usage.writeTransactions),
       walBytesPerOp: perOp(usage.walBytes),
-      walFsyncsPerOp: usage.walFsyncs === null || done + warmupDone === 0 ? null : round(usage.walFsyncs / (done + warmupDone), 3),
+      walFsyncsPerOp:
+        usage.walFsyncs === null || done + warmupDone === 0
+          ? null
+          : round(usage.walFsyncs / (done + warmupDone), 3),
     },
   };
 }

@@ -48,7 +48,9 @@ export class Profiler {
     try {
       return await work();
     } finally {
-      const { profile } = (await this.session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+      const { profile } = (await this.session.post('Profiler.stop')) as unknown as {
+        profile: CpuProfile;
+      };
       const file = join(this.outDir, `${name}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
       this.summaries[name] = summarize(profile, file);
@@ -74,7 +76,8 @@ function summarize(profile: CpuProfile, file: string): ProfileSummary {
     total += hits;
     const { functionName, url, lineNumber } = node.callFrame;
     const where = shortUrl(url, root);
-    const key = `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
+    const key =
+      `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
     byFunction.set(key, (byFunction.get(key) ?? 0) + hits);
     const area = areaOf(functionName, url, root);
     byArea.set(area, (byArea.get(area) ?? 0) + hits);
@@ -85,7 +88,9 @@ function summarize(profile: CpuProfile, file: string): ProfileSummary {
     file: relative(root, file),
     sampledMs: Math.round((profile.endTime - profile.startTime) / 1000),
     byArea: sorted(byArea).map(([area, hits]) => ({ area, pct: pct(hits) })),
-    topFunctions: sorted(byFunction).slice(0, 15).map(([fn, hits]) => ({ fn, pct: pct(hits) })),
+    topFunctions: sorted(byFunction)
+      .slice(0, 15)
+      .map(([fn, hits]) => ({ fn, pct: pct(hits) })),
   };
 }
 

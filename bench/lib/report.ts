@@ -26,21 +26,41 @@ export interface RunFacts {
 }
 
 const int = (value: number | null | undefined) =>
-  value === null || value === undefined ? '–' : value < 10 ? value.toFixed(2) : Math.round(value).toLocaleString('en-US');
-const ms = (value: number | null | undefined) => (value === null || value === undefined ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));
+  value === null || value === undefined
+    ? '–'
+    : value < 10
+      ? value.toFixed(2)
+      : Math.round(value).toLocaleString('en-US');
+const ms = (value: number | null | undefined) =>
+  value === null || value === undefined ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1);
 const ratio = (value: number | null | undefined, base: number | undefined) =>
   value === null || value === undefined || !base ? '' : `${(value / base).toFixed(2)}×`;
 const verdict = (scenario: ScenarioResult) =>
-  !scenario.available ? 'n/a' : scenario.target.met === null ? '?' : scenario.target.met ? 'MET' : 'not met';
+  !scenario.available
+    ? 'n/a'
+    : scenario.target.met === null
+      ? '?'
+      : scenario.target.met
+        ? 'MET'
+        : 'not met';
 
 /** Plain-text columns, left-aligned text and right-aligned numbers. */
-export function renderTable(headers: string[], rows: string[][], rightAligned: Set<number>): string {
-  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) => cells
-    .map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
-    .join('  ')
-    .trimEnd();
-  return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+export function renderTable(
+  headers: string[],
+  rows: string[][],
+  rightAligned: Set<number>,
+): string {
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join(
+    '\n',
+  );
 }
 
 export function renderReport(report: BenchReport): string {
@@ -49,11 +69,19 @@ export function renderReport(report: BenchReport): string {
   const settings = machine.postgresSettings;
   const out: string[] = [];
   out.push(`credits-ledger bench (${run.mode}) — ${run.startedAt}`);
-  out.push(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}`);
-  out.push(`PostgreSQL ${machine.postgres} (embedded, fresh temp DATA_DIR on ${machine.dataDirFileSystem}; fsync=${settings.fsync ?? '?'}, synchronous_commit=${settings.synchronous_commit ?? '?'}, wal_sync_method=${settings.wal_sync_method ?? '?'})`);
+  out.push(
+    `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}`,
+  );
+  out.push(
+    `PostgreSQL ${machine.postgres} (embedded, fresh temp DATA_DIR on ${machine.dataDirFileSystem}; fsync=${settings.fsync ?? '?'}, synchronous_commit=${settings.synchronous_commit ?? '?'}, wal_sync_method=${settings.wal_sync_method ?? '?'})`,
+  );
   const busy = (run.maxOtherCpuPct ?? 0) >= 20;
-  out.push(`machine load at start ${run.loadAverageAtStart.join(' / ')}; other processes took up to ${run.maxOtherCpuPct ?? '?'}% of a core during timed phases${busy ? ' — WARNING: the machine was busy, figures are skewed' : ''}`);
-  out.push(`write path: the real app with ROLE=${run.role} (no projector, no worker in the process); concurrency ${run.concurrency}; DATABASE_POOL_MAX ${run.databasePoolMax} (baselines use the same pool size); ACCOUNT_CACHE_MAX_ENTRIES ${run.accountCacheMaxEntries}`);
+  out.push(
+    `machine load at start ${run.loadAverageAtStart.join(' / ')}; other processes took up to ${run.maxOtherCpuPct ?? '?'}% of a core during timed phases${busy ? ' — WARNING: the machine was busy, figures are skewed' : ''}`,
+  );
+  out.push(
+    `write path: the real app with ROLE=${run.role} (no projector, no worker in the process); concurrency ${run.concurrency}; DATABASE_POOL_MAX ${run.databasePoolMax} (baselines use the same pool size); ACCOUNT_CACHE_MAX_ENTRIES ${run.accountCacheMaxEntries}`,
+  );
   out.push('');
 
   const byName = new Map(report.scenarios.map((scenario) => [scenario.name, scenario]));
@@ -68,7 +96,11 @@ export function renderReport(report: BenchReport): string {
       scenario.name === 'memory' ? `${scenario.peakRssMb ?? '–'} MB` : int(value),
       ms(scenario.p50Ms),
       ms(scenario.p99Ms),
-      scenario.name === 'spend-inprocess' ? ratio(value, raw) : scenario.name === 'spend-http' || scenario.name === 'hot-account' ? ratio(value, scenario.baselines['raw-insert']) : '',
+      scenario.name === 'spend-inprocess'
+        ? ratio(value, raw)
+        : scenario.name === 'spend-http' || scenario.name === 'hot-account'
+          ? ratio(value, scenario.baselines['raw-insert'])
+          : '',
       scenario.name === 'spend-inprocess' ? ratio(value, emmett) : '',
       scenario.errors === null ? '–' : String(scenario.errors),
       scenario.target.text,
@@ -76,18 +108,66 @@ export function renderReport(report: BenchReport): string {
     ]);
     if (scenario.name === 'spend-inprocess') {
       for (const [name, ops] of Object.entries(scenario.baselines)) {
-        const detail = (scenario.details.baselineDetails as Record<string, { p50Ms: number | null; p99Ms: number | null; errors: number }> | undefined)?.[name];
-        rows.push([`  baseline ${name}`, int(ops), ms(detail?.p50Ms), ms(detail?.p99Ms), ratio(ops, raw), ratio(ops, emmett), String(detail?.errors ?? '–'), '', '']);
+        const detail = (
+          scenario.details.baselineDetails as
+            | Record<string, { p50Ms: number | null; p99Ms: number | null; errors: number }>
+            | undefined
+        )?.[name];
+        rows.push([
+          `  baseline ${name}`,
+          int(ops),
+          ms(detail?.p50Ms),
+          ms(detail?.p99Ms),
+          ratio(ops, raw),
+          ratio(ops, emmett),
+          String(detail?.errors ?? '–'),
+          '',
+          '',
+        ]);
       }
     }
   }
-  out.push(renderTable(['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'vs raw-insert', 'vs emmett', 'errors', 'target', 'met?'], rows, new Set([1, 2, 3, 4, 5, 6])));
+  out.push(
+    renderTable(
+      [
+        'scenario',
+        'ops/s',
+        'p50 ms',
+        'p99 ms',
+        'vs raw-insert',
+        'vs emmett',
+        'errors',
+        'target',
+        'met?',
+      ],
+      rows,
+      new Set([1, 2, 3, 4, 5, 6]),
+    ),
+  );
   out.push('');
 
   const costRows = costTable(report.scenarios);
   if (costRows.length > 0) {
-    out.push('cost per operation in the timed phase (write transactions and WAL fsyncs from PostgreSQL counters; fsyncs ≈, published lazily; CPU in % of one core):');
-    out.push(renderTable(['phase', 'ops/s', 'write tx/op', 'WAL fsyncs/op', 'WAL bytes/op', 'node CPU %', 'postgres CPU %', 'load-gen CPU %', 'other procs CPU %'], costRows, new Set([1, 2, 3, 4, 5, 6, 7, 8])));
+    out.push(
+      'cost per operation in the timed phase (write transactions and WAL fsyncs from PostgreSQL counters; fsyncs ≈, published lazily; CPU in % of one core):',
+    );
+    out.push(
+      renderTable(
+        [
+          'phase',
+          'ops/s',
+          'write tx/op',
+          'WAL fsyncs/op',
+          'WAL bytes/op',
+          'node CPU %',
+          'postgres CPU %',
+          'load-gen CPU %',
+          'other procs CPU %',
+        ],
+        costRows,
+        new Set([1, 2, 3, 4, 5, 6, 7, 8]),
+      ),
+    );
     out.push('');
   }
 
@@ -99,14 +179,28 @@ export function renderReport(report: BenchReport): string {
   const profiled = report.scenarios.flatMap((scenario) => profilesOf(scenario));
   if (profiled.length > 0) {
     out.push('');
-    out.push('CPU profiles of the timed phases (self time; this process only — PostgreSQL and autocannon not included):');
+    out.push(
+      'CPU profiles of the timed phases (self time; this process only — PostgreSQL and autocannon not included):',
+    );
     for (const [name, profile] of profiled) {
-      out.push(`  ${name} (${profile.file}): ${profile.byArea.slice(0, 8).map((entry) => `${entry.area} ${entry.pct}%`).join(', ')}`);
-      out.push(`    top: ${profile.topFunctions.slice(0, 6).map((entry) => `${entry.fn} ${entry.pct}%`).join('; ')}`);
+      out.push(
+        `  ${name} (${profile.file}): ${profile.byArea
+          .slice(0, 8)
+          .map((entry) => `${entry.area} ${entry.pct}%`)
+          .join(', ')}`,
+      );
+      out.push(
+        `    top: ${profile.topFunctions
+          .slice(0, 6)
+          .map((entry) => `${entry.fn} ${entry.pct}%`)
+          .join('; ')}`,
+      );
     }
   }
   out.push('');
-  out.push(`run took ${Math.round(run.seconds)} s; bench process peak RSS ${run.benchPeakRssMb} MB${run.partial ? '; PARTIAL run (--only)' : ''}${run.profiled ? '; PROFILED run: figures not comparable' : ''}`);
+  out.push(
+    `run took ${Math.round(run.seconds)} s; bench process peak RSS ${run.benchPeakRssMb} MB${run.partial ? '; PARTIAL run (--only)' : ''}${run.profiled ? '; PROFILED run: figures not comparable' : ''}`,
+  );
   return out.join('\n');
 }
 
@@ -122,8 +216,10 @@ interface Resources {
 
 function profilesOf(scenario: ScenarioResult): Array<[string, ProfileSummary]> {
   const found: Array<[string, ProfileSummary]> = [];
-  const baselines = scenario.details.baselineDetails as Record<string, { profile?: ProfileSummary }> | undefined;
-  for (const [name, detail] of Object.entries(baselines ?? {})) if (detail.profile) found.push([name, detail.profile]);
+  const baselines = scenario.details.baselineDetails as
+    Record<string, { profile?: ProfileSummary }> | undefined;
+  for (const [name, detail] of Object.entries(baselines ?? {}))
+    if (detail.profile) found.push([name, detail.profile]);
   const own = scenario.details.profile as ProfileSummary | undefined;
   if (own) found.push([scenario.name, own]);
   return found;
@@ -132,7 +228,13 @@ function profilesOf(scenario: ScenarioResult): Array<[string, ProfileSummary]> {
 /** Busy CPU of the machine not spent by the bench, its PostgreSQL or its load generator. */
 function otherCpuPct(resources: Resources): number | null {
   if (resources.machineCpuPct === null || resources.postgresCpuPct === null) return null;
-  return Math.max(0, resources.machineCpuPct - resources.nodeCpuPct - resources.postgresCpuPct - (resources.clientCpuPct ?? 0));
+  return Math.max(
+    0,
+    resources.machineCpuPct -
+      resources.nodeCpuPct -
+      resources.postgresCpuPct -
+      (resources.clientCpuPct ?? 0),
+  );
 }
 
 /** The highest share of CPU other processes took during a timed phase (a busy machine skews everything). */
@@ -144,7 +246,8 @@ export function maxOtherCpuPct(scenarios: ScenarioResult[]): number | null {
   };
   for (const scenario of scenarios) {
     consider(scenario.details.resources as Resources | undefined);
-    const baselines = scenario.details.baselineDetails as Record<string, { resources?: Resources }> | undefined;
+    const baselines = scenario.details.baselineDetails as
+      Record<string, { resources?: Resources }> | undefined;
     for (const detail of Object.values(baselines ?? {})) consider(detail.resources);
   }
   return max;
@@ -155,7 +258,8 @@ function costTable(scenarios: ScenarioResult[]): string[][] {
   const row = (name: string, ops: number | null, resources: Resources | undefined) => {
     if (!resources) return;
     rows.push([
-      name, int(ops),
+      name,
+      int(ops),
       resources.writeTransactionsPerOp?.toFixed(2) ?? '–',
       resources.walFsyncsPerOp?.toFixed(2) ?? '–',
       int(resources.walBytesPerOp),
@@ -167,8 +271,10 @@ function costTable(scenarios: ScenarioResult[]): string[][] {
   };
   for (const scenario of scenarios) {
     if (scenario.name === 'spend-inprocess') {
-      const baselines = scenario.details.baselineDetails as Record<string, { opsPerSec: number; resources?: Resources }> | undefined;
-      for (const [name, detail] of Object.entries(baselines ?? {})) row(name, detail.opsPerSec, detail.resources);
+      const baselines = scenario.details.baselineDetails as
+        Record<string, { opsPerSec: number; resources?: Resources }> | undefined;
+      for (const [name, detail] of Object.entries(baselines ?? {}))
+        row(name, detail.opsPerSec, detail.resources);
     }
     row(scenario.name, scenario.opsPerSec, scenario.details.resources as Resources | undefined);
   }

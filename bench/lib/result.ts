@@ -27,14 +27,26 @@ export interface ScenarioResult {
 
 export function notAvailable(name: string, target: string, reason: string): ScenarioResult {
   return {
-    name, opsPerSec: null, p50Ms: null, p99Ms: null, baselines: {}, available: false,
-    target: { text: target, met: null }, errors: null, rejected: null, notes: [`not available: ${reason}`], details: {},
+    name,
+    opsPerSec: null,
+    p50Ms: null,
+    p99Ms: null,
+    baselines: {},
+    available: false,
+    target: { text: target, met: null },
+    errors: null,
+    rejected: null,
+    notes: [`not available: ${reason}`],
+    details: {},
   };
 }
 
 export function failed(name: string, target: string, error: unknown): ScenarioResult {
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return { ...notAvailable(name, target, `failed: ${message.split('\n')[0]}`), details: { error: message } };
+  return {
+    ...notAvailable(name, target, `failed: ${message.split('\n')[0]}`),
+    details: { error: message },
+  };
 }
 
 /** The measured fields of a timed phase, for `details`. */

@@ -23,7 +23,11 @@ interface Template {
   metadata: string;
 }
 
-const SEED_CONTEXT: CommandContext = { now: SEED_INSTANT, correlationId: 'bench-seed', actor: { kind: 'system', id: 'bench-seed' } };
+const SEED_CONTEXT: CommandContext = {
+  now: SEED_INSTANT,
+  correlationId: 'bench-seed',
+  actor: { kind: 'system', id: 'bench-seed' },
+};
 
 /** A grant of `credits` then `spends` spends of one credit each, for the placeholder account. */
 export function streamTemplate(credits: number, spends: number): Template[] {
@@ -31,14 +35,28 @@ export function streamTemplate(credits: number, spends: number): Template[] {
   const events: LedgerEvent[] = [];
   const run = (command: Parameters<typeof decide>[0]) => {
     const decision = decide(command, state, SEED_CONTEXT);
-    if (decision.kind !== 'accepted') throw new Error(`seed template: ${command.kind} not accepted (${decision.kind})`);
+    if (decision.kind !== 'accepted')
+      throw new Error(`seed template: ${command.kind} not accepted (${decision.kind})`);
     for (const event of decision.events) {
       evolve(state, event);
       events.push(event);
     }
   };
-  run({ kind: 'grant', blockId: `block_${ACCOUNT}`, credits, category: 'promotional', reason: 'adjustment', description: 'bench seed' });
-  for (let i = 0; i < spends; i++) run({ kind: 'spend', spendId: `spend_${UNIQUE}-${i}`, credits: 1, description: 'bench seed spend' });
+  run({
+    kind: 'grant',
+    blockId: `block_${ACCOUNT}`,
+    credits,
+    category: 'promotional',
+    reason: 'adjustment',
+    description: 'bench seed',
+  });
+  for (let i = 0; i < spends; i++)
+    run({
+      kind: 'spend',
+      spendId: `spend_${UNIQUE}-${i}`,
+      credits: 1,
+      description: 'bench seed spend',
+    });
   return events.map((event) => ({
     type: event.type,
     // Every spend gets its own id at insert time: `spend_<uuid>`.
@@ -57,7 +75,14 @@ export function accountIdOf(prefix: string, n: number): string {
  */
 export async function seedAccounts(
   pool: Pool,
-  options: { prefix: string; from?: number; count: number; credits: number; spendsPerAccount: number; chunk?: number },
+  options: {
+    prefix: string;
+    from?: number;
+    count: number;
+    credits: number;
+    spendsPerAccount: number;
+    chunk?: number;
+  },
 ): Promise<number> {
   const template = streamTemplate(options.credits, options.spendsPerAccount);
   const chunk = options.chunk ?? 10_000;
@@ -76,19 +101,35 @@ export async function seedAccounts(
               t.metadata::jsonb
        FROM accounts a CROSS JOIN unnest($6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS t (type, data, metadata, ord)
        ORDER BY a.acc, t.ord`,
-      [options.prefix, start, end, STREAM_PREFIX, template.length - 1,
-        template.map((t) => t.type), template.map((t) => t.data), template.map((t) => t.metadata)],
+      [
+        options.prefix,
+        start,
+        end,
+        STREAM_PREFIX,
+        template.length - 1,
+        template.map((t) => t.type),
+        template.map((t) => t.data),
+        template.map((t) => t.metadata),
+      ],
     );
   }
   return options.count * template.length;
 }
 
 /** One account whose stream holds `events` events: a large grant, then spends of one credit. */
-export async function seedLongStream(pool: Pool, accountId: string, events: number, chunk = 25_000): Promise<void> {
+export async function seedLongStream(
+  pool: Pool,
+  accountId: string,
+  events: number,
+  chunk = 25_000,
+): Promise<void> {
   const [grantEvent, spendEvent] = streamTemplate(1_000_000_000_000, 1);
   const streamId = `${STREAM_PREFIX}${accountId}`;
   const fill = (text: string) => text.replaceAll(ACCOUNT, accountId);
-  await pool.query(`INSERT INTO streams (stream_id, revision) VALUES ($1, $2)`, [streamId, events - 1]);
+  await pool.query(`INSERT INTO streams (stream_id, revision) VALUES ($1, $2)`, [
+    streamId,
+    events - 1,
+  ]);
   await pool.query(
     `INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, 0, gen_random_uuid(), $2, $3::jsonb, $4::jsonb)`,
     [streamId, grantEvent.type, fill(grantEvent.data), fill(grantEvent.metadata)],

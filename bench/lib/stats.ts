@@ -35,7 +35,8 @@ export class LatencyRecorder {
 
 export function summarize(values: ArrayLike<number>): LatencySummary {
   const sorted = Float64Array.from(values).sort();
-  if (sorted.length === 0) return { count: 0, p50Ms: null, p90Ms: null, p99Ms: null, maxMs: null, meanMs: null };
+  if (sorted.length === 0)
+    return { count: 0, p50Ms: null, p90Ms: null, p99Ms: null, maxMs: null, meanMs: null };
   let total = 0;
   for (const value of sorted) total += value;
   return {

@@ -17,7 +17,10 @@ import { RateLimits } from '../../src/http/rate-limits/rate-limits';
  * The default limit is far above what the loop sends, so every request is counted, none refused.
  */
 const keys = Array.from({ length: 8 }, (_, index) => `bench-secret-key-${index}`);
-const env = { LEDGER_API_KEYS: keys.map((key, index) => `k${index}:${key}:spend`).join(','), RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: process.argv[2] ?? '1000000' };
+const env = {
+  LEDGER_API_KEYS: keys.map((key, index) => `k${index}:${key}:spend`).join(','),
+  RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: process.argv[2] ?? '1000000',
+};
 
 async function build(withLimits: boolean): Promise<FastifyInstance> {
   const config = loadConfig(env);
@@ -31,19 +34,31 @@ async function build(withLimits: boolean): Promise<FastifyInstance> {
     handleUnreadBody(request, reply);
     done(null, payload);
   });
-  fastify.post('/v1/accounts/:accountId/spends', { config: { write: true } as object }, async () => ({ spendId: 'spend_1', credits: 1 }));
+  fastify.post(
+    '/v1/accounts/:accountId/spends',
+    { config: { write: true } as object },
+    async () => ({ spendId: 'spend_1', credits: 1 }),
+  );
   await fastify.ready();
   return fastify;
 }
 
-async function measure(fastify: FastifyInstance, requests: number): Promise<{ cpuUs: number; statuses: Record<number, number> }> {
+async function measure(
+  fastify: FastifyInstance,
+  requests: number,
+): Promise<{ cpuUs: number; statuses: Record<number, number> }> {
   const payload = JSON.stringify({ credits: 1, description: 'bench http spend' });
   const statuses: Record<number, number> = {};
   const cpu = process.cpuUsage();
   for (let index = 0; index < requests; index += 1) {
     const response = await fastify.inject({
-      method: 'POST', url: `/v1/accounts/acc-${index % 10_000}/spends`, payload,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[index % keys.length]}` },
+      method: 'POST',
+      url: `/v1/accounts/acc-${index % 10_000}/spends`,
+      payload,
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${keys[index % keys.length]}`,
+      },
     });
     statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
   }
@@ -58,21 +73,33 @@ async function main(): Promise<void> {
   await measure(withLimits, 20_000);
   const results: Record<string, number[]> = { without: [], with: [] };
   for (let round = 0; round < 7; round += 1) {
-    for (const [name, app] of [['without', without], ['with', withLimits]] as const) {
+    for (const [name, app] of [
+      ['without', without],
+      ['with', withLimits],
+    ] as const) {
       const { cpuUs, statuses } = await measure(app, 30_000);
       results[name]!.push(cpuUs);
       if (round === 0) console.log(name, JSON.stringify(statuses));
     }
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  console.log(JSON.stringify({
-    withoutUs: results.without!.map((v) => +v.toFixed(1)), withUs: results.with!.map((v) => +v.toFixed(1)),
-    medianWithoutUs: +median(results.without!).toFixed(1), medianWithUs: +median(results.with!).toFixed(1),
-    overheadUs: +(median(results.with!) - median(results.without!)).toFixed(1),
-    // The least disturbed round of each: what the code costs when nothing else runs.
-    minWithoutUs: +Math.min(...results.without!).toFixed(1), minWithUs: +Math.min(...results.with!).toFixed(1),
-  }));
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  console.log(
+    JSON.stringify({
+      withoutUs: results.without!.map((v) => +v.toFixed(1)),
+      withUs: results.with!.map((v) => +v.toFixed(1)),
+      medianWithoutUs: +median(results.without!).toFixed(1),
+      medianWithUs: +median(results.with!).toFixed(1),
+      overheadUs: +(median(results.with!) - median(results.without!)).toFixed(1),
+      // The least disturbed round of each: what the code costs when nothing else runs.
+      minWithoutUs: +Math.min(...results.without!).toFixed(1),
+      minWithUs: +Math.min(...results.with!).toFixed(1),
+    }),
+  );
   await without.close();
   await withLimits.close();
 }
-main().catch((error) => { console.error(error); process.exit(1); });
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

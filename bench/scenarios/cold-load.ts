@@ -28,7 +28,9 @@ export async function coldLoad(context: BenchContext): Promise<ScenarioResult> {
   await seedLongStream(context.database.pool, COLD_ACCOUNT, settings.coldStreamEvents);
   await context.database.pool.query('VACUUM ANALYZE events');
   const seedSeconds = round((performance.now() - seedStarted) / 1000, 1);
-  context.log(`  seeded ${settings.coldStreamEvents} events into ${COLD_ACCOUNT} in ${seedSeconds} s`);
+  context.log(
+    `  seeded ${settings.coldStreamEvents} events into ${COLD_ACCOUNT} in ${seedSeconds} s`,
+  );
   await context.probe.checkpoint();
 
   const timings: number[] = [];
@@ -43,7 +45,10 @@ export async function coldLoad(context: BenchContext): Promise<ScenarioResult> {
       await spend(bench.commandBus, accountIdOf(ACCOUNT_PREFIX, 1 + trial));
       const t0 = performance.now();
       const timed = () => spend(bench.commandBus, COLD_ACCOUNT);
-      const outcome = context.profiler && trial === 1 ? await context.profiler.around('cold-load', timed) : await timed();
+      const outcome =
+        context.profiler && trial === 1
+          ? await context.profiler.around('cold-load', timed)
+          : await timed();
       const elapsed = performance.now() - t0;
       if (outcome !== 'ok') throw new Error(`cold spend was ${outcome}`);
       if (trial === 0) warmupMs = elapsed;
@@ -88,5 +93,6 @@ export async function coldLoad(context: BenchContext): Promise<ScenarioResult> {
 /** Until no query of the shared pool is in flight (nor waiting for a connection). */
 async function waitForIdlePool(pool: Pool, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((pool.totalCount !== pool.idleCount || pool.waitingCount > 0) && Date.now() < deadline) await sleep(10);
+  while ((pool.totalCount !== pool.idleCount || pool.waitingCount > 0) && Date.now() < deadline)
+    await sleep(10);
 }

@@ -1,5 +1,8 @@
 import { isExpectedVersionConflictError, type Event } from '@event-driven-io/emmett';
-import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
+import {
+  getPostgreSQLEventStore,
+  type PostgresEventStore,
+} from '@event-driven-io/emmett-postgresql';
 import { Pool, types } from 'pg';
 import type { CommandContext } from '../../src/ledger/commands';
 import { decide, evolve, initialState } from '../../src/ledger/decider';
@@ -42,19 +45,39 @@ export async function emmettBaseline(context: BenchContext): Promise<BaselineRes
       totalOps: settings.accounts,
       op: async (_worker, seq) => {
         const accountId = accountIdOf(ACCOUNT_PREFIX, seq + 1);
-        const events = decideOrThrow({ kind: 'grant', blockId: newId('block'), credits: FUNDED_CREDITS, category: 'promotional', reason: 'adjustment' }, initialState());
-        await store.appendToStream(streamIdFor(accountId), events.map(toEmmett), { expectedStreamVersion: 0n });
+        const events = decideOrThrow(
+          {
+            kind: 'grant',
+            blockId: newId('block'),
+            credits: FUNDED_CREDITS,
+            category: 'promotional',
+            reason: 'adjustment',
+          },
+          initialState(),
+        );
+        await store.appendToStream(streamIdFor(accountId), events.map(toEmmett), {
+          expectedStreamVersion: 0n,
+        });
         return 'ok';
       },
     });
-    if (funding.errors > 0) throw new Error(`funding Emmett's accounts failed ${funding.errors} times: ${funding.errorSample}`);
-    context.log(`  emmett: funded ${funding.ok} streams in ${funding.seconds} s (${funding.opsPerSec}/s)`);
+    if (funding.errors > 0)
+      throw new Error(
+        `funding Emmett's accounts failed ${funding.errors} times: ${funding.errorSample}`,
+      );
+    context.log(
+      `  emmett: funded ${funding.ok} streams in ${funding.seconds} s (${funding.opsPerSec}/s)`,
+    );
 
     const spendOnce = async (accountId: string): Promise<OpOutcome> => {
       const streamName = streamIdFor(accountId);
       for (let attempt = 1; ; attempt++) {
-        const { state, currentStreamVersion } = await store.aggregateStream<LedgerState, EmmettEvent>(streamName, {
-          evolve: (current: LedgerState, event: EmmettEvent) => evolve(current, toLedgerEvent(event)),
+        const { state, currentStreamVersion } = await store.aggregateStream<
+          LedgerState,
+          EmmettEvent
+        >(streamName, {
+          evolve: (current: LedgerState, event: EmmettEvent) =>
+            evolve(current, toLedgerEvent(event)),
           initialState: () => initialState(),
         });
         const spendId = newId('spend');
@@ -63,10 +86,13 @@ export async function emmettBaseline(context: BenchContext): Promise<BaselineRes
           state,
           contextNow(`bench-${spendId}`),
         );
-        if (decision.kind === 'rejected' && decision.rejection.code === 'insufficient_credits') return 'rejected';
+        if (decision.kind === 'rejected' && decision.rejection.code === 'insufficient_credits')
+          return 'rejected';
         if (decision.kind !== 'accepted') throw new Error(`spend not accepted: ${decision.kind}`);
         try {
-          await store.appendToStream(streamName, decision.events.map(toEmmett), { expectedStreamVersion: currentStreamVersion });
+          await store.appendToStream(streamName, decision.events.map(toEmmett), {
+            expectedStreamVersion: currentStreamVersion,
+          });
           return 'ok';
         } catch (error) {
           if (!isExpectedVersionConflictError(error) || attempt >= MAX_ATTEMPTS) throw error;
@@ -75,14 +101,28 @@ export async function emmettBaseline(context: BenchContext): Promise<BaselineRes
       }
     };
     const phase = await measurePhase(context.probe, {
-      concurrency: settings.concurrency, warmupMs: settings.warmupMs, durationMs: settings.durationMs,
+      concurrency: settings.concurrency,
+      warmupMs: settings.warmupMs,
+      durationMs: settings.durationMs,
       op: () => spendOnce(randomAccount(settings.accounts)),
       profile: { profiler: context.profiler, name: 'emmett' },
     });
     return {
-      name: 'emmett', opsPerSec: phase.opsPerSec, p50Ms: phase.latency.p50Ms, p99Ms: phase.latency.p99Ms, errors: phase.errors,
+      name: 'emmett',
+      opsPerSec: phase.opsPerSec,
+      p50Ms: phase.latency.p50Ms,
+      p99Ms: phase.latency.p99Ms,
+      errors: phase.errors,
       notes: conflicts > 0 ? [`${conflicts} version conflicts retried (warm-up included)`] : [],
-      details: { ...phaseDetails(phase), conflictsRetried: conflicts, funding: { streams: funding.ok, seconds: funding.seconds, perSec: round(funding.opsPerSec, 1) } },
+      details: {
+        ...phaseDetails(phase),
+        conflictsRetried: conflicts,
+        funding: {
+          streams: funding.ok,
+          seconds: funding.seconds,
+          perSec: round(funding.opsPerSec, 1),
+        },
+      },
     };
   } finally {
     await store.close().catch(() => undefined);
@@ -97,7 +137,9 @@ export async function emmettBaseline(context: BenchContext): Promise<BaselineRes
  * (pg's per-client `types`), and put the process-wide ones back as they were.
  */
 function openEmmett(context: BenchContext): { store: PostgresEventStore; pool: Pool } {
-  const ours = new Map(SHARED_TYPE_OIDS.map((oid) => [oid as number, types.getTypeParser(oid, 'text')]));
+  const ours = new Map(
+    SHARED_TYPE_OIDS.map((oid) => [oid as number, types.getTypeParser(oid, 'text')]),
+  );
   const emmetts = new Map<number, (value: string) => unknown>();
   const pool = new Pool({
     connectionString: context.pg.connectionString,
@@ -105,11 +147,15 @@ function openEmmett(context: BenchContext): { store: PostgresEventStore; pool: P
     application_name: 'bench-emmett',
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        (format ?? 'text') === 'text' && emmetts.has(oid) ? emmetts.get(oid) : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+        (format ?? 'text') === 'text' && emmetts.has(oid)
+          ? emmetts.get(oid)
+          : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
     },
   });
   pool.on('error', () => undefined);
-  const store = getPostgreSQLEventStore(context.pg.connectionString, { connectionOptions: { pool } });
+  const store = getPostgreSQLEventStore(context.pg.connectionString, {
+    connectionOptions: { pool },
+  });
   for (const oid of SHARED_TYPE_OIDS) {
     emmetts.set(oid, types.getTypeParser(oid, 'text'));
     types.setTypeParser(oid, 'text', ours.get(oid)!);
@@ -119,7 +165,8 @@ function openEmmett(context: BenchContext): { store: PostgresEventStore; pool: P
 
 function decideOrThrow(command: Parameters<typeof decide>[0], state: LedgerState): LedgerEvent[] {
   const decision = decide(command, state, contextNow(`bench-${newId('block')}`));
-  if (decision.kind !== 'accepted') throw new Error(`${command.kind} not accepted: ${decision.kind}`);
+  if (decision.kind !== 'accepted')
+    throw new Error(`${command.kind} not accepted: ${decision.kind}`);
   return decision.events;
 }
 

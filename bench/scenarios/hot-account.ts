@@ -11,11 +11,17 @@ const HOT_ACCOUNT = 'bench-hot';
  * (granted 10^12 credits first, through the command bus). A 402 would be a refusal, not an
  * error; anything else (conflicts exhausted, queue full, …) is an error.
  */
-export async function hotAccount(context: BenchContext, bench: BenchApp, rawInsert: number | undefined): Promise<ScenarioResult> {
+export async function hotAccount(
+  context: BenchContext,
+  bench: BenchApp,
+  rawInsert: number | undefined,
+): Promise<ScenarioResult> {
   const { settings } = context;
   await grant(bench.commandBus, HOT_ACCOUNT, 1_000_000_000_000);
   const phase = await measurePhase(context.probe, {
-    concurrency: settings.concurrency, warmupMs: settings.hotWarmupMs, durationMs: settings.hotDurationMs,
+    concurrency: settings.concurrency,
+    warmupMs: settings.hotWarmupMs,
+    durationMs: settings.hotDurationMs,
     op: () => spend(bench.commandBus, HOT_ACCOUNT),
     profile: { profiler: context.profiler, name: 'hot-account' },
   });

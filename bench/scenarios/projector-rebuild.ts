@@ -28,27 +28,45 @@ export async function projectorRebuild(context: BenchContext): Promise<ScenarioR
   if (settings.rebuildMinEvents !== null && events < settings.rebuildMinEvents) {
     const perAccount = 4;
     const accounts = Math.ceil((settings.rebuildMinEvents - events) / perAccount);
-    await seedAccounts(pool, { prefix: 'bench-log-', count: accounts, credits: 1_000, spendsPerAccount: perAccount - 1 });
+    await seedAccounts(pool, {
+      prefix: 'bench-log-',
+      count: accounts,
+      credits: 1_000,
+      spendsPerAccount: perAccount - 1,
+    });
     events = await countEvents(pool);
     notes.push(`log topped up with ${accounts.toLocaleString('en-US')} bulk-loaded accounts`);
   }
-  if (events < 200_000) notes.push(`${settings.mode} mode: ${events.toLocaleString('en-US')} events, fewer than the 200,000 of a full run`);
+  if (events < 200_000)
+    notes.push(
+      `${settings.mode} mode: ${events.toLocaleString('en-US')} events, fewer than the 200,000 of a full run`,
+    );
   await pool.query('VACUUM ANALYZE events');
   await context.probe.checkpoint();
   const eventStore = new PostgresEventStore(pool);
-  const perProjection: Record<string, { events: number; seconds: number; eventsPerSec: number }> = {};
+  const perProjection: Record<string, { events: number; seconds: number; eventsPerSec: number }> =
+    {};
   let totalSeconds = 0;
   // As `ledger rebuild` runs them: side by side (own checkpoints and tables, one read of the log).
   const rebuildAll = async () => {
     const allStarted = performance.now();
     const results = await rebuildProjections(PROJECTIONS, {
-      pool, connectionString: context.database.connectionString, eventStore,
-      batchSize: settings.rebuildBatchSize, out: discard(), interactive: false,
+      pool,
+      connectionString: context.database.connectionString,
+      eventStore,
+      batchSize: settings.rebuildBatchSize,
+      out: discard(),
+      interactive: false,
     });
     results.forEach((result, index) => {
       const { name } = PROJECTIONS[index]!;
-      if (result.mode !== 'replayed') throw new Error(`rebuild of ${name} was ${result.mode}, expected replayed`);
-      perProjection[name] = { events: result.events, seconds: round(result.seconds, 2), eventsPerSec: round(result.events / result.seconds, 0) };
+      if (result.mode !== 'replayed')
+        throw new Error(`rebuild of ${name} was ${result.mode}, expected replayed`);
+      perProjection[name] = {
+        events: result.events,
+        seconds: round(result.seconds, 2),
+        eventsPerSec: round(result.events / result.seconds, 0),
+      };
     });
     totalSeconds = (performance.now() - allStarted) / 1000;
   };
@@ -57,22 +75,33 @@ export async function projectorRebuild(context: BenchContext): Promise<ScenarioR
   else await rebuildAll();
   const after = await context.probe.snapshot();
   await sleep(1_200);
-  const usage = { ...ResourceProbe.usage(before, after), walFsyncs: ResourceProbe.usage(before, await context.probe.snapshot()).walFsyncs };
+  const usage = {
+    ...ResourceProbe.usage(before, after),
+    walFsyncs: ResourceProbe.usage(before, await context.probe.snapshot()).walFsyncs,
+  };
   const perEvent = (value: number | null) => (value === null ? null : round(value / events, 3));
   const opsPerSec = round(events / totalSeconds, 0);
   return {
     name: 'projector-rebuild',
-    opsPerSec, p50Ms: null, p99Ms: null, baselines: {},
+    opsPerSec,
+    p50Ms: null,
+    p99Ms: null,
+    baselines: {},
     available: true,
     target: { text: PROJECTOR_REBUILD_TARGET, met: opsPerSec >= 10_000 },
-    errors: 0, rejected: null,
+    errors: 0,
+    rejected: null,
     notes: [
       `all ${PROJECTIONS.length} projections rebuilt side by side from one read of the log (as \`ledger rebuild\`), batch ${settings.rebuildBatchSize}; opsPerSec = log events / total time`,
-      `per projection: ${Object.entries(perProjection).map(([name, p]) => `${name} ${p.eventsPerSec.toLocaleString('en-US')}/s`).join(', ')}`,
+      `per projection: ${Object.entries(perProjection)
+        .map(([name, p]) => `${name} ${p.eventsPerSec.toLocaleString('en-US')}/s`)
+        .join(', ')}`,
       ...notes,
     ],
     details: {
-      logEvents: events, seconds: round(totalSeconds, 2), perProjection,
+      logEvents: events,
+      seconds: round(totalSeconds, 2),
+      perProjection,
       // Per event of the log (each is applied once per projection).
       resources: {
         ...usage,

@@ -18,35 +18,53 @@ export const SPEND_HTTP_TARGET = '≥ 3,000/s and p99 ≤ 50 ms';
  * opsPerSec = 2xx responses / duration; p50/p99 are autocannon's; non-2xx, socket errors and
  * timeouts are errors.
  */
-export async function spendHttp(context: BenchContext, bench: BenchApp, rawInsert: number | undefined): Promise<ScenarioResult> {
+export async function spendHttp(
+  context: BenchContext,
+  bench: BenchApp,
+  rawInsert: number | undefined,
+): Promise<ScenarioResult> {
   const { settings } = context;
   await bench.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = bench.app.getHttpServer().address() as AddressInfo;
   await context.probe.checkpoint();
-  const child = fork(join(__dirname, '..', 'children', 'autocannon-runner.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, '..', 'children', 'autocannon-runner.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   try {
     const messages = messageQueue(child);
     const request: RunRequest = {
-      kind: 'run', url: `http://127.0.0.1:${port}`, connections: settings.concurrency,
-      warmupSec: settings.httpWarmupSec, durationSec: settings.httpDurationSec,
-      accountPrefix: ACCOUNT_PREFIX, accounts: settings.accounts, apiKeys: BENCH_API_KEYS,
+      kind: 'run',
+      url: `http://127.0.0.1:${port}`,
+      connections: settings.concurrency,
+      warmupSec: settings.httpWarmupSec,
+      durationSec: settings.httpDurationSec,
+      accountPrefix: ACCOUNT_PREFIX,
+      accounts: settings.accounts,
+      apiKeys: BENCH_API_KEYS,
     };
     const start = await context.probe.snapshot();
     child.send(request);
     const warmed = await messages.next();
-    if (warmed.kind !== 'warmed') throw new Error(warmed.kind === 'failed' ? warmed.error : 'unexpected runner message');
+    if (warmed.kind !== 'warmed')
+      throw new Error(warmed.kind === 'failed' ? warmed.error : 'unexpected runner message');
     const before = await context.probe.snapshot();
     const timed = async () => {
       child.send({ kind: 'go' });
       return messages.next();
     };
-    const done = context.profiler ? await context.profiler.around('spend-http', timed) : await timed();
+    const done = context.profiler
+      ? await context.profiler.around('spend-http', timed)
+      : await timed();
     const after = await context.probe.snapshot();
-    if (done.kind !== 'result') throw new Error(done.kind === 'failed' ? done.error : 'unexpected runner message');
+    if (done.kind !== 'result')
+      throw new Error(done.kind === 'failed' ? done.error : 'unexpected runner message');
     await sleep(1_200);
     const settled = await context.probe.snapshot();
     // As measurePhase: fsyncs from before the warm-up to a settle after the run, per request of both.
-    const usage = { ...ResourceProbe.usage(before, after), walFsyncs: ResourceProbe.usage(start, settled).walFsyncs };
+    const usage = {
+      ...ResourceProbe.usage(before, after),
+      walFsyncs: ResourceProbe.usage(start, settled).walFsyncs,
+    };
     const result: HttpRunSummary = done.result;
     const opsPerSec = round(result.ok2xx / result.seconds, 1);
     const errors = result.non2xx + result.errors + result.timeouts;
@@ -56,7 +74,9 @@ export async function spendHttp(context: BenchContext, bench: BenchApp, rawInser
     const withWarmup = total + warmed.warmup.ok2xx + warmed.warmup.non2xx;
     return {
       name: 'spend-http',
-      opsPerSec, p50Ms: p50, p99Ms: p99,
+      opsPerSec,
+      p50Ms: p50,
+      p99Ms: p99,
       baselines: rawInsert === undefined ? {} : { 'raw-insert': rawInsert },
       available: true,
       target: { text: SPEND_HTTP_TARGET, met: opsPerSec >= 3_000 && p99 <= 50 },
@@ -64,7 +84,11 @@ export async function spendHttp(context: BenchContext, bench: BenchApp, rawInser
       rejected: result.statusCodes['402'] ?? 0,
       notes: [
         `ROLE=api app over loopback HTTP, autocannon (child process) with ${settings.concurrency} connections, ${settings.accounts} accounts`,
-        ...(errors > 0 ? [`${errors} errors: status ${JSON.stringify(result.statusCodes)}, socket errors ${result.errors}, timeouts ${result.timeouts}`] : []),
+        ...(errors > 0
+          ? [
+              `${errors} errors: status ${JSON.stringify(result.statusCodes)}, socket errors ${result.errors}, timeouts ${result.timeouts}`,
+            ]
+          : []),
       ],
       details: {
         seconds: result.seconds,
@@ -73,10 +97,17 @@ export async function spendHttp(context: BenchContext, bench: BenchApp, rawInser
         timeouts: result.timeouts,
         autocannonLatency: result.autocannonLatency,
         exactLatency: result.exactLatency,
-        warmup: { seconds: warmed.warmup.seconds, ok2xx: warmed.warmup.ok2xx, non2xx: warmed.warmup.non2xx },
+        warmup: {
+          seconds: warmed.warmup.seconds,
+          ok2xx: warmed.warmup.ok2xx,
+          non2xx: warmed.warmup.non2xx,
+        },
         resources: {
           ...usage,
-          walFsyncsPerOp: usage.walFsyncs === null || withWarmup === 0 ? null : round(usage.walFsyncs / withWarmup, 3),
+          walFsyncsPerOp:
+            usage.walFsyncs === null || withWarmup === 0
+              ? null
+              : round(usage.walFsyncs / withWarmup, 3),
           writeTransactionsPerOp: total === 0 ? null : round(usage.writeTransactions / total, 3),
           walBytesPerOp: total === 0 ? null : round(usage.walBytes / total, 1),
           clientCpuPct: result.clientCpuPct,
@@ -98,12 +129,15 @@ function messageQueue(child: ChildProcess): { next(): Promise<RunnerMessage> } {
     else queued.push(message);
   };
   child.on('message', (message: RunnerMessage) => deliver(message));
-  child.on('exit', (code) => deliver({ kind: 'failed', error: `autocannon runner exited (${code})` }));
+  child.on('exit', (code) =>
+    deliver({ kind: 'failed', error: `autocannon runner exited (${code})` }),
+  );
   return {
-    next: () => new Promise((resolve) => {
-      const message = queued.shift();
-      if (message) resolve(message);
-      else waiting.push(resolve);
-    }),
+    next: () =>
+      new Promise((resolve) => {
+        const message = queued.shift();
+        if (message) resolve(message);
+        else waiting.push(resolve);
+      }),
   };
 }

@@ -15,26 +15,40 @@ export const SPEND_INPROCESS_TARGET = '≥ 1.0× raw-insert and ≥ 2× emmett';
  * workers issuing commands back to back. The warm-up is one spend on every account in random
  * order, at the same concurrency: it fills the app's state cache (details.warmup).
  */
-export async function spendInProcess(context: BenchContext, bench: BenchApp, baselines: BaselineResult[]): Promise<ScenarioResult> {
+export async function spendInProcess(
+  context: BenchContext,
+  bench: BenchApp,
+  baselines: BaselineResult[],
+): Promise<ScenarioResult> {
   const { settings } = context;
-  const accounts = shuffle(Array.from({ length: settings.accounts }, (_, i) => accountIdOf(ACCOUNT_PREFIX, i + 1)));
+  const accounts = shuffle(
+    Array.from({ length: settings.accounts }, (_, i) => accountIdOf(ACCOUNT_PREFIX, i + 1)),
+  );
   const phase = await measurePhase(context.probe, {
-    concurrency: settings.concurrency, warmupMs: 0, durationMs: settings.durationMs,
+    concurrency: settings.concurrency,
+    warmupMs: 0,
+    durationMs: settings.durationMs,
     op: () => spend(bench.commandBus, randomAccount(settings.accounts)),
     profile: { profiler: context.profiler, name: 'spend-inprocess' },
     customWarmup: async () => {
       const fill = await closedLoop({
-        concurrency: settings.concurrency, totalOps: accounts.length,
+        concurrency: settings.concurrency,
+        totalOps: accounts.length,
         op: (_worker, seq) => spend(bench.commandBus, accounts[seq]),
       });
-      context.log(`  cache fill (the warm-up): ${fill.ok} first spends in ${fill.seconds} s (${fill.opsPerSec}/s, p50 ${fill.latency.p50Ms} ms)`);
+      context.log(
+        `  cache fill (the warm-up): ${fill.ok} first spends in ${fill.seconds} s (${fill.opsPerSec}/s, p50 ${fill.latency.p50Ms} ms)`,
+      );
       return fill;
     },
   });
   const byName = new Map(baselines.map((baseline) => [baseline.name, baseline]));
   const raw = byName.get('raw-insert')?.opsPerSec;
   const emmett = byName.get('emmett')?.opsPerSec;
-  const met = raw === undefined || emmett === undefined ? null : phase.opsPerSec >= raw && phase.opsPerSec >= 2 * emmett;
+  const met =
+    raw === undefined || emmett === undefined
+      ? null
+      : phase.opsPerSec >= raw && phase.opsPerSec >= 2 * emmett;
   return {
     name: 'spend-inprocess',
     opsPerSec: phase.opsPerSec,
@@ -54,11 +68,23 @@ export async function spendInProcess(context: BenchContext, bench: BenchApp, bas
       ratios: {
         ...(raw ? { vsRawInsert: round(phase.opsPerSec / raw, 2) } : {}),
         ...(emmett ? { vsEmmett: round(phase.opsPerSec / emmett, 2) } : {}),
-        ...(byName.get('naive-row') ? { vsNaiveRow: round(phase.opsPerSec / byName.get('naive-row')!.opsPerSec, 2) } : {}),
+        ...(byName.get('naive-row')
+          ? { vsNaiveRow: round(phase.opsPerSec / byName.get('naive-row')!.opsPerSec, 2) }
+          : {}),
       },
-      baselineDetails: Object.fromEntries(baselines.map((baseline) => [baseline.name, {
-        opsPerSec: baseline.opsPerSec, p50Ms: baseline.p50Ms, p99Ms: baseline.p99Ms, errors: baseline.errors, notes: baseline.notes, ...baseline.details,
-      }])),
+      baselineDetails: Object.fromEntries(
+        baselines.map((baseline) => [
+          baseline.name,
+          {
+            opsPerSec: baseline.opsPerSec,
+            p50Ms: baseline.p50Ms,
+            p99Ms: baseline.p99Ms,
+            errors: baseline.errors,
+            notes: baseline.notes,
+            ...baseline.details,
+          },
+        ]),
+      ),
     },
   };
 }

@@ -18,7 +18,9 @@ export async function prepareSqlBaselines(context: BenchContext): Promise<void> 
       account_id text NOT NULL,
       credits integer NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now())`);
-    await pool.query(`CREATE TABLE bench.accounts (account_id text PRIMARY KEY, balance bigint NOT NULL CHECK (balance >= 0))`);
+    await pool.query(
+      `CREATE TABLE bench.accounts (account_id text PRIMARY KEY, balance bigint NOT NULL CHECK (balance >= 0))`,
+    );
     await pool.query(`CREATE TABLE bench.transactions (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       account_id text NOT NULL,
@@ -41,16 +43,26 @@ export async function rawInsertBaseline(context: BenchContext): Promise<Baseline
   const { settings } = context;
   return withPool(context, 'bench-raw-insert', async (pool) => {
     const phase = await measurePhase(context.probe, {
-      concurrency: settings.concurrency, warmupMs: settings.warmupMs, durationMs: settings.durationMs,
+      concurrency: settings.concurrency,
+      warmupMs: settings.warmupMs,
+      durationMs: settings.durationMs,
       profile: { profiler: context.profiler, name: 'raw-insert' },
       op: async () => {
-        await pool.query(`INSERT INTO bench.raw_insert (account_id, credits) VALUES ($1, $2)`, [randomAccount(settings.accounts), 1]);
+        await pool.query(`INSERT INTO bench.raw_insert (account_id, credits) VALUES ($1, $2)`, [
+          randomAccount(settings.accounts),
+          1,
+        ]);
         return 'ok';
       },
     });
     return {
-      name: 'raw-insert', opsPerSec: phase.opsPerSec, p50Ms: phase.latency.p50Ms, p99Ms: phase.latency.p99Ms, errors: phase.errors,
-      notes: [], details: phaseDetails(phase),
+      name: 'raw-insert',
+      opsPerSec: phase.opsPerSec,
+      p50Ms: phase.latency.p50Ms,
+      p99Ms: phase.latency.p99Ms,
+      errors: phase.errors,
+      notes: [],
+      details: phaseDetails(phase),
     };
   });
 }
@@ -63,7 +75,9 @@ export async function naiveRowBaseline(context: BenchContext): Promise<BaselineR
   const { settings } = context;
   return withPool(context, 'bench-naive-row', async (pool) => {
     const phase = await measurePhase(context.probe, {
-      concurrency: settings.concurrency, warmupMs: settings.warmupMs, durationMs: settings.durationMs,
+      concurrency: settings.concurrency,
+      warmupMs: settings.warmupMs,
+      durationMs: settings.durationMs,
       profile: { profiler: context.profiler, name: 'naive-row' },
       op: async () => {
         const client = await pool.connect();
@@ -79,21 +93,36 @@ export async function naiveRowBaseline(context: BenchContext): Promise<BaselineR
       },
     });
     return {
-      name: 'naive-row', opsPerSec: phase.opsPerSec, p50Ms: phase.latency.p50Ms, p99Ms: phase.latency.p99Ms, errors: phase.errors,
-      notes: [], details: phaseDetails(phase),
+      name: 'naive-row',
+      opsPerSec: phase.opsPerSec,
+      p50Ms: phase.latency.p50Ms,
+      p99Ms: phase.latency.p99Ms,
+      errors: phase.errors,
+      notes: [],
+      details: phaseDetails(phase),
     };
   });
 }
 
-async function naiveSpend(client: PoolClient, accountId: string, credits: number): Promise<'ok' | 'rejected'> {
+async function naiveSpend(
+  client: PoolClient,
+  accountId: string,
+  credits: number,
+): Promise<'ok' | 'rejected'> {
   await client.query('BEGIN');
-  const { rows } = await client.query<{ balance: number }>(`SELECT balance FROM bench.accounts WHERE account_id = $1 FOR UPDATE`, [accountId]);
+  const { rows } = await client.query<{ balance: number }>(
+    `SELECT balance FROM bench.accounts WHERE account_id = $1 FOR UPDATE`,
+    [accountId],
+  );
   const balance = Number(rows[0].balance);
   if (balance < credits) {
     await client.query('ROLLBACK');
     return 'rejected';
   }
-  await client.query(`UPDATE bench.accounts SET balance = $2 WHERE account_id = $1`, [accountId, balance - credits]);
+  await client.query(`UPDATE bench.accounts SET balance = $2 WHERE account_id = $1`, [
+    accountId,
+    balance - credits,
+  ]);
   await client.query(
     `INSERT INTO bench.transactions (account_id, credits, balance_after, description) VALUES ($1, $2, $3, $4)`,
     [accountId, -credits, balance - credits, 'bench spend'],
@@ -106,8 +135,16 @@ export function randomAccount(count: number): string {
   return accountIdOf(ACCOUNT_PREFIX, 1 + randomInt(count));
 }
 
-async function withPool<T>(context: BenchContext, name: string, work: (pool: Pool) => Promise<T>): Promise<T> {
-  const pool = createPool({ connectionString: context.pg.connectionString, max: context.config.databasePoolMax, applicationName: name });
+async function withPool<T>(
+  context: BenchContext,
+  name: string,
+  work: (pool: Pool) => Promise<T>,
+): Promise<T> {
+  const pool = createPool({
+    connectionString: context.pg.connectionString,
+    max: context.config.databasePoolMax,
+    applicationName: name,
+  });
   try {
     return await work(pool);
   } finally {

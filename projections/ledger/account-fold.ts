@@ -44,8 +44,11 @@ export class AccountFoldError extends Error {
  */
 export function expectNextRevision(lastRevision: number, event: ProjectedEvent): void {
   if (event.revision === lastRevision + 1) return;
-  const what = event.revision <= lastRevision ? 'already applied' : `a gap after revision ${lastRevision}`;
-  throw new AccountFoldError(`credits-${event.accountId} revision ${event.revision} (event ${event.eventId}): ${what}`);
+  const what =
+    event.revision <= lastRevision ? 'already applied' : `a gap after revision ${lastRevision}`;
+  throw new AccountFoldError(
+    `credits-${event.accountId} revision ${event.revision} (event ${event.eventId}): ${what}`,
+  );
 }
 
 /** The account row after `event` (pure). */
@@ -53,7 +56,13 @@ export function nextAccountRow(row: AccountRow | undefined, event: ProjectedEven
   expectNextRevision(row?.revision ?? -1, event);
   const occurredAt = event.event.metadata.occurredAt;
   const totals = applyTotals(row ?? ZERO_TOTALS, totalsChange(event.event));
-  return { accountId: event.accountId, ...totals, revision: event.revision, createdAt: row?.createdAt ?? occurredAt, updatedAt: occurredAt };
+  return {
+    accountId: event.accountId,
+    ...totals,
+    revision: event.revision,
+    createdAt: row?.createdAt ?? occurredAt,
+    updatedAt: occurredAt,
+  };
 }
 
 /**
@@ -65,19 +74,38 @@ export function applyBlockChanges(blocks: Map<string, BlockRow>, event: Projecte
   for (const change of blockChanges(event.event)) {
     if (change.kind === 'open') {
       const key = blockKey(event.accountId, change.block.blockId);
-      if (blocks.has(key)) throw new AccountFoldError(`block ${change.block.blockId} of ${event.accountId} opened twice (event ${event.eventId})`);
-      blocks.set(key, { accountId: event.accountId, ...change.block, remaining: change.block.credits, expired: false, revision: event.revision });
+      if (blocks.has(key))
+        throw new AccountFoldError(
+          `block ${change.block.blockId} of ${event.accountId} opened twice (event ${event.eventId})`,
+        );
+      blocks.set(key, {
+        accountId: event.accountId,
+        ...change.block,
+        remaining: change.block.credits,
+        expired: false,
+        revision: event.revision,
+      });
       changed.push(key);
       continue;
     }
     const key = blockKey(event.accountId, change.blockId);
     const block = blocks.get(key);
-    if (!block) throw new AccountFoldError(`unknown block ${change.blockId} of ${event.accountId} (event ${event.eventId})`);
+    if (!block)
+      throw new AccountFoldError(
+        `unknown block ${change.blockId} of ${event.accountId} (event ${event.eventId})`,
+      );
     const delta = change.kind === 'expire' ? -change.credits : change.credits;
     if (block.remaining + delta < 0) {
-      throw new AccountFoldError(`block ${change.blockId} of ${event.accountId} would hold ${block.remaining + delta} credits (event ${event.eventId})`);
+      throw new AccountFoldError(
+        `block ${change.blockId} of ${event.accountId} would hold ${block.remaining + delta} credits (event ${event.eventId})`,
+      );
     }
-    blocks.set(key, { ...block, remaining: block.remaining + delta, expired: block.expired || change.kind === 'expire', revision: event.revision });
+    blocks.set(key, {
+      ...block,
+      remaining: block.remaining + delta,
+      expired: block.expired || change.kind === 'expire',
+      revision: event.revision,
+    });
     changed.push(key);
   }
   return changed;

@@ -1,4 +1,10 @@
-import type { BlockAmount, BlockCategory, LedgerEvent, LedgerEventType, Money } from '../../src/ledger/events';
+import type {
+  BlockAmount,
+  BlockCategory,
+  LedgerEvent,
+  LedgerEventType,
+  Money,
+} from '../../src/ledger/events';
 
 /**
  * Pure functions from one ledger event to what it changes in the read models. They mirror the
@@ -24,10 +30,27 @@ export interface TotalsChange {
 }
 
 /** The transaction row types of API.md, one per event type. */
-export type TransactionType = 'purchase' | 'grant' | 'spend' | 'refund' | 'expiry' | 'reservation' | 'release' | 'reversal' | 'reinstatement';
+export type TransactionType =
+  | 'purchase'
+  | 'grant'
+  | 'spend'
+  | 'refund'
+  | 'expiry'
+  | 'reservation'
+  | 'release'
+  | 'reversal'
+  | 'reinstatement';
 
 export const TRANSACTION_TYPES: readonly TransactionType[] = [
-  'purchase', 'grant', 'spend', 'refund', 'expiry', 'reservation', 'release', 'reversal', 'reinstatement',
+  'purchase',
+  'grant',
+  'spend',
+  'refund',
+  'expiry',
+  'reservation',
+  'release',
+  'reversal',
+  'reinstatement',
 ];
 
 export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionType>> = {
@@ -106,21 +129,35 @@ export function blockChanges(event: LedgerEvent): BlockChange[] {
   const { metadata } = event;
   switch (event.type) {
     case 'CreditsPurchased':
-      return [{
-        kind: 'open',
-        block: {
-          blockId: event.data.blockId, category: 'paid', credits: event.data.credits, grantedAt: metadata.occurredAt,
-          expiresAt: event.data.expiresAt ?? null, purchaseId: event.data.purchaseId, costBasis: { ...event.data.amountPaid },
+      return [
+        {
+          kind: 'open',
+          block: {
+            blockId: event.data.blockId,
+            category: 'paid',
+            credits: event.data.credits,
+            grantedAt: metadata.occurredAt,
+            expiresAt: event.data.expiresAt ?? null,
+            purchaseId: event.data.purchaseId,
+            costBasis: { ...event.data.amountPaid },
+          },
         },
-      }];
+      ];
     case 'CreditsGranted':
-      return [{
-        kind: 'open',
-        block: {
-          blockId: event.data.blockId, category: event.data.category, credits: event.data.credits, grantedAt: metadata.occurredAt,
-          expiresAt: event.data.expiresAt ?? null, purchaseId: null, costBasis: null,
+      return [
+        {
+          kind: 'open',
+          block: {
+            blockId: event.data.blockId,
+            category: event.data.category,
+            credits: event.data.credits,
+            grantedAt: metadata.occurredAt,
+            expiresAt: event.data.expiresAt ?? null,
+            purchaseId: null,
+            costBasis: null,
+          },
         },
-      }];
+      ];
     case 'CreditsSpent':
       return event.data.reservationId === undefined ? outOf(event.data.drawdown) : [];
     case 'CreditsRefunded':
@@ -140,7 +177,9 @@ export function blockChanges(event: LedgerEvent): BlockChange[] {
 
 /** The block ids an event refers to (to load them before a batch is applied). */
 export function blockIdsOf(event: LedgerEvent): string[] {
-  return blockChanges(event).map((change) => (change.kind === 'open' ? change.block.blockId : change.blockId));
+  return blockChanges(event).map((change) =>
+    change.kind === 'open' ? change.block.blockId : change.blockId,
+  );
 }
 
 /** A history row's own fields (the running totals are added by the transactions projection). */
@@ -184,6 +223,7 @@ function describe(event: LedgerEvent): string | undefined {
 /** Purchases and reversals carry the payment's reference (e.g. the PaymentIntent id). */
 function referenceOf(event: LedgerEvent): string | undefined {
   if (event.type === 'CreditsPurchased') return event.data.providerRef;
-  if (event.type === 'PurchaseReversed' || event.type === 'ReversalUndone') return event.data.providerRef;
+  if (event.type === 'PurchaseReversed' || event.type === 'ReversalUndone')
+    return event.data.providerRef;
   return undefined;
 }

@@ -42,9 +42,10 @@ export class ProjectionMetrics implements ProjectorObserver {
     const registers = [metrics.registry];
     const currentLag = () => this.currentLag();
     // prom-client calls collect with the gauge as `this`.
-    const measure = (pick: (lag: Lag) => number) => async function (this: Gauge<'projection'>) {
-      for (const [projection, lag] of await currentLag()) this.set({ projection }, pick(lag));
-    };
+    const measure = (pick: (lag: Lag) => number) =>
+      async function (this: Gauge<'projection'>) {
+        for (const [projection, lag] of await currentLag()) this.set({ projection }, pick(lag));
+      };
     new Gauge({
       name: 'ledger_projection_lag_events',
       help: `Events in the global log after the projection's checkpoint (counted up to ${LAG_SCAN_LIMIT})`,
@@ -74,7 +75,7 @@ export class ProjectionMetrics implements ProjectorObserver {
     });
     this.active = new Gauge({
       name: 'ledger_projection_active',
-      help: '1 when a projector of this process holds the projection\'s lock (the active one), else 0',
+      help: "1 when a projector of this process holds the projection's lock (the active one), else 0",
       labelNames: ['projection'],
       registers,
     });
@@ -115,7 +116,10 @@ export class ProjectionMetrics implements ProjectorObserver {
       const after = checkpoints.get(projection.name)?.position ?? null;
       const sample = await measureLag(this.eventStore, this.database.pool, after, LAG_SCAN_LIMIT);
       const oldest = sample.oldestRecordedAt?.getTime();
-      lags.set(projection.name, { events: sample.events, seconds: oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000) });
+      lags.set(projection.name, {
+        events: sample.events,
+        seconds: oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000),
+      });
     }
     return lags;
   }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { AppConfig, type ProcessRole } from '../../src/config/app-config';
 import { DATABASE, type Database } from '../../src/database/database';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
@@ -46,19 +52,26 @@ export class ProjectionRuntime implements OnApplicationBootstrap, OnModuleDestro
       warn: (message: string) => this.logger.warn(message),
       error: (message: string, error?: unknown) => this.logger.error({ err: error }, message),
     };
-    this.projectors = PROJECTIONS.map((projection) => new Projector({
-      projection,
-      source: createProjectorSource({ eventStore: this.eventStore, pool: this.database.pool, log: log.warn }),
-      connectionString: this.database.connectionString,
-      applicationName: `credits-ledger-projector-${projection.name}`,
-      timings: {
-        batchSize: this.config.projectionBatchSize,
-        idleMaxMs: this.config.projectionIdlePollMs,
-        standbyRetryMs: this.config.projectionStandbyRetryMs,
-      },
-      log,
-      observer,
-    }));
+    this.projectors = PROJECTIONS.map(
+      (projection) =>
+        new Projector({
+          projection,
+          source: createProjectorSource({
+            eventStore: this.eventStore,
+            pool: this.database.pool,
+            log: log.warn,
+          }),
+          connectionString: this.database.connectionString,
+          applicationName: `credits-ledger-projector-${projection.name}`,
+          timings: {
+            batchSize: this.config.projectionBatchSize,
+            idleMaxMs: this.config.projectionIdlePollMs,
+            standbyRetryMs: this.config.projectionStandbyRetryMs,
+          },
+          log,
+          observer,
+        }),
+    );
     for (const projector of this.projectors) projector.start();
     this.waiter.attachLocalProjectors((name) => this.projector(name)?.wake());
   }

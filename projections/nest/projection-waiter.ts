@@ -1,6 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DATABASE, type Database } from '../../src/database/database';
-import { EVENT_STORE, type EventStore, type GlobalPosition } from '../../src/event-store/event-store.port';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type GlobalPosition,
+} from '../../src/event-store/event-store.port';
 import { readCheckpointPosition } from '../runtime/checkpoints';
 
 export interface WaitOutcome {
@@ -58,11 +62,16 @@ export class ProjectionWaiter implements OnModuleDestroy {
     for (const waiter of this.waiters) {
       if (waiter.projection !== projection) continue;
       waiter.seen = position;
-      if (this.passed(position, waiter.position)) waiter.finish({ reached: true, checkpoint: position });
+      if (this.passed(position, waiter.position))
+        waiter.finish({ reached: true, checkpoint: position });
     }
   }
 
-  async waitFor(projection: string, position: GlobalPosition, timeoutMs: number): Promise<WaitOutcome> {
+  async waitFor(
+    projection: string,
+    position: GlobalPosition,
+    timeoutMs: number,
+  ): Promise<WaitOutcome> {
     const current = await this.readCheckpoint(projection);
     if (this.passed(current, position)) return { reached: true, checkpoint: current };
     if (timeoutMs <= 0 || this.closed) return { reached: false, checkpoint: current };
@@ -77,7 +86,10 @@ export class ProjectionWaiter implements OnModuleDestroy {
           resolve(outcome);
         },
       };
-      const timer = setTimeout(() => waiter.finish({ reached: false, checkpoint: waiter.seen }), timeoutMs);
+      const timer = setTimeout(
+        () => waiter.finish({ reached: false, checkpoint: waiter.seen }),
+        timeoutMs,
+      );
       this.waiters.add(waiter);
       this.wakeLocal(projection);
       this.ensurePolling();
@@ -117,7 +129,10 @@ export class ProjectionWaiter implements OnModuleDestroy {
       const projections = new Set([...this.waiters].map((waiter) => waiter.projection));
       let checkpoints: Map<string, GlobalPosition | null>;
       try {
-        const { rows } = await this.database.pool.query<{ projection: string; position: string | null }>(
+        const { rows } = await this.database.pool.query<{
+          projection: string;
+          position: string | null;
+        }>(
           `SELECT projection, position FROM projection_checkpoints WHERE projection = ANY($1::text[])`,
           [[...projections]],
         );

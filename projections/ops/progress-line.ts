@@ -40,7 +40,9 @@ export class ProgressLine {
     const now = this.now();
     const seconds = (now - this.started) / 1000;
     if (this.interactive && this.drawn) this.out.write('\r\x1b[2K');
-    this.out.write(`${this.label}: ${note}, ${formatCount(done)} events in ${seconds.toFixed(1)} s (${formatCount(rate(done, seconds))} events/s)\n`);
+    this.out.write(
+      `${this.label}: ${note}, ${formatCount(done)} events in ${seconds.toFixed(1)} s (${formatCount(rate(done, seconds))} events/s)\n`,
+    );
     return seconds;
   }
 
@@ -55,9 +57,13 @@ export class ProgressLine {
         const filled = Math.round(fraction * width);
         parts.push(`[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`);
       }
-      parts.push(`${Math.floor(fraction * 100)}%`, `${formatCount(done)}/${formatCount(this.total)} events`);
+      parts.push(
+        `${Math.floor(fraction * 100)}%`,
+        `${formatCount(done)}/${formatCount(this.total)} events`,
+      );
       parts.push(`${formatCount(perSecond)} events/s`);
-      if (perSecond > 0 && done < this.total) parts.push(`ETA ${Math.ceil((this.total - done) / perSecond)} s`);
+      if (perSecond > 0 && done < this.total)
+        parts.push(`ETA ${Math.ceil((this.total - done) / perSecond)} s`);
     } else {
       parts.push(`${formatCount(done)} events`, `${formatCount(perSecond)} events/s`);
     }
@@ -70,5 +76,7 @@ function rate(done: number, seconds: number): number {
 }
 
 export function formatCount(value: number): string {
-  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(value)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

@@ -33,7 +33,9 @@ export interface RebuildResult {
 
 export class RebuildStalledError extends Error {
   constructor(projection: string, seconds: number) {
-    super(`projection ${projection}: the active projector made no progress for ${seconds} s; is it failing? (see its logs)`);
+    super(
+      `projection ${projection}: the active projector made no progress for ${seconds} s; is it failing? (see its logs)`,
+    );
     this.name = 'RebuildStalledError';
   }
 }
@@ -54,27 +56,48 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
  * but the log is read and decoded once for all of them (SharedLogReader), not once per projection.
  * Takes as long as the slowest projection.
  */
-export async function rebuildProjections(projections: readonly Projection[], options: Omit<RebuildOptions, 'projection'>): Promise<RebuildResult[]> {
-  if (projections.length === 1) return [await rebuildProjection({ ...options, projection: projections[0]! })];
+export async function rebuildProjections(
+  projections: readonly Projection[],
+  options: Omit<RebuildOptions, 'projection'>,
+): Promise<RebuildResult[]> {
+  if (projections.length === 1)
+    return [await rebuildProjection({ ...options, projection: projections[0]! })];
   const context = sourceContext(options);
-  const reader = new SharedLogReader(createProjectorSource(context), () => createProjectorSource(context));
+  const reader = new SharedLogReader(createProjectorSource(context), () =>
+    createProjectorSource(context),
+  );
   const sources = projections.map(() => reader.consumer());
   // Settled, not all: the reader is closed only once no replay still reads through it.
-  const settled = await Promise.allSettled(projections.map((projection, index) => replay({ ...options, projection }, sources[index]!)));
+  const settled = await Promise.allSettled(
+    projections.map((projection, index) => replay({ ...options, projection }, sources[index]!)),
+  );
   await reader.close();
-  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  const failed = settled.find(
+    (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+  );
   if (failed) throw failed.reason;
   return settled.map((outcome) => (outcome as PromiseFulfilledResult<RebuildResult>).value);
 }
 
-function sourceContext(options: Pick<RebuildOptions, 'eventStore' | 'pool' | 'log'>): SourceContext {
-  return { eventStore: options.eventStore, pool: options.pool, log: options.log?.warn.bind(options.log) };
+function sourceContext(
+  options: Pick<RebuildOptions, 'eventStore' | 'pool' | 'log'>,
+): SourceContext {
+  return {
+    eventStore: options.eventStore,
+    pool: options.pool,
+    log: options.log?.warn.bind(options.log),
+  };
 }
 
 async function replay(options: RebuildOptions, source: ProjectorSource): Promise<RebuildResult> {
   const { projection, pool } = options;
   const total = source.estimateTotal ? await source.estimateTotal().catch(() => null) : null;
-  const progress = new ProgressLine(options.out, options.interactive, `rebuild ${projection.name}`, total);
+  const progress = new ProgressLine(
+    options.out,
+    options.interactive,
+    `rebuild ${projection.name}`,
+    total,
+  );
   let done = 0;
   const projector = new Projector({
     projection,
@@ -90,7 +113,8 @@ async function replay(options: RebuildOptions, source: ProjectorSource): Promise
       },
     },
   });
-  const countAll = async () => (source.estimateTotal ? source.estimateTotal().catch(() => null) : null);
+  const countAll = async () =>
+    source.estimateTotal ? source.estimateTotal().catch(() => null) : null;
   const pause = new WakeableSleep();
   try {
     await resetProjection(pool, projection.name, projection.tables);
@@ -103,21 +127,34 @@ async function replay(options: RebuildOptions, source: ProjectorSource): Promise
       if (stored === null || done >= stored) {
         return { events: done, seconds: progress.finish(done, 'replayed'), mode: 'replayed' };
       }
-      if (round === 0) options.out.write(`rebuild ${projection.name}: ${stored - done} events wait for transactions still in progress\n`);
+      if (round === 0)
+        options.out.write(
+          `rebuild ${projection.name}: ${stored - done} events wait for transactions still in progress\n`,
+        );
       await pause.sleep(100);
     }
     // Not reading any more: a shared reader must not keep the other projections waiting for this one.
     await source.close();
-    options.out.write(`rebuild ${projection.name}: another projector is active; following its replay\n`);
+    options.out.write(
+      `rebuild ${projection.name}: another projector is active; following its replay\n`,
+    );
     done = await followActiveProjector(options, progress, countAll);
-    return { events: done, seconds: progress.finish(done, 'replayed by the active projector'), mode: 'watched' };
+    return {
+      events: done,
+      seconds: progress.finish(done, 'replayed by the active projector'),
+      mode: 'watched',
+    };
   } finally {
     await projector.stop();
   }
 }
 
 /** Until the projection's checkpoint has nothing after it in the log (and has applied all there is). Returns the events applied. */
-async function followActiveProjector(options: RebuildOptions, progress: ProgressLine, countAll: () => Promise<number | null>): Promise<number> {
+async function followActiveProjector(
+  options: RebuildOptions,
+  progress: ProgressLine,
+  countAll: () => Promise<number | null>,
+): Promise<number> {
   const stallMs = options.stallTimeoutMs ?? 60_000;
   const pause = new WakeableSleep();
   let lastApplied = -1;
@@ -135,13 +172,17 @@ async function followActiveProjector(options: RebuildOptions, progress: Progress
       const stored = await countAll();
       if (stored === null || applied >= stored) return applied;
     }
-    if (Date.now() - lastProgressAt > stallMs) throw new RebuildStalledError(options.projection.name, Math.round(stallMs / 1000));
+    if (Date.now() - lastProgressAt > stallMs)
+      throw new RebuildStalledError(options.projection.name, Math.round(stallMs / 1000));
     await pause.sleep(250);
   }
 }
 
 /** Whether the log holds a ledger event after `position` (skipping past other streams' records). */
-export async function hasEventsAfter(eventStore: EventStore, position: GlobalPosition | null): Promise<boolean> {
+export async function hasEventsAfter(
+  eventStore: EventStore,
+  position: GlobalPosition | null,
+): Promise<boolean> {
   let after = position;
   for (;;) {
     const read = await eventStore.readAll({ after, maxCount: 1, streamPrefix: STREAM_PREFIX });

@@ -1,5 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
-import type { EventStore, GlobalPosition, RecordedEvent } from '../../src/event-store/event-store.port';
+import type {
+  EventStore,
+  GlobalPosition,
+  RecordedEvent,
+} from '../../src/event-store/event-store.port';
 import { evolve, initialState } from '../../src/ledger/decider';
 import { STREAM_PREFIX, streamIdFor, accountIdFromStream } from '../../src/ledger/limits';
 import type { CreditBlock, LedgerState } from '../../src/ledger/state';
@@ -71,15 +75,22 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
       transactions: checkpoints.get('transactions')?.position ?? null,
       holds: projectionNamed('holds') ? (checkpoints.get('holds')?.position ?? null) : undefined,
     };
-    report.checkpoints = { accounts: cuts.accounts, transactions: cuts.transactions, ...(cuts.holds === undefined ? {} : { holds: cuts.holds }) };
+    report.checkpoints = {
+      accounts: cuts.accounts,
+      transactions: cuts.transactions,
+      ...(cuts.holds === undefined ? {} : { holds: cuts.holds }),
+    };
     const accounts = new Set(await options.listAccounts());
-    for (const accountId of await accountsInReadModels(client, cuts.holds !== undefined)) accounts.add(accountId);
+    for (const accountId of await accountsInReadModels(client, cuts.holds !== undefined))
+      accounts.add(accountId);
     const ordered = [...accounts].sort();
     const chunkSize = options.chunkSize ?? 200;
     for (let start = 0; start < ordered.length; start += chunkSize) {
       const chunk = ordered.slice(start, start + chunkSize);
       const rows = await readModelRows(client, chunk, cuts.holds !== undefined);
-      const streams = await mapLimited(chunk, options.concurrency ?? 8, (accountId) => options.eventStore.readStream(streamIdFor(accountId)));
+      const streams = await mapLimited(chunk, options.concurrency ?? 8, (accountId) =>
+        options.eventStore.readStream(streamIdFor(accountId)),
+      );
       chunk.forEach((accountId, index) => {
         report.events += streams[index]!.length;
         compareAccount(accountId, streams[index]!, rows, cuts, options.eventStore, note);
@@ -99,7 +110,10 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
 /** The accounts with a stream, from the PostgreSQL event store's streams table. */
 export function listAccountsFromPostgres(pool: Pool): () => Promise<string[]> {
   return async () => {
-    const { rows } = await pool.query<{ stream_id: string }>(`SELECT stream_id FROM streams WHERE starts_with(stream_id, $1)`, [STREAM_PREFIX]);
+    const { rows } = await pool.query<{ stream_id: string }>(
+      `SELECT stream_id FROM streams WHERE starts_with(stream_id, $1)`,
+      [STREAM_PREFIX],
+    );
     return rows.map((row) => accountIdFromStream(row.stream_id)!);
   };
 }
@@ -135,16 +149,40 @@ interface Cuts {
   holds: GlobalPosition | null | undefined;
 }
 
-interface BalanceRecord { account_id: string; balance: number; available: number; reserved: number; revision: number }
+interface BalanceRecord {
+  account_id: string;
+  balance: number;
+  available: number;
+  reserved: number;
+  revision: number;
+}
 interface BlockRecord {
-  account_id: string; block_id: string; category: string; credits: number; remaining: number; expires_at: Date | null; expired: boolean;
+  account_id: string;
+  block_id: string;
+  category: string;
+  credits: number;
+  remaining: number;
+  expires_at: Date | null;
+  expired: boolean;
 }
 interface TransactionRecord {
-  account_id: string; revision: number; event_id: string; type: string; credits: number; balance_after: number;
-  available_after: number; reserved_after: number; reserved_change: number;
+  account_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  credits: number;
+  balance_after: number;
+  available_after: number;
+  reserved_after: number;
+  reserved_change: number;
 }
 
-interface HoldRecord { account_id: string; reservation_id: string; credits: number; expires_at: Date }
+interface HoldRecord {
+  account_id: string;
+  reservation_id: string;
+  credits: number;
+  expires_at: Date;
+}
 
 interface ChunkRows {
   balances: Map<string, BalanceRecord>;
@@ -153,17 +191,31 @@ interface ChunkRows {
   holds: Map<string, HoldRecord[]>;
 }
 
-async function readModelRows(client: PoolClient, accountIds: string[], withHolds: boolean): Promise<ChunkRows> {
+async function readModelRows(
+  client: PoolClient,
+  accountIds: string[],
+  withHolds: boolean,
+): Promise<ChunkRows> {
   const balances = await client.query<BalanceRecord>(
-    `SELECT account_id, balance, available, reserved, revision FROM account_balances WHERE account_id = ANY($1::text[])`, [accountIds]);
+    `SELECT account_id, balance, available, reserved, revision FROM account_balances WHERE account_id = ANY($1::text[])`,
+    [accountIds],
+  );
   const blocks = await client.query<BlockRecord>(
-    `SELECT account_id, block_id, category, credits, remaining, expires_at, expired FROM credit_blocks WHERE account_id = ANY($1::text[])`, [accountIds]);
+    `SELECT account_id, block_id, category, credits, remaining, expires_at, expired FROM credit_blocks WHERE account_id = ANY($1::text[])`,
+    [accountIds],
+  );
   const transactions = await client.query<TransactionRecord>(
     `SELECT account_id, revision, event_id::text AS event_id, type, credits, balance_after, available_after, reserved_after, reserved_change
-     FROM credit_transactions WHERE account_id = ANY($1::text[]) ORDER BY account_id, revision`, [accountIds]);
+     FROM credit_transactions WHERE account_id = ANY($1::text[]) ORDER BY account_id, revision`,
+    [accountIds],
+  );
   const holds = withHolds
-    ? (await client.query<HoldRecord>(
-      `SELECT account_id, reservation_id, credits, expires_at FROM open_holds WHERE account_id = ANY($1::text[])`, [accountIds])).rows
+    ? (
+        await client.query<HoldRecord>(
+          `SELECT account_id, reservation_id, credits, expires_at FROM open_holds WHERE account_id = ANY($1::text[])`,
+          [accountIds],
+        )
+      ).rows
     : [];
   return {
     balances: new Map(balances.rows.map((row) => [row.account_id, row])),
@@ -203,7 +255,11 @@ interface AccountsExpectation {
 }
 
 function totalsOf(state: LedgerState): { balance: number; available: number; reserved: number } {
-  return { balance: state.unexpiredRemaining + state.reserved, available: state.unexpiredRemaining, reserved: state.reserved };
+  return {
+    balance: state.unexpiredRemaining + state.reserved,
+    available: state.unexpiredRemaining,
+    reserved: state.reserved,
+  };
 }
 
 interface ExpectedHold {
@@ -233,62 +289,100 @@ function compareAccount(
     const event = toLedgerEvent(recorded);
     evolve(state, event);
     if (event.type === 'CreditsReserved') held.set(event.data.reservationId, event.data.credits);
-    if (event.type === 'CreditsSpent' && event.data.reservationId !== undefined) captured.add(event.data.reservationId);
+    if (event.type === 'CreditsSpent' && event.data.reservationId !== undefined)
+      captured.add(event.data.reservationId);
     if (within(recorded, cuts.holds)) {
       holds = Object.values(state.reservations)
         .filter((hold) => !captured.has(hold.reservationId))
-        .map((hold) => ({ reservationId: hold.reservationId, credits: held.get(hold.reservationId) ?? hold.credits, expiresAt: hold.expiresAt }));
+        .map((hold) => ({
+          reservationId: hold.reservationId,
+          credits: held.get(hold.reservationId) ?? hold.credits,
+          expiresAt: hold.expiresAt,
+        }));
     }
     const after = totalsOf(state);
     if (within(recorded, cuts.transactions)) {
       expectedRows.push({
-        revision: recorded.revision, eventId: recorded.eventId, type: TRANSACTION_TYPE_OF[event.type],
-        credits: after.balance - before.balance, balanceAfter: after.balance, availableAfter: after.available,
-        reservedAfter: after.reserved, reservedChange: after.reserved - before.reserved,
+        revision: recorded.revision,
+        eventId: recorded.eventId,
+        type: TRANSACTION_TYPE_OF[event.type],
+        credits: after.balance - before.balance,
+        balanceAfter: after.balance,
+        availableAfter: after.available,
+        reservedAfter: after.reserved,
+        reservedChange: after.reserved - before.reserved,
       });
     }
     if (within(recorded, cuts.accounts)) {
-      accounts = { revision: recorded.revision, ...after, blocks: Object.values(state.blocks).map((block) => ({ ...block })) };
+      accounts = {
+        revision: recorded.revision,
+        ...after,
+        blocks: Object.values(state.blocks).map((block) => ({ ...block })),
+      };
     }
     before = after;
   }
   compareBalances(accountId, accounts, rows, note);
   compareTransactions(accountId, expectedRows, rows.transactions.get(accountId) ?? [], note);
-  if (cuts.holds !== undefined) compareHolds(accountId, holds, rows.holds.get(accountId) ?? [], note);
+  if (cuts.holds !== undefined)
+    compareHolds(accountId, holds, rows.holds.get(accountId) ?? [], note);
 }
 
-function compareHolds(accountId: string, expected: ExpectedHold[], rows: HoldRecord[], note: (d: Disagreement) => void): void {
-  const differ = (what: string, readModel: unknown, streams: unknown) => note({ projection: 'holds', accountId, what, readModel, streams });
+function compareHolds(
+  accountId: string,
+  expected: ExpectedHold[],
+  rows: HoldRecord[],
+  note: (d: Disagreement) => void,
+): void {
+  const differ = (what: string, readModel: unknown, streams: unknown) =>
+    note({ projection: 'holds', accountId, what, readModel, streams });
   const stored = new Map(rows.map((row) => [row.reservation_id, row]));
   for (const hold of expected) {
     const row = stored.get(hold.reservationId);
     stored.delete(hold.reservationId);
     if (!row) {
-      differ(`hold ${hold.reservationId}`, 'missing', { credits: hold.credits, expiresAt: hold.expiresAt });
+      differ(`hold ${hold.reservationId}`, 'missing', {
+        credits: hold.credits,
+        expiresAt: hold.expiresAt,
+      });
       continue;
     }
-    if (row.credits !== hold.credits) differ(`hold ${hold.reservationId} credits`, row.credits, hold.credits);
-    if (row.expires_at.getTime() !== Date.parse(hold.expiresAt)) differ(`hold ${hold.reservationId} expiresAt`, row.expires_at.toISOString(), hold.expiresAt);
+    if (row.credits !== hold.credits)
+      differ(`hold ${hold.reservationId} credits`, row.credits, hold.credits);
+    if (row.expires_at.getTime() !== Date.parse(hold.expiresAt))
+      differ(`hold ${hold.reservationId} expiresAt`, row.expires_at.toISOString(), hold.expiresAt);
   }
   for (const extra of stored.keys()) differ(`hold ${extra}`, 'open', 'closed or unknown');
 }
 
-function compareBalances(accountId: string, expected: AccountsExpectation | null, rows: ChunkRows, note: (d: Disagreement) => void): void {
-  const differ = (what: string, readModel: unknown, streams: unknown) => note({ projection: 'accounts', accountId, what, readModel, streams });
+function compareBalances(
+  accountId: string,
+  expected: AccountsExpectation | null,
+  rows: ChunkRows,
+  note: (d: Disagreement) => void,
+): void {
+  const differ = (what: string, readModel: unknown, streams: unknown) =>
+    note({ projection: 'accounts', accountId, what, readModel, streams });
   const row = rows.balances.get(accountId);
   if (!expected) {
     if (row) differ('account_balances row', row, 'no events up to the checkpoint');
-    for (const block of rows.blocks.get(accountId) ?? []) differ(`block ${block.block_id}`, 'present', 'no such block');
+    for (const block of rows.blocks.get(accountId) ?? [])
+      differ(`block ${block.block_id}`, 'present', 'no such block');
     return;
   }
   if (!row) {
-    differ('account_balances row', 'missing', { balance: expected.balance, revision: expected.revision });
+    differ('account_balances row', 'missing', {
+      balance: expected.balance,
+      revision: expected.revision,
+    });
   } else {
     for (const field of ['balance', 'available', 'reserved', 'revision'] as const) {
       if (row[field] !== expected[field]) differ(field, row[field], expected[field]);
     }
   }
-  const blockRows = new Map((rows.blocks.get(accountId) ?? []).map((block) => [block.block_id, block]));
+  const blockRows = new Map(
+    (rows.blocks.get(accountId) ?? []).map((block) => [block.block_id, block]),
+  );
   for (const block of expected.blocks) {
     const stored = blockRows.get(block.blockId);
     blockRows.delete(block.blockId);
@@ -298,38 +392,77 @@ function compareBalances(accountId: string, expected: AccountsExpectation | null
     }
     const expiresAt = stored.expires_at?.getTime() ?? null;
     const expectedExpiresAt = block.expiresAt === null ? null : Date.parse(block.expiresAt);
-    if (stored.remaining !== block.remaining) differ(`block ${block.blockId} remaining`, stored.remaining, block.remaining);
-    if (stored.credits !== block.credits) differ(`block ${block.blockId} credits`, stored.credits, block.credits);
-    if (stored.category !== block.category) differ(`block ${block.blockId} category`, stored.category, block.category);
-    if (stored.expired !== block.expired) differ(`block ${block.blockId} expired`, stored.expired, block.expired);
-    if (expiresAt !== expectedExpiresAt) differ(`block ${block.blockId} expiresAt`, stored.expires_at?.toISOString() ?? null, block.expiresAt);
+    if (stored.remaining !== block.remaining)
+      differ(`block ${block.blockId} remaining`, stored.remaining, block.remaining);
+    if (stored.credits !== block.credits)
+      differ(`block ${block.blockId} credits`, stored.credits, block.credits);
+    if (stored.category !== block.category)
+      differ(`block ${block.blockId} category`, stored.category, block.category);
+    if (stored.expired !== block.expired)
+      differ(`block ${block.blockId} expired`, stored.expired, block.expired);
+    if (expiresAt !== expectedExpiresAt)
+      differ(
+        `block ${block.blockId} expiresAt`,
+        stored.expires_at?.toISOString() ?? null,
+        block.expiresAt,
+      );
   }
   for (const extra of blockRows.keys()) differ(`block ${extra}`, 'present', 'no such block');
 }
 
-function compareTransactions(accountId: string, expected: ExpectedRow[], rows: TransactionRecord[], note: (d: Disagreement) => void): void {
-  const differ = (what: string, readModel: unknown, streams: unknown) => note({ projection: 'transactions', accountId, what, readModel, streams });
+function compareTransactions(
+  accountId: string,
+  expected: ExpectedRow[],
+  rows: TransactionRecord[],
+  note: (d: Disagreement) => void,
+): void {
+  const differ = (what: string, readModel: unknown, streams: unknown) =>
+    note({ projection: 'transactions', accountId, what, readModel, streams });
   if (rows.length !== expected.length) differ('transaction count', rows.length, expected.length);
   const byRevision = new Map(rows.map((row) => [row.revision, row]));
   for (const want of expected) {
     const row = byRevision.get(want.revision);
     byRevision.delete(want.revision);
     if (!row) {
-      differ(`transaction revision ${want.revision}`, 'missing', { type: want.type, credits: want.credits, balanceAfter: want.balanceAfter });
+      differ(`transaction revision ${want.revision}`, 'missing', {
+        type: want.type,
+        credits: want.credits,
+        balanceAfter: want.balanceAfter,
+      });
       continue;
     }
     const actual: ExpectedRow = {
-      revision: row.revision, eventId: row.event_id, type: row.type, credits: row.credits, balanceAfter: row.balance_after,
-      availableAfter: row.available_after, reservedAfter: row.reserved_after, reservedChange: row.reserved_change,
+      revision: row.revision,
+      eventId: row.event_id,
+      type: row.type,
+      credits: row.credits,
+      balanceAfter: row.balance_after,
+      availableAfter: row.available_after,
+      reservedAfter: row.reserved_after,
+      reservedChange: row.reserved_change,
     };
-    for (const field of ['eventId', 'type', 'credits', 'balanceAfter', 'availableAfter', 'reservedAfter', 'reservedChange'] as const) {
-      if (actual[field] !== want[field]) differ(`transaction revision ${want.revision} ${field}`, actual[field], want[field]);
+    for (const field of [
+      'eventId',
+      'type',
+      'credits',
+      'balanceAfter',
+      'availableAfter',
+      'reservedAfter',
+      'reservedChange',
+    ] as const) {
+      if (actual[field] !== want[field])
+        differ(`transaction revision ${want.revision} ${field}`, actual[field], want[field]);
     }
   }
-  for (const extra of byRevision.keys()) differ(`transaction revision ${extra}`, 'present', 'no such event up to the checkpoint');
+  for (const extra of byRevision.keys())
+    differ(`transaction revision ${extra}`, 'present', 'no such event up to the checkpoint');
 }
 
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -65,7 +65,12 @@ interface CursorBody {
 }
 
 function queryDigest(query: HistoryQuery): string {
-  const parts = [query.accountId, (query.types ?? []).slice().sort().join(','), query.from?.toISOString() ?? '', query.to?.toISOString() ?? ''];
+  const parts = [
+    query.accountId,
+    (query.types ?? []).slice().sort().join(','),
+    query.from?.toISOString() ?? '',
+    query.to?.toISOString() ?? '',
+  ];
   return createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 16);
 }
 
@@ -76,17 +81,26 @@ export function encodeCursor(query: HistoryQuery, revision: number): string {
 
 /** The revision the page starts below. Throws InvalidCursorError. */
 export function decodeCursor(query: HistoryQuery, cursor: string): number {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw new InvalidCursorError('is not a cursor returned by this API');
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor))
+    throw new InvalidCursorError('is not a cursor returned by this API');
   let body: Partial<CursorBody>;
   try {
     body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorBody>;
   } catch {
     throw new InvalidCursorError('is not a cursor returned by this API');
   }
-  if (typeof body !== 'object' || body === null || body.v !== 1 || !Number.isSafeInteger(body.r) || (body.r as number) < 0 || typeof body.q !== 'string') {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    body.v !== 1 ||
+    !Number.isSafeInteger(body.r) ||
+    (body.r as number) < 0 ||
+    typeof body.q !== 'string'
+  ) {
     throw new InvalidCursorError('is not a cursor returned by this API');
   }
-  if (body.q !== queryDigest(query)) throw new InvalidCursorError('belongs to another account or other filters (type, from, to)');
+  if (body.q !== queryDigest(query))
+    throw new InvalidCursorError('belongs to another account or other filters (type, from, to)');
   return body.r as number;
 }
 
@@ -125,10 +139,11 @@ export async function queryHistory(db: Queryable, query: HistoryQuery): Promise<
   // With a period, the rows are found by credit_transactions_by_time and only they are sorted: left
   // to itself the planner may walk the primary key from the newest revision and filter, which for
   // an old month of a busy account reads its whole later history. MATERIALIZED keeps the two apart.
-  const sql = query.from || query.to
-    ? `WITH in_period AS MATERIALIZED (SELECT ${columns} FROM credit_transactions WHERE ${where.join(' AND ')})
+  const sql =
+    query.from || query.to
+      ? `WITH in_period AS MATERIALIZED (SELECT ${columns} FROM credit_transactions WHERE ${where.join(' AND ')})
        SELECT * FROM in_period ORDER BY revision DESC LIMIT $${params.length}`
-    : `SELECT ${columns} FROM credit_transactions WHERE ${where.join(' AND ')} ORDER BY revision DESC LIMIT $${params.length}`;
+      : `SELECT ${columns} FROM credit_transactions WHERE ${where.join(' AND ')} ORDER BY revision DESC LIMIT $${params.length}`;
   const { rows } = await db.query<HistoryRecord>(sql, params);
   const page = rows.slice(0, query.limit);
   const more = rows.length > query.limit;

@@ -25,21 +25,37 @@ interface CheckpointRecord {
 
 function toCheckpoint(row: CheckpointRecord): Checkpoint {
   return {
-    projection: row.projection, position: row.position, eventsApplied: Number(row.events_applied),
-    lastEventAt: row.last_event_at, rebuiltAt: row.rebuilt_at, updatedAt: row.updated_at,
+    projection: row.projection,
+    position: row.position,
+    eventsApplied: Number(row.events_applied),
+    lastEventAt: row.last_event_at,
+    rebuiltAt: row.rebuilt_at,
+    updatedAt: row.updated_at,
   };
 }
 
 /** The projection's checkpoint, creating the row (at the start) the first time. */
 export async function ensureCheckpoint(db: Queryable, projection: string): Promise<Checkpoint> {
-  await db.query(`INSERT INTO projection_checkpoints (projection) VALUES ($1) ON CONFLICT (projection) DO NOTHING`, [projection]);
-  const { rows } = await db.query<CheckpointRecord>(`SELECT * FROM projection_checkpoints WHERE projection = $1`, [projection]);
+  await db.query(
+    `INSERT INTO projection_checkpoints (projection) VALUES ($1) ON CONFLICT (projection) DO NOTHING`,
+    [projection],
+  );
+  const { rows } = await db.query<CheckpointRecord>(
+    `SELECT * FROM projection_checkpoints WHERE projection = $1`,
+    [projection],
+  );
   return toCheckpoint(rows[0]!);
 }
 
 /** The stored position alone (a plain read: writes nothing, takes no lock). */
-export async function readCheckpointPosition(db: Queryable, projection: string): Promise<GlobalPosition | null> {
-  const { rows } = await db.query<{ position: string | null }>(`SELECT position FROM projection_checkpoints WHERE projection = $1`, [projection]);
+export async function readCheckpointPosition(
+  db: Queryable,
+  projection: string,
+): Promise<GlobalPosition | null> {
+  const { rows } = await db.query<{ position: string | null }>(
+    `SELECT position FROM projection_checkpoints WHERE projection = $1`,
+    [projection],
+  );
   return rows[0]?.position ?? null;
 }
 
@@ -53,7 +69,10 @@ export async function readCheckpoints(db: Queryable): Promise<Map<string, Checkp
  * projection waits here) and returns the stored position. The projector compares it with the
  * position it read from; a difference means someone else moved it and the batch must not apply.
  */
-export async function lockCheckpoint(db: Queryable, projection: string): Promise<GlobalPosition | null> {
+export async function lockCheckpoint(
+  db: Queryable,
+  projection: string,
+): Promise<GlobalPosition | null> {
   const { rows } = await db.query<{ position: string | null }>(
     `SELECT position FROM projection_checkpoints WHERE projection = $1 FOR UPDATE`,
     [projection],
@@ -82,14 +101,21 @@ export async function storeCheckpoint(
  * projection's tables and puts its checkpoint back at the start. A projector still running
  * notices at its next batch (its position no longer matches) and replays from the start.
  */
-export async function resetProjection(pool: Pool, projection: string, tables: readonly string[]): Promise<void> {
+export async function resetProjection(
+  pool: Pool,
+  projection: string,
+  tables: readonly string[],
+): Promise<void> {
   const db = await pool.connect();
   let broken: Error | undefined;
   const onError = (error: Error) => (broken = error);
   db.on('error', onError);
   try {
     await db.query('BEGIN');
-    await db.query(`INSERT INTO projection_checkpoints (projection) VALUES ($1) ON CONFLICT (projection) DO NOTHING`, [projection]);
+    await db.query(
+      `INSERT INTO projection_checkpoints (projection) VALUES ($1) ON CONFLICT (projection) DO NOTHING`,
+      [projection],
+    );
     await lockCheckpoint(db, projection);
     await db.query(`TRUNCATE ${tables.map(quoteIdentifier).join(', ')}`);
     await db.query(

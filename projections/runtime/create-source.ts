@@ -21,15 +21,22 @@ export interface SourceContext {
 export function createProjectorSource({ eventStore, pool, log }: SourceContext): ProjectorSource {
   if (eventStore instanceof EventStoreDbEventStore) {
     return new EventStoreDbProjectorSource((options) => eventStore.subscribe(options), {
-      onDrop: (drop) => log?.(`EventStoreDB subscription dropped (attempt ${drop.attempt}, retrying in ${drop.delayMs} ms): ${String(drop.error)}`),
+      onDrop: (drop) =>
+        log?.(
+          `EventStoreDB subscription dropped (attempt ${drop.attempt}, retrying in ${drop.delayMs} ms): ${String(drop.error)}`,
+        ),
     });
   }
-  const estimateTotal = eventStore instanceof PostgresEventStore ? () => countPostgresLedgerEvents(pool) : undefined;
+  const estimateTotal =
+    eventStore instanceof PostgresEventStore ? () => countPostgresLedgerEvents(pool) : undefined;
   return new PollingProjectorSource(eventStore, { streamPrefix: STREAM_PREFIX, estimateTotal });
 }
 
 /** The PostgreSQL event store keeps its events beside the read models: count them for progress. */
 async function countPostgresLedgerEvents(pool: Pool): Promise<number | null> {
-  const { rows } = await pool.query<{ total: number }>(`SELECT count(*)::bigint AS total FROM events WHERE starts_with(stream_id, $1)`, [STREAM_PREFIX]);
+  const { rows } = await pool.query<{ total: number }>(
+    `SELECT count(*)::bigint AS total FROM events WHERE starts_with(stream_id, $1)`,
+    [STREAM_PREFIX],
+  );
   return rows[0]?.total ?? null;
 }

@@ -1,5 +1,9 @@
 import type { GlobalPosition, RecordedEvent } from '../../src/event-store/event-store.port';
-import type { EventStoreDbSubscriptionOptions, SubscriptionDrop, SubscriptionMessage } from '../../src/event-store/eventstoredb';
+import type {
+  EventStoreDbSubscriptionOptions,
+  SubscriptionDrop,
+  SubscriptionMessage,
+} from '../../src/event-store/eventstoredb';
 import type { ProjectorSource, SourceBatch } from './projector-source';
 import { WakeableSleep } from './wake-sleep';
 
@@ -9,7 +13,9 @@ export interface StartableSubscription {
   stop(): Promise<void>;
 }
 
-export type SubscriptionFactory = (options: EventStoreDbSubscriptionOptions) => StartableSubscription;
+export type SubscriptionFactory = (
+  options: EventStoreDbSubscriptionOptions,
+) => StartableSubscription;
 
 export interface EventStoreDbProjectorSourceOptions {
   /** Messages buffered ahead of the projector before the subscription waits. Default 1024. */
@@ -29,14 +35,22 @@ export class EventStoreDbProjectorSource implements ProjectorSource {
   private current: BufferedSubscription | null = null;
   private readonly bufferSize: number;
 
-  constructor(private readonly subscribe: SubscriptionFactory, private readonly options: EventStoreDbProjectorSourceOptions = {}) {
+  constructor(
+    private readonly subscribe: SubscriptionFactory,
+    private readonly options: EventStoreDbProjectorSourceOptions = {},
+  ) {
     this.bufferSize = options.bufferSize ?? 1024;
   }
 
   async read(after: GlobalPosition | null, maxCount: number, waitMs: number): Promise<SourceBatch> {
     if (!this.current || this.current.next !== after) {
       await this.current?.stop();
-      this.current = new BufferedSubscription(this.subscribe, after, this.bufferSize, this.options.onDrop);
+      this.current = new BufferedSubscription(
+        this.subscribe,
+        after,
+        this.bufferSize,
+        this.options.onDrop,
+      );
     }
     return this.current.take(maxCount, waitMs);
   }
@@ -60,7 +74,12 @@ class BufferedSubscription {
   private stopped = false;
   private readonly subscription: StartableSubscription;
 
-  constructor(subscribe: SubscriptionFactory, from: GlobalPosition | null, private readonly bufferSize: number, onDrop?: (drop: SubscriptionDrop) => void) {
+  constructor(
+    subscribe: SubscriptionFactory,
+    from: GlobalPosition | null,
+    private readonly bufferSize: number,
+    onDrop?: (drop: SubscriptionDrop) => void,
+  ) {
     this.next = from;
     this.subscription = subscribe({ from, handler: (message) => this.push(message), onDrop });
     this.subscription.start();

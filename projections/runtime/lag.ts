@@ -16,7 +16,12 @@ export interface LagSample {
  * committed event after the position, including those readAll still holds back because an older
  * transaction is open somewhere (they are behind too); elsewhere it reads the log after it.
  */
-export async function measureLag(eventStore: EventStore, pool: Pool, after: GlobalPosition | null, limit: number): Promise<LagSample> {
+export async function measureLag(
+  eventStore: EventStore,
+  pool: Pool,
+  after: GlobalPosition | null,
+  limit: number,
+): Promise<LagSample> {
   if (eventStore instanceof PostgresEventStore) {
     const from = parsePosition(after ?? START_POSITION);
     const { rows } = await pool.query<{ events: number; oldest: Date | null }>(
@@ -29,6 +34,10 @@ export async function measureLag(eventStore: EventStore, pool: Pool, after: Glob
     );
     return { events: rows[0]?.events ?? 0, oldestRecordedAt: rows[0]?.oldest ?? null };
   }
-  const { events } = await eventStore.readAll({ after, maxCount: limit, streamPrefix: STREAM_PREFIX });
+  const { events } = await eventStore.readAll({
+    after,
+    maxCount: limit,
+    streamPrefix: STREAM_PREFIX,
+  });
   return { events: events.length, oldestRecordedAt: events[0]?.recordedAt ?? null };
 }

@@ -13,7 +13,10 @@ export class PollingProjectorSource implements ProjectorSource {
 
   constructor(
     private readonly eventStore: EventStore,
-    private readonly options: { streamPrefix?: string; estimateTotal?: () => Promise<number | null> } = {},
+    private readonly options: {
+      streamPrefix?: string;
+      estimateTotal?: () => Promise<number | null>;
+    } = {},
   ) {}
 
   async read(after: GlobalPosition | null, maxCount: number, waitMs: number): Promise<SourceBatch> {
@@ -36,7 +39,11 @@ export class PollingProjectorSource implements ProjectorSource {
   }
 
   private async readOnce(after: GlobalPosition | null, maxCount: number): Promise<SourceBatch> {
-    const { events, lastPosition } = await this.eventStore.readAll({ after, maxCount, streamPrefix: this.options.streamPrefix ?? STREAM_PREFIX });
+    const { events, lastPosition } = await this.eventStore.readAll({
+      after,
+      maxCount,
+      streamPrefix: this.options.streamPrefix ?? STREAM_PREFIX,
+    });
     return { events, position: lastPosition };
   }
 }

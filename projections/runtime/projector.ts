@@ -4,7 +4,12 @@ import type { GlobalPosition, RecordedEvent } from '../../src/event-store/event-
 import { accountIdFromStream } from '../../src/ledger/limits';
 import { toLedgerEvent } from '../../src/ledger/upcast';
 import type { Projection, ProjectedEvent } from '../projection';
-import { ensureCheckpoint, lockCheckpoint, readCheckpointPosition, storeCheckpoint } from './checkpoints';
+import {
+  ensureCheckpoint,
+  lockCheckpoint,
+  readCheckpointPosition,
+  storeCheckpoint,
+} from './checkpoints';
 import type { ProjectorSource, SourceBatch } from './projector-source';
 import { WakeableSleep } from './wake-sleep';
 
@@ -17,7 +22,15 @@ export interface ProjectorLog {
 /** What a projector reports (metrics, the `?after=` waiters, rebuild progress). */
 export interface ProjectorObserver {
   /** A batch (possibly of zero events: only the checkpoint moved) committed. */
-  committed?(projection: string, info: { position: GlobalPosition; events: number; seconds: number; lastRecordedAt: Date | null }): void;
+  committed?(
+    projection: string,
+    info: {
+      position: GlobalPosition;
+      events: number;
+      seconds: number;
+      lastRecordedAt: Date | null;
+    },
+  ): void;
   activeChanged?(projection: string, active: boolean): void;
   failed?(projection: string, error: unknown): void;
 }
@@ -55,7 +68,11 @@ export interface ProjectorOptions {
   log?: ProjectorLog;
   observer?: ProjectorObserver;
   /** Tests only: runs inside each batch transaction, after the changes and before COMMIT. */
-  beforeCommit?: (batch: { projection: string; events: readonly ProjectedEvent[]; client: PoolClient }) => Promise<void>;
+  beforeCommit?: (batch: {
+    projection: string;
+    events: readonly ProjectedEvent[];
+    client: PoolClient;
+  }) => Promise<void>;
 }
 
 /** The advisory-lock key of a projection: one bigint derived from its name (in SQL). */
@@ -63,7 +80,11 @@ export function lockKeyOf(projection: string): string {
   return `credits-ledger:projection:${projection}`;
 }
 
-const SILENT: ProjectorLog = { log: () => undefined, warn: () => undefined, error: () => undefined };
+const SILENT: ProjectorLog = {
+  log: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 /**
  * Runs one projection: reads the global log from its checkpoint, applies a batch and stores the
@@ -101,7 +122,8 @@ export class Projector {
     this.pool = createPool({
       connectionString: options.connectionString,
       max: 1,
-      applicationName: options.applicationName ?? `credits-ledger-projector-${options.projection.name}`,
+      applicationName:
+        options.applicationName ?? `credits-ledger-projector-${options.projection.name}`,
     });
   }
 
@@ -178,9 +200,15 @@ export class Projector {
         await this.project(session, { untilCaughtUp: false, onProgress: () => (failures = 0) });
       } catch (error) {
         failures += 1;
-        delay = Math.min(this.timings.errorBackoffMaxMs, this.timings.errorBackoffInitialMs * 2 ** Math.min(failures - 1, 20));
+        delay = Math.min(
+          this.timings.errorBackoffMaxMs,
+          this.timings.errorBackoffInitialMs * 2 ** Math.min(failures - 1, 20),
+        );
         this.options.observer?.failed?.(this.name, error);
-        this.log.error(`projection ${this.name}: batch failed (attempt ${failures}, retrying in ${delay} ms): ${describe(error)}`, error);
+        this.log.error(
+          `projection ${this.name}: batch failed (attempt ${failures}, retrying in ${delay} ms): ${describe(error)}`,
+          error,
+        );
       } finally {
         if (session) await this.unlock(session);
       }
@@ -194,7 +222,8 @@ export class Projector {
     while (!this.stopped) {
       const session = await this.tryLock();
       if (session) return session;
-      if (!announced) this.log.log(`projection ${this.name}: standby (another projector holds the lock)`);
+      if (!announced)
+        this.log.log(`projection ${this.name}: standby (another projector holds the lock)`);
       announced = true;
       await this.pause.sleep(this.timings.standbyRetryMs);
     }
@@ -206,7 +235,10 @@ export class Projector {
     this.sessionBroken = null;
     client.on('error', this.onSessionError);
     try {
-      const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`, [lockKeyOf(this.name)]);
+      const { rows } = await client.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`,
+        [lockKeyOf(this.name)],
+      );
       if (rows[0]?.locked) {
         this.session = client;
         this.setActive(true);
@@ -227,7 +259,9 @@ export class Projector {
     this.session = null;
     let broken = this.sessionBroken;
     if (!broken) {
-      await session.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [lockKeyOf(this.name)]).catch((error: Error) => (broken = error));
+      await session
+        .query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [lockKeyOf(this.name)])
+        .catch((error: Error) => (broken = error));
     }
     session.removeListener('error', this.onSessionError);
     // A broken connection is destroyed: the server ends the session and releases the lock with it.
@@ -240,14 +274,21 @@ export class Projector {
     this.options.observer?.activeChanged?.(this.name, active);
   }
 
-  private async project(session: PoolClient, mode: { untilCaughtUp: boolean; onProgress?: () => void }): Promise<void> {
+  private async project(
+    session: PoolClient,
+    mode: { untilCaughtUp: boolean; onProgress?: () => void },
+  ): Promise<void> {
     const { batchSize, idleMinMs, idleMaxMs } = this.timings;
     let checkpoint = (await ensureCheckpoint(session, this.name)).position;
     this.position = checkpoint;
     let waitMs = 0;
     let checkedAt = Date.now();
     while (!this.stopped) {
-      const batch = await this.options.source.read(checkpoint, batchSize, mode.untilCaughtUp ? 250 : waitMs);
+      const batch = await this.options.source.read(
+        checkpoint,
+        batchSize,
+        mode.untilCaughtUp ? 250 : waitMs,
+      );
       if (this.stopped) return;
       if (batch.position === null) {
         if (mode.untilCaughtUp) return;
@@ -258,7 +299,9 @@ export class Projector {
           checkedAt = Date.now();
           const stored = await readCheckpointPosition(session, this.name);
           if (stored !== checkpoint) {
-            this.log.warn(`projection ${this.name}: checkpoint moved to ${stored ?? 'the start'} under this projector (rebuild?); continuing from there`);
+            this.log.warn(
+              `projection ${this.name}: checkpoint moved to ${stored ?? 'the start'} under this projector (rebuild?); continuing from there`,
+            );
             checkpoint = stored;
             this.position = stored;
             waitMs = 0;
@@ -268,7 +311,9 @@ export class Projector {
       }
       const stored = await this.applyBatch(session, checkpoint, batch);
       if (stored !== batch.position) {
-        this.log.warn(`projection ${this.name}: checkpoint moved to ${stored ?? 'the start'} under this projector (rebuild?); continuing from there`);
+        this.log.warn(
+          `projection ${this.name}: checkpoint moved to ${stored ?? 'the start'} under this projector (rebuild?); continuing from there`,
+        );
       }
       checkpoint = stored;
       this.position = stored;
@@ -278,7 +323,11 @@ export class Projector {
   }
 
   /** One transaction: fence on the checkpoint, apply, store the new checkpoint. Returns the stored position. */
-  private async applyBatch(session: PoolClient, expected: GlobalPosition | null, batch: SourceBatch): Promise<GlobalPosition | null> {
+  private async applyBatch(
+    session: PoolClient,
+    expected: GlobalPosition | null,
+    batch: SourceBatch,
+  ): Promise<GlobalPosition | null> {
     const started = process.hrtime.bigint();
     const events = projectedEventsOf(batch.events);
     const position = batch.position!;
@@ -297,10 +346,17 @@ export class Projector {
       this.batchesApplied += 1;
       this.eventsApplied += events.length;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.options.observer?.committed?.(this.name, { position, events: events.length, seconds, lastRecordedAt });
+      this.options.observer?.committed?.(this.name, {
+        position,
+        events: events.length,
+        seconds,
+        lastRecordedAt,
+      });
       return position;
     } catch (error) {
-      await session.query('ROLLBACK').catch((rollbackError: Error) => (this.sessionBroken ??= rollbackError));
+      await session
+        .query('ROLLBACK')
+        .catch((rollbackError: Error) => (this.sessionBroken ??= rollbackError));
       throw error;
     }
   }
@@ -328,7 +384,11 @@ export function toProjectedEvents(recorded: readonly RecordedEvent[]): Projected
     const accountId = accountIdFromStream(event.streamId);
     if (accountId === null) continue;
     events.push({
-      accountId, revision: event.revision, eventId: event.eventId, position: event.position, recordedAt: event.recordedAt,
+      accountId,
+      revision: event.revision,
+      eventId: event.eventId,
+      position: event.position,
+      recordedAt: event.recordedAt,
       event: toLedgerEvent(event),
     });
   }

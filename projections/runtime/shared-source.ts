@@ -61,7 +61,9 @@ export class SharedLogReader {
   }
 
   estimateTotal(): Promise<number | null> {
-    return this.chainSource.estimateTotal ? this.chainSource.estimateTotal() : Promise.resolve(null);
+    return this.chainSource.estimateTotal
+      ? this.chainSource.estimateTotal()
+      : Promise.resolve(null);
   }
 
   wake(): void {
@@ -69,7 +71,12 @@ export class SharedLogReader {
   }
 
   /** The shared batch after `after`, or null when the consumer must read on its own. */
-  take(consumer: SharedConsumer, after: GlobalPosition | null, maxCount: number, waitMs: number): Promise<SourceBatch> | null {
+  take(
+    consumer: SharedConsumer,
+    after: GlobalPosition | null,
+    maxCount: number,
+    waitMs: number,
+  ): Promise<SourceBatch> | null {
     if (this.batchSize !== null && this.batchSize !== maxCount) return null;
     this.batchSize = maxCount;
     const key = keyOf(after);
@@ -99,7 +106,12 @@ export class SharedLogReader {
    * read-ahead). Once it arrives, the batch after it is read ahead at once (room permitting): the
    * log is read while the projections apply, not in turn with them.
    */
-  private startEntry(after: GlobalPosition | null, maxCount: number, waitMs: number, reader: SharedConsumer | null): Entry {
+  private startEntry(
+    after: GlobalPosition | null,
+    maxCount: number,
+    waitMs: number,
+    reader: SharedConsumer | null,
+  ): Entry {
     const key = keyOf(after);
     const pending = new Set([...this.consumers].filter((consumer) => consumer !== reader));
     const entry: Entry = { after, pending, batch: Promise.resolve({ events: [], position: null }) };
@@ -165,7 +177,10 @@ class SharedConsumer implements ProjectorSource {
   private own: ProjectorSource | null = null;
   private closed = false;
 
-  constructor(private readonly reader: SharedLogReader, private readonly ownSource: () => ProjectorSource) {}
+  constructor(
+    private readonly reader: SharedLogReader,
+    private readonly ownSource: () => ProjectorSource,
+  ) {}
 
   read(after: GlobalPosition | null, maxCount: number, waitMs: number): Promise<SourceBatch> {
     if (this.closed) throw new Error('shared log consumer is closed');

@@ -7,7 +7,10 @@ import { AccountRepository } from '../application/account-repository';
 import { AccountSnapshots } from '../application/account-snapshots';
 import { CommandMetrics } from '../application/command-metrics';
 import { KeyedSerializer } from '../application/keyed-serializer';
-import { LedgerCommandHandler, MAX_QUEUED_COMMANDS_PER_ACCOUNT } from '../application/ledger-command.handler';
+import {
+  LedgerCommandHandler,
+  MAX_QUEUED_COMMANDS_PER_ACCOUNT,
+} from '../application/ledger-command.handler';
 import { AppConfig } from '../config/app-config';
 import { DATABASE, Database } from '../database/database';
 import { createEventStore } from '../event-store/event-store.factory';
@@ -67,21 +70,40 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), LoggerModule.forRoot(loggerOptions(config))],
-      controllers: [BalanceController, SpendsController, GrantsController, ReservationsController, TransactionsController, EventsController, HealthController, MetricsController, ...STRIPE_CONTROLLERS],
+      controllers: [
+        BalanceController,
+        SpendsController,
+        GrantsController,
+        ReservationsController,
+        TransactionsController,
+        EventsController,
+        HealthController,
+        MetricsController,
+        ...STRIPE_CONTROLLERS,
+      ],
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
-        { provide: MetricsRegistry, useValue: new MetricsRegistry({ collectProcessMetrics: true }) },
+        {
+          provide: MetricsRegistry,
+          useValue: new MetricsRegistry({ collectProcessMetrics: true }),
+        },
         {
           provide: DATABASE,
-          useFactory: () => options.database ?? Database.open({
-            databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, applicationName: `credits-ledger-${config.role}`,
-          }),
+          useFactory: () =>
+            options.database ??
+            Database.open({
+              databaseUrl: config.databaseUrl,
+              dataDir: config.dataDir,
+              poolMax: config.databasePoolMax,
+              applicationName: `credits-ledger-${config.role}`,
+            }),
         },
         {
           provide: EVENT_STORE,
           inject: [DATABASE],
-          useFactory: (database: Database) => options.eventStore ?? createEventStore(config, database),
+          useFactory: (database: Database) =>
+            options.eventStore ?? createEventStore(config, database),
         },
         {
           provide: OwnedResources,
@@ -89,15 +111,25 @@ export class AppModule {
           useFactory: (eventStore: EventStore, database: Database) =>
             new OwnedResources(eventStore, database, !options.database, !options.eventStore),
         },
-        { provide: KeyedSerializer, useValue: new KeyedSerializer(MAX_QUEUED_COMMANDS_PER_ACCOUNT) },
+        {
+          provide: KeyedSerializer,
+          useValue: new KeyedSerializer(MAX_QUEUED_COMMANDS_PER_ACCOUNT),
+        },
         { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(config.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // Installed on Fastify by createApp before the routes (src/http/rate-limits/rate-limits.ts).
         RateLimits,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // The spend body, the hottest route's, is checked without class-validator when plainly valid.
-        { provide: APP_PIPE, useFactory: () => createValidationPipe(new Map([[SpendRequest, checkSpendRequest]])) },
-        { provide: AccountSnapshots, inject: [DATABASE], useFactory: (database: Database) => new AccountSnapshots(database.pool) },
+        {
+          provide: APP_PIPE,
+          useFactory: () => createValidationPipe(new Map([[SpendRequest, checkSpendRequest]])),
+        },
+        {
+          provide: AccountSnapshots,
+          inject: [DATABASE],
+          useFactory: (database: Database) => new AccountSnapshots(database.pool),
+        },
         AccountRepository,
         CommandMetrics,
         LedgerCommandHandler,

@@ -10,7 +10,11 @@ import { REQUEST_ID_HEADER, requestIdFor } from '../observability/logger-options
 import type { ProcessRole } from '../config/app-config';
 import { ApiKeyAuthenticator } from '../http/auth/api-key-authenticator';
 import { authenticationHook } from '../http/auth/authentication.hook';
-import { answerClientError, answerConnect, answerUnmetExpectation } from '../http/errors/client-error';
+import {
+  answerClientError,
+  answerConnect,
+  answerUnmetExpectation,
+} from '../http/errors/client-error';
 import { HttpProblemException } from '../http/errors/http-problem.exception';
 import { problem } from '../http/errors/problem';
 import { sendProblem } from '../http/errors/problem-details.filter';
@@ -43,16 +47,21 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     return503OnClosing: false,
     // The router's refusals (bad percent-encoding) and Node's parser's (bad header, oversized
     // headers, not HTTP) are answered as problems too.
-    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply, httpLogger),
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(error, request, reply, httpLogger),
     clientErrorHandler: answerClientError,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
-    bufferLogs: true,
-    abortOnError: false,
-    // Keeps the exact bytes of JSON bodies as request.rawBody: the Stripe webhook verifies its
-    // signature on them (src/stripe/stripe-webhook.controller.ts). Parsing is unchanged.
-    rawBody: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(options),
+    adapter,
+    {
+      bufferLogs: true,
+      abortOnError: false,
+      // Keeps the exact bytes of JSON bodies as request.rawBody: the Stripe webhook verifies its
+      // signature on them (src/stripe/stripe-webhook.controller.ts). Parsing is unchanged.
+      rawBody: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   // No enableShutdownHooks(): Nest would stop the projectors before the HTTP server drains, and
   // the embedded PostgreSQL is the process's, not the app's. main.ts runs the shutdown sequence
@@ -73,7 +82,12 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
  * the per-key write limit; then the body, and Nest (scopes, validation, the handler). Nest routes
  * Fastify's own errors (bad JSON, body limit) to the global ProblemDetailsFilter.
  */
-function configureHttp(app: NestFastifyApplication, role: ProcessRole, authenticator: ApiKeyAuthenticator, rateLimits: RateLimits): void {
+function configureHttp(
+  app: NestFastifyApplication,
+  role: ProcessRole,
+  authenticator: ApiKeyAuthenticator,
+  rateLimits: RateLimits,
+): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('principal', null);
   // What Node would otherwise answer itself (a bare 417) or not at all (CONNECT): as problems.
@@ -82,7 +96,13 @@ function configureHttp(app: NestFastifyApplication, role: ProcessRole, authentic
   if (!servesApi(role)) {
     // A projector or worker process keeps /health, /metrics and /docs; the API is the api role's.
     fastify.addHook('onRequest', async (request) => {
-      if (request.url.startsWith('/v1/')) throw new HttpProblemException(problem('not_found', `This process runs the ${role} role; send API requests to an api process`));
+      if (request.url.startsWith('/v1/'))
+        throw new HttpProblemException(
+          problem(
+            'not_found',
+            `This process runs the ${role} role; send API requests to an api process`,
+          ),
+        );
     });
   }
   // Callback-style hooks: they run on every request, and an async hook costs a promise and a
@@ -101,7 +121,9 @@ function configureHttp(app: NestFastifyApplication, role: ProcessRole, authentic
       done();
       return;
     }
-    authenticate(request, reply, (error?: Error) => done(error ?? new HttpProblemException(problem('not_found', 'No such route'))));
+    authenticate(request, reply, (error?: Error) =>
+      done(error ?? new HttpProblemException(problem('not_found', 'No such route'))),
+    );
   });
   // Per route, decided once when the route is registered rather than looked up on each request
   // (request.routeOptions builds a new object every time it is read). Default deny: every route
@@ -109,9 +131,16 @@ function configureHttp(app: NestFastifyApplication, role: ProcessRole, authentic
   fastify.addHook('onRoute', (route) => {
     const flags = (route.config ?? {}) as RouteFlags;
     // Swagger registers its routes on Fastify directly; API.md makes the docs public.
-    const isDocs = route.url === `/${DOCS_PATH}` || route.url.startsWith(`/${DOCS_PATH}/`) || route.url.startsWith(`/${DOCS_PATH}-`);
+    const isDocs =
+      route.url === `/${DOCS_PATH}` ||
+      route.url.startsWith(`/${DOCS_PATH}/`) ||
+      route.url.startsWith(`/${DOCS_PATH}-`);
     const own = [route.onRequest ?? []].flat();
-    route.onRequest = [...(flags.publicRoute || isDocs ? [] : [authenticate]), refuseNonJson, ...own];
+    route.onRequest = [
+      ...(flags.publicRoute || isDocs ? [] : [authenticate]),
+      refuseNonJson,
+      ...own,
+    ];
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
@@ -128,7 +157,10 @@ export function servesApi(role: ProcessRole): boolean {
 }
 
 function hasBody(headers: IncomingHttpHeaders): boolean {
-  return (headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined;
+  return (
+    (headers['content-length'] !== undefined && headers['content-length'] !== '0') ||
+    headers['transfer-encoding'] !== undefined
+  );
 }
 
 function isJson(contentType: string | undefined): boolean {
@@ -137,17 +169,23 @@ function isJson(contentType: string | undefined): boolean {
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
-    .setTitle('Credits ledger')
-    .setDescription('Event-sourced credits: balances, spends, refunds, grants, purchases and holds. Errors are RFC 9457 problem details.')
-    .setVersion('1')
-    // Not addBearerAuth: it labels the token a JWT (bearerFormat). The name stays `bearer`, which
-    // @ApiBearerAuth() on the controllers refers to.
-    .addSecurity('bearer', {
-      type: 'http',
-      scheme: 'bearer',
-      description: 'An API key (LEDGER_API_KEYS: name:secret:scopes), sent as "Authorization: Bearer <secret>". An opaque secret with nothing to decode.',
-    })
-    .build());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Credits ledger')
+      .setDescription(
+        'Event-sourced credits: balances, spends, refunds, grants, purchases and holds. Errors are RFC 9457 problem details.',
+      )
+      .setVersion('1')
+      // Not addBearerAuth: it labels the token a JWT (bearerFormat). The name stays `bearer`, which
+      // @ApiBearerAuth() on the controllers refers to.
+      .addSecurity('bearer', {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An API key (LEDGER_API_KEYS: name:secret:scopes), sent as "Authorization: Bearer <secret>". An opaque secret with nothing to decode.',
+      })
+      .build(),
+  );
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
 }

@@ -6,10 +6,13 @@ import { inspect } from 'node:util';
  * with an empty message: its inner errors say it.
  */
 export function failureReason(error: unknown): string {
-  if (error === undefined || error === null) return 'failed without saying why (nothing was thrown with the failure)';
-  if (!(error instanceof Error)) return typeof error === 'string' ? error : inspect(error, { depth: 2, breakLength: Infinity });
+  if (error === undefined || error === null)
+    return 'failed without saying why (nothing was thrown with the failure)';
+  if (!(error instanceof Error))
+    return typeof error === 'string' ? error : inspect(error, { depth: 2, breakLength: Infinity });
   let reason = error.message;
-  if (!reason && error instanceof AggregateError) reason = [...new Set(error.errors.map(failureReason))].join('; ');
+  if (!reason && error instanceof AggregateError)
+    reason = [...new Set(error.errors.map(failureReason))].join('; ');
   if (!reason) reason = (error as NodeJS.ErrnoException).code ?? error.name;
   const cause = error.cause;
   if (cause !== undefined && cause !== null) {

@@ -15,7 +15,10 @@ const IDLE_SWEEP_INTERVAL_MS = 100;
  * 503 `unavailable` with Retry-After and `Connection: close` (Fastify's own answer has neither a
  * problem body nor Retry-After, so it is turned off: `return503OnClosing: false` in create-app).
  */
-export function installHttpDrain(fastify: FastifyInstance, drainTimeoutMs = HTTP_DRAIN_TIMEOUT_MS): void {
+export function installHttpDrain(
+  fastify: FastifyInstance,
+  drainTimeoutMs = HTTP_DRAIN_TIMEOUT_MS,
+): void {
   const logger = new Logger('Shutdown');
   let closing = false;
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -23,7 +26,8 @@ export function installHttpDrain(fastify: FastifyInstance, drainTimeoutMs = HTTP
       done();
       return;
     }
-    void reply.status(503)
+    void reply
+      .status(503)
       .header('retry-after', String(DRAINING_RETRY_AFTER_SECONDS))
       .header('connection', 'close')
       .header('content-type', PROBLEM_CONTENT_TYPE)
@@ -43,7 +47,9 @@ export function installHttpDrain(fastify: FastifyInstance, drainTimeoutMs = HTTP
       return;
     }
     const forceClose = setTimeout(() => {
-      logger.warn(`requests still in flight after ${drainTimeoutMs} ms of draining: closing their connections`);
+      logger.warn(
+        `requests still in flight after ${drainTimeoutMs} ms of draining: closing their connections`,
+      );
       server.closeAllConnections();
     }, drainTimeoutMs);
     // server.close() closes the connections idle at that moment; these become idle later.

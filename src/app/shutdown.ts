@@ -22,7 +22,11 @@ export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT',
  * Reversing 2 and 3, or letting PostgreSQL go first, is what made projectors log "terminating
  * connection due to administrator command" at every stop.
  */
-export async function stopService(app: NestFastifyApplication, database: Database, log: Logger): Promise<void> {
+export async function stopService(
+  app: NestFastifyApplication,
+  database: Database,
+  log: Logger,
+): Promise<void> {
   const started = Date.now();
   await app.getHttpAdapter().getInstance().close();
   log.info(`HTTP server closed, requests in flight finished (${Date.now() - started} ms)`);
@@ -42,11 +46,15 @@ export function stopOnSignals(app: NestFastifyApplication, database: Database, l
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
-      log.info(`${signal} received while stopping; the shutdown is already under way (at most ${SHUTDOWN_TIMEOUT_MS / 1000} s)`);
+      log.info(
+        `${signal} received while stopping; the shutdown is already under way (at most ${SHUTDOWN_TIMEOUT_MS / 1000} s)`,
+      );
       return;
     }
     stopping = true;
-    log.info(`${signal} received: stopping (no new connections; requests in flight get up to ${HTTP_DRAIN_TIMEOUT_MS / 1000} s)`);
+    log.info(
+      `${signal} received: stopping (no new connections; requests in flight get up to ${HTTP_DRAIN_TIMEOUT_MS / 1000} s)`,
+    );
     const deadline = setTimeout(() => {
       log.error(`the shutdown did not finish within ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting now`);
       process.exit(1);

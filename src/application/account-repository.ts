@@ -11,7 +11,12 @@ import { cloneState, evolve, initialState } from '../ledger/decider';
 import type { LedgerEvent } from '../ledger/events';
 import { streamIdFor } from '../ledger/limits';
 import type { LedgerCommand } from '../ledger/commands';
-import { foldIntoRecalled, refundTargets, spendIdsToLookUp, type RecalledSpends } from '../ledger/spend-memory';
+import {
+  foldIntoRecalled,
+  refundTargets,
+  spendIdsToLookUp,
+  type RecalledSpends,
+} from '../ledger/spend-memory';
 import type { LedgerOptions, LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
 import { timeOrderedUuid } from '../shared/time-ordered-uuid';
@@ -56,7 +61,8 @@ export class AccountRepository {
    */
   async refresh(accountId: string): Promise<LedgerState> {
     const streamId = streamIdFor(accountId);
-    const state = this.cache.get(accountId) ?? (await this.loadSnapshot(streamId)) ?? this.newState();
+    const state =
+      this.cache.get(accountId) ?? (await this.loadSnapshot(streamId)) ?? this.newState();
     const tail = await this.eventStore.readStream(streamId, { fromRevision: state.revision + 1 });
     for (const recorded of tail) evolve(state, toLedgerEvent(recorded));
     this.cache.set(accountId, state);
@@ -80,7 +86,9 @@ export class AccountRepository {
   private saveSnapshot(streamId: string, state: LedgerState): void {
     if (!this.snapshots) return;
     const copy = cloneState(state);
-    void this.snapshots.save(streamId, copy).catch((error: unknown) => this.logger.warn({ streamId, err: error }, 'snapshot not saved'));
+    void this.snapshots
+      .save(streamId, copy)
+      .catch((error: unknown) => this.logger.warn({ streamId, err: error }, 'snapshot not saved'));
   }
 
   /**
@@ -88,12 +96,19 @@ export class AccountRepository {
    * the state, or looked up in the stream when the state has forgotten them. Whoever folds later
    * events into the state must fold them into these too (foldIntoRecalled).
    */
-  async recallSpends(accountId: string, state: LedgerState, commands: Iterable<LedgerCommand>): Promise<RecalledSpends> {
+  async recallSpends(
+    accountId: string,
+    state: LedgerState,
+    commands: Iterable<LedgerCommand>,
+  ): Promise<RecalledSpends> {
     const recalled = refundTargets(state, commands);
     for (const spendId of spendIdsToLookUp(state, recalled)) {
       const found = await this.eventStore.findInStream(streamIdFor(accountId), {
         // A spend's CreditsSpent comes before its refunds: a backwards reader can stop there.
-        dataField: 'spendId', equals: spendId, throughRevision: state.revision, firstMatchType: 'CreditsSpent',
+        dataField: 'spendId',
+        equals: spendId,
+        throughRevision: state.revision,
+        firstMatchType: 'CreditsSpent',
       });
       for (const recorded of found) foldIntoRecalled(recalled, toLedgerEvent(recorded));
     }
@@ -110,12 +125,21 @@ export class AccountRepository {
    * state; on any failure it is dropped, so the next load reads the stream again. A purchase among
    * the events claims its reference (ClaimHeldElsewhereError when another account holds it).
    */
-  async appendFolded(accountId: string, state: LedgerState, baseRevision: number, events: LedgerEvent[]): Promise<AppendResult> {
+  async appendFolded(
+    accountId: string,
+    state: LedgerState,
+    baseRevision: number,
+    events: LedgerEvent[],
+  ): Promise<AppendResult> {
     try {
-      const result = await this.eventStore.appendToStream(streamIdFor(accountId), events.map(toNewEvent), {
-        expectedRevision: baseRevision < 0 ? 'no_stream' : baseRevision,
-        claim: purchaseClaimOf(events),
-      });
+      const result = await this.eventStore.appendToStream(
+        streamIdFor(accountId),
+        events.map(toNewEvent),
+        {
+          expectedRevision: baseRevision < 0 ? 'no_stream' : baseRevision,
+          claim: purchaseClaimOf(events),
+        },
+      );
       this.cache.set(accountId, state);
       return result;
     } catch (error) {
@@ -158,7 +182,10 @@ export class AccountRepository {
 
   /** Events by revision range, e.g. to answer an idempotent replay with its original position. */
   readRange(accountId: string, fromRevision: number, toRevision: number): Promise<RecordedEvent[]> {
-    return this.eventStore.readStream(streamIdFor(accountId), { fromRevision, maxCount: toRevision - fromRevision + 1 });
+    return this.eventStore.readStream(streamIdFor(accountId), {
+      fromRevision,
+      maxCount: toRevision - fromRevision + 1,
+    });
   }
 
   /** Every event of the account, upcast, in stream order. */

@@ -38,14 +38,25 @@ export function decideBatch(
 ): DecidedBatch {
   const events: LedgerEvent[] = [];
   const decisions = commands.map(({ command, context }): BatchDecision => {
-    const decision = decide(command, state, { ...context, now, recalledSpends, purchaseRefsHeldElsewhere });
-    if (decision.kind !== 'accepted' || decision.events.length === 0) return { kind: 'not-written', decision, view: viewAt(state, now), revision: state.revision };
+    const decision = decide(command, state, {
+      ...context,
+      now,
+      recalledSpends,
+      purchaseRefsHeldElsewhere,
+    });
+    if (decision.kind !== 'accepted' || decision.events.length === 0)
+      return { kind: 'not-written', decision, view: viewAt(state, now), revision: state.revision };
     for (const event of decision.events) {
       evolve(state, event);
       foldIntoRecalled(recalledSpends, event);
     }
     events.push(...decision.events);
-    return { kind: 'written', events: decision.events, lastIndex: events.length - 1, view: viewAt(state, now) };
+    return {
+      kind: 'written',
+      events: decision.events,
+      lastIndex: events.length - 1,
+      view: viewAt(state, now),
+    };
   });
   return { decisions, events };
 }

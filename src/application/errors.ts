@@ -10,7 +10,10 @@ export class LedgerRejectedError extends Error {
 
 /** Every attempt lost the optimistic-concurrency race to another writer. */
 export class ConcurrencyConflictError extends Error {
-  constructor(readonly accountId: string, readonly attempts: number) {
+  constructor(
+    readonly accountId: string,
+    readonly attempts: number,
+  ) {
     super(`account ${accountId}: still conflicting after ${attempts} attempts`);
     this.name = 'ConcurrencyConflictError';
   }

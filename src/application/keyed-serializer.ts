@@ -35,7 +35,10 @@ export class KeyedSerializer {
 }
 
 export class QueueFullError extends Error {
-  constructor(readonly key: string, readonly limit: number) {
+  constructor(
+    readonly key: string,
+    readonly limit: number,
+  ) {
     super(`more than ${limit} commands are waiting for ${key}`);
     this.name = 'QueueFullError';
   }

@@ -1,7 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '../config/app-config';
-import { ClaimHeldElsewhereError, EventStoreUnavailableError, WrongExpectedRevisionError, type AppendResult } from '../event-store/event-store.port';
+import {
+  ClaimHeldElsewhereError,
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+} from '../event-store/event-store.port';
 import type { LedgerCommand } from '../ledger/commands';
 import { foldIntoRecalled } from '../ledger/spend-memory';
 import type { LedgerState } from '../ledger/state';
@@ -25,9 +30,12 @@ export const MAX_COMMANDS_PER_APPEND = 100;
  * first purchase, because an append claims at most one purchase reference (purchase-claims.ts).
  * Purchases are rare next to spends, so this costs batching next to nothing.
  */
-export function nextBatchLength(queued: readonly { request: { command: { kind: string } } }[]): number {
+export function nextBatchLength(
+  queued: readonly { request: { command: { kind: string } } }[],
+): number {
   const limit = Math.min(queued.length, MAX_COMMANDS_PER_APPEND);
-  for (let index = 0; index < limit; index++) if (queued[index].request.command.kind === 'purchase') return index + 1;
+  for (let index = 0; index < limit; index++)
+    if (queued[index].request.command.kind === 'purchase') return index + 1;
   return limit;
 }
 
@@ -92,7 +100,9 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
       if (!mailbox) {
         mailbox = [];
         this.mailboxes.set(accountId, mailbox);
-        this.serializer.run(accountId, () => this.drain(accountId)).catch((error: unknown) => this.failAll(accountId, error));
+        this.serializer
+          .run(accountId, () => this.drain(accountId))
+          .catch((error: unknown) => this.failAll(accountId, error));
       }
       mailbox.push({ request, resolve, reject, stopTimer });
     });
@@ -119,7 +129,8 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
       let freshness: Freshness = 'cached';
       const heldElsewhere = new Map<string, string>();
       for (let attempt = 1; attempt <= this.config.commandMaxAttempts; attempt++) {
-        if (attempt > 1 && !this.accounts.supportsExclusiveAppend) await sleep(retryDelayMs(attempt));
+        if (attempt > 1 && !this.accounts.supportsExclusiveAppend)
+          await sleep(retryDelayMs(attempt));
         const exclusive = attempt > 1 && this.accounts.supportsExclusiveAppend;
         const settled = exclusive
           ? await this.tryExclusive(accountId, batch, heldElsewhere)
@@ -128,8 +139,15 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
         for (const pending of batch) this.metrics.conflict(pending.request.command.kind);
         freshness = 'reload';
       }
-      this.logger.warn({ accountId, commands: batch.length, attempts: this.config.commandMaxAttempts }, 'concurrency conflict: retries exhausted');
-      for (const pending of batch) settleFailure(pending, new ConcurrencyConflictError(accountId, this.config.commandMaxAttempts));
+      this.logger.warn(
+        { accountId, commands: batch.length, attempts: this.config.commandMaxAttempts },
+        'concurrency conflict: retries exhausted',
+      );
+      for (const pending of batch)
+        settleFailure(
+          pending,
+          new ConcurrencyConflictError(accountId, this.config.commandMaxAttempts),
+        );
     } catch (error) {
       if (batch.length > 1 && mayBeOneCommandsFault(error)) {
         // The batch's one append failed for a reason that may lie in one command's events (a value
@@ -144,14 +162,28 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
   }
 
   /** True when the batch was answered; false after a lost race. */
-  private async tryOptimistic(accountId: string, batch: Pending[], freshness: Freshness, heldElsewhere: Map<string, string>): Promise<boolean> {
-    const state = freshness === 'reload' ? await this.accounts.refresh(accountId) : await this.accounts.load(accountId);
+  private async tryOptimistic(
+    accountId: string,
+    batch: Pending[],
+    freshness: Freshness,
+    heldElsewhere: Map<string, string>,
+  ): Promise<boolean> {
+    const state =
+      freshness === 'reload'
+        ? await this.accounts.refresh(accountId)
+        : await this.accounts.load(accountId);
     const recalled = await this.accounts.recallSpends(accountId, state, commandsOf(batch));
     const baseRevision = state.revision;
     const now = this.clock.now();
     let decided: DecidedBatch;
     try {
-      decided = decideBatch(state, batch.map(({ request }) => request), now, recalled, heldElsewhere);
+      decided = decideBatch(
+        state,
+        batch.map(({ request }) => request),
+        now,
+        recalled,
+        heldElsewhere,
+      );
     } catch (error) {
       // decideBatch folds as it goes: a throw half-way leaves unwritten events in the cached state.
       this.accounts.forget(accountId);
@@ -160,12 +192,18 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
     if (decided.events.length === 0) {
       // Refusals and no-ops must not rest on a stale cache: make sure the store has nothing newer.
       // hasNewerEvents folds the tail into the cached state, so deciding again needs no second read.
-      if (freshness === 'cached' && (await this.hasNewerEvents(accountId, state))) return this.tryOptimistic(accountId, batch, 'current', heldElsewhere);
+      if (freshness === 'cached' && (await this.hasNewerEvents(accountId, state)))
+        return this.tryOptimistic(accountId, batch, 'current', heldElsewhere);
       await this.settle(accountId, batch, decided, null);
       return true;
     }
     try {
-      const appended = await this.accounts.appendFolded(accountId, state, baseRevision, decided.events);
+      const appended = await this.accounts.appendFolded(
+        accountId,
+        state,
+        baseRevision,
+        decided.events,
+      );
       await this.settle(accountId, batch, decided, appended);
       return true;
     } catch (error) {
@@ -177,7 +215,11 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
     }
   }
 
-  private async tryExclusive(accountId: string, batch: Pending[], heldElsewhere: Map<string, string>): Promise<boolean> {
+  private async tryExclusive(
+    accountId: string,
+    batch: Pending[],
+    heldElsewhere: Map<string, string>,
+  ): Promise<boolean> {
     const state = await this.accounts.load(accountId);
     // Recalled as of state.revision: the tail read while holding the stream may refund them further.
     const recalled = await this.accounts.recallSpends(accountId, state, commandsOf(batch));
@@ -185,7 +227,13 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
     try {
       const appended = await this.accounts.appendExclusive(accountId, state, (current, tail) => {
         for (const event of tail) foldIntoRecalled(recalled, event);
-        decided = decideBatch(current, batch.map(({ request }) => request), this.clock.now(), recalled, heldElsewhere);
+        decided = decideBatch(
+          current,
+          batch.map(({ request }) => request),
+          this.clock.now(),
+          recalled,
+          heldElsewhere,
+        );
         return decided.events;
       });
       await this.settle(accountId, batch, decided, appended);
@@ -206,10 +254,24 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
   }
 
   /** Answers every command of a batch once its append (if any) is durable. */
-  private async settle(accountId: string, batch: Pending[], decided: DecidedBatch, appended: AppendResult | null): Promise<void> {
+  private async settle(
+    accountId: string,
+    batch: Pending[],
+    decided: DecidedBatch,
+    appended: AppendResult | null,
+  ): Promise<void> {
     for (const [index, pending] of batch.entries()) {
       try {
-        settleSuccess(pending, await this.outcome(accountId, pending.request, decided.decisions[index], decided.events.length, appended));
+        settleSuccess(
+          pending,
+          await this.outcome(
+            accountId,
+            pending.request,
+            decided.decisions[index],
+            decided.events.length,
+            appended,
+          ),
+        );
       } catch (error) {
         settleFailure(pending, error);
       }
@@ -228,8 +290,14 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
       // Events of one append are consecutive in the stream; the position is the append's (at or
       // after this command's last event, which is what read-your-writes needs).
       return {
-        accountId, events: decided.events, balance, available, reserved,
-        revision: appended!.nextRevision - (batchEvents - 1 - decided.lastIndex), position: appended!.position, replayed: false,
+        accountId,
+        events: decided.events,
+        balance,
+        available,
+        reserved,
+        revision: appended!.nextRevision - (batchEvents - 1 - decided.lastIndex),
+        position: appended!.position,
+        replayed: false,
       };
     }
     const { decision } = decided;
@@ -238,28 +306,63 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
         throw new LedgerRejectedError(decision.rejection);
       case 'replayed': {
         const { record } = decision;
-        const recorded = await this.accounts.readRange(accountId, record.firstRevision, record.lastRevision);
+        const recorded = await this.accounts.readRange(
+          accountId,
+          record.firstRevision,
+          record.lastRevision,
+        );
         return {
-          accountId, events: recorded.map(toLedgerEvent), balance: record.balance, available: record.available,
-          reserved: record.reserved, revision: record.lastRevision, position: recorded.at(-1)?.position ?? null, replayed: true,
+          accountId,
+          events: recorded.map(toLedgerEvent),
+          balance: record.balance,
+          available: record.available,
+          reserved: record.reserved,
+          revision: record.lastRevision,
+          position: recorded.at(-1)?.position ?? null,
+          replayed: true,
         };
       }
       case 'noop': {
         // A repeated purchase answers with the first one: its event as recorded (where its
         // position comes from), its revision, and the account right after it.
-        const [original] = await this.accounts.readRange(accountId, decision.revision, decision.revision);
-        if (original?.type !== 'CreditsPurchased') throw new Error(`${accountId}@${decision.revision} is not purchase ${decision.purchaseId}`);
+        const [original] = await this.accounts.readRange(
+          accountId,
+          decision.revision,
+          decision.revision,
+        );
+        if (original?.type !== 'CreditsPurchased')
+          throw new Error(
+            `${accountId}@${decision.revision} is not purchase ${decision.purchaseId}`,
+          );
         // This very command, found written after a retry (an append that succeeded but was
         // reported lost, or one finished by another process): its own first answer, not a repeat.
-        const own = request.command.kind === 'purchase' && request.command.purchaseId === decision.purchaseId;
+        const own =
+          request.command.kind === 'purchase' && request.command.purchaseId === decision.purchaseId;
         return {
-          accountId, events: [toLedgerEvent(original)], balance: decision.balance, available: decision.available, reserved: decision.reserved,
-          revision: decision.revision, position: original.position, replayed: !own,
-          ...(!own && { duplicatePurchase: { purchaseId: decision.purchaseId, blockId: decision.blockId } }),
+          accountId,
+          events: [toLedgerEvent(original)],
+          balance: decision.balance,
+          available: decision.available,
+          reserved: decision.reserved,
+          revision: decision.revision,
+          position: original.position,
+          replayed: !own,
+          ...(!own && {
+            duplicatePurchase: { purchaseId: decision.purchaseId, blockId: decision.blockId },
+          }),
         };
       }
       case 'accepted':
-        return { accountId, events: [], balance, available, reserved, revision: decided.revision, position: null, replayed: false };
+        return {
+          accountId,
+          events: [],
+          balance,
+          available,
+          reserved,
+          revision: decided.revision,
+          position: null,
+          replayed: false,
+        };
     }
   }
 }
@@ -275,7 +378,11 @@ function settleSuccess(pending: Pending, outcome: CommandOutcome): void {
 
 /** Failures that are about the moment (store down, retries used up) fail every command alike. */
 function mayBeOneCommandsFault(error: unknown): boolean {
-  return !(error instanceof EventStoreUnavailableError) && !(error instanceof ConcurrencyConflictError) && !(error instanceof QueueFullError);
+  return (
+    !(error instanceof EventStoreUnavailableError) &&
+    !(error instanceof ConcurrencyConflictError) &&
+    !(error instanceof QueueFullError)
+  );
 }
 
 function settleFailure(pending: Pending, error: unknown): void {

@@ -7,9 +7,12 @@ import { purchaseRefClaim } from '../ledger/purchase-ref';
  * among them, so that the event store lets one account, ever, record it (docs/architecture.md
  * "One payment, one purchase"). The handler puts at most one purchase in an append.
  */
-export function purchaseClaimOf(events: readonly { type: string; data: unknown }[]): string | undefined {
+export function purchaseClaimOf(
+  events: readonly { type: string; data: unknown }[],
+): string | undefined {
   const purchases = events.filter((event) => event.type === 'CreditsPurchased');
-  if (purchases.length > 1) throw new Error(`an append may carry one purchase, this one has ${purchases.length}`);
+  if (purchases.length > 1)
+    throw new Error(`an append may carry one purchase, this one has ${purchases.length}`);
   if (purchases.length === 0) return undefined;
   const { provider, providerRef } = purchases[0].data as { provider: string; providerRef: string };
   return purchaseRefClaim(provider, providerRef);
@@ -19,7 +22,13 @@ export function purchaseClaimOf(events: readonly { type: string; data: unknown }
  * Notes that another account holds a purchase reference, for deciding again. A claim refused twice
  * means the decision ignored it: a bug, not a race, so it is thrown rather than retried forever.
  */
-export function noteHeldElsewhere(heldElsewhere: Map<string, string>, refused: ClaimHeldElsewhereError): void {
+export function noteHeldElsewhere(
+  heldElsewhere: Map<string, string>,
+  refused: ClaimHeldElsewhereError,
+): void {
   if (heldElsewhere.has(refused.claim)) throw refused;
-  heldElsewhere.set(refused.claim, accountIdFromStream(refused.holderStreamId) ?? refused.holderStreamId);
+  heldElsewhere.set(
+    refused.claim,
+    accountIdFromStream(refused.holderStreamId) ?? refused.holderStreamId,
+  );
 }

@@ -52,7 +52,11 @@ export interface AuditOptions {
  * (AuditBook, built from the events with the rules of LEDGER.md) and the domain's fold (evolve, as
  * the service uses it); any disagreement between them is a violation too.
  */
-export function auditStream(accountId: string, events: Iterable<AuditedEvent>, options: AuditOptions): AuditReport {
+export function auditStream(
+  accountId: string,
+  events: Iterable<AuditedEvent>,
+  options: AuditOptions,
+): AuditReport {
   const book = new AuditBook();
   const domain = new DomainFold(initialState(options.ledgerOptions));
   const violations: Violation[] = [];
@@ -67,18 +71,24 @@ export function auditStream(accountId: string, events: Iterable<AuditedEvent>, o
 
   const endAppend = () => {
     if (appendKey === null) return;
-    book.checkAppendEnd(appendAtMs, (rule, message) => violations.push({ revision: appendRevision, rule, message }));
+    book.checkAppendEnd(appendAtMs, (rule, message) =>
+      violations.push({ revision: appendRevision, rule, message }),
+    );
     appendKey = null;
   };
 
   for (const recorded of events) {
     const revision = recorded.revision;
-    const report = (rule: AuditRule, message: string) => violations.push({ revision, rule, message });
+    const report = (rule: AuditRule, message: string) =>
+      violations.push({ revision, rule, message });
     if (atMs !== null && rawOccurredMs(recorded) > atMs) break;
     if (revision !== expectedRevision) {
-      report('revision_gap', revision > expectedRevision
-        ? `revision ${revision} comes after ${expectedRevision - 1}: revisions ${expectedRevision} to ${revision - 1} are missing`
-        : `revision ${revision} comes after ${expectedRevision - 1}: repeated or out of order`);
+      report(
+        'revision_gap',
+        revision > expectedRevision
+          ? `revision ${revision} comes after ${expectedRevision - 1}: revisions ${expectedRevision} to ${revision - 1} are missing`
+          : `revision ${revision} comes after ${expectedRevision - 1}: repeated or out of order`,
+      );
     }
     expectedRevision = revision + 1;
     let event: LedgerEvent;
@@ -90,7 +100,10 @@ export function auditStream(accountId: string, events: Iterable<AuditedEvent>, o
     }
     const occurredMs = Date.parse(event.metadata.occurredAt);
     if (occurredMs < lastOccurredMs) {
-      warnings.push({ revision, message: `occurredAt ${event.metadata.occurredAt} is before the previous event's; ?at= folds stop at the first event after the instant` });
+      warnings.push({
+        revision,
+        message: `occurredAt ${event.metadata.occurredAt} is before the previous event's; ?at= folds stop at the first event after the instant`,
+      });
     }
     lastOccurredMs = Math.max(lastOccurredMs, occurredMs);
 
@@ -105,7 +118,10 @@ export function auditStream(accountId: string, events: Iterable<AuditedEvent>, o
       change = book.apply(event, revision, report);
     } catch (error) {
       // A field the event's type requires is missing or of the wrong kind.
-      report('unreadable_event', `malformed ${event.type}: ${error instanceof Error ? error.message : String(error)}`);
+      report(
+        'unreadable_event',
+        `malformed ${event.type}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       change = 0;
     }
     const totals = book.totals;
@@ -126,12 +142,18 @@ export function auditStream(accountId: string, events: Iterable<AuditedEvent>, o
 
   const asOfMs = atMs ?? options.now.getTime();
   const closing = book.viewAt(asOfMs);
-  domain.compareView(asOfMs, closing, (rule, message) => violations.push({ revision: null, rule, message }));
+  domain.compareView(asOfMs, closing, (rule, message) =>
+    violations.push({ revision: null, rule, message }),
+  );
   return {
     accountId,
     at: options.at?.toISOString() ?? null,
     timeline,
-    closing: { ...closing, asOf: new Date(asOfMs).toISOString(), revision: timeline.at(-1)?.revision ?? -1 },
+    closing: {
+      ...closing,
+      asOf: new Date(asOfMs).toISOString(),
+      revision: timeline.at(-1)?.revision ?? -1,
+    },
     creditsIn: book.creditsIn,
     creditsOut: book.creditsOut,
     violations,
@@ -154,17 +176,29 @@ function rawOccurredMs(recorded: AuditedEvent): number {
 }
 
 /** LEDGER.md invariants 1 and 2 after every event, and every block within its bounds. */
-function checkTotals(book: AuditBook, totals: BookView, report: (rule: AuditRule, message: string) => void): void {
+function checkTotals(
+  book: AuditBook,
+  totals: BookView,
+  report: (rule: AuditRule, message: string) => void,
+): void {
   if (totals.available < 0) report('negative_available', `available is ${totals.available}`);
   if (totals.reserved < 0) report('negative_reserved', `reserved is ${totals.reserved}`);
   const net = book.creditsIn - book.creditsOut;
   if (totals.balance !== net) {
-    report('balance_equation', `balance is ${totals.balance} but credits in − credits out is ${book.creditsIn} − ${book.creditsOut} = ${net}`);
+    report(
+      'balance_equation',
+      `balance is ${totals.balance} but credits in − credits out is ${book.creditsIn} − ${book.creditsOut} = ${net}`,
+    );
   }
   for (const blockId of book.touched) {
     const lot = book.lots.get(blockId)!;
-    if (lot.remaining < 0) report('negative_block', `block ${blockId} holds ${lot.remaining} credits`);
-    if (lot.remaining > lot.credits) report('block_overfilled', `block ${blockId} holds ${lot.remaining} credits, more than the ${lot.credits} it was created with`);
+    if (lot.remaining < 0)
+      report('negative_block', `block ${blockId} holds ${lot.remaining} credits`);
+    if (lot.remaining > lot.credits)
+      report(
+        'block_overfilled',
+        `block ${blockId} holds ${lot.remaining} credits, more than the ${lot.credits} it was created with`,
+      );
   }
 }
 
@@ -174,27 +208,48 @@ class DomainFold {
 
   constructor(private readonly state: LedgerState) {}
 
-  fold(event: LedgerEvent, expected: BookView, report: (rule: AuditRule, message: string) => void): void {
+  fold(
+    event: LedgerEvent,
+    expected: BookView,
+    report: (rule: AuditRule, message: string) => void,
+  ): void {
     if (this.failed) return;
     try {
       evolve(this.state, event);
     } catch (error) {
       this.failed = true;
-      report('domain_fold', `the ledger cannot fold this event (${error instanceof Error ? error.message : String(error)}); later events are checked by the audit's book only`);
+      report(
+        'domain_fold',
+        `the ledger cannot fold this event (${error instanceof Error ? error.message : String(error)}); later events are checked by the audit's book only`,
+      );
       return;
     }
     const folded = { available: this.state.unexpiredRemaining, reserved: this.state.reserved };
     if (folded.available !== expected.available || folded.reserved !== expected.reserved) {
-      report('domain_fold', `the ledger's fold gives available ${folded.available}, reserved ${folded.reserved}; the events give ${expected.available}, ${expected.reserved}`);
+      report(
+        'domain_fold',
+        `the ledger's fold gives available ${folded.available}, reserved ${folded.reserved}; the events give ${expected.available}, ${expected.reserved}`,
+      );
     }
   }
 
-  compareView(atMs: number, expected: BookView, report: (rule: AuditRule, message: string) => void): void {
+  compareView(
+    atMs: number,
+    expected: BookView,
+    report: (rule: AuditRule, message: string) => void,
+  ): void {
     if (this.failed) return;
     const view = viewAt(this.state, new Date(atMs));
-    if (view.balance !== expected.balance || view.available !== expected.available || view.reserved !== expected.reserved) {
-      report('domain_fold', `at ${new Date(atMs).toISOString()} the ledger's view gives balance ${view.balance}, available ${view.available}, reserved ${view.reserved}; `
-        + `the events give ${expected.balance}, ${expected.available}, ${expected.reserved}`);
+    if (
+      view.balance !== expected.balance ||
+      view.available !== expected.available ||
+      view.reserved !== expected.reserved
+    ) {
+      report(
+        'domain_fold',
+        `at ${new Date(atMs).toISOString()} the ledger's view gives balance ${view.balance}, available ${view.available}, reserved ${view.reserved}; ` +
+          `the events give ${expected.balance}, ${expected.available}, ${expected.reserved}`,
+      );
     }
   }
 }

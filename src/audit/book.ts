@@ -67,7 +67,11 @@ export interface BookView {
 
 export type Report = (rule: AuditRule, message: string) => void;
 
-const RELEASE_STATUS: Record<string, HoldStatus> = { released: 'released', expired: 'expired', captured_remainder: 'captured' };
+const RELEASE_STATUS: Record<string, HoldStatus> = {
+  released: 'released',
+  expired: 'expired',
+  captured_remainder: 'captured',
+};
 
 export class AuditBook {
   readonly lots = new Map<string, Lot>();
@@ -108,7 +112,8 @@ export class AuditBook {
         reserved += hold.credits;
         continue;
       }
-      for (const part of hold.parts) comingBack.set(part.blockId, (comingBack.get(part.blockId) ?? 0) + part.credits);
+      for (const part of hold.parts)
+        comingBack.set(part.blockId, (comingBack.get(part.blockId) ?? 0) + part.credits);
     }
     let available = 0;
     for (const lot of this.lots.values()) {
@@ -124,17 +129,33 @@ export class AuditBook {
   apply(event: LedgerEvent, revision: number, report: Report): number {
     this.touched = new Set();
     const atMs = Date.parse(event.metadata.occurredAt);
-    if (Number.isNaN(atMs)) report('invalid_instant', `occurredAt ${JSON.stringify(event.metadata.occurredAt)} is not an instant`);
+    if (Number.isNaN(atMs))
+      report(
+        'invalid_instant',
+        `occurredAt ${JSON.stringify(event.metadata.occurredAt)} is not an instant`,
+      );
     const at = new Checks(report);
     switch (event.type) {
       case 'CreditsPurchased': {
         const { data } = event;
         at.positive('credits', data.credits);
-        if (!Number.isSafeInteger(data.amountPaid?.minor) || data.amountPaid.minor < 0) report('invalid_amount', `amountPaid ${JSON.stringify(data.amountPaid)} is not a whole amount in minor units`);
-        if (this.purchases.has(data.purchaseId)) report('duplicate_id', `purchase ${data.purchaseId} recorded twice`);
-        if (this.providerRefs.has(data.providerRef)) report('duplicate_purchase', `providerRef ${data.providerRef} credited a second time`);
+        if (!Number.isSafeInteger(data.amountPaid?.minor) || data.amountPaid.minor < 0)
+          report(
+            'invalid_amount',
+            `amountPaid ${JSON.stringify(data.amountPaid)} is not a whole amount in minor units`,
+          );
+        if (this.purchases.has(data.purchaseId))
+          report('duplicate_id', `purchase ${data.purchaseId} recorded twice`);
+        if (this.providerRefs.has(data.providerRef))
+          report('duplicate_purchase', `providerRef ${data.providerRef} credited a second time`);
         this.providerRefs.add(data.providerRef);
-        this.purchases.set(data.purchaseId, { blockId: data.blockId, credits: data.credits, reversed: 0, reversedUnnamed: 0, unnamedRemoved: [] });
+        this.purchases.set(data.purchaseId, {
+          blockId: data.blockId,
+          credits: data.credits,
+          reversed: 0,
+          reversedUnnamed: 0,
+          unnamedRemoved: [],
+        });
         this.openLot(data.blockId, 'paid', data.credits, atMs, data.expiresAt, report);
         this.creditsIn += data.credits;
         return data.credits;
@@ -142,7 +163,8 @@ export class AuditBook {
       case 'CreditsGranted': {
         const { data } = event;
         at.positive('credits', data.credits);
-        if (data.category !== 'paid' && data.category !== 'promotional') report('unreadable_event', `category ${JSON.stringify(data.category)}`);
+        if (data.category !== 'paid' && data.category !== 'promotional')
+          report('unreadable_event', `category ${JSON.stringify(data.category)}`);
         this.openLot(data.blockId, data.category, data.credits, atMs, data.expiresAt, report);
         this.creditsIn += data.credits;
         return data.credits;
@@ -151,14 +173,25 @@ export class AuditBook {
         const { data } = event;
         at.positive('credits', data.credits);
         at.parts('drawdown', data.drawdown, data.credits);
-        if (this.spends.has(data.spendId)) report('duplicate_id', `spend ${data.spendId} recorded twice`);
+        if (this.spends.has(data.spendId))
+          report('duplicate_id', `spend ${data.spendId} recorded twice`);
         if (data.reservationId === undefined) {
-          this.expectDrawdown('spend', data.drawdown, this.liveLotsInOrder(atMs), data.credits, report);
+          this.expectDrawdown(
+            'spend',
+            data.drawdown,
+            this.liveLotsInOrder(atMs),
+            data.credits,
+            report,
+          );
           this.takeFromLots(data.drawdown, atMs, report);
         } else {
           this.capture(data.reservationId, data.credits, data.drawdown, atMs, revision, report);
         }
-        this.spends.set(data.spendId, { credits: data.credits, refunded: 0, refundable: copyParts(data.drawdown) });
+        this.spends.set(data.spendId, {
+          credits: data.credits,
+          refunded: 0,
+          refundable: copyParts(data.drawdown),
+        });
         this.creditsOut += data.credits;
         return -data.credits;
       }
@@ -166,17 +199,29 @@ export class AuditBook {
         const { data } = event;
         at.positive('credits', data.credits);
         at.parts('returnedTo', data.returnedTo, data.credits);
-        if (this.refundIds.has(data.refundId)) report('duplicate_id', `refund ${data.refundId} recorded twice`);
+        if (this.refundIds.has(data.refundId))
+          report('duplicate_id', `refund ${data.refundId} recorded twice`);
         this.refundIds.add(data.refundId);
         const spend = this.spends.get(data.spendId);
         if (!spend) {
-          report('unknown_reference', `refund of spend ${data.spendId}, which the stream never recorded`);
+          report(
+            'unknown_reference',
+            `refund of spend ${data.spendId}, which the stream never recorded`,
+          );
         } else {
           const left = spend.credits - spend.refunded;
-          if (data.credits > left) report('refund_exceeds_spend', `refund of ${data.credits} credits; spend ${data.spendId} had ${left} left to refund`);
+          if (data.credits > left)
+            report(
+              'refund_exceeds_spend',
+              `refund of ${data.credits} credits; spend ${data.spendId} had ${left} left to refund`,
+            );
           spend.refunded += data.credits;
           const rest = withoutParts(spend.refundable, data.returnedTo, 'last');
-          if (rest.missing.length > 0) report('refund_not_from_spend', `credits go back to ${describeParts(rest.missing)}, which spend ${data.spendId} did not take`);
+          if (rest.missing.length > 0)
+            report(
+              'refund_not_from_spend',
+              `credits go back to ${describeParts(rest.missing)}, which spend ${data.spendId} did not take`,
+            );
           spend.refundable = rest.left;
         }
         this.putIntoLots(data.returnedTo, report);
@@ -188,11 +233,26 @@ export class AuditBook {
         at.positive('credits', data.credits);
         const lot = this.lots.get(data.blockId);
         if (!lot) {
-          report('unknown_reference', `expiry of block ${data.blockId}, which the stream never created`);
+          report(
+            'unknown_reference',
+            `expiry of block ${data.blockId}, which the stream never created`,
+          );
         } else {
-          if (lot.expiresAtMs === null) report('early_expiry', `block ${data.blockId} never expires, yet ${data.credits} credits of it expired`);
-          else if (lot.expiresAtMs > atMs) report('early_expiry', `block ${data.blockId} expired at ${event.metadata.occurredAt}, before its expiresAt ${iso(lot.expiresAtMs)}`);
-          if (data.credits < lot.remaining) report('partial_expiry', `block ${data.blockId} expired ${data.credits} of its ${lot.remaining} credits`);
+          if (lot.expiresAtMs === null)
+            report(
+              'early_expiry',
+              `block ${data.blockId} never expires, yet ${data.credits} credits of it expired`,
+            );
+          else if (lot.expiresAtMs > atMs)
+            report(
+              'early_expiry',
+              `block ${data.blockId} expired at ${event.metadata.occurredAt}, before its expiresAt ${iso(lot.expiresAtMs)}`,
+            );
+          if (data.credits < lot.remaining)
+            report(
+              'partial_expiry',
+              `block ${data.blockId} expired ${data.credits} of its ${lot.remaining} credits`,
+            );
           lot.expired = true;
           this.move(lot, -data.credits);
         }
@@ -203,15 +263,34 @@ export class AuditBook {
         const { data } = event;
         at.positive('credits', data.credits);
         at.parts('drawdown', data.drawdown, data.credits);
-        if (this.holds.has(data.reservationId)) report('duplicate_id', `reservation ${data.reservationId} recorded twice`);
+        if (this.holds.has(data.reservationId))
+          report('duplicate_id', `reservation ${data.reservationId} recorded twice`);
         const deadlineMs = Date.parse(data.expiresAt);
-        if (Number.isNaN(deadlineMs) || deadlineMs <= atMs || deadlineMs > atMs + MAX_RESERVATION_TTL_SECONDS * 1000) {
-          report('hold_deadline', `hold ${data.reservationId} taken at ${event.metadata.occurredAt} with deadline ${data.expiresAt} (must be later, by at most ${MAX_RESERVATION_TTL_SECONDS} s)`);
+        if (
+          Number.isNaN(deadlineMs) ||
+          deadlineMs <= atMs ||
+          deadlineMs > atMs + MAX_RESERVATION_TTL_SECONDS * 1000
+        ) {
+          report(
+            'hold_deadline',
+            `hold ${data.reservationId} taken at ${event.metadata.occurredAt} with deadline ${data.expiresAt} (must be later, by at most ${MAX_RESERVATION_TTL_SECONDS} s)`,
+          );
         }
-        this.expectDrawdown('reservation', data.drawdown, this.liveLotsInOrder(atMs), data.credits, report);
+        this.expectDrawdown(
+          'reservation',
+          data.drawdown,
+          this.liveLotsInOrder(atMs),
+          data.credits,
+          report,
+        );
         this.takeFromLots(data.drawdown, atMs, report);
         this.holds.set(data.reservationId, {
-          reservationId: data.reservationId, credits: data.credits, deadlineMs, parts: copyParts(data.drawdown), status: 'open', partlyCapturedAt: null,
+          reservationId: data.reservationId,
+          credits: data.credits,
+          deadlineMs,
+          parts: copyParts(data.drawdown),
+          status: 'open',
+          partlyCapturedAt: null,
         });
         this.held += data.credits;
         return 0;
@@ -220,7 +299,15 @@ export class AuditBook {
         const { data } = event;
         at.positive('credits', data.credits);
         at.parts('returnedTo', data.returnedTo, data.credits);
-        this.release(data.reservationId, data.credits, data.reason, data.returnedTo, atMs, revision, report);
+        this.release(
+          data.reservationId,
+          data.credits,
+          data.reason,
+          data.returnedTo,
+          atMs,
+          revision,
+          report,
+        );
         return 0;
       }
       case 'PurchaseReversed': {
@@ -229,18 +316,30 @@ export class AuditBook {
         const removed = sumParts(data.removed);
         for (const part of data.removed) at.positive(`removed ${part.blockId}`, part.credits);
         if (data.shortfall !== data.credits - removed || data.shortfall < 0) {
-          report('reversal_shortfall', `reversal of ${data.credits} credits removed ${removed} and reports a shortfall of ${data.shortfall}`);
+          report(
+            'reversal_shortfall',
+            `reversal of ${data.credits} credits removed ${removed} and reports a shortfall of ${data.shortfall}`,
+          );
         }
         const purchase = this.purchases.get(data.purchaseId);
         if (!purchase) {
-          report('unknown_reference', `reversal of purchase ${data.purchaseId}, which the stream never recorded`);
+          report(
+            'unknown_reference',
+            `reversal of purchase ${data.purchaseId}, which the stream never recorded`,
+          );
         } else {
           if (purchase.reversed + data.credits > purchase.credits) {
-            report('reversal_exceeds_purchase', `purchase ${data.purchaseId} of ${purchase.credits} credits reversed for ${purchase.reversed + data.credits} in all`);
+            report(
+              'reversal_exceeds_purchase',
+              `purchase ${data.purchaseId} of ${purchase.credits} credits reversed for ${purchase.reversed + data.credits} in all`,
+            );
           }
           purchase.reversed += data.credits;
           const live = this.liveLotsInOrder(atMs);
-          const ownFirst = [...live.filter((lot) => lot.blockId === purchase.blockId), ...live.filter((lot) => lot.blockId !== purchase.blockId)];
+          const ownFirst = [
+            ...live.filter((lot) => lot.blockId === purchase.blockId),
+            ...live.filter((lot) => lot.blockId !== purchase.blockId),
+          ];
           this.expectDrawdown('reversal', data.removed, ownFirst, data.credits, report);
         }
         if (data.reversalId === undefined && purchase) {
@@ -248,8 +347,19 @@ export class AuditBook {
           purchase.unnamedRemoved.push(...copyParts(data.removed));
         }
         if (data.reversalId !== undefined) {
-          if (this.reversals.has(data.reversalId)) report('duplicate_id', `reversal ${data.reversalId} recorded after it was reversed or undone`);
-          else this.reversals.set(data.reversalId, { purchaseId: data.purchaseId, credits: data.credits, removed: copyParts(data.removed), shortfall: data.shortfall, undone: false });
+          if (this.reversals.has(data.reversalId))
+            report(
+              'duplicate_id',
+              `reversal ${data.reversalId} recorded after it was reversed or undone`,
+            );
+          else
+            this.reversals.set(data.reversalId, {
+              purchaseId: data.purchaseId,
+              credits: data.credits,
+              removed: copyParts(data.removed),
+              shortfall: data.shortfall,
+              undone: false,
+            });
         }
         this.takeFromLots(data.removed, atMs, report);
         this.creditsOut += removed;
@@ -259,19 +369,34 @@ export class AuditBook {
         const { data } = event;
         const restored = sumParts(data.restored);
         for (const part of data.restored) at.positive(`restored ${part.blockId}`, part.credits);
-        if (data.credits !== restored) report('reinstatement_mismatch', `reinstatement of ${data.reversalId} states ${data.credits} credits and restores ${restored}`);
+        if (data.credits !== restored)
+          report(
+            'reinstatement_mismatch',
+            `reinstatement of ${data.reversalId} states ${data.credits} credits and restores ${restored}`,
+          );
         const reversal = this.reversals.get(data.reversalId);
         const purchase = this.purchases.get(data.purchaseId);
-        if (!purchase) report('unknown_reference', `reinstatement for purchase ${data.purchaseId}, which the stream never recorded`);
+        if (!purchase)
+          report(
+            'unknown_reference',
+            `reinstatement for purchase ${data.purchaseId}, which the stream never recorded`,
+          );
         if (reversal?.undone) {
           report('duplicate_id', `reversal ${data.reversalId} undone twice`);
         } else if (reversal) {
           // Exactly what the reversal removed, into the same blocks; never more.
           const rest = withoutParts(reversal.removed, data.restored, 'first');
           if (rest.missing.length > 0 || sumParts(rest.left) > 0) {
-            report('reinstatement_mismatch', `reinstatement of ${data.reversalId} restores ${describeParts(data.restored)}, the reversal removed ${describeParts(reversal.removed)}`);
+            report(
+              'reinstatement_mismatch',
+              `reinstatement of ${data.reversalId} restores ${describeParts(data.restored)}, the reversal removed ${describeParts(reversal.removed)}`,
+            );
           }
-          if (data.shortfallCancelled !== reversal.shortfall) report('reinstatement_mismatch', `reinstatement of ${data.reversalId} cancels a shortfall of ${data.shortfallCancelled}, the reversal had ${reversal.shortfall}`);
+          if (data.shortfallCancelled !== reversal.shortfall)
+            report(
+              'reinstatement_mismatch',
+              `reinstatement of ${data.reversalId} cancels a shortfall of ${data.shortfallCancelled}, the reversal had ${reversal.shortfall}`,
+            );
           reversal.undone = true;
           if (purchase) purchase.reversed -= reversal.credits;
         } else {
@@ -280,13 +405,22 @@ export class AuditBook {
           if (purchase) {
             const rest = withoutParts(purchase.unnamedRemoved, data.restored, 'last');
             if (rest.missing.length > 0 || undoneCredits > purchase.reversedUnnamed) {
-              report('reinstatement_mismatch', `reinstatement of ${data.reversalId} restores ${describeParts(data.restored)} (${undoneCredits} credits undone); the refunds reversed ${purchase.reversedUnnamed}, removing ${describeParts(purchase.unnamedRemoved)}`);
+              report(
+                'reinstatement_mismatch',
+                `reinstatement of ${data.reversalId} restores ${describeParts(data.restored)} (${undoneCredits} credits undone); the refunds reversed ${purchase.reversedUnnamed}, removing ${describeParts(purchase.unnamedRemoved)}`,
+              );
             }
             purchase.unnamedRemoved = rest.left;
             purchase.reversedUnnamed -= undoneCredits;
             purchase.reversed -= undoneCredits;
           }
-          this.reversals.set(data.reversalId, { purchaseId: data.purchaseId, credits: 0, removed: [], shortfall: 0, undone: true });
+          this.reversals.set(data.reversalId, {
+            purchaseId: data.purchaseId,
+            credits: 0,
+            removed: [],
+            shortfall: 0,
+            undone: true,
+          });
         }
         this.putIntoLots(data.restored, report);
         this.creditsIn += restored;
@@ -309,17 +443,35 @@ export class AuditBook {
     for (const blockId of this.lotsWithCredits) {
       const lot = this.lots.get(blockId)!;
       if (lot.remaining > 0 && !isLive(lot, atMs)) {
-        report('expiry_not_applied', `block ${blockId} is past its expiresAt ${lot.expiresAtMs === null ? '' : iso(lot.expiresAtMs)} and still holds ${lot.remaining} credits after an append at ${iso(atMs)}`);
+        report(
+          'expiry_not_applied',
+          `block ${blockId} is past its expiresAt ${lot.expiresAtMs === null ? '' : iso(lot.expiresAtMs)} and still holds ${lot.remaining} credits after an append at ${iso(atMs)}`,
+        );
       }
     }
     for (const hold of this.holds.values()) {
       if (hold.status !== 'open') continue;
-      if (hold.deadlineMs <= atMs) report('hold_overdue', `hold ${hold.reservationId} is past its deadline ${iso(hold.deadlineMs)} and still open after an append at ${iso(atMs)}`);
-      if (hold.partlyCapturedAt !== null) report('capture_remainder', `hold ${hold.reservationId} was captured in part and its remainder was not released in the same append`);
+      if (hold.deadlineMs <= atMs)
+        report(
+          'hold_overdue',
+          `hold ${hold.reservationId} is past its deadline ${iso(hold.deadlineMs)} and still open after an append at ${iso(atMs)}`,
+        );
+      if (hold.partlyCapturedAt !== null)
+        report(
+          'capture_remainder',
+          `hold ${hold.reservationId} was captured in part and its remainder was not released in the same append`,
+        );
     }
   }
 
-  private openLot(blockId: string, category: BlockCategory, credits: number, atMs: number, expiresAt: string | undefined, report: Report): void {
+  private openLot(
+    blockId: string,
+    category: BlockCategory,
+    credits: number,
+    atMs: number,
+    expiresAt: string | undefined,
+    report: Report,
+  ): void {
     if (this.lots.has(blockId)) {
       report('duplicate_id', `block ${blockId} created twice`);
       return;
@@ -327,25 +479,61 @@ export class AuditBook {
     let expiresAtMs: number | null = null;
     if (expiresAt !== undefined && expiresAt !== null) {
       expiresAtMs = Date.parse(expiresAt);
-      if (Number.isNaN(expiresAtMs)) report('invalid_instant', `block ${blockId}: expiresAt ${JSON.stringify(expiresAt)} is not an instant`);
-      else if (expiresAtMs <= atMs) report('invalid_instant', `block ${blockId} was born expired (expiresAt ${expiresAt})`);
+      if (Number.isNaN(expiresAtMs))
+        report(
+          'invalid_instant',
+          `block ${blockId}: expiresAt ${JSON.stringify(expiresAt)} is not an instant`,
+        );
+      else if (expiresAtMs <= atMs)
+        report('invalid_instant', `block ${blockId} was born expired (expiresAt ${expiresAt})`);
     }
-    const lot: Lot = { blockId, category, credits, remaining: 0, grantedAtMs: atMs, expiresAtMs, expired: false };
+    const lot: Lot = {
+      blockId,
+      category,
+      credits,
+      remaining: 0,
+      grantedAtMs: atMs,
+      expiresAtMs,
+      expired: false,
+    };
     this.lots.set(blockId, lot);
     this.move(lot, credits);
   }
 
-  private capture(reservationId: string, credits: number, drawdown: readonly BlockAmount[], atMs: number, revision: number, report: Report): void {
+  private capture(
+    reservationId: string,
+    credits: number,
+    drawdown: readonly BlockAmount[],
+    atMs: number,
+    revision: number,
+    report: Report,
+  ): void {
     const hold = this.holds.get(reservationId);
     if (!hold) {
-      report('unknown_reference', `capture of reservation ${reservationId}, which the stream never recorded`);
+      report(
+        'unknown_reference',
+        `capture of reservation ${reservationId}, which the stream never recorded`,
+      );
       return;
     }
-    if (hold.status !== 'open') report('hold_closed', `capture of reservation ${reservationId}, already ${hold.status}`);
-    if (hold.deadlineMs <= atMs) report('late_capture', `capture at ${iso(atMs)} of reservation ${reservationId} whose deadline was ${iso(hold.deadlineMs)}`);
-    if (credits > hold.credits) report('capture_exceeds_hold', `capture of ${credits} credits from reservation ${reservationId} holding ${hold.credits}`);
+    if (hold.status !== 'open')
+      report('hold_closed', `capture of reservation ${reservationId}, already ${hold.status}`);
+    if (hold.deadlineMs <= atMs)
+      report(
+        'late_capture',
+        `capture at ${iso(atMs)} of reservation ${reservationId} whose deadline was ${iso(hold.deadlineMs)}`,
+      );
+    if (credits > hold.credits)
+      report(
+        'capture_exceeds_hold',
+        `capture of ${credits} credits from reservation ${reservationId} holding ${hold.credits}`,
+      );
     const rest = withoutParts(hold.parts, drawdown, 'first');
-    if (rest.missing.length > 0) report('hold_not_from_blocks', `capture takes ${describeParts(rest.missing)}, which reservation ${reservationId} does not hold`);
+    if (rest.missing.length > 0)
+      report(
+        'hold_not_from_blocks',
+        `capture takes ${describeParts(rest.missing)}, which reservation ${reservationId} does not hold`,
+      );
     hold.parts = rest.left;
     hold.credits -= credits;
     this.held -= credits;
@@ -354,25 +542,52 @@ export class AuditBook {
   }
 
   private release(
-    reservationId: string, credits: number, reason: string, returnedTo: readonly BlockAmount[], atMs: number, revision: number, report: Report,
+    reservationId: string,
+    credits: number,
+    reason: string,
+    returnedTo: readonly BlockAmount[],
+    atMs: number,
+    revision: number,
+    report: Report,
   ): void {
     const hold = this.holds.get(reservationId);
     if (!hold) {
-      report('unknown_reference', `release of reservation ${reservationId}, which the stream never recorded`);
+      report(
+        'unknown_reference',
+        `release of reservation ${reservationId}, which the stream never recorded`,
+      );
       this.putIntoLots(returnedTo, report);
       this.held -= credits;
       return;
     }
-    if (hold.status !== 'open') report('hold_closed', `release of reservation ${reservationId}, already ${hold.status}`);
-    if (credits !== hold.credits) report('hold_amount', `release of ${credits} credits from reservation ${reservationId} holding ${hold.credits}`);
+    if (hold.status !== 'open')
+      report('hold_closed', `release of reservation ${reservationId}, already ${hold.status}`);
+    if (credits !== hold.credits)
+      report(
+        'hold_amount',
+        `release of ${credits} credits from reservation ${reservationId} holding ${hold.credits}`,
+      );
     const rest = withoutParts(hold.parts, returnedTo, 'last');
-    if (rest.missing.length > 0) report('hold_not_from_blocks', `release returns ${describeParts(rest.missing)}, which reservation ${reservationId} does not hold`);
+    if (rest.missing.length > 0)
+      report(
+        'hold_not_from_blocks',
+        `release returns ${describeParts(rest.missing)}, which reservation ${reservationId} does not hold`,
+      );
     if (reason === 'expired' && hold.deadlineMs > atMs) {
-      report('release_reason', `reservation ${reservationId} released as expired at ${iso(atMs)}, before its deadline ${iso(hold.deadlineMs)}`);
+      report(
+        'release_reason',
+        `reservation ${reservationId} released as expired at ${iso(atMs)}, before its deadline ${iso(hold.deadlineMs)}`,
+      );
     } else if (reason === 'released' && hold.deadlineMs <= atMs) {
-      report('release_reason', `reservation ${reservationId} released on request at ${iso(atMs)}, after its deadline ${iso(hold.deadlineMs)}`);
+      report(
+        'release_reason',
+        `reservation ${reservationId} released on request at ${iso(atMs)}, after its deadline ${iso(hold.deadlineMs)}`,
+      );
     } else if (reason === 'captured_remainder' && hold.partlyCapturedAt !== revision - 1) {
-      report('capture_remainder', `remainder of reservation ${reservationId} released without the capture right before it`);
+      report(
+        'capture_remainder',
+        `remainder of reservation ${reservationId} released without the capture right before it`,
+      );
     } else if (!(reason in RELEASE_STATUS)) {
       report('release_reason', `unknown release reason ${JSON.stringify(reason)}`);
     }
@@ -395,7 +610,13 @@ export class AuditBook {
   }
 
   /** Takes come from the front of `ordered`, each lot drained before the next is touched. */
-  private expectDrawdown(what: string, actual: readonly BlockAmount[], ordered: readonly Lot[], credits: number, report: Report): void {
+  private expectDrawdown(
+    what: string,
+    actual: readonly BlockAmount[],
+    ordered: readonly Lot[],
+    credits: number,
+    report: Report,
+  ): void {
     const expected: BlockAmount[] = [];
     let wanted = credits;
     for (const lot of ordered) {
@@ -405,7 +626,10 @@ export class AuditBook {
       wanted -= part;
     }
     if (describeParts(expected) !== describeParts(actual)) {
-      report('drawdown_order', `${what} took ${describeParts(actual) || 'nothing'}; drawdown order gives ${describeParts(expected) || 'nothing'}`);
+      report(
+        'drawdown_order',
+        `${what} took ${describeParts(actual) || 'nothing'}; drawdown order gives ${describeParts(expected) || 'nothing'}`,
+      );
     }
   }
 
@@ -417,7 +641,11 @@ export class AuditBook {
         this.inLots -= part.credits;
         continue;
       }
-      if (!isLive(lot, atMs)) report('expired_block_drawn', `${part.credits} credits taken from block ${part.blockId}, expired ${lot.expiresAtMs === null ? '' : `at ${iso(lot.expiresAtMs)}`}`);
+      if (!isLive(lot, atMs))
+        report(
+          'expired_block_drawn',
+          `${part.credits} credits taken from block ${part.blockId}, expired ${lot.expiresAtMs === null ? '' : `at ${iso(lot.expiresAtMs)}`}`,
+        );
       this.move(lot, -part.credits);
     }
   }
@@ -448,7 +676,11 @@ class Checks {
   constructor(private readonly report: Report) {}
 
   positive(field: string, value: unknown): void {
-    if (!Number.isSafeInteger(value) || (value as number) < 1) this.report('invalid_amount', `${field} is ${JSON.stringify(value)}, not a whole number of credits ≥ 1`);
+    if (!Number.isSafeInteger(value) || (value as number) < 1)
+      this.report(
+        'invalid_amount',
+        `${field} is ${JSON.stringify(value)}, not a whole number of credits ≥ 1`,
+      );
   }
 
   /** Every part positive, and together the event's credits. */
@@ -459,7 +691,8 @@ class Checks {
     }
     for (const part of parts) this.positive(`${field} ${part.blockId}`, part.credits);
     const total = sumParts(parts);
-    if (total !== credits) this.report('amounts_disagree', `${field} moves ${total} credits; the event says ${credits}`);
+    if (total !== credits)
+      this.report('amounts_disagree', `${field} moves ${total} credits; the event says ${credits}`);
   }
 }
 
@@ -489,7 +722,11 @@ function copyParts(parts: readonly BlockAmount[]): BlockAmount[] {
  * `list` without `amounts`, taken per block from the front ('first') or the back ('last'); what
  * the list did not have is `missing`.
  */
-function withoutParts(list: readonly BlockAmount[], amounts: readonly BlockAmount[], from: 'first' | 'last'): { left: BlockAmount[]; missing: BlockAmount[] } {
+function withoutParts(
+  list: readonly BlockAmount[],
+  amounts: readonly BlockAmount[],
+  from: 'first' | 'last',
+): { left: BlockAmount[]; missing: BlockAmount[] } {
   const left = copyParts(list);
   const order = from === 'first' ? left : [...left].reverse();
   const missing: BlockAmount[] = [];
@@ -508,7 +745,9 @@ function withoutParts(list: readonly BlockAmount[], amounts: readonly BlockAmoun
 }
 
 function describeParts(parts: readonly BlockAmount[]): string {
-  return Array.isArray(parts) ? parts.map((part) => `${part.blockId}:${part.credits}`).join(', ') : '';
+  return Array.isArray(parts)
+    ? parts.map((part) => `${part.blockId}:${part.credits}`).join(', ')
+    : '';
 }
 
 function iso(ms: number): string {

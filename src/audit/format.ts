@@ -23,16 +23,23 @@ export function formatReport(report: AuditReport, format: AuditFormat): string {
 export function formatVerdict(report: AuditReport): string {
   const { closing } = report;
   const lines = [
-    `${report.at ? 'at' : 'as of'} ${closing.asOf}: balance ${closing.balance}, available ${closing.available}, reserved ${closing.reserved} `
-      + `(revision ${closing.revision}; credits in ${report.creditsIn}, out ${report.creditsOut})`,
+    `${report.at ? 'at' : 'as of'} ${closing.asOf}: balance ${closing.balance}, available ${closing.available}, reserved ${closing.reserved} ` +
+      `(revision ${closing.revision}; credits in ${report.creditsIn}, out ${report.creditsOut})`,
   ];
-  for (const warning of report.warnings) lines.push(`warning at revision ${warning.revision}: ${warning.message}`);
+  for (const warning of report.warnings)
+    lines.push(`warning at revision ${warning.revision}: ${warning.message}`);
   if (report.violations.length === 0) {
-    lines.push(`invariants: all hold (${report.timeline.length} event${report.timeline.length === 1 ? '' : 's'} checked)`);
+    lines.push(
+      `invariants: all hold (${report.timeline.length} event${report.timeline.length === 1 ? '' : 's'} checked)`,
+    );
   } else {
-    lines.push(`invariants: ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'}`);
+    lines.push(
+      `invariants: ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'}`,
+    );
     for (const violation of report.violations) {
-      lines.push(`  ${violation.revision === null ? 'stream' : `revision ${violation.revision}`} [${violation.rule}] ${violation.message}`);
+      lines.push(
+        `  ${violation.revision === null ? 'stream' : `revision ${violation.revision}`} [${violation.rule}] ${violation.message}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -53,18 +60,41 @@ function formatTable(report: AuditReport): string {
   const header = `account ${report.accountId}${report.at ? `, events up to ${report.at}` : ''}\n`;
   if (report.timeline.length === 0) return `${header}(no events)\n`;
   const cells = report.timeline.map((entry) => COLUMNS.map((column) => column.value(entry)));
-  const widths = COLUMNS.map((column, index) => Math.max(column.title.length, ...cells.map((row) => row[index].length)));
-  const line = (values: string[]) => values
-    .map((value, index) => (index === COLUMNS.length - 1 ? value : COLUMNS[index].right ? value.padStart(widths[index]) : value.padEnd(widths[index])))
-    .join('  ')
-    .trimEnd();
+  const widths = COLUMNS.map((column, index) =>
+    Math.max(column.title.length, ...cells.map((row) => row[index].length)),
+  );
+  const line = (values: string[]) =>
+    values
+      .map((value, index) =>
+        index === COLUMNS.length - 1
+          ? value
+          : COLUMNS[index].right
+            ? value.padStart(widths[index])
+            : value.padEnd(widths[index]),
+      )
+      .join('  ')
+      .trimEnd();
   return `${header}${[line(COLUMNS.map((column) => column.title)), ...cells.map(line)].join('\n')}\n`;
 }
 
-const CSV_FIELDS: (keyof TimelineEntry)[] = ['revision', 'occurredAt', 'type', 'change', 'balance', 'available', 'reserved', 'eventId', 'position', 'summary'];
+const CSV_FIELDS: (keyof TimelineEntry)[] = [
+  'revision',
+  'occurredAt',
+  'type',
+  'change',
+  'balance',
+  'available',
+  'reserved',
+  'eventId',
+  'position',
+  'summary',
+];
 
 function formatCsv(timeline: readonly TimelineEntry[]): string {
-  const rows = [CSV_FIELDS.join(','), ...timeline.map((entry) => CSV_FIELDS.map((field) => csvCell(entry[field])).join(','))];
+  const rows = [
+    CSV_FIELDS.join(','),
+    ...timeline.map((entry) => CSV_FIELDS.map((field) => csvCell(entry[field])).join(',')),
+  ];
   return `${rows.join('\r\n')}\r\n`;
 }
 

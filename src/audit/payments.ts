@@ -48,15 +48,26 @@ export class PaymentsBook {
   constructor(private readonly period: { from: Date | null; to: Date | null }) {}
 
   add(accountId: string, event: LedgerEvent): void {
-    if (event.type !== 'CreditsPurchased' && event.type !== 'PurchaseReversed' && event.type !== 'ReversalUndone') return;
+    if (
+      event.type !== 'CreditsPurchased' &&
+      event.type !== 'PurchaseReversed' &&
+      event.type !== 'ReversalUndone'
+    )
+      return;
     const key = `${accountId}\u0000${event.data.purchaseId}`;
-    if (event.type === 'CreditsPurchased') this.purchases.set(key, { credits: event.data.credits, amountPaid: event.data.amountPaid });
+    if (event.type === 'CreditsPurchased')
+      this.purchases.set(key, { credits: event.data.credits, amountPaid: event.data.amountPaid });
     const atMs = Date.parse(event.metadata.occurredAt);
-    if ((this.period.from && atMs < this.period.from.getTime()) || (this.period.to && atMs >= this.period.to.getTime())) return;
+    if (
+      (this.period.from && atMs < this.period.from.getTime()) ||
+      (this.period.to && atMs >= this.period.to.getTime())
+    )
+      return;
     const purchase = this.purchases.get(key);
     if (!purchase) return;
     const totals = this.totalsOf(purchase.amountPaid.currency);
-    const valueOf = (credits: number) => Math.floor((credits * purchase.amountPaid.minor) / purchase.credits);
+    const valueOf = (credits: number) =>
+      Math.floor((credits * purchase.amountPaid.minor) / purchase.credits);
     switch (event.type) {
       case 'CreditsPurchased':
         totals.purchases += 1;
@@ -102,9 +113,15 @@ export class PaymentsBook {
     let totals = this.totals.get(currency);
     if (!totals) {
       totals = {
-        currency, purchases: 0, moneyInMinor: 0, creditsPurchased: 0,
-        refunded: { credits: 0, removedCredits: 0, valueMinor: 0 }, disputed: { credits: 0, removedCredits: 0, valueMinor: 0 },
-        reinstated: { credits: 0, undoneCredits: 0, valueMinor: 0 }, shortfallCredits: 0, netCredits: 0,
+        currency,
+        purchases: 0,
+        moneyInMinor: 0,
+        creditsPurchased: 0,
+        refunded: { credits: 0, removedCredits: 0, valueMinor: 0 },
+        disputed: { credits: 0, removedCredits: 0, valueMinor: 0 },
+        reinstated: { credits: 0, undoneCredits: 0, valueMinor: 0 },
+        shortfallCredits: 0,
+        netCredits: 0,
       };
       this.totals.set(currency, totals);
     }
@@ -114,13 +131,44 @@ export class PaymentsBook {
 
 export function formatPayments(summary: PaymentsSummary, format: 'table' | 'json' | 'csv'): string {
   if (format === 'json') return `${JSON.stringify(summary, null, 2)}\n`;
-  const header = ['currency', 'purchases', 'money_in_minor', 'credits_purchased', 'refunded_credits', 'refunded_value_minor',
-    'disputed_credits', 'disputed_value_minor', 'reinstated_credits', 'reinstated_value_minor', 'shortfall_credits', 'net_credits'];
-  const rows = summary.totals.map((t) => [t.currency, t.purchases, t.moneyInMinor, t.creditsPurchased, t.refunded.credits, t.refunded.valueMinor,
-    t.disputed.credits, t.disputed.valueMinor, t.reinstated.undoneCredits, t.reinstated.valueMinor, t.shortfallCredits, t.netCredits].map(String));
+  const header = [
+    'currency',
+    'purchases',
+    'money_in_minor',
+    'credits_purchased',
+    'refunded_credits',
+    'refunded_value_minor',
+    'disputed_credits',
+    'disputed_value_minor',
+    'reinstated_credits',
+    'reinstated_value_minor',
+    'shortfall_credits',
+    'net_credits',
+  ];
+  const rows = summary.totals.map((t) =>
+    [
+      t.currency,
+      t.purchases,
+      t.moneyInMinor,
+      t.creditsPurchased,
+      t.refunded.credits,
+      t.refunded.valueMinor,
+      t.disputed.credits,
+      t.disputed.valueMinor,
+      t.reinstated.undoneCredits,
+      t.reinstated.valueMinor,
+      t.shortfallCredits,
+      t.netCredits,
+    ].map(String),
+  );
   if (format === 'csv') return [header, ...rows].map((row) => row.join(',')).join('\n') + '\n';
   const title = `payments from ${summary.from ?? 'the beginning'} to ${summary.to ?? 'now'}\n`;
-  const widths = header.map((name, i) => Math.max(name.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const widths = header.map((name, i) =>
+    Math.max(name.length, ...rows.map((row) => row[i]!.length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ');
   return title + [line(header), ...rows.map(line)].join('\n') + '\n';
 }

@@ -5,8 +5,10 @@ export function summarize(event: LedgerEvent): string {
   switch (event.type) {
     case 'CreditsPurchased': {
       const { data } = event;
-      return `purchase ${data.purchaseId} (${data.provider} ${data.providerRef}${data.packId ? `, pack ${data.packId}` : ''}) `
-        + `paid ${data.amountPaid.minor} ${data.amountPaid.currency} minor units → block ${data.blockId}${expiry(data.expiresAt)}`;
+      return (
+        `purchase ${data.purchaseId} (${data.provider} ${data.providerRef}${data.packId ? `, pack ${data.packId}` : ''}) ` +
+        `paid ${data.amountPaid.minor} ${data.amountPaid.currency} minor units → block ${data.blockId}${expiry(data.expiresAt)}`
+      );
     }
     case 'CreditsGranted': {
       const { data } = event;
@@ -43,7 +45,9 @@ export function summarize(event: LedgerEvent): string {
 }
 
 function parts(amounts: readonly BlockAmount[]): string {
-  return Array.isArray(amounts) ? amounts.map((amount) => `${amount.blockId}:${amount.credits}`).join(', ') : '?';
+  return Array.isArray(amounts)
+    ? amounts.map((amount) => `${amount.blockId}:${amount.credits}`).join(', ')
+    : '?';
 }
 
 function expiry(expiresAt: string | undefined): string {

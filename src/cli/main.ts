@@ -28,11 +28,17 @@ async function main(): Promise<void> {
 
 /** Exits explicitly once output is flushed, with the command's exit code. */
 async function exitWith(code: number): Promise<never> {
-  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+  await Promise.all(
+    [process.stdout, process.stderr].map(
+      (stream) => new Promise<void>((resolve) => stream.write('', () => resolve())),
+    ),
+  );
   process.exit(code);
 }
 
 main().catch(async (error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `ledger: ${failureReason(error)}\n`);
+  process.stderr.write(
+    error instanceof ConfigError ? `${error.message}\n` : `ledger: ${failureReason(error)}\n`,
+  );
   await exitWith(1);
 });

@@ -12,11 +12,17 @@ export interface CliIo {
 }
 
 /** Runs one command and closes what it opened; returns the exit code. */
-export async function runCli(argv: string[], config: AppConfig, commands: CliCommand[], io: CliIo): Promise<number> {
+export async function runCli(
+  argv: string[],
+  config: AppConfig,
+  commands: CliCommand[],
+  io: CliIo,
+): Promise<number> {
   const [name, ...args] = argv;
   const command = commands.find((candidate) => candidate.name === name);
   if (!command) {
-    if (name && name !== 'help' && name !== '--help') io.stderr.write(`unknown command: ${name}\n\n`);
+    if (name && name !== 'help' && name !== '--help')
+      io.stderr.write(`unknown command: ${name}\n\n`);
     io.stdout.write(helpText(commands));
     return name && name !== 'help' && name !== '--help' ? 2 : 0;
   }
@@ -24,14 +30,21 @@ export async function runCli(argv: string[], config: AppConfig, commands: CliCom
   const context: CliContext = {
     config,
     ...io,
-    database: () => (opened.database ??= Database.open({
-      databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 5, applicationName: `credits-ledger-cli-${command.name}`,
-      // On a live system, the running service's embedded PostgreSQL (a second server cannot open
-      // the same cluster); otherwise one of its own for the command's duration.
-      whenRunning: 'use',
-      log: stderrLog(io.stderr),
-    })),
-    eventStore: () => (opened.eventStore ??= context.database().then((database) => createEventStore(config, database))),
+    database: () =>
+      (opened.database ??= Database.open({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        poolMax: 5,
+        applicationName: `credits-ledger-cli-${command.name}`,
+        // On a live system, the running service's embedded PostgreSQL (a second server cannot open
+        // the same cluster); otherwise one of its own for the command's duration.
+        whenRunning: 'use',
+        log: stderrLog(io.stderr),
+      })),
+    eventStore: () =>
+      (opened.eventStore ??= context
+        .database()
+        .then((database) => createEventStore(config, database))),
   };
   try {
     return await command.run(args, context);

@@ -1,9 +1,39 @@
-import { API_SCOPES, ApiKey, ApiScope, AppConfig, ConfigError, CreditPack, EventStoreKind, ProcessRole } from './app-config';
+import {
+  API_SCOPES,
+  ApiKey,
+  ApiScope,
+  AppConfig,
+  ConfigError,
+  CreditPack,
+  EventStoreKind,
+  ProcessRole,
+} from './app-config';
 
 const DEFAULT_CREDIT_PACKS: CreditPack[] = [
-  { packId: 'basic', name: 'Basic', credits: 100, price: { minor: 1000, currency: 'USD' }, popular: false, expiresAfterDays: null },
-  { packId: 'standard', name: 'Standard', credits: 275, price: { minor: 2500, currency: 'USD' }, popular: true, expiresAfterDays: null },
-  { packId: 'pro', name: 'Pro', credits: 600, price: { minor: 5000, currency: 'USD' }, popular: false, expiresAfterDays: null },
+  {
+    packId: 'basic',
+    name: 'Basic',
+    credits: 100,
+    price: { minor: 1000, currency: 'USD' },
+    popular: false,
+    expiresAfterDays: null,
+  },
+  {
+    packId: 'standard',
+    name: 'Standard',
+    credits: 275,
+    price: { minor: 2500, currency: 'USD' },
+    popular: true,
+    expiresAfterDays: null,
+  },
+  {
+    packId: 'pro',
+    name: 'Pro',
+    credits: 600,
+    price: { minor: 5000, currency: 'USD' },
+    popular: false,
+    expiresAfterDays: null,
+  },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -18,21 +48,41 @@ export function loadConfig(env: Env): AppConfig {
   config.port = read.integer('PORT', 3000, 0, 65_535);
   config.host = read.string('HOST', '0.0.0.0');
   config.role = read.oneOf<ProcessRole>('ROLE', ['all', 'api', 'projector', 'worker'], 'all');
-  config.logLevel = read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info');
+  config.logLevel = read.oneOf(
+    'LOG_LEVEL',
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    'info',
+  );
   config.dataDir = read.string('DATA_DIR', './.data');
   config.databaseUrl = read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']);
   config.databasePoolMax = read.integer('DATABASE_POOL_MAX', 20, 1, 500);
-  config.eventStore = read.oneOf<EventStoreKind>('EVENT_STORE', ['postgres', 'eventstoredb'], 'postgres');
-  config.eventStoreConnectionString = read.optionalUrl('EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:', 'kdb:', 'kdb+discover:']);
+  config.eventStore = read.oneOf<EventStoreKind>(
+    'EVENT_STORE',
+    ['postgres', 'eventstoredb'],
+    'postgres',
+  );
+  config.eventStoreConnectionString = read.optionalUrl('EVENTSTORE_CONNECTION_STRING', [
+    'esdb:',
+    'esdb+discover:',
+    'kurrentdb:',
+    'kurrentdb+discover:',
+    'kdb:',
+    'kdb+discover:',
+  ]);
   if (config.eventStore === 'eventstoredb' && !config.eventStoreConnectionString) {
-    problems.push('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)');
+    problems.push(
+      'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)',
+    );
   }
   config.apiKeys = parseApiKeys(env.LEDGER_API_KEYS, problems);
   if (config.isProduction && config.apiKeys.length === 0) {
-    problems.push('LEDGER_API_KEYS must be set when NODE_ENV=production (format name:secret:scope|scope,…)');
+    problems.push(
+      'LEDGER_API_KEYS must be set when NODE_ENV=production (format name:secret:scope|scope,…)',
+    );
   }
   config.bodyLimitBytes = read.integer('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024);
-  config.idempotencyRetentionMs = read.integer('IDEMPOTENCY_RETENTION_DAYS', 7, 1, 3650) * 86_400_000;
+  config.idempotencyRetentionMs =
+    read.integer('IDEMPOTENCY_RETENTION_DAYS', 7, 1, 3650) * 86_400_000;
   config.recentSpendsPerAccount = read.integer('RECENT_SPENDS_PER_ACCOUNT', 1_000, 1, 1_000_000);
   config.accountCacheMaxEntries = read.integer('ACCOUNT_CACHE_MAX_ENTRIES', 100_000, 0, 10_000_000);
   config.commandMaxAttempts = read.integer('COMMAND_MAX_ATTEMPTS', 12, 1, 100);
@@ -51,8 +101,18 @@ export function loadConfig(env: Env): AppConfig {
   config.creditPacks = parseCreditPacks(env.CREDIT_PACKS, problems);
   config.rateLimits = {
     writesPerSecondPerKey: read.integer('RATE_LIMIT_WRITES_PER_SECOND_PER_KEY', 1000, 1, 1_000_000),
-    checkoutsPerMinutePerAccount: read.integer('RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT', 10, 1, 100_000),
-    authFailuresPerMinutePerAddress: read.integer('RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS', 30, 1, 100_000),
+    checkoutsPerMinutePerAccount: read.integer(
+      'RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT',
+      10,
+      1,
+      100_000,
+    ),
+    authFailuresPerMinutePerAddress: read.integer(
+      'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS',
+      30,
+      1,
+      100_000,
+    ),
     redisUrl: read.optionalUrl('RATE_LIMIT_REDIS_URL', ['redis:', 'rediss:']),
   };
 
@@ -64,22 +124,33 @@ export function loadConfig(env: Env): AppConfig {
 export function parseApiKeys(raw: string | undefined, problems: string[]): ApiKey[] {
   if (raw === undefined || raw.trim() === '') return [];
   const keys: ApiKey[] = [];
-  for (const [index, entry] of raw.split(',').map((part) => part.trim()).entries()) {
+  for (const [index, entry] of raw
+    .split(',')
+    .map((part) => part.trim())
+    .entries()) {
     const [name, secret, scopeList, ...rest] = entry.split(':');
     const where = `LEDGER_API_KEYS entry ${index + 1}`;
     if (!name || !secret || !scopeList || rest.length > 0) {
       problems.push(`${where} must look like name:secret:scope|scope`);
       continue;
     }
-    if (secret.length < 4) problems.push(`${where} (${name}): secret is too short (at least 4 characters)`);
+    if (secret.length < 4)
+      problems.push(`${where} (${name}): secret is too short (at least 4 characters)`);
     const scopes = scopeList.split('|');
     const unknown = scopes.filter((scope) => !API_SCOPES.includes(scope as ApiScope));
-    if (unknown.length > 0) problems.push(`${where} (${name}): unknown scope ${unknown.join(', ')}; known: ${API_SCOPES.join(', ')}`);
-    if (keys.some((key) => key.name === name)) problems.push(`${where}: duplicate key name ${name}`);
+    if (unknown.length > 0)
+      problems.push(
+        `${where} (${name}): unknown scope ${unknown.join(', ')}; known: ${API_SCOPES.join(', ')}`,
+      );
+    if (keys.some((key) => key.name === name))
+      problems.push(`${where}: duplicate key name ${name}`);
     // Two names for one secret: requests would be attributed to whichever key matched first, and
     // their scopes silently merged or shadowed. The secret itself is never echoed.
     const sameSecret = keys.find((key) => key.secret === secret);
-    if (sameSecret) problems.push(`${where} (${name}): the same secret as key ${sameSecret.name}; every key needs its own secret`);
+    if (sameSecret)
+      problems.push(
+        `${where} (${name}): the same secret as key ${sameSecret.name}; every key needs its own secret`,
+      );
     keys.push({ name, secret, scopes: scopes as ApiScope[] });
   }
   return keys;
@@ -103,29 +174,44 @@ function parseCreditPacks(raw: string | undefined, problems: string[]): CreditPa
     const where = `CREDIT_PACKS[${index}]`;
     const pack = item as Partial<CreditPack> & { price?: { minor?: unknown; currency?: unknown } };
     const valid =
-      typeof pack.packId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(pack.packId) &&
-      typeof pack.name === 'string' && pack.name.length > 0 &&
-      Number.isSafeInteger(pack.credits) && (pack.credits as number) > 0 &&
-      Number.isSafeInteger(pack.price?.minor) && (pack.price?.minor as number) > 0 &&
-      typeof pack.price?.currency === 'string' && /^[A-Z]{3}$/.test(pack.price.currency) &&
-      (pack.expiresAfterDays === undefined || pack.expiresAfterDays === null ||
+      typeof pack.packId === 'string' &&
+      /^[A-Za-z0-9_-]{1,64}$/.test(pack.packId) &&
+      typeof pack.name === 'string' &&
+      pack.name.length > 0 &&
+      Number.isSafeInteger(pack.credits) &&
+      (pack.credits as number) > 0 &&
+      Number.isSafeInteger(pack.price?.minor) &&
+      (pack.price?.minor as number) > 0 &&
+      typeof pack.price?.currency === 'string' &&
+      /^[A-Z]{3}$/.test(pack.price.currency) &&
+      (pack.expiresAfterDays === undefined ||
+        pack.expiresAfterDays === null ||
         (Number.isSafeInteger(pack.expiresAfterDays) && pack.expiresAfterDays > 0));
     if (!valid) {
-      problems.push(`${where} needs packId, name, credits > 0, price { minor > 0, currency (ISO 4217) }, optional popular and expiresAfterDays`);
+      problems.push(
+        `${where} needs packId, name, credits > 0, price { minor > 0, currency (ISO 4217) }, optional popular and expiresAfterDays`,
+      );
       continue;
     }
-    if (packs.some((existing) => existing.packId === pack.packId)) problems.push(`${where}: duplicate packId ${pack.packId}`);
+    if (packs.some((existing) => existing.packId === pack.packId))
+      problems.push(`${where}: duplicate packId ${pack.packId}`);
     packs.push({
-      packId: pack.packId!, name: pack.name!, credits: pack.credits!,
+      packId: pack.packId!,
+      name: pack.name!,
+      credits: pack.credits!,
       price: { minor: pack.price!.minor as number, currency: pack.price!.currency as string },
-      popular: pack.popular === true, expiresAfterDays: pack.expiresAfterDays ?? null,
+      popular: pack.popular === true,
+      expiresAfterDays: pack.expiresAfterDays ?? null,
     });
   }
   return packs;
 }
 
 class EnvReader {
-  constructor(private readonly env: Env, private readonly problems: string[]) {}
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
 
   private raw(name: string): string | undefined {
     const value = this.env[name];

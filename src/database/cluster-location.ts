@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmdirSync, statSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmdirSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DatabaseLog } from './database-log';
 import { EmbeddedPostgresError, reasonOf } from './embedded-postgres-error';
@@ -28,18 +39,27 @@ export const RELOCATED_CLUSTERS_DIR = '/var/lib/credits-ledger/clusters';
  * can reach it (the data stays where the user asked), otherwise under RELOCATED_CLUSTERS_DIR.
  * Never changes the mode of a folder above DATA_DIR, and never moves an existing cluster.
  */
-export function locateCluster(dataDirSetting: string, account: PostgresAccount | null, log: DatabaseLog): ClusterLocation {
+export function locateCluster(
+  dataDirSetting: string,
+  account: PostgresAccount | null,
+  log: DatabaseLog,
+): ClusterLocation {
   const dataDir = resolve(dataDirSetting);
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (error) {
-    throw new EmbeddedPostgresError(`DATA_DIR ${dataDir} could not be created (${reasonOf(error)}); point DATA_DIR at a folder this user can write.`, { cause: error });
+    throw new EmbeddedPostgresError(
+      `DATA_DIR ${dataDir} could not be created (${reasonOf(error)}); point DATA_DIR at a folder this user can write.`,
+      { cause: error },
+    );
   }
   const link = join(dataDir, CLUSTER_FOLDER);
   if (isSymlink(link)) {
     const target = resolve(dataDir, readlinkSync(link));
     if (!existsSync(target)) {
-      throw new EmbeddedPostgresError(`${link} links to ${target}, which does not exist (the embedded PostgreSQL's data was moved or deleted); restore it, or remove the link to start with an empty database.`);
+      throw new EmbeddedPostgresError(
+        `${link} links to ${target}, which does not exist (the embedded PostgreSQL's data was moved or deleted); restore it, or remove the link to start with an empty database.`,
+      );
     }
     return { dataDir, clusterDir: realpathSync(target), relocated: true };
   }
@@ -51,15 +71,16 @@ export function locateCluster(dataDirSetting: string, account: PostgresAccount |
   if (!blocked) return { dataDir, clusterDir: link, relocated: false };
   if (existsSync(link) && readdirSync(link).length > 0) {
     throw new EmbeddedPostgresError(
-      `The embedded PostgreSQL in ${link} runs as the ${account.name} user, who cannot enter ${describeFolder(blocked)}; `
-      + `move the cluster out (mv ${link} ${relocatedFolder(dataDir)}/${CLUSTER_FOLDER} && ln -s ${relocatedFolder(dataDir)}/${CLUSTER_FOLDER} ${link}), or point DATA_DIR at a folder other users can enter.`,
+      `The embedded PostgreSQL in ${link} runs as the ${account.name} user, who cannot enter ${describeFolder(blocked)}; ` +
+        `move the cluster out (mv ${link} ${relocatedFolder(dataDir)}/${CLUSTER_FOLDER} && ln -s ${relocatedFolder(dataDir)}/${CLUSTER_FOLDER} ${link}), or point DATA_DIR at a folder other users can enter.`,
     );
   }
   const parent = relocatedFolder(dataDir);
   try {
     mkdirSync(parent, { recursive: true });
     // Ours, whatever the umask: the postgres user passes through them to its cluster folder.
-    for (const folder of [dirname(RELOCATED_CLUSTERS_DIR), RELOCATED_CLUSTERS_DIR, parent]) chmodSync(folder, 0o755);
+    for (const folder of [dirname(RELOCATED_CLUSTERS_DIR), RELOCATED_CLUSTERS_DIR, parent])
+      chmodSync(folder, 0o755);
     if (existsSync(link)) rmdirSync(link); // an empty folder (checked above)
     symlinkSync(join(parent, CLUSTER_FOLDER), link);
   } catch (error) {
@@ -69,13 +90,20 @@ export function locateCluster(dataDirSetting: string, account: PostgresAccount |
       { cause: error },
     );
   }
-  log.warn(`DATA_DIR ${dataDir} is closed to the ${account.name} user PostgreSQL runs as (${describeFolder(blocked)}): its data lives in ${parent}/${CLUSTER_FOLDER}, linked from ${link}`);
+  log.warn(
+    `DATA_DIR ${dataDir} is closed to the ${account.name} user PostgreSQL runs as (${describeFolder(blocked)}): its data lives in ${parent}/${CLUSTER_FOLDER}, linked from ${link}`,
+  );
   return { dataDir, clusterDir: join(parent, CLUSTER_FOLDER), relocated: true };
 }
 
 /** One folder per DATA_DIR: its name says which (the last part, readable) and is unique (a hash). */
 export function relocatedFolder(dataDir: string): string {
-  const readable = dataDir.split('/').filter(Boolean).slice(-2).join('-').replace(/[^A-Za-z0-9._-]/g, '_');
+  const readable = dataDir
+    .split('/')
+    .filter(Boolean)
+    .slice(-2)
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]/g, '_');
   const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
   return join(RELOCATED_CLUSTERS_DIR, `${readable}-${hash}`);
 }

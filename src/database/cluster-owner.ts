@@ -37,7 +37,8 @@ export function writeOwnerRecord(dataDir: string, record: OwnerRecord): void {
 
 /** Removes the record if it is still about that postmaster (a newer start may have replaced it). */
 export function removeOwnerRecord(dataDir: string, postmasterPid: number | undefined): void {
-  if (readOwnerRecord(dataDir)?.postmasterPid === postmasterPid) rmSync(join(dataDir, OWNER_FILE), { force: true });
+  if (readOwnerRecord(dataDir)?.postmasterPid === postmasterPid)
+    rmSync(join(dataDir, OWNER_FILE), { force: true });
 }
 
 export function readOwnerRecord(dataDir: string): OwnerRecord | null {
@@ -75,13 +76,18 @@ export function findRunningPostmaster(dataDir: string, clusterDir: string): Runn
     return { kind: 'owned', pid, port, owner: parent, ownerName: recorded.ownerName };
   }
   // Re-parented to init (or to a sub-reaper) once its starter died: ours if the record says so.
-  if (postmaster.ppid === 1 || (recorded && !isRunning(recorded.ownerPid))) return { kind: 'orphaned', pid, port };
+  if (postmaster.ppid === 1 || (recorded && !isRunning(recorded.ownerPid)))
+    return { kind: 'orphaned', pid, port };
   return { kind: 'foreign', pid, port, parent };
 }
 
 /** Poll interval while waiting for a process that is not our child (no exit event to wait on). */
 const EXIT_POLL_MS = 100;
-const ORPHAN_STEPS = [['SIGINT', 30_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const;
+const ORPHAN_STEPS = [
+  ['SIGINT', 30_000],
+  ['SIGQUIT', 5_000],
+  ['SIGKILL', 5_000],
+] as const;
 
 /**
  * Stops a PostgreSQL left running by a service that died: fast shutdown (SIGINT: it rolls back
@@ -101,7 +107,11 @@ export async function stopOrphanedPostmaster(pid: number, log: DatabaseLog): Pro
       await new Promise((resolve) => setTimeout(resolve, EXIT_POLL_MS));
     }
     if (!isRunning(pid)) return;
-    log.warn(`the left-over embedded PostgreSQL (pid ${pid}) did not stop after ${signal} within ${waitMs / 1000} s`);
+    log.warn(
+      `the left-over embedded PostgreSQL (pid ${pid}) did not stop after ${signal} within ${waitMs / 1000} s`,
+    );
   }
-  throw new EmbeddedPostgresError(`The embedded PostgreSQL left running by a previous start (pid ${pid}) could not be stopped, even with SIGKILL; stop it by hand and start again.`);
+  throw new EmbeddedPostgresError(
+    `The embedded PostgreSQL left running by a previous start (pid ${pid}) could not be stopped, even with SIGKILL; stop it by hand and start again.`,
+  );
 }

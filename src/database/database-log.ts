@@ -6,7 +6,12 @@ export interface DatabaseLog {
   error(message: string): void;
 }
 
-export const SILENT_LOG: DatabaseLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const SILENT_LOG: DatabaseLog = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 type Level = keyof DatabaseLog;
 
@@ -17,16 +22,24 @@ type Level = keyof DatabaseLog;
  * lines (DETAIL, HINT, CONTEXT, STATEMENT) take the level of the line they belong to.
  */
 const LEVEL_OF: Record<string, Level> = {
-  DEBUG: 'debug', LOG: 'debug', INFO: 'debug', NOTICE: 'debug', ERROR: 'debug',
-  WARNING: 'warn', FATAL: 'warn', PANIC: 'error',
+  DEBUG: 'debug',
+  LOG: 'debug',
+  INFO: 'debug',
+  NOTICE: 'debug',
+  ERROR: 'debug',
+  WARNING: 'warn',
+  FATAL: 'warn',
+  PANIC: 'error',
 };
 /**
  * FATALs that only refuse a client while the server starts, recovers or stops: the service
  * already reports that state (readiness, the supervisor's own lines); one per connection attempt
  * would flood the log.
  */
-const REFUSED_WHILE_CHANGING_STATE = /FATAL:\s+the database system is (starting up|not yet accepting connections|shutting down|in recovery mode)/;
-const SEVERITY = /\b(DEBUG\d?|LOG|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY):\s/;
+const REFUSED_WHILE_CHANGING_STATE =
+  /FATAL:\s+the database system is (starting up|not yet accepting connections|shutting down|in recovery mode)/;
+const SEVERITY =
+  /\b(DEBUG\d?|LOG|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY):\s/;
 
 /** Lines kept for error messages: enough for PostgreSQL's reason and its hints, never unbounded. */
 const RECENT_LINES = 20;
@@ -40,7 +53,10 @@ export class PostgresOutput {
   private partial = '';
   private level: Level = 'debug';
 
-  constructor(private readonly log: DatabaseLog, private readonly prefix = 'postgres: ') {}
+  constructor(
+    private readonly log: DatabaseLog,
+    private readonly prefix = 'postgres: ',
+  ) {}
 
   feed(chunk: Buffer | string): void {
     const lines = (this.partial + chunk.toString()).split('\n');
@@ -59,12 +75,15 @@ export class PostgresOutput {
     this.recentLines.push(line);
     if (this.recentLines.length > RECENT_LINES) this.recentLines.shift();
     const severity = SEVERITY.exec(line)?.[1]?.replace(/\d$/, '');
-    if (severity && LEVEL_OF[severity]) this.level = REFUSED_WHILE_CHANGING_STATE.test(line) ? 'debug' : LEVEL_OF[severity];
+    if (severity && LEVEL_OF[severity])
+      this.level = REFUSED_WHILE_CHANGING_STATE.test(line) ? 'debug' : LEVEL_OF[severity];
     this.log[this.level](`${this.prefix}${line}`);
   }
 }
 
 /** PostgreSQL's last lines as an indented block for an error message (empty when it said nothing). */
 export function quoteOutput(lines: string[]): string {
-  return lines.length === 0 ? '' : `\nPostgreSQL said:\n${lines.map((line) => `  ${line}`).join('\n')}`;
+  return lines.length === 0
+    ? ''
+    : `\nPostgreSQL said:\n${lines.map((line) => `  ${line}`).join('\n')}`;
 }

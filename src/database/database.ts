@@ -1,6 +1,10 @@
 import type { Pool } from 'pg';
 import { SILENT_LOG, type DatabaseLog } from './database-log';
-import { startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedHealth } from './embedded-postgres';
+import {
+  startEmbeddedPostgres,
+  type EmbeddedDatabase,
+  type EmbeddedHealth,
+} from './embedded-postgres';
 import { migrateToLatest } from './migrate';
 import { createPool } from './pool';
 
@@ -27,7 +31,11 @@ export class Database {
     const log = options.log ?? SILENT_LOG;
     const embedded = options.databaseUrl
       ? null
-      : await startEmbeddedPostgres(options.dataDir, { log, ownerName: options.applicationName, whenRunning: options.whenRunning ?? 'fail' });
+      : await startEmbeddedPostgres(options.dataDir, {
+          log,
+          ownerName: options.applicationName,
+          whenRunning: options.whenRunning ?? 'fail',
+        });
     const connectionString = options.databaseUrl ?? embedded!.connectionString;
     try {
       await migrateToLatest(connectionString, (message) => log.debug(message));
@@ -35,7 +43,11 @@ export class Database {
       await embedded?.stop();
       throw error;
     }
-    const pool = createPool({ connectionString, max: options.poolMax, applicationName: options.applicationName });
+    const pool = createPool({
+      connectionString,
+      max: options.poolMax,
+      applicationName: options.applicationName,
+    });
     return new Database(pool, connectionString, embedded);
   }
 

@@ -3,7 +3,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { locateCluster, type ClusterLocation } from './cluster-location';
-import { findRunningPostmaster, removeOwnerRecord, stopOrphanedPostmaster, writeOwnerRecord } from './cluster-owner';
+import {
+  findRunningPostmaster,
+  removeOwnerRecord,
+  stopOrphanedPostmaster,
+  writeOwnerRecord,
+} from './cluster-owner';
 import { SILENT_LOG, type DatabaseLog } from './database-log';
 import { EmbeddedPostgresError, reasonOf } from './embedded-postgres-error';
 import { initialiseCluster } from './initdb';
@@ -52,7 +57,10 @@ const DATABASE_NAME = 'ledger';
  * server that dies is restarted (PostmasterSupervisor). Every failure is an EmbeddedPostgresError
  * that says what and why, with PostgreSQL's own last lines.
  */
-export async function startEmbeddedPostgres(dataDirSetting: string, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDirSetting: string,
+  options: EmbeddedPostgresOptions = {},
+): Promise<EmbeddedDatabase> {
   const log = options.log ?? SILENT_LOG;
   const account = postgresAccount();
   const location = locateCluster(dataDirSetting, account, log);
@@ -60,15 +68,34 @@ export async function startEmbeddedPostgres(dataDirSetting: string, options: Emb
   if (inUse) return inUse;
   const runtime = postgresRuntime(account, log);
   if (!existsSync(join(location.clusterDir, 'PG_VERSION'))) {
-    await initialiseCluster({ runtime, clusterDir: location.clusterDir, account, superuser: SUPERUSER, password: PASSWORD, log });
+    await initialiseCluster({
+      runtime,
+      clusterDir: location.clusterDir,
+      account,
+      superuser: SUPERUSER,
+      password: PASSWORD,
+      log,
+    });
   }
   const port = await findFreePort();
   const spawn = (): Postmaster => {
-    const postmaster = Postmaster.spawn({ runtime, clusterDir: location.clusterDir, port, account, log, ownProcessGroup: options.ownProcessGroup ?? true });
+    const postmaster = Postmaster.spawn({
+      runtime,
+      clusterDir: location.clusterDir,
+      port,
+      account,
+      log,
+      ownProcessGroup: options.ownProcessGroup ?? true,
+    });
     // Recorded at once: if this process is killed while PostgreSQL starts, the next start knows it was ours.
     if (postmaster.pid !== undefined) {
       writeOwnerRecord(location.dataDir, {
-        ownerPid: process.pid, ownerName: options.ownerName ?? 'credits-ledger', postmasterPid: postmaster.pid, port, clusterDir: location.clusterDir, startedAt: new Date().toISOString(),
+        ownerPid: process.pid,
+        ownerName: options.ownerName ?? 'credits-ledger',
+        postmasterPid: postmaster.pid,
+        port,
+        clusterDir: location.clusterDir,
+        startedAt: new Date().toISOString(),
       });
     }
     return postmaster;
@@ -81,10 +108,15 @@ export async function startEmbeddedPostgres(dataDirSetting: string, options: Emb
     await first.stop();
     removeOwnerRecord(location.dataDir, first.pid);
     if (error instanceof EmbeddedPostgresError) throw error;
-    throw new EmbeddedPostgresError(`The embedded PostgreSQL in ${location.clusterDir} started but the ${DATABASE_NAME} database could not be prepared (${reasonOf(error)}).`, { cause: error });
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL in ${location.clusterDir} started but the ${DATABASE_NAME} database could not be prepared (${reasonOf(error)}).`,
+      { cause: error },
+    );
   }
   const serverVersion = readFileSync(join(location.clusterDir, 'PG_VERSION'), 'utf8').trim();
-  log.info(`embedded PostgreSQL ${serverVersion} (pid ${first.pid}) ready on 127.0.0.1:${port}, data in ${location.clusterDir}`);
+  log.info(
+    `embedded PostgreSQL ${serverVersion} (pid ${first.pid}) ready on 127.0.0.1:${port}, data in ${location.clusterDir}`,
+  );
   const supervisor = new PostmasterSupervisor(first, spawn, log);
   return {
     connectionString: connectionStringFor(port),
@@ -103,31 +135,46 @@ export async function startEmbeddedPostgres(dataDirSetting: string, options: Emb
  * then starts its own); one whose starter lives is used (whenRunning 'use': returned) or refused;
  * one this service did not start is refused. Nothing running: null.
  */
-async function takeOverCluster(location: ClusterLocation, options: EmbeddedPostgresOptions, log: DatabaseLog): Promise<EmbeddedDatabase | null> {
+async function takeOverCluster(
+  location: ClusterLocation,
+  options: EmbeddedPostgresOptions,
+  log: DatabaseLog,
+): Promise<EmbeddedDatabase | null> {
   const running = findRunningPostmaster(location.dataDir, location.clusterDir);
   switch (running.kind) {
     case 'none':
       return null;
     case 'orphaned':
-      log.warn(`an embedded PostgreSQL (pid ${running.pid}) is still running on ${location.clusterDir} after the process that started it died; stopping it before starting afresh`);
+      log.warn(
+        `an embedded PostgreSQL (pid ${running.pid}) is still running on ${location.clusterDir} after the process that started it died; stopping it before starting afresh`,
+      );
       await stopOrphanedPostmaster(running.pid, log);
       return null;
     case 'owned':
-      if (options.whenRunning === 'use') return useRunning(location, running.port, running.owner.pid, running.ownerName, log);
+      if (options.whenRunning === 'use')
+        return useRunning(location, running.port, running.owner.pid, running.ownerName, log);
       throw new EmbeddedPostgresError(
-        `DATA_DIR ${location.dataDir} is in use: its embedded PostgreSQL (pid ${running.pid}, port ${running.port}) belongs to ${running.ownerName} (pid ${running.owner.pid}), which is running; `
-        + 'stop that process first, or give this one another DATA_DIR.',
+        `DATA_DIR ${location.dataDir} is in use: its embedded PostgreSQL (pid ${running.pid}, port ${running.port}) belongs to ${running.ownerName} (pid ${running.owner.pid}), which is running; ` +
+          'stop that process first, or give this one another DATA_DIR.',
       );
     case 'foreign':
       throw new EmbeddedPostgresError(
-        `A PostgreSQL this service did not start (pid ${running.pid}, port ${running.port}${running.parent ? `, started by pid ${running.parent.pid}: ${running.parent.command || 'unknown'}` : ''}) is running on ${location.clusterDir}; `
-        + `stop it (kill -INT ${running.pid}) and start again.`,
+        `A PostgreSQL this service did not start (pid ${running.pid}, port ${running.port}${running.parent ? `, started by pid ${running.parent.pid}: ${running.parent.command || 'unknown'}` : ''}) is running on ${location.clusterDir}; ` +
+          `stop it (kill -INT ${running.pid}) and start again.`,
       );
   }
 }
 
-function useRunning(location: ClusterLocation, port: number, ownerPid: number, ownerName: string, log: DatabaseLog): EmbeddedDatabase {
-  log.info(`using the embedded PostgreSQL of ${ownerName} (pid ${ownerPid}) on port ${port}, data in ${location.clusterDir}`);
+function useRunning(
+  location: ClusterLocation,
+  port: number,
+  ownerPid: number,
+  ownerName: string,
+  log: DatabaseLog,
+): EmbeddedDatabase {
+  log.info(
+    `using the embedded PostgreSQL of ${ownerName} (pid ${ownerPid}) on port ${port}, data in ${location.clusterDir}`,
+  );
   return {
     connectionString: connectionStringFor(port),
     clusterDir: location.clusterDir,
@@ -147,7 +194,9 @@ async function createDatabaseIfMissing(port: number): Promise<void> {
   client.on('error', () => undefined); // a connection lost while idle here is reported by the query
   await client.connect();
   try {
-    const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
+    const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      DATABASE_NAME,
+    ]);
     if (existing.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE_NAME}`);
   } finally {
     await client.end();

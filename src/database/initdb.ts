@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { PostgresOutput, quoteOutput, type DatabaseLog } from './database-log';
 import { EmbeddedPostgresError, reasonOf } from './embedded-postgres-error';
@@ -27,7 +36,9 @@ export async function initialiseCluster(options: InitdbOptions): Promise<void> {
   const { clusterDir, account, log } = options;
   if (existsSync(clusterDir)) {
     if (readdirSync(clusterDir).length > 0) {
-      throw new EmbeddedPostgresError(`${clusterDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION); move it away so a new cluster can be created there.`);
+      throw new EmbeddedPostgresError(
+        `${clusterDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION); move it away so a new cluster can be created there.`,
+      );
     }
     rmdirSync(clusterDir);
   }
@@ -47,7 +58,10 @@ export async function initialiseCluster(options: InitdbOptions): Promise<void> {
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     if (error instanceof EmbeddedPostgresError) throw error;
-    throw new EmbeddedPostgresError(`The embedded PostgreSQL cluster could not be created in ${clusterDir} (${reasonOf(error)}).`, { cause: error });
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL cluster could not be created in ${clusterDir} (${reasonOf(error)}).`,
+      { cause: error },
+    );
   } finally {
     rmSync(passwordFile, { force: true });
   }
@@ -56,31 +70,46 @@ export async function initialiseCluster(options: InitdbOptions): Promise<void> {
 function runInitdb(options: InitdbOptions, staging: string, passwordFile: string): Promise<void> {
   const output = new PostgresOutput(options.log, 'initdb: ');
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(options.runtime.initdb, [
-      `--pgdata=${staging}`,
-      '--auth=password',
-      `--username=${options.superuser}`,
-      `--pwfile=${passwordFile}`,
-      // English messages whatever the machine's language: start-up waits for one of them.
-      '--lc-messages=C',
-    ], {
-      // A folder the postgres user can enter: PostgreSQL programs fail in a working folder they cannot read.
-      cwd: dirname(staging),
-      ...(options.account ? { uid: options.account.uid, gid: options.account.gid } : {}),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      options.runtime.initdb,
+      [
+        `--pgdata=${staging}`,
+        '--auth=password',
+        `--username=${options.superuser}`,
+        `--pwfile=${passwordFile}`,
+        // English messages whatever the machine's language: start-up waits for one of them.
+        '--lc-messages=C',
+      ],
+      {
+        // A folder the postgres user can enter: PostgreSQL programs fail in a working folder they cannot read.
+        cwd: dirname(staging),
+        ...(options.account ? { uid: options.account.uid, gid: options.account.gid } : {}),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const timer = setTimeout(() => child.kill('SIGKILL'), INITDB_TIMEOUT_MS);
     child.stdout.on('data', (chunk: Buffer) => output.feed(chunk));
     child.stderr.on('data', (chunk: Buffer) => output.feed(chunk));
     child.on('error', (error) => {
       clearTimeout(timer);
-      reject(new EmbeddedPostgresError(`initdb (${options.runtime.initdb}) could not be run (${reasonOf(error)}).`, { cause: error }));
+      reject(
+        new EmbeddedPostgresError(
+          `initdb (${options.runtime.initdb}) could not be run (${reasonOf(error)}).`,
+          { cause: error },
+        ),
+      );
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) return resolve();
-      const how = signal ? `was stopped by ${signal}${signal === 'SIGKILL' ? ` (no answer within ${INITDB_TIMEOUT_MS / 1000} s?)` : ''}` : `exited with code ${code}`;
-      reject(new EmbeddedPostgresError(`initdb ${how} while creating the embedded PostgreSQL cluster in ${options.clusterDir}.${quoteOutput(output.recent())}`));
+      const how = signal
+        ? `was stopped by ${signal}${signal === 'SIGKILL' ? ` (no answer within ${INITDB_TIMEOUT_MS / 1000} s?)` : ''}`
+        : `exited with code ${code}`;
+      reject(
+        new EmbeddedPostgresError(
+          `initdb ${how} while creating the embedded PostgreSQL cluster in ${options.clusterDir}.${quoteOutput(output.recent())}`,
+        ),
+      );
     });
   });
 }

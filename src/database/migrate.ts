@@ -8,7 +8,10 @@ export const MIGRATIONS_TABLE = 'pgmigrations';
  * Applies every pending migration in migrations/ (node-pg-migrate, SQL files). Several processes
  * starting at once wait on node-pg-migrate's advisory lock instead of failing.
  */
-export async function migrateToLatest(connectionString: string, log: (message: string) => void = () => undefined): Promise<void> {
+export async function migrateToLatest(
+  connectionString: string,
+  log: (message: string) => void = () => undefined,
+): Promise<void> {
   await runner({
     databaseUrl: connectionString,
     dir: join(projectRoot(), 'migrations'),

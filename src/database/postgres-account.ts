@@ -26,11 +26,18 @@ export function postgresAccount(): PostgresAccount | null {
 
 function lookUp(): PostgresAccount | null {
   try {
-    const id = (flag: string) => execFileSync('id', [flag, ACCOUNT_NAME], { encoding: 'utf8', timeout: ID_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const id = (flag: string) =>
+      execFileSync('id', [flag, ACCOUNT_NAME], {
+        encoding: 'utf8',
+        timeout: ID_TIMEOUT_MS,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
     const uid = Number(id('-u'));
     const gid = Number(id('-g'));
     const groups = id('-G').split(/\s+/).map(Number).filter(Number.isInteger);
-    return Number.isInteger(uid) && Number.isInteger(gid) ? { name: ACCOUNT_NAME, uid, gid, groups: [...new Set([gid, ...groups])] } : null;
+    return Number.isInteger(uid) && Number.isInteger(gid)
+      ? { name: ACCOUNT_NAME, uid, gid, groups: [...new Set([gid, ...groups])] }
+      : null;
   } catch {
     return null;
   }
@@ -43,17 +50,32 @@ function create(): PostgresAccount {
     // the group may exist without the user; useradd says so if it really cannot go on
   }
   try {
-    execFileSync('useradd', ['--system', '--gid', ACCOUNT_NAME, '--no-create-home', '--shell', '/usr/sbin/nologin', ACCOUNT_NAME], { timeout: ID_TIMEOUT_MS, stdio: 'pipe' });
+    execFileSync(
+      'useradd',
+      [
+        '--system',
+        '--gid',
+        ACCOUNT_NAME,
+        '--no-create-home',
+        '--shell',
+        '/usr/sbin/nologin',
+        ACCOUNT_NAME,
+      ],
+      { timeout: ID_TIMEOUT_MS, stdio: 'pipe' },
+    );
   } catch (error) {
     const said = (error as { stderr?: Buffer }).stderr?.toString().trim();
     throw new EmbeddedPostgresError(
-      `The service runs as root and PostgreSQL refuses to, so the embedded PostgreSQL needs a "${ACCOUNT_NAME}" system user, which could not be created (${said || reasonOf(error)}); `
-      + `create it (useradd --system ${ACCOUNT_NAME}) or run the service as a regular user.`,
+      `The service runs as root and PostgreSQL refuses to, so the embedded PostgreSQL needs a "${ACCOUNT_NAME}" system user, which could not be created (${said || reasonOf(error)}); ` +
+        `create it (useradd --system ${ACCOUNT_NAME}) or run the service as a regular user.`,
       { cause: error },
     );
   }
   const created = lookUp();
-  if (!created) throw new EmbeddedPostgresError(`The "${ACCOUNT_NAME}" system user was created but cannot be looked up (id ${ACCOUNT_NAME} fails); check the system's user database.`);
+  if (!created)
+    throw new EmbeddedPostgresError(
+      `The "${ACCOUNT_NAME}" system user was created but cannot be looked up (id ${ACCOUNT_NAME} fails); check the system's user database.`,
+    );
   return created;
 }
 
@@ -77,7 +99,8 @@ export function firstBlockedFolder(path: string, account: PostgresAccount): stri
   for (const folder of folders) {
     const stat = statSync(folder);
     if (!stat.isDirectory()) continue;
-    const bit = stat.uid === account.uid ? 0o100 : account.groups.includes(stat.gid) ? 0o010 : 0o001;
+    const bit =
+      stat.uid === account.uid ? 0o100 : account.groups.includes(stat.gid) ? 0o010 : 0o001;
     if ((stat.mode & bit) === 0) return folder;
   }
   return null;

@@ -81,10 +81,16 @@ export class PostmasterSupervisor {
   private async restart(reason: string): Promise<void> {
     for (let failures = 0; !this.stopping; failures += 1) {
       const now = Date.now();
-      while (this.attempts.length > 0 && now - this.attempts[0] > this.limits.windowMs) this.attempts.shift();
+      while (this.attempts.length > 0 && now - this.attempts[0] > this.limits.windowMs)
+        this.attempts.shift();
       if (this.attempts.length >= this.limits.maxAttempts) {
-        this.state = { status: 'failed', reason: `${reason}; ${this.attempts.length} restart attempts within ${this.limits.windowMs / 60_000} min, no more` };
-        this.log.error(`${this.state.reason}: /health/live now answers 503 so that a supervisor restarts the service`);
+        this.state = {
+          status: 'failed',
+          reason: `${reason}; ${this.attempts.length} restart attempts within ${this.limits.windowMs / 60_000} min, no more`,
+        };
+        this.log.error(
+          `${this.state.reason}: /health/live now answers 503 so that a supervisor restarts the service`,
+        );
         return;
       }
       await this.sleep(this.limits.delaysMs[Math.min(failures, this.limits.delaysMs.length - 1)]);
@@ -95,12 +101,16 @@ export class PostmasterSupervisor {
       try {
         await postmaster.ready();
       } catch (error) {
-        this.log.warn(`restart attempt ${this.attempts.length} of the embedded PostgreSQL failed: ${reasonOf(error)}`);
+        this.log.warn(
+          `restart attempt ${this.attempts.length} of the embedded PostgreSQL failed: ${reasonOf(error)}`,
+        );
         continue;
       }
       if (this.stopping) return;
       this.state = { status: 'up' };
-      this.log.warn(`the embedded PostgreSQL is running again (pid ${postmaster.pid}, port ${postmaster.port})`);
+      this.log.warn(
+        `the embedded PostgreSQL is running again (pid ${postmaster.pid}, port ${postmaster.port})`,
+      );
       this.watch(postmaster);
       return;
     }

@@ -53,7 +53,11 @@ export class Postmaster {
     this.signal('SIGINT');
   };
 
-  private constructor(private readonly child: ChildProcess, readonly port: number, private readonly options: PostmasterOptions) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+    private readonly options: PostmasterOptions,
+  ) {
     this.output = new PostgresOutput(options.log);
     child.stdout!.on('data', (chunk: Buffer) => this.output.feed(chunk));
     child.stderr!.on('data', (chunk: Buffer) => this.output.feed(chunk));
@@ -70,20 +74,29 @@ export class Postmaster {
   }
 
   static spawn(options: PostmasterOptions): Postmaster {
-    const child = spawn(options.runtime.postgres, [
-      '-D', options.clusterDir,
-      '-p', String(options.port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'max_connections=200',
-      // English messages whatever the machine's language: start-up waits for one of them.
-      '-c', 'lc_messages=C',
-    ], {
-      // A folder the postgres user can enter: PostgreSQL programs fail in a working folder they cannot read.
-      cwd: options.clusterDir,
-      detached: options.ownProcessGroup,
-      ...(options.account ? { uid: options.account.uid, gid: options.account.gid } : {}),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      options.runtime.postgres,
+      [
+        '-D',
+        options.clusterDir,
+        '-p',
+        String(options.port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'max_connections=200',
+        // English messages whatever the machine's language: start-up waits for one of them.
+        '-c',
+        'lc_messages=C',
+      ],
+      {
+        // A folder the postgres user can enter: PostgreSQL programs fail in a working folder they cannot read.
+        cwd: options.clusterDir,
+        detached: options.ownProcessGroup,
+        ...(options.account ? { uid: options.account.uid, gid: options.account.gid } : {}),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     return new Postmaster(child, options.port, options);
   }
 
@@ -112,13 +125,17 @@ export class Postmaster {
       };
       this.child.stderr!.on('data', onData);
     });
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const timeout = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
+    );
     try {
       const outcome = await Promise.race([readyLine, this.exited, timeout]);
       if (outcome === 'ready') return;
       if (outcome === 'timeout') {
         await this.stop();
-        throw new EmbeddedPostgresError(`The embedded PostgreSQL in ${this.options.clusterDir} did not become ready within ${timeoutMs / 1000} s and was stopped.${quoteOutput(this.recentOutput())}`);
+        throw new EmbeddedPostgresError(
+          `The embedded PostgreSQL in ${this.options.clusterDir} did not become ready within ${timeoutMs / 1000} s and was stopped.${quoteOutput(this.recentOutput())}`,
+        );
       }
       throw this.startFailure(outcome);
     } finally {
@@ -134,8 +151,16 @@ export class Postmaster {
   async stop(): Promise<void> {
     const steps = [
       ['SIGTERM', POSTMASTER_SMART_STOP_MS, ''],
-      ['SIGINT', POSTMASTER_STOP_TIMEOUT_MS, `sessions still connected after ${POSTMASTER_SMART_STOP_MS / 1000} s; terminating them`],
-      ['SIGQUIT', POSTMASTER_KILL_WAIT_MS, `no fast shutdown within ${POSTMASTER_STOP_TIMEOUT_MS / 1000} s; shutting down immediately`],
+      [
+        'SIGINT',
+        POSTMASTER_STOP_TIMEOUT_MS,
+        `sessions still connected after ${POSTMASTER_SMART_STOP_MS / 1000} s; terminating them`,
+      ],
+      [
+        'SIGQUIT',
+        POSTMASTER_KILL_WAIT_MS,
+        `no fast shutdown within ${POSTMASTER_STOP_TIMEOUT_MS / 1000} s; shutting down immediately`,
+      ],
       ['SIGKILL', POSTMASTER_KILL_WAIT_MS, 'still running; killing it'],
     ] as const;
     for (const [signal, waitMs, why] of steps) {
@@ -144,7 +169,9 @@ export class Postmaster {
       this.signal(signal);
       if (await exitsWithin(this.exited, waitMs)) return;
     }
-    this.options.log.error(`embedded PostgreSQL (pid ${this.pid}) is still running after SIGKILL; giving up on it`);
+    this.options.log.error(
+      `embedded PostgreSQL (pid ${this.pid}) is still running after SIGKILL; giving up on it`,
+    );
   }
 
   /** Sends a signal now (synchronous: usable in a process 'exit' handler). */
@@ -160,16 +187,23 @@ export class Postmaster {
   private startFailure(exit: PostmasterExit): EmbeddedPostgresError {
     const where = `The embedded PostgreSQL in ${this.options.clusterDir}`;
     if (exit.error) {
-      return new EmbeddedPostgresError(`${where} could not be started: ${this.options.runtime.postgres} could not be run (${reasonOf(exit.error)}).`, { cause: exit.error });
+      return new EmbeddedPostgresError(
+        `${where} could not be started: ${this.options.runtime.postgres} could not be run (${reasonOf(exit.error)}).`,
+        { cause: exit.error },
+      );
     }
     const how = exit.signal ? `was stopped by ${exit.signal}` : `exited with code ${exit.code}`;
-    return new EmbeddedPostgresError(`${where} ${how} during start-up.${quoteOutput(this.recentOutput())}`);
+    return new EmbeddedPostgresError(
+      `${where} ${how} during start-up.${quoteOutput(this.recentOutput())}`,
+    );
   }
 }
 
 async function exitsWithin(exited: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const timeout = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)),
+  );
   try {
     return await Promise.race([exited.then(() => true as const), timeout]);
   } finally {

@@ -52,7 +52,10 @@ function fromProc(pid: number): ProcessFacts | null {
 
 function fromPs(pid: number): ProcessFacts | null {
   try {
-    const line = execFileSync('ps', ['-o', 'ppid=,stat=,command=', '-p', String(pid)], { encoding: 'utf8', timeout: 5_000 }).trim();
+    const line = execFileSync('ps', ['-o', 'ppid=,stat=,command=', '-p', String(pid)], {
+      encoding: 'utf8',
+      timeout: 5_000,
+    }).trim();
     const match = /^(\d+)\s+(\S+)\s+(.*)$/.exec(line);
     if (!match) return null;
     if (match[2].startsWith('Z')) return null;

@@ -1,4 +1,10 @@
-import { ClaimHeldElsewhereError, WrongExpectedRevisionError, type EventStore, type GlobalPosition, type RecordedEvent } from './event-store.port';
+import {
+  ClaimHeldElsewhereError,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+} from './event-store.port';
 
 export interface CopyProgress {
   copied: number;
@@ -27,7 +33,10 @@ export interface CopyOptions {
 
 /** The target holds something other than the source's history for a stream. */
 export class CopyDivergedError extends Error {
-  constructor(readonly streamId: string, readonly detail: string) {
+  constructor(
+    readonly streamId: string,
+    readonly detail: string,
+  ) {
     super(`stream ${streamId}: ${detail}`);
     this.name = 'CopyDivergedError';
   }
@@ -40,14 +49,31 @@ export class CopyDivergedError extends Error {
  * the target already has is skipped, so a rerun after a crash copies only what is missing. With
  * `claimOf`, events that claim a value bring their claim along.
  */
-export async function copyStreams(source: EventStore, target: EventStore, options: CopyOptions): Promise<CopyProgress> {
-  const progress: CopyProgress = { copied: 0, skipped: 0, unclaimed: 0, position: options.after ?? null };
+export async function copyStreams(
+  source: EventStore,
+  target: EventStore,
+  options: CopyOptions,
+): Promise<CopyProgress> {
+  const progress: CopyProgress = {
+    copied: 0,
+    skipped: 0,
+    unclaimed: 0,
+    position: options.after ?? null,
+  };
   const claimOf = options.claimOf ?? (() => undefined);
   for (;;) {
-    const batch = await source.readAll({ after: progress.position, maxCount: options.batchSize, streamPrefix: options.streamPrefix });
+    const batch = await source.readAll({
+      after: progress.position,
+      maxCount: options.batchSize,
+      streamPrefix: options.streamPrefix,
+    });
     for (const run of consecutiveRunsByStream(batch.events)) {
       for (const segment of endingAtClaims(run, claimOf)) {
-        const { written, unclaimed } = await appendMissing(target, segment, claimOf(segment.at(-1)!));
+        const { written, unclaimed } = await appendMissing(
+          target,
+          segment,
+          claimOf(segment.at(-1)!),
+        );
         progress.copied += written;
         progress.skipped += segment.length - written;
         progress.unclaimed += unclaimed;
@@ -72,7 +98,10 @@ function consecutiveRunsByStream(events: RecordedEvent[]): RecordedEvent[][] {
 }
 
 /** Cuts a run after every event that makes a claim: an append makes at most one, with its last event. */
-function endingAtClaims(run: RecordedEvent[], claimOf: (event: RecordedEvent) => string | undefined): RecordedEvent[][] {
+function endingAtClaims(
+  run: RecordedEvent[],
+  claimOf: (event: RecordedEvent) => string | undefined,
+): RecordedEvent[][] {
   const segments: RecordedEvent[][] = [[]];
   for (const event of run) {
     segments.at(-1)!.push(event);
@@ -85,7 +114,11 @@ function endingAtClaims(run: RecordedEvent[], claimOf: (event: RecordedEvent) =>
  * Appends the events of `run` the target does not have yet, with `claim` (made by the run's last
  * event); returns how many it wrote, and 1 in `unclaimed` when another stream already held it.
  */
-async function appendMissing(target: EventStore, run: RecordedEvent[], claim: string | undefined): Promise<{ written: number; unclaimed: number }> {
+async function appendMissing(
+  target: EventStore,
+  run: RecordedEvent[],
+  claim: string | undefined,
+): Promise<{ written: number; unclaimed: number }> {
   const { streamId } = run[0];
   const first = run[0].revision;
   const last = run.at(-1)!.revision;
@@ -94,11 +127,21 @@ async function appendMissing(target: EventStore, run: RecordedEvent[], claim: st
   } catch (error) {
     if (!(error instanceof WrongExpectedRevisionError)) throw error;
     const actual = error.actual === 'no_stream' ? -1 : error.actual;
-    if (actual < first - 1) throw new CopyDivergedError(streamId, `target is at revision ${actual}, source continues at ${first}`);
-    await expectSameEvents(target, run.filter((event) => event.revision <= actual));
+    if (actual < first - 1)
+      throw new CopyDivergedError(
+        streamId,
+        `target is at revision ${actual}, source continues at ${first}`,
+      );
+    await expectSameEvents(
+      target,
+      run.filter((event) => event.revision <= actual),
+    );
     if (actual >= last) return { written: 0, unclaimed: 0 };
     const missing = run.filter((event) => event.revision > actual);
-    return { written: missing.length, unclaimed: await append(target, missing, missing[0].revision, claim) };
+    return {
+      written: missing.length,
+      unclaimed: await append(target, missing, missing[0].revision, claim),
+    };
   }
 }
 
@@ -108,7 +151,10 @@ async function expectSameEvents(target: EventStore, copied: RecordedEvent[]): Pr
   const held = await target.readStream(streamId, { fromRevision: from, maxCount: copied.length });
   copied.forEach((event, index) => {
     if (held[index]?.eventId.toLowerCase() !== event.eventId.toLowerCase()) {
-      throw new CopyDivergedError(streamId, `revision ${event.revision} holds another event in the target`);
+      throw new CopyDivergedError(
+        streamId,
+        `revision ${event.revision} holds another event in the target`,
+      );
     }
   });
 }
@@ -117,8 +163,18 @@ async function expectSameEvents(target: EventStore, copied: RecordedEvent[]): Pr
  * Returns 1 when the claim was held by another stream: the history is copied all the same (the
  * source recorded it, perhaps from before claims existed), only without the claim.
  */
-async function append(target: EventStore, events: RecordedEvent[], firstRevision: number, claim: string | undefined): Promise<number> {
-  const newEvents = events.map(({ eventId, type, data, metadata }) => ({ eventId, type, data, metadata }));
+async function append(
+  target: EventStore,
+  events: RecordedEvent[],
+  firstRevision: number,
+  claim: string | undefined,
+): Promise<number> {
+  const newEvents = events.map(({ eventId, type, data, metadata }) => ({
+    eventId,
+    type,
+    data,
+    metadata,
+  }));
   const expectedRevision = firstRevision === 0 ? 'no_stream' : firstRevision - 1;
   try {
     await target.appendToStream(events[0].streamId, newEvents, { expectedRevision, claim });

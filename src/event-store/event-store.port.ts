@@ -114,7 +114,11 @@ export interface EventStore {
    * still checks the expectation; it returns the stream's current revision (-1 when the stream
    * does not exist) and the position of its last event (a position before every event when none).
    */
-  appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult>;
   /**
    * Optional (PostgreSQL has it, EventStoreDB does not): while no other writer can append to the
    * stream, reads the events after `knownRevision`, lets `decide` choose the events to append given
@@ -123,7 +127,10 @@ export interface EventStore {
    * A stream that does not exist yet cannot be held: then it behaves like an optimistic append
    * (WrongExpectedRevisionError if another writer creates it first).
    */
-  appendExclusive?(streamId: string, request: ExclusiveAppendRequest): Promise<ExclusiveAppendResult>;
+  appendExclusive?(
+    streamId: string,
+    request: ExclusiveAppendRequest,
+  ): Promise<ExclusiveAppendResult>;
   /** A missing stream reads as empty, not an error. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**

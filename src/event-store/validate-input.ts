@@ -1,21 +1,34 @@
 import {
-  DuplicateEventIdError, type ExpectedRevision, type NewEvent, type ReadAllOptions, type ReadStreamOptions, type StreamQuery,
+  DuplicateEventIdError,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StreamQuery,
 } from './event-store.port';
 import { isStorableText } from '../shared/storable-text';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Rejects malformed appends before any I/O, so a bad call never reaches the database. */
-export function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
-  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
+export function validateAppend(
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): void {
+  if (typeof streamId !== 'string' || streamId.length === 0)
+    throw new TypeError('streamId must be a non-empty string');
   assertStorable('streamId', streamId);
   if (expected !== 'any' && expected !== 'no_stream' && !isRevision(expected)) {
-    throw new RangeError(`expectedRevision must be 'any', 'no_stream' or a revision >= 0, got ${String(expected)}`);
+    throw new RangeError(
+      `expectedRevision must be 'any', 'no_stream' or a revision >= 0, got ${String(expected)}`,
+    );
   }
   const seen = new Set<string>();
   for (const event of events) {
     // The events table keys on a uuid column (and EventStoreDB requires UUIDs too).
-    if (!UUID.test(event.eventId)) throw new TypeError(`eventId must be a UUID, got ${JSON.stringify(event.eventId)}`);
+    if (!UUID.test(event.eventId))
+      throw new TypeError(`eventId must be a UUID, got ${JSON.stringify(event.eventId)}`);
     const id = event.eventId.toLowerCase();
     if (seen.has(id)) throw new DuplicateEventIdError(streamId, [id]);
     seen.add(id);
@@ -23,30 +36,47 @@ export function validateAppend(streamId: string, events: readonly NewEvent[], ex
 }
 
 /** A claim is a non-empty string, made by an append of events with a known expectation. */
-export function validateClaim(claim: string | undefined, events: readonly NewEvent[], expected: ExpectedRevision): void {
+export function validateClaim(
+  claim: string | undefined,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): void {
   if (claim === undefined) return;
-  if (typeof claim !== 'string' || claim.length === 0) throw new TypeError('claim must be a non-empty string');
+  if (typeof claim !== 'string' || claim.length === 0)
+    throw new TypeError('claim must be a non-empty string');
   // A claim records which append it belongs to (EventStoreDB): that needs a definite expectation.
-  if (expected === 'any') throw new RangeError("an append with a claim needs a revision or 'no_stream', not 'any'");
-  if (events.length === 0) throw new RangeError('an append with a claim must append at least one event');
+  if (expected === 'any')
+    throw new RangeError("an append with a claim needs a revision or 'no_stream', not 'any'");
+  if (events.length === 0)
+    throw new RangeError('an append with a claim must append at least one event');
 }
 
-export function validateReadStream(options: ReadStreamOptions): { fromRevision: number; maxCount: number | null } {
+export function validateReadStream(options: ReadStreamOptions): {
+  fromRevision: number;
+  maxCount: number | null;
+} {
   const fromRevision = options.fromRevision ?? 0;
   const maxCount = options.maxCount ?? null;
-  if (!isRevision(fromRevision)) throw new RangeError(`fromRevision must be a revision >= 0, got ${fromRevision}`);
-  if (maxCount !== null && !isRevision(maxCount)) throw new RangeError(`maxCount must be an integer >= 0, got ${maxCount}`);
+  if (!isRevision(fromRevision))
+    throw new RangeError(`fromRevision must be a revision >= 0, got ${fromRevision}`);
+  if (maxCount !== null && !isRevision(maxCount))
+    throw new RangeError(`maxCount must be an integer >= 0, got ${maxCount}`);
   return { fromRevision, maxCount };
 }
 
 /** A field name and a string to match, and a revision to stop at. */
 export function validateStreamQuery(query: StreamQuery): void {
-  if (typeof query.dataField !== 'string' || query.dataField.length === 0) throw new TypeError('dataField must be a non-empty string');
+  if (typeof query.dataField !== 'string' || query.dataField.length === 0)
+    throw new TypeError('dataField must be a non-empty string');
   if (typeof query.equals !== 'string') throw new TypeError('equals must be a string');
   assertStorable('dataField', query.dataField);
   assertStorable('equals', query.equals);
-  if (!isRevision(query.throughRevision)) throw new RangeError(`throughRevision must be a revision >= 0, got ${query.throughRevision}`);
-  if (query.firstMatchType !== undefined && (typeof query.firstMatchType !== 'string' || query.firstMatchType.length === 0)) {
+  if (!isRevision(query.throughRevision))
+    throw new RangeError(`throughRevision must be a revision >= 0, got ${query.throughRevision}`);
+  if (
+    query.firstMatchType !== undefined &&
+    (typeof query.firstMatchType !== 'string' || query.firstMatchType.length === 0)
+  ) {
     throw new TypeError('firstMatchType must be a non-empty string when given');
   }
 }
@@ -66,7 +96,8 @@ export function validateReadAll(options: ReadAllOptions, cap: number): number {
  * fails only the append PostgreSQL refuses.
  */
 function assertStorable(name: string, value: string): void {
-  if (!isStorableText(value)) throw new TypeError(`${name} must not contain NUL or unpaired surrogate characters`);
+  if (!isStorableText(value))
+    throw new TypeError(`${name} must not contain NUL or unpaired surrogate characters`);
 }
 
 function isRevision(value: unknown): value is number {

@@ -13,13 +13,20 @@ const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;
  * Who is asking and how to recognise a repeat: the request id (correlation), the API key
  * (actor), the Idempotency-Key and a hash of what was asked (operation + account + body).
  */
-export function callerContext(request: AuthenticatedRequest, operation: string, accountId: string, body: unknown): CallerContext {
+export function callerContext(
+  request: AuthenticatedRequest,
+  operation: string,
+  accountId: string,
+  body: unknown,
+): CallerContext {
   const principal = request.principal ?? OPEN_MODE_PRINCIPAL;
   const idempotencyKey = readIdempotencyKey(request);
   return {
     correlationId: String(request.id),
     actor: { kind: principal.scopes.includes('admin') ? 'admin' : 'apiKey', id: principal.name },
-    ...(idempotencyKey === undefined ? {} : { idempotencyKey, requestHash: requestHash(operation, accountId, body) }),
+    ...(idempotencyKey === undefined
+      ? {}
+      : { idempotencyKey, requestHash: requestHash(operation, accountId, body) }),
   };
 }
 
@@ -30,16 +37,24 @@ function readIdempotencyKey(request: AuthenticatedRequest): string | undefined {
   // (Requests injected in-process have no headersDistinct, and no repeated headers either.)
   const sent = request.raw.headersDistinct?.[IDEMPOTENCY_KEY_HEADER];
   if (sent !== undefined && sent.length !== 1) {
-    throw new HttpProblemException(validationProblem([{ field: 'Idempotency-Key', message: 'must be sent once' }]));
+    throw new HttpProblemException(
+      validationProblem([{ field: 'Idempotency-Key', message: 'must be sent once' }]),
+    );
   }
   if (typeof raw !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(raw)) {
-    throw new HttpProblemException(validationProblem([{ field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters' }]));
+    throw new HttpProblemException(
+      validationProblem([
+        { field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters' },
+      ]),
+    );
   }
   return raw;
 }
 
 export function requestHash(operation: string, accountId: string, body: unknown): string {
-  return createHash('sha256').update(canonicalJson({ operation, accountId, body: body ?? null })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ operation, accountId, body: body ?? null }))
+    .digest('hex');
 }
 
 /** JSON with object keys sorted, so the same request always hashes the same. */

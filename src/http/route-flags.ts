@@ -34,6 +34,9 @@ export function RouteFlag(flags: RouteFlags): ClassDecorator & MethodDecorator {
 }
 
 function mergeRouteConfig(handler: object, flags: RouteFlags): void {
-  const existing = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as Record<string, unknown>;
+  const existing = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as Record<
+    string,
+    unknown
+  >;
   Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...existing, ...flags }, handler);
 }

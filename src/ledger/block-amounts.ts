@@ -22,7 +22,10 @@ export function takeFirstDrawn(amounts: readonly BlockAmount[], credits: number)
  * Up to `credits` from the end of a list, last entry first: credits go back where they were drawn
  * from last, so the blocks drawn first (soonest to expire) stay the ones consumed.
  */
-export function takeLastDrawn(amounts: readonly BlockAmount[], credits = sumCredits(amounts)): BlockAmount[] {
+export function takeLastDrawn(
+  amounts: readonly BlockAmount[],
+  credits = sumCredits(amounts),
+): BlockAmount[] {
   return takeInOrder([...amounts].reverse(), credits);
 }
 
@@ -59,7 +62,10 @@ export function withoutAmounts(
       entry.credits -= part;
       wanted -= part;
     }
-    if (wanted > 0) throw new LedgerInvariantError(`block ${blockId}: ${wanted} credits more than the list holds`);
+    if (wanted > 0)
+      throw new LedgerInvariantError(
+        `block ${blockId}: ${wanted} credits more than the list holds`,
+      );
   }
   return left.filter((entry) => entry.credits > 0);
 }
@@ -67,6 +73,7 @@ export function withoutAmounts(
 /** Credits per block, in the order each block first appears. */
 export function totalsByBlock(amounts: readonly BlockAmount[]): Map<string, number> {
   const totals = new Map<string, number>();
-  for (const { blockId, credits } of amounts) totals.set(blockId, (totals.get(blockId) ?? 0) + credits);
+  for (const { blockId, credits } of amounts)
+    totals.set(blockId, (totals.get(blockId) ?? 0) + credits);
   return totals;
 }

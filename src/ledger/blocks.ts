@@ -23,7 +23,9 @@ export function blockOf(state: LedgerState, blockId: string): CreditBlock {
 export function adjustRemaining(state: LedgerState, blockId: string, delta: number): void {
   const block = blockOf(state, blockId);
   if (block.remaining + delta < 0) {
-    throw new LedgerInvariantError(`block ${blockId}: would go to ${block.remaining + delta} credits`);
+    throw new LedgerInvariantError(
+      `block ${blockId}: would go to ${block.remaining + delta} credits`,
+    );
   }
   block.remaining += delta;
   state.unexpiredRemaining += delta;

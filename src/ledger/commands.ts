@@ -82,8 +82,7 @@ export interface ExpireDue {
  * Either way a purchase is never reversed beyond the credits it bought.
  */
 export type ReversalAmount =
-  | { credits: number; totalCredits?: never }
-  | { totalCredits: number; credits?: never };
+  { credits: number; totalCredits?: never } | { totalCredits: number; credits?: never };
 
 export type ReversePurchase = {
   kind: 'reverse';

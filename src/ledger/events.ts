@@ -5,7 +5,7 @@
  */
 export type BlockCategory = 'paid' | 'promotional';
 export type GrantReason =
-  | 'signup' | 'subscription' | 'promotion' | 'referral' | 'compensation' | 'lead' | 'adjustment';
+  'signup' | 'subscription' | 'promotion' | 'referral' | 'compensation' | 'lead' | 'adjustment';
 export type ReleaseReason = 'released' | 'expired' | 'captured_remainder';
 export type ReversalReason = 'refund' | 'dispute';
 export type ActorKind = 'apiKey' | 'stripe' | 'system' | 'admin';
@@ -46,81 +46,105 @@ interface EventOf<T extends string, D> {
   metadata: LedgerEventMetadata;
 }
 
-export type CreditsPurchased = EventOf<'CreditsPurchased', {
-  blockId: string;
-  purchaseId: string;
-  credits: number;
-  amountPaid: Money;
-  packId?: string;
-  provider: string;
-  providerRef: string;
-  expiresAt?: string;
-}>;
+export type CreditsPurchased = EventOf<
+  'CreditsPurchased',
+  {
+    blockId: string;
+    purchaseId: string;
+    credits: number;
+    amountPaid: Money;
+    packId?: string;
+    provider: string;
+    providerRef: string;
+    expiresAt?: string;
+  }
+>;
 
-export type CreditsGranted = EventOf<'CreditsGranted', {
-  blockId: string;
-  credits: number;
-  category: BlockCategory;
-  reason: GrantReason;
-  expiresAt?: string;
-  description?: string;
-}>;
+export type CreditsGranted = EventOf<
+  'CreditsGranted',
+  {
+    blockId: string;
+    credits: number;
+    category: BlockCategory;
+    reason: GrantReason;
+    expiresAt?: string;
+    description?: string;
+  }
+>;
 
-export type CreditsSpent = EventOf<'CreditsSpent', {
-  spendId: string;
-  credits: number;
-  description: string;
-  reference?: string;
-  /** Caller-supplied, opaque key/value pairs kept with the spend. */
-  details?: Record<string, string>;
-  drawdown: BlockAmount[];
-  reservationId?: string;
-}>;
+export type CreditsSpent = EventOf<
+  'CreditsSpent',
+  {
+    spendId: string;
+    credits: number;
+    description: string;
+    reference?: string;
+    /** Caller-supplied, opaque key/value pairs kept with the spend. */
+    details?: Record<string, string>;
+    drawdown: BlockAmount[];
+    reservationId?: string;
+  }
+>;
 
-export type CreditsRefunded = EventOf<'CreditsRefunded', {
-  refundId: string;
-  spendId: string;
-  credits: number;
-  reason: string;
-  returnedTo: BlockAmount[];
-}>;
+export type CreditsRefunded = EventOf<
+  'CreditsRefunded',
+  {
+    refundId: string;
+    spendId: string;
+    credits: number;
+    reason: string;
+    returnedTo: BlockAmount[];
+  }
+>;
 
-export type CreditsExpired = EventOf<'CreditsExpired', {
-  blockId: string;
-  credits: number;
-}>;
+export type CreditsExpired = EventOf<
+  'CreditsExpired',
+  {
+    blockId: string;
+    credits: number;
+  }
+>;
 
-export type CreditsReserved = EventOf<'CreditsReserved', {
-  reservationId: string;
-  credits: number;
-  expiresAt: string;
-  drawdown: BlockAmount[];
-  description?: string;
-}>;
+export type CreditsReserved = EventOf<
+  'CreditsReserved',
+  {
+    reservationId: string;
+    credits: number;
+    expiresAt: string;
+    drawdown: BlockAmount[];
+    description?: string;
+  }
+>;
 
-export type ReservationReleased = EventOf<'ReservationReleased', {
-  reservationId: string;
-  credits: number;
-  reason: ReleaseReason;
-  /** Where the released credits went back to (the hold's drawdown, last-drawn first). */
-  returnedTo: BlockAmount[];
-}>;
+export type ReservationReleased = EventOf<
+  'ReservationReleased',
+  {
+    reservationId: string;
+    credits: number;
+    reason: ReleaseReason;
+    /** Where the released credits went back to (the hold's drawdown, last-drawn first). */
+    returnedTo: BlockAmount[];
+  }
+>;
 
-export type PurchaseReversed = EventOf<'PurchaseReversed', {
-  purchaseId: string;
-  /** Credits that were to be removed. */
-  credits: number;
-  removed: BlockAmount[];
-  /** credits − sum(removed): already spent, reported to finance. */
-  shortfall: number;
-  reason: ReversalReason;
-  providerRef?: string;
-  /**
-   * What caused it at the provider (e.g. `dispute:du_…`, `refund:re_…`), when it may be undone
-   * later (a dispute won, a refund that failed). At most one reversal per id, ever.
-   */
-  reversalId?: string;
-}>;
+export type PurchaseReversed = EventOf<
+  'PurchaseReversed',
+  {
+    purchaseId: string;
+    /** Credits that were to be removed. */
+    credits: number;
+    removed: BlockAmount[];
+    /** credits − sum(removed): already spent, reported to finance. */
+    shortfall: number;
+    reason: ReversalReason;
+    providerRef?: string;
+    /**
+     * What caused it at the provider (e.g. `dispute:du_…`, `refund:re_…`), when it may be undone
+     * later (a dispute won, a refund that failed). At most one reversal per id, ever.
+     */
+    reversalId?: string;
+  }
+>;
 
 /**
  * The money of a reversal came back after all (a dispute won, a refund that failed or was canceled):
@@ -131,17 +155,20 @@ export type PurchaseReversed = EventOf<'PurchaseReversed', {
  * (Stripe does not order its events), it restores nothing and the reversal, when it arrives, is
  * never applied: `reversalId` is then settled.
  */
-export type ReversalUndone = EventOf<'ReversalUndone', {
-  reversalId: string;
-  purchaseId: string;
-  /** Credits given back: sum(restored). */
-  credits: number;
-  restored: BlockAmount[];
-  /** The shortfall of the reversal undone, no longer owed. */
-  shortfallCancelled: number;
-  reason: ReversalReason;
-  providerRef?: string;
-}>;
+export type ReversalUndone = EventOf<
+  'ReversalUndone',
+  {
+    reversalId: string;
+    purchaseId: string;
+    /** Credits given back: sum(restored). */
+    credits: number;
+    restored: BlockAmount[];
+    /** The shortfall of the reversal undone, no longer owed. */
+    shortfallCancelled: number;
+    reason: ReversalReason;
+    providerRef?: string;
+  }
+>;
 
 export type LedgerEvent =
   | CreditsPurchased
@@ -157,6 +184,13 @@ export type LedgerEvent =
 export type LedgerEventType = LedgerEvent['type'];
 
 export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
-  'CreditsPurchased', 'CreditsGranted', 'CreditsSpent', 'CreditsRefunded', 'CreditsExpired',
-  'CreditsReserved', 'ReservationReleased', 'PurchaseReversed', 'ReversalUndone',
+  'CreditsPurchased',
+  'CreditsGranted',
+  'CreditsSpent',
+  'CreditsRefunded',
+  'CreditsExpired',
+  'CreditsReserved',
+  'ReservationReleased',
+  'PurchaseReversed',
+  'ReversalUndone',
 ];

@@ -1,8 +1,22 @@
 import type {
-  CreditsExpired, CreditsGranted, CreditsPurchased, CreditsRefunded, CreditsReserved, CreditsSpent,
-  LedgerEvent, PurchaseReversed, ReservationReleased, ReversalUndone,
+  CreditsExpired,
+  CreditsGranted,
+  CreditsPurchased,
+  CreditsRefunded,
+  CreditsReserved,
+  CreditsSpent,
+  LedgerEvent,
+  PurchaseReversed,
+  ReservationReleased,
+  ReversalUndone,
 } from './events';
-import type { ClosedReservationStatus, CreditBlock, LedgerOptions, LedgerState, OpenReservation } from './state';
+import type {
+  ClosedReservationStatus,
+  CreditBlock,
+  LedgerOptions,
+  LedgerState,
+  OpenReservation,
+} from './state';
 import { DEFAULT_LEDGER_OPTIONS } from './state';
 import { adjustRemaining, blockOf } from './blocks';
 import { copyAmounts, withoutAmounts } from './block-amounts';
@@ -39,9 +53,11 @@ export function initialState(options?: Partial<LedgerOptions>): LedgerState {
  * default.
  */
 function completeOptions(options: Partial<LedgerOptions> = DEFAULT_LEDGER_OPTIONS): LedgerOptions {
-  if (options.idempotencyRetentionMs !== undefined && options.recentSpendsKept !== undefined) return options as LedgerOptions;
+  if (options.idempotencyRetentionMs !== undefined && options.recentSpendsKept !== undefined)
+    return options as LedgerOptions;
   return {
-    idempotencyRetentionMs: options.idempotencyRetentionMs ?? DEFAULT_LEDGER_OPTIONS.idempotencyRetentionMs,
+    idempotencyRetentionMs:
+      options.idempotencyRetentionMs ?? DEFAULT_LEDGER_OPTIONS.idempotencyRetentionMs,
     recentSpendsKept: options.recentSpendsKept ?? DEFAULT_LEDGER_OPTIONS.recentSpendsKept,
   };
 }
@@ -60,34 +76,60 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
 
 function applyEvent(state: LedgerState, event: LedgerEvent): void {
   switch (event.type) {
-    case 'CreditsPurchased': return applyPurchased(state, event);
-    case 'CreditsGranted': return applyGranted(state, event);
-    case 'CreditsSpent': return applySpent(state, event);
-    case 'CreditsRefunded': return applyRefunded(state, event);
-    case 'CreditsExpired': return applyExpired(state, event);
-    case 'CreditsReserved': return applyReserved(state, event);
-    case 'ReservationReleased': return applyReleased(state, event);
-    case 'PurchaseReversed': return applyReversed(state, event);
-    case 'ReversalUndone': return applyUndone(state, event);
+    case 'CreditsPurchased':
+      return applyPurchased(state, event);
+    case 'CreditsGranted':
+      return applyGranted(state, event);
+    case 'CreditsSpent':
+      return applySpent(state, event);
+    case 'CreditsRefunded':
+      return applyRefunded(state, event);
+    case 'CreditsExpired':
+      return applyExpired(state, event);
+    case 'CreditsReserved':
+      return applyReserved(state, event);
+    case 'ReservationReleased':
+      return applyReleased(state, event);
+    case 'PurchaseReversed':
+      return applyReversed(state, event);
+    case 'ReversalUndone':
+      return applyUndone(state, event);
     default: {
       const unknown: never = event;
-      throw new LedgerInvariantError(`cannot fold event type ${(unknown as { type: string }).type}`);
+      throw new LedgerInvariantError(
+        `cannot fold event type ${(unknown as { type: string }).type}`,
+      );
     }
   }
 }
 
 function applyPurchased(state: LedgerState, { data, metadata }: CreditsPurchased): void {
   openBlock(state, {
-    blockId: data.blockId, category: 'paid', credits: data.credits, remaining: 0,
-    grantedAt: metadata.occurredAt, expiresAt: data.expiresAt ?? null, expired: false,
-    costBasis: { ...data.amountPaid }, purchaseId: data.purchaseId,
+    blockId: data.blockId,
+    category: 'paid',
+    credits: data.credits,
+    remaining: 0,
+    grantedAt: metadata.occurredAt,
+    expiresAt: data.expiresAt ?? null,
+    expired: false,
+    costBasis: { ...data.amountPaid },
+    purchaseId: data.purchaseId,
   });
   putInState(state, 'purchases', data.purchaseId, {
-    purchaseId: data.purchaseId, blockId: data.blockId, credits: data.credits, provider: data.provider, providerRef: data.providerRef,
-    amountPaid: { ...data.amountPaid }, revision: state.revision,
+    purchaseId: data.purchaseId,
+    blockId: data.blockId,
+    credits: data.credits,
+    provider: data.provider,
+    providerRef: data.providerRef,
+    amountPaid: { ...data.amountPaid },
+    revision: state.revision,
     // As the idempotency memory counts them: a purchase is the last event of its command.
-    balance: state.unexpiredRemaining + state.reserved, available: state.unexpiredRemaining, reserved: state.reserved,
-    reversed: 0, reversedUnnamed: 0, unnamedRemoved: [],
+    balance: state.unexpiredRemaining + state.reserved,
+    available: state.unexpiredRemaining,
+    reserved: state.reserved,
+    reversed: 0,
+    reversedUnnamed: 0,
+    unnamedRemoved: [],
   });
   putInState(state, 'purchasesByProviderRef', data.providerRef, data.purchaseId);
 }
@@ -95,8 +137,13 @@ function applyPurchased(state: LedgerState, { data, metadata }: CreditsPurchased
 function applyGranted(state: LedgerState, { data, metadata }: CreditsGranted): void {
   openBlock(state, {
     // The literal, not the parsed string: one copy for every cached block instead of one each.
-    blockId: data.blockId, category: data.category === 'paid' ? 'paid' : 'promotional', credits: data.credits, remaining: 0,
-    grantedAt: metadata.occurredAt, expiresAt: data.expiresAt ?? null, expired: false,
+    blockId: data.blockId,
+    category: data.category === 'paid' ? 'paid' : 'promotional',
+    credits: data.credits,
+    remaining: 0,
+    grantedAt: metadata.occurredAt,
+    expiresAt: data.expiresAt ?? null,
+    expired: false,
   });
 }
 
@@ -118,7 +165,11 @@ function applySpent(state: LedgerState, { data }: CreditsSpent): void {
  * A capture spends held credits (already out of the blocks). A hold captured in full closes here; a
  * partial capture stays open until the ReservationReleased for the remainder that follows it.
  */
-function captureFromHold(state: LedgerState, reservationId: string, data: CreditsSpent['data']): void {
+function captureFromHold(
+  state: LedgerState,
+  reservationId: string,
+  data: CreditsSpent['data'],
+): void {
   const hold = openHold(state, reservationId);
   hold.drawdown = withoutAmounts(hold.drawdown, data.drawdown, 'first');
   hold.credits -= data.credits;
@@ -127,7 +178,8 @@ function captureFromHold(state: LedgerState, reservationId: string, data: Credit
 }
 
 function applyRefunded(state: LedgerState, { data }: CreditsRefunded): void {
-  if (!refundFromSpend(state, data.spendId, data.returnedTo)) throw new LedgerInvariantError(`refund of unknown spend ${data.spendId}`);
+  if (!refundFromSpend(state, data.spendId, data.returnedTo))
+    throw new LedgerInvariantError(`refund of unknown spend ${data.spendId}`);
   for (const { blockId, credits } of data.returnedTo) adjustRemaining(state, blockId, credits);
 }
 
@@ -139,7 +191,9 @@ function applyExpired(state: LedgerState, { data }: CreditsExpired): void {
 function applyReserved(state: LedgerState, { data }: CreditsReserved): void {
   for (const { blockId, credits } of data.drawdown) adjustRemaining(state, blockId, -credits);
   const hold: OpenReservation = {
-    reservationId: data.reservationId, credits: data.credits, expiresAt: data.expiresAt,
+    reservationId: data.reservationId,
+    credits: data.credits,
+    expiresAt: data.expiresAt,
     drawdown: copyAmounts(data.drawdown),
   };
   if (data.description !== undefined) hold.description = data.description;
@@ -156,7 +210,9 @@ const CLOSED_AS: Record<ReservationReleased['data']['reason'], ClosedReservation
 function applyReleased(state: LedgerState, { data }: ReservationReleased): void {
   const hold = openHold(state, data.reservationId);
   if (data.credits !== hold.credits) {
-    throw new LedgerInvariantError(`release of ${data.credits} credits from hold ${data.reservationId} holding ${hold.credits}`);
+    throw new LedgerInvariantError(
+      `release of ${data.credits} credits from hold ${data.reservationId} holding ${hold.credits}`,
+    );
   }
   for (const { blockId, credits } of data.returnedTo) adjustRemaining(state, blockId, credits);
   state.reserved -= data.credits;
@@ -173,7 +229,11 @@ function applyReversed(state: LedgerState, { data }: PurchaseReversed): void {
     purchase.unnamedRemoved = [...purchase.unnamedRemoved, ...copyAmounts(data.removed)];
   } else {
     putInState(state, 'reversals', data.reversalId, {
-      purchaseId: data.purchaseId, credits: data.credits, removed: copyAmounts(data.removed), shortfall: data.shortfall, undone: false,
+      purchaseId: data.purchaseId,
+      credits: data.credits,
+      removed: copyAmounts(data.removed),
+      shortfall: data.shortfall,
+      undone: false,
     });
   }
 }
@@ -181,7 +241,8 @@ function applyReversed(state: LedgerState, { data }: PurchaseReversed): void {
 function applyUndone(state: LedgerState, { data }: ReversalUndone): void {
   for (const { blockId, credits } of data.restored) adjustRemaining(state, blockId, credits);
   const purchase = lookup(state.purchases, data.purchaseId);
-  if (!purchase) throw new LedgerInvariantError(`reinstatement of unknown purchase ${data.purchaseId}`);
+  if (!purchase)
+    throw new LedgerInvariantError(`reinstatement of unknown purchase ${data.purchaseId}`);
   // What is no longer reversed: what comes back plus the shortfall no longer owed.
   const undoneCredits = data.credits + data.shortfallCancelled;
   purchase.reversed -= undoneCredits;
@@ -194,7 +255,13 @@ function applyUndone(state: LedgerState, { data }: ReversalUndone): void {
     // or a cause undone before its reversal came, which must then never apply. Either way, settled.
     purchase.reversedUnnamed -= undoneCredits;
     purchase.unnamedRemoved = withoutAmounts(purchase.unnamedRemoved, data.restored, 'last');
-    putInState(state, 'reversals', data.reversalId, { purchaseId: data.purchaseId, credits: 0, removed: [], shortfall: 0, undone: true });
+    putInState(state, 'reversals', data.reversalId, {
+      purchaseId: data.purchaseId,
+      credits: 0,
+      removed: [],
+      shortfall: 0,
+      undone: true,
+    });
   }
 }
 
@@ -204,7 +271,11 @@ function openHold(state: LedgerState, reservationId: string): OpenReservation {
   return hold;
 }
 
-function closeHold(state: LedgerState, reservationId: string, status: ClosedReservationStatus): void {
+function closeHold(
+  state: LedgerState,
+  reservationId: string,
+  status: ClosedReservationStatus,
+): void {
   remove(state.reservations, reservationId);
   putInState(state, 'closedReservations', reservationId, status);
 }

@@ -33,21 +33,30 @@ export function expireReturnedCredits(
   nowMs: EpochMs,
 ): DraftOf<'CreditsExpired'>[] {
   const returned = totalsByBlock(returnedTo);
-  return inDrawdownOrder(blocksNamed(state, returned.keys()).filter((block) => isGone(block, nowMs)))
-    .map((block) => expiryOf(block.blockId, returned.get(block.blockId) ?? 0));
+  return inDrawdownOrder(
+    blocksNamed(state, returned.keys()).filter((block) => isGone(block, nowMs)),
+  ).map((block) => expiryOf(block.blockId, returned.get(block.blockId) ?? 0));
 }
 
 /** Holds past their deadline at `nowMs`, the earliest deadline first. */
 export function dueHolds(state: LedgerState, nowMs: EpochMs): OpenReservation[] {
   return Object.values(state.reservations)
     .filter((hold) => isDue(hold.expiresAt, nowMs))
-    .sort((a, b) => epochMs(a.expiresAt) - epochMs(b.expiresAt) || (a.reservationId < b.reservationId ? -1 : 1));
+    .sort(
+      (a, b) =>
+        epochMs(a.expiresAt) - epochMs(b.expiresAt) || (a.reservationId < b.reservationId ? -1 : 1),
+    );
 }
 
 function releaseExpiredHold(hold: OpenReservation): DraftOf<'ReservationReleased'> {
   return {
     type: 'ReservationReleased',
-    data: { reservationId: hold.reservationId, credits: hold.credits, reason: 'expired', returnedTo: takeLastDrawn(hold.drawdown) },
+    data: {
+      reservationId: hold.reservationId,
+      credits: hold.credits,
+      reason: 'expired',
+      returnedTo: takeLastDrawn(hold.drawdown),
+    },
   };
 }
 

@@ -11,7 +11,11 @@ import { putInState } from './state-records';
 export const IDEMPOTENCY_PRUNE_INTERVAL = 256;
 
 /** The record for `key` if still remembered at `nowMs`; one past retention that pruning has not dropped yet counts as forgotten. */
-export function rememberedCommand(state: LedgerState, key: string, nowMs: EpochMs): IdempotencyRecord | undefined {
+export function rememberedCommand(
+  state: LedgerState,
+  key: string,
+  nowMs: EpochMs,
+): IdempotencyRecord | undefined {
   const record = lookup(state.idempotency, key);
   if (!record) return undefined;
   return isWithinRetention(state, record, nowMs) ? record : undefined;

@@ -8,5 +8,10 @@ export { compareDrawdownOrder } from './drawdown';
 export { LedgerInvariantError } from './errors';
 export { IDEMPOTENCY_PRUNE_INTERVAL } from './idempotency';
 export { EXPIRY_ACTOR } from './decide/metadata';
-export { toLedgerEvent, type StoredLedgerEvent, UnknownLedgerEventError, UnsupportedSchemaVersionError } from './upcast';
+export {
+  toLedgerEvent,
+  type StoredLedgerEvent,
+  UnknownLedgerEventError,
+  UnsupportedSchemaVersionError,
+} from './upcast';
 export { purchaseRefClaim, sameFigures, type PurchaseFigures } from './purchase-ref';

@@ -11,7 +11,12 @@ export function lookup<T>(map: Record<string, T>, key: string): T | undefined {
 export function put<T>(map: Record<string, T>, key: string, value: T): void {
   if (key === '__proto__') {
     // Plain assignment would replace the object's prototype instead of storing an entry.
-    Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(map, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   } else {
     map[key] = value;
   }

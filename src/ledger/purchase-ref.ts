@@ -12,7 +12,10 @@ const PROVIDER_PATTERN = /^[a-z][a-z0-9_]*$/;
  * claims on PostgreSQL (migrations/1732240500000_stream-claims.sql): never change it.
  */
 export function purchaseRefClaim(provider: string, providerRef: string): string {
-  if (!PROVIDER_PATTERN.test(provider)) throw new LedgerInvariantError(`purchase provider ${JSON.stringify(provider)} is not an identifier`);
+  if (!PROVIDER_PATTERN.test(provider))
+    throw new LedgerInvariantError(
+      `purchase provider ${JSON.stringify(provider)} is not an identifier`,
+    );
   return `purchase-ref-${provider}-${providerRef}`;
 }
 
@@ -28,6 +31,10 @@ export interface PurchaseFigures {
  * computes expiresAt from its own arrival, and neither changes what was bought for what.
  */
 export function sameFigures(a: PurchaseFigures, b: PurchaseFigures): boolean {
-  return a.provider === b.provider && a.credits === b.credits &&
-    a.amountPaid.minor === b.amountPaid.minor && a.amountPaid.currency === b.amountPaid.currency;
+  return (
+    a.provider === b.provider &&
+    a.credits === b.credits &&
+    a.amountPaid.minor === b.amountPaid.minor &&
+    a.amountPaid.currency === b.amountPaid.currency
+  );
 }

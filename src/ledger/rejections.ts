@@ -14,7 +14,13 @@ export type Rejection =
    * (`purchaseId`), or on another account (`heldByAccountId`, for our own records and logs only:
    * never shown to the caller, who has no business knowing other accounts).
    */
-  | { code: 'purchase_conflict'; provider: string; providerRef: string; purchaseId?: string; heldByAccountId?: string }
+  | {
+      code: 'purchase_conflict';
+      provider: string;
+      providerRef: string;
+      purchaseId?: string;
+      heldByAccountId?: string;
+    }
   | { code: 'capture_exceeds_hold'; reservationId: string; held: number; requested: number }
   | { code: 'balance_limit'; limit: number }
   | { code: 'invalid_expiry'; expiresAt: string }

@@ -17,15 +17,28 @@ import { putInState } from './state-records';
  */
 
 /** Spends folded in with `touchedRevision` = the revision of that event. */
-export function rememberSpend(state: LedgerState, spendId: string, credits: number, drawdown: readonly BlockAmount[]): void {
-  putNew(state, spendId, { credits, refundable: ownAmounts(state, drawdown), touchedRevision: state.revision });
+export function rememberSpend(
+  state: LedgerState,
+  spendId: string,
+  credits: number,
+  drawdown: readonly BlockAmount[],
+): void {
+  putNew(state, spendId, {
+    credits,
+    refundable: ownAmounts(state, drawdown),
+    touchedRevision: state.revision,
+  });
   const kept = state.options.recentSpendsKept;
   // Pruning sorts the map: doing it a quarter of the limit at a time keeps the cost per spend flat.
   if (state.rememberedSpends > kept + Math.ceil(kept / 4)) forgetOldestSpends(state, kept);
 }
 
 /** A refund folded in: what it gave back is no longer refundable. A forgotten spend has nothing to update. */
-export function refundFromSpend(state: LedgerState, spendId: string, returnedTo: readonly BlockAmount[]): boolean {
+export function refundFromSpend(
+  state: LedgerState,
+  spendId: string,
+  returnedTo: readonly BlockAmount[],
+): boolean {
   const spend = lookup(state.spends, spendId);
   if (!spend) return state.forgottenSpends > 0;
   spend.refundable = withoutAmounts(spend.refundable, returnedTo, 'last');
@@ -51,12 +64,18 @@ export type RecalledSpends = Map<string, RecalledSpend | null>;
 export type RecalledSpendsView = ReadonlyMap<string, RecalledSpend | null>;
 
 /** One entry per refunded spend of `commands`: a copy of what the state remembers, else null. */
-export function refundTargets(state: LedgerState, commands: Iterable<LedgerCommand>): RecalledSpends {
+export function refundTargets(
+  state: LedgerState,
+  commands: Iterable<LedgerCommand>,
+): RecalledSpends {
   const recalled: RecalledSpends = new Map();
   for (const command of commands) {
     if (command.kind !== 'refund' || recalled.has(command.spendId)) continue;
     const remembered = lookup(state.spends, command.spendId);
-    recalled.set(command.spendId, remembered ? { refundable: copyAmounts(remembered.refundable) } : null);
+    recalled.set(
+      command.spendId,
+      remembered ? { refundable: copyAmounts(remembered.refundable) } : null,
+    );
   }
   return recalled;
 }
@@ -82,7 +101,11 @@ export function foldIntoRecalled(recalled: RecalledSpends, event: LedgerEvent): 
 }
 
 /** The refundable parts of a spend: as the batch followed it, else as the state remembers it. */
-export function refundableSpend(state: LedgerState, recalled: RecalledSpendsView | undefined, spendId: string): RecalledSpend | undefined {
+export function refundableSpend(
+  state: LedgerState,
+  recalled: RecalledSpendsView | undefined,
+  spendId: string,
+): RecalledSpend | undefined {
   return recalled?.get(spendId) ?? lookup(state.spends, spendId);
 }
 
@@ -92,7 +115,9 @@ function putNew(state: LedgerState, spendId: string, record: SpendRecord): void 
 }
 
 function forgetOldestSpends(state: LedgerState, kept: number): void {
-  const newestFirst = Object.entries(state.spends).sort(([, a], [, b]) => b.touchedRevision - a.touchedRevision);
+  const newestFirst = Object.entries(state.spends).sort(
+    ([, a], [, b]) => b.touchedRevision - a.touchedRevision,
+  );
   for (const [spendId] of newestFirst.slice(kept)) remove(state.spends, spendId);
   state.forgottenSpends += newestFirst.length - kept;
   state.rememberedSpends = kept;
@@ -100,5 +125,8 @@ function forgetOldestSpends(state: LedgerState, kept: number): void {
 
 /** The amounts with the state's own copy of each block id: a cached account keeps one string per block. */
 function ownAmounts(state: LedgerState, amounts: readonly BlockAmount[]): BlockAmount[] {
-  return amounts.map(({ blockId, credits }) => ({ blockId: blockOf(state, blockId).blockId, credits }));
+  return amounts.map(({ blockId, credits }) => ({
+    blockId: blockOf(state, blockId).blockId,
+    credits,
+  }));
 }

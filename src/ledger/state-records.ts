@@ -3,7 +3,15 @@ import { put } from './keyed-records';
 
 /** The keyed maps of a LedgerState. */
 const RECORD_FIELDS = [
-  'blocks', 'blockIdsWithCredits', 'reservations', 'closedReservations', 'spends', 'purchases', 'purchasesByProviderRef', 'idempotency', 'reversals',
+  'blocks',
+  'blockIdsWithCredits',
+  'reservations',
+  'closedReservations',
+  'spends',
+  'purchases',
+  'purchasesByProviderRef',
+  'idempotency',
+  'reversals',
 ] as const;
 type StateRecords = Pick<LedgerState, (typeof RECORD_FIELDS)[number]>;
 
@@ -35,7 +43,8 @@ export function putInState<F extends keyof StateRecords>(
  */
 export function cloneLedgerState(state: LedgerState): LedgerState {
   const copy = structuredClone(state);
-  for (const field of RECORD_FIELDS) if (state[field] === EMPTY_RECORDS) copy[field] = emptyRecords();
+  for (const field of RECORD_FIELDS)
+    if (state[field] === EMPTY_RECORDS) copy[field] = emptyRecords();
   copy.options = state.options;
   return copy;
 }

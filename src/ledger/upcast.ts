@@ -16,7 +16,10 @@ export class UnknownLedgerEventError extends Error {
 }
 
 export class UnsupportedSchemaVersionError extends Error {
-  constructor(readonly eventType: string, readonly schemaVersion: unknown) {
+  constructor(
+    readonly eventType: string,
+    readonly schemaVersion: unknown,
+  ) {
     super(
       `ledger event ${eventType} has schemaVersion ${String(schemaVersion)}; ` +
         `this version reads 1 to ${CURRENT_SCHEMA_VERSION}`,
@@ -46,12 +49,16 @@ export function toLedgerEvent(stored: StoredLedgerEvent): LedgerEvent {
   return {
     type,
     data: upcastData(type, data, version),
-    metadata: { ...metadata, schemaVersion: CURRENT_SCHEMA_VERSION } as unknown as LedgerEventMetadata,
+    metadata: {
+      ...metadata,
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+    } as unknown as LedgerEventMetadata,
   } as LedgerEvent;
 }
 
 function knownType(type: string): LedgerEventType {
-  if (!(LEDGER_EVENT_TYPES as readonly string[]).includes(type)) throw new UnknownLedgerEventError(type);
+  if (!(LEDGER_EVENT_TYPES as readonly string[]).includes(type))
+    throw new UnknownLedgerEventError(type);
   return type as LedgerEventType;
 }
 
@@ -64,13 +71,21 @@ function objectOf(value: unknown, type: string, part: string): Record<string, un
 
 function schemaVersionOf(type: string, metadata: Record<string, unknown>): number {
   const version = metadata.schemaVersion;
-  if (!Number.isInteger(version) || (version as number) < 1 || (version as number) > CURRENT_SCHEMA_VERSION) {
+  if (
+    !Number.isInteger(version) ||
+    (version as number) < 1 ||
+    (version as number) > CURRENT_SCHEMA_VERSION
+  ) {
     throw new UnsupportedSchemaVersionError(type, version);
   }
   return version as number;
 }
 
-function upcastData(type: LedgerEventType, data: Record<string, unknown>, fromVersion: number): Record<string, unknown> {
+function upcastData(
+  type: LedgerEventType,
+  data: Record<string, unknown>,
+  fromVersion: number,
+): Record<string, unknown> {
   let current = data;
   for (let version = fromVersion; version < CURRENT_SCHEMA_VERSION; version += 1) {
     const step = UPCASTERS[type]?.[version];

@@ -18,9 +18,14 @@ export function viewAt(state: LedgerState, now: Date): BalanceView {
 export function viewAtMs(state: LedgerState, nowMs: EpochMs): BalanceView {
   const due = dueHolds(state, nowMs);
   const comingBack = totalsByBlock(due.flatMap((hold) => takeLastDrawn(hold.drawdown)));
-  const candidates = new Set([...blocksWithCredits(state), ...blocksNamed(state, comingBack.keys())]);
+  const candidates = new Set([
+    ...blocksWithCredits(state),
+    ...blocksNamed(state, comingBack.keys()),
+  ]);
   const blocks = inDrawdownOrder([...candidates].filter((block) => !isGone(block, nowMs)))
-    .map((block) => copyWithRemaining(block, block.remaining + (comingBack.get(block.blockId) ?? 0)))
+    .map((block) =>
+      copyWithRemaining(block, block.remaining + (comingBack.get(block.blockId) ?? 0)),
+    )
     .filter((block) => block.remaining > 0);
   const available = blocks.reduce((sum, block) => sum + block.remaining, 0);
   const reserved = due.reduce((left, hold) => left - hold.credits, state.reserved);

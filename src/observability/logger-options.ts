@@ -10,7 +10,12 @@ const MAX_REQUEST_ID_LENGTH = 128;
 /** A caller's X-Request-Id when it is sane, otherwise a new UUID. */
 export function requestIdFor(request: IncomingMessage): string {
   const supplied = request.headers[REQUEST_ID_HEADER];
-  if (typeof supplied === 'string' && supplied.length > 0 && supplied.length <= MAX_REQUEST_ID_LENGTH && /^[\x21-\x7E]+$/.test(supplied)) {
+  if (
+    typeof supplied === 'string' &&
+    supplied.length > 0 &&
+    supplied.length <= MAX_REQUEST_ID_LENGTH &&
+    /^[\x21-\x7E]+$/.test(supplied)
+  ) {
     return supplied;
   }
   return randomUUID();
@@ -22,17 +27,31 @@ export function loggerOptions(config: AppConfig): Params {
     // Request lines are info. Below that level the middleware would cost ~30 % of HTTP throughput
     // (measured on spend-http) to write nothing, so it is not registered at all. Otherwise every
     // path: nestjs-pino's default route pattern matches no path under Fastify with Nest 12.
-    forRoutes: writesRequestLogs(config.logLevel) ? [{ path: '{*splat}', method: RequestMethod.ALL }] : [],
+    forRoutes: writesRequestLogs(config.logLevel)
+      ? [{ path: '{*splat}', method: RequestMethod.ALL }]
+      : [],
     pinoHttp: {
       level: config.logLevel,
-      genReqId: (request) => (request as IncomingMessage & { id?: string }).id ?? requestIdFor(request),
+      genReqId: (request) =>
+        (request as IncomingMessage & { id?: string }).id ?? requestIdFor(request),
       redact: {
-        paths: ['req.headers.authorization', 'req.headers["stripe-signature"]', 'req.headers.cookie'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers["stripe-signature"]',
+          'req.headers.cookie',
+        ],
         censor: '[redacted]',
       },
       customProps: () => ({ service: 'credits-ledger', role: config.role }),
       // originalUrl: the middleware layer may rewrite `url` relative to where it is mounted.
-      autoLogging: { ignore: (request) => isProbe((request as IncomingMessage & { originalUrl?: string }).originalUrl ?? request.url ?? '') },
+      autoLogging: {
+        ignore: (request) =>
+          isProbe(
+            (request as IncomingMessage & { originalUrl?: string }).originalUrl ??
+              request.url ??
+              '',
+          ),
+      },
     },
   };
 }

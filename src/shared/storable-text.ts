@@ -15,7 +15,8 @@
 const UNSTORABLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
-export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL (U+0000) or unpaired surrogate characters';
+export const UNSTORABLE_TEXT_MESSAGE =
+  'must not contain NUL (U+0000) or unpaired surrogate characters';
 
 export function isStorableText(text: string): boolean {
   return !UNSTORABLE.test(text);
@@ -26,7 +27,12 @@ export function isStorableText(text: string): boolean {
  * printable, and still shows what was there (for field names in errors, audit rows, logs).
  */
 export function escapeUnstorableText(text: string): string {
-  return isStorableText(text) ? text : text.replace(UNSTORABLE_ALL, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return isStorableText(text)
+    ? text
+    : text.replace(
+        UNSTORABLE_ALL,
+        (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      );
 }
 
 /** Beyond this depth escapeUnstorableJson gives up on a value (null): it is for small records this service builds. */
@@ -38,7 +44,12 @@ export function escapeUnstorableJson(value: unknown, depth = 0): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= MAX_ESCAPE_DEPTH) return null;
   if (Array.isArray(value)) return value.map((item) => escapeUnstorableJson(item, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [escapeUnstorableText(key), escapeUnstorableJson(item, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      escapeUnstorableText(key),
+      escapeUnstorableJson(item, depth + 1),
+    ]),
+  );
 }
 
 /** At most this many strings and keys are looked at in one value; a JSON body within the body limit has far fewer. */
@@ -77,7 +88,10 @@ export function findUnstorableText(value: unknown, root = ''): UnstorableTextFin
     // Pushed in reverse so that paths come out in document order.
     for (let index = keys.length - 1; index >= 0; index--) {
       const key = keys[index]!;
-      pending.push([join(path, escapeUnstorableText(key)), isStorableText(key) ? (current as Record<string, unknown>)[key] : UNSTORABLE_KEY]);
+      pending.push([
+        join(path, escapeUnstorableText(key)),
+        isStorableText(key) ? (current as Record<string, unknown>)[key] : UNSTORABLE_KEY,
+      ]);
     }
   }
   return { paths, complete: true };

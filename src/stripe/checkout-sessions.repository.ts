@@ -23,10 +23,18 @@ export class CheckoutSessionsRepository {
   constructor(@Inject(DATABASE) private readonly database: Database) {}
 
   /** One idempotent statement: a repeat or an older event never moves the status back. */
-  async record(session: {
-    sessionId: string; accountId: string; packId: string | null; amountMinor: number | null; currency: string | null;
-    status: CheckoutSessionStatus; createdAt: Date;
-  }, now: Date): Promise<void> {
+  async record(
+    session: {
+      sessionId: string;
+      accountId: string;
+      packId: string | null;
+      amountMinor: number | null;
+      currency: string | null;
+      status: CheckoutSessionStatus;
+      createdAt: Date;
+    },
+    now: Date,
+  ): Promise<void> {
     await this.database.pool.query(
       `INSERT INTO checkout_sessions (session_id, account_id, pack_id, amount_minor, currency, status, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -36,7 +44,17 @@ export class CheckoutSessionsRepository {
          amount_minor = COALESCE(checkout_sessions.amount_minor, EXCLUDED.amount_minor),
          currency = COALESCE(checkout_sessions.currency, EXCLUDED.currency),
          updated_at = GREATEST(checkout_sessions.updated_at, EXCLUDED.updated_at)`,
-      [session.sessionId, session.accountId, session.packId, session.amountMinor, session.currency?.toUpperCase() ?? null, session.status, session.createdAt, now]);
+      [
+        session.sessionId,
+        session.accountId,
+        session.packId,
+        session.amountMinor,
+        session.currency?.toUpperCase() ?? null,
+        session.status,
+        session.createdAt,
+        now,
+      ],
+    );
   }
 
   /** Newest first. */
@@ -44,11 +62,19 @@ export class CheckoutSessionsRepository {
     const { rows } = await this.database.pool.query(
       `SELECT session_id, account_id, pack_id, amount_minor, currency, status, created_at, updated_at
          FROM checkout_sessions WHERE account_id = $1 ORDER BY created_at DESC, session_id DESC LIMIT $2`,
-      [accountId, limit]);
+      [accountId, limit],
+    );
     return rows.map((row) => ({
-      sessionId: row.session_id, accountId: row.account_id, packId: row.pack_id,
-      amount: row.amount_minor === null || row.currency === null ? null : { minor: Number(row.amount_minor), currency: row.currency },
-      status: row.status, createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(),
+      sessionId: row.session_id,
+      accountId: row.account_id,
+      packId: row.pack_id,
+      amount:
+        row.amount_minor === null || row.currency === null
+          ? null
+          : { minor: Number(row.amount_minor), currency: row.currency },
+      status: row.status,
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
     }));
   }
 }

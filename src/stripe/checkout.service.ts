@@ -27,51 +27,97 @@ export class CheckoutService {
     private readonly sessions: CheckoutSessionsRepository,
   ) {}
 
-  async createSession(request: CheckoutSessionRequest, idempotencyKey?: string): Promise<CheckoutSessionResponse> {
+  async createSession(
+    request: CheckoutSessionRequest,
+    idempotencyKey?: string,
+  ): Promise<CheckoutSessionResponse> {
     this.gateway.requirePayments('Checkout');
     const pack = this.catalog.find(request.packId);
     if (!pack) {
-      const known = this.catalog.list().map((candidate) => candidate.packId).join(', ');
-      throw new HttpProblemException(validationProblem([{ field: 'packId', message: `is not in the catalog (${known})` }]));
+      const known = this.catalog
+        .list()
+        .map((candidate) => candidate.packId)
+        .join(', ');
+      throw new HttpProblemException(
+        validationProblem([{ field: 'packId', message: `is not in the catalog (${known})` }]),
+      );
     }
     if (request.uiMode === 'hosted' && request.returnUrl === undefined) {
-      throw new HttpProblemException(validationProblem([{ field: 'returnUrl', message: 'is required when uiMode is hosted' }]));
+      throw new HttpProblemException(
+        validationProblem([{ field: 'returnUrl', message: 'is required when uiMode is hosted' }]),
+      );
     }
     const customer = await this.customerFor(request.accountId);
-    const metadata = { accountId: request.accountId, packId: pack.packId, credits: String(pack.credits) };
+    const metadata = {
+      accountId: request.accountId,
+      packId: pack.packId,
+      credits: String(pack.credits),
+    };
     const params: CheckoutSessionParams = {
       mode: 'payment',
       customer,
       client_reference_id: request.accountId,
-      line_items: [{
-        quantity: 1,
-        price_data: {
-          currency: pack.price.currency.toLowerCase(),
-          unit_amount: pack.price.minor,
-          product_data: { name: `${pack.name}: ${pack.credits} credits`, metadata: { packId: pack.packId } },
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: pack.price.currency.toLowerCase(),
+            unit_amount: pack.price.minor,
+            product_data: {
+              name: `${pack.name}: ${pack.credits} credits`,
+              metadata: { packId: pack.packId },
+            },
+          },
         },
-      }],
+      ],
       metadata,
       payment_intent_data: { metadata },
       ...uiParams(request),
     };
-    const stripeKey = idempotencyKey === undefined ? undefined : `credits-ledger-checkout:${request.accountId}:${idempotencyKey}`;
+    const stripeKey =
+      idempotencyKey === undefined
+        ? undefined
+        : `credits-ledger-checkout:${request.accountId}:${idempotencyKey}`;
     const session = await this.gateway.createCheckoutSession(params, stripeKey);
     const answer: CheckoutSessionResponse = { sessionId: session.id };
     if (request.uiMode === 'embedded') {
-      if (!session.client_secret) throw new PaymentProviderError('checkout.sessions.create', new Error('no client_secret in the answer'));
+      if (!session.client_secret)
+        throw new PaymentProviderError(
+          'checkout.sessions.create',
+          new Error('no client_secret in the answer'),
+        );
       answer.clientSecret = session.client_secret;
     } else {
-      if (!session.url) throw new PaymentProviderError('checkout.sessions.create', new Error('no url in the answer'));
+      if (!session.url)
+        throw new PaymentProviderError(
+          'checkout.sessions.create',
+          new Error('no url in the answer'),
+        );
       answer.url = session.url;
     }
     // Open until a webhook says otherwise; support sees it (GET /v1/accounts/{id}/checkout-sessions).
     const now = this.clock.now();
-    await this.sessions.record({
-      sessionId: session.id, accountId: request.accountId, packId: pack.packId, amountMinor: pack.price.minor, currency: pack.price.currency,
-      status: 'open', createdAt: typeof session.created === 'number' ? new Date(session.created * 1000) : now,
-    }, now);
-    this.logger.log({ accountId: request.accountId, packId: pack.packId, sessionId: session.id, uiMode: request.uiMode }, 'checkout session created');
+    await this.sessions.record(
+      {
+        sessionId: session.id,
+        accountId: request.accountId,
+        packId: pack.packId,
+        amountMinor: pack.price.minor,
+        currency: pack.price.currency,
+        status: 'open',
+        createdAt: typeof session.created === 'number' ? new Date(session.created * 1000) : now,
+      },
+      now,
+    );
+    this.logger.log(
+      {
+        accountId: request.accountId,
+        packId: pack.packId,
+        sessionId: session.id,
+        uiMode: request.uiMode,
+      },
+      'checkout session created',
+    );
     return answer;
   }
 
@@ -91,9 +137,17 @@ export class CheckoutService {
  */
 function uiParams(request: CheckoutSessionRequest): Partial<CheckoutSessionParams> {
   if (request.uiMode === 'hosted') {
-    return { ui_mode: 'hosted_page', success_url: request.returnUrl, cancel_url: request.returnUrl };
+    return {
+      ui_mode: 'hosted_page',
+      success_url: request.returnUrl,
+      cancel_url: request.returnUrl,
+    };
   }
   return request.returnUrl === undefined
     ? { ui_mode: 'embedded_page', redirect_on_completion: 'never' }
-    : { ui_mode: 'embedded_page', redirect_on_completion: 'if_required', return_url: request.returnUrl };
+    : {
+        ui_mode: 'embedded_page',
+        redirect_on_completion: 'if_required',
+        return_url: request.returnUrl,
+      };
 }

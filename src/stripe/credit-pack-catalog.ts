@@ -25,6 +25,8 @@ export class CreditPackCatalog {
 
   /** When credits bought at `purchasedAt` expire, or undefined for packs whose credits never do. */
   expiresAt(pack: CreditPack, purchasedAt: Date): string | undefined {
-    return pack.expiresAfterDays === null ? undefined : new Date(purchasedAt.getTime() + pack.expiresAfterDays * DAY_MS).toISOString();
+    return pack.expiresAfterDays === null
+      ? undefined
+      : new Date(purchasedAt.getTime() + pack.expiresAfterDays * DAY_MS).toISOString();
   }
 }

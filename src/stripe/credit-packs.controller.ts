@@ -17,13 +17,16 @@ export class CreditPacksController {
    */
   @Get()
   @RequireScope('read')
-  @ApiOperation({ summary: 'The credit packs for sale (prices from the server\'s catalog)' })
+  @ApiOperation({ summary: "The credit packs for sale (prices from the server's catalog)" })
   @ApiOkResponse({ type: CreditPackListResponse })
   list(): CreditPackListResponse {
     return {
       data: this.catalog.list().map((pack) => ({
-        packId: pack.packId, name: pack.name, credits: pack.credits,
-        price: { minor: pack.price.minor, currency: pack.price.currency }, popular: pack.popular,
+        packId: pack.packId,
+        name: pack.name,
+        credits: pack.credits,
+        price: { minor: pack.price.minor, currency: pack.price.currency },
+        popular: pack.popular,
         ...(pack.expiresAfterDays !== null && { expiresAfterDays: pack.expiresAfterDays }),
       })),
     };

@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy, buildMessage } from 'class-validator';
+import {
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  buildMessage,
+} from 'class-validator';
 import { ACCOUNT_ID_PATTERN } from '../ledger/limits';
 
 export type UiMode = 'embedded' | 'hosted';
@@ -15,7 +23,12 @@ function IsReturnUrl(): PropertyDecorator {
         if (typeof value !== 'string') return false;
         try {
           const url = new URL(value);
-          return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.length > 0 && url.username === '' && url.password === '';
+          return (
+            (url.protocol === 'https:' || url.protocol === 'http:') &&
+            url.hostname.length > 0 &&
+            url.username === '' &&
+            url.password === ''
+          );
         } catch {
           return false;
         }
@@ -26,23 +39,37 @@ function IsReturnUrl(): PropertyDecorator {
 }
 
 export class CheckoutSessionRequest {
-  @ApiProperty({ example: 'org:acme', description: 'The account the credits go to: 1–128 characters of A–Z a–z 0–9 . _ : @ -' })
-  @IsString() @Matches(ACCOUNT_ID_PATTERN, { message: 'must be 1–128 characters of A–Z a–z 0–9 . _ : @ -' })
+  @ApiProperty({
+    example: 'org:acme',
+    description: 'The account the credits go to: 1–128 characters of A–Z a–z 0–9 . _ : @ -',
+  })
+  @IsString()
+  @Matches(ACCOUNT_ID_PATTERN, { message: 'must be 1–128 characters of A–Z a–z 0–9 . _ : @ -' })
   accountId!: string;
 
   @ApiProperty({ example: 'standard', description: 'A packId of GET /v1/credit-packs' })
-  @IsString() @MaxLength(64)
+  @IsString()
+  @MaxLength(64)
   packId!: string;
 
-  @ApiProperty({ enum: UI_MODES, description: 'embedded: Stripe\'s embedded Checkout (answers clientSecret); hosted: a Stripe-hosted page (answers url)' })
+  @ApiProperty({
+    enum: UI_MODES,
+    description:
+      "embedded: Stripe's embedded Checkout (answers clientSecret); hosted: a Stripe-hosted page (answers url)",
+  })
   @IsIn(UI_MODES)
   uiMode!: UiMode;
 
   @ApiPropertyOptional({
-    maxLength: MAX_RETURN_URL, example: 'https://app.example.com/billing/done?session_id={CHECKOUT_SESSION_ID}',
-    description: 'Where Stripe sends the customer back. Required for hosted. Embedded without it never redirects (the page reacts to onComplete).',
+    maxLength: MAX_RETURN_URL,
+    example: 'https://app.example.com/billing/done?session_id={CHECKOUT_SESSION_ID}',
+    description:
+      'Where Stripe sends the customer back. Required for hosted. Embedded without it never redirects (the page reacts to onComplete).',
   })
-  @IsOptional() @IsString() @MaxLength(MAX_RETURN_URL) @IsReturnUrl()
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_RETURN_URL)
+  @IsReturnUrl()
   returnUrl?: string;
 }
 
@@ -81,7 +108,9 @@ export class CreditPackDto {
   @ApiProperty()
   popular!: boolean;
 
-  @ApiPropertyOptional({ description: 'Purchased credits expire this many days after purchase; absent: never' })
+  @ApiPropertyOptional({
+    description: 'Purchased credits expire this many days after purchase; absent: never',
+  })
   expiresAfterDays?: number;
 }
 
@@ -94,7 +123,10 @@ export class CheckoutSessionDto {
   @ApiProperty({ example: 'cs_test_a1b2c3' })
   sessionId!: string;
 
-  @ApiProperty({ enum: ['open', 'complete', 'expired', 'failed'], description: 'failed: a delayed payment failed; expired: abandoned or timed out' })
+  @ApiProperty({
+    enum: ['open', 'complete', 'expired', 'failed'],
+    description: 'failed: a delayed payment failed; expired: abandoned or timed out',
+  })
   status!: string;
 
   @ApiProperty({ nullable: true, type: String, example: 'standard' })

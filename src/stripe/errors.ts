@@ -5,7 +5,10 @@
 
 /** The route needs a Stripe setting that is not configured (503 `unavailable`). */
 export class StripeNotConfiguredError extends Error {
-  constructor(readonly setting: 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET', readonly feature: string) {
+  constructor(
+    readonly setting: 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET',
+    readonly feature: string,
+  ) {
     super(`${feature} is not available: ${setting} is not configured`);
     this.name = 'StripeNotConfiguredError';
   }
@@ -13,7 +16,10 @@ export class StripeNotConfiguredError extends Error {
 
 /** Stripe's API failed or refused an outbound call (creating a Customer or a Checkout Session). */
 export class PaymentProviderError extends Error {
-  constructor(readonly operation: string, cause: unknown) {
+  constructor(
+    readonly operation: string,
+    cause: unknown,
+  ) {
     super(`Stripe ${operation} failed`, { cause });
     this.name = 'PaymentProviderError';
   }
@@ -25,7 +31,11 @@ export class PaymentProviderError extends Error {
  * whatever the failed attempt left undone.
  */
 export class StripeEventProcessingError extends Error {
-  constructor(readonly eventId: string, readonly eventType: string, cause: unknown) {
+  constructor(
+    readonly eventId: string,
+    readonly eventType: string,
+    cause: unknown,
+  ) {
     super(`processing Stripe event ${eventId} (${eventType}) failed`, { cause });
     this.name = 'StripeEventProcessingError';
   }

@@ -27,7 +27,8 @@ export function isHandled(type: string): type is HandledEventType {
 /** An expandable reference: the id string, or the expanded object with its id. */
 export function idOf(value: unknown): string | null {
   if (typeof value === 'string' && value.length > 0) return value;
-  if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') return (value as { id: string }).id;
+  if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string')
+    return (value as { id: string }).id;
   return null;
 }
 
@@ -60,6 +61,11 @@ export type Refund = Stripe.Refund;
 /** `data.object` of an event, when it is the kind of object the type promises. */
 export function objectOf<T>(event: Stripe.Event, objectType: string): T | null {
   const object = (event.data as { object?: unknown } | undefined)?.object;
-  if (!object || typeof object !== 'object' || (object as { object?: unknown }).object !== objectType) return null;
+  if (
+    !object ||
+    typeof object !== 'object' ||
+    (object as { object?: unknown }).object !== objectType
+  )
+    return null;
   return object as T;
 }

@@ -8,7 +8,9 @@ export class StripeCustomersRepository {
 
   async find(accountId: string): Promise<string | null> {
     const { rows } = await this.database.pool.query<{ customer_id: string }>(
-      'SELECT customer_id FROM stripe_customers WHERE account_id = $1', [accountId]);
+      'SELECT customer_id FROM stripe_customers WHERE account_id = $1',
+      [accountId],
+    );
     return rows[0]?.customer_id ?? null;
   }
 
@@ -18,7 +20,8 @@ export class StripeCustomersRepository {
       `INSERT INTO stripe_customers (account_id, customer_id, created_at) VALUES ($1, $2, $3)
        ON CONFLICT (account_id) DO UPDATE SET account_id = stripe_customers.account_id
        RETURNING customer_id`,
-      [accountId, customerId, now]);
+      [accountId, customerId, now],
+    );
     return rows[0]!.customer_id;
   }
 }

@@ -11,7 +11,8 @@ export class PaymentsEnabledGuard implements CanActivate {
   constructor(private readonly gateway: StripeGateway) {}
 
   canActivate(): boolean {
-    if (!this.gateway.paymentsEnabled) throw new StripeNotConfiguredError('STRIPE_SECRET_KEY', 'Checkout');
+    if (!this.gateway.paymentsEnabled)
+      throw new StripeNotConfiguredError('STRIPE_SECRET_KEY', 'Checkout');
     return true;
   }
 }
@@ -21,7 +22,8 @@ export class WebhooksEnabledGuard implements CanActivate {
   constructor(private readonly gateway: StripeGateway) {}
 
   canActivate(): boolean {
-    if (!this.gateway.webhooksEnabled) throw new StripeNotConfiguredError('STRIPE_WEBHOOK_SECRET', 'The Stripe webhook');
+    if (!this.gateway.webhooksEnabled)
+      throw new StripeNotConfiguredError('STRIPE_WEBHOOK_SECRET', 'The Stripe webhook');
     return true;
   }
 }

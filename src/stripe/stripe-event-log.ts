@@ -4,9 +4,16 @@ import { escapeUnstorableJson, escapeUnstorableText } from '../shared/storable-t
 
 /** What became of an event. 'processing' and 'failed' are not final: the event is processed again. */
 export type StripeEventOutcome =
-  | 'processing' | 'failed'
-  | 'credited' | 'duplicate' | 'awaiting_payment' | 'payment_failed' | 'anomaly'
-  | 'reversed' | 'reversal_pending' | 'ignored'
+  | 'processing'
+  | 'failed'
+  | 'credited'
+  | 'duplicate'
+  | 'awaiting_payment'
+  | 'payment_failed'
+  | 'anomaly'
+  | 'reversed'
+  | 'reversal_pending'
+  | 'ignored'
   /** A won dispute or a failed refund gave back what its reversal took (or settled it before it happened). */
   | 'reinstated'
   /** A Checkout Session expired unpaid (recorded for support, never credits). */
@@ -67,12 +74,23 @@ export class StripeEventLog {
 
   /** Records a delivery: the row is created at the first one, later ones count an attempt. */
   async receive(event: ReceivedEvent, now: Date): Promise<Receipt> {
-    const { rows } = await this.database.pool.query<{ outcome: StripeEventOutcome; attempts: number }>(
+    const { rows } = await this.database.pool.query<{
+      outcome: StripeEventOutcome;
+      attempts: number;
+    }>(
       `INSERT INTO stripe_events (event_id, type, livemode, api_version, stripe_created_at, outcome, first_received_at, last_received_at)
        VALUES ($1, $2, $3, $4, $5, 'processing', $6, $6)
        ON CONFLICT (event_id) DO UPDATE SET attempts = stripe_events.attempts + 1, last_received_at = EXCLUDED.last_received_at
        RETURNING outcome, attempts`,
-      [storable(event.eventId), storable(event.type), event.livemode, event.apiVersion === null ? null : storable(event.apiVersion), event.createdAt, now]);
+      [
+        storable(event.eventId),
+        storable(event.type),
+        event.livemode,
+        event.apiVersion === null ? null : storable(event.apiVersion),
+        event.createdAt,
+        now,
+      ],
+    );
     return rows[0]!;
   }
 
@@ -88,9 +106,14 @@ export class StripeEventLog {
               detail = $5, last_error = NULL, processed_at = $6
         WHERE event_id = $1 AND (outcome IN ('processing', 'failed') OR (outcome = 'duplicate' AND $2 IN ('credited', 'reversed')))`,
       [
-        storable(eventId), settlement.outcome, nullableStorable(settlement.accountId), nullableStorable(settlement.paymentIntentId),
-        JSON.stringify(escapeUnstorableJson(settlement.detail ?? {})), now,
-      ]);
+        storable(eventId),
+        settlement.outcome,
+        nullableStorable(settlement.accountId),
+        nullableStorable(settlement.paymentIntentId),
+        JSON.stringify(escapeUnstorableJson(settlement.detail ?? {})),
+        now,
+      ],
+    );
   }
 
   /** The attempt failed (Stripe will retry); an outcome another attempt already settled is kept. */
@@ -98,18 +121,29 @@ export class StripeEventLog {
     await this.database.pool.query(
       `UPDATE stripe_events SET outcome = 'failed', last_error = $2, processed_at = $3
         WHERE event_id = $1 AND outcome IN ('processing', 'failed')`,
-      [storable(eventId), storable(error.slice(0, 1000)), now]);
+      [storable(eventId), storable(error.slice(0, 1000)), now],
+    );
   }
 
   async find(eventId: string): Promise<StripeEventRow | null> {
     const { rows } = await this.database.pool.query(
       `SELECT event_id, type, outcome, account_id, payment_intent_id, detail, attempts, last_error, first_received_at, processed_at
-         FROM stripe_events WHERE event_id = $1`, [storable(eventId)]);
+         FROM stripe_events WHERE event_id = $1`,
+      [storable(eventId)],
+    );
     const row = rows[0];
     if (!row) return null;
     return {
-      eventId: row.event_id, type: row.type, outcome: row.outcome, accountId: row.account_id, paymentIntentId: row.payment_intent_id,
-      detail: row.detail, attempts: row.attempts, lastError: row.last_error, firstReceivedAt: row.first_received_at, processedAt: row.processed_at,
+      eventId: row.event_id,
+      type: row.type,
+      outcome: row.outcome,
+      accountId: row.account_id,
+      paymentIntentId: row.payment_intent_id,
+      detail: row.detail,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      firstReceivedAt: row.first_received_at,
+      processedAt: row.processed_at,
     };
   }
 }

@@ -44,18 +44,27 @@ export class StripeGateway {
   }
 
   async createCustomer(accountId: string): Promise<string> {
-    const customer = await this.call('customers.create', (stripe) => stripe.customers.create(
-      { metadata: { accountId }, description: `credits ledger account ${accountId}` },
-      // Two checkouts racing for a new account get the same Customer back from Stripe.
-      { idempotencyKey: `credits-ledger-customer:${accountId}` },
-    ));
+    const customer = await this.call('customers.create', (stripe) =>
+      stripe.customers.create(
+        { metadata: { accountId }, description: `credits ledger account ${accountId}` },
+        // Two checkouts racing for a new account get the same Customer back from Stripe.
+        { idempotencyKey: `credits-ledger-customer:${accountId}` },
+      ),
+    );
     return customer.id;
   }
 
   /** `idempotencyKey`: a repeat within Stripe's 24 hours answers the same session. */
-  async createCheckoutSession(params: CheckoutSessionParams, idempotencyKey?: string): Promise<Stripe.Checkout.Session> {
+  async createCheckoutSession(
+    params: CheckoutSessionParams,
+    idempotencyKey?: string,
+  ): Promise<Stripe.Checkout.Session> {
     return this.call('checkout.sessions.create', (stripe) =>
-      stripe.checkout.sessions.create(params, idempotencyKey === undefined ? undefined : { idempotencyKey }));
+      stripe.checkout.sessions.create(
+        params,
+        idempotencyKey === undefined ? undefined : { idempotencyKey },
+      ),
+    );
   }
 
   /**
@@ -69,10 +78,21 @@ export class StripeGateway {
     const secret = this.config.stripe.webhookSecret;
     if (!secret) throw new StripeNotConfiguredError('STRIPE_WEBHOOK_SECRET', 'The Stripe webhook');
     const toleranceSeconds = this.config.stripe.webhookToleranceSeconds;
-    const event = Stripe.webhooks.constructEvent(rawBody, signatureHeader, secret, toleranceSeconds, undefined, receivedAtMs);
+    const event = Stripe.webhooks.constructEvent(
+      rawBody,
+      signatureHeader,
+      secret,
+      toleranceSeconds,
+      undefined,
+      receivedAtMs,
+    );
     const signedAtSeconds = signatureTimestamp(signatureHeader);
     if (signedAtSeconds - Math.floor(receivedAtMs / 1000) > toleranceSeconds) {
-      throw new Stripe.errors.StripeSignatureVerificationError(signatureHeader, rawBody.toString('utf8'), { message: FUTURE_TIMESTAMP });
+      throw new Stripe.errors.StripeSignatureVerificationError(
+        signatureHeader,
+        rawBody.toString('utf8'),
+        { message: FUTURE_TIMESTAMP },
+      );
     }
     return event;
   }
@@ -82,13 +102,31 @@ export class StripeGateway {
     try {
       return await run(this.client);
     } catch (error) {
-      const stripeError = error as { type?: string; code?: string; statusCode?: number; requestId?: string; message?: string };
-      this.logger.error({
-        operation, type: stripeError.type, code: stripeError.code, statusCode: stripeError.statusCode,
-        requestId: stripeError.requestId, message: stripeError.message,
-      }, 'Stripe API call failed');
+      const stripeError = error as {
+        type?: string;
+        code?: string;
+        statusCode?: number;
+        requestId?: string;
+        message?: string;
+      };
+      this.logger.error(
+        {
+          operation,
+          type: stripeError.type,
+          code: stripeError.code,
+          statusCode: stripeError.statusCode,
+          requestId: stripeError.requestId,
+          message: stripeError.message,
+        },
+        'Stripe API call failed',
+      );
       if (error instanceof Stripe.errors.StripeIdempotencyError) {
-        throw new HttpProblemException(problem('idempotency_key_reused', 'This Idempotency-Key was used with a different checkout request'));
+        throw new HttpProblemException(
+          problem(
+            'idempotency_key_reused',
+            'This Idempotency-Key was used with a different checkout request',
+          ),
+        );
       }
       throw new PaymentProviderError(operation, error);
     }
@@ -118,9 +156,18 @@ function signatureTimestamp(header: string): number {
 }
 
 function clientOptions(apiUrl: string | null): Stripe.StripeConfig {
-  const options: Stripe.StripeConfig = { maxNetworkRetries: MAX_NETWORK_RETRIES, timeout: REQUEST_TIMEOUT_MS, telemetry: false };
+  const options: Stripe.StripeConfig = {
+    maxNetworkRetries: MAX_NETWORK_RETRIES,
+    timeout: REQUEST_TIMEOUT_MS,
+    telemetry: false,
+  };
   if (!apiUrl) return options;
   const url = new URL(apiUrl);
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
-  return { ...options, host: url.hostname, port: url.port || (protocol === 'http' ? 80 : 443), protocol };
+  return {
+    ...options,
+    host: url.hostname,
+    port: url.port || (protocol === 'http' ? 80 : 443),
+    protocol,
+  };
 }

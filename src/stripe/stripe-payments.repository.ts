@@ -41,7 +41,11 @@ export class StripePaymentsRepository {
   constructor(@Inject(DATABASE) private readonly database: Database) {}
 
   /** After the ledger holds the purchase. A second purchase event for the PaymentIntent keeps the first's facts. */
-  async markCredited(paymentIntentId: string, purchase: CreditedPurchase, now: Date): Promise<PaymentRow> {
+  async markCredited(
+    paymentIntentId: string,
+    purchase: CreditedPurchase,
+    now: Date,
+  ): Promise<PaymentRow> {
     return this.write(
       `INSERT INTO stripe_payments (payment_intent_id, account_id, checkout_session_id, pack_id, credits, amount_minor, currency, credited, credited_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $8)
@@ -56,11 +60,25 @@ export class StripePaymentsRepository {
          credited = true,
          updated_at = EXCLUDED.updated_at
        ${RETURNING}`,
-      [paymentIntentId, purchase.accountId, purchase.checkoutSessionId, purchase.packId, purchase.credits, purchase.amountMinor, purchase.currency, now]);
+      [
+        paymentIntentId,
+        purchase.accountId,
+        purchase.checkoutSessionId,
+        purchase.packId,
+        purchase.credits,
+        purchase.amountMinor,
+        purchase.currency,
+        now,
+      ],
+    );
   }
 
   /** charge.refunded: amount_refunded is cumulative, so the largest value seen is the truth. */
-  async recordRefund(paymentIntentId: string, refund: { amountRefunded: number; chargeAmount: number; eventId: string }, now: Date): Promise<PaymentRow> {
+  async recordRefund(
+    paymentIntentId: string,
+    refund: { amountRefunded: number; chargeAmount: number; eventId: string },
+    now: Date,
+  ): Promise<PaymentRow> {
     return this.write(
       `INSERT INTO stripe_payments (payment_intent_id, refunded_minor, charge_amount_minor, reversal_event_id, updated_at)
        VALUES ($1, $2, $3, $4, $5)
@@ -70,11 +88,16 @@ export class StripePaymentsRepository {
          reversal_event_id = EXCLUDED.reversal_event_id,
          updated_at = EXCLUDED.updated_at
        ${RETURNING}`,
-      [paymentIntentId, refund.amountRefunded, refund.chargeAmount, refund.eventId, now]);
+      [paymentIntentId, refund.amountRefunded, refund.chargeAmount, refund.eventId, now],
+    );
   }
 
   /** charge.dispute.created / funds_withdrawn: the whole purchase is reversed, under the dispute's name. */
-  async recordDispute(paymentIntentId: string, dispute: { disputeId: string; eventId: string }, now: Date): Promise<PaymentRow> {
+  async recordDispute(
+    paymentIntentId: string,
+    dispute: { disputeId: string; eventId: string },
+    now: Date,
+  ): Promise<PaymentRow> {
     return this.write(
       `INSERT INTO stripe_payments (payment_intent_id, disputed, dispute_id, reversal_event_id, updated_at)
        VALUES ($1, true, $2, $3, $4)
@@ -82,11 +105,16 @@ export class StripePaymentsRepository {
          disputed = true, dispute_id = COALESCE(stripe_payments.dispute_id, EXCLUDED.dispute_id),
          reversal_event_id = EXCLUDED.reversal_event_id, updated_at = EXCLUDED.updated_at
        ${RETURNING}`,
-      [paymentIntentId, dispute.disputeId, dispute.eventId, now]);
+      [paymentIntentId, dispute.disputeId, dispute.eventId, now],
+    );
   }
 
   /** charge.dispute.closed (won) / funds_reinstated: in any order with the dispute's creation. */
-  async recordDisputeWon(paymentIntentId: string, disputeId: string, now: Date): Promise<PaymentRow> {
+  async recordDisputeWon(
+    paymentIntentId: string,
+    disputeId: string,
+    now: Date,
+  ): Promise<PaymentRow> {
     return this.write(
       `INSERT INTO stripe_payments (payment_intent_id, disputed, dispute_id, dispute_won, updated_at)
        VALUES ($1, true, $2, true, $3)
@@ -94,25 +122,33 @@ export class StripePaymentsRepository {
          disputed = true, dispute_id = COALESCE(stripe_payments.dispute_id, EXCLUDED.dispute_id),
          dispute_won = true, updated_at = EXCLUDED.updated_at
        ${RETURNING}`,
-      [paymentIntentId, disputeId, now]);
+      [paymentIntentId, disputeId, now],
+    );
   }
 
   /** charge.refund.updated to failed/canceled: keyed by refund id, so a repeat changes nothing. */
-  async recordRefundFailed(paymentIntentId: string, refund: { refundId: string; amountMinor: number }, now: Date): Promise<PaymentRow> {
+  async recordRefundFailed(
+    paymentIntentId: string,
+    refund: { refundId: string; amountMinor: number },
+    now: Date,
+  ): Promise<PaymentRow> {
     return this.write(
       `INSERT INTO stripe_payments (payment_intent_id, failed_refunds, updated_at)
        VALUES ($1, jsonb_build_object($2::text, $3::bigint), $4)
        ON CONFLICT (payment_intent_id) DO UPDATE SET
          failed_refunds = stripe_payments.failed_refunds || EXCLUDED.failed_refunds, updated_at = EXCLUDED.updated_at
        ${RETURNING}`,
-      [paymentIntentId, refund.refundId, refund.amountMinor, now]);
+      [paymentIntentId, refund.refundId, refund.amountMinor, now],
+    );
   }
 
   async find(paymentIntentId: string): Promise<PaymentRow | null> {
     const { rows } = await this.database.pool.query(
       `SELECT payment_intent_id, account_id, credits, amount_minor, credited, refunded_minor, charge_amount_minor, disputed, reversal_event_id,
               dispute_id, dispute_won, failed_refunds
-         FROM stripe_payments WHERE payment_intent_id = $1`, [paymentIntentId]);
+         FROM stripe_payments WHERE payment_intent_id = $1`,
+      [paymentIntentId],
+    );
     return rows[0] ? toRow(rows[0]) : null;
   }
 
@@ -124,11 +160,20 @@ export class StripePaymentsRepository {
 
 function toRow(row: Record<string, any>): PaymentRow {
   return {
-    paymentIntentId: row.payment_intent_id, accountId: row.account_id, credits: row.credits, amountMinor: row.amount_minor,
-    credited: row.credited, refundedMinor: row.refunded_minor, chargeAmountMinor: row.charge_amount_minor,
-    disputed: row.disputed, reversalEventId: row.reversal_event_id,
-    disputeId: row.dispute_id ?? null, disputeWon: row.dispute_won ?? false,
-    failedRefundsMinor: Object.fromEntries(Object.entries(row.failed_refunds ?? {}).map(([id, minor]) => [id, Number(minor)])),
+    paymentIntentId: row.payment_intent_id,
+    accountId: row.account_id,
+    credits: row.credits,
+    amountMinor: row.amount_minor,
+    credited: row.credited,
+    refundedMinor: row.refunded_minor,
+    chargeAmountMinor: row.charge_amount_minor,
+    disputed: row.disputed,
+    reversalEventId: row.reversal_event_id,
+    disputeId: row.dispute_id ?? null,
+    disputeWon: row.dispute_won ?? false,
+    failedRefundsMinor: Object.fromEntries(
+      Object.entries(row.failed_refunds ?? {}).map(([id, minor]) => [id, Number(minor)]),
+    ),
   };
 }
 
@@ -137,15 +182,21 @@ function toRow(row: Record<string, any>): PaymentRow {
  * dispute, otherwise the refunded share of the charge, rounded down (a partial refund never takes
  * more credits than the money it returned bought). Null while there is no credited purchase.
  */
-export function reversalTarget(row: PaymentRow): { totalCredits: number; reason: 'refund' | 'dispute' } | null {
+export function reversalTarget(
+  row: PaymentRow,
+): { totalCredits: number; reason: 'refund' | 'dispute' } | null {
   if (!row.credited || row.accountId === null || row.credits === null) return null;
   // A dispute recorded before disputes were named (no id) keeps its cumulative meaning: all of it.
-  if (row.disputed && row.disputeId === null) return { totalCredits: row.credits, reason: 'dispute' };
+  if (row.disputed && row.disputeId === null)
+    return { totalCredits: row.credits, reason: 'dispute' };
   const paid = row.chargeAmountMinor ?? row.amountMinor;
   const refundedMinor = netRefundedMinor(row);
   if (refundedMinor <= 0 || !paid || paid <= 0) return { totalCredits: 0, reason: 'refund' };
   const refunded = BigInt(Math.min(refundedMinor, paid));
-  return { totalCredits: Number((refunded * BigInt(row.credits)) / BigInt(paid)), reason: 'refund' };
+  return {
+    totalCredits: Number((refunded * BigInt(row.credits)) / BigInt(paid)),
+    reason: 'refund',
+  };
 }
 
 /**
@@ -153,7 +204,9 @@ export function reversalTarget(row: PaymentRow): { totalCredits: number; reason:
  * failed or were canceled. Assumes (docs/stripe.md "Refunds that do not happen") that a failed refund
  * still counts in the charge's amount_refunded of the charge.refunded events we receive.
  */
-export function netRefundedMinor(row: Pick<PaymentRow, 'refundedMinor' | 'failedRefundsMinor'>): number {
+export function netRefundedMinor(
+  row: Pick<PaymentRow, 'refundedMinor' | 'failedRefundsMinor'>,
+): number {
   const failed = Object.values(row.failedRefundsMinor).reduce((sum, minor) => sum + minor, 0);
   return Math.max(0, row.refundedMinor - failed);
 }

@@ -1,4 +1,12 @@
-import { Controller, Headers, HttpCode, Post, Req, UseGuards, type RawBodyRequest } from '@nestjs/common';
+import {
+  Controller,
+  Headers,
+  HttpCode,
+  Post,
+  Req,
+  UseGuards,
+  type RawBodyRequest,
+} from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { BodyRoute } from '../http/accounts/swagger';
@@ -19,15 +27,23 @@ export class StripeWebhookController {
   @UseGuards(WebhooksEnabledGuard)
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Stripe webhook endpoint (checkout.session.completed, async_payment_succeeded/failed, charge.refunded, charge.dispute.created)',
-    description: 'Authenticated by the Stripe-Signature header. Other event types are acknowledged and ignored. See docs/stripe.md.',
+    summary:
+      'Stripe webhook endpoint (checkout.session.completed, async_payment_succeeded/failed, charge.refunded, charge.dispute.created)',
+    description:
+      'Authenticated by the Stripe-Signature header. Other event types are acknowledged and ignored. See docs/stripe.md.',
   })
   @ApiHeader({ name: 'Stripe-Signature', required: true })
-  @ApiOkResponse({ schema: { type: 'object', properties: { received: { type: 'boolean', example: true } } } })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { received: { type: 'boolean', example: true } } },
+  })
   @ApiResponse({ status: 400, ...PROBLEM })
   @BodyRoute()
   @ApiResponse({ status: 500, description: 'Processing failed; Stripe delivers the event again' })
-  @ApiResponse({ status: 503, description: 'STRIPE_WEBHOOK_SECRET is not configured, or the event store is unavailable (Retry-After; Stripe delivers the event again)' })
+  @ApiResponse({
+    status: 503,
+    description:
+      'STRIPE_WEBHOOK_SECRET is not configured, or the event store is unavailable (Retry-After; Stripe delivers the event again)',
+  })
   async receive(
     @Req() request: RawBodyRequest<FastifyRequest>,
     @Headers('stripe-signature') signature: string | undefined,

@@ -5,7 +5,12 @@ import { Clock } from '../shared/clock';
 import { StripeEventProcessingError, StripeNotConfiguredError } from './errors';
 import { StripeEventLog, isFinal } from './stripe-event-log';
 import { StripeEventProcessor } from './stripe-event-processor';
-import { StripeGateway, isSignatureError, signatureFailure, type StripeEvent } from './stripe-gateway';
+import {
+  StripeGateway,
+  isSignatureError,
+  signatureFailure,
+  type StripeEvent,
+} from './stripe-gateway';
 
 export const SIGNATURE_HEADER = 'Stripe-Signature';
 
@@ -32,15 +37,31 @@ export class StripeWebhookService {
     private readonly clock: Clock,
   ) {}
 
-  async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<void> {
+  async receive(
+    rawBody: Buffer | undefined,
+    signature: string | string[] | undefined,
+  ): Promise<void> {
     const event = this.verify(rawBody, signature);
-    const receipt = await this.log.receive({
-      eventId: event.id, type: event.type, livemode: event.livemode === true,
-      apiVersion: typeof event.api_version === 'string' ? event.api_version : null,
-      createdAt: stripeCreatedAt(event.created, this.clock.now()),
-    }, this.clock.now());
+    const receipt = await this.log.receive(
+      {
+        eventId: event.id,
+        type: event.type,
+        livemode: event.livemode === true,
+        apiVersion: typeof event.api_version === 'string' ? event.api_version : null,
+        createdAt: stripeCreatedAt(event.created, this.clock.now()),
+      },
+      this.clock.now(),
+    );
     if (isFinal(receipt.outcome)) {
-      this.logger.log({ eventId: event.id, type: event.type, outcome: receipt.outcome, attempts: receipt.attempts }, 'Stripe event already processed');
+      this.logger.log(
+        {
+          eventId: event.id,
+          type: event.type,
+          outcome: receipt.outcome,
+          attempts: receipt.attempts,
+        },
+        'Stripe event already processed',
+      );
       return;
     }
     try {
@@ -53,11 +74,18 @@ export class StripeWebhookService {
     }
   }
 
-  private verify(rawBody: Buffer | undefined, signature: string | string[] | undefined): StripeEvent {
-    if (!this.gateway.webhooksEnabled) throw new StripeNotConfiguredError('STRIPE_WEBHOOK_SECRET', 'The Stripe webhook');
-    if (typeof signature !== 'string' || signature.trim() === '') throw signatureProblem('is missing');
+  private verify(
+    rawBody: Buffer | undefined,
+    signature: string | string[] | undefined,
+  ): StripeEvent {
+    if (!this.gateway.webhooksEnabled)
+      throw new StripeNotConfiguredError('STRIPE_WEBHOOK_SECRET', 'The Stripe webhook');
+    if (typeof signature !== 'string' || signature.trim() === '')
+      throw signatureProblem('is missing');
     if (!rawBody || rawBody.length === 0) {
-      throw new HttpProblemException(validationProblem([{ field: 'body', message: 'a Stripe event is required' }]));
+      throw new HttpProblemException(
+        validationProblem([{ field: 'body', message: 'a Stripe event is required' }]),
+      );
     }
     let event: StripeEvent;
     try {
@@ -66,21 +94,35 @@ export class StripeWebhookService {
       if (!isSignatureError(error)) throw error;
       const failure = signatureFailure(error);
       this.logger.warn({ failure }, 'Stripe webhook with an invalid signature refused');
-      throw signatureProblem({
-        'too old': 'is older than the accepted tolerance',
-        'in the future': 'is dated in the future, beyond the accepted tolerance',
-        mismatch: 'does not match the payload',
-      }[failure]);
+      throw signatureProblem(
+        {
+          'too old': 'is older than the accepted tolerance',
+          'in the future': 'is dated in the future, beyond the accepted tolerance',
+          mismatch: 'does not match the payload',
+        }[failure],
+      );
     }
-    if (!event || typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.created !== 'number') {
-      throw new HttpProblemException(validationProblem([{ field: 'body', message: 'is not a Stripe event' }]));
+    if (
+      !event ||
+      typeof event.id !== 'string' ||
+      typeof event.type !== 'string' ||
+      typeof event.created !== 'number'
+    ) {
+      throw new HttpProblemException(
+        validationProblem([{ field: 'body', message: 'is not a Stripe event' }]),
+      );
     }
     return event;
   }
 }
 
 function signatureProblem(message: string): HttpProblemException {
-  return new HttpProblemException(validationProblem([{ field: SIGNATURE_HEADER, message }], `The ${SIGNATURE_HEADER} header ${message}`));
+  return new HttpProblemException(
+    validationProblem(
+      [{ field: SIGNATURE_HEADER, message }],
+      `The ${SIGNATURE_HEADER} header ${message}`,
+    ),
+  );
 }
 
 /** The latest Unix time PostgreSQL's timestamptz and a JS Date both hold: 9999-12-31T23:59:59Z. */
@@ -92,6 +134,9 @@ const LATEST_UNIX_SECONDS = 253_402_300_799;
  * processed: refusing it would be a 5xx Stripe retries for days, failing the same way each time.
  */
 function stripeCreatedAt(createdUnixSeconds: number, receivedAt: Date): Date {
-  const plausible = Number.isSafeInteger(createdUnixSeconds) && createdUnixSeconds >= 0 && createdUnixSeconds <= LATEST_UNIX_SECONDS;
+  const plausible =
+    Number.isSafeInteger(createdUnixSeconds) &&
+    createdUnixSeconds >= 0 &&
+    createdUnixSeconds <= LATEST_UNIX_SECONDS;
   return plausible ? new Date(createdUnixSeconds * 1000) : receivedAt;
 }

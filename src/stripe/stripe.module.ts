@@ -1,6 +1,9 @@
 import type { Provider, Type } from '@nestjs/common';
 import { CheckoutService } from './checkout.service';
-import { AccountCheckoutSessionsController, CheckoutSessionsController } from './checkout-sessions.controller';
+import {
+  AccountCheckoutSessionsController,
+  CheckoutSessionsController,
+} from './checkout-sessions.controller';
 import { CheckoutSessionsRepository } from './checkout-sessions.repository';
 import { CreditPackCatalog } from './credit-pack-catalog';
 import { CreditPacksController } from './credit-packs.controller';
@@ -18,7 +21,12 @@ import { StripeWebhookService } from './stripe-webhook.service';
  * AppModule itself rather than in a module of their own because they use what AppModule provides
  * per application instance (AppConfig, Clock, DATABASE, the CommandBus of ExecuteLedgerCommand).
  */
-export const STRIPE_CONTROLLERS: Type<unknown>[] = [CreditPacksController, CheckoutSessionsController, AccountCheckoutSessionsController, StripeWebhookController];
+export const STRIPE_CONTROLLERS: Type<unknown>[] = [
+  CreditPacksController,
+  CheckoutSessionsController,
+  AccountCheckoutSessionsController,
+  StripeWebhookController,
+];
 
 export const STRIPE_PROVIDERS: Provider[] = [
   StripeGateway,

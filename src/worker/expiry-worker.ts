@@ -39,18 +39,28 @@ export class ExpiryWorker {
     const accounts = await findDueAccounts(this.pool, this.clock.now(), this.options.batchSize);
     const round: ExpiryRound = { accounts: accounts.length, events: 0, failures: 0 };
     const queue = [...accounts];
-    const lanes = Array.from({ length: Math.min(this.options.concurrency, queue.length) }, async () => {
-      for (let accountId = queue.shift(); accountId !== undefined; accountId = queue.shift()) {
-        try {
-          const outcome = await this.commandBus.execute(new ExecuteLedgerCommand(accountId, { kind: 'expire' }, {
-            correlationId: `expiry-${randomUUID()}`, actor: EXPIRY_WORKER_ACTOR,
-          }));
-          round.events += outcome.events.length;
-        } catch {
-          round.failures += 1;
+    const lanes = Array.from(
+      { length: Math.min(this.options.concurrency, queue.length) },
+      async () => {
+        for (let accountId = queue.shift(); accountId !== undefined; accountId = queue.shift()) {
+          try {
+            const outcome = await this.commandBus.execute(
+              new ExecuteLedgerCommand(
+                accountId,
+                { kind: 'expire' },
+                {
+                  correlationId: `expiry-${randomUUID()}`,
+                  actor: EXPIRY_WORKER_ACTOR,
+                },
+              ),
+            );
+            round.events += outcome.events.length;
+          } catch {
+            round.failures += 1;
+          }
         }
-      }
-    });
+      },
+    );
     await Promise.all(lanes);
     return round;
   }

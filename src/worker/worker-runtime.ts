@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Counter } from 'prom-client';
 import { AppConfig, type ProcessRole } from '../config/app-config';
@@ -31,9 +37,21 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     clock: Clock,
     metrics: MetricsRegistry,
   ) {
-    this.worker = new ExpiryWorker(database.pool, commandBus, clock, { batchSize: config.workerBatchSize, concurrency: EXPIRY_CONCURRENCY });
-    this.rounds = new Counter({ name: 'ledger_expiry_rounds_total', help: 'Expiry worker rounds by result', labelNames: ['result'], registers: [metrics.registry] });
-    this.written = new Counter({ name: 'ledger_expiry_events_total', help: 'CreditsExpired and ReservationReleased events the expiry worker wrote', registers: [metrics.registry] });
+    this.worker = new ExpiryWorker(database.pool, commandBus, clock, {
+      batchSize: config.workerBatchSize,
+      concurrency: EXPIRY_CONCURRENCY,
+    });
+    this.rounds = new Counter({
+      name: 'ledger_expiry_rounds_total',
+      help: 'Expiry worker rounds by result',
+      labelNames: ['result'],
+      registers: [metrics.registry],
+    });
+    this.written = new Counter({
+      name: 'ledger_expiry_events_total',
+      help: 'CreditsExpired and ReservationReleased events the expiry worker wrote',
+      registers: [metrics.registry],
+    });
   }
 
   onApplicationBootstrap(): void {

@@ -7,10 +7,25 @@ import { PostgresEventStore } from '../../src/event-store/postgres/postgres-even
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const config = loadConfig({});
-const metadata = { occurredAt: '2026-01-01T00:00:00.000Z', correlationId: 'c', actor: { kind: 'system', id: 'test' }, schemaVersion: 1 };
+const metadata = {
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  correlationId: 'c',
+  actor: { kind: 'system', id: 'test' },
+  schemaVersion: 1,
+};
 
 function spent(): NewEvent {
-  return { eventId: randomUUID(), type: 'CreditsSpent', data: { spendId: `spend_${randomUUID()}`, credits: 1, description: 'x', drawdown: [{ blockId: 'block_1', credits: 1 }] }, metadata };
+  return {
+    eventId: randomUUID(),
+    type: 'CreditsSpent',
+    data: {
+      spendId: `spend_${randomUUID()}`,
+      credits: 1,
+      description: 'x',
+      drawdown: [{ blockId: 'block_1', credits: 1 }],
+    },
+    metadata,
+  };
 }
 
 async function waitFor<T>(probe: () => Promise<T | null>): Promise<T> {
@@ -29,10 +44,21 @@ describe('account snapshots', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     store = new PostgresEventStore(database.pool);
-    const grant: NewEvent = { eventId: randomUUID(), type: 'CreditsGranted', data: { blockId: 'block_1', credits: 1_000_000, category: 'paid', reason: 'adjustment' }, metadata };
-    let revision = (await store.appendToStream('credits-long', [grant], { expectedRevision: 'no_stream' })).nextRevision;
+    const grant: NewEvent = {
+      eventId: randomUUID(),
+      type: 'CreditsGranted',
+      data: { blockId: 'block_1', credits: 1_000_000, category: 'paid', reason: 'adjustment' },
+      metadata,
+    };
+    let revision = (
+      await store.appendToStream('credits-long', [grant], { expectedRevision: 'no_stream' })
+    ).nextRevision;
     while (revision < SNAPSHOT_AFTER_EVENTS) {
-      revision = (await store.appendToStream('credits-long', Array.from({ length: 1000 }, spent), { expectedRevision: revision })).nextRevision;
+      revision = (
+        await store.appendToStream('credits-long', Array.from({ length: 1000 }, spent), {
+          expectedRevision: revision,
+        })
+      ).nextRevision;
     }
   });
   afterAll(() => database.drop());
@@ -40,10 +66,19 @@ describe('account snapshots', () => {
   it('a long cold fold leaves a snapshot; the next cold load reads only the tail after it', async () => {
     const snapshots = new AccountSnapshots(database.pool);
     const folded = await new AccountRepository(store, config, snapshots).refresh('long');
-    const saved = await waitFor(async () => (await database.pool.query('SELECT revision FROM account_snapshots WHERE stream_id = $1', ['credits-long'])).rows[0] ?? null);
+    const saved = await waitFor(
+      async () =>
+        (
+          await database.pool.query('SELECT revision FROM account_snapshots WHERE stream_id = $1', [
+            'credits-long',
+          ])
+        ).rows[0] ?? null,
+    );
     expect(saved.revision).toBe(folded.revision);
 
-    await store.appendToStream('credits-long', [spent(), spent()], { expectedRevision: folded.revision });
+    await store.appendToStream('credits-long', [spent(), spent()], {
+      expectedRevision: folded.revision,
+    });
     const reads = jest.spyOn(store, 'readStream');
     const loaded = await new AccountRepository(store, config, snapshots).refresh('long');
     expect(reads).toHaveBeenCalledWith('credits-long', { fromRevision: folded.revision + 1 });
@@ -53,7 +88,9 @@ describe('account snapshots', () => {
   });
 
   it('ignores a snapshot written by another state version', async () => {
-    await database.pool.query(`INSERT INTO account_snapshots (stream_id, revision, state_version, state) VALUES ('credits-versioned', 0, -1, '{"bogus":true}')`);
+    await database.pool.query(
+      `INSERT INTO account_snapshots (stream_id, revision, state_version, state) VALUES ('credits-versioned', 0, -1, '{"bogus":true}')`,
+    );
     const snapshots = new AccountSnapshots(database.pool);
     expect(await snapshots.load('credits-versioned')).toBeNull();
   });

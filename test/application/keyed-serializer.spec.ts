@@ -11,7 +11,11 @@ describe('KeyedSerializer', () => {
       await tick();
       log.push(`end ${name}`);
     };
-    await Promise.all([serializer.run('a', task('1')), serializer.run('a', task('2')), serializer.run('a', task('3'))]);
+    await Promise.all([
+      serializer.run('a', task('1')),
+      serializer.run('a', task('2')),
+      serializer.run('a', task('3')),
+    ]);
     expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
   });
 
@@ -31,7 +35,11 @@ describe('KeyedSerializer', () => {
 
   it('keeps going after a failed task and forgets idle keys', async () => {
     const serializer = new KeyedSerializer(10);
-    await expect(serializer.run('a', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      serializer.run('a', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     await expect(serializer.run('a', async () => 'next')).resolves.toBe('next');
     await tick();
     expect(serializer.activeKeys).toBe(0);

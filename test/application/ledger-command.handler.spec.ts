@@ -16,7 +16,13 @@ const CALLER: CallerContext = { correlationId: 'test', actor: { kind: 'apiKey', 
 const STREAM = 'credits-acct';
 
 function grant(credits: number): LedgerCommand {
-  return { kind: 'grant', blockId: `block_${randomUUID()}`, credits, category: 'paid', reason: 'adjustment' };
+  return {
+    kind: 'grant',
+    blockId: `block_${randomUUID()}`,
+    credits,
+    category: 'paid',
+    reason: 'adjustment',
+  };
 }
 
 function spend(credits: number): LedgerCommand {
@@ -24,11 +30,21 @@ function spend(credits: number): LedgerCommand {
 }
 
 /** Another process: appends straight to the store, behind the handler's cache. */
-function otherProcessGrants(store: Pick<EventStore, 'appendToStream'>, revision: number | 'no_stream', credits: number): Promise<unknown> {
+function otherProcessGrants(
+  store: Pick<EventStore, 'appendToStream'>,
+  revision: number | 'no_stream',
+  credits: number,
+): Promise<unknown> {
   const event: NewEvent = {
-    eventId: randomUUID(), type: 'CreditsGranted',
+    eventId: randomUUID(),
+    type: 'CreditsGranted',
     data: { blockId: `block_${randomUUID()}`, credits, category: 'paid', reason: 'adjustment' },
-    metadata: { occurredAt: '2026-03-01T12:00:00.000Z', correlationId: 'other', actor: { kind: 'system', id: 'other' }, schemaVersion: 1 },
+    metadata: {
+      occurredAt: '2026-03-01T12:00:00.000Z',
+      correlationId: 'other',
+      actor: { kind: 'system', id: 'other' },
+      schemaVersion: 1,
+    },
   };
   return store.appendToStream(STREAM, [event], { expectedRevision: revision });
 }
@@ -37,16 +53,28 @@ function setUp(store: EventStore, env: Record<string, string> = {}) {
   const config = loadConfig({ COMMAND_MAX_ATTEMPTS: '4', ...env });
   const metrics = new MetricsRegistry({ collectProcessMetrics: false });
   const handler = new LedgerCommandHandler(
-    new AccountRepository(store, config), new KeyedSerializer(100), new ManualClock('2026-03-01T12:00:00.000Z'), config, new CommandMetrics(metrics),
+    new AccountRepository(store, config),
+    new KeyedSerializer(100),
+    new ManualClock('2026-03-01T12:00:00.000Z'),
+    config,
+    new CommandMetrics(metrics),
   );
-  const run = (command: LedgerCommand, caller: CallerContext = CALLER) => handler.execute(new ExecuteLedgerCommand('acct', command, caller));
-  const conflicts = async () => (await metrics.registry.getSingleMetric('ledger_command_conflicts_total')!.get()).values.reduce((sum, value) => sum + value.value, 0);
+  const run = (command: LedgerCommand, caller: CallerContext = CALLER) =>
+    handler.execute(new ExecuteLedgerCommand('acct', command, caller));
+  const conflicts = async () =>
+    (await metrics.registry.getSingleMetric('ledger_command_conflicts_total')!.get()).values.reduce(
+      (sum, value) => sum + value.value,
+      0,
+    );
   return { run, conflicts };
 }
 
 /** The in-memory store without appendExclusive, as an event store that cannot hold a stream. */
 function withoutExclusive(store: InMemoryEventStore): EventStore {
-  return new Proxy(store, { get: (target, property) => (property === 'appendExclusive' ? undefined : Reflect.get(target, property, target)) });
+  return new Proxy(store, {
+    get: (target, property) =>
+      property === 'appendExclusive' ? undefined : Reflect.get(target, property, target),
+  });
 }
 
 describe('LedgerCommandHandler', () => {
@@ -99,7 +127,11 @@ describe('LedgerCommandHandler', () => {
 
   describe('refunds of spends the state has forgotten (RECENT_SPENDS_PER_ACCOUNT=2)', () => {
     const refund = (spendId: string, credits?: number): LedgerCommand => ({
-      kind: 'refund', refundId: `refund_${randomUUID()}`, spendId, reason: 'failed', ...(credits !== undefined && { credits }),
+      kind: 'refund',
+      refundId: `refund_${randomUUID()}`,
+      spendId,
+      reason: 'failed',
+      ...(credits !== undefined && { credits }),
     });
     /** A grant of 100 and spends of 10, 11, 12, …: the first ones are long forgotten. */
     async function spentAccount(store: EventStore) {
@@ -120,16 +152,32 @@ describe('LedgerCommandHandler', () => {
       const finds = jest.spyOn(store, 'findInStream');
       await expect(run(refund(spendIds[0], 4))).resolves.toMatchObject({ balance: 29 });
       await expect(run(refund(spendIds[0]))).resolves.toMatchObject({ balance: 35 });
-      await expect(run(refund(spendIds[0], 1))).rejects.toMatchObject({ rejection: { code: 'spend_fully_refunded', spendId: spendIds[0] } });
-      await expect(run(refund('spend_unknown'))).rejects.toMatchObject({ rejection: { code: 'not_found', entity: 'spend' } });
-      expect(finds).toHaveBeenCalledWith(STREAM, { dataField: 'spendId', equals: spendIds[0], throughRevision: 6, firstMatchType: 'CreditsSpent' });
+      await expect(run(refund(spendIds[0], 1))).rejects.toMatchObject({
+        rejection: { code: 'spend_fully_refunded', spendId: spendIds[0] },
+      });
+      await expect(run(refund('spend_unknown'))).rejects.toMatchObject({
+        rejection: { code: 'not_found', entity: 'spend' },
+      });
+      expect(finds).toHaveBeenCalledWith(STREAM, {
+        dataField: 'spendId',
+        equals: spendIds[0],
+        throughRevision: 6,
+        firstMatchType: 'CreditsSpent',
+      });
     });
 
     it('refunds a spend made earlier in the same batch, though pruning dropped it from the state half-way', async () => {
       const store = new InMemoryEventStore();
-      const { run } = setUp(store, { RECENT_SPENDS_PER_ACCOUNT: '1', ACCOUNT_CACHE_MAX_ENTRIES: '0' });
+      const { run } = setUp(store, {
+        RECENT_SPENDS_PER_ACCOUNT: '1',
+        ACCOUNT_CACHE_MAX_ENTRIES: '0',
+      });
       const spends = [spend(1), spend(2), spend(3)];
-      const answers = await Promise.all([run(grant(10)), ...spends.map((command) => run(command)), run(refund((spends[0] as { spendId: string }).spendId))]);
+      const answers = await Promise.all([
+        run(grant(10)),
+        ...spends.map((command) => run(command)),
+        run(refund((spends[0] as { spendId: string }).spendId)),
+      ]);
       expect(answers.at(-1)).toMatchObject({ balance: 5, revision: 4 });
     });
 
@@ -137,10 +185,17 @@ describe('LedgerCommandHandler', () => {
       const store = new InMemoryEventStore();
       const { run, spendIds } = await spentAccount(store);
       const appends = jest.spyOn(store, 'appendToStream');
-      const [first, second, third] = await Promise.allSettled([run(refund(spendIds[1], 8)), run(refund(spendIds[1], 4)), run(refund(spendIds[1], 3))]);
+      const [first, second, third] = await Promise.allSettled([
+        run(refund(spendIds[1], 8)),
+        run(refund(spendIds[1], 4)),
+        run(refund(spendIds[1], 3)),
+      ]);
       expect(appends).toHaveBeenCalledTimes(1);
       expect(first).toMatchObject({ status: 'fulfilled', value: { balance: 33 } });
-      expect(second).toMatchObject({ status: 'rejected', reason: { rejection: { code: 'refund_exceeds_spend', refundable: 3 } } });
+      expect(second).toMatchObject({
+        status: 'rejected',
+        reason: { rejection: { code: 'refund_exceeds_spend', refundable: 3 } },
+      });
       expect(third).toMatchObject({ status: 'fulfilled', value: { balance: 36 } });
     });
 
@@ -151,28 +206,41 @@ describe('LedgerCommandHandler', () => {
       const append = inner.appendToStream.bind(inner);
       const appendExclusive = inner.appendExclusive.bind(inner);
       // Our optimistic append loses to another process; while we reload and recall, it refunds 8 of 11.
-      jest.spyOn(inner, 'appendToStream').mockImplementationOnce(async (streamId, events, options) => {
-        await otherProcessGrants({ appendToStream: append }, await inner.streamRevision(streamId), 1);
-        return append(streamId, events, options);
-      });
+      jest
+        .spyOn(inner, 'appendToStream')
+        .mockImplementationOnce(async (streamId, events, options) => {
+          await otherProcessGrants(
+            { appendToStream: append },
+            await inner.streamRevision(streamId),
+            1,
+          );
+          return append(streamId, events, options);
+        });
       jest.spyOn(inner, 'appendExclusive').mockImplementationOnce(async (streamId, request) => {
         await other.run(refund(spendIds[1], 8));
         return appendExclusive(streamId, request);
       });
-      await expect(run(refund(spendIds[1], 4))).rejects.toMatchObject({ rejection: { code: 'refund_exceeds_spend', refundable: 3 } });
+      await expect(run(refund(spendIds[1], 4))).rejects.toMatchObject({
+        rejection: { code: 'refund_exceeds_spend', refundable: 3 },
+      });
     });
 
     it.each([
       ['holding the stream', (store: InMemoryEventStore): EventStore => store],
       ['with optimistic retries', withoutExclusive],
-    ])('sees a refund another process wrote behind the cache (%s): never refunds twice', async (_name, wrap) => {
-      const inner = new InMemoryEventStore();
-      const { run, spendIds } = await spentAccount(wrap(inner));
-      const other = setUp(inner, { RECENT_SPENDS_PER_ACCOUNT: '2' });
-      await other.run(refund(spendIds[1], 8)); // 11 spent, 8 refunded elsewhere: 3 left
-      await expect(run(refund(spendIds[1], 4))).rejects.toMatchObject({ rejection: { code: 'refund_exceeds_spend', refundable: 3 } });
-      await expect(run(refund(spendIds[1]))).resolves.toMatchObject({ balance: 100 - 75 + 11 });
-    });
+    ])(
+      'sees a refund another process wrote behind the cache (%s): never refunds twice',
+      async (_name, wrap) => {
+        const inner = new InMemoryEventStore();
+        const { run, spendIds } = await spentAccount(wrap(inner));
+        const other = setUp(inner, { RECENT_SPENDS_PER_ACCOUNT: '2' });
+        await other.run(refund(spendIds[1], 8)); // 11 spent, 8 refunded elsewhere: 3 left
+        await expect(run(refund(spendIds[1], 4))).rejects.toMatchObject({
+          rejection: { code: 'refund_exceeds_spend', refundable: 3 },
+        });
+        await expect(run(refund(spendIds[1]))).resolves.toMatchObject({ balance: 100 - 75 + 11 });
+      },
+    );
   });
 
   it('answers an idempotent replay with the first answer and its position', async () => {
@@ -183,8 +251,15 @@ describe('LedgerCommandHandler', () => {
     const first = await run(spend(4), keyed);
     await run(spend(1));
     const replay = await run(spend(4), keyed);
-    expect(replay).toMatchObject({ replayed: true, balance: 6, revision: first.revision, position: first.position });
-    expect(replay.events).toEqual(first.events.filter((event) => event.metadata.idempotencyKey === 'k1'));
+    expect(replay).toMatchObject({
+      replayed: true,
+      balance: 6,
+      revision: first.revision,
+      position: first.position,
+    });
+    expect(replay.events).toEqual(
+      first.events.filter((event) => event.metadata.idempotencyKey === 'k1'),
+    );
   });
 
   it('writes commands that queued for one account in one append, answering each as if alone', async () => {
@@ -194,14 +269,30 @@ describe('LedgerCommandHandler', () => {
     const appends = jest.spyOn(store, 'appendToStream');
     const keyed: CallerContext = { ...CALLER, idempotencyKey: 'same', requestHash: 'h' };
     const answers = await Promise.allSettled([
-      run(spend(2)), run(spend(4)), run(spend(3)), run(spend(1), keyed), run(spend(1), keyed),
+      run(spend(2)),
+      run(spend(4)),
+      run(spend(3)),
+      run(spend(1), keyed),
+      run(spend(1), keyed),
     ]);
     expect(appends.mock.calls.length).toBeLessThanOrEqual(2);
-    expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'rejected']);
-    const [first, , third] = answers as Array<PromiseFulfilledResult<{ revision: number; balance: number }>>;
+    expect(answers.map((answer) => answer.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'rejected',
+    ]);
+    const [first, , third] = answers as Array<
+      PromiseFulfilledResult<{ revision: number; balance: number }>
+    >;
     expect([first.value.revision, first.value.balance]).toEqual([1, 3]);
     expect([third.value.revision, third.value.balance]).toEqual([2, 0]);
-    expect((await store.readStream(STREAM)).map((event) => event.type)).toEqual(['CreditsGranted', 'CreditsSpent', 'CreditsSpent']);
+    expect((await store.readStream(STREAM)).map((event) => event.type)).toEqual([
+      'CreditsGranted',
+      'CreditsSpent',
+      'CreditsSpent',
+    ]);
   });
 
   it('drops the cached state when deciding a batch fails half-way, then runs each command alone', async () => {

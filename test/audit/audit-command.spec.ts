@@ -32,10 +32,17 @@ class Capture extends Writable {
 }
 
 /** `npm run ledger -- audit …` in process: the real CLI runner and command list, on the test database. */
-async function ledger(config: AppConfig, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function ledger(
+  config: AppConfig,
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await runCli(['audit', ...argv], config, CLI_COMMANDS, { stdout, stderr, interactive: false });
+  const code = await runCli(['audit', ...argv], config, CLI_COMMANDS, {
+    stdout,
+    stderr,
+    interactive: false,
+  });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -50,16 +57,39 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
     store = new PostgresEventStore(database.pool);
     const clock = new ManualClock(T0);
     const handler = new LedgerCommandHandler(
-      new AccountRepository(store, config), new KeyedSerializer(10), clock, config, new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
+      new AccountRepository(store, config),
+      new KeyedSerializer(10),
+      clock,
+      config,
+      new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
     );
-    const run = (command: LedgerCommand) => handler.execute(new ExecuteLedgerCommand('org:audited', command, { correlationId: randomUUID(), actor: { kind: 'admin', id: 'test' } }));
-    await run({ kind: 'grant', blockId: 'promo', credits: 100, category: 'promotional', reason: 'signup', expiresAt: at(24 * HOUR) });
+    const run = (command: LedgerCommand) =>
+      handler.execute(
+        new ExecuteLedgerCommand('org:audited', command, {
+          correlationId: randomUUID(),
+          actor: { kind: 'admin', id: 'test' },
+        }),
+      );
+    await run({
+      kind: 'grant',
+      blockId: 'promo',
+      credits: 100,
+      category: 'promotional',
+      reason: 'signup',
+      expiresAt: at(24 * HOUR),
+    });
     clock.set(at(HOUR));
     await run({ kind: 'spend', spendId: 'sp1', credits: 30, description: 'render, "4K"' });
     clock.set(at(2 * HOUR));
     await run({ kind: 'reserve', reservationId: 'r1', credits: 20, ttlSeconds: 900 });
     clock.set(at(48 * HOUR));
-    await run({ kind: 'grant', blockId: 'paid', credits: 10, category: 'paid', reason: 'adjustment' });
+    await run({
+      kind: 'grant',
+      blockId: 'paid',
+      credits: 10,
+      category: 'paid',
+      reason: 'adjustment',
+    });
   });
   afterAll(() => database.drop());
 
@@ -68,7 +98,9 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('account org:audited');
-    expect(lines[1]).toMatch(/^REV +OCCURRED AT +TYPE +CHANGE +BALANCE +AVAILABLE +RESERVED +DETAIL$/);
+    expect(lines[1]).toMatch(
+      /^REV +OCCURRED AT +TYPE +CHANGE +BALANCE +AVAILABLE +RESERVED +DETAIL$/,
+    );
     // The hold expired at 2h15m and the promo block at 24h; both are written before the grant at 48h.
     expect(lines.slice(2, 8).map((line) => line.trim().split(/ {2,}/).slice(0, 7))).toEqual([
       ['0', T0, 'CreditsGranted', '+100', '100', '100', '0'],
@@ -78,27 +110,51 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
       ['4', at(48 * HOUR), 'CreditsExpired', '-70', '0', '0', '0'],
       ['5', at(48 * HOUR), 'CreditsGranted', '+10', '10', '10', '0'],
     ]);
-    expect(stdout).toContain('balance 10, available 10, reserved 0 (revision 5; credits in 110, out 100)');
+    expect(stdout).toContain(
+      'balance 10, available 10, reserved 0 (revision 5; credits in 110, out 100)',
+    );
     expect(stdout).toContain('invariants: all hold (6 events checked)');
   });
 
   it('folds up to --at, as balance?at= does', async () => {
-    const { code, stdout } = await ledger(config, 'org:audited', '--at', at(30 * HOUR), '--format', 'json');
+    const { code, stdout } = await ledger(
+      config,
+      'org:audited',
+      '--at',
+      at(30 * HOUR),
+      '--format',
+      'json',
+    );
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.timeline.map((entry: { revision: number }) => entry.revision)).toEqual([0, 1, 2]);
     // At 30 h the hold (deadline 2h15m) is back in promo, which expired at 24 h: nothing is left.
-    expect(report.closing).toEqual({ balance: 0, available: 0, reserved: 0, asOf: at(30 * HOUR), revision: 2 });
-    const earlier = JSON.parse((await ledger(config, 'org:audited', `--at=${at(2 * HOUR + 60_000)}`, '--format=json')).stdout);
+    expect(report.closing).toEqual({
+      balance: 0,
+      available: 0,
+      reserved: 0,
+      asOf: at(30 * HOUR),
+      revision: 2,
+    });
+    const earlier = JSON.parse(
+      (await ledger(config, 'org:audited', `--at=${at(2 * HOUR + 60_000)}`, '--format=json'))
+        .stdout,
+    );
     expect(earlier.closing).toMatchObject({ balance: 70, available: 50, reserved: 20 });
-    expect(earlier.timeline[2]).toMatchObject({ type: 'CreditsReserved', eventId: expect.any(String), position: expect.any(String) });
+    expect(earlier.timeline[2]).toMatchObject({
+      type: 'CreditsReserved',
+      eventId: expect.any(String),
+      position: expect.any(String),
+    });
   });
 
   it('writes csv to stdout and the verdict to stderr', async () => {
     const { code, stdout, stderr } = await ledger(config, 'org:audited', '--format', 'csv');
     expect(code).toBe(0);
     const rows = stdout.split('\r\n');
-    expect(rows[0]).toBe('revision,occurredAt,type,change,balance,available,reserved,eventId,position,summary');
+    expect(rows[0]).toBe(
+      'revision,occurredAt,type,change,balance,available,reserved,eventId,position,summary',
+    );
     expect(rows[2].startsWith(`1,${at(HOUR)},CreditsSpent,-30,70,70,0,`)).toBe(true);
     // RFC 4180: the summary has commas and quotes, so it is quoted and its quotes doubled.
     expect(rows[2].endsWith(',"spend sp1 ""render, ""4K"""" from promo:30"')).toBe(true);
@@ -114,11 +170,35 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
   });
 
   it('exits 1 and names each violation when the stream breaks an invariant', async () => {
-    const metadata = { occurredAt: at(HOUR), correlationId: 'forged', actor: { kind: 'admin', id: 'mallory' }, schemaVersion: 1 };
-    await store.appendToStream('credits-forged', [
-      { eventId: randomUUID(), type: 'CreditsGranted', data: { blockId: 'b1', credits: 10, category: 'paid', reason: 'adjustment' }, metadata },
-      { eventId: randomUUID(), type: 'CreditsSpent', data: { spendId: 's1', credits: 25, description: 'x', drawdown: [{ blockId: 'b1', credits: 25 }] }, metadata },
-    ], { expectedRevision: 'no_stream' });
+    const metadata = {
+      occurredAt: at(HOUR),
+      correlationId: 'forged',
+      actor: { kind: 'admin', id: 'mallory' },
+      schemaVersion: 1,
+    };
+    await store.appendToStream(
+      'credits-forged',
+      [
+        {
+          eventId: randomUUID(),
+          type: 'CreditsGranted',
+          data: { blockId: 'b1', credits: 10, category: 'paid', reason: 'adjustment' },
+          metadata,
+        },
+        {
+          eventId: randomUUID(),
+          type: 'CreditsSpent',
+          data: {
+            spendId: 's1',
+            credits: 25,
+            description: 'x',
+            drawdown: [{ blockId: 'b1', credits: 25 }],
+          },
+          metadata,
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
     const table = await ledger(config, 'forged');
     expect(table.code).toBe(1);
     expect(table.stdout).toContain('invariants: ');
@@ -127,7 +207,11 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
 
     const json = await ledger(config, 'forged', '--format', 'json');
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout).violations).toEqual(expect.arrayContaining([{ revision: 1, rule: 'negative_available', message: 'available is -15' }]));
+    expect(JSON.parse(json.stdout).violations).toEqual(
+      expect.arrayContaining([
+        { revision: 1, rule: 'negative_available', message: 'available is -15' },
+      ]),
+    );
     expect(json.stderr).toContain('[negative_available]');
   });
 
@@ -144,12 +228,18 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(message);
-    expect(stderr).toContain('usage: ledger audit <accountId> [--at <instant>] [--format table|csv|json]');
+    expect(stderr).toContain(
+      'usage: ledger audit <accountId> [--at <instant>] [--format table|csv|json]',
+    );
   });
 
   it('parses its arguments', () => {
-    expect(parseAuditArguments(['--format', 'csv', 'org:x', '--at', '2026-03-01T10:00:00+02:00'])).toEqual({
-      accountId: 'org:x', format: 'csv', at: new Date('2026-03-01T08:00:00.000Z'),
+    expect(
+      parseAuditArguments(['--format', 'csv', 'org:x', '--at', '2026-03-01T10:00:00+02:00']),
+    ).toEqual({
+      accountId: 'org:x',
+      format: 'csv',
+      at: new Date('2026-03-01T08:00:00.000Z'),
     });
     expect(parseAuditArguments(['u1'])).toEqual({ accountId: 'u1', format: 'table' });
   });
@@ -162,7 +252,11 @@ describe('ledger audit as a real process', () => {
   const whenBuilt = existsSync(main) ? it : it.skip;
 
   whenBuilt('exits 2 on a usage error', () => {
-    const result = spawnSync(process.execPath, [main, 'audit'], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 30_000 });
+    const result = spawnSync(process.execPath, [main, 'audit'], {
+      encoding: 'utf8',
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+      timeout: 30_000,
+    });
     expect(result.stderr).toContain('which account? give its id');
     expect(result.status).toBe(2);
   });

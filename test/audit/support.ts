@@ -13,9 +13,12 @@ export function asStream(events: readonly LedgerEvent[]): AuditedEvent[] {
  * together in an inner array share an append.
  */
 export function appends(...groups: (LedgerEvent | LedgerEvent[])[]): AuditedEvent[] {
-  const events = groups.flatMap((group, index) => (Array.isArray(group) ? group : [group]).map((event) => ({
-    ...event, metadata: { ...event.metadata, correlationId: `append-${index}` },
-  })));
+  const events = groups.flatMap((group, index) =>
+    (Array.isArray(group) ? group : [group]).map((event) => ({
+      ...event,
+      metadata: { ...event.metadata, correlationId: `append-${index}` },
+    })),
+  );
   return asStream(events);
 }
 
@@ -25,11 +28,21 @@ export interface Step {
 }
 
 /** Runs commands through the domain (decide + evolve) and returns the stream they write. */
-export function streamOf(steps: readonly Step[], state: LedgerState = initialState()): AuditedEvent[] {
+export function streamOf(
+  steps: readonly Step[],
+  state: LedgerState = initialState(),
+): AuditedEvent[] {
   const events: LedgerEvent[] = [];
   steps.forEach(({ at, command }, index) => {
-    const decision = decide(command, state, { now: new Date(at), correlationId: `step-${index}`, actor: TEST_ACTOR });
-    if (decision.kind !== 'accepted') throw new Error(`step ${index} (${command.kind}) was not accepted: ${JSON.stringify(decision)}`);
+    const decision = decide(command, state, {
+      now: new Date(at),
+      correlationId: `step-${index}`,
+      actor: TEST_ACTOR,
+    });
+    if (decision.kind !== 'accepted')
+      throw new Error(
+        `step ${index} (${command.kind}) was not accepted: ${JSON.stringify(decision)}`,
+      );
     for (const event of decision.events) {
       evolve(state, event);
       events.push(event);

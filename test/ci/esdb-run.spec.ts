@@ -3,7 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_POSTGRES_IMAGE, kurrentDbEnvironment, kurrentDbImage, postgresImage } from '../support/containers';
+import {
+  DEFAULT_POSTGRES_IMAGE,
+  kurrentDbEnvironment,
+  kurrentDbImage,
+  postgresImage,
+} from '../support/containers';
 
 // Plain JavaScript (no compile before the skip); its own types are the shapes used below.
 const runner = require('../../scripts/test-esdb.js') as {
@@ -15,7 +20,10 @@ const runner = require('../../scripts/test-esdb.js') as {
     out: { write(text: string): unknown };
     err: { write(text: string): unknown };
   }): Promise<number>;
-  probeDocker(timeoutMs: number, getClient: () => Promise<unknown>): Promise<{ available: boolean; reason: string }>;
+  probeDocker(
+    timeoutMs: number,
+    getClient: () => Promise<unknown>,
+  ): Promise<{ available: boolean; reason: string }>;
 };
 
 const ROOT = join(__dirname, '..', '..');
@@ -26,11 +34,21 @@ function harness(docker: { available: boolean; reason: string }) {
   const probe = jest.fn(async () => docker);
   const run = jest.fn(async () => 0);
   const main = (env: Record<string, string | undefined>, args: string[] = []) =>
-    runner.main({ env, args, probe, run, out: { write: (text: string) => out.push(text) }, err: { write: (text: string) => err.push(text) } });
+    runner.main({
+      env,
+      args,
+      probe,
+      run,
+      out: { write: (text: string) => out.push(text) },
+      err: { write: (text: string) => err.push(text) },
+    });
   return { out, err, probe, run, main };
 }
 
-const NO_DOCKER = { available: false, reason: 'Could not find a working container runtime strategy' };
+const NO_DOCKER = {
+  available: false,
+  reason: 'Could not find a working container runtime strategy',
+};
 
 describe('npm run test:esdb (scripts/test-esdb.js)', () => {
   it('without Docker and without a connection string: one line starting `skipped:` naming both, exit 0', async () => {
@@ -74,14 +92,23 @@ describe('npm run test:esdb (scripts/test-esdb.js)', () => {
     // `npm test` stays Docker-free.
     const never = () => new Promise<never>(() => undefined);
     const started = Date.now();
-    expect(await runner.probeDocker(200, never)).toEqual({ available: false, reason: 'no answer within 200 ms' });
+    expect(await runner.probeDocker(200, never)).toEqual({
+      available: false,
+      reason: 'no answer within 200 ms',
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
     const refused = async () => {
       throw new Error('Could not find a working container runtime strategy');
     };
-    expect(await runner.probeDocker(200, refused)).toEqual({ available: false, reason: 'Could not find a working container runtime strategy' });
+    expect(await runner.probeDocker(200, refused)).toEqual({
+      available: false,
+      reason: 'Could not find a working container runtime strategy',
+    });
     const docker = async () => ({ info: { containerRuntime: { serverVersion: '27.3.1' } } });
-    expect(await runner.probeDocker(200, docker)).toEqual({ available: true, reason: 'Docker 27.3.1' });
+    expect(await runner.probeDocker(200, docker)).toEqual({
+      available: true,
+      reason: 'Docker 27.3.1',
+    });
   });
 });
 
@@ -98,11 +125,22 @@ describe('the EventStoreDB run lists every suite with an EventStoreDB variant (j
   }
 
   it('runs each gated spec file', async () => {
-    const gated = specFiles(join(ROOT, 'test')).filter((path) => GATES.some((gate) => gate.test(readFileSync(path, 'utf8'))));
-    const { stdout } = await promisify(execFile)(process.execPath, [require.resolve('jest/bin/jest'), '--config', join(ROOT, 'jest.esdb.config.js'), '--listTests'], {
-      cwd: ROOT,
-      timeout: 30_000,
-    });
+    const gated = specFiles(join(ROOT, 'test')).filter((path) =>
+      GATES.some((gate) => gate.test(readFileSync(path, 'utf8'))),
+    );
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        require.resolve('jest/bin/jest'),
+        '--config',
+        join(ROOT, 'jest.esdb.config.js'),
+        '--listTests',
+      ],
+      {
+        cwd: ROOT,
+        timeout: 30_000,
+      },
+    );
     const listed = new Set(stdout.trim().split('\n'));
     const missing = gated.filter((path) => !listed.has(path)).map((path) => relative(ROOT, path));
     expect(missing).toEqual([]);
@@ -121,14 +159,21 @@ describe('containers for the test runs (test/support/containers.ts)', () => {
     const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
     const image = kurrentDbImage({});
     expect(compose).toContain(`image: \${KURRENTDB_IMAGE:-${image}}`);
-    expect(kurrentDbImage({ KURRENTDB_IMAGE: ' kurrentplatform/kurrentdb:25.0 ' })).toBe('kurrentplatform/kurrentdb:25.0');
+    expect(kurrentDbImage({ KURRENTDB_IMAGE: ' kurrentplatform/kurrentdb:25.0 ' })).toBe(
+      'kurrentplatform/kurrentdb:25.0',
+    );
   });
 
   it('says so when docker-compose.yml no longer pins the image', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ledger-compose-'));
     try {
-      writeFileSync(join(dir, 'docker-compose.yml'), 'services:\n  kurrentdb:\n    image: kurrentplatform/kurrentdb:25.1\n');
-      expect(() => kurrentDbImage({}, join(dir, 'docker-compose.yml'))).toThrow(/set KURRENTDB_IMAGE/);
+      writeFileSync(
+        join(dir, 'docker-compose.yml'),
+        'services:\n  kurrentdb:\n    image: kurrentplatform/kurrentdb:25.1\n',
+      );
+      expect(() => kurrentDbImage({}, join(dir, 'docker-compose.yml'))).toThrow(
+        /set KURRENTDB_IMAGE/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -136,14 +181,22 @@ describe('containers for the test runs (test/support/containers.ts)', () => {
 
   it("sets the compose file's settings with the prefix the image reads", () => {
     expect(kurrentDbEnvironment('kurrentplatform/kurrentdb:25.1')).toEqual({
-      KURRENTDB_CLUSTER_SIZE: '1', KURRENTDB_INSECURE: 'true', KURRENTDB_RUN_PROJECTIONS: 'None',
+      KURRENTDB_CLUSTER_SIZE: '1',
+      KURRENTDB_INSECURE: 'true',
+      KURRENTDB_RUN_PROJECTIONS: 'None',
     });
-    expect(kurrentDbEnvironment('docker.kurrent.io/kurrent-latest/kurrentdb:25.1')).toHaveProperty('KURRENTDB_INSECURE', 'true');
+    expect(kurrentDbEnvironment('docker.kurrent.io/kurrent-latest/kurrentdb:25.1')).toHaveProperty(
+      'KURRENTDB_INSECURE',
+      'true',
+    );
     expect(kurrentDbEnvironment('eventstore/eventstore:24.10')).toEqual({
-      EVENTSTORE_CLUSTER_SIZE: '1', EVENTSTORE_INSECURE: 'true', EVENTSTORE_RUN_PROJECTIONS: 'None',
+      EVENTSTORE_CLUSTER_SIZE: '1',
+      EVENTSTORE_INSECURE: 'true',
+      EVENTSTORE_RUN_PROJECTIONS: 'None',
     });
     const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
-    for (const [name, value] of Object.entries(kurrentDbEnvironment(kurrentDbImage({})))) expect(compose).toMatch(new RegExp(`${name}: "?${value}"?\n`));
+    for (const [name, value] of Object.entries(kurrentDbEnvironment(kurrentDbImage({}))))
+      expect(compose).toMatch(new RegExp(`${name}: "?${value}"?\n`));
   });
 
   it('uses a stock postgres:17 for TEST_DATABASE=container unless TEST_POSTGRES_IMAGE overrides it', () => {

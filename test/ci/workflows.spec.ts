@@ -13,7 +13,11 @@ const LINT_TIMEOUT_MS = 30_000;
 /** `npm run lint:workflows [dir]` as CI runs it: exit code and output. */
 async function lint(dir?: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [LINT_SCRIPT, ...(dir ? [dir] : [])], { cwd: ROOT, timeout: LINT_TIMEOUT_MS });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [LINT_SCRIPT, ...(dir ? [dir] : [])],
+      { cwd: ROOT, timeout: LINT_TIMEOUT_MS },
+    );
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -22,24 +26,38 @@ async function lint(dir?: string): Promise<{ code: number; output: string }> {
 }
 
 describe('GitHub Actions workflows (actionlint)', () => {
-  it('finds no problem in .github/workflows', async () => {
-    expect(await lint()).toEqual({ code: 0, output: 'workflows: no problems (actionlint)\n' });
-  }, LINT_TIMEOUT_MS);
+  it(
+    'finds no problem in .github/workflows',
+    async () => {
+      expect(await lint()).toEqual({ code: 0, output: 'workflows: no problems (actionlint)\n' });
+    },
+    LINT_TIMEOUT_MS,
+  );
 
-  it('reports an invalid workflow with file, line and reason, and fails', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ledger-workflows-'));
-    try {
-      writeFileSync(join(dir, 'bad.yml'), 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    needs: build\n    steps:\n      - run: echo ${{ matrix.node }}\n');
-      writeFileSync(join(dir, 'broken.yaml'), 'on: push\njobs:\n  test:\n    steps:\n      - run: [\n');
-      const { code, output } = await lint(dir);
-      expect(code).toBe(1);
-      expect(output).toMatch(/bad\.yml:3:\d+: job "test" needs job "build" which does not exist/);
-      expect(output).toMatch(/bad\.yml:7:\d+: property "node" is not defined/);
-      expect(output).toMatch(/broken\.yaml: actionlint could not check it/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, LINT_TIMEOUT_MS);
+  it(
+    'reports an invalid workflow with file, line and reason, and fails',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ledger-workflows-'));
+      try {
+        writeFileSync(
+          join(dir, 'bad.yml'),
+          'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    needs: build\n    steps:\n      - run: echo ${{ matrix.node }}\n',
+        );
+        writeFileSync(
+          join(dir, 'broken.yaml'),
+          'on: push\njobs:\n  test:\n    steps:\n      - run: [\n',
+        );
+        const { code, output } = await lint(dir);
+        expect(code).toBe(1);
+        expect(output).toMatch(/bad\.yml:3:\d+: job "test" needs job "build" which does not exist/);
+        expect(output).toMatch(/bad\.yml:7:\d+: property "node" is not defined/);
+        expect(output).toMatch(/broken\.yaml: actionlint could not check it/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    LINT_TIMEOUT_MS,
+  );
 
   it('runs npm ci, npm test and the EventStoreDB suites on Node 20, the latter required to run', () => {
     const workflow = readFileSync(CI_WORKFLOW, 'utf8');

@@ -5,11 +5,22 @@ describe('loadConfig', () => {
   it('has sane defaults with nothing set', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
-      port: 3000, dataDir: './.data', databaseUrl: null, eventStore: 'postgres', role: 'all', apiKeys: [],
-      nodeEnv: 'development', bodyLimitBytes: 65_536, consistencyTimeoutMs: 2000,
+      port: 3000,
+      dataDir: './.data',
+      databaseUrl: null,
+      eventStore: 'postgres',
+      role: 'all',
+      apiKeys: [],
+      nodeEnv: 'development',
+      bodyLimitBytes: 65_536,
+      consistencyTimeoutMs: 2000,
     });
-    expect(config.creditPacks.map((pack) => [pack.packId, pack.credits, pack.price.minor, pack.popular])).toEqual([
-      ['basic', 100, 1000, false], ['standard', 275, 2500, true], ['pro', 600, 5000, false],
+    expect(
+      config.creditPacks.map((pack) => [pack.packId, pack.credits, pack.price.minor, pack.popular]),
+    ).toEqual([
+      ['basic', 100, 1000, false],
+      ['standard', 275, 2500, true],
+      ['pro', 600, 5000, false],
     ]);
   });
 
@@ -24,7 +35,13 @@ describe('loadConfig', () => {
   it('lists every bad value at once', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', EVENT_STORE: 'mongo', LEDGER_API_KEYS: 'svc:secret:fly', DATABASE_URL: 'mysql://x', CREDIT_PACKS: '[{"packId":"x"}]' });
+      loadConfig({
+        PORT: 'eighty',
+        EVENT_STORE: 'mongo',
+        LEDGER_API_KEYS: 'svc:secret:fly',
+        DATABASE_URL: 'mysql://x',
+        CREDIT_PACKS: '[{"packId":"x"}]',
+      });
     } catch (caught) {
       error = caught;
     }
@@ -39,12 +56,21 @@ describe('loadConfig', () => {
 
   it('refuses production without API keys', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/LEDGER_API_KEYS must be set/);
-    expect(loadConfig({ NODE_ENV: 'production', LEDGER_API_KEYS: 'a:abcd:read' }).isProduction).toBe(true);
+    expect(
+      loadConfig({ NODE_ENV: 'production', LEDGER_API_KEYS: 'a:abcd:read' }).isProduction,
+    ).toBe(true);
   });
 
   it('needs a connection string for EventStoreDB', () => {
-    expect(() => loadConfig({ EVENT_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_CONNECTION_STRING is required/);
-    expect(loadConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).eventStore).toBe('eventstoredb');
+    expect(() => loadConfig({ EVENT_STORE: 'eventstoredb' })).toThrow(
+      /EVENTSTORE_CONNECTION_STRING is required/,
+    );
+    expect(
+      loadConfig({
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false',
+      }).eventStore,
+    ).toBe('eventstoredb');
   });
 
   it('never echoes a secret in its problems', () => {
@@ -64,23 +90,33 @@ describe('loadConfig', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/entry 2 \(ops\): the same secret as key svc/)]);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/entry 2 \(ops\): the same secret as key svc/),
+    ]);
     expect((error as Error).message).not.toContain('shared-secret-value');
   });
 
   it('has the rate limits of PRODUCT.md §6 by default, in each process', () => {
     expect(loadConfig({}).rateLimits).toEqual({
-      writesPerSecondPerKey: 1000, checkoutsPerMinutePerAccount: 10, authFailuresPerMinutePerAddress: 30, redisUrl: null,
+      writesPerSecondPerKey: 1000,
+      checkoutsPerMinutePerAccount: 10,
+      authFailuresPerMinutePerAddress: 30,
+      redisUrl: null,
     });
   });
 
   it('reads the rate-limit settings and a shared Redis store', () => {
     const config = loadConfig({
-      RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: '50', RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: '3',
-      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS: '5', RATE_LIMIT_REDIS_URL: 'rediss://:pw@redis.internal:6380/2',
+      RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: '50',
+      RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: '3',
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS: '5',
+      RATE_LIMIT_REDIS_URL: 'rediss://:pw@redis.internal:6380/2',
     });
     expect(config.rateLimits).toEqual({
-      writesPerSecondPerKey: 50, checkoutsPerMinutePerAccount: 3, authFailuresPerMinutePerAddress: 5, redisUrl: 'rediss://:pw@redis.internal:6380/2',
+      writesPerSecondPerKey: 50,
+      checkoutsPerMinutePerAccount: 3,
+      authFailuresPerMinutePerAddress: 5,
+      redisUrl: 'rediss://:pw@redis.internal:6380/2',
     });
   });
 
@@ -88,8 +124,10 @@ describe('loadConfig', () => {
     let error: unknown;
     try {
       loadConfig({
-        RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: '0', RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: 'ten',
-        RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS: '-1', RATE_LIMIT_REDIS_URL: 'http://:hunter2@redis:6379',
+        RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: '0',
+        RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: 'ten',
+        RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS: '-1',
+        RATE_LIMIT_REDIS_URL: 'http://:hunter2@redis:6379',
       });
     } catch (caught) {
       error = caught;
@@ -98,8 +136,12 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems;
     expect(problems).toEqual([
       expect.stringMatching(/^RATE_LIMIT_WRITES_PER_SECOND_PER_KEY must be an integer from 1/),
-      expect.stringMatching(/^RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT must be an integer from 1/),
-      expect.stringMatching(/^RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS must be an integer from 1/),
+      expect.stringMatching(
+        /^RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT must be an integer from 1/,
+      ),
+      expect.stringMatching(
+        /^RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS must be an integer from 1/,
+      ),
       expect.stringMatching(/^RATE_LIMIT_REDIS_URL must use redis: or rediss:/),
     ]);
     expect((error as Error).message).not.toContain('hunter2');

@@ -36,11 +36,16 @@ const FAST: RestartLimits = { delaysMs: [1, 2, 4], maxAttempts: 3, windowMs: 60_
 
 function supervise(first: FakePostmaster, next: () => FakePostmaster, limits = FAST) {
   const spawned: FakePostmaster[] = [];
-  const supervisor = new PostmasterSupervisor(first as unknown as Postmaster, () => {
-    const postmaster = next();
-    spawned.push(postmaster);
-    return postmaster as unknown as Postmaster;
-  }, SILENT_LOG, limits);
+  const supervisor = new PostmasterSupervisor(
+    first as unknown as Postmaster,
+    () => {
+      const postmaster = next();
+      spawned.push(postmaster);
+      return postmaster as unknown as Postmaster;
+    },
+    SILENT_LOG,
+    limits,
+  );
   return { supervisor, spawned };
 }
 
@@ -56,10 +61,16 @@ describe('PostmasterSupervisor', () => {
   it('starts PostgreSQL again when it dies, retrying while the old one is still in the way', async () => {
     const first = new FakePostmaster(true);
     const outcomes = [false, true];
-    const { supervisor, spawned } = supervise(first, () => new FakePostmaster(outcomes.shift() ?? true));
+    const { supervisor, spawned } = supervise(
+      first,
+      () => new FakePostmaster(outcomes.shift() ?? true),
+    );
     first.die();
     for (let tick = 0; tick < 3; tick += 1) await Promise.resolve(); // the exit is noticed in a microtask
-    expect(supervisor.health()).toEqual({ status: 'restarting', reason: `the embedded PostgreSQL (pid ${first.pid}) was killed by SIGKILL` });
+    expect(supervisor.health()).toEqual({
+      status: 'restarting',
+      reason: `the embedded PostgreSQL (pid ${first.pid}) was killed by SIGKILL`,
+    });
     await until(() => supervisor.health().status === 'up');
     expect(spawned).toHaveLength(2);
     expect(supervisor.postmaster).toBe(spawned[1]);
@@ -97,7 +108,11 @@ describe('PostmasterSupervisor', () => {
 
   it('stops at once while waiting to restart, and starts nothing more', async () => {
     const first = new FakePostmaster(true);
-    const { supervisor, spawned } = supervise(first, () => new FakePostmaster(true), { delaysMs: [60_000], maxAttempts: 3, windowMs: 60_000 });
+    const { supervisor, spawned } = supervise(first, () => new FakePostmaster(true), {
+      delaysMs: [60_000],
+      maxAttempts: 3,
+      windowMs: 60_000,
+    });
     first.die();
     await supervisor.stop();
     expect(spawned).toHaveLength(0);

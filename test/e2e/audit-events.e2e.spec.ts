@@ -29,9 +29,22 @@ describe('GET /v1/accounts/{accountId}/events (raw stream for finance)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ clock, env: NO_BACKGROUND_WORKER });
-    await t.http.post(`${account}/grants`, { credits: 100, category: 'promotional', reason: 'signup', expiresAt: '2026-03-02T12:00:00Z' }, grantKey);
+    await t.http.post(
+      `${account}/grants`,
+      {
+        credits: 100,
+        category: 'promotional',
+        reason: 'signup',
+        expiresAt: '2026-03-02T12:00:00Z',
+      },
+      grantKey,
+    );
     clock.advance(60_000);
-    const spend = await t.http.post(`${account}/spends`, { credits: 30, description: 'render' }, { headers: { 'idempotency-key': 'job-1' } });
+    const spend = await t.http.post(
+      `${account}/spends`,
+      { credits: 30, description: 'render' },
+      { headers: { 'idempotency-key': 'job-1' } },
+    );
     spendId = spend.body.spendId;
     clock.advance(60_000);
     await t.http.post(`${account}/refunds`, { spendId, credits: 5, reason: 'partial failure' });
@@ -45,7 +58,11 @@ describe('GET /v1/accounts/{accountId}/events (raw stream for finance)', () => {
   afterAll(() => t.close());
 
   it('lists every event in stream order with type, data, metadata, revision, position, recordedAt and eventId', async () => {
-    const page = await t.http.get<{ accountId: string; data: RawEvent[]; nextRevision: number | null }>(`${account}/events`, finance);
+    const page = await t.http.get<{
+      accountId: string;
+      data: RawEvent[];
+      nextRevision: number | null;
+    }>(`${account}/events`, finance);
     expect(page.status).toBe(200);
     expect(page.body.accountId).toBe('org:audit-raw');
     expect(page.body.nextRevision).toBeNull();
@@ -62,7 +79,12 @@ describe('GET /v1/accounts/{accountId}/events (raw stream for finance)', () => {
       revision: 1,
       position: expect.any(String),
       type: 'CreditsSpent',
-      data: { spendId, credits: 30, description: 'render', drawdown: [{ blockId: expect.any(String), credits: 30 }] },
+      data: {
+        spendId,
+        credits: 30,
+        description: 'render',
+        drawdown: [{ blockId: expect.any(String), credits: 30 }],
+      },
       metadata: {
         occurredAt: '2026-03-01T12:01:00.000Z',
         idempotencyKey: 'job-1',
@@ -75,7 +97,10 @@ describe('GET /v1/accounts/{accountId}/events (raw stream for finance)', () => {
       eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     // Lazy expiry is written by the system, in the same append as the spend that triggered it.
-    expect(events[4]).toMatchObject({ data: { reason: 'expired', credits: 10 }, metadata: { actor: { kind: 'system', id: 'expiry' } } });
+    expect(events[4]).toMatchObject({
+      data: { reason: 'expired', credits: 10 },
+      metadata: { actor: { kind: 'system', id: 'expiry' } },
+    });
     expect(events[4].metadata.correlationId).toBe(events[5].metadata.correlationId);
     // Global positions grow with the stream (compared by the service; here they are just distinct).
     expect(new Set(events.map((event) => event.position)).size).toBe(6);
@@ -86,12 +111,18 @@ describe('GET /v1/accounts/{accountId}/events (raw stream for finance)', () => {
     const first = await t.http.get(`${account}/events?limit=4`, finance);
     expect(first.body.data.map((event: RawEvent) => event.revision)).toEqual([0, 1, 2, 3]);
     expect(first.body.nextRevision).toBe(4);
-    const second = await t.http.get(`${account}/events?fromRevision=${first.body.nextRevision}&limit=4`, finance);
+    const second = await t.http.get(
+      `${account}/events?fromRevision=${first.body.nextRevision}&limit=4`,
+      finance,
+    );
     expect(second.body.data.map((event: RawEvent) => event.revision)).toEqual([4, 5]);
     expect(second.body.nextRevision).toBeNull();
     // Exactly the rest: the end is known without an extra, empty page.
     const exact = await t.http.get(`${account}/events?fromRevision=3&limit=3`, finance);
-    expect(exact.body).toMatchObject({ nextRevision: null, data: [{ revision: 3 }, { revision: 4 }, { revision: 5 }] });
+    expect(exact.body).toMatchObject({
+      nextRevision: null,
+      data: [{ revision: 3 }, { revision: 4 }, { revision: 5 }],
+    });
     const one = await t.http.get(`${account}/events?fromRevision=5&limit=1`, finance);
     expect(one.body).toMatchObject({ nextRevision: null, data: [{ revision: 5 }] });
     const past = await t.http.get(`${account}/events?fromRevision=999999999999999`, finance);
@@ -103,13 +134,20 @@ describe('GET /v1/accounts/{accountId}/events (raw stream for finance)', () => {
 
   it('pages through a stream longer than the default limit of 100', async () => {
     const busy = '/v1/accounts/audit-busy';
-    await t.http.post(`${busy}/grants`, { credits: 1000, category: 'paid', reason: 'adjustment' }, grantKey);
-    for (let index = 0; index < 120; index += 1) await t.http.post(`${busy}/spends`, { credits: 1, description: `s${index}` });
+    await t.http.post(
+      `${busy}/grants`,
+      { credits: 1000, category: 'paid', reason: 'adjustment' },
+      grantKey,
+    );
+    for (let index = 0; index < 120; index += 1)
+      await t.http.post(`${busy}/spends`, { credits: 1, description: `s${index}` });
     const first = await t.http.get(`${busy}/events`, finance);
     expect(first.body.data).toHaveLength(100);
     expect(first.body.nextRevision).toBe(100);
     const rest = await t.http.get(`${busy}/events?fromRevision=100`, finance);
-    expect(rest.body.data.map((event: RawEvent) => event.revision)).toEqual(Array.from({ length: 21 }, (_, index) => 100 + index));
+    expect(rest.body.data.map((event: RawEvent) => event.revision)).toEqual(
+      Array.from({ length: 21 }, (_, index) => 100 + index),
+    );
     expect(rest.body.nextRevision).toBeNull();
   });
 
@@ -146,7 +184,9 @@ describe('GET /v1/accounts/{accountId}/events (raw stream for finance)', () => {
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(response.body).toMatchObject({ status: 400, code: 'validation_failed' });
     expect(response.body.errors.length).toBeGreaterThan(0);
-    expect(response.body.errors.every((error: { field: string }) => error.field === field)).toBe(true);
+    expect(response.body.errors.every((error: { field: string }) => error.field === field)).toBe(
+      true,
+    );
   });
 
   it('answers 400 for a bad account id', async () => {
@@ -158,7 +198,9 @@ describe('GET /v1/accounts/{accountId}/events (raw stream for finance)', () => {
   it('is described in the OpenAPI document', async () => {
     const doc = await t.http.get('/docs-json', { key: null });
     const operation = doc.body.paths['/v1/accounts/{accountId}/events'].get;
-    expect(operation.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(expect.arrayContaining(['accountId', 'fromRevision', 'limit']));
+    expect(operation.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
+      expect.arrayContaining(['accountId', 'fromRevision', 'limit']),
+    );
     expect(operation.responses['200']).toBeDefined();
   });
 });

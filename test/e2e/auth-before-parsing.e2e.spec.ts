@@ -25,19 +25,35 @@ describe('authentication before parsing', () => {
     ['no key', null],
     ['an unknown key', 'not-a-key'],
   ])('with %s: malformed JSON is 401, not 400', async (_name, key) => {
-    expectUnauthorized(await t.http.post('/v1/accounts/a1/spends', undefined, { key, rawBody: '{"credits": 5,' }));
+    expectUnauthorized(
+      await t.http.post('/v1/accounts/a1/spends', undefined, { key, rawBody: '{"credits": 5,' }),
+    );
   });
 
   it('with no key: a text/plain body is 401, not 415', async () => {
-    expectUnauthorized(await t.http.post('/v1/accounts/a1/spends', undefined, { key: null, rawBody: 'credits=1', headers: { 'content-type': 'text/plain' } }));
+    expectUnauthorized(
+      await t.http.post('/v1/accounts/a1/spends', undefined, {
+        key: null,
+        rawBody: 'credits=1',
+        headers: { 'content-type': 'text/plain' },
+      }),
+    );
   });
 
   it('with no key: a body over the limit is 401, not 413', async () => {
-    expectUnauthorized(await t.http.post('/v1/accounts/a1/spends', { credits: 1, description: 'x'.repeat(t.config.bodyLimitBytes + 10) }, { key: null }));
+    expectUnauthorized(
+      await t.http.post(
+        '/v1/accounts/a1/spends',
+        { credits: 1, description: 'x'.repeat(t.config.bodyLimitBytes + 10) },
+        { key: null },
+      ),
+    );
   });
 
   it('with no key: an invalid body and an invalid account id are 401, not 400', async () => {
-    expectUnauthorized(await t.http.post('/v1/accounts/has%20space/spends', { credits: -1 }, { key: null }));
+    expectUnauthorized(
+      await t.http.post('/v1/accounts/has%20space/spends', { credits: -1 }, { key: null }),
+    );
   });
 
   it('an unknown route: 401 without a key (default deny), 404 with one, whatever the body', async () => {
@@ -48,17 +64,43 @@ describe('authentication before parsing', () => {
   });
 
   it('a key in another scheme is 401', async () => {
-    expectUnauthorized(await t.http.get('/v1/accounts/a1/balance', { key: null, headers: { authorization: `Basic ${TEST_KEYS.service}` } }));
+    expectUnauthorized(
+      await t.http.get('/v1/accounts/a1/balance', {
+        key: null,
+        headers: { authorization: `Basic ${TEST_KEYS.service}` },
+      }),
+    );
   });
 
   it('with a valid key: the body is then checked as before (400, 415, 413)', async () => {
-    expect((await t.http.post('/v1/accounts/a1/spends', undefined, { rawBody: '{"credits": 5,' })).status).toBe(400);
-    expect((await t.http.post('/v1/accounts/a1/spends', undefined, { rawBody: 'credits=1', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
-    expect((await t.http.post('/v1/accounts/a1/spends', { credits: 1, description: 'x'.repeat(t.config.bodyLimitBytes + 10) })).status).toBe(413);
+    expect(
+      (await t.http.post('/v1/accounts/a1/spends', undefined, { rawBody: '{"credits": 5,' }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await t.http.post('/v1/accounts/a1/spends', undefined, {
+          rawBody: 'credits=1',
+          headers: { 'content-type': 'text/plain' },
+        })
+      ).status,
+    ).toBe(415);
+    expect(
+      (
+        await t.http.post('/v1/accounts/a1/spends', {
+          credits: 1,
+          description: 'x'.repeat(t.config.bodyLimitBytes + 10),
+        })
+      ).status,
+    ).toBe(413);
   });
 
   it('scopes still apply: 403 for a key without the scope', async () => {
-    const response = await t.http.post('/v1/accounts/a1/spends', { credits: 1, description: 'x' }, { key: TEST_KEYS.readOnly });
+    const response = await t.http.post(
+      '/v1/accounts/a1/spends',
+      { credits: 1, description: 'x' },
+      { key: TEST_KEYS.readOnly },
+    );
     expect(response.status).toBe(403);
     expect(response.body.code).toBe('forbidden');
     expect(response.headers.get('www-authenticate')).toBeNull();
@@ -76,11 +118,17 @@ describe('authentication before parsing', () => {
 
   it('HEAD of a public route is public too', async () => {
     expect((await t.http.send('HEAD', '/health/live', undefined, { key: null })).status).toBe(200);
-    expect((await t.http.send('HEAD', '/v1/accounts/a1/balance', undefined, { key: null })).status).toBe(401);
+    expect(
+      (await t.http.send('HEAD', '/v1/accounts/a1/balance', undefined, { key: null })).status,
+    ).toBe(401);
   });
 
   it('the Stripe webhook is public (its signature authenticates it): 503 here, where it is not configured, not 401', async () => {
-    const response = await t.http.post('/v1/webhooks/stripe', { id: 'evt_1' }, { key: null, headers: { 'stripe-signature': 't=1,v1=00' } });
+    const response = await t.http.post(
+      '/v1/webhooks/stripe',
+      { id: 'evt_1' },
+      { key: null, headers: { 'stripe-signature': 't=1,v1=00' } },
+    );
     expect(response.status).toBe(503);
     expect(response.body.code).toBe('unavailable');
   });
@@ -96,7 +144,11 @@ describe('Idempotency-Key sent twice', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    await t.http.post('/v1/accounts/twice/grants', { credits: 10, category: 'paid', reason: 'adjustment' }, { key: TEST_KEYS.granter });
+    await t.http.post(
+      '/v1/accounts/twice/grants',
+      { credits: 10, category: 'paid', reason: 'adjustment' },
+      { key: TEST_KEYS.granter },
+    );
   });
   afterAll(() => t.close());
 
@@ -104,15 +156,26 @@ describe('Idempotency-Key sent twice', () => {
   function spendWithKeys(keys: string[]): Promise<{ status: number; body: any }> {
     const body = JSON.stringify({ credits: 1, description: 'twice' });
     return new Promise((resolve, reject) => {
-      const request = httpRequest(`${t.baseUrl}/v1/accounts/twice/spends`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), authorization: `Bearer ${TEST_KEYS.service}`, 'idempotency-key': keys },
-      }, (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
-      });
+      const request = httpRequest(
+        `${t.baseUrl}/v1/accounts/twice/spends`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            authorization: `Bearer ${TEST_KEYS.service}`,
+            'idempotency-key': keys,
+          },
+        },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }),
+          );
+        },
+      );
       request.on('error', reject);
       request.end(body);
     });
@@ -121,8 +184,14 @@ describe('Idempotency-Key sent twice', () => {
   it('is 400 validation_failed naming Idempotency-Key, and writes nothing', async () => {
     const response = await spendWithKeys(['job-1', 'job-2']);
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ field: 'Idempotency-Key' })] });
-    expect((await t.http.get('/v1/accounts/twice/balance')).body).toMatchObject({ balance: 10, revision: 0 });
+    expect(response.body).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ field: 'Idempotency-Key' })],
+    });
+    expect((await t.http.get('/v1/accounts/twice/balance')).body).toMatchObject({
+      balance: 10,
+      revision: 0,
+    });
   });
 
   it('the same key twice is refused too; once is fine', async () => {

@@ -8,7 +8,11 @@ describe('API keys and scopes', () => {
   afterAll(() => t.close());
 
   it('401 without a key, with a wrong key, or with a malformed header', async () => {
-    for (const options of [{ key: null }, { key: 'not-a-key' }, { key: null, headers: { authorization: 'Basic abc' } }]) {
+    for (const options of [
+      { key: null },
+      { key: 'not-a-key' },
+      { key: null, headers: { authorization: 'Basic abc' } },
+    ]) {
       const response = await t.http.get('/v1/accounts/a1/balance', options);
       expect(response.status).toBe(401);
       expect(response.body).toMatchObject({ code: 'unauthorized', status: 401 });
@@ -17,17 +21,33 @@ describe('API keys and scopes', () => {
   });
 
   it('403 when the key lacks the scope', async () => {
-    const spend = await t.http.post('/v1/accounts/a1/spends', { credits: 1, description: 'x' }, { key: TEST_KEYS.readOnly });
+    const spend = await t.http.post(
+      '/v1/accounts/a1/spends',
+      { credits: 1, description: 'x' },
+      { key: TEST_KEYS.readOnly },
+    );
     expect(spend.status).toBe(403);
     expect(spend.body.code).toBe('forbidden');
-    const grant = await t.http.post('/v1/accounts/a1/grants', { credits: 1, category: 'paid', reason: 'adjustment' }, { key: TEST_KEYS.service });
+    const grant = await t.http.post(
+      '/v1/accounts/a1/grants',
+      { credits: 1, category: 'paid', reason: 'adjustment' },
+      { key: TEST_KEYS.service },
+    );
     expect(grant.status).toBe(403);
   });
 
   it('admin implies every scope', async () => {
-    const grant = await t.http.post('/v1/accounts/a2/grants', { credits: 1, category: 'paid', reason: 'adjustment' }, { key: TEST_KEYS.admin });
+    const grant = await t.http.post(
+      '/v1/accounts/a2/grants',
+      { credits: 1, category: 'paid', reason: 'adjustment' },
+      { key: TEST_KEYS.admin },
+    );
     expect(grant.status).toBe(201);
-    const spend = await t.http.post('/v1/accounts/a2/spends', { credits: 1, description: 'x' }, { key: TEST_KEYS.admin });
+    const spend = await t.http.post(
+      '/v1/accounts/a2/spends',
+      { credits: 1, description: 'x' },
+      { key: TEST_KEYS.admin },
+    );
     expect(spend.status).toBe(201);
   });
 

@@ -23,7 +23,9 @@ export class FakeRedis {
 
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   private serve(socket: Socket): void {
@@ -73,7 +75,9 @@ export class FakeRedis {
       this.counters.set(key, next);
       return `*2\r\n:${next.value}\r\n:${next.expiresAtMs - now}\r\n`;
     }
-    return counter ? `*2\r\n:${counter.value}\r\n:${counter.expiresAtMs - now}\r\n` : '*2\r\n:0\r\n:0\r\n';
+    return counter
+      ? `*2\r\n:${counter.value}\r\n:${counter.expiresAtMs - now}\r\n`
+      : '*2\r\n:0\r\n:0\r\n';
   }
 }
 

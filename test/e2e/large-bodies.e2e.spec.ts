@@ -15,18 +15,31 @@ interface Outcome {
  * POSTs `bytes` of body with Node's http client, written chunk by chunk as a client uploading a
  * file does (no Expect: 100-continue), and waits until the request is over either way.
  */
-function upload(baseUrl: string, bytes: number, headers: Record<string, string>, chunked = false): Promise<Outcome> {
+function upload(
+  baseUrl: string,
+  bytes: number,
+  headers: Record<string, string>,
+  chunked = false,
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const outcome: Outcome = { status: undefined, body: '', error: null };
-    const request = httpRequest(`${baseUrl}/v1/accounts/big-1/spends`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers, ...(chunked ? {} : { 'content-length': String(bytes) }) },
-      agent: false,
-    }, (response) => {
-      outcome.status = response.statusCode;
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (outcome.body += chunk));
-    });
+    const request = httpRequest(
+      `${baseUrl}/v1/accounts/big-1/spends`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...headers,
+          ...(chunked ? {} : { 'content-length': String(bytes) }),
+        },
+        agent: false,
+      },
+      (response) => {
+        outcome.status = response.statusCode;
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (outcome.body += chunk));
+      },
+    );
     request.on('error', (error) => (outcome.error = error));
     request.on('close', () => resolve(outcome));
     let sent = 0;
@@ -57,14 +70,21 @@ describe('bodies over the limit', () => {
   afterAll(() => t.close());
 
   it('5 MB with Content-Length (Node http client): 413 problem, no broken pipe', async () => {
-    const outcome = await upload(t.baseUrl, FIVE_MB, { authorization: `Bearer ${TEST_KEYS.service}` });
+    const outcome = await upload(t.baseUrl, FIVE_MB, {
+      authorization: `Bearer ${TEST_KEYS.service}`,
+    });
     expect(outcome.error).toBeNull();
     expect(outcome.status).toBe(413);
     expect(JSON.parse(outcome.body)).toMatchObject({ code: 'payload_too_large', status: 413 });
   });
 
   it('5 MB chunked, without Content-Length: 413 problem, no broken pipe', async () => {
-    const outcome = await upload(t.baseUrl, FIVE_MB, { authorization: `Bearer ${TEST_KEYS.service}` }, true);
+    const outcome = await upload(
+      t.baseUrl,
+      FIVE_MB,
+      { authorization: `Bearer ${TEST_KEYS.service}` },
+      true,
+    );
     expect(outcome.error).toBeNull();
     expect(outcome.status).toBe(413);
     expect(JSON.parse(outcome.body)).toMatchObject({ code: 'payload_too_large' });

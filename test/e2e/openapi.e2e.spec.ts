@@ -15,12 +15,17 @@ describe('OpenAPI document', () => {
   });
   afterAll(() => t.close());
 
-  const statuses = (path: string, method: string): string[] => Object.keys(document.paths[path]?.[method]?.responses ?? {});
+  const statuses = (path: string, method: string): string[] =>
+    Object.keys(document.paths[path]?.[method]?.responses ?? {});
 
   it('an API key as a bearer token, not a JWT', () => {
     const schemes = document.components.securitySchemes;
     expect(Object.keys(schemes)).toEqual(['bearer']);
-    expect(schemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', description: expect.stringMatching(/API key/) });
+    expect(schemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      description: expect.stringMatching(/API key/),
+    });
     expect(schemes.bearer.bearerFormat).toBeUndefined();
     expect(JSON.stringify(schemes)).not.toMatch(/JWT/);
   });
@@ -37,20 +42,37 @@ describe('OpenAPI document', () => {
     ['/v1/checkout-sessions', []],
   ];
 
-  it.each(writes)('POST %s documents its own statuses and 400/401/403/409/413/415/429/503', (path, own) => {
-    expect(statuses(path, 'post')).toEqual(expect.arrayContaining(['400', '401', '403', '409', '413', '415', '429', '503', ...own]));
-  });
+  it.each(writes)(
+    'POST %s documents its own statuses and 400/401/403/409/413/415/429/503',
+    (path, own) => {
+      expect(statuses(path, 'post')).toEqual(
+        expect.arrayContaining(['400', '401', '403', '409', '413', '415', '429', '503', ...own]),
+      );
+    },
+  );
 
   it('a 429 on a write names the limits and their headers', () => {
     const tooMany = document.paths[`${account}/spends`].post.responses['429'];
     expect(tooMany.description).toMatch(/RATE_LIMIT_WRITES_PER_SECOND_PER_KEY/);
-    expect(Object.keys(tooMany.headers)).toEqual(expect.arrayContaining(['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']));
-    expect(document.paths['/v1/checkout-sessions'].post.responses['429'].description).toMatch(/RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT/);
+    expect(Object.keys(tooMany.headers)).toEqual(
+      expect.arrayContaining([
+        'Retry-After',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+      ]),
+    );
+    expect(document.paths['/v1/checkout-sessions'].post.responses['429'].description).toMatch(
+      /RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT/,
+    );
   });
 
   it('capture and release document the reservation conflicts', () => {
     for (const action of ['capture', 'release']) {
-      expect(document.paths[`${account}/reservations/{reservationId}/${action}`].post.responses['409'].description).toMatch(/reservation_expired.*reservation_closed/);
+      expect(
+        document.paths[`${account}/reservations/{reservationId}/${action}`].post.responses['409']
+          .description,
+      ).toMatch(/reservation_expired.*reservation_closed/);
     }
   });
 
@@ -61,7 +83,9 @@ describe('OpenAPI document', () => {
     [`${account}/events`, 'get'],
     ['/v1/credit-packs', 'get'],
   ])('%s %s: 401, 403, 429 and 503 like every authenticated route', (path, method) => {
-    expect(statuses(path, method)).toEqual(expect.arrayContaining(['200', '401', '403', '429', '503']));
+    expect(statuses(path, method)).toEqual(
+      expect.arrayContaining(['200', '401', '403', '429', '503']),
+    );
   });
 
   it('readiness documents its 503 and Retry-After', () => {
@@ -73,9 +97,12 @@ describe('OpenAPI document', () => {
   it('public routes need no key; every other route needs the API key', () => {
     for (const [path, operations] of Object.entries<Record<string, any>>(document.paths)) {
       for (const [method, operation] of Object.entries<any>(operations)) {
-        const isPublic = path.startsWith('/health') || path === '/metrics' || path === '/v1/webhooks/stripe';
-        expect({ route: `${method} ${path}`, security: operation.security ?? [] })
-          .toEqual({ route: `${method} ${path}`, security: isPublic ? [] : [{ bearer: [] }] });
+        const isPublic =
+          path.startsWith('/health') || path === '/metrics' || path === '/v1/webhooks/stripe';
+        expect({ route: `${method} ${path}`, security: operation.security ?? [] }).toEqual({
+          route: `${method} ${path}`,
+          security: isPublic ? [] : [{ bearer: [] }],
+        });
       }
     }
   });

@@ -47,14 +47,45 @@ describe('balance at an instant (GET …/balance?at=)', () => {
   beforeAll(async () => {
     t = await startTestApp({ clock, env: NO_BACKGROUND_WORKER });
     const steps: [number, () => Promise<{ status: number }>][] = [
-      [0, () => t.http.post(`${account}/grants`, { credits: 100, category: 'promotional', reason: 'signup', expiresAt: at(2 * DAY) }, grantKey)],
-      [HOUR, () => t.http.post(`${account}/purchases`, { credits: 50, amountPaid: 500, currency: 'USD', providerRef: 'pi_pit_1' }, grantKey)],
+      [
+        0,
+        () =>
+          t.http.post(
+            `${account}/grants`,
+            { credits: 100, category: 'promotional', reason: 'signup', expiresAt: at(2 * DAY) },
+            grantKey,
+          ),
+      ],
+      [
+        HOUR,
+        () =>
+          t.http.post(
+            `${account}/purchases`,
+            { credits: 50, amountPaid: 500, currency: 'USD', providerRef: 'pi_pit_1' },
+            grantKey,
+          ),
+      ],
       [2 * HOUR, () => t.http.post(`${account}/spends`, { credits: 120, description: 'render' })],
-      [3 * HOUR, async () => {
-        const history = await t.http.get(`${account}/events?fromRevision=2&limit=1`, finance);
-        return t.http.post(`${account}/refunds`, { spendId: history.body.data[0].data.spendId, credits: 40, reason: 'failed' });
-      }],
-      [4 * HOUR, () => t.http.post(`${account}/grants`, { credits: 30, category: 'promotional', reason: 'promotion', expiresAt: at(DAY) }, grantKey)],
+      [
+        3 * HOUR,
+        async () => {
+          const history = await t.http.get(`${account}/events?fromRevision=2&limit=1`, finance);
+          return t.http.post(`${account}/refunds`, {
+            spendId: history.body.data[0].data.spendId,
+            credits: 40,
+            reason: 'failed',
+          });
+        },
+      ],
+      [
+        4 * HOUR,
+        () =>
+          t.http.post(
+            `${account}/grants`,
+            { credits: 30, category: 'promotional', reason: 'promotion', expiresAt: at(DAY) },
+            grantKey,
+          ),
+      ],
       [5 * HOUR, () => t.http.post(`${account}/spends`, { credits: 10, description: 'thumbnail' })],
       [6 * HOUR, () => t.http.post(`${account}/reservations`, { credits: 15, ttlSeconds: 3600 })],
       [3 * DAY, () => t.http.post(`${account}/spends`, { credits: 5, description: 'export' })],
@@ -69,7 +100,12 @@ describe('balance at an instant (GET …/balance?at=)', () => {
 
   it('writes the hand-computed stream', async () => {
     const events = (await t.http.get(`${account}/events`, finance)).body.data;
-    expect(events.map((event: { type: string; metadata: { occurredAt: string } }) => [event.type, event.metadata.occurredAt])).toEqual([
+    expect(
+      events.map((event: { type: string; metadata: { occurredAt: string } }) => [
+        event.type,
+        event.metadata.occurredAt,
+      ]),
+    ).toEqual([
       ['CreditsGranted', at(0)],
       ['CreditsPurchased', at(HOUR)],
       ['CreditsSpent', at(2 * HOUR)],
@@ -82,26 +118,80 @@ describe('balance at an instant (GET …/balance?at=)', () => {
       ['CreditsExpired', at(3 * DAY)],
       ['CreditsSpent', at(3 * DAY)],
     ]);
-    expect(events[3].data.returnedTo.map((part: { credits: number }) => part.credits)).toEqual([20, 20]);
+    expect(events[3].data.returnedTo.map((part: { credits: number }) => part.credits)).toEqual([
+      20, 20,
+    ]);
     expect(events[8].data.credits + events[9].data.credits).toBe(40);
   });
 
-  const expected: [string, number, { balance: number; available: number; reserved: number; revision: number }][] = [
+  const expected: [
+    string,
+    number,
+    { balance: number; available: number; reserved: number; revision: number },
+  ][] = [
     ['before the first event', -1, { balance: 0, available: 0, reserved: 0, revision: -1 }],
-    ['at the first event\'s instant (included)', 0, { balance: 100, available: 100, reserved: 0, revision: 0 }],
-    ['between the grant and the purchase', 30 * MINUTE, { balance: 100, available: 100, reserved: 0, revision: 0 }],
+    [
+      "at the first event's instant (included)",
+      0,
+      { balance: 100, available: 100, reserved: 0, revision: 0 },
+    ],
+    [
+      'between the grant and the purchase',
+      30 * MINUTE,
+      { balance: 100, available: 100, reserved: 0, revision: 0 },
+    ],
     ['after the purchase', HOUR + 1, { balance: 150, available: 150, reserved: 0, revision: 1 }],
-    ['between the spend and the refund', 2 * HOUR + 30 * MINUTE, { balance: 30, available: 30, reserved: 0, revision: 2 }],
+    [
+      'between the spend and the refund',
+      2 * HOUR + 30 * MINUTE,
+      { balance: 30, available: 30, reserved: 0, revision: 2 },
+    ],
     ['at the refund', 3 * HOUR, { balance: 70, available: 70, reserved: 0, revision: 3 }],
-    ['after the second grant', 4 * HOUR + 30 * MINUTE, { balance: 100, available: 100, reserved: 0, revision: 4 }],
-    ['after the second spend', 5 * HOUR + 30 * MINUTE, { balance: 90, available: 90, reserved: 0, revision: 5 }],
-    ['while the hold is open', 6 * HOUR + 30 * MINUTE, { balance: 90, available: 75, reserved: 15, revision: 6 }],
-    ['at the hold\'s deadline (it counts as released)', 7 * HOUR, { balance: 90, available: 90, reserved: 0, revision: 6 }],
-    ['a millisecond before promo2 expires', DAY - 1, { balance: 90, available: 90, reserved: 0, revision: 6 }],
-    ['at promo2\'s expiresAt (gone, though nothing was written)', DAY, { balance: 70, available: 70, reserved: 0, revision: 6 }],
-    ['between the two expiries', DAY + 12 * HOUR, { balance: 70, available: 70, reserved: 0, revision: 6 }],
-    ['after promo expired too', 2 * DAY + HOUR, { balance: 50, available: 50, reserved: 0, revision: 6 }],
-    ['after the lazy expiry and the last spend', 3 * DAY, { balance: 45, available: 45, reserved: 0, revision: 10 }],
+    [
+      'after the second grant',
+      4 * HOUR + 30 * MINUTE,
+      { balance: 100, available: 100, reserved: 0, revision: 4 },
+    ],
+    [
+      'after the second spend',
+      5 * HOUR + 30 * MINUTE,
+      { balance: 90, available: 90, reserved: 0, revision: 5 },
+    ],
+    [
+      'while the hold is open',
+      6 * HOUR + 30 * MINUTE,
+      { balance: 90, available: 75, reserved: 15, revision: 6 },
+    ],
+    [
+      "at the hold's deadline (it counts as released)",
+      7 * HOUR,
+      { balance: 90, available: 90, reserved: 0, revision: 6 },
+    ],
+    [
+      'a millisecond before promo2 expires',
+      DAY - 1,
+      { balance: 90, available: 90, reserved: 0, revision: 6 },
+    ],
+    [
+      "at promo2's expiresAt (gone, though nothing was written)",
+      DAY,
+      { balance: 70, available: 70, reserved: 0, revision: 6 },
+    ],
+    [
+      'between the two expiries',
+      DAY + 12 * HOUR,
+      { balance: 70, available: 70, reserved: 0, revision: 6 },
+    ],
+    [
+      'after promo expired too',
+      2 * DAY + HOUR,
+      { balance: 50, available: 50, reserved: 0, revision: 6 },
+    ],
+    [
+      'after the lazy expiry and the last spend',
+      3 * DAY,
+      { balance: 45, available: 45, reserved: 0, revision: 10 },
+    ],
     ['later', 10 * DAY, { balance: 45, available: 45, reserved: 0, revision: 10 }],
   ];
 
@@ -111,7 +201,15 @@ describe('balance at an instant (GET …/balance?at=)', () => {
 
   it('lists the blocks as they were at the instant, in drawdown order', async () => {
     const midday = await balanceAt(at(6 * HOUR + 30 * MINUTE));
-    expect(midday.blocks.map((block: { category: string; remaining: number; expiresAt: string | null }) => [block.category, block.remaining, block.expiresAt])).toEqual([
+    expect(
+      midday.blocks.map(
+        (block: { category: string; remaining: number; expiresAt: string | null }) => [
+          block.category,
+          block.remaining,
+          block.expiresAt,
+        ],
+      ),
+    ).toEqual([
       ['promotional', 5, at(DAY)],
       ['promotional', 20, at(2 * DAY)],
       ['paid', 50, null],
@@ -122,7 +220,10 @@ describe('balance at an instant (GET …/balance?at=)', () => {
   });
 
   it('accepts any offset and answers the same instant', async () => {
-    expect(await balanceAt('2026-03-01T17:30:00+03:00')).toMatchObject({ balance: 30, revision: 2 });
+    expect(await balanceAt('2026-03-01T17:30:00+03:00')).toMatchObject({
+      balance: 30,
+      revision: 2,
+    });
   });
 
   it('agrees with the current balance once the clock is past every event', async () => {
@@ -137,7 +238,12 @@ describe('balance at an instant (GET …/balance?at=)', () => {
       expect(report.violations).toEqual([]);
       const answer = await balanceAt(at(offset));
       expect({ offset, ...report.closing }).toEqual({
-        offset, balance: answer.balance, available: answer.available, reserved: answer.reserved, revision: answer.revision, asOf: at(offset),
+        offset,
+        balance: answer.balance,
+        available: answer.available,
+        reserved: answer.reserved,
+        revision: answer.revision,
+        asOf: at(offset),
       });
     }
   });
@@ -145,10 +251,16 @@ describe('balance at an instant (GET …/balance?at=)', () => {
   const refusesAt = async (bad: string) => {
     const response = await t.http.get(`${account}/balance?at=${encodeURIComponent(bad)}`);
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ field: 'at' })] });
+    expect(response.body).toMatchObject({
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ field: 'at' })],
+    });
   };
 
-  it.each(['yesterday', '2026-02-30T00:00:00Z', '2026-03-01T12:00:00+25:00'])('refuses ?at=%s with 400', refusesAt);
+  it.each(['yesterday', '2026-02-30T00:00:00Z', '2026-03-01T12:00:00+25:00'])(
+    'refuses ?at=%s with 400',
+    refusesAt,
+  );
 
   // KNOWN BUG (src/http/accounts/dto/requests.ts, BalanceQuery, not this area): `at` is checked with
   // IsISO8601, which takes an instant without an offset. `2026-03-01T12:00:00` is then read by

@@ -21,10 +21,33 @@ const GRANTED = 1_000;
 /** Commands whose events PostgreSQL refuses (jsonb: \u0000, an unpaired surrogate). */
 function poisoned(index: number): LedgerCommand {
   switch (index % 4) {
-    case 0: return { kind: 'spend', spendId: newId('spend'), credits: 1, description: 'a\u0000b' };
-    case 1: return { kind: 'spend', spendId: newId('spend'), credits: 1, description: 'x', reference: 'job\ud800' };
-    case 2: return { kind: 'spend', spendId: newId('spend'), credits: 1, description: 'x', details: { 'k\u0000': 'v' } };
-    default: return { kind: 'grant', blockId: newId('block'), credits: 1, category: 'promotional', reason: 'promotion', description: '\udc00' };
+    case 0:
+      return { kind: 'spend', spendId: newId('spend'), credits: 1, description: 'a\u0000b' };
+    case 1:
+      return {
+        kind: 'spend',
+        spendId: newId('spend'),
+        credits: 1,
+        description: 'x',
+        reference: 'job\ud800',
+      };
+    case 2:
+      return {
+        kind: 'spend',
+        spendId: newId('spend'),
+        credits: 1,
+        description: 'x',
+        details: { 'k\u0000': 'v' },
+      };
+    default:
+      return {
+        kind: 'grant',
+        blockId: newId('block'),
+        credits: 1,
+        category: 'promotional',
+        reason: 'promotion',
+        description: '\udc00',
+      };
   }
 }
 
@@ -39,12 +62,19 @@ describe('poisoned commands among a load of valid spends', () => {
     const good = Array.from({ length: GOOD_ACCOUNTS }, (_, index) => `load-good-${index}`);
     const bad = Array.from({ length: BAD_ACCOUNTS }, (_, index) => `load-bad-${index}`);
     for (const accountId of [...good, ...bad]) {
-      const granted = await t.http.post(`/v1/accounts/${accountId}/grants`, { credits: GRANTED, category: 'paid', reason: 'adjustment' }, { key: TEST_KEYS.granter });
+      const granted = await t.http.post(
+        `/v1/accounts/${accountId}/grants`,
+        { credits: GRANTED, category: 'paid', reason: 'adjustment' },
+        { key: TEST_KEYS.granter },
+      );
       expect(granted.status).toBe(201);
     }
 
     const commandBus = t.app.get(CommandBus);
-    const context = { correlationId: 'poisoned-load', actor: { kind: 'apiKey' as const, id: 'test' } };
+    const context = {
+      correlationId: 'poisoned-load',
+      actor: { kind: 'apiKey' as const, id: 'test' },
+    };
     const spendResponses = [];
     const badSettled = [];
     // In rounds, so that poisoned appends keep arriving while valid ones do: one spend per good
@@ -52,10 +82,20 @@ describe('poisoned commands among a load of valid spends', () => {
     for (let round = 0; round < SPENDS_PER_ACCOUNT; round++) {
       const badOutcomes = Array.from({ length: BAD_PER_ROUND }, (_, index) => {
         const number = round * BAD_PER_ROUND + index;
-        return commandBus.execute(new ExecuteLedgerCommand(bad[number % bad.length]!, poisoned(number), context));
+        return commandBus.execute(
+          new ExecuteLedgerCommand(bad[number % bad.length]!, poisoned(number), context),
+        );
       });
-      const spends = good.map((accountId) => t.http.post(`/v1/accounts/${accountId}/spends`, { credits: 3, description: `load spend ${round}` }));
-      const [responses, settled] = await Promise.all([Promise.all(spends), Promise.allSettled(badOutcomes)]);
+      const spends = good.map((accountId) =>
+        t.http.post(`/v1/accounts/${accountId}/spends`, {
+          credits: 3,
+          description: `load spend ${round}`,
+        }),
+      );
+      const [responses, settled] = await Promise.all([
+        Promise.all(spends),
+        Promise.allSettled(badOutcomes),
+      ]);
       spendResponses.push(...responses);
       badSettled.push(...settled);
     }
@@ -67,30 +107,68 @@ describe('poisoned commands among a load of valid spends', () => {
 
     for (const accountId of good) {
       const balance = await t.http.get(`/v1/accounts/${accountId}/balance`);
-      expect(balance.body).toMatchObject({ balance: GRANTED - 3 * SPENDS_PER_ACCOUNT, revision: SPENDS_PER_ACCOUNT });
+      expect(balance.body).toMatchObject({
+        balance: GRANTED - 3 * SPENDS_PER_ACCOUNT,
+        revision: SPENDS_PER_ACCOUNT,
+      });
     }
     for (const accountId of bad) {
       // Only the grant: nothing of the poisoned commands was written, and the account still works.
-      expect((await t.http.get(`/v1/accounts/${accountId}/balance`)).body).toMatchObject({ balance: GRANTED, revision: 0 });
-      expect((await t.http.post(`/v1/accounts/${accountId}/spends`, { credits: 1, description: 'after' })).status).toBe(201);
+      expect((await t.http.get(`/v1/accounts/${accountId}/balance`)).body).toMatchObject({
+        balance: GRANTED,
+        revision: 0,
+      });
+      expect(
+        (
+          await t.http.post(`/v1/accounts/${accountId}/spends`, {
+            credits: 1,
+            description: 'after',
+          })
+        ).status,
+      ).toBe(201);
     }
   });
 
   it('fail alone on their own account too: commands queued behind them and written in the same append succeed', async () => {
     const accountId = 'load-shared-mailbox';
-    expect((await t.http.post(`/v1/accounts/${accountId}/grants`, { credits: GRANTED, category: 'paid', reason: 'adjustment' }, { key: TEST_KEYS.granter })).status).toBe(201);
+    expect(
+      (
+        await t.http.post(
+          `/v1/accounts/${accountId}/grants`,
+          { credits: GRANTED, category: 'paid', reason: 'adjustment' },
+          { key: TEST_KEYS.granter },
+        )
+      ).status,
+    ).toBe(201);
     const commandBus = t.app.get(CommandBus);
-    const context = { correlationId: 'poisoned-same-account', actor: { kind: 'apiKey' as const, id: 'test' } };
-    const valid = (index: number): LedgerCommand => ({ kind: 'spend', spendId: newId('spend'), credits: 2, description: `valid ${index}` });
+    const context = {
+      correlationId: 'poisoned-same-account',
+      actor: { kind: 'apiKey' as const, id: 'test' },
+    };
+    const valid = (index: number): LedgerCommand => ({
+      kind: 'spend',
+      spendId: newId('spend'),
+      credits: 2,
+      description: `valid ${index}`,
+    });
     // Sent in one tick: the account's mailbox decides them together and writes one append.
     const isPoisoned = (index: number): boolean => index % 5 === 2;
-    const commands = Array.from({ length: 20 }, (_, index) => (isPoisoned(index) ? poisoned(index) : valid(index)));
-    const settled = await Promise.allSettled(commands.map((command) => commandBus.execute(new ExecuteLedgerCommand(accountId, command, context))));
+    const commands = Array.from({ length: 20 }, (_, index) =>
+      isPoisoned(index) ? poisoned(index) : valid(index),
+    );
+    const settled = await Promise.allSettled(
+      commands.map((command) =>
+        commandBus.execute(new ExecuteLedgerCommand(accountId, command, context)),
+      ),
+    );
 
     const outcomes = settled.map((outcome, index) => [!isPoisoned(index), outcome.status]);
     expect(outcomes.filter(([isValid, status]) => isValid && status !== 'fulfilled')).toEqual([]);
     expect(outcomes.filter(([isValid, status]) => !isValid && status !== 'rejected')).toEqual([]);
     const validCount = commands.length - commands.length / 5;
-    expect((await t.http.get(`/v1/accounts/${accountId}/balance`)).body).toMatchObject({ balance: GRANTED - 2 * validCount, revision: validCount });
+    expect((await t.http.get(`/v1/accounts/${accountId}/balance`)).body).toMatchObject({
+      balance: GRANTED - 2 * validCount,
+      revision: validCount,
+    });
   });
 });

@@ -45,8 +45,14 @@ describe('writes per API key', () => {
 
   it('over the limit: 429 rate_limited with Retry-After and RateLimit headers, and nothing written', async () => {
     const account = '/v1/accounts/limited-1';
-    await t.http.post(`${account}/grants`, { credits: 1000, category: 'paid', reason: 'adjustment' }, grantKey);
-    const responses = await burstUntilLimited(() => t.http.post(`${account}/spends`, { credits: 1, description: 'burst' }));
+    await t.http.post(
+      `${account}/grants`,
+      { credits: 1000, category: 'paid', reason: 'adjustment' },
+      grantKey,
+    );
+    const responses = await burstUntilLimited(() =>
+      t.http.post(`${account}/spends`, { credits: 1, description: 'burst' }),
+    );
     const limited = responses.filter((response) => response.status === 429);
     const spent = responses.filter((response) => response.status === 201);
     expect(limited.length).toBeGreaterThan(0);
@@ -58,14 +64,24 @@ describe('writes per API key', () => {
   });
 
   it('counts per key: another key writes while one is limited; reads and checks are not counted', async () => {
-    const responses = await burstUntilLimited(() => t.http.post('/v1/accounts/limited-3/reservations', { credits: 1 }));
+    const responses = await burstUntilLimited(() =>
+      t.http.post('/v1/accounts/limited-3/reservations', { credits: 1 }),
+    );
     expect(responses.some((response) => response.status === 429)).toBe(true);
     // Right after: a fresh key's first write cannot be over a limit of 3.
-    const other = await t.http.post('/v1/accounts/limited-3/grants', { credits: 5, category: 'paid', reason: 'adjustment' }, grantKey);
+    const other = await t.http.post(
+      '/v1/accounts/limited-3/grants',
+      { credits: 5, category: 'paid', reason: 'adjustment' },
+      grantKey,
+    );
     expect(other.status).toBe(201);
-    const reads = await Promise.all(Array.from({ length: 12 }, () => t.http.get('/v1/accounts/limited-3/balance')));
+    const reads = await Promise.all(
+      Array.from({ length: 12 }, () => t.http.get('/v1/accounts/limited-3/balance')),
+    );
     expect(reads.map((response) => response.status)).toEqual(Array(12).fill(200));
-    const checks = await Promise.all(Array.from({ length: 12 }, () => t.http.post('/v1/accounts/limited-3/check', { credits: 1 })));
+    const checks = await Promise.all(
+      Array.from({ length: 12 }, () => t.http.post('/v1/accounts/limited-3/check', { credits: 1 })),
+    );
     expect(checks.map((response) => response.status)).toEqual(Array(12).fill(200));
   });
 });
@@ -79,13 +95,20 @@ describe('checkout sessions per account', () => {
   let app: StripeTestApp | undefined;
   let t: TestApp;
   beforeAll(async () => {
-    app = await startWithFakeStripe(stripeApi, { STRIPE_SECRET_KEY: 'sk_test_fake', RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: '2' });
+    app = await startWithFakeStripe(stripeApi, {
+      STRIPE_SECRET_KEY: 'sk_test_fake',
+      RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: '2',
+    });
     t = app.t;
   });
   afterAll(() => app?.close());
 
   const checkout = (accountId: string, key: string = TEST_KEYS.service) =>
-    t.http.post('/v1/checkout-sessions', { accountId, packId: 'basic', uiMode: 'embedded' }, { key });
+    t.http.post(
+      '/v1/checkout-sessions',
+      { accountId, packId: 'basic', uiMode: 'embedded' },
+      { key },
+    );
 
   it('the third in a minute is 429 with Retry-After and RateLimit headers, and Stripe is not called', async () => {
     expect((await checkout('buyer-a')).status).toBe(201);
@@ -98,13 +121,24 @@ describe('checkout sessions per account', () => {
     expectRateLimited(await checkout('buyer-a', TEST_KEYS.admin), 2, 60);
   });
 
-  it('other accounts are not affected, nor the limited account\'s other writes', async () => {
+  it("other accounts are not affected, nor the limited account's other writes", async () => {
     expect((await checkout('buyer-b')).status).toBe(201);
-    await t.http.post('/v1/accounts/buyer-a/grants', { credits: 5, category: 'paid', reason: 'adjustment' }, grantKey);
-    expect((await t.http.post('/v1/accounts/buyer-a/spends', { credits: 1, description: 'still spending' })).status).toBe(201);
+    await t.http.post(
+      '/v1/accounts/buyer-a/grants',
+      { credits: 5, category: 'paid', reason: 'adjustment' },
+      grantKey,
+    );
+    expect(
+      (
+        await t.http.post('/v1/accounts/buyer-a/spends', {
+          credits: 1,
+          description: 'still spending',
+        })
+      ).status,
+    ).toBe(201);
   });
 
-  it('a caller without the scope (or the key) does not use up the account\'s allowance', async () => {
+  it("a caller without the scope (or the key) does not use up the account's allowance", async () => {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       expect((await checkout('buyer-c', TEST_KEYS.readOnly)).status).toBe(403);
       expect((await checkout('buyer-c', 'not-a-key')).status).toBe(401);
@@ -127,7 +161,11 @@ describe('failed authentications per address', () => {
       expect((await t.http.get('/v1/accounts/a1/balance', { key })).status).toBe(401);
     }
     expectRateLimited(await t.http.get('/v1/accounts/a1/balance', { key: 'guess-4' }), 3, 60);
-    expectRateLimited(await t.http.post('/v1/accounts/a1/spends', { credits: 1, description: 'x' }, { key: null }), 3, 60);
+    expectRateLimited(
+      await t.http.post('/v1/accounts/a1/spends', { credits: 1, description: 'x' }, { key: null }),
+      3,
+      60,
+    );
     expect((await t.http.get('/v1/accounts/a1/balance')).status).toBe(200);
     expect((await t.http.get('/health/live', { key: null })).status).toBe(200);
   });
@@ -138,8 +176,10 @@ describe('a shared store (RATE_LIMIT_REDIS_URL)', () => {
     const redis = new FakeRedis();
     const stripeApi = new FakeStripeApi();
     const env = {
-      STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_API_URL: await stripeApi.start(),
-      RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: '2', RATE_LIMIT_REDIS_URL: await redis.start(),
+      STRIPE_SECRET_KEY: 'sk_test_fake',
+      STRIPE_API_URL: await stripeApi.start(),
+      RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: '2',
+      RATE_LIMIT_REDIS_URL: await redis.start(),
     };
     const replicas = [await startTestApp({ env }), await startTestApp({ env })];
     try {
@@ -159,11 +199,24 @@ describe('a shared store (RATE_LIMIT_REDIS_URL)', () => {
 
   it('a Redis that cannot be reached lets requests through instead of failing them', async () => {
     const closedPort = await findFreePort();
-    const t = await startTestApp({ env: { RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${closedPort}`, RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: '1' } });
+    const t = await startTestApp({
+      env: {
+        RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${closedPort}`,
+        RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: '1',
+      },
+    });
     try {
-      const grant = await t.http.post('/v1/accounts/no-redis/grants', { credits: 5, category: 'paid', reason: 'adjustment' }, grantKey);
+      const grant = await t.http.post(
+        '/v1/accounts/no-redis/grants',
+        { credits: 5, category: 'paid', reason: 'adjustment' },
+        grantKey,
+      );
       expect(grant.status).toBe(201);
-      const spends = await Promise.all(Array.from({ length: 5 }, () => t.http.post('/v1/accounts/no-redis/spends', { credits: 1, description: 'x' })));
+      const spends = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          t.http.post('/v1/accounts/no-redis/spends', { credits: 1, description: 'x' }),
+        ),
+      );
       expect(spends.map((response) => response.status)).toEqual(Array(5).fill(201));
     } finally {
       await t.close();

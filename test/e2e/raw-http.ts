@@ -37,7 +37,13 @@ export function rawRequest(baseUrl: string, request: string | Buffer): Promise<R
       received = Buffer.concat([received, chunk]);
       finish();
     });
-    socket.on('end', () => finish(new Error(`connection closed before a complete response: ${JSON.stringify(received.toString('latin1'))}`)));
+    socket.on('end', () =>
+      finish(
+        new Error(
+          `connection closed before a complete response: ${JSON.stringify(received.toString('latin1'))}`,
+        ),
+      ),
+    );
     socket.on('error', (error) => finish(error));
     socket.write(request);
   });
@@ -47,7 +53,10 @@ export function rawRequest(baseUrl: string, request: string | Buffer): Promise<R
 function parseResponse(bytes: Buffer, closed: boolean): RawResponse | null {
   const headerEnd = bytes.indexOf('\r\n\r\n');
   if (headerEnd < 0) return null;
-  const [statusLine, ...headerLines] = bytes.subarray(0, headerEnd).toString('latin1').split('\r\n');
+  const [statusLine, ...headerLines] = bytes
+    .subarray(0, headerEnd)
+    .toString('latin1')
+    .split('\r\n');
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine!)?.[1]);
   const headers: Record<string, string> = {};
   for (const line of headerLines) {

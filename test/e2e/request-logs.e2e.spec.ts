@@ -9,7 +9,11 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -30,7 +34,15 @@ describe('request logs of the running service', () => {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     service = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, DATABASE_URL: database.connectionString, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ROLE: 'api', NODE_ENV: 'test' },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.connectionString,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        ROLE: 'api',
+        NODE_ENV: 'test',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffered = '';
@@ -51,13 +63,23 @@ describe('request logs of the running service', () => {
 
   it('logs each request once as JSON with its request id, the Authorization header redacted, no probes', async () => {
     await fetch(`${baseUrl}/health/live`);
-    await fetch(`${baseUrl}/v1/accounts/logged-1/balance`, { headers: { 'x-request-id': 'req-logs-1', authorization: 'Bearer not-a-secret-to-log' } });
+    await fetch(`${baseUrl}/v1/accounts/logged-1/balance`, {
+      headers: { 'x-request-id': 'req-logs-1', authorization: 'Bearer not-a-secret-to-log' },
+    });
     await waitFor(() => lines.some((line) => line.includes('req-logs-1')), 5_000);
-    const requests = lines.filter((line) => line.includes('"request completed"')).map((line) => JSON.parse(line) as Record<string, any>);
+    const requests = lines
+      .filter((line) => line.includes('"request completed"'))
+      .map((line) => JSON.parse(line) as Record<string, any>);
     expect(requests).toEqual([
       expect.objectContaining({
-        level: 30, service: 'credits-ledger', role: 'api',
-        req: expect.objectContaining({ id: 'req-logs-1', method: 'GET', url: '/v1/accounts/logged-1/balance' }),
+        level: 30,
+        service: 'credits-ledger',
+        role: 'api',
+        req: expect.objectContaining({
+          id: 'req-logs-1',
+          method: 'GET',
+          url: '/v1/accounts/logged-1/balance',
+        }),
         res: expect.objectContaining({ statusCode: 200 }),
       }),
     ]);

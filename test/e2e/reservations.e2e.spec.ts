@@ -38,42 +38,96 @@ describe('reservations (controlled clock)', () => {
     const response = await t.http.get(`/v1/accounts/${account}/balance`);
     expect(response.status).toBe(200);
     // Every balance answer carries available and reserved, and they add up to the balance.
-    expect(response.body).toEqual(expect.objectContaining({ balance: expect.any(Number), available: expect.any(Number), reserved: expect.any(Number) }));
+    expect(response.body).toEqual(
+      expect.objectContaining({
+        balance: expect.any(Number),
+        available: expect.any(Number),
+        reserved: expect.any(Number),
+      }),
+    );
     expect(response.body.available + response.body.reserved).toBe(response.body.balance);
     return response.body;
   };
-  const eventsOf = async (account: string) => (await t.http.get(`/v1/accounts/${account}/events`, finance)).body.data as {
-    revision: number; type: string; data: Record<string, any>; metadata: Record<string, any>;
-  }[];
+  const eventsOf = async (account: string) =>
+    (await t.http.get(`/v1/accounts/${account}/events`, finance)).body.data as {
+      revision: number;
+      type: string;
+      data: Record<string, any>;
+      metadata: Record<string, any>;
+    }[];
   const grant = (account: string, credits: number, extra: Record<string, unknown> = {}) =>
-    t.http.post(`/v1/accounts/${account}/grants`, { credits, category: 'paid', reason: 'adjustment', ...extra }, grantKey);
-  const reserve = (account: string, body: Record<string, unknown>) => t.http.post(`/v1/accounts/${account}/reservations`, body);
+    t.http.post(
+      `/v1/accounts/${account}/grants`,
+      { credits, category: 'paid', reason: 'adjustment', ...extra },
+      grantKey,
+    );
+  const reserve = (account: string, body: Record<string, unknown>) =>
+    t.http.post(`/v1/accounts/${account}/reservations`, body);
   const capture = (account: string, reservationId: string, body: Record<string, unknown> = {}) =>
     t.http.post(`/v1/accounts/${account}/reservations/${reservationId}/capture`, body);
-  const release = (account: string, reservationId: string) => t.http.post(`/v1/accounts/${account}/reservations/${reservationId}/release`);
+  const release = (account: string, reservationId: string) =>
+    t.http.post(`/v1/accounts/${account}/reservations/${reservationId}/release`);
 
   it('takes a hold, captures part of it and releases the rest in the same write', async () => {
     const account = 'res-partial';
     await grant(account, 100);
-    const hold = await reserve(account, { credits: 40, ttlSeconds: 600, description: 'render job' });
+    const hold = await reserve(account, {
+      credits: 40,
+      ttlSeconds: 600,
+      description: 'render job',
+    });
     expect(hold.status).toBe(201);
     expect(hold.body).toEqual({
-      reservationId: expect.stringMatching(/^reservation_/), credits: 40, expiresAt: new Date(clock.now().getTime() + 600 * SECOND).toISOString(),
-      balance: 100, available: 60, reserved: 40, revision: 1, position: expect.any(String),
+      reservationId: expect.stringMatching(/^reservation_/),
+      credits: 40,
+      expiresAt: new Date(clock.now().getTime() + 600 * SECOND).toISOString(),
+      balance: 100,
+      available: 60,
+      reserved: 40,
+      revision: 1,
+      position: expect.any(String),
     });
-    expect(await balanceOf(account)).toMatchObject({ balance: 100, available: 60, reserved: 40, revision: 1 });
+    expect(await balanceOf(account)).toMatchObject({
+      balance: 100,
+      available: 60,
+      reserved: 40,
+      revision: 1,
+    });
 
     clock.advance(5 * MINUTE);
-    const captured = await capture(account, hold.body.reservationId, { credits: 25, description: 'rendered 25 frames' });
+    const captured = await capture(account, hold.body.reservationId, {
+      credits: 25,
+      description: 'rendered 25 frames',
+    });
     expect(captured.status).toBe(201);
     expect(captured.body).toEqual({
-      reservationId: hold.body.reservationId, spendId: expect.stringMatching(/^spend_/), credits: 25, released: 15,
-      balance: 75, available: 75, reserved: 0, revision: 3, position: expect.any(String),
+      reservationId: hold.body.reservationId,
+      spendId: expect.stringMatching(/^spend_/),
+      credits: 25,
+      released: 15,
+      balance: 75,
+      available: 75,
+      reserved: 0,
+      revision: 3,
+      position: expect.any(String),
     });
-    expect(await balanceOf(account)).toMatchObject({ balance: 75, available: 75, reserved: 0, revision: 3 });
+    expect(await balanceOf(account)).toMatchObject({
+      balance: 75,
+      available: 75,
+      reserved: 0,
+      revision: 3,
+    });
 
     const events = await eventsOf(account);
-    expect(events.slice(1).map((event) => [event.type, event.data.credits, event.data.reason ?? event.data.reservationId])).toEqual([
+    expect(
+      events
+        .slice(1)
+        .map((event) => [
+          event.type,
+          event.data.credits,
+          event.data.reason ?? event.data.reservationId,
+        ]),
+    ).toEqual([
       ['CreditsReserved', 40, hold.body.reservationId],
       ['CreditsSpent', 25, hold.body.reservationId],
       ['ReservationReleased', 15, 'captured_remainder'],
@@ -82,9 +136,18 @@ describe('reservations (controlled clock)', () => {
     expect(events[3].metadata.correlationId).toBe(events[2].metadata.correlationId);
 
     // The hold is closed either way; the captured spend is refundable like any other.
-    expect((await capture(account, hold.body.reservationId)).body).toMatchObject({ status: 409, code: 'reservation_closed' });
-    expect((await release(account, hold.body.reservationId)).body).toMatchObject({ status: 409, code: 'reservation_closed' });
-    const refund = await t.http.post(`/v1/accounts/${account}/refunds`, { spendId: captured.body.spendId, reason: 'frames lost' });
+    expect((await capture(account, hold.body.reservationId)).body).toMatchObject({
+      status: 409,
+      code: 'reservation_closed',
+    });
+    expect((await release(account, hold.body.reservationId)).body).toMatchObject({
+      status: 409,
+      code: 'reservation_closed',
+    });
+    const refund = await t.http.post(`/v1/accounts/${account}/refunds`, {
+      spendId: captured.body.spendId,
+      reason: 'frames lost',
+    });
     expect(refund.body).toMatchObject({ credits: 25, balance: 100, available: 100, reserved: 0 });
   });
 
@@ -93,8 +156,18 @@ describe('reservations (controlled clock)', () => {
     await grant(account, 10);
     const hold = await reserve(account, { credits: 10 });
     const captured = await capture(account, hold.body.reservationId);
-    expect(captured.body).toMatchObject({ credits: 10, released: 0, balance: 0, available: 0, reserved: 0 });
-    expect((await eventsOf(account)).map((event) => event.type)).toEqual(['CreditsGranted', 'CreditsReserved', 'CreditsSpent']);
+    expect(captured.body).toMatchObject({
+      credits: 10,
+      released: 0,
+      balance: 0,
+      available: 0,
+      reserved: 0,
+    });
+    expect((await eventsOf(account)).map((event) => event.type)).toEqual([
+      'CreditsGranted',
+      'CreditsReserved',
+      'CreditsSpent',
+    ]);
   });
 
   it('refuses a late capture with 409 reservation_expired once the deadline passed, writing nothing', async () => {
@@ -111,15 +184,30 @@ describe('reservations (controlled clock)', () => {
     expect(late.status).toBe(409);
     expect(late.headers.get('content-type')).toContain('application/problem+json');
     expect(late.body).toMatchObject({ status: 409, code: 'reservation_expired' });
-    expect((await release(account, hold.body.reservationId)).body).toMatchObject({ status: 409, code: 'reservation_expired' });
+    expect((await release(account, hold.body.reservationId)).body).toMatchObject({
+      status: 409,
+      code: 'reservation_expired',
+    });
     // Nothing written (not even the due release), yet the balance already counts the hold as given back.
-    expect(await balanceOf(account)).toMatchObject({ balance: 100, available: 100, reserved: 0, revision: 1 });
+    expect(await balanceOf(account)).toMatchObject({
+      balance: 100,
+      available: 100,
+      reserved: 0,
+      revision: 1,
+    });
 
     // The next write on the account records the expiry first, then itself.
-    const spend = await t.http.post(`/v1/accounts/${account}/spends`, { credits: 100, description: 'all of it' });
+    const spend = await t.http.post(`/v1/accounts/${account}/spends`, {
+      credits: 100,
+      description: 'all of it',
+    });
     expect(spend.status).toBe(201);
     const events = await eventsOf(account);
-    expect(events.slice(2).map((event) => [event.type, event.data.reason ?? null, event.metadata.actor.kind])).toEqual([
+    expect(
+      events
+        .slice(2)
+        .map((event) => [event.type, event.data.reason ?? null, event.metadata.actor.kind]),
+    ).toEqual([
       ['ReservationReleased', 'expired', 'system'],
       ['CreditsSpent', null, 'apiKey'],
     ]);
@@ -135,41 +223,85 @@ describe('reservations (controlled clock)', () => {
     const released = await release(account, hold.body.reservationId);
     expect(released.status).toBe(200);
     expect(released.body).toEqual({
-      reservationId: hold.body.reservationId, released: 20, balance: 50, available: 50, reserved: 0, revision: 2, position: expect.any(String),
+      reservationId: hold.body.reservationId,
+      released: 20,
+      balance: 50,
+      available: 50,
+      reserved: 0,
+      revision: 2,
+      position: expect.any(String),
     });
     expect(await balanceOf(account)).toMatchObject({ balance: 50, available: 50, reserved: 0 });
-    expect((await eventsOf(account))[2]).toMatchObject({ type: 'ReservationReleased', data: { credits: 20, reason: 'released' } });
-    expect((await release(account, hold.body.reservationId)).body).toMatchObject({ status: 409, code: 'reservation_closed' });
-    expect((await capture(account, hold.body.reservationId)).body).toMatchObject({ status: 409, code: 'reservation_closed' });
+    expect((await eventsOf(account))[2]).toMatchObject({
+      type: 'ReservationReleased',
+      data: { credits: 20, reason: 'released' },
+    });
+    expect((await release(account, hold.body.reservationId)).body).toMatchObject({
+      status: 409,
+      code: 'reservation_closed',
+    });
+    expect((await capture(account, hold.body.reservationId)).body).toMatchObject({
+      status: 409,
+      code: 'reservation_closed',
+    });
   });
 
   it('skips a block that expired when a spend would reach it', async () => {
     const account = 'res-skip-expired';
-    const promo = await grant(account, 50, { category: 'promotional', reason: 'promotion', expiresAt: new Date(clock.now().getTime() + HOUR).toISOString() });
+    const promo = await grant(account, 50, {
+      category: 'promotional',
+      reason: 'promotion',
+      expiresAt: new Date(clock.now().getTime() + HOUR).toISOString(),
+    });
     const paid = await grant(account, 20);
     // Before expiry the promotional block comes first in drawdown order.
     expect(await balanceOf(account)).toMatchObject({ balance: 70, available: 70 });
 
     clock.advance(2 * HOUR);
     // Past its expiresAt the block is gone even though no event says so yet.
-    expect(await balanceOf(account)).toMatchObject({ balance: 20, available: 20, reserved: 0, revision: 1 });
-    const tooMuch = await t.http.post(`/v1/accounts/${account}/spends`, { credits: 30, description: 'needs the expired block' });
+    expect(await balanceOf(account)).toMatchObject({
+      balance: 20,
+      available: 20,
+      reserved: 0,
+      revision: 1,
+    });
+    const tooMuch = await t.http.post(`/v1/accounts/${account}/spends`, {
+      credits: 30,
+      description: 'needs the expired block',
+    });
     expect(tooMuch.status).toBe(402);
-    expect(tooMuch.body).toMatchObject({ code: 'insufficient_credits', available: 20, required: 30 });
+    expect(tooMuch.body).toMatchObject({
+      code: 'insufficient_credits',
+      available: 20,
+      required: 30,
+    });
 
-    const spend = await t.http.post(`/v1/accounts/${account}/spends`, { credits: 15, description: 'fits in paid' });
+    const spend = await t.http.post(`/v1/accounts/${account}/spends`, {
+      credits: 15,
+      description: 'fits in paid',
+    });
     expect(spend.status).toBe(201);
     expect(spend.body).toMatchObject({ balance: 5, available: 5, reserved: 0 });
     const events = await eventsOf(account);
     expect(events.slice(2)).toEqual([
-      expect.objectContaining({ type: 'CreditsExpired', data: { blockId: promo.body.blockId, credits: 50 } }),
-      expect.objectContaining({ type: 'CreditsSpent', data: expect.objectContaining({ drawdown: [{ blockId: paid.body.blockId, credits: 15 }] }) }),
+      expect.objectContaining({
+        type: 'CreditsExpired',
+        data: { blockId: promo.body.blockId, credits: 50 },
+      }),
+      expect.objectContaining({
+        type: 'CreditsSpent',
+        data: expect.objectContaining({ drawdown: [{ blockId: paid.body.blockId, credits: 15 }] }),
+      }),
     ]);
   });
 
-  it('protects held credits from their block\'s expiry, and expires them at once when they come back', async () => {
+  it("protects held credits from their block's expiry, and expires them at once when they come back", async () => {
     const account = 'res-protected';
-    const promo = await grant(account, 30, { category: 'promotional', reason: 'promotion', expiresAt: new Date(clock.now().getTime() + 30 * MINUTE).toISOString() });
+    const promo = await grant(account, 30, {
+      category: 'promotional',
+      reason: 'promotion',
+      expiresAt: new Date(clock.now().getTime() + 30 * MINUTE).toISOString(),
+    });
     const hold = await reserve(account, { credits: 20, ttlSeconds: 3600 });
     expect(hold.body).toMatchObject({ balance: 30, available: 10, reserved: 20 });
 
@@ -178,7 +310,13 @@ describe('reservations (controlled clock)', () => {
 
     const captured = await capture(account, hold.body.reservationId, { credits: 5 });
     expect(captured.status).toBe(201);
-    expect(captured.body).toMatchObject({ credits: 5, released: 15, balance: 0, available: 0, reserved: 0 });
+    expect(captured.body).toMatchObject({
+      credits: 5,
+      released: 15,
+      balance: 0,
+      available: 0,
+      reserved: 0,
+    });
     const events = await eventsOf(account);
     expect(events.slice(2).map((event) => [event.type, event.data.credits])).toEqual([
       ['CreditsExpired', 10], // lazy expiry of what the block still had
@@ -194,14 +332,27 @@ describe('reservations (controlled clock)', () => {
     await grant(account, 10);
     const refused = await reserve(account, { credits: 11 });
     expect(refused.status).toBe(402);
-    expect(refused.body).toMatchObject({ code: 'insufficient_credits', available: 10, required: 11 });
+    expect(refused.body).toMatchObject({
+      code: 'insufficient_credits',
+      available: 10,
+      required: 11,
+    });
     const hold = await reserve(account, { credits: 6 });
-    expect((await reserve(account, { credits: 5 })).body).toMatchObject({ code: 'insufficient_credits', available: 4, required: 5 });
+    expect((await reserve(account, { credits: 5 })).body).toMatchObject({
+      code: 'insufficient_credits',
+      available: 4,
+      required: 5,
+    });
     const tooMuch = await capture(account, hold.body.reservationId, { credits: 7 });
     expect(tooMuch.status).toBe(400);
     expect(tooMuch.body.errors).toEqual([expect.objectContaining({ field: 'credits' })]);
     expect((await capture(account, 'reservation_unknown')).status).toBe(404);
-    expect(await balanceOf(account)).toMatchObject({ balance: 10, available: 4, reserved: 6, revision: 1 });
+    expect(await balanceOf(account)).toMatchObject({
+      balance: 10,
+      available: 4,
+      reserved: 6,
+      revision: 1,
+    });
   });
 
   it.each([
@@ -214,7 +365,9 @@ describe('reservations (controlled clock)', () => {
   ])('answers 400 for %j', async (body, field) => {
     const response = await reserve('res-bad-input', body);
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    expect(response.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field })]),
+    );
   });
 
   it('accepts the longest hold, 24 hours', async () => {
@@ -225,11 +378,28 @@ describe('reservations (controlled clock)', () => {
   });
 
   it('leaves streams that pass the audit: every invariant holds at every revision', async () => {
-    const accounts = ['res-partial', 'res-full', 'res-late', 'res-release', 'res-skip-expired', 'res-protected', 'res-limits', 'res-long'];
+    const accounts = [
+      'res-partial',
+      'res-full',
+      'res-late',
+      'res-release',
+      'res-skip-expired',
+      'res-protected',
+      'res-limits',
+      'res-long',
+    ];
     for (const account of accounts) {
-      const report = auditStream(account, await eventsOf(account) satisfies AuditedEvent[], { now: clock.now() });
+      const report = auditStream(account, (await eventsOf(account)) satisfies AuditedEvent[], {
+        now: clock.now(),
+      });
       expect({ account, violations: report.violations }).toEqual({ account, violations: [] });
-      expect(report.closing).toMatchObject(await balanceOf(account).then(({ balance, available, reserved }) => ({ balance, available, reserved })));
+      expect(report.closing).toMatchObject(
+        await balanceOf(account).then(({ balance, available, reserved }) => ({
+          balance,
+          available,
+          reserved,
+        })),
+      );
     }
   });
 });

@@ -8,7 +8,12 @@ describe('Retry-After on 503', () => {
   beforeAll(async () => {
     // EventStoreDB that is not there: readiness fails and so does every command.
     const closedPort = await findFreePort();
-    t = await startTestApp({ env: { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: `esdb://127.0.0.1:${closedPort}?tls=false` } });
+    t = await startTestApp({
+      env: {
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: `esdb://127.0.0.1:${closedPort}?tls=false`,
+      },
+    });
   });
   afterAll(() => t.close());
 
@@ -19,7 +24,11 @@ describe('Retry-After on 503', () => {
   });
 
   it('a write and a read while the event store is unreachable', async () => {
-    const write = await t.http.post('/v1/accounts/a1/grants', { credits: 5, category: 'paid', reason: 'adjustment' }, { key: TEST_KEYS.granter });
+    const write = await t.http.post(
+      '/v1/accounts/a1/grants',
+      { credits: 5, category: 'paid', reason: 'adjustment' },
+      { key: TEST_KEYS.granter },
+    );
     const read = await t.http.get('/v1/accounts/a1/balance');
     for (const response of [write, read]) {
       expect(response.status).toBe(503);
@@ -29,7 +38,12 @@ describe('Retry-After on 503', () => {
   });
 
   it('payments that are not configured', async () => {
-    const response = await t.http.post('/v1/checkout-sessions', { accountId: 'a1', packId: 'basic', uiMode: 'hosted', returnUrl: 'https://example.com/r' });
+    const response = await t.http.post('/v1/checkout-sessions', {
+      accountId: 'a1',
+      packId: 'basic',
+      uiMode: 'hosted',
+      returnUrl: 'https://example.com/r',
+    });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
   });
@@ -39,7 +53,9 @@ describe('Retry-After on 503', () => {
 describe('Stripe signature timestamps', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_WEBHOOK_TOLERANCE_SECONDS: '300' } });
+    t = await startTestApp({
+      env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_WEBHOOK_TOLERANCE_SECONDS: '300' },
+    });
   });
   afterAll(() => t.close());
 
@@ -47,16 +63,25 @@ describe('Stripe signature timestamps', () => {
 
   function deliverSignedAt(timestamp: number) {
     // An event type the service acknowledges and ignores: only the signature check matters here.
-    const payload = JSON.stringify(event('customer.created', { id: 'cus_1', object: 'customer' }), null, 2);
+    const payload = JSON.stringify(
+      event('customer.created', { id: 'cus_1', object: 'customer' }),
+      null,
+      2,
+    );
     return t.http.post('/v1/webhooks/stripe', undefined, {
-      key: null, rawBody: payload, headers: { 'stripe-signature': sign(payload, { timestamp }) },
+      key: null,
+      rawBody: payload,
+      headers: { 'stripe-signature': sign(payload, { timestamp }) },
     });
   }
 
   it('refuses a timestamp an hour in the future', async () => {
     const response = await deliverSignedAt(nowSeconds() + 3600);
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'Stripe-Signature', message: expect.stringMatching(/future/) }] });
+    expect(response.body).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ field: 'Stripe-Signature', message: expect.stringMatching(/future/) }],
+    });
   });
 
   it('refuses one just past the tolerance in the future', async () => {

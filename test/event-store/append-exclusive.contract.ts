@@ -1,4 +1,9 @@
-import type { EventStore, ExclusiveAppendRequest, NewEvent, RecordedEvent } from '../../src/event-store/event-store.port';
+import type {
+  EventStore,
+  ExclusiveAppendRequest,
+  NewEvent,
+  RecordedEvent,
+} from '../../src/event-store/event-store.port';
 import { newEvent, newEvents, uniquePrefix } from './support/event-store-kit';
 
 /**
@@ -6,7 +11,10 @@ import { newEvent, newEvents, uniquePrefix } from './support/event-store-kit';
  * declares it gets these tests; one that does not must not have the method, so the command
  * handler's fallback (optimistic retries only) is what runs there.
  */
-export function describeExclusiveAppendContract(store: () => EventStore, implemented: boolean): void {
+export function describeExclusiveAppendContract(
+  store: () => EventStore,
+  implemented: boolean,
+): void {
   describe('holding a stream (appendExclusive)', () => {
     if (!implemented) {
       it('is absent: callers fall back to optimistic appends', () => {
@@ -15,7 +23,8 @@ export function describeExclusiveAppendContract(store: () => EventStore, impleme
       return;
     }
 
-    const appendExclusive = (streamId: string, request: ExclusiveAppendRequest) => store().appendExclusive!(streamId, request);
+    const appendExclusive = (streamId: string, request: ExclusiveAppendRequest) =>
+      store().appendExclusive!(streamId, request);
 
     it('hands decide the events after knownRevision and appends what it returns', async () => {
       const streamId = `${uniquePrefix('exclusive')}account`;
@@ -36,7 +45,9 @@ export function describeExclusiveAppendContract(store: () => EventStore, impleme
       expect(result.tail).toEqual(stream.slice(1, 3));
       expect(result.appended?.nextRevision).toBe(4);
       expect(result.appended?.position).toBe(stream[4].position);
-      expect(stream.slice(3).map((event) => event.eventId)).toEqual(decided.map((event) => event.eventId));
+      expect(stream.slice(3).map((event) => event.eventId)).toEqual(
+        decided.map((event) => event.eventId),
+      );
     });
 
     it('writes nothing when decide returns no events', async () => {
@@ -49,7 +60,10 @@ export function describeExclusiveAppendContract(store: () => EventStore, impleme
 
     it('creates a stream that does not exist yet (knownRevision -1)', async () => {
       const streamId = `${uniquePrefix('exclusive-new')}account`;
-      const result = await appendExclusive(streamId, { knownRevision: -1, decide: (tail) => (tail.length === 0 ? newEvents(2) : []) });
+      const result = await appendExclusive(streamId, {
+        knownRevision: -1,
+        decide: (tail) => (tail.length === 0 ? newEvents(2) : []),
+      });
       expect(result.tail).toEqual([]);
       expect(result.appended?.nextRevision).toBe(1);
       expect(await store().streamRevision(streamId)).toBe(1);
@@ -59,7 +73,14 @@ export function describeExclusiveAppendContract(store: () => EventStore, impleme
       const streamId = `${uniquePrefix('exclusive-throws')}account`;
       await store().appendToStream(streamId, newEvents(1), { expectedRevision: 'no_stream' });
       const refusal = new Error('decided against it');
-      await expect(appendExclusive(streamId, { knownRevision: 0, decide: () => { throw refusal; } })).rejects.toBe(refusal);
+      await expect(
+        appendExclusive(streamId, {
+          knownRevision: 0,
+          decide: () => {
+            throw refusal;
+          },
+        }),
+      ).rejects.toBe(refusal);
       expect(await store().streamRevision(streamId)).toBe(0);
     });
 
@@ -69,13 +90,17 @@ export function describeExclusiveAppendContract(store: () => EventStore, impleme
       const tailLengths: number[] = [];
       // Every holder knows only revision 0; none may lose a race, and none may decide on a tail
       // that another holder then appends behind.
-      await Promise.all(Array.from({ length: 10 }, () => appendExclusive(streamId, {
-        knownRevision: 0,
-        decide: (tail) => {
-          tailLengths.push(tail.length);
-          return [newEvent('Held', { after: tail.length })];
-        },
-      })));
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          appendExclusive(streamId, {
+            knownRevision: 0,
+            decide: (tail) => {
+              tailLengths.push(tail.length);
+              return [newEvent('Held', { after: tail.length })];
+            },
+          }),
+        ),
+      );
 
       const stream = await store().readStream(streamId);
       expect(stream.map((event) => event.revision)).toEqual(stream.map((_, index) => index));

@@ -40,7 +40,9 @@ export interface EventStoreContractSubject {
 }
 
 /** The port's optional methods (`name?(…)`), which an adapter may leave out. */
-type OptionalPortMethod = { [K in keyof EventStore]-?: object extends Pick<EventStore, K> ? K : never }[keyof EventStore];
+type OptionalPortMethod = {
+  [K in keyof EventStore]-?: object extends Pick<EventStore, K> ? K : never;
+}[keyof EventStore];
 
 /**
  * Which optional methods the adapter under test implements. Declared by each adapter's suite, so
@@ -92,7 +94,10 @@ export function describeEventStoreContract(
       const optional = new Set<string>(Object.keys(capabilities));
       for (const method of Object.keys(PORT_METHODS_UNDER_CONTRACT) as (keyof EventStore)[]) {
         const expected = optional.has(method) ? capabilities[method as OptionalPortMethod] : true;
-        expect({ method, implemented: typeof store[method] === 'function' }).toEqual({ method, implemented: expected });
+        expect({ method, implemented: typeof store[method] === 'function' }).toEqual({
+          method,
+          implemented: expected,
+        });
       }
     });
 
@@ -102,26 +107,48 @@ export function describeEventStoreContract(
       it('reads back what was appended: ids, types, data, metadata, revisions 0..n and increasing positions', async () => {
         const streamId = `${uniquePrefix('read-back')}account`;
         const events = [
-          newEvent('CreditsPurchased', { credits: 100, money: { minor: 999, currency: 'USD' }, tags: ['a', 'b'], note: null }),
-          newEvent('CreditsSpent', { credits: 7, text: 'ünïcødé ✓ "quoted" \\ back' }, { actor: { kind: 'apiKey', id: 'k1' } }),
+          newEvent('CreditsPurchased', {
+            credits: 100,
+            money: { minor: 999, currency: 'USD' },
+            tags: ['a', 'b'],
+            note: null,
+          }),
+          newEvent(
+            'CreditsSpent',
+            { credits: 7, text: 'ünïcødé ✓ "quoted" \\ back' },
+            { actor: { kind: 'apiKey', id: 'k1' } },
+          ),
           newEvent('CreditsExpired', { nested: { deep: { flag: true, ratio: 0.25 } } }),
         ];
-        const result = await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' });
+        const result = await store.appendToStream(streamId, events, {
+          expectedRevision: 'no_stream',
+        });
         const read = await store.readStream(streamId);
 
         expect(result.nextRevision).toBe(2);
-        expect(read.map((event) => ({ ...event, position: undefined, recordedAt: undefined }))).toEqual(
-          events.map((event, revision) => ({ ...event, streamId, revision, position: undefined, recordedAt: undefined })),
+        expect(
+          read.map((event) => ({ ...event, position: undefined, recordedAt: undefined })),
+        ).toEqual(
+          events.map((event, revision) => ({
+            ...event,
+            streamId,
+            revision,
+            position: undefined,
+            recordedAt: undefined,
+          })),
         );
         for (const event of read) expect(event.recordedAt).toBeInstanceOf(Date);
-        for (let i = 1; i < read.length; i++) expect(store.comparePositions(read[i - 1].position, read[i].position)).toBeLessThan(0);
+        for (let i = 1; i < read.length; i++)
+          expect(store.comparePositions(read[i - 1].position, read[i].position)).toBeLessThan(0);
         expect(result.position).toBe(read[2].position);
         expect(await store.streamRevision(streamId)).toBe(2);
       });
 
       it('continues a stream from the expected revision', async () => {
         const streamId = `${uniquePrefix('continue')}account`;
-        const first = await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'no_stream' });
+        const first = await store.appendToStream(streamId, newEvents(2), {
+          expectedRevision: 'no_stream',
+        });
         const second = await store.appendToStream(streamId, newEvents(3), { expectedRevision: 1 });
         const read = await store.readStream(streamId);
 
@@ -148,54 +175,123 @@ export function describeEventStoreContract(
 
       it('finds the events whose data field equals a string, in order, up to a revision', async () => {
         const streamId = `${uniquePrefix('find')}account`;
-        await store.appendToStream(streamId, [
-          newEvent('CreditsSpent', { spendId: 's1', credits: 5 }),
-          newEvent('CreditsSpent', { spendId: 's2', credits: 6 }),
-          newEvent('CreditsRefunded', { spendId: 's1', credits: 2 }),
-          newEvent('CreditsExpired', { blockId: 's1' }),
-          newEvent('CreditsRefunded', { spendId: 's1', credits: 1 }),
-          newEvent('CreditsSpent', { spendId: 7, credits: 7 }),
-        ], { expectedRevision: 'no_stream' });
+        await store.appendToStream(
+          streamId,
+          [
+            newEvent('CreditsSpent', { spendId: 's1', credits: 5 }),
+            newEvent('CreditsSpent', { spendId: 's2', credits: 6 }),
+            newEvent('CreditsRefunded', { spendId: 's1', credits: 2 }),
+            newEvent('CreditsExpired', { blockId: 's1' }),
+            newEvent('CreditsRefunded', { spendId: 's1', credits: 1 }),
+            newEvent('CreditsSpent', { spendId: 7, credits: 7 }),
+          ],
+          { expectedRevision: 'no_stream' },
+        );
         const found = async (equals: string, throughRevision: number) =>
-          (await store.findInStream(streamId, { dataField: 'spendId', equals, throughRevision })).map((event) => [event.revision, event.type]);
+          (
+            await store.findInStream(streamId, { dataField: 'spendId', equals, throughRevision })
+          ).map((event) => [event.revision, event.type]);
 
-        expect(await found('s1', 5)).toEqual([[0, 'CreditsSpent'], [2, 'CreditsRefunded'], [4, 'CreditsRefunded']]);
-        expect(await found('s1', 3)).toEqual([[0, 'CreditsSpent'], [2, 'CreditsRefunded']]);
+        expect(await found('s1', 5)).toEqual([
+          [0, 'CreditsSpent'],
+          [2, 'CreditsRefunded'],
+          [4, 'CreditsRefunded'],
+        ]);
+        expect(await found('s1', 3)).toEqual([
+          [0, 'CreditsSpent'],
+          [2, 'CreditsRefunded'],
+        ]);
         expect(await found('s1', 0)).toEqual([[0, 'CreditsSpent']]);
         expect(await found('s1', 99)).toHaveLength(3);
         expect(await found('7', 5)).toEqual([]); // a string never matches a number
         expect(await found('s3', 5)).toEqual([]);
-        const [event] = await store.findInStream(streamId, { dataField: 'spendId', equals: 's2', throughRevision: 5 });
-        expect(event).toMatchObject({ streamId, revision: 1, type: 'CreditsSpent', data: { spendId: 's2', credits: 6 } });
-        expect(await store.findInStream(`${streamId}-missing`, { dataField: 'spendId', equals: 's1', throughRevision: 5 })).toEqual([]);
-        await expect(store.findInStream(streamId, { dataField: '', equals: 's1', throughRevision: 5 })).rejects.toThrow(TypeError);
-        await expect(store.findInStream(streamId, { dataField: 'spendId', equals: 's1', throughRevision: -1 })).rejects.toThrow(RangeError);
+        const [event] = await store.findInStream(streamId, {
+          dataField: 'spendId',
+          equals: 's2',
+          throughRevision: 5,
+        });
+        expect(event).toMatchObject({
+          streamId,
+          revision: 1,
+          type: 'CreditsSpent',
+          data: { spendId: 's2', credits: 6 },
+        });
+        expect(
+          await store.findInStream(`${streamId}-missing`, {
+            dataField: 'spendId',
+            equals: 's1',
+            throughRevision: 5,
+          }),
+        ).toEqual([]);
+        await expect(
+          store.findInStream(streamId, { dataField: '', equals: 's1', throughRevision: 5 }),
+        ).rejects.toThrow(TypeError);
+        await expect(
+          store.findInStream(streamId, { dataField: 'spendId', equals: 's1', throughRevision: -1 }),
+        ).rejects.toThrow(RangeError);
         // Text PostgreSQL cannot take (a NUL) or would change (an unpaired surrogate): refused by every adapter alike.
-        await expect(store.findInStream(streamId, { dataField: 'spendId', equals: 's1\u0000', throughRevision: 5 })).rejects.toThrow(TypeError);
-        await expect(store.findInStream(streamId, { dataField: 'spendId', equals: 's1\ud800', throughRevision: 5 })).rejects.toThrow(TypeError);
+        await expect(
+          store.findInStream(streamId, {
+            dataField: 'spendId',
+            equals: 's1\u0000',
+            throughRevision: 5,
+          }),
+        ).rejects.toThrow(TypeError);
+        await expect(
+          store.findInStream(streamId, {
+            dataField: 'spendId',
+            equals: 's1\ud800',
+            throughRevision: 5,
+          }),
+        ).rejects.toThrow(TypeError);
       });
 
       it('gives the same answer with firstMatchType, the earliest match (a backwards reader stops there)', async () => {
         const streamId = `${uniquePrefix('find-first')}account`;
-        await store.appendToStream(streamId, [
-          newEvent('CreditsSpent', { spendId: 's0', credits: 1 }),
-          newEvent('CreditsSpent', { spendId: 's1', credits: 5 }),
-          ...newEvents(3, 'CreditsSpent'),
-          newEvent('CreditsRefunded', { spendId: 's1', credits: 2 }),
-          newEvent('CreditsSpent', { spendId: 's2', credits: 6 }),
-          newEvent('CreditsRefunded', { spendId: 's1', credits: 1 }),
-        ], { expectedRevision: 'no_stream' });
+        await store.appendToStream(
+          streamId,
+          [
+            newEvent('CreditsSpent', { spendId: 's0', credits: 1 }),
+            newEvent('CreditsSpent', { spendId: 's1', credits: 5 }),
+            ...newEvents(3, 'CreditsSpent'),
+            newEvent('CreditsRefunded', { spendId: 's1', credits: 2 }),
+            newEvent('CreditsSpent', { spendId: 's2', credits: 6 }),
+            newEvent('CreditsRefunded', { spendId: 's1', credits: 1 }),
+          ],
+          { expectedRevision: 'no_stream' },
+        );
         const found = async (equals: string, throughRevision: number, firstMatchType?: string) =>
-          (await store.findInStream(streamId, { dataField: 'spendId', equals, throughRevision, firstMatchType })).map((event) => [event.revision, event.type]);
+          (
+            await store.findInStream(streamId, {
+              dataField: 'spendId',
+              equals,
+              throughRevision,
+              firstMatchType,
+            })
+          ).map((event) => [event.revision, event.type]);
 
-        expect(await found('s1', 7, 'CreditsSpent')).toEqual([[1, 'CreditsSpent'], [5, 'CreditsRefunded'], [7, 'CreditsRefunded']]);
+        expect(await found('s1', 7, 'CreditsSpent')).toEqual([
+          [1, 'CreditsSpent'],
+          [5, 'CreditsRefunded'],
+          [7, 'CreditsRefunded'],
+        ]);
         expect(await found('s1', 7, 'CreditsSpent')).toEqual(await found('s1', 7));
-        expect(await found('s1', 6, 'CreditsSpent')).toEqual([[1, 'CreditsSpent'], [5, 'CreditsRefunded']]);
+        expect(await found('s1', 6, 'CreditsSpent')).toEqual([
+          [1, 'CreditsSpent'],
+          [5, 'CreditsRefunded'],
+        ]);
         expect(await found('s1', 1, 'CreditsSpent')).toEqual([[1, 'CreditsSpent']]);
         expect(await found('s0', 99, 'CreditsSpent')).toEqual([[0, 'CreditsSpent']]);
         expect(await found('s3', 7, 'CreditsSpent')).toEqual([]);
         expect(await found('s1', 7, 'NoSuchType')).toEqual(await found('s1', 7));
-        await expect(store.findInStream(streamId, { dataField: 'spendId', equals: 's1', throughRevision: 7, firstMatchType: '' })).rejects.toThrow(TypeError);
+        await expect(
+          store.findInStream(streamId, {
+            dataField: 'spendId',
+            equals: 's1',
+            throughRevision: 7,
+            firstMatchType: '',
+          }),
+        ).rejects.toThrow(TypeError);
       });
 
       it('reads a missing stream as empty with no revision', async () => {
@@ -207,9 +303,17 @@ export function describeEventStoreContract(
 
       it("appends with 'any' to a missing and to an existing stream", async () => {
         const streamId = `${uniquePrefix('any')}account`;
-        expect((await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'any' })).nextRevision).toBe(1);
-        expect((await store.appendToStream(streamId, newEvents(1), { expectedRevision: 'any' })).nextRevision).toBe(2);
-        expect((await store.readStream(streamId)).map((event) => event.revision)).toEqual([0, 1, 2]);
+        expect(
+          (await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'any' }))
+            .nextRevision,
+        ).toBe(1);
+        expect(
+          (await store.appendToStream(streamId, newEvents(1), { expectedRevision: 'any' }))
+            .nextRevision,
+        ).toBe(2);
+        expect((await store.readStream(streamId)).map((event) => event.revision)).toEqual([
+          0, 1, 2,
+        ]);
       });
     });
 
@@ -219,13 +323,20 @@ export function describeEventStoreContract(
         await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'no_stream' });
         const rejected = newEvent('Rejected');
 
-        await expectConflict(store.appendToStream(streamId, [rejected], { expectedRevision: 'no_stream' }), {
-          streamId, expected: 'no_stream', actual: 1,
-        });
+        await expectConflict(
+          store.appendToStream(streamId, [rejected], { expectedRevision: 'no_stream' }),
+          {
+            streamId,
+            expected: 'no_stream',
+            actual: 1,
+          },
+        );
         expect(await store.readStream(streamId)).toHaveLength(2);
         expect(await store.streamRevision(streamId)).toBe(1);
         // Nothing of the rejected append was kept, not even its event id.
-        expect((await store.appendToStream(streamId, [rejected], { expectedRevision: 1 })).nextRevision).toBe(2);
+        expect(
+          (await store.appendToStream(streamId, [rejected], { expectedRevision: 1 })).nextRevision,
+        ).toBe(2);
       });
 
       it('rejects a stale or future expected revision with the actual revision and writes nothing', async () => {
@@ -233,17 +344,34 @@ export function describeEventStoreContract(
         await store.appendToStream(streamId, newEvents(3), { expectedRevision: 'no_stream' });
         const rejected = newEvents(2);
 
-        await expectConflict(store.appendToStream(streamId, rejected, { expectedRevision: 0 }), { streamId, expected: 0, actual: 2 });
-        await expectConflict(store.appendToStream(streamId, rejected, { expectedRevision: 5 }), { streamId, expected: 5, actual: 2 });
-        expect((await store.readStream(streamId)).map((event) => event.revision)).toEqual([0, 1, 2]);
-        expect((await store.appendToStream(streamId, rejected, { expectedRevision: 2 })).nextRevision).toBe(4);
+        await expectConflict(store.appendToStream(streamId, rejected, { expectedRevision: 0 }), {
+          streamId,
+          expected: 0,
+          actual: 2,
+        });
+        await expectConflict(store.appendToStream(streamId, rejected, { expectedRevision: 5 }), {
+          streamId,
+          expected: 5,
+          actual: 2,
+        });
+        expect((await store.readStream(streamId)).map((event) => event.revision)).toEqual([
+          0, 1, 2,
+        ]);
+        expect(
+          (await store.appendToStream(streamId, rejected, { expectedRevision: 2 })).nextRevision,
+        ).toBe(4);
       });
 
       it('rejects an expected revision on a missing stream with actual no_stream', async () => {
         const streamId = `${uniquePrefix('absent')}account`;
-        await expectConflict(store.appendToStream(streamId, newEvents(1), { expectedRevision: 0 }), {
-          streamId, expected: 0, actual: 'no_stream',
-        });
+        await expectConflict(
+          store.appendToStream(streamId, newEvents(1), { expectedRevision: 0 }),
+          {
+            streamId,
+            expected: 0,
+            actual: 'no_stream',
+          },
+        );
         expect(await store.streamRevision(streamId)).toBe('no_stream');
         expect(await store.readStream(streamId)).toEqual([]);
       });
@@ -258,7 +386,9 @@ export function describeEventStoreContract(
             const current = await store.streamRevision(streamId);
             const event = newEvent('Raced', { round });
             try {
-              const result = await store.appendToStream(streamId, [event], { expectedRevision: current });
+              const result = await store.appendToStream(streamId, [event], {
+                expectedRevision: current,
+              });
               winners.push({ revision: result.nextRevision, event });
             } catch (error) {
               if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -276,13 +406,20 @@ export function describeEventStoreContract(
         expect(stream.map((event) => event.revision)).toEqual(stream.map((_, index) => index));
         expect(stream).toHaveLength(winners.length);
         expect(new Set(winners.map((winner) => winner.revision)).size).toBe(winners.length);
-        for (const { revision, event } of winners) expect(stream[revision].eventId).toBe(event.eventId);
+        for (const { revision, event } of winners)
+          expect(stream[revision].eventId).toBe(event.eventId);
         const storedIds = new Set(stream.map((event) => event.eventId));
         for (const loser of losers) expect(storedIds.has(loser.eventId)).toBe(false);
 
         // The global log agrees with the stream's order.
-        const seen = await readUntilSeen(new LogReader(store, start, { streamPrefix: prefix }), storedIds, prefix);
-        expect(seen.filter((event) => event.streamId === streamId).map((event) => event.eventId)).toEqual(stream.map((event) => event.eventId));
+        const seen = await readUntilSeen(
+          new LogReader(store, start, { streamPrefix: prefix }),
+          storedIds,
+          prefix,
+        );
+        expect(
+          seen.filter((event) => event.streamId === streamId).map((event) => event.eventId),
+        ).toEqual(stream.map((event) => event.eventId));
       });
 
       it("lets concurrent 'any' appenders all succeed into one gapless stream", async () => {
@@ -301,8 +438,14 @@ export function describeEventStoreContract(
 
         const stream = await store.readStream(streamId);
         expect(stream.map((event) => event.revision)).toEqual(appended.map((_, index) => index));
-        expect(new Set(stream.map((event) => event.eventId))).toEqual(new Set(appended.map((event) => event.eventId)));
-        const seen = await readUntilSeen(new LogReader(store, start, { streamPrefix: prefix }), stream.map((event) => event.eventId), prefix);
+        expect(new Set(stream.map((event) => event.eventId))).toEqual(
+          new Set(appended.map((event) => event.eventId)),
+        );
+        const seen = await readUntilSeen(
+          new LogReader(store, start, { streamPrefix: prefix }),
+          stream.map((event) => event.eventId),
+          prefix,
+        );
         expectStreamOrder(seen.filter((event) => event.streamId === streamId));
       });
     });
@@ -310,16 +453,36 @@ export function describeEventStoreContract(
     describe('edge cases of appending', () => {
       it('treats an empty append as a check of the expectation that writes nothing', async () => {
         const streamId = `${uniquePrefix('empty')}account`;
-        expect((await store.appendToStream(streamId, [], { expectedRevision: 'any' })).nextRevision).toBe(-1);
-        expect((await store.appendToStream(streamId, [], { expectedRevision: 'no_stream' })).nextRevision).toBe(-1);
-        await expectConflict(store.appendToStream(streamId, [], { expectedRevision: 0 }), { streamId, expected: 0, actual: 'no_stream' });
+        expect(
+          (await store.appendToStream(streamId, [], { expectedRevision: 'any' })).nextRevision,
+        ).toBe(-1);
+        expect(
+          (await store.appendToStream(streamId, [], { expectedRevision: 'no_stream' }))
+            .nextRevision,
+        ).toBe(-1);
+        await expectConflict(store.appendToStream(streamId, [], { expectedRevision: 0 }), {
+          streamId,
+          expected: 0,
+          actual: 'no_stream',
+        });
         expect(await store.streamRevision(streamId)).toBe('no_stream');
 
-        const written = await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'no_stream' });
+        const written = await store.appendToStream(streamId, newEvents(2), {
+          expectedRevision: 'no_stream',
+        });
         expect(await store.appendToStream(streamId, [], { expectedRevision: 1 })).toEqual(written);
-        expect(await store.appendToStream(streamId, [], { expectedRevision: 'any' })).toEqual(written);
-        await expectConflict(store.appendToStream(streamId, [], { expectedRevision: 0 }), { streamId, expected: 0, actual: 1 });
-        await expectConflict(store.appendToStream(streamId, [], { expectedRevision: 'no_stream' }), { streamId, expected: 'no_stream', actual: 1 });
+        expect(await store.appendToStream(streamId, [], { expectedRevision: 'any' })).toEqual(
+          written,
+        );
+        await expectConflict(store.appendToStream(streamId, [], { expectedRevision: 0 }), {
+          streamId,
+          expected: 0,
+          actual: 1,
+        });
+        await expectConflict(
+          store.appendToStream(streamId, [], { expectedRevision: 'no_stream' }),
+          { streamId, expected: 'no_stream', actual: 1 },
+        );
         expect(await store.readStream(streamId)).toHaveLength(2);
       });
 
@@ -328,8 +491,12 @@ export function describeEventStoreContract(
         const events = newEvents(2);
         await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' });
         // Adapters either reject a retry or recognise it as idempotent; neither may write again.
-        await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' }).catch((error: unknown) => expect(error).toBeInstanceOf(Error));
-        await store.appendToStream(streamId, events, { expectedRevision: 'any' }).catch((error: unknown) => expect(error).toBeInstanceOf(Error));
+        await store
+          .appendToStream(streamId, events, { expectedRevision: 'no_stream' })
+          .catch((error: unknown) => expect(error).toBeInstanceOf(Error));
+        await store
+          .appendToStream(streamId, events, { expectedRevision: 'any' })
+          .catch((error: unknown) => expect(error).toBeInstanceOf(Error));
 
         const read = await store.readStream(streamId);
         expect(read.map((event) => event.eventId)).toEqual(events.map((event) => event.eventId));
@@ -339,15 +506,25 @@ export function describeEventStoreContract(
       it('rejects a batch that repeats an event id, writing nothing', async () => {
         const streamId = `${uniquePrefix('dup-batch')}account`;
         const event = newEvent();
-        await expect(store.appendToStream(streamId, [event, newEvent(), event], { expectedRevision: 'any' })).rejects.toBeInstanceOf(DuplicateEventIdError);
+        await expect(
+          store.appendToStream(streamId, [event, newEvent(), event], { expectedRevision: 'any' }),
+        ).rejects.toBeInstanceOf(DuplicateEventIdError);
         expect(await store.streamRevision(streamId)).toBe('no_stream');
       });
 
       it('rejects malformed appends before writing', async () => {
         const streamId = `${uniquePrefix('malformed')}account`;
-        await expect(store.appendToStream(streamId, [{ ...newEvent(), eventId: 'not-a-uuid' }], { expectedRevision: 'any' })).rejects.toThrow(TypeError);
-        await expect(store.appendToStream(streamId, newEvents(1), { expectedRevision: -1 })).rejects.toThrow(RangeError);
-        await expect(store.appendToStream(streamId, newEvents(1), { expectedRevision: 1.5 })).rejects.toThrow(RangeError);
+        await expect(
+          store.appendToStream(streamId, [{ ...newEvent(), eventId: 'not-a-uuid' }], {
+            expectedRevision: 'any',
+          }),
+        ).rejects.toThrow(TypeError);
+        await expect(
+          store.appendToStream(streamId, newEvents(1), { expectedRevision: -1 }),
+        ).rejects.toThrow(RangeError);
+        await expect(
+          store.appendToStream(streamId, newEvents(1), { expectedRevision: 1.5 }),
+        ).rejects.toThrow(RangeError);
         expect(await store.streamRevision(streamId)).toBe('no_stream');
       });
     });
@@ -360,16 +537,24 @@ export function describeEventStoreContract(
         const appended: NewEvent[] = [];
         const revisions = new Map<string, number>();
         // Interleaved appends of 1-3 events to four streams, issued one by one.
-        for (const streamId of shuffle(streams.flatMap((streamId) => Array<string>(6).fill(streamId)))) {
+        for (const streamId of shuffle(
+          streams.flatMap((streamId) => Array<string>(6).fill(streamId)),
+        )) {
           const events = newEvents(1 + Math.floor(Math.random() * 3));
           const current = revisions.get(streamId);
-          const result = await store.appendToStream(streamId, events, { expectedRevision: current ?? 'no_stream' });
+          const result = await store.appendToStream(streamId, events, {
+            expectedRevision: current ?? 'no_stream',
+          });
           revisions.set(streamId, result.nextRevision);
           appended.push(...events);
         }
 
         const reader = new LogReader(store, start, { pageSize: () => 7 });
-        const seen = await readUntilSeen(reader, appended.map((event) => event.eventId), prefix);
+        const seen = await readUntilSeen(
+          reader,
+          appended.map((event) => event.eventId),
+          prefix,
+        );
         const own = seen.filter((event) => streams.includes(event.streamId));
         expect(own.map((event) => event.eventId)).toEqual(appended.map((event) => event.eventId));
         expectNoDuplicates(reader.seen);
@@ -379,17 +564,25 @@ export function describeEventStoreContract(
         // Positions in the log are the ones the streams report.
         for (const streamId of streams) {
           const stream = await store.readStream(streamId);
-          expect(own.filter((event) => event.streamId === streamId).map((event) => event.position)).toEqual(stream.map((event) => event.position));
+          expect(
+            own.filter((event) => event.streamId === streamId).map((event) => event.position),
+          ).toEqual(stream.map((event) => event.position));
         }
       });
 
       it('returns only events after the given position', async () => {
         const prefix = uniquePrefix('after');
-        const first = await store.appendToStream(`${prefix}s`, newEvents(2), { expectedRevision: 'no_stream' });
+        const first = await store.appendToStream(`${prefix}s`, newEvents(2), {
+          expectedRevision: 'no_stream',
+        });
         const later = newEvents(2);
         await store.appendToStream(`${prefix}s`, later, { expectedRevision: 1 });
 
-        const seen = await readUntilSeen(new LogReader(store, first.position, { streamPrefix: prefix }), later.map((event) => event.eventId), prefix);
+        const seen = await readUntilSeen(
+          new LogReader(store, first.position, { streamPrefix: prefix }),
+          later.map((event) => event.eventId),
+          prefix,
+        );
         expect(seen.map((event) => event.eventId)).toEqual(later.map((event) => event.eventId));
       });
 
@@ -405,12 +598,21 @@ export function describeEventStoreContract(
           await store.appendToStream(streamId, events, { expectedRevision: 'any' });
           appended.set(streamId, [...previous, ...events]);
         }
-        const expectedIds = matching.flatMap((streamId) => appended.get(streamId)!.map((event) => event.eventId));
+        const expectedIds = matching.flatMap((streamId) =>
+          appended.get(streamId)!.map((event) => event.eventId),
+        );
 
-        const reader = new LogReader(store, start, { streamPrefix: `${prefix}x_`, pageSize: () => 3 });
+        const reader = new LogReader(store, start, {
+          streamPrefix: `${prefix}x_`,
+          pageSize: () => 3,
+        });
         await readUntilSeen(reader, expectedIds, prefix);
         // Also drained after the last match: nothing of the other streams came through.
-        await readUntilSeen(new LogReader(store, start), others.flatMap((streamId) => appended.get(streamId)!.map((event) => event.eventId)), prefix);
+        await readUntilSeen(
+          new LogReader(store, start),
+          others.flatMap((streamId) => appended.get(streamId)!.map((event) => event.eventId)),
+          prefix,
+        );
         await reader.catchUp();
         expect(new Set(reader.seen.map((event) => event.streamId))).toEqual(new Set(matching));
         expect(reader.seenIds().sort()).toEqual([...expectedIds].sort());
@@ -426,7 +628,11 @@ export function describeEventStoreContract(
           await store.appendToStream(streamId, events, { expectedRevision: 'any' });
           appended.push(...events);
         }
-        const seen = await readUntilSeen(new LogReader(store, start, { streamPrefix: prefix }), appended.map((event) => event.eventId), prefix);
+        const seen = await readUntilSeen(
+          new LogReader(store, start, { streamPrefix: prefix }),
+          appended.map((event) => event.eventId),
+          prefix,
+        );
         const positions = seen.map((event) => event.position);
 
         for (let i = 0; i < positions.length; i++) {
@@ -448,14 +654,18 @@ export function describeEventStoreContract(
       it('lets a polling reader see an event committed late by a slow transaction exactly once', async () => {
         if (!subject.holdOpenTransaction) return; // capability absent: nothing can commit late
         const prefix = uniquePrefix('late');
-        const reader = new LogReader(store, await markPosition(store, prefix), { streamPrefix: prefix });
+        const reader = new LogReader(store, await markPosition(store, prefix), {
+          streamPrefix: prefix,
+        });
         const slow = newEvent('Slow');
         const held = await subject.holdOpenTransaction(`${prefix}slow`, [slow]);
         const fast: NewEvent[] = [];
         try {
           for (let i = 0; i < 10; i++) {
             const events = newEvents(1, 'Fast');
-            await store.appendToStream(`${prefix}fast-${i}`, events, { expectedRevision: 'no_stream' });
+            await store.appendToStream(`${prefix}fast-${i}`, events, {
+              expectedRevision: 'no_stream',
+            });
             fast.push(...events);
             await reader.catchUp();
           }
@@ -463,8 +673,14 @@ export function describeEventStoreContract(
         } finally {
           await held.commit();
         }
-        await readUntilSeen(reader, [slow, ...fast].map((event) => event.eventId), prefix);
-        expect(reader.seenIds().sort()).toEqual([slow, ...fast].map((event) => event.eventId).sort());
+        await readUntilSeen(
+          reader,
+          [slow, ...fast].map((event) => event.eventId),
+          prefix,
+        );
+        expect(reader.seenIds().sort()).toEqual(
+          [slow, ...fast].map((event) => event.eventId).sort(),
+        );
         expectNoDuplicates(reader.seen);
       });
     });
@@ -479,19 +695,33 @@ export function describeEventStoreContract(
         const [a, b] = [`${prefix}a`, `${prefix}b`];
         await store.appendToStream(a, newEvents(1), { expectedRevision: 'no_stream', claim });
 
-        const refused = await store.appendToStream(b, newEvents(1), { expectedRevision: 'no_stream', claim }).catch((error: unknown) => error);
+        const refused = await store
+          .appendToStream(b, newEvents(1), { expectedRevision: 'no_stream', claim })
+          .catch((error: unknown) => error);
         expect(refused).toBeInstanceOf(ClaimHeldElsewhereError);
         expect(refused).toMatchObject({ streamId: b, claim, holderStreamId: a });
         expect(await store.streamRevision(b)).toBe('no_stream');
 
         // An existing stream is refused the same way, and keeps what it had.
         await store.appendToStream(b, newEvents(2), { expectedRevision: 'no_stream' });
-        await expect(store.appendToStream(b, newEvents(1), { expectedRevision: 1, claim })).rejects.toBeInstanceOf(ClaimHeldElsewhereError);
+        await expect(
+          store.appendToStream(b, newEvents(1), { expectedRevision: 1, claim }),
+        ).rejects.toBeInstanceOf(ClaimHeldElsewhereError);
         expect(await store.streamRevision(b)).toBe(1);
 
         // The holder may append with it again; other claims are unaffected.
-        expect((await store.appendToStream(a, newEvents(1), { expectedRevision: 0, claim })).nextRevision).toBe(1);
-        expect((await store.appendToStream(b, newEvents(1), { expectedRevision: 1, claim: newClaim('other') })).nextRevision).toBe(2);
+        expect(
+          (await store.appendToStream(a, newEvents(1), { expectedRevision: 0, claim }))
+            .nextRevision,
+        ).toBe(1);
+        expect(
+          (
+            await store.appendToStream(b, newEvents(1), {
+              expectedRevision: 1,
+              claim: newClaim('other'),
+            })
+          ).nextRevision,
+        ).toBe(2);
       });
 
       it('leaves the value free when the append that claimed it is refused', async () => {
@@ -500,15 +730,28 @@ export function describeEventStoreContract(
         const [a, b] = [`${prefix}a`, `${prefix}b`];
         await store.appendToStream(a, newEvents(2), { expectedRevision: 'no_stream' });
 
-        await expectConflict(store.appendToStream(a, newEvents(1), { expectedRevision: 5, claim }), { streamId: a, expected: 5, actual: 1 });
-        await expectConflict(store.appendToStream(a, newEvents(1), { expectedRevision: 0, claim }), { streamId: a, expected: 0, actual: 1 });
-        await expectConflict(store.appendToStream(a, newEvents(1), { expectedRevision: 'no_stream', claim }), { streamId: a, expected: 'no_stream', actual: 1 });
+        await expectConflict(
+          store.appendToStream(a, newEvents(1), { expectedRevision: 5, claim }),
+          { streamId: a, expected: 5, actual: 1 },
+        );
+        await expectConflict(
+          store.appendToStream(a, newEvents(1), { expectedRevision: 0, claim }),
+          { streamId: a, expected: 0, actual: 1 },
+        );
+        await expectConflict(
+          store.appendToStream(a, newEvents(1), { expectedRevision: 'no_stream', claim }),
+          { streamId: a, expected: 'no_stream', actual: 1 },
+        );
         expect(await store.streamRevision(a)).toBe(1);
 
         const won = newEvents(1);
         await store.appendToStream(b, won, { expectedRevision: 'no_stream', claim });
-        expect((await store.readStream(b)).map((event) => event.eventId)).toEqual(won.map((event) => event.eventId));
-        await expect(store.appendToStream(a, newEvents(1), { expectedRevision: 1, claim })).rejects.toBeInstanceOf(ClaimHeldElsewhereError);
+        expect((await store.readStream(b)).map((event) => event.eventId)).toEqual(
+          won.map((event) => event.eventId),
+        );
+        await expect(
+          store.appendToStream(a, newEvents(1), { expectedRevision: 1, claim }),
+        ).rejects.toBeInstanceOf(ClaimHeldElsewhereError);
         expect(await store.streamRevision(a)).toBe(1);
       });
 
@@ -517,16 +760,26 @@ export function describeEventStoreContract(
         const claim = newClaim('race');
         const streams = Array.from({ length: 12 }, (_, index) => `${prefix}s${index}`);
         // Half the streams exist already, so both kinds of expectation race.
-        for (const streamId of streams.filter((_, index) => index % 2 === 1)) await store.appendToStream(streamId, newEvents(1), { expectedRevision: 'no_stream' });
-        const outcomes = await Promise.allSettled(streams.map((streamId, index) =>
-          store.appendToStream(streamId, newEvents(1), { expectedRevision: index % 2 === 1 ? 0 : 'no_stream', claim })));
+        for (const streamId of streams.filter((_, index) => index % 2 === 1))
+          await store.appendToStream(streamId, newEvents(1), { expectedRevision: 'no_stream' });
+        const outcomes = await Promise.allSettled(
+          streams.map((streamId, index) =>
+            store.appendToStream(streamId, newEvents(1), {
+              expectedRevision: index % 2 === 1 ? 0 : 'no_stream',
+              claim,
+            }),
+          ),
+        );
 
         const winners = streams.filter((_, index) => outcomes[index].status === 'fulfilled');
         expect(winners).toHaveLength(1);
         for (const [index, outcome] of outcomes.entries()) {
           if (outcome.status === 'fulfilled') continue;
           expect(outcome.reason).toBeInstanceOf(ClaimHeldElsewhereError);
-          expect(outcome.reason).toMatchObject({ streamId: streams[index], holderStreamId: winners[0] });
+          expect(outcome.reason).toMatchObject({
+            streamId: streams[index],
+            holderStreamId: winners[0],
+          });
         }
         for (const [index, streamId] of streams.entries()) {
           const expected = (index % 2 === 1 ? 1 : 0) + (streamId === winners[0] ? 1 : 0) - 1;
@@ -537,12 +790,24 @@ export function describeEventStoreContract(
       it("refuses a claim with an 'any' expectation or without events, before writing", async () => {
         const streamId = `${uniquePrefix('claim-malformed')}a`;
         const claim = newClaim('malformed');
-        await expect(store.appendToStream(streamId, newEvents(1), { expectedRevision: 'any', claim })).rejects.toThrow(RangeError);
-        await expect(store.appendToStream(streamId, [], { expectedRevision: 'no_stream', claim })).rejects.toThrow(RangeError);
-        await expect(store.appendToStream(streamId, newEvents(1), { expectedRevision: 'no_stream', claim: '' })).rejects.toThrow(TypeError);
+        await expect(
+          store.appendToStream(streamId, newEvents(1), { expectedRevision: 'any', claim }),
+        ).rejects.toThrow(RangeError);
+        await expect(
+          store.appendToStream(streamId, [], { expectedRevision: 'no_stream', claim }),
+        ).rejects.toThrow(RangeError);
+        await expect(
+          store.appendToStream(streamId, newEvents(1), {
+            expectedRevision: 'no_stream',
+            claim: '',
+          }),
+        ).rejects.toThrow(TypeError);
         expect(await store.streamRevision(streamId)).toBe('no_stream');
         // The value is still free.
-        await store.appendToStream(`${streamId}-2`, newEvents(1), { expectedRevision: 'no_stream', claim });
+        await store.appendToStream(`${streamId}-2`, newEvents(1), {
+          expectedRevision: 'no_stream',
+          claim,
+        });
       });
 
       it('claims from an exclusive append, all or nothing (where the store has exclusive appends)', async () => {
@@ -553,13 +818,32 @@ export function describeEventStoreContract(
         await store.appendToStream(a, newEvents(1), { expectedRevision: 'no_stream' });
         await store.appendToStream(b, newEvents(1), { expectedRevision: 'no_stream' });
 
-        const first = await store.appendExclusive(a, { knownRevision: 0, decide: () => newEvents(1), claimFor: () => claim });
+        const first = await store.appendExclusive(a, {
+          knownRevision: 0,
+          decide: () => newEvents(1),
+          claimFor: () => claim,
+        });
         expect(first.appended?.nextRevision).toBe(1);
-        const refused = store.appendExclusive(b, { knownRevision: 0, decide: () => newEvents(2), claimFor: () => claim });
-        await expect(refused).rejects.toMatchObject({ name: 'ClaimHeldElsewhereError', holderStreamId: a });
+        const refused = store.appendExclusive(b, {
+          knownRevision: 0,
+          decide: () => newEvents(2),
+          claimFor: () => claim,
+        });
+        await expect(refused).rejects.toMatchObject({
+          name: 'ClaimHeldElsewhereError',
+          holderStreamId: a,
+        });
         expect(await store.streamRevision(b)).toBe(0);
         // No claim for what was decided: an ordinary exclusive append.
-        expect((await store.appendExclusive(b, { knownRevision: 0, decide: () => newEvents(1), claimFor: () => undefined })).appended?.nextRevision).toBe(1);
+        expect(
+          (
+            await store.appendExclusive(b, {
+              knownRevision: 0,
+              decide: () => newEvents(1),
+              claimFor: () => undefined,
+            })
+          ).appended?.nextRevision,
+        ).toBe(1);
       });
     });
 

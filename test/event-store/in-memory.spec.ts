@@ -3,17 +3,32 @@ import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-ev
 import { describeEventStoreContract } from './event-store.contract';
 import { newEvent, newEvents } from './support/event-store-kit';
 
-describeEventStoreContract('in-memory', async () => ({
-  store: new InMemoryEventStore(),
-  teardown: async () => undefined,
-}), { appendExclusive: true });
+describeEventStoreContract(
+  'in-memory',
+  async () => ({
+    store: new InMemoryEventStore(),
+    teardown: async () => undefined,
+  }),
+  { appendExclusive: true },
+);
 
 describe('InMemoryEventStore', () => {
   it('numbers positions with a counter, compared as numbers', async () => {
     const store = new InMemoryEventStore();
     await store.appendToStream('s', newEvents(10), { expectedRevision: 'no_stream' });
     const read = await store.readStream('s');
-    expect(read.map((event) => event.position)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(read.map((event) => event.position)).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '10',
+    ]);
     expect(store.comparePositions('9', '10')).toBeLessThan(0);
     expect(() => store.comparePositions('9', 'x-1')).toThrow(RangeError);
     expect((await store.appendToStream('new', [], { expectedRevision: 'any' })).position).toBe('0');
@@ -23,19 +38,26 @@ describe('InMemoryEventStore', () => {
     const store = new InMemoryEventStore();
     const event = newEvent();
     await store.appendToStream('a', [event], { expectedRevision: 'no_stream' });
-    await expect(store.appendToStream('b', [newEvent(), event], { expectedRevision: 'any' })).rejects.toEqual(
-      new DuplicateEventIdError('b', [event.eventId]),
-    );
+    await expect(
+      store.appendToStream('b', [newEvent(), event], { expectedRevision: 'any' }),
+    ).rejects.toEqual(new DuplicateEventIdError('b', [event.eventId]));
     expect(await store.streamRevision('b')).toBe('no_stream');
   });
 
   it('stores JSON copies that callers cannot change', async () => {
     const store = new InMemoryEventStore();
-    const event = newEvent('T', { list: [1], at: new Date('2024-01-01T00:00:00Z'), gone: undefined });
+    const event = newEvent('T', {
+      list: [1],
+      at: new Date('2024-01-01T00:00:00Z'),
+      gone: undefined,
+    });
     await store.appendToStream('s', [event], { expectedRevision: 'no_stream' });
     (event.data.list as number[]).push(2);
     const [read] = await store.readStream('s');
     (read.data.list as number[]).push(3);
-    expect((await store.readStream('s'))[0].data).toEqual({ list: [1], at: '2024-01-01T00:00:00.000Z' });
+    expect((await store.readStream('s'))[0].data).toEqual({
+      list: [1],
+      at: '2024-01-01T00:00:00.000Z',
+    });
   });
 });

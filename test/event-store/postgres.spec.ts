@@ -9,8 +9,15 @@ import {
   type NewEvent,
 } from '../../src/event-store/event-store.port';
 import { appendInTransaction } from '../../src/event-store/postgres/postgres-append';
-import { PostgresEventStore, READ_ALL_MAX_COUNT } from '../../src/event-store/postgres/postgres-event-store';
-import { encodePosition, parsePosition, START_POSITION } from '../../src/event-store/postgres/postgres-position';
+import {
+  PostgresEventStore,
+  READ_ALL_MAX_COUNT,
+} from '../../src/event-store/postgres/postgres-event-store';
+import {
+  encodePosition,
+  parsePosition,
+  START_POSITION,
+} from '../../src/event-store/postgres/postgres-position';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { describeEventStoreContract, type HeldAppend } from './event-store.contract';
 import {
@@ -26,7 +33,12 @@ import {
 } from './support/event-store-kit';
 
 /** An append in a transaction left open: it holds its xid and global positions until commit. */
-async function holdOpenAppend(pool: Pool, streamId: string, events: NewEvent[], expected: ExpectedRevision = 'no_stream'): Promise<HeldAppend> {
+async function holdOpenAppend(
+  pool: Pool,
+  streamId: string,
+  events: NewEvent[],
+  expected: ExpectedRevision = 'no_stream',
+): Promise<HeldAppend> {
   const client = await pool.connect();
   const onError = () => undefined; // a lost connection surfaces on commit()
   client.on('error', onError);
@@ -52,14 +64,18 @@ async function holdOpenAppend(pool: Pool, streamId: string, events: NewEvent[], 
   }
 }
 
-describeEventStoreContract('postgres', async () => {
-  const db = await createTestDatabase({ poolMax: 25 });
-  return {
-    store: new PostgresEventStore(db.pool),
-    teardown: () => db.drop(),
-    holdOpenTransaction: (streamId, events) => holdOpenAppend(db.pool, streamId, events),
-  };
-}, { appendExclusive: true });
+describeEventStoreContract(
+  'postgres',
+  async () => {
+    const db = await createTestDatabase({ poolMax: 25 });
+    return {
+      store: new PostgresEventStore(db.pool),
+      teardown: () => db.drop(),
+      holdOpenTransaction: (streamId, events) => holdOpenAppend(db.pool, streamId, events),
+    };
+  },
+  { appendExclusive: true },
+);
 
 describe('PostgresEventStore', () => {
   let db: TestDatabase;
@@ -76,7 +92,10 @@ describe('PostgresEventStore', () => {
   describe('the global log and late commits', () => {
     it('never lets a reader skip an event that a slower transaction commits after faster ones', async () => {
       const prefix = uniquePrefix('late');
-      const reader = new LogReader(store, await markPosition(store, prefix), { streamPrefix: prefix, pageSize: () => 3 });
+      const reader = new LogReader(store, await markPosition(store, prefix), {
+        streamPrefix: prefix,
+        pageSize: () => 3,
+      });
       const slow = newEvent('Slow');
       // The slow transaction takes its xid and global position first, and commits last.
       const held = await holdOpenAppend(db.pool, `${prefix}slow`, [slow]);
@@ -85,7 +104,13 @@ describe('PostgresEventStore', () => {
       try {
         for (let i = 0; i < 20; i++) {
           const events = newEvents(1 + (i % 3), 'Fast');
-          fastPositions.push((await store.appendToStream(`${prefix}fast-${i % 5}`, events, { expectedRevision: 'any' })).position);
+          fastPositions.push(
+            (
+              await store.appendToStream(`${prefix}fast-${i % 5}`, events, {
+                expectedRevision: 'any',
+              })
+            ).position,
+          );
           fast.push(...events);
           await reader.catchUp();
           // Nothing ordered after the open transaction is handed out while it might still commit.
@@ -95,11 +120,18 @@ describe('PostgresEventStore', () => {
         // reader checkpointing on global_position would already be past it.
         const slowPosition = parsePosition(held.result.position);
         for (const position of fastPositions) {
-          expect(parsePosition(position).globalPosition).toBeGreaterThan(slowPosition.globalPosition);
+          expect(parsePosition(position).globalPosition).toBeGreaterThan(
+            slowPosition.globalPosition,
+          );
           expect(parsePosition(position).transactionId).toBeGreaterThan(slowPosition.transactionId);
         }
-        const naive = await db.pool.query(`SELECT max(global_position) AS checkpoint FROM events WHERE starts_with(stream_id, $1)`, [prefix]);
-        expect(Number(naive.rows[0].checkpoint)).toBeGreaterThan(Number(slowPosition.globalPosition));
+        const naive = await db.pool.query(
+          `SELECT max(global_position) AS checkpoint FROM events WHERE starts_with(stream_id, $1)`,
+          [prefix],
+        );
+        expect(Number(naive.rows[0].checkpoint)).toBeGreaterThan(
+          Number(slowPosition.globalPosition),
+        );
       } finally {
         await held.commit();
       }
@@ -117,7 +149,10 @@ describe('PostgresEventStore', () => {
       const committed = new Set<string>();
       const rolledBack = new Set<string>();
       let writing = true;
-      const reader = new LogReader(store, start, { streamPrefix: prefix, pageSize: () => 1 + Math.floor(Math.random() * 20) });
+      const reader = new LogReader(store, start, {
+        streamPrefix: prefix,
+        pageSize: () => 1 + Math.floor(Math.random() * 20),
+      });
       const polling = (async () => {
         while (writing) {
           await reader.catchUp();
@@ -134,7 +169,12 @@ describe('PostgresEventStore', () => {
             await store.appendToStream(streamId, events, { expectedRevision: 'any' });
           } else {
             // A slow append: holds its xid for a while, then commits or (sometimes) rolls back.
-            const held = await holdOpenAppend(db.pool, streamId, events, await store.streamRevision(streamId));
+            const held = await holdOpenAppend(
+              db.pool,
+              streamId,
+              events,
+              await store.streamRevision(streamId),
+            );
             await sleep(Math.random() * 40);
             if (roll < 0.93) {
               await held.commit();
@@ -155,7 +195,9 @@ describe('PostgresEventStore', () => {
       }
 
       const seen = await readUntilSeen(reader, committed, prefix);
-      const ownIds = seen.filter((event) => !event.streamId.startsWith(`${prefix}marker`)).map((event) => event.eventId);
+      const ownIds = seen
+        .filter((event) => !event.streamId.startsWith(`${prefix}marker`))
+        .map((event) => event.eventId);
       expect(rolledBack.size + committed.size).toBeGreaterThan(100);
       expect(new Set(ownIds)).toEqual(committed);
       expect(ownIds).toHaveLength(committed.size);
@@ -163,7 +205,9 @@ describe('PostgresEventStore', () => {
       // A fresh reader sees the same log in the same order.
       const fresh = new LogReader(store, start, { streamPrefix: prefix, pageSize: () => 500 });
       await fresh.catchUp();
-      expect(fresh.seen.map((event) => event.position)).toEqual(seen.map((event) => event.position));
+      expect(fresh.seen.map((event) => event.position)).toEqual(
+        seen.map((event) => event.position),
+      );
     });
   });
 
@@ -173,7 +217,9 @@ describe('PostgresEventStore', () => {
       try {
         await client.query('BEGIN');
         await client.query(`SELECT pg_current_xact_id()`);
-        await expect(appendInTransaction(client, `${uniquePrefix('xid')}s`, newEvents(1), 'any')).rejects.toThrow(/first write/);
+        await expect(
+          appendInTransaction(client, `${uniquePrefix('xid')}s`, newEvents(1), 'any'),
+        ).rejects.toThrow(/first write/);
       } finally {
         await client.query('ROLLBACK');
         client.release();
@@ -185,13 +231,20 @@ describe('PostgresEventStore', () => {
       const event = newEvent();
       await store.appendToStream(`${prefix}a`, [event], { expectedRevision: 'no_stream' });
 
-      await expect(store.appendToStream(`${prefix}b`, [newEvent(), event], { expectedRevision: 'no_stream' })).rejects.toEqual(
-        new DuplicateEventIdError(`${prefix}b`, [event.eventId]),
+      await expect(
+        store.appendToStream(`${prefix}b`, [newEvent(), event], { expectedRevision: 'no_stream' }),
+      ).rejects.toEqual(new DuplicateEventIdError(`${prefix}b`, [event.eventId]));
+      await expect(
+        store.appendToStream(`${prefix}a`, [event], { expectedRevision: 'any' }),
+      ).rejects.toBeInstanceOf(DuplicateEventIdError);
+      await expectConflict(
+        store.appendToStream(`${prefix}a`, [event], { expectedRevision: 'no_stream' }),
+        {
+          streamId: `${prefix}a`,
+          expected: 'no_stream',
+          actual: 0,
+        },
       );
-      await expect(store.appendToStream(`${prefix}a`, [event], { expectedRevision: 'any' })).rejects.toBeInstanceOf(DuplicateEventIdError);
-      await expectConflict(store.appendToStream(`${prefix}a`, [event], { expectedRevision: 'no_stream' }), {
-        streamId: `${prefix}a`, expected: 'no_stream', actual: 0,
-      });
       expect(await store.streamRevision(`${prefix}b`)).toBe('no_stream');
       expect(await store.streamRevision(`${prefix}a`)).toBe(0);
     });
@@ -201,16 +254,25 @@ describe('PostgresEventStore', () => {
       await store.appendToStream(streamId, newEvents(1), { expectedRevision: 'no_stream' });
       // jsonb cannot hold a NUL character: the events INSERT fails after the stream row was updated.
       const poisoned = newEvent('Poisoned', { text: 'nul \u0000 here' });
-      await expect(store.appendToStream(streamId, [poisoned], { expectedRevision: 0 })).rejects.toThrow(/unsupported Unicode|\\u0000/);
+      await expect(
+        store.appendToStream(streamId, [poisoned], { expectedRevision: 0 }),
+      ).rejects.toThrow(/unsupported Unicode|\\u0000/);
       expect(await store.streamRevision(streamId)).toBe(0);
       expect(db.pool.totalCount).toBe(db.pool.idleCount);
-      expect((await store.appendToStream(streamId, newEvents(1), { expectedRevision: 0 })).nextRevision).toBe(1);
+      expect(
+        (await store.appendToStream(streamId, newEvents(1), { expectedRevision: 0 })).nextRevision,
+      ).toBe(1);
     });
 
     it('empty appends report the position of the stream’s last event, or the start of the log', async () => {
       const streamId = `${uniquePrefix('empty')}s`;
-      expect(await store.appendToStream(streamId, [], { expectedRevision: 'any' })).toEqual({ nextRevision: -1, position: START_POSITION });
-      const written = await store.appendToStream(streamId, newEvents(3), { expectedRevision: 'no_stream' });
+      expect(await store.appendToStream(streamId, [], { expectedRevision: 'any' })).toEqual({
+        nextRevision: -1,
+        position: START_POSITION,
+      });
+      const written = await store.appendToStream(streamId, newEvents(3), {
+        expectedRevision: 'no_stream',
+      });
       expect(await store.appendToStream(streamId, [], { expectedRevision: 2 })).toEqual(written);
     });
   });
@@ -219,33 +281,52 @@ describe('PostgresEventStore', () => {
     it('caps a page at READ_ALL_MAX_COUNT events, with and without a prefix', async () => {
       const prefix = uniquePrefix('cap');
       const start = await markPosition(store, prefix);
-      const result = await store.appendToStream(`${prefix}big`, newEvents(READ_ALL_MAX_COUNT + 1), { expectedRevision: 'no_stream' });
+      const result = await store.appendToStream(`${prefix}big`, newEvents(READ_ALL_MAX_COUNT + 1), {
+        expectedRevision: 'no_stream',
+      });
       expect(result.nextRevision).toBe(READ_ALL_MAX_COUNT);
       // Wait until visible (an older transaction elsewhere in the cluster may delay it).
-      for (let tries = 0; (await store.readAll({ after: start, maxCount: 1 })).events.length === 0; tries++) {
+      for (
+        let tries = 0;
+        (await store.readAll({ after: start, maxCount: 1 })).events.length === 0;
+        tries++
+      ) {
         expect(tries).toBeLessThan(500);
         await sleep(20);
       }
 
       const page = await store.readAll({ after: start, maxCount: 50_000 });
       expect(page.events).toHaveLength(READ_ALL_MAX_COUNT);
-      expect(page.events.map((event) => event.revision)).toEqual(page.events.map((_, index) => index));
+      expect(page.events.map((event) => event.revision)).toEqual(
+        page.events.map((_, index) => index),
+      );
       const rest = await store.readAll({ after: page.lastPosition, maxCount: 50_000 });
       expect(rest.events.map((event) => event.revision)).toEqual([READ_ALL_MAX_COUNT]);
       expect(rest.lastPosition).toBe(result.position);
-      expect((await store.readAll({ after: start, maxCount: 50_000, streamPrefix: prefix })).events).toHaveLength(READ_ALL_MAX_COUNT);
+      expect(
+        (await store.readAll({ after: start, maxCount: 50_000, streamPrefix: prefix })).events,
+      ).toHaveLength(READ_ALL_MAX_COUNT);
     });
 
     it('moves a prefix reader past non-matching events in bounded steps', async () => {
       const prefix = uniquePrefix('skip');
       const start = await markPosition(store, prefix);
-      await store.appendToStream(`${prefix}noise`, newEvents(2_500), { expectedRevision: 'no_stream' });
+      await store.appendToStream(`${prefix}noise`, newEvents(2_500), {
+        expectedRevision: 'no_stream',
+      });
       const wanted = newEvent('Wanted');
       await store.appendToStream(`${prefix}wanted`, [wanted], { expectedRevision: 'no_stream' });
-      const reader = new LogReader(store, start, { streamPrefix: `${prefix}wanted`, pageSize: () => 10 });
+      const reader = new LogReader(store, start, {
+        streamPrefix: `${prefix}wanted`,
+        pageSize: () => 10,
+      });
       await reader.pollUntil((seen) => seen.length === 1);
 
-      const first = await store.readAll({ after: start, maxCount: 10, streamPrefix: `${prefix}wanted` });
+      const first = await store.readAll({
+        after: start,
+        maxCount: 10,
+        streamPrefix: `${prefix}wanted`,
+      });
       expect(first.events).toEqual([]);
       expect(store.comparePositions(first.lastPosition!, start)).toBeGreaterThan(0);
       expect(reader.seenIds()).toEqual([wanted.eventId]);
@@ -261,28 +342,47 @@ describe('PostgresEventStore', () => {
       expect(store.comparePositions('9-500', '10-2')).toBeLessThan(0);
       expect(store.comparePositions('10-2', late)).toBe(0);
       expect(store.comparePositions(START_POSITION, early)).toBeLessThan(0);
-      expect(parsePosition(encodePosition(2n ** 64n - 1n, 2n ** 63n - 1n))).toEqual({ transactionId: 2n ** 64n - 1n, globalPosition: 2n ** 63n - 1n });
+      expect(parsePosition(encodePosition(2n ** 64n - 1n, 2n ** 63n - 1n))).toEqual({
+        transactionId: 2n ** 64n - 1n,
+        globalPosition: 2n ** 63n - 1n,
+      });
       expect(() => store.comparePositions('12', late)).toThrow(RangeError);
       expect(() => store.comparePositions(early, '1-2-3')).toThrow(RangeError);
     });
 
     it('accepts unpadded positions and rejects foreign ones', async () => {
-      await expect(store.readAll({ after: '0-0', maxCount: 1 })).resolves.toEqual(expect.objectContaining({ events: expect.any(Array) }));
+      await expect(store.readAll({ after: '0-0', maxCount: 1 })).resolves.toEqual(
+        expect.objectContaining({ events: expect.any(Array) }),
+      );
       await expect(store.readAll({ after: '42', maxCount: 1 })).rejects.toThrow(RangeError);
     });
   });
 
   describe('lifecycle and failures', () => {
     it('maps an unreachable database to EventStoreUnavailableError', async () => {
-      const pool = createPool({ connectionString: `postgres://nobody:nothing@127.0.0.1:${await findFreePort()}/none`, max: 2, applicationName: 'test' });
+      const pool = createPool({
+        connectionString: `postgres://nobody:nothing@127.0.0.1:${await findFreePort()}/none`,
+        max: 2,
+        applicationName: 'test',
+      });
       const unreachable = new PostgresEventStore(pool);
       try {
         await expect(unreachable.ping()).rejects.toBeInstanceOf(EventStoreUnavailableError);
-        await expect(unreachable.readStream('s')).rejects.toBeInstanceOf(EventStoreUnavailableError);
-        await expect(unreachable.streamRevision('s')).rejects.toBeInstanceOf(EventStoreUnavailableError);
-        await expect(unreachable.readAll({ after: null, maxCount: 1 })).rejects.toBeInstanceOf(EventStoreUnavailableError);
-        await expect(unreachable.appendToStream('s', newEvents(1), { expectedRevision: 'any' })).rejects.toBeInstanceOf(EventStoreUnavailableError);
-        await expect(unreachable.appendToStream('s', [], { expectedRevision: 'any' })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+        await expect(unreachable.readStream('s')).rejects.toBeInstanceOf(
+          EventStoreUnavailableError,
+        );
+        await expect(unreachable.streamRevision('s')).rejects.toBeInstanceOf(
+          EventStoreUnavailableError,
+        );
+        await expect(unreachable.readAll({ after: null, maxCount: 1 })).rejects.toBeInstanceOf(
+          EventStoreUnavailableError,
+        );
+        await expect(
+          unreachable.appendToStream('s', newEvents(1), { expectedRevision: 'any' }),
+        ).rejects.toBeInstanceOf(EventStoreUnavailableError);
+        await expect(
+          unreachable.appendToStream('s', [], { expectedRevision: 'any' }),
+        ).rejects.toBeInstanceOf(EventStoreUnavailableError);
       } finally {
         await pool.end();
       }

@@ -6,14 +6,23 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 const event = () => ({ eventId: randomUUID(), type: 'Tested', data: {}, metadata: {} });
 
 describe('event store input: text that would not be stored as given', () => {
-  it.each([['a NUL', 'credits-a\u0000b'], ['an unpaired surrogate', 'credits-a\ud800']])('refuses a stream id with %s', (_name, streamId) => {
+  it.each([
+    ['a NUL', 'credits-a\u0000b'],
+    ['an unpaired surrogate', 'credits-a\ud800'],
+  ])('refuses a stream id with %s', (_name, streamId) => {
     expect(() => validateAppend(streamId, [event()], 'no_stream')).toThrow(TypeError);
   });
 
   it('refuses a stream query with a NUL or an unpaired surrogate', () => {
-    expect(() => validateStreamQuery({ dataField: 'spendId', equals: 's\u0000', throughRevision: 0 })).toThrow(TypeError);
-    expect(() => validateStreamQuery({ dataField: 'spend\udc00', equals: 's', throughRevision: 0 })).toThrow(TypeError);
-    expect(() => validateStreamQuery({ dataField: 'spendId', equals: 'café 😀', throughRevision: 0 })).not.toThrow();
+    expect(() =>
+      validateStreamQuery({ dataField: 'spendId', equals: 's\u0000', throughRevision: 0 }),
+    ).toThrow(TypeError);
+    expect(() =>
+      validateStreamQuery({ dataField: 'spend\udc00', equals: 's', throughRevision: 0 }),
+    ).toThrow(TypeError);
+    expect(() =>
+      validateStreamQuery({ dataField: 'spendId', equals: 'café 😀', throughRevision: 0 }),
+    ).not.toThrow();
   });
 
   describe('on PostgreSQL', () => {
@@ -25,8 +34,12 @@ describe('event store input: text that would not be stored as given', () => {
 
     it('never writes an unpaired surrogate stream id as another stream (UTF-8 would turn it into U+FFFD)', async () => {
       const store = new PostgresEventStore(database.pool);
-      await expect(store.appendToStream('lone-\ud800', [event()], { expectedRevision: 'no_stream' })).rejects.toThrow(TypeError);
-      await expect(store.appendToStream('lone-\ud800', [event()], { expectedRevision: 'any' })).rejects.toThrow(TypeError);
+      await expect(
+        store.appendToStream('lone-\ud800', [event()], { expectedRevision: 'no_stream' }),
+      ).rejects.toThrow(TypeError);
+      await expect(
+        store.appendToStream('lone-\ud800', [event()], { expectedRevision: 'any' }),
+      ).rejects.toThrow(TypeError);
       expect(await store.streamRevision('lone-\ufffd')).toBe('no_stream');
     });
   });

@@ -7,7 +7,10 @@ describe('ApiKeyAuthenticator', () => {
   ]);
 
   it('finds the key a secret belongs to', () => {
-    expect(authenticator.authenticate('service-secret')).toEqual({ name: 'svc', scopes: ['read', 'spend'] });
+    expect(authenticator.authenticate('service-secret')).toEqual({
+      name: 'svc',
+      scopes: ['read', 'spend'],
+    });
     expect(authenticator.authenticate('admin-secret')?.name).toBe('ops');
   });
 

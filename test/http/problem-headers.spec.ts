@@ -5,7 +5,11 @@ import { HttpProblemException } from '../../src/http/errors/http-problem.excepti
 import { problem, type ProblemCode } from '../../src/http/errors/problem';
 import { missingRetryAfter, toProblemResponse } from '../../src/http/errors/to-problem';
 import { RateLimitedError } from '../../src/http/rate-limits/rate-limited.error';
-import { PaymentProviderError, StripeEventProcessingError, StripeNotConfiguredError } from '../../src/stripe/errors';
+import {
+  PaymentProviderError,
+  StripeEventProcessingError,
+  StripeNotConfiguredError,
+} from '../../src/stripe/errors';
 
 /** Every problem is built in one place, so the headers that must travel with it cannot be forgotten. */
 describe('problem headers', () => {
@@ -16,9 +20,19 @@ describe('problem headers', () => {
     ['an unreachable event store', new EventStoreUnavailableError('down')],
     ['Stripe not configured', new StripeNotConfiguredError('STRIPE_SECRET_KEY', 'Checkout')],
     ['Stripe failing', new PaymentProviderError('checkout.sessions.create', new Error('boom'))],
-    ['a webhook event to redeliver', new StripeEventProcessingError('evt_1', 'charge.refunded', new EventStoreUnavailableError('down'))],
+    [
+      'a webhook event to redeliver',
+      new StripeEventProcessingError(
+        'evt_1',
+        'charge.refunded',
+        new EventStoreUnavailableError('down'),
+      ),
+    ],
     ['a framework 429', Object.assign(new Error('too many'), { statusCode: 429 })],
-    ...(['rate_limited', 'unavailable'] as ProblemCode[]).map((code): [string, unknown] => [`a thrown ${code} problem`, new HttpProblemException(problem(code, 'x'))]),
+    ...(['rate_limited', 'unavailable'] as ProblemCode[]).map((code): [string, unknown] => [
+      `a thrown ${code} problem`,
+      new HttpProblemException(problem(code, 'x')),
+    ]),
   ];
 
   it.each(temporary)('%s: 429 or 503 with Retry-After in whole seconds', (_name, error) => {
@@ -28,23 +42,41 @@ describe('problem headers', () => {
   });
 
   it('a rate limit: Retry-After is when its window resets, with the RateLimit headers', () => {
-    const { problem: answer, headers } = toProblemResponse(new RateLimitedError('checkout sessions per account', 10, 60, 42));
+    const { problem: answer, headers } = toProblemResponse(
+      new RateLimitedError('checkout sessions per account', 10, 60, 42),
+    );
     expect(answer).toMatchObject({ status: 429, code: 'rate_limited' });
     expect(headers).toEqual({
-      'retry-after': '42', 'ratelimit-limit': '10', 'ratelimit-remaining': '0', 'ratelimit-reset': '42', 'ratelimit-policy': '10;w=60',
+      'retry-after': '42',
+      'ratelimit-limit': '10',
+      'ratelimit-remaining': '0',
+      'ratelimit-reset': '42',
+      'ratelimit-policy': '10;w=60',
     });
   });
 
   it('a thrower can say when to retry', () => {
-    expect(toProblemResponse(new HttpProblemException(problem('unavailable', 'stopping'), { retryAfterSeconds: 7 })).headers['retry-after']).toBe('7');
+    expect(
+      toProblemResponse(
+        new HttpProblemException(problem('unavailable', 'stopping'), { retryAfterSeconds: 7 }),
+      ).headers['retry-after'],
+    ).toBe('7');
   });
 
   it('401 asks for a bearer token', () => {
-    expect(toProblemResponse(new HttpProblemException(problem('unauthorized', 'no key'))).headers).toEqual({ 'www-authenticate': 'Bearer' });
+    expect(
+      toProblemResponse(new HttpProblemException(problem('unauthorized', 'no key'))).headers,
+    ).toEqual({ 'www-authenticate': 'Bearer' });
   });
 
   it('other problems carry no extra headers', () => {
-    for (const code of ['validation_failed', 'forbidden', 'not_found', 'insufficient_credits', 'payload_too_large'] as ProblemCode[]) {
+    for (const code of [
+      'validation_failed',
+      'forbidden',
+      'not_found',
+      'insufficient_credits',
+      'payload_too_large',
+    ] as ProblemCode[]) {
       expect(toProblemResponse(new HttpProblemException(problem(code, 'x'))).headers).toEqual({});
     }
   });
@@ -53,6 +85,7 @@ describe('problem headers', () => {
     expect(missingRetryAfter(503, false)).toBe('5');
     expect(missingRetryAfter(429, false)).toBe('1');
     expect(missingRetryAfter(503, true)).toBeNull();
-    for (const status of [200, 201, 400, 401, 404, 409, 500]) expect(missingRetryAfter(status, false)).toBeNull();
+    for (const status of [200, 201, 400, 401, 404, 409, 500])
+      expect(missingRetryAfter(status, false)).toBeNull();
   });
 });

@@ -1,22 +1,56 @@
 import type { LedgerState } from '../../src/ledger';
 import {
-  DEFAULT_LEDGER_OPTIONS, checkCredits, cloneState, decide, evolve, initialState, viewAt,
+  DEFAULT_LEDGER_OPTIONS,
+  checkCredits,
+  cloneState,
+  decide,
+  evolve,
+  initialState,
+  viewAt,
 } from '../../src/ledger';
 import { contextOf, deepFreeze, given } from './given-when-then';
-import { DAY, HOUR, MINUTE, T0, after, expired, granted, purchased, reserved, spent } from './fixtures';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  T0,
+  after,
+  expired,
+  granted,
+  purchased,
+  reserved,
+  spent,
+} from './fixtures';
 
 describe('initialState', () => {
   it('is an account with no stream', () => {
     expect(initialState()).toEqual({
-      revision: -1, blocks: {}, reservations: {}, closedReservations: {}, spends: {}, rememberedSpends: 0, forgottenSpends: 0,
-      purchases: {}, purchasesByProviderRef: {}, idempotency: {}, reversals: {}, blockIdsWithCredits: {}, unexpiredRemaining: 0, reserved: 0,
+      revision: -1,
+      blocks: {},
+      reservations: {},
+      closedReservations: {},
+      spends: {},
+      rememberedSpends: 0,
+      forgottenSpends: 0,
+      purchases: {},
+      purchasesByProviderRef: {},
+      idempotency: {},
+      reversals: {},
+      blockIdsWithCredits: {},
+      unexpiredRemaining: 0,
+      reserved: 0,
       options: DEFAULT_LEDGER_OPTIONS,
     });
   });
 
   it('merges options over the defaults, ignoring explicit undefined', () => {
-    expect(initialState({ idempotencyRetentionMs: 5 }).options).toEqual({ ...DEFAULT_LEDGER_OPTIONS, idempotencyRetentionMs: 5 });
-    expect(initialState({ idempotencyRetentionMs: undefined }).options).toEqual(DEFAULT_LEDGER_OPTIONS);
+    expect(initialState({ idempotencyRetentionMs: 5 }).options).toEqual({
+      ...DEFAULT_LEDGER_OPTIONS,
+      idempotencyRetentionMs: 5,
+    });
+    expect(initialState({ idempotencyRetentionMs: undefined }).options).toEqual(
+      DEFAULT_LEDGER_OPTIONS,
+    );
   });
 
   it('shares complete options and empty maps between states, and every write gets its own map', () => {
@@ -42,10 +76,21 @@ describe('evolve', () => {
     evolve(state, spent('s1', { b1: 30 }));
     expect(state).toMatchObject({ revision: 1, unexpiredRemaining: 70, reserved: 0 });
     expect(state.blocks.b1).toEqual({
-      blockId: 'b1', category: 'paid', credits: 100, remaining: 70, grantedAt: T0, expiresAt: null,
-      expired: false, costBasis: { minor: 1000, currency: 'USD' }, purchaseId: 'pur-b1',
+      blockId: 'b1',
+      category: 'paid',
+      credits: 100,
+      remaining: 70,
+      grantedAt: T0,
+      expiresAt: null,
+      expired: false,
+      costBasis: { minor: 1000, currency: 'USD' },
+      purchaseId: 'pur-b1',
     });
-    expect(state.spends.s1).toEqual({ credits: 30, refundable: [{ blockId: 'b1', credits: 30 }], touchedRevision: 1 });
+    expect(state.spends.s1).toEqual({
+      credits: 30,
+      refundable: [{ blockId: 'b1', credits: 30 }],
+      touchedRevision: 1,
+    });
     expect(state.purchasesByProviderRef).toEqual({ pi_b1: 'pur-b1' });
   });
 
@@ -53,12 +98,18 @@ describe('evolve', () => {
     const state = given(purchased('b1', 100), reserved('r1', { b1: 40 }, after(HOUR))).state();
     expect(state).toMatchObject({ unexpiredRemaining: 60, reserved: 40 });
     expect(state.reservations.r1).toEqual({
-      reservationId: 'r1', credits: 40, expiresAt: after(HOUR), drawdown: [{ blockId: 'b1', credits: 40 }],
+      reservationId: 'r1',
+      credits: 40,
+      expiresAt: after(HOUR),
+      drawdown: [{ blockId: 'b1', credits: 40 }],
     });
   });
 
   it('marks an expired block', () => {
-    const state = given(granted('g', 10, { expiresAt: after(DAY) }), expired('g', 10, { at: after(DAY) })).state();
+    const state = given(
+      granted('g', 10, { expiresAt: after(DAY) }),
+      expired('g', 10, { at: after(DAY) }),
+    ).state();
     expect(state.blocks.g).toMatchObject({ remaining: 0, expired: true });
   });
 
@@ -105,19 +156,28 @@ describe('decide', () => {
     expect(state).toEqual(snapshot);
   });
 
-  it('stamps the command\'s events with the context', () => {
+  it("stamps the command's events with the context", () => {
     const [event] = given(purchased('paid', 100))
       .when(
         { kind: 'spend', spendId: 's1', credits: 1, description: 'x' },
         {
-          now: after(HOUR), correlationId: 'req-1', causationId: 'cause-1', actor: { kind: 'admin', id: 'ops' },
-          idempotencyKey: 'key-1', requestHash: 'hash-1',
+          now: after(HOUR),
+          correlationId: 'req-1',
+          causationId: 'cause-1',
+          actor: { kind: 'admin', id: 'ops' },
+          idempotencyKey: 'key-1',
+          requestHash: 'hash-1',
         },
       )
       .acceptedEvents();
     expect(event!.metadata).toEqual({
-      occurredAt: after(HOUR), correlationId: 'req-1', causationId: 'cause-1', actor: { kind: 'admin', id: 'ops' },
-      schemaVersion: 1, idempotencyKey: 'key-1', requestHash: 'hash-1',
+      occurredAt: after(HOUR),
+      correlationId: 'req-1',
+      causationId: 'cause-1',
+      actor: { kind: 'admin', id: 'ops' },
+      schemaVersion: 1,
+      idempotencyKey: 'key-1',
+      requestHash: 'hash-1',
     });
   });
 
@@ -125,11 +185,18 @@ describe('decide', () => {
     const [event] = given(purchased('paid', 100))
       .when({ kind: 'spend', spendId: 's1', credits: 1, description: 'x' }, { now: after(HOUR) })
       .acceptedEvents();
-    expect(Object.keys(event!.metadata).sort()).toEqual(['actor', 'correlationId', 'occurredAt', 'schemaVersion']);
+    expect(Object.keys(event!.metadata).sort()).toEqual([
+      'actor',
+      'correlationId',
+      'occurredAt',
+      'schemaVersion',
+    ]);
   });
 
   it('refuses an invalid clock reading', () => {
-    expect(() => decide({ kind: 'expire' }, initialState(), contextOf({ now: new Date(Number.NaN) }))).toThrow(RangeError);
+    expect(() =>
+      decide({ kind: 'expire' }, initialState(), contextOf({ now: new Date(Number.NaN) })),
+    ).toThrow(RangeError);
   });
 });
 
@@ -144,7 +211,11 @@ describe('viewAt', () => {
   it('lists live blocks with credits, in drawdown order, and holds as reserved', () => {
     const view = viewAt(state, new Date(after(MINUTE)));
     expect(view).toMatchObject({ balance: 170, available: 150, reserved: 20 });
-    expect(view.blocks.map((block) => [block.blockId, block.remaining])).toEqual([['soon', 5], ['promo', 50], ['paid', 95]]);
+    expect(view.blocks.map((block) => [block.blockId, block.remaining])).toEqual([
+      ['soon', 5],
+      ['promo', 50],
+      ['paid', 95],
+    ]);
   });
 
   it('counts a block past its expiresAt as gone before any CreditsExpired is written', () => {
@@ -156,7 +227,10 @@ describe('viewAt', () => {
   it('counts a hold past its deadline as released, and lost where its block is gone', () => {
     const view = viewAt(state, new Date(after(2 * HOUR)));
     expect(view).toMatchObject({ balance: 150, available: 150, reserved: 0 });
-    expect(view.blocks.map((block) => [block.blockId, block.remaining])).toEqual([['promo', 50], ['paid', 100]]);
+    expect(view.blocks.map((block) => [block.blockId, block.remaining])).toEqual([
+      ['promo', 50],
+      ['paid', 100],
+    ]);
   });
 
   it('agrees with the state after lazy expiry is written', () => {
@@ -178,10 +252,21 @@ describe('viewAt', () => {
 });
 
 describe('checkCredits', () => {
-  const state = given(purchased('paid', 100), granted('soon', 20, { expiresAt: after(HOUR) })).state();
+  const state = given(
+    purchased('paid', 100),
+    granted('soon', 20, { expiresAt: after(HOUR) }),
+  ).state();
 
   it('answers from what a spend could use at that instant', () => {
-    expect(checkCredits(state, 120, new Date(T0))).toEqual({ sufficient: true, available: 120, balance: 120 });
-    expect(checkCredits(state, 120, new Date(after(HOUR)))).toEqual({ sufficient: false, available: 100, balance: 100 });
+    expect(checkCredits(state, 120, new Date(T0))).toEqual({
+      sufficient: true,
+      available: 120,
+      balance: 120,
+    });
+    expect(checkCredits(state, 120, new Date(after(HOUR)))).toEqual({
+      sufficient: false,
+      available: 100,
+      balance: 100,
+    });
   });
 });

@@ -1,5 +1,15 @@
 import { given } from './given-when-then';
-import { DAY, HOUR, after, expired, granted, purchased, released, reserved, spent } from './fixtures';
+import {
+  DAY,
+  HOUR,
+  after,
+  expired,
+  granted,
+  purchased,
+  released,
+  reserved,
+  spent,
+} from './fixtures';
 
 describe('expire', () => {
   it('expires every block past its time, in drawdown order, and each hold past its deadline', () => {
@@ -34,11 +44,17 @@ describe('expire', () => {
 
   it('writes expiry events as the system', () => {
     const [event] = given(granted('a', 20, { expiresAt: after(DAY) }))
-      .when({ kind: 'expire' }, { now: after(2 * DAY), correlationId: 'job-1', causationId: 'tick-9' })
+      .when(
+        { kind: 'expire' },
+        { now: after(2 * DAY), correlationId: 'job-1', causationId: 'tick-9' },
+      )
       .acceptedEvents();
     expect(event!.metadata).toEqual({
-      occurredAt: after(2 * DAY), correlationId: 'job-1', causationId: 'tick-9',
-      actor: { kind: 'system', id: 'expiry' }, schemaVersion: 1,
+      occurredAt: after(2 * DAY),
+      correlationId: 'job-1',
+      causationId: 'tick-9',
+      actor: { kind: 'system', id: 'expiry' },
+      schemaVersion: 1,
     });
   });
 });

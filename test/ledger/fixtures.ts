@@ -1,7 +1,21 @@
 import type {
-  Actor, BlockAmount, BlockCategory, CreditsExpired, CreditsGranted, CreditsPurchased, CreditsRefunded,
-  CreditsReserved, CreditsSpent, GrantReason, LedgerEvent, LedgerEventMetadata, PurchaseReversed, ReversalUndone,
-  ReleaseReason, ReservationReleased, ReversalReason,
+  Actor,
+  BlockAmount,
+  BlockCategory,
+  CreditsExpired,
+  CreditsGranted,
+  CreditsPurchased,
+  CreditsRefunded,
+  CreditsReserved,
+  CreditsSpent,
+  GrantReason,
+  LedgerEvent,
+  LedgerEventMetadata,
+  PurchaseReversed,
+  ReversalUndone,
+  ReleaseReason,
+  ReservationReleased,
+  ReversalReason,
 } from '../../src/ledger';
 import { CURRENT_SCHEMA_VERSION } from '../../src/ledger';
 
@@ -35,7 +49,12 @@ function total(perBlock: Record<string, number>): number {
   return Object.values(perBlock).reduce((sum, credits) => sum + credits, 0);
 }
 
-function metadata({ at = T0, idempotencyKey, requestHash, actor = TEST_ACTOR }: At): LedgerEventMetadata {
+function metadata({
+  at = T0,
+  idempotencyKey,
+  requestHash,
+  actor = TEST_ACTOR,
+}: At): LedgerEventMetadata {
   return {
     occurredAt: at,
     correlationId: 'corr-given',
@@ -49,13 +68,21 @@ function metadata({ at = T0, idempotencyKey, requestHash, actor = TEST_ACTOR }: 
 export function granted(
   blockId: string,
   credits: number,
-  options: At & { category?: BlockCategory; reason?: GrantReason; expiresAt?: string; description?: string } = {},
+  options: At & {
+    category?: BlockCategory;
+    reason?: GrantReason;
+    expiresAt?: string;
+    description?: string;
+  } = {},
 ): CreditsGranted {
   const { category = 'promotional', reason = 'promotion', expiresAt, description } = options;
   return {
     type: 'CreditsGranted',
     data: {
-      blockId, credits, category, reason,
+      blockId,
+      credits,
+      category,
+      reason,
       ...(expiresAt !== undefined && { expiresAt }),
       ...(description !== undefined && { description }),
     },
@@ -66,14 +93,26 @@ export function granted(
 export function purchased(
   blockId: string,
   credits: number,
-  options: At & { purchaseId?: string; providerRef?: string; expiresAt?: string; packId?: string } = {},
+  options: At & {
+    purchaseId?: string;
+    providerRef?: string;
+    expiresAt?: string;
+    packId?: string;
+  } = {},
   provider = 'stripe',
 ): CreditsPurchased {
-  const { purchaseId = `pur-${blockId}`, providerRef = `pi_${blockId}`, expiresAt, packId } = options;
+  const {
+    purchaseId = `pur-${blockId}`,
+    providerRef = `pi_${blockId}`,
+    expiresAt,
+    packId,
+  } = options;
   return {
     type: 'CreditsPurchased',
     data: {
-      blockId, purchaseId, credits,
+      blockId,
+      purchaseId,
+      credits,
       amountPaid: { minor: credits * 10, currency: 'USD' },
       ...(packId !== undefined && { packId }),
       provider,
@@ -112,7 +151,13 @@ export function refunded(
 ): CreditsRefunded {
   return {
     type: 'CreditsRefunded',
-    data: { refundId, spendId, credits: total(returnedTo), reason: options.reason ?? 'failed', returnedTo: amounts(returnedTo) },
+    data: {
+      refundId,
+      spendId,
+      credits: total(returnedTo),
+      reason: options.reason ?? 'failed',
+      returnedTo: amounts(returnedTo),
+    },
     metadata: metadata(options),
   };
 }
@@ -130,7 +175,10 @@ export function reserved(
   return {
     type: 'CreditsReserved',
     data: {
-      reservationId, credits: total(drawdown), expiresAt, drawdown: amounts(drawdown),
+      reservationId,
+      credits: total(drawdown),
+      expiresAt,
+      drawdown: amounts(drawdown),
       ...(options.description !== undefined && { description: options.description }),
     },
     metadata: metadata(options),
@@ -160,7 +208,11 @@ export function reversed(
   return {
     type: 'PurchaseReversed',
     data: {
-      purchaseId, credits, removed: amounts(removed), shortfall: credits - total(removed), reason,
+      purchaseId,
+      credits,
+      removed: amounts(removed),
+      shortfall: credits - total(removed),
+      reason,
       ...(providerRef !== undefined && { providerRef }),
       ...(reversalId !== undefined && { reversalId }),
     },
@@ -177,7 +229,15 @@ export function undone(
   const { reason = 'dispute', providerRef = 'pi_paid', shortfallCancelled = 0 } = options;
   return {
     type: 'ReversalUndone',
-    data: { reversalId, purchaseId, credits: total(restored), restored: amounts(restored), shortfallCancelled, reason, providerRef },
+    data: {
+      reversalId,
+      purchaseId,
+      credits: total(restored),
+      restored: amounts(restored),
+      shortfallCancelled,
+      reason,
+      providerRef,
+    },
     metadata: metadata(options),
   };
 }

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import type { BlockCategory, CommandContext, Decision, IdempotencyRecord, LedgerCommand, LedgerEvent, LedgerState } from '../../src/ledger';
+import type {
+  BlockCategory,
+  CommandContext,
+  Decision,
+  IdempotencyRecord,
+  LedgerCommand,
+  LedgerEvent,
+  LedgerState,
+} from '../../src/ledger';
 import { LEDGER_EVENT_TYPES, decide, evolve, initialState, viewAt } from '../../src/ledger';
 import { DAY, HOUR, MINUTE, T0, TEST_ACTOR, balanceChange } from './fixtures';
 import { expectConsistent } from './invariants';
@@ -33,20 +41,40 @@ const credits = fc.integer({ min: 1, max: 400 });
 const smallCredits = fc.integer({ min: 1, max: 150 });
 /** null half of the time (fc.option would give a value four times out of five). */
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(fc.constant(null), arb);
-const rarely = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: arb, weight: 1 });
+const rarely = <T>(arb: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: arb, weight: 1 });
 /** Which recent spend or hold a refund, capture or release is about (0 = the latest). */
 const pick = fc.nat({ max: 6 });
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ op: fc.constant('grant' as const), credits, category: fc.constantFrom<BlockCategory>('paid', 'promotional'), expiresInMs: maybe(fc.integer({ min: 1, max: 2 * DAY })) }),
-  fc.record({ op: fc.constant('purchase' as const), credits, ref: fc.nat({ max: 15 }), expiresInMs: maybe(fc.integer({ min: 1, max: 3 * DAY })) }),
+  fc.record({
+    op: fc.constant('grant' as const),
+    credits,
+    category: fc.constantFrom<BlockCategory>('paid', 'promotional'),
+    expiresInMs: maybe(fc.integer({ min: 1, max: 2 * DAY })),
+  }),
+  fc.record({
+    op: fc.constant('purchase' as const),
+    credits,
+    ref: fc.nat({ max: 15 }),
+    expiresInMs: maybe(fc.integer({ min: 1, max: 3 * DAY })),
+  }),
   fc.record({ op: fc.constant('spend' as const), credits: smallCredits }),
   fc.record({ op: fc.constant('refund' as const), pick, credits: maybe(smallCredits) }),
-  fc.record({ op: fc.constant('reserve' as const), credits: smallCredits, ttlSeconds: fc.integer({ min: 1, max: 6 * 3600 }) }),
+  fc.record({
+    op: fc.constant('reserve' as const),
+    credits: smallCredits,
+    ttlSeconds: fc.integer({ min: 1, max: 6 * 3600 }),
+  }),
   fc.record({ op: fc.constant('capture' as const), pick, credits: maybe(smallCredits) }),
   fc.record({ op: fc.constant('release' as const), pick }),
   fc.constant({ op: 'expire' as const }),
-  fc.record({ op: fc.constant('reverse' as const), ref: fc.nat({ max: 15 }), credits, cumulative: fc.boolean() }),
+  fc.record({
+    op: fc.constant('reverse' as const),
+    ref: fc.nat({ max: 15 }),
+    credits,
+    cumulative: fc.boolean(),
+  }),
 );
 
 const step: fc.Arbitrary<Step> = fc.record({
@@ -73,7 +101,8 @@ class Run {
 
   play(step: Step): void {
     this.nowMs += step.advanceMs;
-    if (step.replay !== null && this.keyed.length > 0) return this.replay(this.keyed[step.replay % this.keyed.length]!);
+    if (step.replay !== null && this.keyed.length > 0)
+      return this.replay(this.keyed[step.replay % this.keyed.length]!);
     const command = this.commandFor(step.action);
     const key = step.keyed ? `key-${this.next()}` : undefined;
     const decision = this.decide(command, key);
@@ -83,21 +112,38 @@ class Run {
     }
   }
 
-  private replay(earlier: { command: LedgerCommand; key: string; record: IdempotencyRecord }): void {
+  private replay(earlier: {
+    command: LedgerCommand;
+    key: string;
+    record: IdempotencyRecord;
+  }): void {
     // Past the retention a retry is a new request, which the application sends with fresh ids.
     if (this.nowMs - Date.parse(earlier.record.occurredAt) > RETENTION_MS) return;
-    expect(this.decide(earlier.command, earlier.key)).toEqual({ kind: 'replayed', record: earlier.record });
+    expect(this.decide(earlier.command, earlier.key)).toEqual({
+      kind: 'replayed',
+      record: earlier.record,
+    });
   }
 
   private decide(command: LedgerCommand, key: string | undefined): Decision {
     const context: CommandContext = {
-      now: new Date(this.nowMs), correlationId: 'fold', actor: TEST_ACTOR,
+      now: new Date(this.nowMs),
+      correlationId: 'fold',
+      actor: TEST_ACTOR,
       ...(key !== undefined && { idempotencyKey: key, requestHash: JSON.stringify(command) }),
     };
     // Purity is checked with deep-frozen states in the other specs; here, cheaply, the totals.
-    const before = { revision: this.state.revision, available: this.state.unexpiredRemaining, reserved: this.state.reserved };
+    const before = {
+      revision: this.state.revision,
+      available: this.state.unexpiredRemaining,
+      reserved: this.state.reserved,
+    };
     const decision = decide(command, this.state, context);
-    expect({ revision: this.state.revision, available: this.state.unexpiredRemaining, reserved: this.state.reserved }).toEqual(before);
+    expect({
+      revision: this.state.revision,
+      available: this.state.unexpiredRemaining,
+      reserved: this.state.reserved,
+    }).toEqual(before);
     return decision;
   }
 
@@ -118,35 +164,74 @@ class Run {
 
   private commandFor(action: Op): LedgerCommand {
     const id = this.next();
-    const expiresAt = (inMs: number | null) => (inMs === null ? {} : { expiresAt: new Date(this.nowMs + inMs).toISOString() });
+    const expiresAt = (inMs: number | null) =>
+      inMs === null ? {} : { expiresAt: new Date(this.nowMs + inMs).toISOString() };
     switch (action.op) {
       case 'grant':
-        return { kind: 'grant', blockId: `g${id}`, credits: action.credits, category: action.category, reason: 'promotion', ...expiresAt(action.expiresInMs) };
+        return {
+          kind: 'grant',
+          blockId: `g${id}`,
+          credits: action.credits,
+          category: action.category,
+          reason: 'promotion',
+          ...expiresAt(action.expiresInMs),
+        };
       case 'purchase':
         return {
-          kind: 'purchase', blockId: `p${id}`, purchaseId: `pur${id}`, credits: action.credits,
-          amountPaid: { minor: action.credits * 10, currency: 'USD' }, provider: 'stripe', providerRef: `pi_${action.ref}`,
+          kind: 'purchase',
+          blockId: `p${id}`,
+          purchaseId: `pur${id}`,
+          credits: action.credits,
+          amountPaid: { minor: action.credits * 10, currency: 'USD' },
+          provider: 'stripe',
+          providerRef: `pi_${action.ref}`,
           ...expiresAt(action.expiresInMs),
         };
       case 'spend':
         this.spendIds.push(`s${id}`);
         return { kind: 'spend', spendId: `s${id}`, credits: action.credits, description: 'usage' };
       case 'refund':
-        return { kind: 'refund', refundId: `rf${id}`, spendId: recent(this.spendIds, action.pick), reason: 'x', ...(action.credits !== null && { credits: action.credits }) };
+        return {
+          kind: 'refund',
+          refundId: `rf${id}`,
+          spendId: recent(this.spendIds, action.pick),
+          reason: 'x',
+          ...(action.credits !== null && { credits: action.credits }),
+        };
       case 'reserve':
         this.holdIds.push(`r${id}`);
-        return { kind: 'reserve', reservationId: `r${id}`, credits: action.credits, ttlSeconds: action.ttlSeconds };
+        return {
+          kind: 'reserve',
+          reservationId: `r${id}`,
+          credits: action.credits,
+          ttlSeconds: action.ttlSeconds,
+        };
       case 'capture':
         this.spendIds.push(`c${id}`);
-        return { kind: 'capture', reservationId: recent(this.holdIds, action.pick), spendId: `c${id}`, ...(action.credits !== null && { credits: action.credits }) };
+        return {
+          kind: 'capture',
+          reservationId: recent(this.holdIds, action.pick),
+          spendId: `c${id}`,
+          ...(action.credits !== null && { credits: action.credits }),
+        };
       case 'release':
         return { kind: 'release', reservationId: recent(this.holdIds, action.pick) };
       case 'expire':
         return { kind: 'expire' };
       case 'reverse':
         return action.cumulative
-          ? { kind: 'reverse', providerRef: `pi_${action.ref}`, totalCredits: action.credits, reason: 'refund' }
-          : { kind: 'reverse', providerRef: `pi_${action.ref}`, credits: action.credits, reason: 'refund' };
+          ? {
+              kind: 'reverse',
+              providerRef: `pi_${action.ref}`,
+              totalCredits: action.credits,
+              reason: 'refund',
+            }
+          : {
+              kind: 'reverse',
+              providerRef: `pi_${action.ref}`,
+              credits: action.credits,
+              reason: 'refund',
+            };
     }
   }
 
@@ -180,8 +265,10 @@ describe('folding long command sequences', () => {
       evolve(folded, event);
       balance += balanceChange(event);
       // Cheap checks on every event; the full consistency check once at the end.
-      if (folded.unexpiredRemaining < 0 || folded.reserved < 0) throw new Error(`negative at ${folded.revision}`);
-      if (folded.unexpiredRemaining + folded.reserved !== balance) throw new Error(`balance drift at ${folded.revision}`);
+      if (folded.unexpiredRemaining < 0 || folded.reserved < 0)
+        throw new Error(`negative at ${folded.revision}`);
+      if (folded.unexpiredRemaining + folded.reserved !== balance)
+        throw new Error(`balance drift at ${folded.revision}`);
     }
     const foldMs = Date.now() - started;
     expect(folded.revision).toBe(events.length - 1);
@@ -202,11 +289,37 @@ function longStream(steps: number): LedgerEvent[] {
   let nowMs = Date.parse(T0);
   // Batches of eight commands on the same ids: grant, buy, hold, spend, capture the hold, refund the
   // spend, reverse part of the purchase, undo the reversal (half of them before it happened).
-  const reverse = (n: number): LedgerCommand => ({ kind: 'reverse', providerRef: `pi_${n}`, credits: 50, reason: 'dispute', reversalId: `dispute:${n}` });
-  const reinstate = (n: number): LedgerCommand => ({ kind: 'reinstate', providerRef: `pi_${n}`, reversalId: `dispute:${n}`, reason: 'dispute' });
+  const reverse = (n: number): LedgerCommand => ({
+    kind: 'reverse',
+    providerRef: `pi_${n}`,
+    credits: 50,
+    reason: 'dispute',
+    reversalId: `dispute:${n}`,
+  });
+  const reinstate = (n: number): LedgerCommand => ({
+    kind: 'reinstate',
+    providerRef: `pi_${n}`,
+    reversalId: `dispute:${n}`,
+    reason: 'dispute',
+  });
   const commands = (n: number): LedgerCommand[] => [
-    { kind: 'grant', blockId: `g${n}`, credits: 300, category: 'promotional', reason: 'promotion', expiresAt: new Date(nowMs + 5 * MINUTE).toISOString() },
-    { kind: 'purchase', blockId: `p${n}`, purchaseId: `pur${n}`, credits: 200, amountPaid: { minor: 2000, currency: 'USD' }, provider: 'stripe', providerRef: `pi_${n}` },
+    {
+      kind: 'grant',
+      blockId: `g${n}`,
+      credits: 300,
+      category: 'promotional',
+      reason: 'promotion',
+      expiresAt: new Date(nowMs + 5 * MINUTE).toISOString(),
+    },
+    {
+      kind: 'purchase',
+      blockId: `p${n}`,
+      purchaseId: `pur${n}`,
+      credits: 200,
+      amountPaid: { minor: 2000, currency: 'USD' },
+      provider: 'stripe',
+      providerRef: `pi_${n}`,
+    },
     { kind: 'reserve', reservationId: `r${n}`, credits: 50, ttlSeconds: n % 2 === 0 ? 600 : 60 },
     { kind: 'spend', spendId: `s${n}`, credits: n % 2 === 0 ? 700 : 150, description: 'usage' },
     { kind: 'capture', reservationId: `r${n}`, spendId: `c${n}`, credits: 20 },
@@ -219,7 +332,9 @@ function longStream(steps: number): LedgerEvent[] {
     const batch = commands(Math.floor(i / 8));
     const command = batch[i % 8]!;
     const context: CommandContext = {
-      now: new Date(nowMs), correlationId: 'long', actor: TEST_ACTOR,
+      now: new Date(nowMs),
+      correlationId: 'long',
+      actor: TEST_ACTOR,
       ...(i % 3 === 0 && { idempotencyKey: `k${i}`, requestHash: 'h' }),
     };
     const decision = decide(command, state, context);

@@ -1,5 +1,12 @@
 import type {
-  CommandContext, Decision, IdempotencyRecord, LedgerCommand, LedgerEvent, LedgerOptions, LedgerState, Rejection,
+  CommandContext,
+  Decision,
+  IdempotencyRecord,
+  LedgerCommand,
+  LedgerEvent,
+  LedgerOptions,
+  LedgerState,
+  Rejection,
 } from '../../src/ledger';
 import { decide, evolve, initialState } from '../../src/ledger';
 import { TEST_ACTOR } from './fixtures';

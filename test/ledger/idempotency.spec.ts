@@ -1,20 +1,43 @@
 import type { CaptureReservation, LedgerEvent, SpendCredits } from '../../src/ledger';
 import { IDEMPOTENCY_PRUNE_INTERVAL, evolve, initialState } from '../../src/ledger';
 import { given } from './given-when-then';
-import { DAY, HOUR, MINUTE, after, granted, purchased, released, reserved, spent } from './fixtures';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  after,
+  granted,
+  purchased,
+  released,
+  reserved,
+  spent,
+} from './fixtures';
 
-const spend = (credits: number, spendId = 's2'): SpendCredits => ({ kind: 'spend', spendId, credits, description: 'usage' });
+const spend = (credits: number, spendId = 's2'): SpendCredits => ({
+  kind: 'spend',
+  spendId,
+  credits,
+  description: 'usage',
+});
 const keyed = { idempotencyKey: 'key-1', requestHash: 'hash-a' };
 
 describe('idempotency', () => {
-  const firstSpend = [purchased('paid', 100), spent('s1', { paid: 30 }, { at: after(HOUR), ...keyed })];
+  const firstSpend = [
+    purchased('paid', 100),
+    spent('s1', { paid: 30 }, { at: after(HOUR), ...keyed }),
+  ];
 
   it('replays the same key and request with the first answer, balances as they were then', () => {
     given(...firstSpend, spent('s9', { paid: 50 }, { at: after(2 * HOUR) }))
       .when(spend(30), { now: after(3 * HOUR), ...keyed })
       .thenReplays({
-        requestHash: 'hash-a', firstRevision: 1, lastRevision: 1,
-        balance: 70, available: 70, reserved: 0, occurredAt: after(HOUR),
+        requestHash: 'hash-a',
+        firstRevision: 1,
+        lastRevision: 1,
+        balance: 70,
+        available: 70,
+        reserved: 0,
+        occurredAt: after(HOUR),
       });
   });
 
@@ -45,32 +68,56 @@ describe('idempotency', () => {
   });
 
   it('remembers at least 7 days by default', () => {
-    given(...firstSpend).when(spend(30), { now: after(HOUR + 7 * DAY), ...keyed }).thenReplays();
-    given(...firstSpend).when(spend(30), { now: after(HOUR + 7 * DAY + 1), ...keyed }).then(spent('s2', { paid: 30 }));
+    given(...firstSpend)
+      .when(spend(30), { now: after(HOUR + 7 * DAY), ...keyed })
+      .thenReplays();
+    given(...firstSpend)
+      .when(spend(30), { now: after(HOUR + 7 * DAY + 1), ...keyed })
+      .then(spent('s2', { paid: 30 }));
   });
 
-  it('puts the key on the command\'s own events only, not on lazy expiry', () => {
+  it("puts the key on the command's own events only, not on lazy expiry", () => {
     const events = given(granted('promo', 5, { expiresAt: after(HOUR) }), purchased('paid', 100))
       .when(spend(10), { now: after(2 * HOUR), ...keyed })
       .acceptedEvents();
-    expect(events.map((event) => [event.type, event.metadata.idempotencyKey, event.metadata.requestHash])).toEqual([
+    expect(
+      events.map((event) => [
+        event.type,
+        event.metadata.idempotencyKey,
+        event.metadata.requestHash,
+      ]),
+    ).toEqual([
       ['CreditsExpired', undefined, undefined],
       ['CreditsSpent', 'key-1', 'hash-a'],
     ]);
   });
 
   it('remembers a command of several events from its first to its last, after expiry events', () => {
-    const capture: CaptureReservation = { kind: 'capture', reservationId: 'r1', spendId: 'cap1', credits: 5 };
+    const capture: CaptureReservation = {
+      kind: 'capture',
+      reservationId: 'r1',
+      spendId: 'cap1',
+      credits: 5,
+    };
     const outcome = given(
       granted('promo', 5, { expiresAt: after(HOUR) }),
       purchased('paid', 100),
       reserved('r1', { paid: 20 }, after(DAY)),
     ).when(capture, { now: after(2 * HOUR), ...keyed });
     const state = outcome.stateAfter();
-    expect(outcome.acceptedEvents().map((event) => event.type)).toEqual(['CreditsExpired', 'CreditsSpent', 'ReservationReleased']);
+    expect(outcome.acceptedEvents().map((event) => event.type)).toEqual([
+      'CreditsExpired',
+      'CreditsSpent',
+      'ReservationReleased',
+    ]);
     expect(state.idempotency['key-1']).toEqual({
-      requestHash: 'hash-a', firstRevision: 4, lastRevision: 5,
-      balance: 95, available: 95, reserved: 0, occurredAt: after(2 * HOUR),
+      requestHash: 'hash-a',
+      firstRevision: 4,
+      lastRevision: 5,
+      balance: 95,
+      available: 95,
+      reserved: 0,
+      occurredAt: after(2 * HOUR),
     });
   });
 
@@ -79,7 +126,11 @@ describe('idempotency', () => {
       ...firstSpend,
       spent('s2', { paid: 10 }, { at: after(HOUR + 8 * DAY), ...keyed }),
     ).state();
-    expect(state.idempotency['key-1']).toMatchObject({ firstRevision: 2, lastRevision: 2, balance: 60 });
+    expect(state.idempotency['key-1']).toMatchObject({
+      firstRevision: 2,
+      lastRevision: 2,
+      balance: 60,
+    });
   });
 
   it('does not remember a rejected command', () => {
@@ -97,7 +148,10 @@ describe('idempotency', () => {
       spent('s1', { paid: 30 }, { at: after(HOUR), idempotencyKey: '__proto__', requestHash: 'h' }),
     ).state();
     expect(Object.getPrototypeOf(state.idempotency)).toBe(Object.prototype);
-    given(purchased('paid', 100), spent('s1', { paid: 30 }, { at: after(HOUR), idempotencyKey: '__proto__', requestHash: 'h' }))
+    given(
+      purchased('paid', 100),
+      spent('s1', { paid: 30 }, { at: after(HOUR), idempotencyKey: '__proto__', requestHash: 'h' }),
+    )
       .when(spend(30), { now: after(2 * HOUR), idempotencyKey: '__proto__', requestHash: 'h' })
       .thenReplays({ balance: 70 });
   });
@@ -106,7 +160,13 @@ describe('idempotency', () => {
     const state = initialState({ idempotencyRetentionMs: HOUR });
     const events: LedgerEvent[] = [granted('g', 1_000_000)];
     for (let i = 0; i < 4 * IDEMPOTENCY_PRUNE_INTERVAL; i += 1) {
-      events.push(spent(`s${i}`, { g: 1 }, { at: after(i * MINUTE), idempotencyKey: `k${i}`, requestHash: 'h' }));
+      events.push(
+        spent(
+          `s${i}`,
+          { g: 1 },
+          { at: after(i * MINUTE), idempotencyKey: `k${i}`, requestHash: 'h' },
+        ),
+      );
     }
     for (const event of events) evolve(state, event);
     const kept = Object.keys(state.idempotency).length;

@@ -6,14 +6,20 @@ import { balanceChange } from './fixtures';
  * LEDGER.md invariants 1 and 2, checked after every event of `events`: available and reserved never
  * negative, the state's totals agree with its blocks and holds, and balance = credits in − out.
  */
-export function expectInvariantsAlong(events: readonly LedgerEvent[], from: LedgerState = initialState()): LedgerState {
+export function expectInvariantsAlong(
+  events: readonly LedgerEvent[],
+  from: LedgerState = initialState(),
+): LedgerState {
   const state = cloneState(from);
   let balance = state.unexpiredRemaining + state.reserved;
   for (const event of events) {
     evolve(state, event);
     balance += balanceChange(event);
     expectConsistent(state, event);
-    expect({ revision: state.revision, balance: state.unexpiredRemaining + state.reserved }).toEqual({
+    expect({
+      revision: state.revision,
+      balance: state.unexpiredRemaining + state.reserved,
+    }).toEqual({
       revision: state.revision,
       balance,
     });
@@ -27,14 +33,17 @@ export function expectConsistent(state: LedgerState, event?: LedgerEvent): void 
   const problems: string[] = [];
   if (state.unexpiredRemaining < 0) problems.push(`available ${state.unexpiredRemaining} < 0`);
   if (state.reserved < 0) problems.push(`reserved ${state.reserved} < 0`);
-  for (const block of blocks) if (block.remaining < 0) problems.push(`block ${block.blockId} at ${block.remaining}`);
+  for (const block of blocks)
+    if (block.remaining < 0) problems.push(`block ${block.blockId} at ${block.remaining}`);
   const inBlocks = blocks.reduce((sum, block) => sum + block.remaining, 0);
-  if (inBlocks !== state.unexpiredRemaining) problems.push(`blocks hold ${inBlocks}, state says ${state.unexpiredRemaining}`);
+  if (inBlocks !== state.unexpiredRemaining)
+    problems.push(`blocks hold ${inBlocks}, state says ${state.unexpiredRemaining}`);
   const held = holds.reduce((sum, hold) => sum + hold.credits, 0);
   if (held !== state.reserved) problems.push(`holds hold ${held}, state says ${state.reserved}`);
   for (const hold of holds) {
     const inDrawdown = hold.drawdown.reduce((sum, part) => sum + part.credits, 0);
-    if (inDrawdown !== hold.credits) problems.push(`hold ${hold.reservationId} drawdown ${inDrawdown} ≠ ${hold.credits}`);
+    if (inDrawdown !== hold.credits)
+      problems.push(`hold ${hold.reservationId} drawdown ${inDrawdown} ≠ ${hold.credits}`);
   }
   expect({ after: event?.type, revision: state.revision, problems }).toEqual({
     after: event?.type,

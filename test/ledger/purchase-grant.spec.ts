@@ -4,12 +4,23 @@ import { given } from './given-when-then';
 import { DAY, HOUR, T0, after, granted, purchased, reserved, spent } from './fixtures';
 
 const purchase = (overrides: Partial<PurchaseCredits> = {}): PurchaseCredits => ({
-  kind: 'purchase', blockId: 'b1', purchaseId: 'pur-b1', credits: 100, amountPaid: { minor: 1000, currency: 'USD' },
-  provider: 'stripe', providerRef: 'pi_b1', ...overrides,
+  kind: 'purchase',
+  blockId: 'b1',
+  purchaseId: 'pur-b1',
+  credits: 100,
+  amountPaid: { minor: 1000, currency: 'USD' },
+  provider: 'stripe',
+  providerRef: 'pi_b1',
+  ...overrides,
 });
 
 const grant = (overrides: Partial<GrantCredits> = {}): GrantCredits => ({
-  kind: 'grant', blockId: 'g1', credits: 25, category: 'promotional', reason: 'signup', ...overrides,
+  kind: 'grant',
+  blockId: 'g1',
+  credits: 25,
+  category: 'promotional',
+  reason: 'signup',
+  ...overrides,
 });
 
 describe('purchase', () => {
@@ -29,7 +40,15 @@ describe('purchase', () => {
     it('with the same figures is the first purchase again: its ids, its revision and the account right after it', () => {
       given(granted('g1', 5), purchased('b1', 100), spent('s1', { g1: 5, b1: 30 }))
         .when(repeat, { now: after(HOUR) })
-        .thenNoop({ reason: 'duplicate_purchase', purchaseId: 'pur-b1', blockId: 'b1', revision: 1, balance: 105, available: 105, reserved: 0 });
+        .thenNoop({
+          reason: 'duplicate_purchase',
+          purchaseId: 'pur-b1',
+          blockId: 'b1',
+          revision: 1,
+          balance: 105,
+          available: 105,
+          reserved: 0,
+        });
     });
 
     it('counts a hold in the balance after it', () => {
@@ -41,12 +60,19 @@ describe('purchase', () => {
     it('is the same purchase forever, long after any idempotency key is forgotten', () => {
       given(purchased('b1', 100, { at: T0 }))
         .when(purchase(), { now: after(400 * DAY) })
-        .thenNoop({ reason: 'duplicate_purchase', purchaseId: 'pur-b1', blockId: 'b1', revision: 0 });
+        .thenNoop({
+          reason: 'duplicate_purchase',
+          purchaseId: 'pur-b1',
+          blockId: 'b1',
+          revision: 0,
+        });
     });
 
     it('does not compare packId or expiresAt (a Stripe redelivery computes its own expiry)', () => {
       given(purchased('b1', 100, { packId: 'basic', expiresAt: after(30 * DAY) }))
-        .when(purchase({ purchaseId: 'pur-b2', packId: 'other', expiresAt: after(31 * DAY) }), { now: after(HOUR) })
+        .when(purchase({ purchaseId: 'pur-b2', packId: 'other', expiresAt: after(31 * DAY) }), {
+          now: after(HOUR),
+        })
         .thenNoop({ purchaseId: 'pur-b1' });
     });
 
@@ -58,13 +84,29 @@ describe('purchase', () => {
     ])('with %s is a purchase_conflict naming the first purchase', (_what, change) => {
       given(purchased('b1', 100))
         .when(purchase({ blockId: 'b2', purchaseId: 'pur-b2', ...change }), { now: after(HOUR) })
-        .thenRejects({ code: 'purchase_conflict', provider: change.provider ?? 'stripe', providerRef: 'pi_b1', purchaseId: 'pur-b1' });
+        .thenRejects({
+          code: 'purchase_conflict',
+          provider: change.provider ?? 'stripe',
+          providerRef: 'pi_b1',
+          purchaseId: 'pur-b1',
+        });
     });
 
     it('writes nothing on a repeat, not even expiry that is due', () => {
-      const decision = given(purchased('b1', 100), granted('g1', 5, { expiresAt: after(DAY) }))
-        .when(purchase(), { now: after(2 * DAY) }).decision;
-      expect(decision).toEqual({ kind: 'noop', reason: 'duplicate_purchase', purchaseId: 'pur-b1', blockId: 'b1', revision: 0, balance: 100, available: 100, reserved: 0 });
+      const decision = given(
+        purchased('b1', 100),
+        granted('g1', 5, { expiresAt: after(DAY) }),
+      ).when(purchase(), { now: after(2 * DAY) }).decision;
+      expect(decision).toEqual({
+        kind: 'noop',
+        reason: 'duplicate_purchase',
+        purchaseId: 'pur-b1',
+        blockId: 'b1',
+        revision: 0,
+        balance: 100,
+        available: 100,
+        reserved: 0,
+      });
     });
   });
 
@@ -74,18 +116,29 @@ describe('purchase', () => {
     it('is a purchase_conflict, whatever the figures, and writes nothing', () => {
       given(granted('g1', 5, { expiresAt: after(DAY) }))
         .when(purchase(), { now: after(2 * DAY), purchaseRefsHeldElsewhere: heldElsewhere })
-        .thenRejects({ code: 'purchase_conflict', provider: 'stripe', providerRef: 'pi_b1', heldByAccountId: 'user-other' });
+        .thenRejects({
+          code: 'purchase_conflict',
+          provider: 'stripe',
+          providerRef: 'pi_b1',
+          heldByAccountId: 'user-other',
+        });
     });
 
     it('is held per provider: the same reference of another provider is a new purchase', () => {
       given()
-        .when(purchase({ provider: 'manual' }), { now: T0, purchaseRefsHeldElsewhere: heldElsewhere })
+        .when(purchase({ provider: 'manual' }), {
+          now: T0,
+          purchaseRefsHeldElsewhere: heldElsewhere,
+        })
         .then(purchased('b1', 100, { providerRef: 'pi_b1' }, 'manual'));
     });
 
     it("does not change the answer to this account's own purchase of it", () => {
       given(purchased('b1', 100))
-        .when(purchase({ purchaseId: 'pur-b2' }), { now: after(HOUR), purchaseRefsHeldElsewhere: heldElsewhere })
+        .when(purchase({ purchaseId: 'pur-b2' }), {
+          now: after(HOUR),
+          purchaseRefsHeldElsewhere: heldElsewhere,
+        })
         .thenNoop({ purchaseId: 'pur-b1' });
     });
   });
@@ -97,7 +150,9 @@ describe('purchase', () => {
   });
 
   it('refuses an expiresAt that is not in the future', () => {
-    given().when(purchase({ expiresAt: T0 }), { now: T0 }).thenRejects({ code: 'invalid_expiry', expiresAt: T0 });
+    given()
+      .when(purchase({ expiresAt: T0 }), { now: T0 })
+      .thenRejects({ code: 'invalid_expiry', expiresAt: T0 });
   });
 
   it('refuses to push the total above MAX_BALANCE_CREDITS', () => {
@@ -127,11 +182,15 @@ describe('grant', () => {
   });
 
   it('refuses an expiresAt in the past', () => {
-    given().when(grant({ expiresAt: after(-1) }), { now: T0 }).thenRejects({ code: 'invalid_expiry' });
+    given()
+      .when(grant({ expiresAt: after(-1) }), { now: T0 })
+      .thenRejects({ code: 'invalid_expiry' });
   });
 
   it('refuses an expiresAt that is not an instant', () => {
-    given().when(grant({ expiresAt: 'soon' }), { now: T0 }).thenRejects({ code: 'invalid_expiry', expiresAt: 'soon' });
+    given()
+      .when(grant({ expiresAt: 'soon' }), { now: T0 })
+      .thenRejects({ code: 'invalid_expiry', expiresAt: 'soon' });
   });
 
   it('counts held credits towards the balance limit', () => {
@@ -140,7 +199,9 @@ describe('grant', () => {
       .thenRejects({ code: 'balance_limit' });
   });
 
-  it('throws on a blockId that already exists: ids are the application\'s job', () => {
-    expect(() => given(granted('g1', 5)).when(grant(), { now: T0 })).toThrow(/block g1 already exists/);
+  it("throws on a blockId that already exists: ids are the application's job", () => {
+    expect(() => given(granted('g1', 5)).when(grant(), { now: T0 })).toThrow(
+      /block g1 already exists/,
+    );
   });
 });

@@ -3,7 +3,11 @@ import { given } from './given-when-then';
 import { DAY, HOUR, after, expired, granted, purchased, refunded, spent } from './fixtures';
 
 const refund = (credits?: number, refundId = 'rf1', spendId = 's1'): RefundSpend => ({
-  kind: 'refund', refundId, spendId, reason: 'operation failed', ...(credits !== undefined && { credits }),
+  kind: 'refund',
+  refundId,
+  spendId,
+  reason: 'operation failed',
+  ...(credits !== undefined && { credits }),
 });
 
 describe('refund', () => {
@@ -26,7 +30,10 @@ describe('refund', () => {
   });
 
   it('refunds part, then the rest', () => {
-    const history = [...spendAcrossTwoBlocks, refunded('rf1', 's1', { paid: 10 }, { at: after(2 * HOUR) })];
+    const history = [
+      ...spendAcrossTwoBlocks,
+      refunded('rf1', 's1', { paid: 10 }, { at: after(2 * HOUR) }),
+    ];
     given(...history)
       .when(refund(undefined, 'rf2'), { now: after(3 * HOUR) })
       .then(refunded('rf2', 's1', { paid: 10, promo: 30 }, { reason: 'operation failed' }));
@@ -39,9 +46,16 @@ describe('refund', () => {
   });
 
   it('refuses a refund of a spend with nothing left as fully refunded, whatever the amount asked', () => {
-    const fullyRefunded = given(...spendAcrossTwoBlocks, refunded('rf1', 's1', { paid: 20, promo: 30 }));
-    fullyRefunded.when(refund(undefined, 'rf2'), { now: after(3 * HOUR) }).thenRejects({ code: 'spend_fully_refunded', spendId: 's1' });
-    fullyRefunded.when(refund(1, 'rf2'), { now: after(3 * HOUR) }).thenRejects({ code: 'spend_fully_refunded', spendId: 's1' });
+    const fullyRefunded = given(
+      ...spendAcrossTwoBlocks,
+      refunded('rf1', 's1', { paid: 20, promo: 30 }),
+    );
+    fullyRefunded
+      .when(refund(undefined, 'rf2'), { now: after(3 * HOUR) })
+      .thenRejects({ code: 'spend_fully_refunded', spendId: 's1' });
+    fullyRefunded
+      .when(refund(1, 'rf2'), { now: after(3 * HOUR) })
+      .thenRejects({ code: 'spend_fully_refunded', spendId: 's1' });
   });
 
   it('answers not_found for an unknown spend', () => {
@@ -86,6 +100,10 @@ describe('refund', () => {
       spent('s1', { promo: 30 }, { at: after(HOUR) }),
     )
       .when(refund(), { now: after(2 * DAY) })
-      .then(expired('promo', 10), refunded('rf1', 's1', { promo: 30 }, { reason: 'operation failed' }), expired('promo', 30));
+      .then(
+        expired('promo', 10),
+        refunded('rf1', 's1', { promo: 30 }, { reason: 'operation failed' }),
+        expired('promo', 30),
+      );
   });
 });

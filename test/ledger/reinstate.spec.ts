@@ -1,13 +1,40 @@
 import type { ReinstateReversal, ReversePurchase } from '../../src/ledger';
 import { evolve, initialState, decide } from '../../src/ledger';
 import { given } from './given-when-then';
-import { DAY, HOUR, T0, TEST_ACTOR, after, expired, granted, purchased, reversed, spent, undone } from './fixtures';
+import {
+  DAY,
+  HOUR,
+  T0,
+  TEST_ACTOR,
+  after,
+  expired,
+  granted,
+  purchased,
+  reversed,
+  spent,
+  undone,
+} from './fixtures';
 
 const DISPUTE = 'dispute:du_1';
-const reinstate = (reversalId = DISPUTE): ReinstateReversal => ({ kind: 'reinstate', providerRef: 'pi_paid', reversalId, reason: 'dispute' });
-const disputeReversal = (reversalId = DISPUTE): ReversePurchase => ({ kind: 'reverse', providerRef: 'pi_paid', credits: 100, reason: 'dispute', reversalId });
+const reinstate = (reversalId = DISPUTE): ReinstateReversal => ({
+  kind: 'reinstate',
+  providerRef: 'pi_paid',
+  reversalId,
+  reason: 'dispute',
+});
+const disputeReversal = (reversalId = DISPUTE): ReversePurchase => ({
+  kind: 'reverse',
+  providerRef: 'pi_paid',
+  credits: 100,
+  reason: 'dispute',
+  reversalId,
+});
 const disputed = (removed: Record<string, number>, credits = 100) =>
-  reversed('pur-paid', credits, removed, { providerRef: 'pi_paid', reason: 'dispute', reversalId: DISPUTE });
+  reversed('pur-paid', credits, removed, {
+    providerRef: 'pi_paid',
+    reason: 'dispute',
+    reversalId: DISPUTE,
+  });
 
 describe('reverse a purchase for a named cause', () => {
   it('records the cause on the reversal', () => {
@@ -31,7 +58,12 @@ describe('reverse a purchase for a named cause', () => {
 
 describe('reinstate a reversal (a dispute won, a refund failed)', () => {
   it('gives back exactly what the reversal removed, into the same blocks', () => {
-    given(purchased('other', 40), purchased('paid', 100), spent('s1', { paid: 70 }), disputed({ paid: 30, other: 40 }))
+    given(
+      purchased('other', 40),
+      purchased('paid', 100),
+      spent('s1', { paid: 70 }),
+      disputed({ paid: 30, other: 40 }),
+    )
       .when(reinstate(), { now: after(HOUR) })
       .then(undone(DISPUTE, 'pur-paid', { paid: 30, other: 40 }, { shortfallCancelled: 30 }));
   });
@@ -47,7 +79,11 @@ describe('reinstate a reversal (a dispute won, a refund failed)', () => {
   });
 
   it('is written once: a second reinstatement writes nothing', () => {
-    given(purchased('paid', 100), disputed({ paid: 100 }), undone(DISPUTE, 'pur-paid', { paid: 100 }))
+    given(
+      purchased('paid', 100),
+      disputed({ paid: 100 }),
+      undone(DISPUTE, 'pur-paid', { paid: 100 }),
+    )
       .when(reinstate(), { now: after(HOUR) })
       .then();
   });
@@ -59,8 +95,14 @@ describe('reinstate a reversal (a dispute won, a refund failed)', () => {
   });
 
   it('lets the purchase be reversed again for another cause afterwards', () => {
-    const outcome = given(purchased('paid', 100), disputed({ paid: 100 }), undone(DISPUTE, 'pur-paid', { paid: 100 }))
-      .when({ kind: 'reverse', providerRef: 'pi_paid', totalCredits: 50, reason: 'refund' }, { now: after(HOUR) });
+    const outcome = given(
+      purchased('paid', 100),
+      disputed({ paid: 100 }),
+      undone(DISPUTE, 'pur-paid', { paid: 100 }),
+    ).when(
+      { kind: 'reverse', providerRef: 'pi_paid', totalCredits: 50, reason: 'refund' },
+      { now: after(HOUR) },
+    );
     outcome.then(reversed('pur-paid', 50, { paid: 50 }, { providerRef: 'pi_paid' }));
   });
 
@@ -72,14 +114,21 @@ describe('reinstate a reversal (a dispute won, a refund failed)', () => {
 
   it('never gives back more than was removed, whatever the order of reverse and reinstate', () => {
     const orders: Array<Array<'reverse' | 'reinstate'>> = [
-      ['reverse', 'reinstate'], ['reinstate', 'reverse'], ['reverse', 'reverse', 'reinstate', 'reinstate'],
-      ['reinstate', 'reverse', 'reinstate', 'reverse'], ['reverse', 'reinstate', 'reverse'],
+      ['reverse', 'reinstate'],
+      ['reinstate', 'reverse'],
+      ['reverse', 'reverse', 'reinstate', 'reinstate'],
+      ['reinstate', 'reverse', 'reinstate', 'reverse'],
+      ['reverse', 'reinstate', 'reverse'],
     ];
     for (const order of orders) {
       const state = initialState();
       evolve(state, purchased('paid', 100));
       for (const step of order) {
-        const decision = decide(step === 'reverse' ? disputeReversal() : reinstate(), state, { now: new Date(after(HOUR)), correlationId: 'c', actor: TEST_ACTOR });
+        const decision = decide(step === 'reverse' ? disputeReversal() : reinstate(), state, {
+          now: new Date(after(HOUR)),
+          correlationId: 'c',
+          actor: TEST_ACTOR,
+        });
         if (decision.kind !== 'accepted') throw new Error(`unexpected ${decision.kind}`);
         for (const event of decision.events) evolve(state, event);
       }
@@ -89,12 +138,23 @@ describe('reinstate a reversal (a dispute won, a refund failed)', () => {
 });
 
 describe('reinstate a failed refund (reversed as part of a cumulative total)', () => {
-  const refundFailed = (toTotalCredits: number, reversalId = 'refund:re_1'): ReinstateReversal =>
-    ({ kind: 'reinstate', providerRef: 'pi_paid', reversalId, reason: 'refund', toTotalCredits });
-  const refundReversal = (credits: number, removed: Record<string, number>) => reversed('pur-paid', credits, removed, { providerRef: 'pi_paid' });
+  const refundFailed = (toTotalCredits: number, reversalId = 'refund:re_1'): ReinstateReversal => ({
+    kind: 'reinstate',
+    providerRef: 'pi_paid',
+    reversalId,
+    reason: 'refund',
+    toTotalCredits,
+  });
+  const refundReversal = (credits: number, removed: Record<string, number>) =>
+    reversed('pur-paid', credits, removed, { providerRef: 'pi_paid' });
 
-  it('brings the refunds\' total down, giving back into the blocks they removed from, last removed first', () => {
-    given(purchased('other', 40), purchased('paid', 100), spent('s1', { paid: 80 }), refundReversal(50, { paid: 20, other: 30 }))
+  it("brings the refunds' total down, giving back into the blocks they removed from, last removed first", () => {
+    given(
+      purchased('other', 40),
+      purchased('paid', 100),
+      spent('s1', { paid: 80 }),
+      refundReversal(50, { paid: 20, other: 30 }),
+    )
       .when(refundFailed(10), { now: after(HOUR) })
       .then(undone('refund:re_1', 'pur-paid', { other: 30, paid: 10 }, { reason: 'refund' }));
   });
@@ -102,18 +162,36 @@ describe('reinstate a failed refund (reversed as part of a cumulative total)', (
   it('never gives back more than was removed: the rest was shortfall, no longer owed', () => {
     given(purchased('paid', 100), spent('s1', { paid: 90 }), refundReversal(50, { paid: 10 }))
       .when(refundFailed(0), { now: after(HOUR) })
-      .then(undone('refund:re_1', 'pur-paid', { paid: 10 }, { reason: 'refund', shortfallCancelled: 40 }));
+      .then(
+        undone(
+          'refund:re_1',
+          'pur-paid',
+          { paid: 10 },
+          { reason: 'refund', shortfallCancelled: 40 },
+        ),
+      );
   });
 
   it('happens once per refund', () => {
-    given(purchased('paid', 100), refundReversal(50, { paid: 50 }), undone('refund:re_1', 'pur-paid', { paid: 50 }, { reason: 'refund' }))
+    given(
+      purchased('paid', 100),
+      refundReversal(50, { paid: 50 }),
+      undone('refund:re_1', 'pur-paid', { paid: 50 }, { reason: 'refund' }),
+    )
       .when(refundFailed(0), { now: after(HOUR) })
       .then();
   });
 
   it('a later cumulative refund reverses again from the lower total', () => {
-    given(purchased('paid', 100), refundReversal(50, { paid: 50 }), undone('refund:re_1', 'pur-paid', { paid: 50 }, { reason: 'refund' }))
-      .when({ kind: 'reverse', providerRef: 'pi_paid', totalCredits: 30, reason: 'refund' }, { now: after(HOUR) })
+    given(
+      purchased('paid', 100),
+      refundReversal(50, { paid: 50 }),
+      undone('refund:re_1', 'pur-paid', { paid: 50 }, { reason: 'refund' }),
+    )
+      .when(
+        { kind: 'reverse', providerRef: 'pi_paid', totalCredits: 30, reason: 'refund' },
+        { now: after(HOUR) },
+      )
       .then(refundReversal(30, { paid: 30 }));
   });
 });

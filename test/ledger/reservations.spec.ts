@@ -1,12 +1,36 @@
 import type { CaptureReservation, ReleaseReservation, ReserveCredits } from '../../src/ledger';
 import { given } from './given-when-then';
-import { DAY, HOUR, MINUTE, T0, after, expired, granted, purchased, refunded, released, reserved, spent } from './fixtures';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  T0,
+  after,
+  expired,
+  granted,
+  purchased,
+  refunded,
+  released,
+  reserved,
+  spent,
+} from './fixtures';
 
 const reserve = (credits: number, ttlSeconds = 900, reservationId = 'r1'): ReserveCredits => ({
-  kind: 'reserve', reservationId, credits, ttlSeconds, description: 'render job',
+  kind: 'reserve',
+  reservationId,
+  credits,
+  ttlSeconds,
+  description: 'render job',
 });
-const capture = (credits?: number, overrides: Partial<CaptureReservation> = {}): CaptureReservation => ({
-  kind: 'capture', reservationId: 'r1', spendId: 'cap1', ...(credits !== undefined && { credits }), ...overrides,
+const capture = (
+  credits?: number,
+  overrides: Partial<CaptureReservation> = {},
+): CaptureReservation => ({
+  kind: 'capture',
+  reservationId: 'r1',
+  spendId: 'cap1',
+  ...(credits !== undefined && { credits }),
+  ...overrides,
 });
 const release = (reservationId = 'r1'): ReleaseReservation => ({ kind: 'release', reservationId });
 
@@ -14,7 +38,9 @@ describe('reserve', () => {
   it('holds credits in drawdown order until now + ttl', () => {
     given(purchased('paid', 100), granted('promo', 10, { expiresAt: after(DAY) }))
       .when(reserve(30, 600), { now: T0 })
-      .then(reserved('r1', { promo: 10, paid: 20 }, after(10 * MINUTE), { description: 'render job' }));
+      .then(
+        reserved('r1', { promo: 10, paid: 20 }, after(10 * MINUTE), { description: 'render job' }),
+      );
   });
 
   it('refuses more than is available, held credits not counted', () => {
@@ -31,16 +57,24 @@ describe('capture', () => {
     reserved('r1', { promo: 10, paid: 20 }, after(15 * MINUTE), { description: 'render job' }),
   ];
 
-  it('captures all that is held by default, with the hold\'s description', () => {
+  it("captures all that is held by default, with the hold's description", () => {
     given(...held)
       .when(capture(), { now: after(5 * MINUTE) })
-      .then(spent('cap1', { promo: 10, paid: 20 }, { reservationId: 'r1', description: 'render job' }));
+      .then(
+        spent('cap1', { promo: 10, paid: 20 }, { reservationId: 'r1', description: 'render job' }),
+      );
   });
 
   it('captures part from the first-drawn credits and releases the rest, last-drawn first', () => {
-    const outcome = given(...held).when(capture(12, { description: 'rendered 12 frames' }), { now: after(5 * MINUTE) });
+    const outcome = given(...held).when(capture(12, { description: 'rendered 12 frames' }), {
+      now: after(5 * MINUTE),
+    });
     outcome.then(
-      spent('cap1', { promo: 10, paid: 2 }, { reservationId: 'r1', description: 'rendered 12 frames' }),
+      spent(
+        'cap1',
+        { promo: 10, paid: 2 },
+        { reservationId: 'r1', description: 'rendered 12 frames' },
+      ),
       released('r1', { paid: 18 }, 'captured_remainder'),
     );
     const after_ = outcome.stateAfter();
@@ -64,7 +98,10 @@ describe('capture', () => {
 
   it('answers reservation_expired for a late capture and writes nothing, not even the due release', () => {
     const late = given(...held).when(capture(), { now: after(15 * MINUTE) });
-    expect(late.decision).toEqual({ kind: 'rejected', rejection: { code: 'reservation_expired', reservationId: 'r1' } });
+    expect(late.decision).toEqual({
+      kind: 'rejected',
+      rejection: { code: 'reservation_expired', reservationId: 'r1' },
+    });
   });
 
   it('answers reservation_expired for a hold already released as expired', () => {
@@ -83,13 +120,21 @@ describe('capture', () => {
   });
 
   it('answers not_found for an unknown hold', () => {
-    given(...held).when(capture(undefined, { reservationId: 'r9' }), { now: after(MINUTE) })
+    given(...held)
+      .when(capture(undefined, { reservationId: 'r9' }), { now: after(MINUTE) })
       .thenRejects({ code: 'not_found', entity: 'reservation', id: 'r9' });
   });
 
   it('makes a spend that can be refunded like any other', () => {
-    given(...held, spent('cap1', { promo: 10, paid: 2 }, { reservationId: 'r1' }), released('r1', { paid: 18 }, 'captured_remainder'))
-      .when({ kind: 'refund', refundId: 'rf1', spendId: 'cap1', reason: 'job failed' }, { now: after(HOUR) })
+    given(
+      ...held,
+      spent('cap1', { promo: 10, paid: 2 }, { reservationId: 'r1' }),
+      released('r1', { paid: 18 }, 'captured_remainder'),
+    )
+      .when(
+        { kind: 'refund', refundId: 'rf1', spendId: 'cap1', reason: 'job failed' },
+        { now: after(HOUR) },
+      )
       .then(refunded('rf1', 'cap1', { paid: 2, promo: 10 }, { reason: 'job failed' }));
   });
 
@@ -110,7 +155,11 @@ describe('capture', () => {
 
 describe('release', () => {
   it('gives all held credits back, last-drawn first', () => {
-    given(purchased('paid', 100), granted('promo', 10, { expiresAt: after(DAY) }), reserved('r1', { promo: 10, paid: 20 }, after(HOUR)))
+    given(
+      purchased('paid', 100),
+      granted('promo', 10, { expiresAt: after(DAY) }),
+      reserved('r1', { promo: 10, paid: 20 }, after(HOUR)),
+    )
       .when(release(), { now: after(MINUTE) })
       .then(released('r1', { paid: 20, promo: 10 }));
   });
@@ -122,20 +171,29 @@ describe('release', () => {
   });
 
   it('answers reservation_closed for a hold released before', () => {
-    given(purchased('paid', 100), reserved('r1', { paid: 20 }, after(HOUR)), released('r1', { paid: 20 }))
+    given(
+      purchased('paid', 100),
+      reserved('r1', { paid: 20 }, after(HOUR)),
+      released('r1', { paid: 20 }),
+    )
       .when(release(), { now: after(MINUTE) })
       .thenRejects({ code: 'reservation_closed', status: 'released' });
   });
 
   it('answers not_found for an unknown hold', () => {
-    given().when(release('r1'), { now: T0 }).thenRejects({ code: 'not_found', entity: 'reservation', id: 'r1' });
+    given()
+      .when(release('r1'), { now: T0 })
+      .thenRejects({ code: 'not_found', entity: 'reservation', id: 'r1' });
   });
 });
 
 describe('lazy release of holds past their deadline', () => {
   it('releases the hold before a spend, so its credits can be spent', () => {
     given(purchased('paid', 100), reserved('r1', { paid: 80 }, after(HOUR)))
-      .when({ kind: 'spend', spendId: 's1', credits: 50, description: 'usage' }, { now: after(2 * HOUR) })
+      .when(
+        { kind: 'spend', spendId: 's1', credits: 50, description: 'usage' },
+        { now: after(2 * HOUR) },
+      )
       .then(released('r1', { paid: 80 }, 'expired'), spent('s1', { paid: 50 }));
   });
 

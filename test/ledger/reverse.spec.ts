@@ -1,11 +1,27 @@
 import type { ReversePurchase } from '../../src/ledger';
 import { given } from './given-when-then';
-import { DAY, HOUR, T0, after, expired, granted, purchased, reserved, reversed, spent } from './fixtures';
+import {
+  DAY,
+  HOUR,
+  T0,
+  after,
+  expired,
+  granted,
+  purchased,
+  reserved,
+  reversed,
+  spent,
+} from './fixtures';
 
-const reverse = (credits: number, providerRef = 'pi_paid'): ReversePurchase => ({ kind: 'reverse', providerRef, credits, reason: 'refund' });
+const reverse = (credits: number, providerRef = 'pi_paid'): ReversePurchase => ({
+  kind: 'reverse',
+  providerRef,
+  credits,
+  reason: 'refund',
+});
 
 describe('reverse a purchase', () => {
-  it('removes the credits from the purchase\'s own block first', () => {
+  it("removes the credits from the purchase's own block first", () => {
     given(granted('promo', 50, { expiresAt: after(DAY) }), purchased('paid', 100))
       .when(reverse(100), { now: after(HOUR) })
       .then(reversed('pur-paid', 100, { paid: 100 }, { providerRef: 'pi_paid' }));
@@ -19,13 +35,19 @@ describe('reverse a purchase', () => {
       spent('s1', { paid: 70 }),
     )
       .when(reverse(100), { now: after(HOUR) })
-      .then(reversed('pur-paid', 100, { paid: 30, promo: 50, other: 20 }, { providerRef: 'pi_paid' }));
+      .then(
+        reversed('pur-paid', 100, { paid: 30, promo: 50, other: 20 }, { providerRef: 'pi_paid' }),
+      );
   });
 
   it('reports what was already spent as shortfall and never goes below zero', () => {
-    const outcome = given(purchased('paid', 100), spent('s1', { paid: 80 }))
-      .when({ ...reverse(100), reason: 'dispute' }, { now: after(HOUR) });
-    outcome.then(reversed('pur-paid', 100, { paid: 20 }, { providerRef: 'pi_paid', reason: 'dispute' }));
+    const outcome = given(purchased('paid', 100), spent('s1', { paid: 80 })).when(
+      { ...reverse(100), reason: 'dispute' },
+      { now: after(HOUR) },
+    );
+    outcome.then(
+      reversed('pur-paid', 100, { paid: 20 }, { providerRef: 'pi_paid', reason: 'dispute' }),
+    );
     expect(outcome.acceptedEvents()[0]!.data).toMatchObject({ shortfall: 80 });
     const state = outcome.stateAfter();
     expect(state.unexpiredRemaining + state.reserved).toBe(0);
@@ -38,9 +60,16 @@ describe('reverse a purchase', () => {
   });
 
   it('skips blocks past their expiry, which expire first', () => {
-    given(purchased('paid', 100, { expiresAt: after(DAY) }), purchased('other', 10), spent('s1', { paid: 50 }))
+    given(
+      purchased('paid', 100, { expiresAt: after(DAY) }),
+      purchased('other', 10),
+      spent('s1', { paid: 50 }),
+    )
       .when(reverse(100), { now: after(2 * DAY) })
-      .then(expired('paid', 50), reversed('pur-paid', 100, { other: 10 }, { providerRef: 'pi_paid' }));
+      .then(
+        expired('paid', 50),
+        reversed('pur-paid', 100, { other: 10 }, { providerRef: 'pi_paid' }),
+      );
   });
 
   it('caps a reversal at what the purchase bought, less what was reversed before', () => {
@@ -56,7 +85,12 @@ describe('reverse a purchase', () => {
   });
 
   describe('to a cumulative total (Stripe amount_refunded)', () => {
-    const toTotal = (totalCredits: number): ReversePurchase => ({ kind: 'reverse', providerRef: 'pi_paid', totalCredits, reason: 'refund' });
+    const toTotal = (totalCredits: number): ReversePurchase => ({
+      kind: 'reverse',
+      providerRef: 'pi_paid',
+      totalCredits,
+      reason: 'refund',
+    });
 
     it('removes what the total adds to earlier reversals', () => {
       given(purchased('paid', 100), reversed('pur-paid', 30, { paid: 30 }))

@@ -2,7 +2,12 @@ import type { SpendCredits } from '../../src/ledger';
 import { given } from './given-when-then';
 import { DAY, HOUR, T0, after, expired, granted, purchased, reserved, spent } from './fixtures';
 
-const spend = (credits: number, spendId = 's1'): SpendCredits => ({ kind: 'spend', spendId, credits, description: 'usage' });
+const spend = (credits: number, spendId = 's1'): SpendCredits => ({
+  kind: 'spend',
+  spendId,
+  credits,
+  description: 'usage',
+});
 
 describe('spend', () => {
   it('takes credits from a single block', () => {
@@ -61,8 +66,10 @@ describe('spend', () => {
   });
 
   it('rejects with insufficient_credits and writes nothing, even when expiry is due', () => {
-    const refused = given(granted('old', 50, { expiresAt: after(DAY) }), purchased('paid', 40))
-      .when(spend(60), { now: after(2 * DAY) });
+    const refused = given(
+      granted('old', 50, { expiresAt: after(DAY) }),
+      purchased('paid', 40),
+    ).when(spend(60), { now: after(2 * DAY) });
     refused.thenRejects({ code: 'insufficient_credits', available: 40, required: 60 });
     expect(refused.decision).toEqual({
       kind: 'rejected',
@@ -79,16 +86,32 @@ describe('spend', () => {
   it('keeps reference and details with the spend', () => {
     given(purchased('b1', 100))
       .when(
-        { kind: 'spend', spendId: 's1', credits: 5, description: 'report', reference: 'job-7', details: { model: 'x' } },
+        {
+          kind: 'spend',
+          spendId: 's1',
+          credits: 5,
+          description: 'report',
+          reference: 'job-7',
+          details: { model: 'x' },
+        },
         { now: after(HOUR) },
       )
       .then({
         ...spent('s1', { b1: 5 }, { description: 'report', reference: 'job-7' }),
-        data: { spendId: 's1', credits: 5, description: 'report', reference: 'job-7', details: { model: 'x' }, drawdown: [{ blockId: 'b1', credits: 5 }] },
+        data: {
+          spendId: 's1',
+          credits: 5,
+          description: 'report',
+          reference: 'job-7',
+          details: { model: 'x' },
+          drawdown: [{ blockId: 'b1', credits: 5 }],
+        },
       });
   });
 
   it('on an account with no stream, is insufficient with nothing available', () => {
-    given().when(spend(1), { now: T0 }).thenRejects({ code: 'insufficient_credits', available: 0, required: 1 });
+    given()
+      .when(spend(1), { now: T0 })
+      .thenRejects({ code: 'insufficient_credits', available: 0, required: 1 });
   });
 });

@@ -1,6 +1,13 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAlive, postmasterOf, removeDataDir, runCli, ServiceProcess, temporaryDataDir } from './support/service-process';
+import {
+  isAlive,
+  postmasterOf,
+  removeDataDir,
+  runCli,
+  ServiceProcess,
+  temporaryDataDir,
+} from './support/service-process';
 
 /**
  * Issue 11, items 8 and 9: kill -9 the service or its PostgreSQL under load; the service comes
@@ -18,7 +25,8 @@ describe('crashes', () => {
     await removeDataDir(dataDir);
   });
   const running = (): ServiceProcess => {
-    if (!service || service.hasExited) throw new Error('the service of the previous test is not running');
+    if (!service || service.hasExited)
+      throw new Error('the service of the previous test is not running');
     return service;
   };
 
@@ -34,16 +42,20 @@ describe('crashes', () => {
 
     service = await ServiceProcess.start({ dataDir });
     expect(service.listening).toBe(true);
-    expect(service.lines.join('\n')).toContain(`an embedded PostgreSQL (pid ${orphan.pid}) is still running`);
+    expect(service.lines.join('\n')).toContain(
+      `an embedded PostgreSQL (pid ${orphan.pid}) is still running`,
+    );
     expect(isAlive(orphan.pid)).toBe(false);
     await load.retryAllOn(service);
     await load.expectEachAppliedOnce(service);
   }, 180_000);
 
-  it('runs ledger verify and audit on the live system, through the service\'s PostgreSQL (item 8)', async () => {
+  it("runs ledger verify and audit on the live system, through the service's PostgreSQL (item 8)", async () => {
     const service = running();
     const verify = runCli(['verify'], { dataDir, cwd: dataDir });
-    expect(verify.stderr).toContain(`using the embedded PostgreSQL of credits-ledger-all (pid ${service.pid})`);
+    expect(verify.stderr).toContain(
+      `using the embedded PostgreSQL of credits-ledger-all (pid ${service.pid})`,
+    );
     expect(verify.stdout).toContain('no differences');
     expect(verify.status).toBe(0);
     const audit = runCli(['audit', 'svc-0'], { dataDir, cwd: dataDir });
@@ -57,7 +69,9 @@ describe('crashes', () => {
     const second = await ServiceProcess.start({ dataDir });
     expect(await second.exited).toEqual({ code: 1, signal: null });
     const said = second.lines.join('\n');
-    expect(said).toContain(`credits ledger failed to start: DATA_DIR ${dataDir} is in use: its embedded PostgreSQL (pid ${postmasterOf(dataDir)!.pid}`);
+    expect(said).toContain(
+      `credits ledger failed to start: DATA_DIR ${dataDir} is in use: its embedded PostgreSQL (pid ${postmasterOf(dataDir)!.pid}`,
+    );
     expect(said).toContain(`belongs to credits-ledger-all (pid ${service.pid}), which is running`);
     expect(said).not.toMatch(/undefined|\n\s+at /);
     expect(await service.status('/health/ready')).toBe(200);
@@ -71,12 +85,16 @@ describe('crashes', () => {
     process.kill(killed.pid, 'SIGKILL');
 
     const seen = { ready: new Set<number>(), live: new Set<number>() };
-    await service.waitFor(async () => {
-      seen.live.add(await service.status('/health/live'));
-      const ready = await service.status('/health/ready');
-      seen.ready.add(ready);
-      return seen.ready.has(503) && ready === 200;
-    }, 60_000, 'readiness to fail, then recover');
+    await service.waitFor(
+      async () => {
+        seen.live.add(await service.status('/health/live'));
+        const ready = await service.status('/health/ready');
+        seen.ready.add(ready);
+        return seen.ready.has(503) && ready === 200;
+      },
+      60_000,
+      'readiness to fail, then recover',
+    );
     expect([...seen.live]).toEqual([200]);
     expect(postmasterOf(dataDir)!.pid).not.toBe(killed.pid);
     expect(service.lines.join('\n')).toContain('the embedded PostgreSQL is running again');
@@ -93,7 +111,9 @@ describe('crashes', () => {
     const failed = await ServiceProcess.start({ dataDir });
     expect(await failed.exited).toEqual({ code: 1, signal: null });
     const said = failed.lines.join('\n');
-    expect(said).toMatch(/credits ledger failed to start: The embedded PostgreSQL in \S+ exited with code 1 during start-up\./);
+    expect(said).toMatch(
+      /credits ledger failed to start: The embedded PostgreSQL in \S+ exited with code 1 during start-up\./,
+    );
     expect(said).toContain('PostgreSQL said:');
     expect(said).toContain('invalid value for parameter "shared_buffers": "plenty"');
     expect(said).not.toMatch(/undefined|\n\s+at /);
@@ -116,13 +136,18 @@ class GrantLoad {
   private halt = false;
 
   constructor(service: ServiceProcess, prefix: string, concurrency = 4) {
-    this.clients = Array.from({ length: concurrency }, (_, client) => this.run(service, `${prefix}-${client}`));
+    this.clients = Array.from({ length: concurrency }, (_, client) =>
+      this.run(service, `${prefix}-${client}`),
+    );
   }
 
   async untilAcknowledged(count: number): Promise<void> {
     const deadline = Date.now() + 60_000;
     while (this.attempts.filter((attempt) => attempt.status === 201).length < count) {
-      if (Date.now() > deadline) throw new Error(`fewer than ${count} grants acknowledged in 60 s: ${JSON.stringify(this.attempts.slice(-5))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `fewer than ${count} grants acknowledged in 60 s: ${JSON.stringify(this.attempts.slice(-5))}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -136,7 +161,9 @@ class GrantLoad {
   /** The same requests again, same keys: the applied ones answer their first answer again. */
   async retryAllOn(service: ServiceProcess): Promise<void> {
     for (const attempt of this.attempts) {
-      const retry = await service.post(`/v1/accounts/${attempt.accountId}/grants`, body(attempt), { 'idempotency-key': attempt.key });
+      const retry = await service.post(`/v1/accounts/${attempt.accountId}/grants`, body(attempt), {
+        'idempotency-key': attempt.key,
+      });
       expect(retry.status).toBe(201);
       if (attempt.status === 201) expect(retry.body.blockId).toBe(attempt.blockId);
     }
@@ -145,17 +172,29 @@ class GrantLoad {
   async expectEachAppliedOnce(service: ServiceProcess): Promise<void> {
     const accounts = [...new Set(this.attempts.map((attempt) => attempt.accountId))];
     for (const accountId of accounts) {
-      const expected = this.attempts.filter((attempt) => attempt.accountId === accountId).reduce((sum, attempt) => sum + attempt.credits, 0);
-      expect({ accountId, balance: (await service.get(`/v1/accounts/${accountId}/balance`)).body.balance }).toEqual({ accountId, balance: expected });
+      const expected = this.attempts
+        .filter((attempt) => attempt.accountId === accountId)
+        .reduce((sum, attempt) => sum + attempt.credits, 0);
+      expect({
+        accountId,
+        balance: (await service.get(`/v1/accounts/${accountId}/balance`)).body.balance,
+      }).toEqual({ accountId, balance: expected });
     }
   }
 
   private async run(service: ServiceProcess, accountId: string): Promise<void> {
     for (let index = 0; !this.halt || this.attempts.length === 0; index += 1) {
-      const attempt: Attempt = { accountId, key: `${accountId}-${index}`, credits: 1 + (index % 7), status: 0 };
+      const attempt: Attempt = {
+        accountId,
+        key: `${accountId}-${index}`,
+        credits: 1 + (index % 7),
+        status: 0,
+      };
       this.attempts.push(attempt);
       try {
-        const answer = await service.post(`/v1/accounts/${accountId}/grants`, body(attempt), { 'idempotency-key': attempt.key });
+        const answer = await service.post(`/v1/accounts/${accountId}/grants`, body(attempt), {
+          'idempotency-key': attempt.key,
+        });
         attempt.status = answer.status;
         attempt.blockId = answer.body?.blockId;
       } catch {

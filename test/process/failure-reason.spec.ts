@@ -4,7 +4,9 @@ import { EmbeddedPostgresError } from '../../src/database/embedded-postgres-erro
 /** What `credits ledger failed to start:` and `ledger:` print: a reason, never `undefined` or a stack. */
 describe('failureReason', () => {
   it('says something for a rejection without a value (what embedded-postgres used to do)', () => {
-    expect(failureReason(undefined)).toBe('failed without saying why (nothing was thrown with the failure)');
+    expect(failureReason(undefined)).toBe(
+      'failed without saying why (nothing was thrown with the failure)',
+    );
     expect(failureReason(null)).not.toMatch(/null|undefined/);
   });
 
@@ -16,9 +18,11 @@ describe('failureReason', () => {
   });
 
   it('reads the inner errors of a connection refused on every address (an empty message)', () => {
-    const refused = (address: string) => Object.assign(new Error(`connect ECONNREFUSED ${address}`), { code: 'ECONNREFUSED' });
-    expect(failureReason(new AggregateError([refused('::1:5432'), refused('127.0.0.1:5432')], '')))
-      .toBe('connect ECONNREFUSED ::1:5432; connect ECONNREFUSED 127.0.0.1:5432');
+    const refused = (address: string) =>
+      Object.assign(new Error(`connect ECONNREFUSED ${address}`), { code: 'ECONNREFUSED' });
+    expect(
+      failureReason(new AggregateError([refused('::1:5432'), refused('127.0.0.1:5432')], '')),
+    ).toBe('connect ECONNREFUSED ::1:5432; connect ECONNREFUSED 127.0.0.1:5432');
   });
 
   it('prints other values as they are', () => {

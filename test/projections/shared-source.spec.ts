@@ -11,8 +11,14 @@ class FakeLog {
     for (let i = 0; i < count; i++) {
       const index = this.events.length;
       this.events.push({
-        eventId: `e${index}`, type: 'CreditsGranted', data: {}, metadata: {}, streamId: 'credits-a', revision: index,
-        position: String(index), recordedAt: new Date(0),
+        eventId: `e${index}`,
+        type: 'CreditsGranted',
+        data: {},
+        metadata: {},
+        streamId: 'credits-a',
+        revision: index,
+        position: String(index),
+        recordedAt: new Date(0),
       });
     }
   }
@@ -36,7 +42,11 @@ class FakeLog {
 }
 
 /** Reads through `source` from the start to the end of the log, `delay` between batches; returns the batches. */
-async function readAll(source: ProjectorSource, batchSize: number, delay: () => Promise<void> = async () => undefined): Promise<SourceBatch[]> {
+async function readAll(
+  source: ProjectorSource,
+  batchSize: number,
+  delay: () => Promise<void> = async () => undefined,
+): Promise<SourceBatch[]> {
   const batches: SourceBatch[] = [];
   let after: GlobalPosition | null = null;
   for (;;) {
@@ -59,9 +69,13 @@ describe('SharedLogReader', () => {
     const reader = new SharedLogReader(log.source(), () => log.source());
     const consumers = [reader.consumer(), reader.consumer(), reader.consumer()];
     // Different speeds: the fast one waits for the slow ones only when far ahead.
-    const results = await Promise.all(consumers.map((consumer, index) => readAll(consumer, 10, async () => {
-      for (let i = 0; i < index * 3; i++) await tick();
-    })));
+    const results = await Promise.all(
+      consumers.map((consumer, index) =>
+        readAll(consumer, 10, async () => {
+          for (let i = 0; i < index * 3; i++) await tick();
+        }),
+      ),
+    );
     expect(lone).toHaveLength(10);
     for (const batches of results) expect(batches).toEqual(lone);
     // The very same objects (parsed once), not copies.
@@ -123,15 +137,19 @@ describe('SharedLogReader', () => {
     expect(log.reads).toBe(2); // it ran once room was made, and close waited for it
   });
 
-  it('sends a read off the chain (a reset checkpoint) to the consumer\'s own source, without holding the others', async () => {
+  it("sends a read off the chain (a reset checkpoint) to the consumer's own source, without holding the others", async () => {
     const log = new FakeLog();
     log.append(60);
     const own: Array<ProjectorSource & { closed: boolean }> = [];
-    const reader = new SharedLogReader(log.source(), () => {
-      const source = log.source();
-      own.push(source);
-      return source;
-    }, 1);
+    const reader = new SharedLogReader(
+      log.source(),
+      () => {
+        const source = log.source();
+        own.push(source);
+        return source;
+      },
+      1,
+    );
     const a = reader.consumer();
     const b = reader.consumer();
     await a.read(null, 10, 0);
@@ -139,7 +157,9 @@ describe('SharedLogReader', () => {
     const second = await a.read('9', 10, 0);
     // b goes back to the start: its own source serves it, and a is not held back by the batch b skipped.
     const again = await b.read(null, 10, 0);
-    expect(again.events.map((event) => event.eventId)).toEqual(Array.from({ length: 10 }, (_, i) => `e${i}`));
+    expect(again.events.map((event) => event.eventId)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `e${i}`),
+    );
     expect(own).toHaveLength(1);
     const third = await a.read(second.position, 10, 0);
     expect(third.events[0]!.eventId).toBe('e20');
@@ -155,7 +175,9 @@ describe('SharedLogReader', () => {
     reader.consumer(); // never reads: keeps the first batch cached
     const first = await a.read(null, 10, 0);
     const retried = await a.read(null, 10, 0);
-    expect(retried.events.map((event) => event.eventId)).toEqual(first.events.map((event) => event.eventId));
+    expect(retried.events.map((event) => event.eventId)).toEqual(
+      first.events.map((event) => event.eventId),
+    );
     expect(retried.events).not.toBe(first.events);
   });
 

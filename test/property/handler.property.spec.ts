@@ -10,11 +10,35 @@ import { LedgerCommandHandler } from '../../src/application/ledger-command.handl
 import { auditStream } from '../../src/audit';
 import { loadConfig } from '../../src/config/load-config';
 import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
-import { evolve, initialState, streamIdFor, toLedgerEvent, viewAt, type LedgerState } from '../../src/ledger';
+import {
+  evolve,
+  initialState,
+  streamIdFor,
+  toLedgerEvent,
+  viewAt,
+  type LedgerState,
+} from '../../src/ledger';
 import { MetricsRegistry } from '../../src/observability/metrics-registry';
 import { ManualClock } from '../../src/shared/clock';
-import { emptyAccount, lotsAt, run, totals, viewAt as referenceViewAt, type Account, type Answer } from './reference-ledger';
-import { ACCOUNTS, Ids, opArbitrary, START, stepFor, type Op, type SentWithKey, type Step } from './workload';
+import {
+  emptyAccount,
+  lotsAt,
+  run,
+  totals,
+  viewAt as referenceViewAt,
+  type Account,
+  type Answer,
+} from './reference-ledger';
+import {
+  ACCOUNTS,
+  Ids,
+  opArbitrary,
+  START,
+  stepFor,
+  type Op,
+  type SentWithKey,
+  type Step,
+} from './workload';
 
 /**
  * The same workloads through the real application layer: LedgerCommandHandler (keyed serializer,
@@ -39,19 +63,37 @@ interface Process {
   queries: AccountQueries;
 }
 
-function startProcess(store: InMemoryEventStore, clock: ManualClock, cacheEntries: number, recentSpends: number): Process {
+function startProcess(
+  store: InMemoryEventStore,
+  clock: ManualClock,
+  cacheEntries: number,
+  recentSpends: number,
+): Process {
   const config = loadConfig({
-    IDEMPOTENCY_RETENTION_DAYS: MIN_RETENTION_DAYS, ACCOUNT_CACHE_MAX_ENTRIES: String(cacheEntries), COMMAND_MAX_ATTEMPTS: '5',
+    IDEMPOTENCY_RETENTION_DAYS: MIN_RETENTION_DAYS,
+    ACCOUNT_CACHE_MAX_ENTRIES: String(cacheEntries),
+    COMMAND_MAX_ATTEMPTS: '5',
     RECENT_SPENDS_PER_ACCOUNT: String(recentSpends),
   });
   const repository = new AccountRepository(store, config);
   const serializer = new KeyedSerializer(1_000);
-  const handler = new LedgerCommandHandler(repository, serializer, clock, config, new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })));
+  const handler = new LedgerCommandHandler(
+    repository,
+    serializer,
+    clock,
+    config,
+    new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
+  );
   return { repository, handler, queries: new AccountQueries(repository, serializer, clock) };
 }
 
 /** The account's stream folded from scratch (up to a revision). */
-async function freshFold(store: InMemoryEventStore, accountId: string, template: LedgerState, toRevision = Infinity): Promise<LedgerState> {
+async function freshFold(
+  store: InMemoryEventStore,
+  accountId: string,
+  template: LedgerState,
+  toRevision = Infinity,
+): Promise<LedgerState> {
   const state = initialState(template.options);
   for (const recorded of await store.readStream(streamIdFor(accountId))) {
     if (recorded.revision > toRevision) break;
@@ -70,46 +112,90 @@ function fail(message: string): never {
 }
 
 function same(actual: unknown, expected: unknown, what: string): void {
-  const sortKeys = (value: unknown): string => JSON.stringify(value, (_key, inner: unknown) => (inner && typeof inner === 'object' && !Array.isArray(inner)
-    ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : inner));
-  if (sortKeys(actual) !== sortKeys(expected)) fail(`${what}: application ${sortKeys(actual)}, reference ${sortKeys(expected)}`);
+  const sortKeys = (value: unknown): string =>
+    JSON.stringify(value, (_key, inner: unknown) =>
+      inner && typeof inner === 'object' && !Array.isArray(inner)
+        ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : inner,
+    );
+  if (sortKeys(actual) !== sortKeys(expected))
+    fail(`${what}: application ${sortKeys(actual)}, reference ${sortKeys(expected)}`);
 }
 
-function checkAnswer(settled: PromiseSettledResult<CommandOutcome>, expected: Answer, after: Account, before: Account, now: number, what: string): void {
+function checkAnswer(
+  settled: PromiseSettledResult<CommandOutcome>,
+  expected: Answer,
+  after: Account,
+  before: Account,
+  now: number,
+  what: string,
+): void {
   if (expected.kind === 'rejected') {
-    if (settled.status === 'fulfilled') fail(`${what}: accepted, reference refuses with ${expected.code}`);
+    if (settled.status === 'fulfilled')
+      fail(`${what}: accepted, reference refuses with ${expected.code}`);
     const error = settled.reason;
     if (!(error instanceof LedgerRejectedError)) fail(`${what}: failed with ${String(error)}`);
     same(error.rejection.code, expected.code, `${what}: refusal`);
     return;
   }
-  if (settled.status === 'rejected') fail(`${what}: refused (${String(settled.reason)}), reference answers ${expected.kind}`);
+  if (settled.status === 'rejected')
+    fail(`${what}: refused (${String(settled.reason)}), reference answers ${expected.kind}`);
   const outcome = settled.value;
-  const numbers = { balance: outcome.balance, available: outcome.available, reserved: outcome.reserved };
+  const numbers = {
+    balance: outcome.balance,
+    available: outcome.available,
+    reserved: outcome.reserved,
+  };
   switch (expected.kind) {
     case 'accepted':
-      same({ replayed: outcome.replayed, numbers }, { replayed: false, numbers: totals(after) }, `${what}: answer`);
+      same(
+        { replayed: outcome.replayed, numbers },
+        { replayed: false, numbers: totals(after) },
+        `${what}: answer`,
+      );
       break;
     case 'noop':
       // The first purchase's answer: the account right after it, not as it is now.
-      same({ replayed: outcome.replayed, duplicate: Boolean(outcome.duplicatePurchase), numbers }, { replayed: true, duplicate: true, numbers: expected.answer }, `${what}: answer`);
+      same(
+        { replayed: outcome.replayed, duplicate: Boolean(outcome.duplicatePurchase), numbers },
+        { replayed: true, duplicate: true, numbers: expected.answer },
+        `${what}: answer`,
+      );
       break;
     case 'replayed':
-      same({ replayed: outcome.replayed, numbers }, { replayed: true, numbers: expected.answer }, `${what}: answer`);
+      same(
+        { replayed: outcome.replayed, numbers },
+        { replayed: true, numbers: expected.answer },
+        `${what}: answer`,
+      );
       break;
   }
 }
 
-async function runWorkload(ops: readonly Op[], cacheEntries: number, routing: readonly number[], recentSpends: number): Promise<void> {
+async function runWorkload(
+  ops: readonly Op[],
+  cacheEntries: number,
+  routing: readonly number[],
+  recentSpends: number,
+): Promise<void> {
   const store = new InMemoryEventStore();
   const clock = new ManualClock(new Date(START));
-  const processes = [startProcess(store, clock, cacheEntries, recentSpends), startProcess(store, clock, cacheEntries, recentSpends)];
+  const processes = [
+    startProcess(store, clock, cacheEntries, recentSpends),
+    startProcess(store, clock, cacheEntries, recentSpends),
+  ];
   const reader = startProcess(store, clock, 100, recentSpends);
   const ids = new Ids();
   let models: Account[] = ACCOUNTS.map(() => emptyAccount());
   const sent: SentWithKey = ACCOUNTS.map(() => []);
-  let batch: { step: Step; expected: Answer; before: Account; after: Account; promise: Promise<CommandOutcome>; what: string }[] = [];
+  let batch: {
+    step: Step;
+    expected: Answer;
+    before: Account;
+    after: Account;
+    promise: Promise<CommandOutcome>;
+    what: string;
+  }[] = [];
   let batchNumber = 0;
   // The reference model is one account; which account holds a purchase reference is ledger-wide
   // (the event store's claim), so it is kept here: the first account whose purchase of it was
@@ -120,7 +206,16 @@ async function runWorkload(ops: readonly Op[], cacheEntries: number, routing: re
 
   const flush = async () => {
     const results = await Promise.allSettled(batch.map((entry) => entry.promise));
-    batch.forEach((entry, index) => checkAnswer(results[index], entry.expected, entry.after, entry.before, clock.now().getTime(), entry.what));
+    batch.forEach((entry, index) =>
+      checkAnswer(
+        results[index],
+        entry.expected,
+        entry.after,
+        entry.before,
+        clock.now().getTime(),
+        entry.what,
+      ),
+    );
     batch = [];
     refsInBatch = new Map();
     batchNumber += 1;
@@ -134,26 +229,49 @@ async function runWorkload(ops: readonly Op[], cacheEntries: number, routing: re
       const what = `batch ${batchNumber}, ${accountId} at ${clock.now().toISOString()}`;
       const model = models[account];
       const fresh = await freshFold(store, accountId, processes[0].repository.newState());
-      same({ available: fresh.unexpiredRemaining, reserved: fresh.reserved }, { available: totals(model).available, reserved: totals(model).reserved }, `${what}: stream folded`);
+      same(
+        { available: fresh.unexpiredRemaining, reserved: fresh.reserved },
+        { available: totals(model).available, reserved: totals(model).reserved },
+        `${what}: stream folded`,
+      );
       const view = viewAt(fresh, clock.now());
-      same({ balance: view.balance, available: view.available, reserved: view.reserved }, referenceViewAt(model, now), `${what}: view now`);
-      same(Object.fromEntries(view.blocks.map((block) => [block.blockId, block.remaining])), lotsAt(model, now), `${what}: blocks now`);
+      same(
+        { balance: view.balance, available: view.available, reserved: view.reserved },
+        referenceViewAt(model, now),
+        `${what}: view now`,
+      );
+      same(
+        Object.fromEntries(view.blocks.map((block) => [block.blockId, block.remaining])),
+        lotsAt(model, now),
+        `${what}: blocks now`,
+      );
       // The writers' caches are left as they are (stale ones make the next batch conflict): each must
       // equal the stream folded from scratch up to the revision it knows.
       for (const [index, process] of processes.entries()) {
         const cached = await process.repository.load(accountId);
         const upTo = await freshFold(store, accountId, cached, cached.revision);
-        if (!isDeepStrictEqualJson(cached, upTo)) expect({ process: index, cached }).toEqual({ process: index, cached: upTo });
+        if (!isDeepStrictEqualJson(cached, upTo))
+          expect({ process: index, cached }).toEqual({ process: index, cached: upTo });
       }
       // A reader's cache plus the stream's tail is exactly the fresh fold, and its reads agree.
       const current = await reader.repository.refresh(accountId);
       if (!isDeepStrictEqualJson(current, fresh)) expect(current).toEqual(fresh);
       const answer = await reader.queries.balance(accountId);
-      same({ balance: answer.balance, available: answer.available, reserved: answer.reserved, revision: answer.revision },
-        { ...referenceViewAt(model, now), revision: fresh.revision }, `${what}: balance`);
+      same(
+        {
+          balance: answer.balance,
+          available: answer.available,
+          reserved: answer.reserved,
+          revision: answer.revision,
+        },
+        { ...referenceViewAt(model, now), revision: fresh.revision },
+        `${what}: balance`,
+      );
       const atNow = await reader.queries.balanceAt(accountId, clock.now());
       same(atNow, answer, `${what}: balanceAt(now)`);
-      const report = auditStream(accountId, await store.readStream(streamIdFor(accountId)), { now: clock.now() });
+      const report = auditStream(accountId, await store.readStream(streamIdFor(accountId)), {
+        now: clock.now(),
+      });
       same(report.violations, [], `${what}: audit`);
     }
   };
@@ -169,25 +287,39 @@ async function runWorkload(ops: readonly Op[], cacheEntries: number, routing: re
     }
     const before = models[step.account];
     const ref = step.command.kind === 'purchase' ? step.command.providerRef : undefined;
-    if (ref !== undefined && refsInBatch.has(ref) && refsInBatch.get(ref) !== step.account) await flush();
+    if (ref !== undefined && refsInBatch.has(ref) && refsInBatch.get(ref) !== step.account)
+      await flush();
     if (ref !== undefined) refsInBatch.set(ref, step.account);
     let expected = run(before, step.command, now, step.key);
     if (ref !== undefined && expected.answer.kind === 'accepted') {
       const holder = refHolders.get(ref);
       // Decided as a new purchase, refused by the claim: only then is another account's hold seen.
-      if (holder !== undefined && holder !== step.account) expected = { answer: { kind: 'rejected', code: 'purchase_conflict' }, account: before };
+      if (holder !== undefined && holder !== step.account)
+        expected = { answer: { kind: 'rejected', code: 'purchase_conflict' }, account: before };
       else refHolders.set(ref, step.account);
     }
     models = models.map((model, account) => (account === step.account ? expected.account : model));
-    if (step.key && expected.answer.kind === 'accepted' && expected.answer.remembered) sent[step.account].push(step);
+    if (step.key && expected.answer.kind === 'accepted' && expected.answer.remembered)
+      sent[step.account].push(step);
     // The same process for an account within a batch; which one changes from batch to batch.
-    const process = processes[routing[(batchNumber * ACCOUNTS.length + step.account) % routing.length]];
-    const promise = process.handler.execute(new ExecuteLedgerCommand(ACCOUNTS[step.account], step.ledgerCommand, {
-      correlationId: `op-${index}`, actor: { kind: 'apiKey', id: 'property' },
-      ...(step.key && { idempotencyKey: step.key.key, requestHash: step.key.hash }),
-    }));
+    const process =
+      processes[routing[(batchNumber * ACCOUNTS.length + step.account) % routing.length]];
+    const promise = process.handler.execute(
+      new ExecuteLedgerCommand(ACCOUNTS[step.account], step.ledgerCommand, {
+        correlationId: `op-${index}`,
+        actor: { kind: 'apiKey', id: 'property' },
+        ...(step.key && { idempotencyKey: step.key.key, requestHash: step.key.hash }),
+      }),
+    );
     promise.catch(() => undefined); // inspected in flush
-    batch.push({ step, expected: expected.answer, before, after: expected.account, promise, what: `op ${index} ${JSON.stringify(op)}` });
+    batch.push({
+      step,
+      expected: expected.answer,
+      before,
+      after: expected.account,
+      promise,
+      what: `op ${index} ${JSON.stringify(op)}`,
+    });
   }
   await flush();
 }

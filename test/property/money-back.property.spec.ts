@@ -30,7 +30,11 @@ type Fact =
 
 const factArbitrary: fc.Arbitrary<Fact> = fc.oneof(
   fc.record({ kind: fc.constant('spend' as const), credits: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({ kind: fc.constant('refund' as const), refund: fc.integer({ min: 0, max: 3 }), amountMinor: fc.integer({ min: 1, max: 600 }) }),
+  fc.record({
+    kind: fc.constant('refund' as const),
+    refund: fc.integer({ min: 0, max: 3 }),
+    amountMinor: fc.integer({ min: 1, max: 600 }),
+  }),
   fc.record({ kind: fc.constant('refundFails' as const), refund: fc.integer({ min: 0, max: 3 }) }),
   fc.constant({ kind: 'dispute' as const }),
   fc.constant({ kind: 'disputeWon' as const }),
@@ -57,15 +61,30 @@ function commandsFor(facts: Facts): LedgerCommand[] {
   const target = Math.floor((netRefundedMinor(facts) * CREDITS) / PAID_MINOR);
   const commands: LedgerCommand[] = [];
   if (facts.disputed || facts.won) {
-    commands.push(facts.won
-      ? { kind: 'reinstate', providerRef: PI, reversalId: 'dispute:dp_1', reason: 'dispute' }
-      : { kind: 'reverse', providerRef: PI, credits: CREDITS, reason: 'dispute', reversalId: 'dispute:dp_1' });
+    commands.push(
+      facts.won
+        ? { kind: 'reinstate', providerRef: PI, reversalId: 'dispute:dp_1', reason: 'dispute' }
+        : {
+            kind: 'reverse',
+            providerRef: PI,
+            credits: CREDITS,
+            reason: 'dispute',
+            reversalId: 'dispute:dp_1',
+          },
+    );
   }
   const disputeStands = facts.disputed && !facts.won;
   for (const id of disputeStands ? [] : [...facts.failed].sort()) {
-    commands.push({ kind: 'reinstate', providerRef: PI, reversalId: `refund:re_${id}`, reason: 'refund', toTotalCredits: target });
+    commands.push({
+      kind: 'reinstate',
+      providerRef: PI,
+      reversalId: `refund:re_${id}`,
+      reason: 'refund',
+      toTotalCredits: target,
+    });
   }
-  if (target > 0) commands.push({ kind: 'reverse', providerRef: PI, totalCredits: target, reason: 'refund' });
+  if (target > 0)
+    commands.push({ kind: 'reverse', providerRef: PI, totalCredits: target, reason: 'refund' });
   return commands;
 }
 
@@ -78,7 +97,11 @@ describe('won disputes and failed refunds under random orders (domain)', () => {
         let nowMs = Date.parse('2026-01-01T00:00:00.000Z');
         const apply = (command: LedgerCommand) => {
           nowMs += 1_000;
-          const context: CommandContext = { now: new Date(nowMs), correlationId: 'prop', actor: TEST_ACTOR };
+          const context: CommandContext = {
+            now: new Date(nowMs),
+            correlationId: 'prop',
+            actor: TEST_ACTOR,
+          };
           const decision = decide(command, state, context);
           if (decision.kind !== 'accepted') return;
           for (const event of decision.events) {
@@ -86,7 +109,15 @@ describe('won disputes and failed refunds under random orders (domain)', () => {
             events.push(event);
           }
         };
-        apply({ kind: 'purchase', blockId: 'b1', purchaseId: 'p1', credits: CREDITS, amountPaid: { minor: PAID_MINOR, currency: 'USD' }, provider: 'stripe', providerRef: PI });
+        apply({
+          kind: 'purchase',
+          blockId: 'b1',
+          purchaseId: 'p1',
+          credits: CREDITS,
+          amountPaid: { minor: PAID_MINOR, currency: 'USD' },
+          provider: 'stripe',
+          providerRef: PI,
+        });
         const facts: Facts = { refunds: new Map(), failed: new Set(), disputed: false, won: false };
         let spent = 0;
         const history: Fact[] = [];
@@ -94,16 +125,34 @@ describe('won disputes and failed refunds under random orders (domain)', () => {
           switch (fact.kind) {
             case 'spend': {
               const before = events.length;
-              apply({ kind: 'spend', spendId: `s${events.length}`, credits: fact.credits, description: 'usage' });
+              apply({
+                kind: 'spend',
+                spendId: `s${events.length}`,
+                credits: fact.credits,
+                description: 'usage',
+              });
               if (events.length > before) spent += fact.credits;
               return;
             }
-            case 'refund': if (!facts.refunds.has(fact.refund)) facts.refunds.set(fact.refund, fact.amountMinor); break;
-            case 'refundFails': facts.failed.add(fact.refund); break;
-            case 'dispute': facts.disputed = true; break;
-            case 'disputeWon': facts.won = true; break;
-            case 'disputeLost': break;
-            case 'repeat': { const earlier = history[history.length - fact.back]; if (earlier && earlier.kind !== 'repeat') play(earlier); return; }
+            case 'refund':
+              if (!facts.refunds.has(fact.refund)) facts.refunds.set(fact.refund, fact.amountMinor);
+              break;
+            case 'refundFails':
+              facts.failed.add(fact.refund);
+              break;
+            case 'dispute':
+              facts.disputed = true;
+              break;
+            case 'disputeWon':
+              facts.won = true;
+              break;
+            case 'disputeLost':
+              break;
+            case 'repeat': {
+              const earlier = history[history.length - fact.back];
+              if (earlier && earlier.kind !== 'repeat') play(earlier);
+              return;
+            }
           }
           for (const command of commandsFor(facts)) apply(command);
         };
@@ -113,15 +162,23 @@ describe('won disputes and failed refunds under random orders (domain)', () => {
         }
 
         const balance = state.unexpiredRemaining + state.reserved;
-        const entitled = facts.disputed && !facts.won ? 0 : CREDITS - Math.floor((netRefundedMinor(facts) * CREDITS) / PAID_MINOR);
+        const entitled =
+          facts.disputed && !facts.won
+            ? 0
+            : CREDITS - Math.floor((netRefundedMinor(facts) * CREDITS) / PAID_MINOR);
         expect(balance).toBeLessThanOrEqual(entitled);
         if (spent === 0) expect(balance).toBe(entitled);
         expect(balance).toBe(events.reduce((sum, event) => sum + balanceChange(event), 0));
 
         const named = new Map<string, number>();
         for (const event of events) {
-          if (event.type === 'ReversalUndone') named.set(`undo ${event.data.reversalId}`, (named.get(`undo ${event.data.reversalId}`) ?? 0) + 1);
-          if (event.type === 'PurchaseReversed' && event.data.reversalId) named.set(event.data.reversalId, (named.get(event.data.reversalId) ?? 0) + 1);
+          if (event.type === 'ReversalUndone')
+            named.set(
+              `undo ${event.data.reversalId}`,
+              (named.get(`undo ${event.data.reversalId}`) ?? 0) + 1,
+            );
+          if (event.type === 'PurchaseReversed' && event.data.reversalId)
+            named.set(event.data.reversalId, (named.get(event.data.reversalId) ?? 0) + 1);
         }
         for (const [id, count] of named) expect({ id, count }).toEqual({ id, count: 1 });
 
@@ -129,7 +186,16 @@ describe('won disputes and failed refunds under random orders (domain)', () => {
         for (const event of events) evolve(fresh, event);
         expect(fresh).toEqual(state);
         expectConsistent(fresh);
-        const report = auditStream('acct', events.map((event, revision) => ({ revision, type: event.type, data: event.data, metadata: event.metadata })), { now: new Date(nowMs) });
+        const report = auditStream(
+          'acct',
+          events.map((event, revision) => ({
+            revision,
+            type: event.type,
+            data: event.data,
+            metadata: event.metadata,
+          })),
+          { now: new Date(nowMs) },
+        );
         expect(report.violations).toEqual([]);
       }),
       { numRuns: Number(process.env.MONEY_BACK_RUNS ?? 300) },

@@ -71,7 +71,14 @@ export interface Account {
 
 export type Command =
   | { kind: 'grant'; blockId: string; credits: number; category: Category; expiresAt?: number }
-  | { kind: 'purchase'; blockId: string; purchaseId: string; credits: number; providerRef: string; expiresAt?: number }
+  | {
+      kind: 'purchase';
+      blockId: string;
+      purchaseId: string;
+      credits: number;
+      providerRef: string;
+      expiresAt?: number;
+    }
   | { kind: 'spend'; spendId: string; credits: number }
   | { kind: 'refund'; refundId: string; spendId: string; credits?: number }
   | { kind: 'reserve'; reservationId: string; credits: number; ttlSeconds: number }
@@ -108,7 +115,9 @@ export function isGone(lot: Lot, now: number): boolean {
 /** Credits in lots and in open holds, as stored (nothing settled). */
 export function totals(account: Account): Totals {
   const available = sum(account.lots.map((lot) => ({ credits: lot.left })));
-  const reserved = sum(account.holds.filter((hold) => hold.status === 'open').flatMap((hold) => hold.parts));
+  const reserved = sum(
+    account.holds.filter((hold) => hold.status === 'open').flatMap((hold) => hold.parts),
+  );
   return { balance: available + reserved, available, reserved };
 }
 
@@ -151,11 +160,13 @@ export function lotsAt(account: Account, now: number): Record<string, number> {
 function usable(account: Account, now: number): Lot[] {
   return account.lots
     .filter((lot) => lot.left > 0 && !isGone(lot, now))
-    .sort((a, b) =>
-      (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity)
-      || (a.category === b.category ? 0 : a.category === 'promotional' ? -1 : 1)
-      || a.grantedAt - b.grantedAt
-      || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort(
+      (a, b) =>
+        (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity) ||
+        (a.category === b.category ? 0 : a.category === 'promotional' ? -1 : 1) ||
+        a.grantedAt - b.grantedAt ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
 }
 
 /** Takes up to `credits` from `lots` in their order. */
@@ -227,7 +238,8 @@ function takeFromFront(parts: Part[], credits: number): Part[] {
 function holdProblem(account: Account, reservationId: string, now: number): Answer | null {
   const hold = account.holds.find((candidate) => candidate.id === reservationId);
   if (!hold) return { kind: 'rejected', code: 'not_found' };
-  if (hold.status === 'expired' || (hold.status === 'open' && hold.deadline <= now)) return { kind: 'rejected', code: 'reservation_expired' };
+  if (hold.status === 'expired' || (hold.status === 'open' && hold.deadline <= now))
+    return { kind: 'rejected', code: 'reservation_expired' };
   if (hold.status !== 'open') return { kind: 'rejected', code: 'reservation_closed' };
   return null;
 }
@@ -236,36 +248,66 @@ function holdProblem(account: Account, reservationId: string, now: number): Answ
  * Runs a command at `now` with an optional idempotency key (and the hash of its request). Returns
  * the answer and the account afterwards (the same object when nothing was written).
  */
-export function run(account: Account, command: Command, now: number, key?: { key: string; hash: string }): { answer: Answer; account: Account } {
+export function run(
+  account: Account,
+  command: Command,
+  now: number,
+  key?: { key: string; hash: string },
+): { answer: Answer; account: Account } {
   if (key && account.keys[key.key]) {
     const remembered = account.keys[key.key];
-    if (remembered.hash === key.hash) return { answer: { kind: 'replayed', answer: remembered.answer }, account };
+    if (remembered.hash === key.hash)
+      return { answer: { kind: 'replayed', answer: remembered.answer }, account };
     return { answer: { kind: 'rejected', code: 'idempotency_key_reused' }, account };
   }
   const outcome = decide(account, command, now);
   if (outcome.kind !== 'accepted') return { answer: outcome, account };
   const { next, wroteOwnEvents } = outcome;
   if (key && wroteOwnEvents) next.keys[key.key] = { hash: key.hash, answer: totals(next) };
-  return { answer: { kind: 'accepted', remembered: Boolean(key && wroteOwnEvents) }, account: next };
+  return {
+    answer: { kind: 'accepted', remembered: Boolean(key && wroteOwnEvents) },
+    account: next,
+  };
 }
 
-type Decided = Exclude<Answer, { kind: 'accepted' } | { kind: 'replayed' }> | { kind: 'accepted'; next: Account; wroteOwnEvents: boolean };
+type Decided =
+  | Exclude<Answer, { kind: 'accepted' } | { kind: 'replayed' }>
+  | { kind: 'accepted'; next: Account; wroteOwnEvents: boolean };
 
 function decide(account: Account, command: Command, now: number): Decided {
   switch (command.kind) {
     case 'grant':
     case 'purchase': {
-      const earlier = command.kind === 'purchase' ? account.purchases.find((purchase) => purchase.providerRef === command.providerRef) : undefined;
+      const earlier =
+        command.kind === 'purchase'
+          ? account.purchases.find((purchase) => purchase.providerRef === command.providerRef)
+          : undefined;
       // The figures are the credits (the workload pays 10 per credit, always through one provider).
-      if (earlier) return earlier.credits === command.credits ? { kind: 'noop', answer: earlier.answer } : { kind: 'rejected', code: 'purchase_conflict' };
-      if (command.expiresAt !== undefined && command.expiresAt <= now) return { kind: 'rejected', code: 'invalid_expiry' };
+      if (earlier)
+        return earlier.credits === command.credits
+          ? { kind: 'noop', answer: earlier.answer }
+          : { kind: 'rejected', code: 'purchase_conflict' };
+      if (command.expiresAt !== undefined && command.expiresAt <= now)
+        return { kind: 'rejected', code: 'invalid_expiry' };
       const next = settle(account, now);
       next.lots.push({
-        id: command.blockId, category: command.kind === 'purchase' ? 'paid' : command.category, credits: command.credits, left: command.credits,
-        grantedAt: now, expiresAt: command.expiresAt ?? null, dead: false,
+        id: command.blockId,
+        category: command.kind === 'purchase' ? 'paid' : command.category,
+        credits: command.credits,
+        left: command.credits,
+        grantedAt: now,
+        expiresAt: command.expiresAt ?? null,
+        dead: false,
       });
       if (command.kind === 'purchase') {
-        next.purchases.push({ id: command.purchaseId, lot: command.blockId, credits: command.credits, providerRef: command.providerRef, reversed: 0, answer: totals(next) });
+        next.purchases.push({
+          id: command.purchaseId,
+          lot: command.blockId,
+          credits: command.credits,
+          providerRef: command.providerRef,
+          reversed: 0,
+          answer: totals(next),
+        });
       }
       next.creditsIn += command.credits;
       return { kind: 'accepted', next, wroteOwnEvents: true };
@@ -274,13 +316,23 @@ function decide(account: Account, command: Command, now: number): Decided {
     case 'reserve': {
       const next = settle(account, now);
       const available = totals(next).available;
-      if (available < command.credits) return { kind: 'rejected', code: 'insufficient_credits', details: { available, required: command.credits } };
+      if (available < command.credits)
+        return {
+          kind: 'rejected',
+          code: 'insufficient_credits',
+          details: { available, required: command.credits },
+        };
       const parts = take(usable(next, now), command.credits);
       if (command.kind === 'spend') {
         next.spends.push({ id: command.spendId, parts });
         next.creditsOut += command.credits;
       } else {
-        next.holds.push({ id: command.reservationId, parts, deadline: now + command.ttlSeconds * 1000, status: 'open' });
+        next.holds.push({
+          id: command.reservationId,
+          parts,
+          deadline: now + command.ttlSeconds * 1000,
+          status: 'open',
+        });
       }
       return { kind: 'accepted', next, wroteOwnEvents: true };
     }
@@ -290,7 +342,8 @@ function decide(account: Account, command: Command, now: number): Decided {
       const refundable = sum(spend.parts);
       if (refundable === 0) return { kind: 'rejected', code: 'spend_fully_refunded' };
       const credits = command.credits ?? refundable;
-      if (credits > refundable || credits === 0) return { kind: 'rejected', code: 'refund_exceeds_spend', details: { refundable } };
+      if (credits > refundable || credits === 0)
+        return { kind: 'rejected', code: 'refund_exceeds_spend', details: { refundable } };
       const next = settle(account, now);
       const nextSpend = next.spends.find((candidate) => candidate.id === command.spendId)!;
       const back = takeFromEnd(nextSpend.parts, credits);
@@ -304,8 +357,9 @@ function decide(account: Account, command: Command, now: number): Decided {
       const problem = holdProblem(account, command.reservationId, now);
       if (problem) return problem as Decided;
       const held = sum(account.holds.find((hold) => hold.id === command.reservationId)!.parts);
-      const credits = command.kind === 'capture' ? command.credits ?? held : 0;
-      if (credits > held) return { kind: 'rejected', code: 'capture_exceeds_hold', details: { held } };
+      const credits = command.kind === 'capture' ? (command.credits ?? held) : 0;
+      if (credits > held)
+        return { kind: 'rejected', code: 'capture_exceeds_hold', details: { held } };
       const next = settle(account, now);
       const hold = next.holds.find((candidate) => candidate.id === command.reservationId)!;
       if (command.kind === 'capture') {
@@ -322,14 +376,19 @@ function decide(account: Account, command: Command, now: number): Decided {
     case 'expire':
       return { kind: 'accepted', next: settle(account, now), wroteOwnEvents: false };
     case 'reverse': {
-      const purchase = account.purchases.find((candidate) => candidate.providerRef === command.providerRef);
+      const purchase = account.purchases.find(
+        (candidate) => candidate.providerRef === command.providerRef,
+      );
       if (!purchase) return { kind: 'rejected', code: 'not_found' };
       const total = command.totalCredits ?? purchase.reversed + (command.credits ?? 0);
       const toReverse = Math.min(total, purchase.credits) - purchase.reversed;
       const next = settle(account, now);
       if (toReverse <= 0) return { kind: 'accepted', next, wroteOwnEvents: false };
       const lots = usable(next, now);
-      const ownFirst = [...lots.filter((lot) => lot.id === purchase.lot), ...lots.filter((lot) => lot.id !== purchase.lot)];
+      const ownFirst = [
+        ...lots.filter((lot) => lot.id === purchase.lot),
+        ...lots.filter((lot) => lot.id !== purchase.lot),
+      ];
       const removed = sum(take(ownFirst, toReverse));
       next.creditsOut += removed;
       next.purchases.find((candidate) => candidate.id === purchase.id)!.reversed += toReverse;
@@ -341,7 +400,9 @@ function decide(account: Account, command: Command, now: number): Decided {
 /** Every deadline and expiry instant of the account still ahead of `now`, for clock moves that land on them. */
 export function upcomingInstants(account: Account, now: number): number[] {
   const instants = [
-    ...account.lots.filter((lot) => lot.expiresAt !== null && !lot.dead).map((lot) => lot.expiresAt!),
+    ...account.lots
+      .filter((lot) => lot.expiresAt !== null && !lot.dead)
+      .map((lot) => lot.expiresAt!),
     ...account.holds.filter((hold) => hold.status === 'open').map((hold) => hold.deadline),
   ];
   return instants.filter((instant) => instant > now).sort((a, b) => a - b);

@@ -15,8 +15,20 @@ export const START = Date.parse('2026-01-01T00:00:00.000Z');
 
 type Keyed = { key: number | null };
 export type Op =
-  | ({ op: 'grant'; account: number; credits: number; category: 'paid' | 'promotional'; expiresIn: number | null } & Keyed)
-  | ({ op: 'purchase'; account: number; credits: number; expiresIn: number | null; ref: number } & Keyed)
+  | ({
+      op: 'grant';
+      account: number;
+      credits: number;
+      category: 'paid' | 'promotional';
+      expiresIn: number | null;
+    } & Keyed)
+  | ({
+      op: 'purchase';
+      account: number;
+      credits: number;
+      expiresIn: number | null;
+      ref: number;
+    } & Keyed)
   | ({ op: 'spend'; account: number; credits: number } & Keyed)
   | ({ op: 'refund'; account: number; pick: number; credits: number | null } & Keyed)
   | ({ op: 'reserve'; account: number; credits: number; ttlSeconds: number } & Keyed)
@@ -29,10 +41,16 @@ export type Op =
   | { op: 'replay'; account: number; pick: number };
 
 const account = fc.integer({ min: 0, max: ACCOUNTS.length - 1 });
-const credits = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 40 }) }, { weight: 1, arbitrary: fc.integer({ min: 41, max: 150 }) });
+const credits = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 40 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 41, max: 150 }) },
+);
 const key = fc.option(fc.integer({ min: 0, max: 3 }), { freq: 3, nil: null });
 /** Which earlier spend, hold or purchase: mostly one of the latest few (counted from the end), so repeats happen. */
-const pick = fc.oneof({ weight: 3, arbitrary: fc.nat({ max: 2 }) }, { weight: 2, arbitrary: fc.nat({ max: 50 }) });
+const pick = fc.oneof(
+  { weight: 3, arbitrary: fc.nat({ max: 2 }) },
+  { weight: 2, arbitrary: fc.nat({ max: 50 }) },
+);
 /** Expiry from now: mostly a few hours ahead, sometimes never, sometimes already past (refused). */
 const expiresIn = fc.oneof(
   { weight: 3, arbitrary: fc.constant(null) },
@@ -41,17 +59,88 @@ const expiresIn = fc.oneof(
 );
 
 export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('grant' as const), account, credits, category: fc.constantFrom('paid' as const, 'promotional' as const), expiresIn, key }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('purchase' as const), account, credits, expiresIn, ref: fc.nat({ max: 5 }), key }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('grant' as const),
+      account,
+      credits,
+      category: fc.constantFrom('paid' as const, 'promotional' as const),
+      expiresIn,
+      key,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('purchase' as const),
+      account,
+      credits,
+      expiresIn,
+      ref: fc.nat({ max: 5 }),
+      key,
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ op: fc.constant('spend' as const), account, credits, key }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('refund' as const), account, pick, credits: fc.option(credits, { freq: 2, nil: null }), key }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('reserve' as const), account, credits, ttlSeconds: fc.integer({ min: 1, max: 2 * 3600 }), key }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('capture' as const), account, pick, credits: fc.option(credits, { freq: 2, nil: null }), key }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('refund' as const),
+      account,
+      pick,
+      credits: fc.option(credits, { freq: 2, nil: null }),
+      key,
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('reserve' as const),
+      account,
+      credits,
+      ttlSeconds: fc.integer({ min: 1, max: 2 * 3600 }),
+      key,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('capture' as const),
+      account,
+      pick,
+      credits: fc.option(credits, { freq: 2, nil: null }),
+      key,
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('release' as const), account, pick, key }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('reverse' as const), account, pick, amount: fc.integer({ min: 1, max: 60 }), cumulative: fc.boolean(), key }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('reverse' as const),
+      account,
+      pick,
+      amount: fc.integer({ min: 1, max: 60 }),
+      cumulative: fc.boolean(),
+      key,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('expire' as const), account, key }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.oneof(fc.integer({ min: 0, max: 2 * MINUTE }), fc.integer({ min: 0, max: 3 * HOUR })) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('advanceTo' as const), account, pick, offset: fc.constantFrom(-1 as const, 0 as const, 1 as const) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('advance' as const),
+      ms: fc.oneof(fc.integer({ min: 0, max: 2 * MINUTE }), fc.integer({ min: 0, max: 3 * HOUR })),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('advanceTo' as const),
+      account,
+      pick,
+      offset: fc.constantFrom(-1 as const, 0 as const, 1 as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('replay' as const), account, pick }) },
 );
 
@@ -79,7 +168,13 @@ export class Ids {
  * The step an op stands for, or null for a clock move or an op with nothing to act on. Clock moves
  * return the new instant through `moveClock`.
  */
-export function stepFor(op: Op, accounts: readonly Account[], now: number, ids: Ids, sent: SentWithKey): Step | { moveTo: number } | null {
+export function stepFor(
+  op: Op,
+  accounts: readonly Account[],
+  now: number,
+  ids: Ids,
+  sent: SentWithKey,
+): Step | { moveTo: number } | null {
   switch (op.op) {
     case 'advance':
       return { moveTo: now + op.ms };
@@ -105,43 +200,72 @@ function withKey(op: Extract<Op, Keyed>, command: Command): Step {
 }
 
 function commandFor(op: Extract<Op, Keyed>, account: Account, now: number, ids: Ids): Command {
-  const expiry = (expiresIn: number | null) => (expiresIn === null ? {} : { expiresAt: now + expiresIn });
+  const expiry = (expiresIn: number | null) =>
+    expiresIn === null ? {} : { expiresAt: now + expiresIn };
   const oneOf = <T extends { id: string }>(list: readonly T[], index: number, missing: string) => {
     const fromEnd = index % (list.length + 1);
     return fromEnd === list.length ? missing : list[list.length - 1 - fromEnd].id;
   };
   switch (op.op) {
     case 'grant':
-      return { kind: 'grant', blockId: ids.fresh('grant'), credits: op.credits, category: op.category, ...expiry(op.expiresIn) };
+      return {
+        kind: 'grant',
+        blockId: ids.fresh('grant'),
+        credits: op.credits,
+        category: op.category,
+        ...expiry(op.expiresIn),
+      };
     case 'purchase': {
       // A reference the account has is mostly repeated with its figures (the same purchase again),
       // sometimes with others (a conflict).
       const providerRef = `pi_${op.ref}`;
       const earlier = account.purchases.find((purchase) => purchase.providerRef === providerRef);
       const credits = earlier && op.credits % 5 !== 0 ? earlier.credits : op.credits;
-      return { kind: 'purchase', blockId: ids.fresh('paid'), purchaseId: ids.fresh('pur'), credits, providerRef, ...expiry(op.expiresIn) };
+      return {
+        kind: 'purchase',
+        blockId: ids.fresh('paid'),
+        purchaseId: ids.fresh('pur'),
+        credits,
+        providerRef,
+        ...expiry(op.expiresIn),
+      };
     }
     case 'spend':
       return { kind: 'spend', spendId: ids.fresh('spend'), credits: op.credits };
     case 'refund':
       return {
-        kind: 'refund', refundId: ids.fresh('refund'), spendId: oneOf(account.spends, op.pick, 'spend-missing'),
+        kind: 'refund',
+        refundId: ids.fresh('refund'),
+        spendId: oneOf(account.spends, op.pick, 'spend-missing'),
         ...(op.credits !== null && { credits: op.credits }),
       };
     case 'reserve':
-      return { kind: 'reserve', reservationId: ids.fresh('hold'), credits: op.credits, ttlSeconds: op.ttlSeconds };
+      return {
+        kind: 'reserve',
+        reservationId: ids.fresh('hold'),
+        credits: op.credits,
+        ttlSeconds: op.ttlSeconds,
+      };
     case 'capture':
       return {
-        kind: 'capture', reservationId: oneOf(account.holds, op.pick, 'hold-missing'), spendId: ids.fresh('capture'),
+        kind: 'capture',
+        reservationId: oneOf(account.holds, op.pick, 'hold-missing'),
+        spendId: ids.fresh('capture'),
         ...(op.credits !== null && { credits: op.credits }),
       };
     case 'release':
       return { kind: 'release', reservationId: oneOf(account.holds, op.pick, 'hold-missing') };
     case 'reverse': {
-      const providerRef = account.purchases.length === 0 || op.pick % 7 === 6
-        ? 'pi_missing'
-        : account.purchases[account.purchases.length - 1 - (op.pick % account.purchases.length)].providerRef;
-      return { kind: 'reverse', providerRef, ...(op.cumulative ? { totalCredits: op.amount } : { credits: op.amount }) };
+      const providerRef =
+        account.purchases.length === 0 || op.pick % 7 === 6
+          ? 'pi_missing'
+          : account.purchases[account.purchases.length - 1 - (op.pick % account.purchases.length)]
+              .providerRef;
+      return {
+        kind: 'reverse',
+        providerRef,
+        ...(op.cumulative ? { totalCredits: op.amount } : { credits: op.amount }),
+      };
     }
     case 'expire':
       return { kind: 'expire' };
@@ -149,30 +273,75 @@ function commandFor(op: Extract<Op, Keyed>, account: Account, now: number, ids: 
 }
 
 export function toLedgerCommand(command: Command): LedgerCommand {
-  const iso = (ms: number | undefined) => (ms === undefined ? {} : { expiresAt: new Date(ms).toISOString() });
+  const iso = (ms: number | undefined) =>
+    ms === undefined ? {} : { expiresAt: new Date(ms).toISOString() };
   switch (command.kind) {
     case 'grant':
-      return { kind: 'grant', blockId: command.blockId, credits: command.credits, category: command.category, reason: 'promotion', ...iso(command.expiresAt) };
+      return {
+        kind: 'grant',
+        blockId: command.blockId,
+        credits: command.credits,
+        category: command.category,
+        reason: 'promotion',
+        ...iso(command.expiresAt),
+      };
     case 'purchase':
       return {
-        kind: 'purchase', blockId: command.blockId, purchaseId: command.purchaseId, credits: command.credits,
-        amountPaid: { minor: command.credits * 10, currency: 'USD' }, provider: 'stripe', providerRef: command.providerRef, ...iso(command.expiresAt),
+        kind: 'purchase',
+        blockId: command.blockId,
+        purchaseId: command.purchaseId,
+        credits: command.credits,
+        amountPaid: { minor: command.credits * 10, currency: 'USD' },
+        provider: 'stripe',
+        providerRef: command.providerRef,
+        ...iso(command.expiresAt),
       };
     case 'spend':
-      return { kind: 'spend', spendId: command.spendId, credits: command.credits, description: 'usage' };
+      return {
+        kind: 'spend',
+        spendId: command.spendId,
+        credits: command.credits,
+        description: 'usage',
+      };
     case 'refund':
-      return { kind: 'refund', refundId: command.refundId, spendId: command.spendId, reason: 'failed', ...(command.credits !== undefined && { credits: command.credits }) };
+      return {
+        kind: 'refund',
+        refundId: command.refundId,
+        spendId: command.spendId,
+        reason: 'failed',
+        ...(command.credits !== undefined && { credits: command.credits }),
+      };
     case 'reserve':
-      return { kind: 'reserve', reservationId: command.reservationId, credits: command.credits, ttlSeconds: command.ttlSeconds };
+      return {
+        kind: 'reserve',
+        reservationId: command.reservationId,
+        credits: command.credits,
+        ttlSeconds: command.ttlSeconds,
+      };
     case 'capture':
-      return { kind: 'capture', reservationId: command.reservationId, spendId: command.spendId, ...(command.credits !== undefined && { credits: command.credits }) };
+      return {
+        kind: 'capture',
+        reservationId: command.reservationId,
+        spendId: command.spendId,
+        ...(command.credits !== undefined && { credits: command.credits }),
+      };
     case 'release':
       return { kind: 'release', reservationId: command.reservationId };
     case 'expire':
       return { kind: 'expire' };
     case 'reverse':
       return command.totalCredits !== undefined
-        ? { kind: 'reverse', providerRef: command.providerRef, reason: 'refund', totalCredits: command.totalCredits }
-        : { kind: 'reverse', providerRef: command.providerRef, reason: 'dispute', credits: command.credits! };
+        ? {
+            kind: 'reverse',
+            providerRef: command.providerRef,
+            reason: 'refund',
+            totalCredits: command.totalCredits,
+          }
+        : {
+            kind: 'reverse',
+            providerRef: command.providerRef,
+            reason: 'dispute',
+            credits: command.credits!,
+          };
   }
 }

@@ -1,5 +1,10 @@
 import {
-  MAX_TEXT_CHECK_FINDINGS, MAX_TEXT_CHECK_VALUES, escapeUnstorableJson, escapeUnstorableText, findUnstorableText, isStorableText,
+  MAX_TEXT_CHECK_FINDINGS,
+  MAX_TEXT_CHECK_VALUES,
+  escapeUnstorableJson,
+  escapeUnstorableText,
+  findUnstorableText,
+  isStorableText,
 } from '../../src/shared/storable-text';
 
 describe('storable text', () => {
@@ -30,19 +35,24 @@ describe('storable text', () => {
   });
 
   it('finds every bad string and key of a parsed JSON value, by path, in document order', () => {
-    const value = JSON.parse(JSON.stringify({
-      description: 'a\u0000b',
-      ok: 'fine 😀',
-      metadata: { note: '\ud800', 'k\u0000': 'v', good: 'x' },
-      items: ['x', { deep: ['\udc00'] }],
-      count: 3,
-      nothing: null,
-    }));
+    const value = JSON.parse(
+      JSON.stringify({
+        description: 'a\u0000b',
+        ok: 'fine 😀',
+        metadata: { note: '\ud800', 'k\u0000': 'v', good: 'x' },
+        items: ['x', { deep: ['\udc00'] }],
+        count: 3,
+        nothing: null,
+      }),
+    );
     expect(findUnstorableText(value)).toEqual({
       paths: ['description', 'metadata.note', 'metadata.k\\u0000', 'items.1.deep.0'],
       complete: true,
     });
-    expect(findUnstorableText('a\u0000', 'accountId')).toEqual({ paths: ['accountId'], complete: true });
+    expect(findUnstorableText('a\u0000', 'accountId')).toEqual({
+      paths: ['accountId'],
+      complete: true,
+    });
     expect(findUnstorableText('a\u0000')).toEqual({ paths: [''], complete: true });
     expect(findUnstorableText({ fine: ['a', 1, true] })).toEqual({ paths: [], complete: true });
   });
@@ -61,8 +71,16 @@ describe('storable text', () => {
   });
 
   it('escapes every string and key of a record for a jsonb column, keeping everything else', () => {
-    expect(escapeUnstorableJson({ reason: 'a\u0000', 'k\ud800': ['x', 1, null, { deep: '\udc00' }], ok: true })).toEqual({
-      reason: 'a\\u0000', 'k\\ud800': ['x', 1, null, { deep: '\\udc00' }], ok: true,
+    expect(
+      escapeUnstorableJson({
+        reason: 'a\u0000',
+        'k\ud800': ['x', 1, null, { deep: '\udc00' }],
+        ok: true,
+      }),
+    ).toEqual({
+      reason: 'a\\u0000',
+      'k\\ud800': ['x', 1, null, { deep: '\\udc00' }],
+      ok: true,
     });
   });
 });

@@ -13,7 +13,9 @@ describe('timeOrderedUuid', () => {
   });
 
   it('sorts by time (as text and as PostgreSQL uuid), and never repeats within a millisecond', () => {
-    const ids = Array.from({ length: 3_000 }, (_, index) => timeOrderedUuid(1_700_000_000_000 + Math.floor(index / 1_000)));
+    const ids = Array.from({ length: 3_000 }, (_, index) =>
+      timeOrderedUuid(1_700_000_000_000 + Math.floor(index / 1_000)),
+    );
     for (const id of ids) expect(id).toMatch(UUID_V7);
     const milliseconds = ids.map((id) => id.slice(0, 13));
     expect([...milliseconds].sort()).toEqual(milliseconds);

@@ -25,16 +25,40 @@ describe('credit packs and checkout sessions', () => {
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
         data: [
-          { packId: 'basic', name: 'Basic', credits: 100, price: { minor: 1000, currency: 'USD' }, popular: false },
-          { packId: 'standard', name: 'Standard', credits: 275, price: { minor: 2500, currency: 'USD' }, popular: true },
-          { packId: 'pro', name: 'Pro', credits: 600, price: { minor: 5000, currency: 'USD' }, popular: false },
+          {
+            packId: 'basic',
+            name: 'Basic',
+            credits: 100,
+            price: { minor: 1000, currency: 'USD' },
+            popular: false,
+          },
+          {
+            packId: 'standard',
+            name: 'Standard',
+            credits: 275,
+            price: { minor: 2500, currency: 'USD' },
+            popular: true,
+          },
+          {
+            packId: 'pro',
+            name: 'Pro',
+            credits: 600,
+            price: { minor: 5000, currency: 'USD' },
+            popular: false,
+          },
         ],
       });
     });
 
     it('is described in the OpenAPI document with the other payment routes', async () => {
       const { body } = await t.http.get('/docs-json', { key: null });
-      expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/v1/credit-packs', '/v1/checkout-sessions', '/v1/webhooks/stripe']));
+      expect(Object.keys(body.paths)).toEqual(
+        expect.arrayContaining([
+          '/v1/credit-packs',
+          '/v1/checkout-sessions',
+          '/v1/webhooks/stripe',
+        ]),
+      );
       expect(body.paths['/v1/webhooks/stripe'].post.security ?? []).toEqual([]);
     });
 
@@ -45,9 +69,16 @@ describe('credit packs and checkout sessions', () => {
 
   describe('POST /v1/checkout-sessions', () => {
     it('creates an embedded session from the catalog price, with a new Customer for the account', async () => {
-      const response = await t.http.post('/v1/checkout-sessions', { accountId: 'org:acme', packId: 'standard', uiMode: 'embedded' });
+      const response = await t.http.post('/v1/checkout-sessions', {
+        accountId: 'org:acme',
+        packId: 'standard',
+        uiMode: 'embedded',
+      });
       expect(response.status).toBe(201);
-      expect(response.body).toEqual({ sessionId: 'cs_test_fake1', clientSecret: 'cs_test_fake1_secret_fake' });
+      expect(response.body).toEqual({
+        sessionId: 'cs_test_fake1',
+        clientSecret: 'cs_test_fake1_secret_fake',
+      });
 
       const [customer] = stripeApi.calls('/v1/customers');
       expect(customer!.headers.authorization).toBe(`Bearer ${SECRET_KEY}`);
@@ -73,64 +104,141 @@ describe('credit packs and checkout sessions', () => {
       });
       expect(session!.form).not.toHaveProperty('success_url');
       expect(session!.form).not.toHaveProperty('line_items[0][price]');
-      const { rows } = await db.pool.query('SELECT customer_id FROM stripe_customers WHERE account_id = $1', ['org:acme']);
+      const { rows } = await db.pool.query(
+        'SELECT customer_id FROM stripe_customers WHERE account_id = $1',
+        ['org:acme'],
+      );
       expect(rows).toEqual([{ customer_id: 'cus_fake1' }]);
     });
 
-    it('reuses the account\'s Customer on its next checkout (hosted: answers the url)', async () => {
-      await t.http.post('/v1/checkout-sessions', { accountId: 'user-reuse', packId: 'basic', uiMode: 'embedded', returnUrl: 'https://app.example.com/done?session_id={CHECKOUT_SESSION_ID}' });
-      const second = await t.http.post('/v1/checkout-sessions', { accountId: 'user-reuse', packId: 'pro', uiMode: 'hosted', returnUrl: 'https://app.example.com/billing' });
+    it("reuses the account's Customer on its next checkout (hosted: answers the url)", async () => {
+      await t.http.post('/v1/checkout-sessions', {
+        accountId: 'user-reuse',
+        packId: 'basic',
+        uiMode: 'embedded',
+        returnUrl: 'https://app.example.com/done?session_id={CHECKOUT_SESSION_ID}',
+      });
+      const second = await t.http.post('/v1/checkout-sessions', {
+        accountId: 'user-reuse',
+        packId: 'pro',
+        uiMode: 'hosted',
+        returnUrl: 'https://app.example.com/billing',
+      });
       expect(second.status).toBe(201);
-      expect(second.body).toEqual({ sessionId: expect.stringMatching(/^cs_test_/), url: expect.stringMatching(/^https:\/\/checkout\.stripe\.com\//) });
+      expect(second.body).toEqual({
+        sessionId: expect.stringMatching(/^cs_test_/),
+        url: expect.stringMatching(/^https:\/\/checkout\.stripe\.com\//),
+      });
 
       expect(stripeApi.calls('/v1/customers')).toHaveLength(1);
       const [embedded, hosted] = stripeApi.calls('/v1/checkout/sessions');
       expect(embedded!.form).toMatchObject({
-        ui_mode: 'embedded_page', redirect_on_completion: 'if_required', return_url: 'https://app.example.com/done?session_id={CHECKOUT_SESSION_ID}',
+        ui_mode: 'embedded_page',
+        redirect_on_completion: 'if_required',
+        return_url: 'https://app.example.com/done?session_id={CHECKOUT_SESSION_ID}',
       });
       expect(hosted!.form).toMatchObject({
-        mode: 'payment', ui_mode: 'hosted_page', customer: embedded!.form.customer, client_reference_id: 'user-reuse',
-        success_url: 'https://app.example.com/billing', 'line_items[0][price_data][unit_amount]': '5000', 'metadata[packId]': 'pro',
+        mode: 'payment',
+        ui_mode: 'hosted_page',
+        customer: embedded!.form.customer,
+        client_reference_id: 'user-reuse',
+        success_url: 'https://app.example.com/billing',
+        'line_items[0][price_data][unit_amount]': '5000',
+        'metadata[packId]': 'pro',
       });
       expect(hosted!.form).not.toHaveProperty('return_url');
     });
 
     it('passes an Idempotency-Key on to Stripe, scoped to the account', async () => {
       const body = { accountId: 'user-idem-checkout', packId: 'basic', uiMode: 'embedded' };
-      expect((await t.http.post('/v1/checkout-sessions', body, { headers: { 'idempotency-key': 'buy-1' } })).status).toBe(201);
+      expect(
+        (
+          await t.http.post('/v1/checkout-sessions', body, {
+            headers: { 'idempotency-key': 'buy-1' },
+          })
+        ).status,
+      ).toBe(201);
       const [session] = stripeApi.calls('/v1/checkout/sessions');
-      expect(session!.headers['idempotency-key']).toBe('credits-ledger-checkout:user-idem-checkout:buy-1');
+      expect(session!.headers['idempotency-key']).toBe(
+        'credits-ledger-checkout:user-idem-checkout:buy-1',
+      );
     });
 
     it.each([
       ['an unknown pack', { accountId: 'user-1', packId: 'mega', uiMode: 'embedded' }, 'packId'],
-      ['a bad account id', { accountId: 'user 1/../x', packId: 'basic', uiMode: 'embedded' }, 'accountId'],
+      [
+        'a bad account id',
+        { accountId: 'user 1/../x', packId: 'basic', uiMode: 'embedded' },
+        'accountId',
+      ],
       ['a missing account id', { packId: 'basic', uiMode: 'embedded' }, 'accountId'],
       ['a bad ui mode', { accountId: 'user-1', packId: 'basic', uiMode: 'modal' }, 'uiMode'],
-      ['a return URL that is not http(s)', { accountId: 'user-1', packId: 'basic', uiMode: 'embedded', returnUrl: 'javascript:alert(1)' }, 'returnUrl'],
-      ['a relative return URL', { accountId: 'user-1', packId: 'basic', uiMode: 'hosted', returnUrl: '/billing' }, 'returnUrl'],
-      ['a hosted session without a return URL', { accountId: 'user-1', packId: 'basic', uiMode: 'hosted' }, 'returnUrl'],
-      ['a price in the request', { accountId: 'user-1', packId: 'basic', uiMode: 'embedded', amount: 1 }, 'amount'],
+      [
+        'a return URL that is not http(s)',
+        {
+          accountId: 'user-1',
+          packId: 'basic',
+          uiMode: 'embedded',
+          returnUrl: 'javascript:alert(1)',
+        },
+        'returnUrl',
+      ],
+      [
+        'a relative return URL',
+        { accountId: 'user-1', packId: 'basic', uiMode: 'hosted', returnUrl: '/billing' },
+        'returnUrl',
+      ],
+      [
+        'a hosted session without a return URL',
+        { accountId: 'user-1', packId: 'basic', uiMode: 'hosted' },
+        'returnUrl',
+      ],
+      [
+        'a price in the request',
+        { accountId: 'user-1', packId: 'basic', uiMode: 'embedded', amount: 1 },
+        'amount',
+      ],
     ])('answers 400 for %s and calls nothing at Stripe', async (_case, body, field) => {
       const response = await t.http.post('/v1/checkout-sessions', body);
       expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ code: 'validation_failed', errors: expect.arrayContaining([expect.objectContaining({ field })]) });
+      expect(response.body).toMatchObject({
+        code: 'validation_failed',
+        errors: expect.arrayContaining([expect.objectContaining({ field })]),
+      });
       expect(stripeApi.requests).toEqual([]);
     });
 
     it('needs scope spend (a read-only key, or grant without spend, is refused)', async () => {
       const body = { accountId: 'user-1', packId: 'basic', uiMode: 'embedded' };
-      expect((await t.http.post('/v1/checkout-sessions', body, { key: TEST_KEYS.readOnly })).status).toBe(403);
-      expect((await t.http.post('/v1/checkout-sessions', body, { key: TEST_KEYS.granter })).status).toBe(403);
+      expect(
+        (await t.http.post('/v1/checkout-sessions', body, { key: TEST_KEYS.readOnly })).status,
+      ).toBe(403);
+      expect(
+        (await t.http.post('/v1/checkout-sessions', body, { key: TEST_KEYS.granter })).status,
+      ).toBe(403);
       expect((await t.http.post('/v1/checkout-sessions', body, { key: null })).status).toBe(401);
       expect(stripeApi.requests).toEqual([]);
     });
 
-    it('answers 503 when Stripe refuses, without leaking Stripe\'s answer', async () => {
-      stripeApi.responder = (request) => request.path === '/v1/checkout/sessions'
-        ? { status: 400, body: { error: { type: 'invalid_request_error', message: 'secret internal detail sk_live_xyz', param: 'line_items' } } }
-        : undefined;
-      const response = await t.http.post('/v1/checkout-sessions', { accountId: 'user-stripe-down', packId: 'basic', uiMode: 'embedded' });
+    it("answers 503 when Stripe refuses, without leaking Stripe's answer", async () => {
+      stripeApi.responder = (request) =>
+        request.path === '/v1/checkout/sessions'
+          ? {
+              status: 400,
+              body: {
+                error: {
+                  type: 'invalid_request_error',
+                  message: 'secret internal detail sk_live_xyz',
+                  param: 'line_items',
+                },
+              },
+            }
+          : undefined;
+      const response = await t.http.post('/v1/checkout-sessions', {
+        accountId: 'user-stripe-down',
+        packId: 'basic',
+        uiMode: 'embedded',
+      });
       expect(response.status).toBe(503);
       expect(response.body).toMatchObject({ code: 'unavailable' });
       expect(JSON.stringify(response.body)).not.toMatch(/secret internal detail|sk_/);
@@ -146,14 +254,22 @@ describe('payments without STRIPE_SECRET_KEY', () => {
   afterAll(() => t.close());
 
   it('answers 503 unavailable for checkout with a clear message; the catalog and the ledger still work', async () => {
-    const response = await t.http.post('/v1/checkout-sessions', { accountId: 'user-1', packId: 'basic', uiMode: 'embedded' });
+    const response = await t.http.post('/v1/checkout-sessions', {
+      accountId: 'user-1',
+      packId: 'basic',
+      uiMode: 'embedded',
+    });
     expect(response.status).toBe(503);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(response.body).toMatchObject({ status: 503, code: 'unavailable' });
     expect(response.body.detail).toContain('STRIPE_SECRET_KEY');
 
     expect((await t.http.get('/v1/credit-packs')).status).toBe(200);
-    const grant = await t.http.post('/v1/accounts/user-1/grants', { credits: 5, category: 'promotional', reason: 'signup' }, { key: TEST_KEYS.granter });
+    const grant = await t.http.post(
+      '/v1/accounts/user-1/grants',
+      { credits: 5, category: 'promotional', reason: 'signup' },
+      { key: TEST_KEYS.granter },
+    );
     expect(grant.status).toBe(201);
   });
 });

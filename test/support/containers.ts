@@ -37,11 +37,19 @@ export interface StartedServer {
  * KURRENTDB_IMAGE when set, else the image docker-compose.yml pins (`${KURRENTDB_IMAGE:-…}`), so
  * the tests and the compose file always run the same server and one variable overrides both.
  */
-export function kurrentDbImage(env: NodeJS.ProcessEnv = process.env, composeFile = join(PROJECT_ROOT, 'docker-compose.yml')): string {
+export function kurrentDbImage(
+  env: NodeJS.ProcessEnv = process.env,
+  composeFile = join(PROJECT_ROOT, 'docker-compose.yml'),
+): string {
   const override = env.KURRENTDB_IMAGE?.trim();
   if (override) return override;
-  const pinned = /image:\s*\$\{KURRENTDB_IMAGE:-([^}\s]+)\}/.exec(readFileSync(composeFile, 'utf8'))?.[1];
-  if (!pinned) throw new Error(`${composeFile} no longer pins the KurrentDB image as \${KURRENTDB_IMAGE:-<image>}; set KURRENTDB_IMAGE`);
+  const pinned = /image:\s*\$\{KURRENTDB_IMAGE:-([^}\s]+)\}/.exec(
+    readFileSync(composeFile, 'utf8'),
+  )?.[1];
+  if (!pinned)
+    throw new Error(
+      `${composeFile} no longer pins the KurrentDB image as \${KURRENTDB_IMAGE:-<image>}; set KURRENTDB_IMAGE`,
+    );
   return pinned;
 }
 
@@ -68,7 +76,11 @@ export async function startKurrentDb(image = kurrentDbImage()): Promise<StartedS
       .withEnvironment(kurrentDbEnvironment(image))
       .withExposedPorts(KURRENTDB_PORT)
       // 204 once the node serves requests; a container that exits (bad setting) fails at once.
-      .withWaitStrategy(Wait.forHttp('/health/live', KURRENTDB_PORT, { abortOnContainerExit: true }).forStatusCodeMatching((status) => status >= 200 && status < 300))
+      .withWaitStrategy(
+        Wait.forHttp('/health/live', KURRENTDB_PORT, {
+          abortOnContainerExit: true,
+        }).forStatusCodeMatching((status) => status >= 200 && status < 300),
+      )
       .withStartupTimeout(HEALTH_WAIT_TIMEOUT_MS)
       .start(),
     CONTAINER_START_TIMEOUT_MS,
@@ -93,7 +105,11 @@ export function postgresImage(env: NodeJS.ProcessEnv = process.env): string {
 export async function startPostgres(image = postgresImage()): Promise<StartedServer> {
   const container = await withTimeout(
     new GenericContainer(image)
-      .withEnvironment({ POSTGRES_USER: 'ledger', POSTGRES_PASSWORD: 'ledger', POSTGRES_DB: 'ledger' })
+      .withEnvironment({
+        POSTGRES_USER: 'ledger',
+        POSTGRES_PASSWORD: 'ledger',
+        POSTGRES_DB: 'ledger',
+      })
       .withExposedPorts(POSTGRES_PORT)
       // Logged twice: once by the init-time server the entrypoint stops, once by the real one.
       .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
@@ -116,10 +132,18 @@ async function waitForFirstWrite(connectionString: string): Promise<void> {
   try {
     for (;;) {
       try {
-        await store.appendToStream('test-run-readiness', [{ eventId: randomUUID(), type: 'TestRunStarted', data: {}, metadata: {} }], { expectedRevision: 'any' });
+        await store.appendToStream(
+          'test-run-readiness',
+          [{ eventId: randomUUID(), type: 'TestRunStarted', data: {}, metadata: {} }],
+          { expectedRevision: 'any' },
+        );
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`KurrentDB took no write within ${FIRST_WRITE_TIMEOUT_MS} ms: ${String(error)}`, { cause: error });
+        if (Date.now() > deadline)
+          throw new Error(
+            `KurrentDB took no write within ${FIRST_WRITE_TIMEOUT_MS} ms: ${String(error)}`,
+            { cause: error },
+          );
         await new Promise((resolve) => setTimeout(resolve, FIRST_WRITE_RETRY_MS));
       }
     }
@@ -129,7 +153,11 @@ async function waitForFirstWrite(connectionString: string): Promise<void> {
 }
 
 async function stopContainer(container: StartedTestContainer): Promise<void> {
-  await withTimeout(container.stop({ timeout: 0, removeVolumes: true }), CONTAINER_STOP_TIMEOUT_MS, `stopping container ${container.getId()}`);
+  await withTimeout(
+    container.stop({ timeout: 0, removeVolumes: true }),
+    CONTAINER_STOP_TIMEOUT_MS,
+    `stopping container ${container.getId()}`,
+  );
 }
 
 /** Rejects after `ms` with what was being waited for; the work itself may go on (the reaper ends it). */

@@ -19,7 +19,9 @@ export default async function esdbGlobalSetup(): Promise<void> {
     (globalThis as Record<string, unknown>).__LEDGER_TEST_KURRENTDB__ = server;
     // Test files read it from the environment, which jest's workers inherit.
     process.env.EVENTSTORE_CONNECTION_STRING = server.connectionString;
-    process.stderr.write(`\n${server.image} started for the run at ${server.connectionString} in ${Date.now() - startedAt} ms\n`);
+    process.stderr.write(
+      `\n${server.image} started for the run at ${server.connectionString} in ${Date.now() - startedAt} ms\n`,
+    );
   }
   try {
     await globalSetup();

@@ -22,7 +22,10 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as Record<string, unknown>).__LEDGER_TEST_PG_CONTAINER__ = server;
     return;
   }
-  if (kind !== 'embedded') throw new Error(`TEST_DATABASE must be embedded (the default) or container, got ${JSON.stringify(kind)}`);
+  if (kind !== 'embedded')
+    throw new Error(
+      `TEST_DATABASE must be embedded (the default) or container, got ${JSON.stringify(kind)}`,
+    );
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-test-pg-'));
   // In jest's process group: an interrupted run (Ctrl-C) takes the server down with it.
   const database = await startEmbeddedPostgres(dataDir, { ownProcessGroup: false });

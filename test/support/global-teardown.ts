@@ -6,7 +6,8 @@ export default async function globalTeardown(): Promise<void> {
   const globals = globalThis as Record<string, unknown>;
   const container = globals.__LEDGER_TEST_PG_CONTAINER__ as StartedServer | undefined;
   if (container) await container.stop();
-  const started = globals.__LEDGER_TEST_PG__ as { database: EmbeddedDatabase; dataDir: string } | undefined;
+  const started = globals.__LEDGER_TEST_PG__ as
+    { database: EmbeddedDatabase; dataDir: string } | undefined;
   if (!started) return;
   await started.database.stop();
   rmSync(started.dataDir, { recursive: true, force: true });

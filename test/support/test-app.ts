@@ -51,7 +51,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_URL: testDatabase.connectionString,
     ...options.env,
   });
-  const database = await Database.open({ databaseUrl: testDatabase.connectionString, dataDir: '.', poolMax: 10, applicationName: 'ledger-e2e' });
+  const database = await Database.open({
+    databaseUrl: testDatabase.connectionString,
+    dataDir: '.',
+    poolMax: 10,
+    applicationName: 'ledger-e2e',
+  });
   const clock = options.clock ?? new ManualClock('2026-03-01T12:00:00.000Z');
   const app = await createApp({ config, clock, database, eventStore: options.eventStore });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -59,7 +64,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const port = typeof address === 'object' && address ? address.port : 0;
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
-    app, baseUrl, config, clock, http: new HttpClient(baseUrl),
+    app,
+    baseUrl,
+    config,
+    clock,
+    http: new HttpClient(baseUrl),
     close: async () => {
       await app.close();
       await database.close();
@@ -89,11 +98,20 @@ export class HttpClient {
     return this.send('GET', path, undefined, options);
   }
 
-  post<T = any>(path: string, body?: unknown, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+  post<T = any>(
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<HttpResponse<T>> {
     return this.send('POST', path, body, options);
   }
 
-  async send<T>(method: string, path: string, body: unknown, options: RequestOptions): Promise<HttpResponse<T>> {
+  async send<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    options: RequestOptions,
+  ): Promise<HttpResponse<T>> {
     const key = options.key === undefined ? TEST_KEYS.service : options.key;
     const headers: Record<string, string> = { ...options.headers };
     if (key !== null) headers.authorization = `Bearer ${key}`;
@@ -102,6 +120,10 @@ export class HttpClient {
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload });
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
-    return { status: response.status, headers: response.headers, body: contentType.includes('json') && text ? JSON.parse(text) : text };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: contentType.includes('json') && text ? JSON.parse(text) : text,
+    };
   }
 }

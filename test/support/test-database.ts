@@ -12,27 +12,41 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database on the suite's PostgreSQL (see global-setup.ts). */
-export async function createTestDatabase(options: { poolMax?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { poolMax?: number } = {},
+): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (global-setup starts PostgreSQL)');
+  if (!serverUrl)
+    throw new Error(
+      'TEST_DATABASE_URL is not set: run the tests through jest (global-setup starts PostgreSQL)',
+    );
   const name = `test_${randomUUID().replace(/-/g, '')}`;
   await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const connectionString = url.toString();
   await migrateToLatest(connectionString);
-  const pool = createPool({ connectionString, max: options.poolMax ?? 10, applicationName: 'ledger-test' });
+  const pool = createPool({
+    connectionString,
+    max: options.poolMax ?? 10,
+    applicationName: 'ledger-test',
+  });
   return {
     connectionString,
     pool,
     drop: async () => {
       await pool.end();
-      await withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withAdminClient(serverUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      );
     },
   };
 }
 
-async function withAdminClient<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+async function withAdminClient<T>(
+  serverUrl: string,
+  work: (client: Client) => Promise<T>,
+): Promise<T> {
   const url = new URL(serverUrl);
   url.pathname = '/postgres';
   const client = new Client({ connectionString: url.toString() });

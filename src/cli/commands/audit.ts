@@ -1,4 +1,12 @@
-import { auditStream, AUDIT_FORMATS, formatReport, formatVerdict, readAccountStream, type AuditFormat, type AuditedEvent } from '../../audit';
+import {
+  auditStream,
+  AUDIT_FORMATS,
+  formatReport,
+  formatVerdict,
+  readAccountStream,
+  type AuditFormat,
+  type AuditedEvent,
+} from '../../audit';
 import { ACCOUNT_ID_PATTERN } from '../../ledger/limits';
 import { formatPayments, PaymentsBook } from '../../audit/payments';
 import type { GlobalPosition } from '../../event-store/event-store.port';
@@ -28,8 +36,10 @@ export interface PaymentsArguments {
  */
 export const auditCommand: CliCommand = {
   name: 'audit',
-  summary: 'Print an account\'s timeline (balance, available, reserved after each event) and check its invariants; exit 1 on a violation',
-  usage: 'audit <accountId> [--at <instant>] [--format table|csv|json]\n       audit --payments [--from <instant>] [--to <instant>] [--format table|csv|json]',
+  summary:
+    "Print an account's timeline (balance, available, reserved after each event) and check its invariants; exit 1 on a violation",
+  usage:
+    'audit <accountId> [--at <instant>] [--format table|csv|json]\n       audit --payments [--from <instant>] [--to <instant>] [--format table|csv|json]',
   async run(args, context) {
     if (args.includes('--payments')) return runPayments(parsePaymentsArguments(args), context);
     const { accountId, at, format } = parseAuditArguments(args);
@@ -37,8 +47,11 @@ export const auditCommand: CliCommand = {
     const events: AuditedEvent[] = [];
     for await (const event of readAccountStream(eventStore, accountId)) events.push(event);
     const report = auditStream(accountId, events, {
-      at, now: new Date(), ledgerOptions: {
-        idempotencyRetentionMs: context.config.idempotencyRetentionMs, recentSpendsKept: context.config.recentSpendsPerAccount,
+      at,
+      now: new Date(),
+      ledgerOptions: {
+        idempotencyRetentionMs: context.config.idempotencyRetentionMs,
+        recentSpendsKept: context.config.recentSpendsPerAccount,
       },
     });
     context.stdout.write(formatReport(report, format));
@@ -57,9 +70,18 @@ async function runPayments(args: PaymentsArguments, context: CliContext): Promis
   const book = new PaymentsBook(args);
   let after: GlobalPosition | null = null;
   for (;;) {
-    const { events, lastPosition } = await eventStore.readAll({ after, maxCount: 2_000, streamPrefix: 'credits-' });
+    const { events, lastPosition } = await eventStore.readAll({
+      after,
+      maxCount: 2_000,
+      streamPrefix: 'credits-',
+    });
     for (const recorded of events) {
-      if (recorded.type !== 'CreditsPurchased' && recorded.type !== 'PurchaseReversed' && recorded.type !== 'ReversalUndone') continue;
+      if (
+        recorded.type !== 'CreditsPurchased' &&
+        recorded.type !== 'PurchaseReversed' &&
+        recorded.type !== 'ReversalUndone'
+      )
+        continue;
       book.add(recorded.streamId.slice('credits-'.length), toLedgerEvent(recorded));
     }
     if (lastPosition === null) break;
@@ -81,7 +103,8 @@ export function parsePaymentsArguments(args: readonly string[]): PaymentsArgumen
     if (option[1] === 'format') parsed.format = parseFormat(value);
     else parsed[option[1] as 'from' | 'to'] = parseInstant(value, option[1]!);
   }
-  if (parsed.from && parsed.to && parsed.from >= parsed.to) throw new UsageError('--from must be before --to');
+  if (parsed.from && parsed.to && parsed.from >= parsed.to)
+    throw new UsageError('--from must be before --to');
   return parsed;
 }
 
@@ -106,17 +129,24 @@ export function parseAuditArguments(args: readonly string[]): AuditArguments {
     }
   }
   if (accountId === undefined) throw new UsageError('which account? give its id');
-  if (!ACCOUNT_ID_PATTERN.test(accountId)) throw new UsageError(`account id ${JSON.stringify(accountId)} must be 1–128 characters of A–Z a–z 0–9 . _ : @ -`);
+  if (!ACCOUNT_ID_PATTERN.test(accountId))
+    throw new UsageError(
+      `account id ${JSON.stringify(accountId)} must be 1–128 characters of A–Z a–z 0–9 . _ : @ -`,
+    );
   return { accountId, ...(at && { at }), format };
 }
 
 function parseInstant(value: string, name: string): Date {
   const ms = Date.parse(value);
-  if (!ISO_INSTANT.test(value) || Number.isNaN(ms)) throw new UsageError(`--${name} ${JSON.stringify(value)} is not an ISO-8601 instant with an offset, such as 2026-03-01T00:00:00Z`);
+  if (!ISO_INSTANT.test(value) || Number.isNaN(ms))
+    throw new UsageError(
+      `--${name} ${JSON.stringify(value)} is not an ISO-8601 instant with an offset, such as 2026-03-01T00:00:00Z`,
+    );
   return new Date(ms);
 }
 
 function parseFormat(value: string): AuditFormat {
-  if (!(AUDIT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${AUDIT_FORMATS.join(', ')}`);
+  if (!(AUDIT_FORMATS as readonly string[]).includes(value))
+    throw new UsageError(`--format must be one of ${AUDIT_FORMATS.join(', ')}`);
   return value as AuditFormat;
 }

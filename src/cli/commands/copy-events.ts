@@ -14,7 +14,8 @@ const MAX_BATCH = 1000;
  */
 export const copyEventsCommand: CliCommand = {
   name: 'copy-events',
-  summary: 'Copy every account stream from PostgreSQL to EventStoreDB/KurrentDB, in order, idempotently',
+  summary:
+    'Copy every account stream from PostgreSQL to EventStoreDB/KurrentDB, in order, idempotently',
   usage: 'copy-events --to <esdb://…> [--batch <n>]',
   async run(args, context) {
     const options = parseArgs(args, context.config.eventStoreConnectionString);
@@ -22,7 +23,8 @@ export const copyEventsCommand: CliCommand = {
     const source = new PostgresEventStore(database.pool);
     const target = createEventStoreDbEventStore(options.to);
     const started = performance.now();
-    const rate = (events: number) => Math.round(events / Math.max(0.001, (performance.now() - started) / 1000));
+    const rate = (events: number) =>
+      Math.round(events / Math.max(0.001, (performance.now() - started) / 1000));
     try {
       await target.ping();
       const result = await copyStreams(source, target, {
@@ -35,9 +37,13 @@ export const copyEventsCommand: CliCommand = {
           context.stdout.write(context.interactive ? `\r${line}` : `${line}\n`);
         },
       });
-      context.stdout.write(`${context.interactive ? '\n' : ''}copy-events: ${result.copied} copied, ${result.skipped} already in the target\n`);
+      context.stdout.write(
+        `${context.interactive ? '\n' : ''}copy-events: ${result.copied} copied, ${result.skipped} already in the target\n`,
+      );
       if (result.unclaimed > 0) {
-        context.stdout.write(`copy-events: ${result.unclaimed} purchase(s) reuse a reference an earlier purchase on another account holds (recorded before references were unique); copied as they are\n`);
+        context.stdout.write(
+          `copy-events: ${result.unclaimed} purchase(s) reuse a reference an earlier purchase on another account holds (recorded before references were unique); copied as they are\n`,
+        );
       }
       return 0;
     } finally {
@@ -55,9 +61,13 @@ function parseArgs(args: string[], fallbackTarget: string | null): { to: string;
     if (flag === '--to') to = value;
     else if (flag === '--batch') {
       batch = Number(value);
-      if (!Number.isSafeInteger(batch) || batch < 1 || batch > MAX_BATCH) throw new UsageError(`--batch must be 1–${MAX_BATCH}`);
+      if (!Number.isSafeInteger(batch) || batch < 1 || batch > MAX_BATCH)
+        throw new UsageError(`--batch must be 1–${MAX_BATCH}`);
     } else throw new UsageError(`unknown option ${flag}`);
   }
-  if (!to) throw new UsageError('name the target with --to esdb://host:2113?tls=false (or set EVENTSTORE_CONNECTION_STRING)');
+  if (!to)
+    throw new UsageError(
+      'name the target with --to esdb://host:2113?tls=false (or set EVENTSTORE_CONNECTION_STRING)',
+    );
   return { to, batch };
 }

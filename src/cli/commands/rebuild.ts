@@ -18,7 +18,8 @@ export const rebuildCommand: CliCommand = {
     for (const arg of args) {
       if (arg.startsWith('--batch-size=')) {
         batchSize = Number(arg.slice('--batch-size='.length));
-        if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError('--batch-size must be an integer from 1 to 10000');
+        if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+          throw new UsageError('--batch-size must be an integer from 1 to 10000');
       } else if (arg.startsWith('-')) {
         throw new UsageError(`unknown option ${arg}`);
       } else {
@@ -26,11 +27,17 @@ export const rebuildCommand: CliCommand = {
       }
     }
     if (names.length > 1) throw new UsageError('at most one projection');
-    const projections = names.length === 0 ? PROJECTIONS : names.map((name) => {
-      const projection = projectionNamed(name);
-      if (!projection) throw new UsageError(`unknown projection ${name}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
-      return projection;
-    });
+    const projections =
+      names.length === 0
+        ? PROJECTIONS
+        : names.map((name) => {
+            const projection = projectionNamed(name);
+            if (!projection)
+              throw new UsageError(
+                `unknown projection ${name}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`,
+              );
+            return projection;
+          });
     const database = await context.database();
     const eventStore = await context.eventStore();
     const log = {
@@ -43,8 +50,13 @@ export const rebuildCommand: CliCommand = {
     // line would garble each other, so with more than one projection progress is printed as plain lines.
     const interactive = context.interactive && projections.length === 1;
     await rebuildProjections(projections, {
-      pool: database.pool, connectionString: database.connectionString, eventStore, batchSize,
-      out: context.stdout, interactive, log,
+      pool: database.pool,
+      connectionString: database.connectionString,
+      eventStore,
+      batchSize,
+      out: context.stdout,
+      interactive,
+      log,
     });
     return 0;
   },

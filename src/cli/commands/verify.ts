@@ -1,4 +1,9 @@
-import { formatDisagreement, listAccountsFromLog, listAccountsFromPostgres, verifyReadModels } from '../../../projections/ops/verify';
+import {
+  formatDisagreement,
+  listAccountsFromLog,
+  listAccountsFromPostgres,
+  verifyReadModels,
+} from '../../../projections/ops/verify';
 import { formatCount } from '../../../projections/ops/progress-line';
 import { UsageError, type CliCommand } from '../cli-command';
 
@@ -8,25 +13,30 @@ import { UsageError, type CliCommand } from '../cli-command';
  */
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  summary: 'Fold every stream and compare balances, blocks and history with the read models; exit 1 on any difference',
+  summary:
+    'Fold every stream and compare balances, blocks and history with the read models; exit 1 on any difference',
   usage: 'verify',
   async run(args, context) {
     if (args.length > 0) throw new UsageError(`unexpected argument ${args[0]}`);
     const database = await context.database();
     const eventStore = await context.eventStore();
-    const listAccounts = context.config.eventStore === 'postgres' ? listAccountsFromPostgres(database.pool) : listAccountsFromLog(eventStore);
+    const listAccounts =
+      context.config.eventStore === 'postgres'
+        ? listAccountsFromPostgres(database.pool)
+        : listAccountsFromLog(eventStore);
     const started = performance.now();
     const report = await verifyReadModels({
       pool: database.pool,
       eventStore,
       listAccounts,
-      onDisagreement: (disagreement) => void context.stdout.write(`${formatDisagreement(disagreement)}\n`),
+      onDisagreement: (disagreement) =>
+        void context.stdout.write(`${formatDisagreement(disagreement)}\n`),
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const differences = report.disagreements.length;
     context.stdout.write(
-      `verify: ${formatCount(report.accounts)} accounts, ${formatCount(report.events)} events checked in ${seconds} s: `
-      + `${differences === 0 ? 'no differences' : `${formatCount(differences)} difference${differences === 1 ? '' : 's'}`}\n`,
+      `verify: ${formatCount(report.accounts)} accounts, ${formatCount(report.events)} events checked in ${seconds} s: ` +
+        `${differences === 0 ? 'no differences' : `${formatCount(differences)} difference${differences === 1 ? '' : 's'}`}\n`,
     );
     return differences === 0 ? 0 : 1;
   },

@@ -1,11 +1,24 @@
-import { BACKWARDS, END, FORWARDS, NO_STREAM, StreamNotFoundError, jsonEvent, type EventStoreDBClient } from '@eventstore/db-client';
+import {
+  BACKWARDS,
+  END,
+  FORWARDS,
+  NO_STREAM,
+  StreamNotFoundError,
+  jsonEvent,
+  type EventStoreDBClient,
+} from '@eventstore/db-client';
 import {
   ClaimHeldElsewhereError,
   WrongExpectedRevisionError,
   type NewEvent,
   type StreamRevision,
 } from '../event-store.port';
-import { toEsdbExpectedRevision, toEventData, toRecordedEvent, translateError } from './eventstoredb-translation';
+import {
+  toEsdbExpectedRevision,
+  toEventData,
+  toRecordedEvent,
+  translateError,
+} from './eventstoredb-translation';
 
 /** The type of every event in a claim stream; the stream's last event says who holds the claim. */
 export const CLAIM_EVENT_TYPE = 'StreamClaimed';
@@ -47,12 +60,25 @@ export interface ClaimRecord {
 export class EventStoreDbClaims {
   constructor(private readonly client: EventStoreDBClient) {}
 
-  async claim(streamId: string, claim: string, expectedRevision: StreamRevision | 'no_stream', events: readonly NewEvent[]): Promise<void> {
-    if (claim.startsWith('$')) throw new TypeError(`claim must not start with "$" (a system stream name): ${JSON.stringify(claim)}`);
+  async claim(
+    streamId: string,
+    claim: string,
+    expectedRevision: StreamRevision | 'no_stream',
+    events: readonly NewEvent[],
+  ): Promise<void> {
+    if (claim.startsWith('$'))
+      throw new TypeError(
+        `claim must not start with "$" (a system stream name): ${JSON.stringify(claim)}`,
+      );
     const mine: ClaimRecord = {
       holderStreamId: streamId,
       expectedRevision,
-      events: events.map(({ eventId, type, data, metadata }) => ({ eventId, type, data, metadata })),
+      events: events.map(({ eventId, type, data, metadata }) => ({
+        eventId,
+        type,
+        data,
+        metadata,
+      })),
     };
     let lastSeen: number | 'no_stream' = 'no_stream';
     for (let round = 1; round <= MAX_CLAIM_ROUNDS; round++) {
@@ -72,7 +98,11 @@ export class EventStoreDbClaims {
 
   /** The last record of a claim stream and its revision; null when nobody ever claimed it. */
   async readClaim(claim: string): Promise<{ record: ClaimRecord; revision: number } | null> {
-    const read = this.client.readStream(claim, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    const read = this.client.readStream(claim, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+    });
     try {
       for await (const resolved of read) {
         const event = toRecordedEvent(resolved);
@@ -94,13 +124,21 @@ export class EventStoreDbClaims {
       });
       if (result.success) return true;
     } catch (error) {
-      const translated = translateError(error, { streamId: holderStreamId, expected: expectedRevision });
+      const translated = translateError(error, {
+        streamId: holderStreamId,
+        expected: expectedRevision,
+      });
       if (!(translated instanceof WrongExpectedRevisionError)) throw translated;
     }
     const first = expectedRevision === 'no_stream' ? 0 : expectedRevision + 1;
-    const read = this.client.readStream(holderStreamId, { direction: FORWARDS, fromRevision: BigInt(first), maxCount: 1 });
+    const read = this.client.readStream(holderStreamId, {
+      direction: FORWARDS,
+      fromRevision: BigInt(first),
+      maxCount: 1,
+    });
     try {
-      for await (const resolved of read) return toRecordedEvent(resolved).eventId.toLowerCase() === events[0].eventId.toLowerCase();
+      for await (const resolved of read)
+        return toRecordedEvent(resolved).eventId.toLowerCase() === events[0].eventId.toLowerCase();
     } catch (error) {
       if (error instanceof StreamNotFoundError) return false;
       throw translateError(error, { streamId: holderStreamId });
@@ -109,11 +147,19 @@ export class EventStoreDbClaims {
   }
 
   /** True when our record was written; false when another claimer wrote first. */
-  private async tryWrite(claim: string, record: ClaimRecord, expected: number | 'no_stream'): Promise<boolean> {
+  private async tryWrite(
+    claim: string,
+    record: ClaimRecord,
+    expected: number | 'no_stream',
+  ): Promise<boolean> {
     try {
-      const result = await this.client.appendToStream(claim, [jsonEvent({ type: CLAIM_EVENT_TYPE, data: { ...record } })], {
-        expectedRevision: expected === 'no_stream' ? NO_STREAM : BigInt(expected),
-      });
+      const result = await this.client.appendToStream(
+        claim,
+        [jsonEvent({ type: CLAIM_EVENT_TYPE, data: { ...record } })],
+        {
+          expectedRevision: expected === 'no_stream' ? NO_STREAM : BigInt(expected),
+        },
+      );
       return result.success;
     } catch (error) {
       const translated = translateError(error, { streamId: claim, expected });
@@ -124,15 +170,29 @@ export class EventStoreDbClaims {
 }
 
 function isSameAppend(a: ClaimRecord, b: ClaimRecord): boolean {
-  return a.holderStreamId === b.holderStreamId && a.expectedRevision === b.expectedRevision &&
-    a.events[0]?.eventId.toLowerCase() === b.events[0]?.eventId.toLowerCase();
+  return (
+    a.holderStreamId === b.holderStreamId &&
+    a.expectedRevision === b.expectedRevision &&
+    a.events[0]?.eventId.toLowerCase() === b.events[0]?.eventId.toLowerCase()
+  );
 }
 
 function parseRecord(data: Record<string, unknown>, claim: string): ClaimRecord {
   const { holderStreamId, expectedRevision, events } = data;
-  const revisionOk = expectedRevision === 'no_stream' || (Number.isSafeInteger(expectedRevision) && (expectedRevision as number) >= 0);
-  if (typeof holderStreamId !== 'string' || !revisionOk || !Array.isArray(events) || events.length === 0) {
+  const revisionOk =
+    expectedRevision === 'no_stream' ||
+    (Number.isSafeInteger(expectedRevision) && (expectedRevision as number) >= 0);
+  if (
+    typeof holderStreamId !== 'string' ||
+    !revisionOk ||
+    !Array.isArray(events) ||
+    events.length === 0
+  ) {
     throw new Error(`claim stream ${claim}: its last event is not a claim record`);
   }
-  return { holderStreamId, expectedRevision: expectedRevision as ClaimRecord['expectedRevision'], events: events as NewEvent[] };
+  return {
+    holderStreamId,
+    expectedRevision: expectedRevision as ClaimRecord['expectedRevision'],
+    events: events as NewEvent[],
+  };
 }

@@ -29,7 +29,10 @@ import {
 import { validateClaim, validateStreamQuery } from '../validate-input';
 import { EventStoreDbClaims } from './eventstoredb-claims';
 import { findInStreamBackwards } from './eventstoredb-find-in-stream';
-import { EventStoreDbSubscriptionSource, type EventStoreDbSubscriptionOptions } from './eventstoredb-subscription';
+import {
+  EventStoreDbSubscriptionSource,
+  type EventStoreDbSubscriptionOptions,
+} from './eventstoredb-subscription';
 import {
   compareEsdbPositions,
   comparePositions,
@@ -76,33 +79,52 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly readAllScanWindow: number;
   private readonly claims: EventStoreDbClaims;
 
-  constructor(private readonly client: EventStoreDBClient, options: EventStoreDbEventStoreOptions = {}) {
+  constructor(
+    private readonly client: EventStoreDBClient,
+    options: EventStoreDbEventStoreOptions = {},
+  ) {
     this.claims = new EventStoreDbClaims(client);
     this.pingTimeoutMs = options.pingTimeoutMs ?? 1500;
     this.maxReadAllBatch = options.maxReadAllBatch ?? 1000;
     this.readAllScanWindow = options.readAllScanWindow ?? 4096;
   }
 
-  async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+  async appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     const expectedRevision = toEsdbExpectedRevision(options.expectedRevision);
     validateClaim(options.claim, events, options.expectedRevision);
     if (events.length === 0) return this.checkExpectation(streamId, options.expectedRevision);
     // The port refuses an id repeated within a batch; the server's answer to one is not ours to
     // rely on. Ids already recorded are left to the server: an identical retried append is
     // acknowledged as a duplicate (idempotent), which the port allows for this adapter.
-    const repeated = events.map((event) => event.eventId).filter((id, index, ids) => ids.indexOf(id) !== index);
+    const repeated = events
+      .map((event) => event.eventId)
+      .filter((id, index, ids) => ids.indexOf(id) !== index);
     if (repeated.length > 0) throw new DuplicateEventIdError(streamId, [...new Set(repeated)]);
     const data = events.map(toEventData);
     // The claim stream first (eventstoredb-claims.ts): no atomic append to two streams here.
-    if (options.claim !== undefined) await this.claims.claim(streamId, options.claim, options.expectedRevision as StreamRevision | 'no_stream', events);
+    if (options.claim !== undefined)
+      await this.claims.claim(
+        streamId,
+        options.claim,
+        options.expectedRevision as StreamRevision | 'no_stream',
+        events,
+      );
     try {
       const result = await this.client.appendToStream(streamId, data, { expectedRevision });
-      if (!result.success) throw failedAppendError(streamId, options.expectedRevision, result.nextExpectedRevision);
+      if (!result.success)
+        throw failedAppendError(streamId, options.expectedRevision, result.nextExpectedRevision);
       const nextRevision = fromEsdbRevision(result.nextExpectedRevision);
       // A one-event write's result position is that event's $all position. For several events
       // the server reports the write as a whole, which is not reliably the last event's own
       // (commit, prepare) pair, so read that back: the port promises the last event's position.
-      const position = events.length === 1 && result.position ? result.position : await this.positionOf(streamId, nextRevision);
+      const position =
+        events.length === 1 && result.position
+          ? result.position
+          : await this.positionOf(streamId, nextRevision);
       return { nextRevision, position: encodePosition(position) };
     } catch (error) {
       throw translateError(error, { streamId, expected: options.expectedRevision });
@@ -147,7 +169,8 @@ export class EventStoreDbEventStore implements EventStore {
    * a returned position.
    */
   async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
-    if (!(options.maxCount >= 1)) throw new RangeError(`readAll maxCount must be at least 1 (got ${options.maxCount})`);
+    if (!(options.maxCount >= 1))
+      throw new RangeError(`readAll maxCount must be at least 1 (got ${options.maxCount})`);
     const limit = Math.min(Math.floor(options.maxCount), this.maxReadAllBatch);
     const after = options.after === null ? null : decodePosition(options.after);
     const prefix = options.streamPrefix;
@@ -190,15 +213,26 @@ export class EventStoreDbEventStore implements EventStore {
    * for much longer than a readiness probe may wait.
    */
   async ping(): Promise<void> {
-    const read = this.client.readStream(PING_STREAM, { direction: FORWARDS, fromRevision: START, maxCount: 1 });
+    const read = this.client.readStream(PING_STREAM, {
+      direction: FORWARDS,
+      fromRevision: START,
+      maxCount: 1,
+    });
     let timer: NodeJS.Timeout | undefined;
     const answered = new Promise<void>((resolve, reject) => {
       read.on('data', () => resolve());
       read.on('end', () => resolve());
       // Stays attached after we give up, so a late error is never an unhandled 'error' event.
-      read.on('error', (error: unknown) => (error instanceof StreamNotFoundError ? resolve() : reject(error)));
+      read.on('error', (error: unknown) =>
+        error instanceof StreamNotFoundError ? resolve() : reject(error),
+      );
       timer = setTimeout(
-        () => reject(new EventStoreUnavailableError(`EventStoreDB did not answer within ${this.pingTimeoutMs} ms`)),
+        () =>
+          reject(
+            new EventStoreUnavailableError(
+              `EventStoreDB did not answer within ${this.pingTimeoutMs} ms`,
+            ),
+          ),
         this.pingTimeoutMs,
       );
     });
@@ -208,7 +242,10 @@ export class EventStoreDbEventStore implements EventStore {
       const translated = translateError(error);
       throw translated instanceof EventStoreUnavailableError
         ? translated
-        : new EventStoreUnavailableError(`EventStoreDB ping failed: ${(error as Error)?.message ?? String(error)}`, error);
+        : new EventStoreUnavailableError(
+            `EventStoreDB ping failed: ${(error as Error)?.message ?? String(error)}`,
+            error,
+          );
     } finally {
       clearTimeout(timer);
       // Not awaited: cancel() first waits for the call to exist, which cluster discovery can delay.
@@ -230,17 +267,25 @@ export class EventStoreDbEventStore implements EventStore {
    * (-1 and the position before every event for a missing stream). Read, not written: the
    * answer is as of the read, which is all an empty append can promise anyway.
    */
-  private async checkExpectation(streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
+  private async checkExpectation(
+    streamId: string,
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     const [last] = await this.readTail(streamId);
     const actual = last ? last.revision : 'no_stream';
-    if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    if (expected !== 'any' && expected !== actual)
+      throw new WrongExpectedRevisionError(streamId, expected, actual);
     return last
       ? { nextRevision: last.revision, position: last.position }
       : { nextRevision: -1, position: encodePosition(BEFORE_EVERY_EVENT) };
   }
 
   private async readTail(streamId: string): Promise<RecordedEvent[]> {
-    const read = this.client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    const read = this.client.readStream(streamId, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+    });
     const events: RecordedEvent[] = [];
     try {
       for await (const resolved of read) events.push(toRecordedEvent(resolved));
@@ -254,7 +299,8 @@ export class EventStoreDbEventStore implements EventStore {
   /** The $all position of one event, read back from its stream. */
   private async positionOf(streamId: string, revision: StreamRevision): Promise<Position> {
     const [event] = await this.readStream(streamId, { fromRevision: revision, maxCount: 1 });
-    if (!event) throw new Error(`stream ${streamId}: appended revision ${revision} cannot be read back`);
+    if (!event)
+      throw new Error(`stream ${streamId}: appended revision ${revision} cannot be read back`);
     return decodePosition(event.position);
   }
 }
@@ -269,9 +315,12 @@ function matchesStream(streamId: string, prefix: string | undefined): boolean {
  * and `kdb://` for the same format, and the config accepts them, so rename the scheme.
  */
 export function normalizeConnectionString(connectionString: string): string {
-  return connectionString.trim().replace(/^(kurrentdb|kdb)(\+discover)?:\/\//i, (_match, _scheme, discover?: string) =>
-    `esdb${discover ? '+discover' : ''}://`,
-  );
+  return connectionString
+    .trim()
+    .replace(
+      /^(kurrentdb|kdb)(\+discover)?:\/\//i,
+      (_match, _scheme, discover?: string) => `esdb${discover ? '+discover' : ''}://`,
+    );
 }
 
 /**

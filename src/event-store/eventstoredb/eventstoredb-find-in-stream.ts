@@ -1,4 +1,9 @@
-import { BACKWARDS, END, StreamNotFoundError, type EventStoreDBClient } from '@eventstore/db-client';
+import {
+  BACKWARDS,
+  END,
+  StreamNotFoundError,
+  type EventStoreDBClient,
+} from '@eventstore/db-client';
 import type { RecordedEvent, StreamQuery, StreamRevision } from '../event-store.port';
 import { toEsdbRevision, toRecordedEvent, translateError } from './eventstoredb-translation';
 
@@ -47,17 +52,27 @@ export async function findInStreamBackwards(
     }
     const oldest = page[page.length - 1]!.revision;
     // Guards the loop against a server answer outside the range asked for.
-    if (oldest > next) throw new Error(`stream ${streamId}: a backwards read from ${next} returned revision ${oldest}`);
+    if (oldest > next)
+      throw new Error(
+        `stream ${streamId}: a backwards read from ${next} returned revision ${oldest}`,
+      );
     next = oldest - 1;
     pageEvents = Math.min(pageEvents * 2, paging.maxPageEvents);
   }
   return newestFirst.reverse();
 }
 
-async function lastRevision(client: StreamReadingClient, streamId: string): Promise<StreamRevision | 'no_stream'> {
+async function lastRevision(
+  client: StreamReadingClient,
+  streamId: string,
+): Promise<StreamRevision | 'no_stream'> {
   let last: StreamRevision | 'no_stream' = 'no_stream';
   try {
-    const read = client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    const read = client.readStream(streamId, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+    });
     for await (const resolved of read) last = toRecordedEvent(resolved).revision;
   } catch (error) {
     if (error instanceof StreamNotFoundError) return 'no_stream';
@@ -67,10 +82,19 @@ async function lastRevision(client: StreamReadingClient, streamId: string): Prom
 }
 
 /** One finished read of at most `maxCount` events, newest first, from `fromRevision` down. */
-async function readPage(client: StreamReadingClient, streamId: string, fromRevision: StreamRevision, maxCount: number): Promise<RecordedEvent[]> {
+async function readPage(
+  client: StreamReadingClient,
+  streamId: string,
+  fromRevision: StreamRevision,
+  maxCount: number,
+): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
   try {
-    const read = client.readStream(streamId, { direction: BACKWARDS, fromRevision: toEsdbRevision(fromRevision), maxCount });
+    const read = client.readStream(streamId, {
+      direction: BACKWARDS,
+      fromRevision: toEsdbRevision(fromRevision),
+      maxCount,
+    });
     for await (const resolved of read) events.push(toRecordedEvent(resolved));
   } catch (error) {
     // Deleted between the first read and this one: as if it had never existed.

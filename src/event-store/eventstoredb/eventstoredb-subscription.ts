@@ -8,7 +8,12 @@ import {
 } from '@eventstore/db-client';
 import type { GlobalPosition, RecordedEvent } from '../event-store.port';
 import { STREAM_PREFIX } from '../../ledger/limits';
-import { compareEsdbPositions, decodePosition, encodePosition, toRecordedEvent } from './eventstoredb-translation';
+import {
+  compareEsdbPositions,
+  decodePosition,
+  encodePosition,
+  toRecordedEvent,
+} from './eventstoredb-translation';
 
 /**
  * What the projector is handed, strictly in log order. A `checkpoint` carries no event: the
@@ -16,8 +21,7 @@ import { compareEsdbPositions, decodePosition, encodePosition, toRecordedEvent }
  * checkpoint and never rescan those records.
  */
 export type SubscriptionMessage =
-  | { kind: 'event'; event: RecordedEvent }
-  | { kind: 'checkpoint'; position: GlobalPosition };
+  { kind: 'event'; event: RecordedEvent } | { kind: 'checkpoint'; position: GlobalPosition };
 
 export interface SubscriptionDrop {
   error: unknown;
@@ -86,7 +90,10 @@ export class EventStoreDbSubscriptionSource {
   private endCurrent: ((error: unknown) => void) | null = null;
   private wake: (() => void) | null = null;
 
-  constructor(private readonly client: SubscribeToAllClient, private readonly options: EventStoreDbSubscriptionOptions) {
+  constructor(
+    private readonly client: SubscribeToAllClient,
+    private readonly options: EventStoreDbSubscriptionOptions,
+  ) {
     this.prefix = options.streamPrefix ?? STREAM_PREFIX;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.maxBuffered = options.maxBuffered ?? 256;
@@ -154,7 +161,8 @@ export class EventStoreDbSubscriptionSource {
             end(error);
           } finally {
             queued -= 1;
-            if (!settled && queued < this.maxBuffered / 2 && subscription?.isPaused()) subscription.resume();
+            if (!settled && queued < this.maxBuffered / 2 && subscription?.isPaused())
+              subscription.resume();
           }
         });
         return chain;
@@ -163,7 +171,10 @@ export class EventStoreDbSubscriptionSource {
       // db-client awaits this callback before the next record, but events it already pushed may
       // still sit unread in the stream's buffer: handing the checkpoint over now would let the
       // projector store a position past events it has not applied. Wait until they are queued.
-      const checkpointReached = async (_: AllStreamSubscription, position: Position): Promise<void> => {
+      const checkpointReached = async (
+        _: AllStreamSubscription,
+        position: Position,
+      ): Promise<void> => {
         while (!settled && subscription && subscription.readableLength > 0) {
           if (subscription.isPaused()) {
             await chain;
@@ -189,7 +200,10 @@ export class EventStoreDbSubscriptionSource {
         return;
       }
       this.endCurrent = end;
-      subscription.on('data', (resolved: AllStreamResolvedEvent) => void enqueue(() => this.handleEvent(resolved)));
+      subscription.on(
+        'data',
+        (resolved: AllStreamResolvedEvent) => void enqueue(() => this.handleEvent(resolved)),
+      );
       // Listeners stay attached after end(): a late error from the old stream must not go unhandled.
       subscription.on('error', (error: unknown) => end(error));
       subscription.on('end', () => end(new Error('EventStoreDB subscription ended')));

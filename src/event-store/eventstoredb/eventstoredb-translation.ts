@@ -63,7 +63,9 @@ export function fromEsdbCurrentRevision(current: CurrentRevision): StreamRevisio
 
 function checkRevision(value: number, what: string): number {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${what} must be a non-negative integer, 'no_stream' or 'any' (got ${String(value)})`);
+    throw new RangeError(
+      `${what} must be a non-negative integer, 'no_stream' or 'any' (got ${String(value)})`,
+    );
   }
   return value;
 }
@@ -110,11 +112,19 @@ export function toEventData(event: NewEvent): EventData {
   if (!UUID_PATTERN.test(event.eventId)) {
     throw new TypeError(`eventId must be a UUID for EventStoreDB (got "${event.eventId}")`);
   }
-  if (typeof event.type !== 'string' || event.type === '') throw new TypeError('event type must be a non-empty string');
-  if (!isPlainObject(event.data)) throw new TypeError(`event ${event.eventId}: data must be a JSON object`);
-  if (!isPlainObject(event.metadata)) throw new TypeError(`event ${event.eventId}: metadata must be a JSON object`);
+  if (typeof event.type !== 'string' || event.type === '')
+    throw new TypeError('event type must be a non-empty string');
+  if (!isPlainObject(event.data))
+    throw new TypeError(`event ${event.eventId}: data must be a JSON object`);
+  if (!isPlainObject(event.metadata))
+    throw new TypeError(`event ${event.eventId}: metadata must be a JSON object`);
   // Metadata is always sent, even `{}`: the server stores it as the event's JSON custom metadata.
-  return jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: event.metadata });
+  return jsonEvent({
+    id: event.eventId,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+  });
 }
 
 /** The part of a db-client resolved event we read; `ResolvedEvent` and `AllStreamResolvedEvent` both fit. */
@@ -127,10 +137,15 @@ export interface ResolvedLike {
 
 export function toRecordedEvent(resolved: ResolvedLike): RecordedEvent {
   const event = resolved.event;
-  if (!event) throw new Error('EventStoreDB returned an unresolved link; the adapter reads without resolveLinkTos');
+  if (!event)
+    throw new Error(
+      'EventStoreDB returned an unresolved link; the adapter reads without resolveLinkTos',
+    );
   if (!event.position || event.position.commit === NO_POSITION) {
     // Servers before 22.6 leave positions out of stream reads (or send 2^64-1); the port needs one.
-    throw new Error(`EventStoreDB returned event ${event.id} without a position (server 22.6 or later is required)`);
+    throw new Error(
+      `EventStoreDB returned event ${event.id} without a position (server 22.6 or later is required)`,
+    );
   }
   const where = `${event.streamId}@${event.revision}`;
   return {
@@ -154,7 +169,8 @@ function decodeData(data: unknown, where: string): Record<string, unknown> {
 /** Written by us, metadata is always a JSON object; an event written without any reads as `{}`. */
 export function decodeMetadata(metadata: MetadataType | undefined, where = 'event'): EventMetadata {
   if (metadata === undefined) return {};
-  const value = metadata instanceof Uint8Array ? parseJsonBytes(metadata, where, 'metadata') : metadata;
+  const value =
+    metadata instanceof Uint8Array ? parseJsonBytes(metadata, where, 'metadata') : metadata;
   if (!isPlainObject(value)) throw new Error(`event ${where}: metadata is not a JSON object`);
   return value;
 }
@@ -169,7 +185,12 @@ function parseJsonBytes(bytes: Uint8Array, where: string, what: string): unknown
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,7 +202,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * "server not reachable / not leader / too slow" error becomes EventStoreUnavailableError (the
  * operation may be retried). Anything else is returned unchanged: it is a bug, not weather.
  */
-export function translateError(raw: unknown, context: { streamId?: string; expected?: ExpectedRevision } = {}): unknown {
+export function translateError(
+  raw: unknown,
+  context: { streamId?: string; expected?: ExpectedRevision } = {},
+): unknown {
   // Some client paths (the server-features probe before an append) reject with the raw gRPC
   // error; db-client's own converter gives it the class the rest of the client would.
   const error = raw instanceof Error ? convertToCommandError(raw) : raw;
@@ -193,8 +217,12 @@ export function translateError(raw: unknown, context: { streamId?: string; expec
     );
   }
   if (
-    error instanceof UnavailableError || error instanceof DeadlineExceededError || error instanceof TimeoutError ||
-    error instanceof CancelledError || error instanceof NotLeaderError || isDiscoveryFailure(error)
+    error instanceof UnavailableError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof TimeoutError ||
+    error instanceof CancelledError ||
+    error instanceof NotLeaderError ||
+    isDiscoveryFailure(error)
   ) {
     return new EventStoreUnavailableError(`EventStoreDB unavailable: ${describe(error)}`, error);
   }
@@ -205,7 +233,11 @@ export function translateError(raw: unknown, context: { streamId?: string; expec
  * With `throwOnAppendFailure=false` in the connection string the client reports a conflict as
  * `success: false` (current revision, or -1 for no stream) instead of throwing; same meaning.
  */
-export function failedAppendError(streamId: string, expected: ExpectedRevision, nextExpectedRevision: bigint): WrongExpectedRevisionError {
+export function failedAppendError(
+  streamId: string,
+  expected: ExpectedRevision,
+  nextExpectedRevision: bigint,
+): WrongExpectedRevisionError {
   const actual = nextExpectedRevision < 0n ? 'no_stream' : fromEsdbRevision(nextExpectedRevision);
   return new WrongExpectedRevisionError(streamId, expected, actual);
 }

@@ -16,11 +16,16 @@ import {
   type StreamQuery,
   type StreamRevision,
 } from '../event-store.port';
-import { validateAppend, validateClaim, validateReadAll, validateReadStream, validateStreamQuery } from '../validate-input';
+import {
+  validateAppend,
+  validateClaim,
+  validateReadAll,
+  validateReadStream,
+  validateStreamQuery,
+} from '../validate-input';
 
 /** readAll never returns more than this many events per call (as the PostgreSQL adapter). */
 export const IN_MEMORY_READ_ALL_MAX_COUNT = 10_000;
-
 
 /**
  * The in-memory adapter, for fast domain and handler tests only (never a default): the same
@@ -37,7 +42,11 @@ export class InMemoryEventStore implements EventStore {
   /** claim → the stream holding it. */
   private readonly claims = new Map<string, string>();
 
-  async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+  async appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     return this.appendNow(streamId, events, options);
   }
 
@@ -46,15 +55,22 @@ export class InMemoryEventStore implements EventStore {
     validateAppend(streamId, events, expected);
     validateClaim(options.claim, events, expected);
     const stream = this.streams.get(streamId) ?? [];
-    const actual: StreamRevision | 'no_stream' = stream.length === 0 ? 'no_stream' : stream.length - 1;
-    if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    const actual: StreamRevision | 'no_stream' =
+      stream.length === 0 ? 'no_stream' : stream.length - 1;
+    if (expected !== 'any' && expected !== actual)
+      throw new WrongExpectedRevisionError(streamId, expected, actual);
     if (events.length === 0) {
       return { nextRevision: stream.length - 1, position: stream.at(-1)?.position ?? '0' };
     }
     const recorded = events.filter((event) => this.eventIds.has(event.eventId.toLowerCase()));
-    if (recorded.length > 0) throw new DuplicateEventIdError(streamId, recorded.map((event) => event.eventId.toLowerCase()));
+    if (recorded.length > 0)
+      throw new DuplicateEventIdError(
+        streamId,
+        recorded.map((event) => event.eventId.toLowerCase()),
+      );
     const holder = options.claim === undefined ? undefined : this.claims.get(options.claim);
-    if (holder !== undefined && holder !== streamId) throw new ClaimHeldElsewhereError(streamId, options.claim!, holder);
+    if (holder !== undefined && holder !== streamId)
+      throw new ClaimHeldElsewhereError(streamId, options.claim!, holder);
     const recordedAt = new Date();
     for (const event of events) {
       const stored: RecordedEvent = {
@@ -78,13 +94,22 @@ export class InMemoryEventStore implements EventStore {
   }
 
   /** Atomic without locks: reading the tail, deciding and appending happen in one synchronous step. */
-  async appendExclusive(streamId: string, request: ExclusiveAppendRequest): Promise<ExclusiveAppendResult> {
+  async appendExclusive(
+    streamId: string,
+    request: ExclusiveAppendRequest,
+  ): Promise<ExclusiveAppendResult> {
     const stream = this.streams.get(streamId) ?? [];
     const tail = stream.slice(request.knownRevision + 1).map(copy);
     const events = request.decide(tail);
     if (events.length === 0) return { tail, appended: null };
     const expectedRevision = stream.length === 0 ? 'no_stream' : stream.length - 1;
-    return { tail, appended: this.appendNow(streamId, events, { expectedRevision, claim: request.claimFor?.(events) }) };
+    return {
+      tail,
+      appended: this.appendNow(streamId, events, {
+        expectedRevision,
+        claim: request.claimFor?.(events),
+      }),
+    };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -114,7 +139,11 @@ export class InMemoryEventStore implements EventStore {
     const count = validateReadAll(options, IN_MEMORY_READ_ALL_MAX_COUNT);
     const events: RecordedEvent[] = [];
     let lastPosition: GlobalPosition | null = null;
-    for (let index = options.after === null ? 0 : parsePosition(options.after); index < this.log.length; index++) {
+    for (
+      let index = options.after === null ? 0 : parsePosition(options.after);
+      index < this.log.length;
+      index++
+    ) {
       if (events.length === count) break;
       const event = this.log[index];
       lastPosition = event.position;
@@ -133,10 +162,10 @@ export class InMemoryEventStore implements EventStore {
 }
 
 function parsePosition(position: GlobalPosition): number {
-  if (!/^\d{1,15}$/.test(position)) throw new RangeError(`not an in-memory event store position: ${JSON.stringify(position)}`);
+  if (!/^\d{1,15}$/.test(position))
+    throw new RangeError(`not an in-memory event store position: ${JSON.stringify(position)}`);
   return Number(position);
 }
-
 
 /** Stored as JSON, like the other adapters: a Date becomes a string, undefined fields vanish. */
 function asJson<T>(value: T): T {
@@ -144,5 +173,10 @@ function asJson<T>(value: T): T {
 }
 
 function copy(event: RecordedEvent): RecordedEvent {
-  return { ...event, data: structuredClone(event.data), metadata: structuredClone(event.metadata), recordedAt: new Date(event.recordedAt) };
+  return {
+    ...event,
+    data: structuredClone(event.data),
+    metadata: structuredClone(event.metadata),
+    recordedAt: new Date(event.recordedAt),
+  };
 }

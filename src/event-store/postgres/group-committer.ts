@@ -1,5 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
-import { DuplicateEventIdError, WrongExpectedRevisionError, type AppendResult, type NewEvent, type StreamRevision } from '../event-store.port';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type NewEvent,
+  type StreamRevision,
+} from '../event-store.port';
 import { appendBatch, type BatchItem, type BatchItemResult } from './postgres-batch-append';
 import { isValueFault } from './postgres-errors';
 
@@ -12,7 +18,11 @@ export interface GroupCommitOptions {
   maxQueued: number;
 }
 
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxInFlight: 4, maxEventsPerBatch: 2_000, maxQueued: 50_000 };
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
+  maxInFlight: 4,
+  maxEventsPerBatch: 2_000,
+  maxQueued: 50_000,
+};
 
 // Concurrent batches of several processes can lock the same streams in different orders;
 // PostgreSQL then aborts one of them whole, and it is simply run again.
@@ -43,10 +53,18 @@ export class GroupCommitter {
   private readonly queue: PendingAppend[] = [];
   private inFlight = 0;
 
-  constructor(private readonly pool: Pool, private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+  ) {}
 
-  append(streamId: string, events: readonly NewEvent[], expected: StreamRevision | -1): Promise<AppendResult> {
-    if (this.queue.length >= this.options.maxQueued) return Promise.reject(new AppendQueueFullError(this.options.maxQueued));
+  append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: StreamRevision | -1,
+  ): Promise<AppendResult> {
+    if (this.queue.length >= this.options.maxQueued)
+      return Promise.reject(new AppendQueueFullError(this.options.maxQueued));
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ streamId, events, expected, resolve, reject });
       this.pump();
@@ -73,9 +91,10 @@ export class GroupCommitter {
     const batch: PendingAppend[] = [];
     const streams = new Set<string>();
     let events = 0;
-    for (let index = 0; index < this.queue.length; ) {
+    for (let index = 0; index < this.queue.length;) {
       const pending = this.queue[index];
-      const fits = batch.length === 0 || events + pending.events.length <= this.options.maxEventsPerBatch;
+      const fits =
+        batch.length === 0 || events + pending.events.length <= this.options.maxEventsPerBatch;
       if (!fits) break;
       if (streams.has(pending.streamId)) {
         index += 1;
@@ -144,7 +163,8 @@ export class GroupCommitter {
         }
         fail(half, error);
         // Anything but a value fault may have left the connection unusable: do not pool it again.
-        if (!isValueFault(error)) broken = error instanceof Error ? error : new Error(String(error));
+        if (!isValueFault(error))
+          broken = error instanceof Error ? error : new Error(String(error));
       }
     }
     return broken;
@@ -155,7 +175,11 @@ export class GroupCommitter {
       try {
         return await work();
       } catch (error) {
-        if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= MAX_DEADLOCK_RETRIES) throw error;
+        if (
+          (error as { code?: string }).code !== DEADLOCK_DETECTED ||
+          attempt >= MAX_DEADLOCK_RETRIES
+        )
+          throw error;
       }
     }
   }
@@ -165,19 +189,34 @@ function settle(batch: readonly PendingAppend[], results: readonly BatchItemResu
   results.forEach((outcome, index) => {
     const pending = batch[index]!;
     if (outcome.status === 'appended') pending.resolve(outcome.result);
-    else pending.reject(new WrongExpectedRevisionError(pending.streamId, pending.expected === -1 ? 'no_stream' : pending.expected, outcome.actual));
+    else
+      pending.reject(
+        new WrongExpectedRevisionError(
+          pending.streamId,
+          pending.expected === -1 ? 'no_stream' : pending.expected,
+          outcome.actual,
+        ),
+      );
   });
 }
 
 function fail(batch: readonly PendingAppend[], error: unknown): void {
-  const failure = batch.length === 1 && isDuplicateEventId(error) ? duplicateEventIdError(batch[0]!, error) : error;
+  const failure =
+    batch.length === 1 && isDuplicateEventId(error)
+      ? duplicateEventIdError(batch[0]!, error)
+      : error;
   for (const pending of batch) pending.reject(failure);
 }
 
 /** Names the id PostgreSQL reports as already recorded, like the single-stream append does. */
 function duplicateEventIdError(pending: PendingAppend, error: unknown): DuplicateEventIdError {
-  const recorded = /\(event_id\)=\(([^)]+)\)/.exec((error as { detail?: string }).detail ?? '')?.[1];
-  return new DuplicateEventIdError(pending.streamId, recorded ? [recorded] : pending.events.map((event) => event.eventId));
+  const recorded = /\(event_id\)=\(([^)]+)\)/.exec(
+    (error as { detail?: string }).detail ?? '',
+  )?.[1];
+  return new DuplicateEventIdError(
+    pending.streamId,
+    recorded ? [recorded] : pending.events.map((event) => event.eventId),
+  );
 }
 
 function isDuplicateEventId(error: unknown): boolean {

@@ -24,9 +24,13 @@ export async function appendInTransaction(
   events: readonly NewEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
-  const { rows } = await client.query<{ xid: string | null }>(`SELECT pg_current_xact_id_if_assigned()::text AS xid`);
+  const { rows } = await client.query<{ xid: string | null }>(
+    `SELECT pg_current_xact_id_if_assigned()::text AS xid`,
+  );
   if (rows[0].xid !== null) {
-    throw new Error(`appendInTransaction must be the transaction's first write; it already holds xid ${rows[0].xid}`);
+    throw new Error(
+      `appendInTransaction must be the transaction's first write; it already holds xid ${rows[0].xid}`,
+    );
   }
   return writeAppend(client, streamId, events, expected);
 }
@@ -54,22 +58,39 @@ export async function writeAppend(
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
   const decided = expected === 'any' ? await currentRevision(client, streamId) : expected;
-  const claimed = decided === 'no_stream'
-    ? await client.query(`INSERT INTO streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING`, [streamId, events.length - 1])
-    : await client.query(
-      `UPDATE streams SET revision = $3, updated_at = now() WHERE stream_id = $1 AND revision = $2`,
-      [streamId, decided, decided + events.length],
-    );
+  const claimed =
+    decided === 'no_stream'
+      ? await client.query(
+          `INSERT INTO streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING`,
+          [streamId, events.length - 1],
+        )
+      : await client.query(
+          `UPDATE streams SET revision = $3, updated_at = now() WHERE stream_id = $1 AND revision = $2`,
+          [streamId, decided, decided + events.length],
+        );
   if (claimed.rowCount !== 1) {
-    throw new WrongExpectedRevisionError(streamId, expected, await currentRevision(client, streamId));
+    throw new WrongExpectedRevisionError(
+      streamId,
+      expected,
+      await currentRevision(client, streamId),
+    );
   }
   return insertEvents(client, streamId, decided === 'no_stream' ? 0 : decided + 1, events);
 }
 
 /** One multi-row INSERT; revisions first..first+n-1 and global positions follow the batch order. */
-async function insertEvents(client: Queryable, streamId: string, first: StreamRevision, events: readonly NewEvent[]): Promise<AppendResult> {
+async function insertEvents(
+  client: Queryable,
+  streamId: string,
+  first: StreamRevision,
+  events: readonly NewEvent[],
+): Promise<AppendResult> {
   try {
-    const { rows } = await client.query<{ transaction_id: string; global_position: number | string; revision: number | string }>(
+    const { rows } = await client.query<{
+      transaction_id: string;
+      global_position: number | string;
+      revision: number | string;
+    }>(
       `INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
        SELECT $1, $2::bigint + batch.ordinality - 1, batch.event_id, batch.type, batch.data, batch.metadata
        FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])
@@ -87,12 +108,18 @@ async function insertEvents(client: Queryable, streamId: string, first: StreamRe
       ],
     );
     const last = rows.reduce((a, b) => (Number(b.revision) > Number(a.revision) ? b : a));
-    return { nextRevision: Number(last.revision), position: encodePosition(last.transaction_id, last.global_position) };
+    return {
+      nextRevision: Number(last.revision),
+      position: encodePosition(last.transaction_id, last.global_position),
+    };
   } catch (error) {
     const pgError = error as { code?: string; constraint?: string; detail?: string };
     if (pgError.code === '23505' && pgError.constraint === 'events_event_id_key') {
       const recorded = /\(event_id\)=\(([^)]+)\)/.exec(pgError.detail ?? '')?.[1];
-      throw new DuplicateEventIdError(streamId, recorded ? [recorded] : events.map((event) => event.eventId));
+      throw new DuplicateEventIdError(
+        streamId,
+        recorded ? [recorded] : events.map((event) => event.eventId),
+      );
     }
     throw error;
   }
@@ -102,23 +129,41 @@ async function insertEvents(client: Queryable, streamId: string, first: StreamRe
  * An empty append: checks the expectation and returns the stream's current revision (-1 when it
  * does not exist) and its last event's position (START_POSITION when none). Reads only.
  */
-export async function checkExpectation(client: Queryable, streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
-  const { rows } = await client.query<{ revision: number | string; transaction_id: string | null; global_position: number | string | null }>(
+export async function checkExpectation(
+  client: Queryable,
+  streamId: string,
+  expected: ExpectedRevision,
+): Promise<AppendResult> {
+  const { rows } = await client.query<{
+    revision: number | string;
+    transaction_id: string | null;
+    global_position: number | string | null;
+  }>(
     `SELECT s.revision, e.transaction_id::text AS transaction_id, e.global_position
      FROM streams s LEFT JOIN events e ON e.stream_id = s.stream_id AND e.revision = s.revision
      WHERE s.stream_id = $1`,
     [streamId],
   );
-  const actual: StreamRevision | 'no_stream' = rows.length === 0 ? 'no_stream' : Number(rows[0].revision);
-  if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevisionError(streamId, expected, actual);
+  const actual: StreamRevision | 'no_stream' =
+    rows.length === 0 ? 'no_stream' : Number(rows[0].revision);
+  if (expected !== 'any' && expected !== actual)
+    throw new WrongExpectedRevisionError(streamId, expected, actual);
   const last = rows[0];
   return {
     nextRevision: actual === 'no_stream' ? -1 : actual,
-    position: last?.transaction_id ? encodePosition(last.transaction_id, last.global_position!) : START_POSITION,
+    position: last?.transaction_id
+      ? encodePosition(last.transaction_id, last.global_position!)
+      : START_POSITION,
   };
 }
 
-export async function currentRevision(client: Queryable, streamId: string): Promise<StreamRevision | 'no_stream'> {
-  const { rows } = await client.query<{ revision: number | string }>(`SELECT revision FROM streams WHERE stream_id = $1`, [streamId]);
+export async function currentRevision(
+  client: Queryable,
+  streamId: string,
+): Promise<StreamRevision | 'no_stream'> {
+  const { rows } = await client.query<{ revision: number | string }>(
+    `SELECT revision FROM streams WHERE stream_id = $1`,
+    [streamId],
+  );
   return rows.length === 0 ? 'no_stream' : Number(rows[0].revision);
 }

@@ -57,24 +57,34 @@ FROM inserted GROUP BY stream_id`;
 /** A pool (one statement on any connection) or a checked-out client. */
 type Queryable = Pick<ClientBase, 'query'>;
 
-export async function appendBatch(pool: Queryable, items: readonly BatchItem[]): Promise<BatchItemResult[]> {
-  const events = items.flatMap((item) => item.events.map((event, index) => ({ streamId: item.streamId, ordinal: index + 1, event })));
-  const { rows } = await pool.query<{ stream_id: string; revision: number; transaction_id: string; global_position: number }>({
+export async function appendBatch(
+  pool: Queryable,
+  items: readonly BatchItem[],
+): Promise<BatchItemResult[]> {
+  const events = items.flatMap((item) =>
+    item.events.map((event, index) => ({ streamId: item.streamId, ordinal: index + 1, event })),
+  );
+  const { rows } = await pool.query<{
+    stream_id: string;
+    revision: number;
+    transaction_id: string;
+    global_position: number;
+  }>({
     // Named: each connection parses and plans this statement once, not on every batch (planning
     // the five-part statement cost more PostgreSQL CPU than a small batch's inserts).
     name: 'ledger_append_batch',
     text: BATCH_APPEND_SQL,
     values: [
-    items.map((item) => item.streamId),
-    items.map((item) => item.expected),
-    items.map((item) => item.events.length),
-    events.map((entry) => entry.streamId),
-    events.map((entry) => entry.ordinal),
-    events.map((entry) => entry.event.eventId),
-    events.map((entry) => entry.event.type),
-    // Serialized here: node-postgres would read a top-level JSON array as a nested SQL array.
-    events.map((entry) => JSON.stringify(entry.event.data)),
-    events.map((entry) => JSON.stringify(entry.event.metadata)),
+      items.map((item) => item.streamId),
+      items.map((item) => item.expected),
+      items.map((item) => item.events.length),
+      events.map((entry) => entry.streamId),
+      events.map((entry) => entry.ordinal),
+      events.map((entry) => entry.event.eventId),
+      events.map((entry) => entry.event.type),
+      // Serialized here: node-postgres would read a top-level JSON array as a nested SQL array.
+      events.map((entry) => JSON.stringify(entry.event.data)),
+      events.map((entry) => JSON.stringify(entry.event.metadata)),
     ],
   });
   const appended = new Map(rows.map((row) => [row.stream_id, row]));
@@ -83,14 +93,23 @@ export async function appendBatch(pool: Queryable, items: readonly BatchItem[]):
   return items.map((item): BatchItemResult => {
     const row = appended.get(item.streamId);
     if (row) {
-      return { status: 'appended', result: { nextRevision: Number(row.revision), position: encodePosition(row.transaction_id, row.global_position) } };
+      return {
+        status: 'appended',
+        result: {
+          nextRevision: Number(row.revision),
+          position: encodePosition(row.transaction_id, row.global_position),
+        },
+      };
     }
     const revision = actual.get(item.streamId);
     return { status: 'conflict', actual: revision === undefined ? 'no_stream' : revision };
   });
 }
 
-async function currentRevisions(pool: Queryable, streamIds: string[]): Promise<Map<string, number>> {
+async function currentRevisions(
+  pool: Queryable,
+  streamIds: string[],
+): Promise<Map<string, number>> {
   const { rows } = await pool.query<{ stream_id: string; revision: number }>(
     'SELECT stream_id, revision FROM streams WHERE stream_id = ANY($1::text[])',
     [streamIds],

@@ -10,15 +10,23 @@ type Queryable = Pick<ClientBase, 'query'>;
  * finds it held once that commits (or takes it if that rolls back). Rolled back with the append,
  * so a claim never outlives a failed append.
  */
-export async function writeClaim(client: Queryable, streamId: string, claim: string): Promise<void> {
+export async function writeClaim(
+  client: Queryable,
+  streamId: string,
+  claim: string,
+): Promise<void> {
   const inserted = await client.query(
     `INSERT INTO stream_claims (claim, stream_id) VALUES ($1, $2) ON CONFLICT (claim) DO NOTHING`,
     [claim, streamId],
   );
   if (inserted.rowCount === 1) return;
-  const { rows } = await client.query<{ stream_id: string }>(`SELECT stream_id FROM stream_claims WHERE claim = $1`, [claim]);
+  const { rows } = await client.query<{ stream_id: string }>(
+    `SELECT stream_id FROM stream_claims WHERE claim = $1`,
+    [claim],
+  );
   const holder = rows[0]?.stream_id;
   if (holder === streamId) return; // already this stream's
-  if (holder === undefined) throw new Error(`claim ${JSON.stringify(claim)} conflicted but has no holder`);
+  if (holder === undefined)
+    throw new Error(`claim ${JSON.stringify(claim)} conflicted but has no holder`);
   throw new ClaimHeldElsewhereError(streamId, claim, holder);
 }

@@ -7,8 +7,16 @@ import { EventStoreUnavailableError } from '../event-store.port';
 const UNAVAILABLE_SQLSTATE = /^(08|53|58|57P0[1-5]|57014|25006)/;
 
 const UNAVAILABLE_NODE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
 ]);
 
 // node-postgres and pg-pool signal lost or unobtainable connections with plain Errors.
@@ -26,11 +34,22 @@ const UNAVAILABLE_MESSAGES = [
 export function isUnavailableError(error: unknown): boolean {
   // Duck-typed, not `instanceof Error`: Node's socket errors may come from another realm (jest).
   if (typeof error !== 'object' || error === null) return false;
-  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
-  if (typeof code === 'string' && (UNAVAILABLE_NODE_CODES.has(code) || (code.length === 5 && UNAVAILABLE_SQLSTATE.test(code)))) {
+  const { code, message, errors } = error as {
+    code?: unknown;
+    message?: unknown;
+    errors?: unknown;
+  };
+  if (
+    typeof code === 'string' &&
+    (UNAVAILABLE_NODE_CODES.has(code) || (code.length === 5 && UNAVAILABLE_SQLSTATE.test(code)))
+  ) {
     return true;
   }
-  if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((prefix) => message.startsWith(prefix))) return true;
+  if (
+    typeof message === 'string' &&
+    UNAVAILABLE_MESSAGES.some((prefix) => message.startsWith(prefix))
+  )
+    return true;
   // Node's happy-eyeballs connect reports every failed address in an AggregateError.
   return Array.isArray(errors) && errors.some(isUnavailableError);
 }
@@ -38,7 +57,10 @@ export function isUnavailableError(error: unknown): boolean {
 /** Rethrows connection-level failures as EventStoreUnavailableError; everything else unchanged. */
 export function mapPostgresError(error: unknown, operation: string): unknown {
   if (error instanceof EventStoreUnavailableError || !isUnavailableError(error)) return error;
-  return new EventStoreUnavailableError(`PostgreSQL event store unavailable during ${operation}: ${String((error as Error).message)}`, error);
+  return new EventStoreUnavailableError(
+    `PostgreSQL event store unavailable during ${operation}: ${String((error as Error).message)}`,
+    error,
+  );
 }
 
 // SQLSTATEs that blame the values a statement was given, not the database or the moment: class 22

@@ -22,7 +22,13 @@ import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from '.
 import { mapPostgresError } from './postgres-errors';
 import { comparePostgresPositions } from './postgres-position';
 import { findStreamRows, readAllRows, readStreamRows } from './postgres-read';
-import { validateAppend, validateClaim, validateReadAll, validateReadStream, validateStreamQuery } from '../validate-input';
+import {
+  validateAppend,
+  validateClaim,
+  validateReadAll,
+  validateReadStream,
+  validateStreamQuery,
+} from '../validate-input';
 
 /** readAll never returns more than this many events per call. */
 export const READ_ALL_MAX_COUNT = 10_000;
@@ -50,11 +56,18 @@ export const ANY_MAX_ATTEMPTS = 30;
 export class PostgresEventStore implements EventStore {
   private readonly groupCommitter: GroupCommitter;
 
-  constructor(private readonly pool: Pool, groupCommit: GroupCommitOptions = DEFAULT_GROUP_COMMIT) {
+  constructor(
+    private readonly pool: Pool,
+    groupCommit: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+  ) {
     this.groupCommitter = new GroupCommitter(pool, groupCommit);
   }
 
-  async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+  async appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     const expected = options.expectedRevision;
     validateAppend(streamId, events, expected);
     validateClaim(options.claim, events, expected);
@@ -71,10 +84,17 @@ export class PostgresEventStore implements EventStore {
         });
       }
       // Known expectations go through group commit (postgres-batch-append.ts); 'any' must read first.
-      if (expected !== 'any') return await this.groupCommitter.append(streamId, events, expected === 'no_stream' ? -1 : expected);
+      if (expected !== 'any')
+        return await this.groupCommitter.append(
+          streamId,
+          events,
+          expected === 'no_stream' ? -1 : expected,
+        );
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.inTransaction((client) => writeAppend(client, streamId, events, expected));
+          return await this.inTransaction((client) =>
+            writeAppend(client, streamId, events, expected),
+          );
         } catch (error) {
           const lostRace = expected === 'any' && error instanceof WrongExpectedRevisionError;
           if (!lostRace || attempt >= ANY_MAX_ATTEMPTS) throw error;
@@ -92,15 +112,28 @@ export class PostgresEventStore implements EventStore {
    * writeAppend still holds: every earlier writer of this stream held the row before us and has a
    * smaller xid, and no one can commit a newer revision while we hold it.
    */
-  async appendExclusive(streamId: string, request: ExclusiveAppendRequest): Promise<ExclusiveAppendResult> {
+  async appendExclusive(
+    streamId: string,
+    request: ExclusiveAppendRequest,
+  ): Promise<ExclusiveAppendResult> {
     validateAppend(streamId, [], 'any');
     try {
       return await this.inTransaction(async (client) => {
-        const locked = await client.query<{ revision: number }>(`SELECT revision FROM streams WHERE stream_id = $1 FOR UPDATE`, [streamId]);
-        const held: StreamRevision | 'no_stream' = locked.rows.length === 0 ? 'no_stream' : Number(locked.rows[0].revision);
-        const tail = held === 'no_stream' || held <= request.knownRevision
-          ? []
-          : await readStreamRows(client, streamId, request.knownRevision + 1, held - request.knownRevision);
+        const locked = await client.query<{ revision: number }>(
+          `SELECT revision FROM streams WHERE stream_id = $1 FOR UPDATE`,
+          [streamId],
+        );
+        const held: StreamRevision | 'no_stream' =
+          locked.rows.length === 0 ? 'no_stream' : Number(locked.rows[0].revision);
+        const tail =
+          held === 'no_stream' || held <= request.knownRevision
+            ? []
+            : await readStreamRows(
+                client,
+                streamId,
+                request.knownRevision + 1,
+                held - request.knownRevision,
+              );
         const events = request.decide(tail);
         if (events.length === 0) return { tail, appended: null };
         validateAppend(streamId, events, held);
@@ -118,7 +151,9 @@ export class PostgresEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const { fromRevision, maxCount } = validateReadStream(options);
     if (maxCount === 0) return [];
-    return this.run('readStream', () => readStreamRows(this.pool, streamId, fromRevision, maxCount));
+    return this.run('readStream', () =>
+      readStreamRows(this.pool, streamId, fromRevision, maxCount),
+    );
   }
 
   async findInStream(streamId: string, query: StreamQuery): Promise<RecordedEvent[]> {
@@ -132,7 +167,9 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
     const count = validateReadAll(options, READ_ALL_MAX_COUNT);
-    return this.run('readAll', () => readAllRows(this.pool, options.after, count, options.streamPrefix));
+    return this.run('readAll', () =>
+      readAllRows(this.pool, options.after, count, options.streamPrefix),
+    );
   }
 
   comparePositions(a: GlobalPosition, b: GlobalPosition): number {
@@ -172,7 +209,10 @@ export class PostgresEventStore implements EventStore {
       try {
         await client.query('COMMIT');
       } catch (error) {
-        throw mapPostgresError(error, 'commit (outcome unknown: the append may have been recorded)');
+        throw mapPostgresError(
+          error,
+          'commit (outcome unknown: the append may have been recorded)',
+        );
       }
       return result;
     } catch (error) {

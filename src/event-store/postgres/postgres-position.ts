@@ -18,20 +18,26 @@ const PATTERN = /^(\d{1,20})-(\d{1,20})$/;
 /** Before every event: xid 0 is never assigned to a transaction, global_position starts at 1. */
 export const START_POSITION: GlobalPosition = encodePosition(0n, 0n);
 
-export function encodePosition(transactionId: bigint | string, globalPosition: bigint | number | string): GlobalPosition {
+export function encodePosition(
+  transactionId: bigint | string,
+  globalPosition: bigint | number | string,
+): GlobalPosition {
   return `${String(transactionId).padStart(DIGITS, '0')}-${String(globalPosition).padStart(DIGITS, '0')}`;
 }
 
 export function parsePosition(position: GlobalPosition): PostgresPosition {
   const match = PATTERN.exec(position);
-  if (!match) throw new RangeError(`not a PostgreSQL event store position: ${JSON.stringify(position)}`);
+  if (!match)
+    throw new RangeError(`not a PostgreSQL event store position: ${JSON.stringify(position)}`);
   return { transactionId: BigInt(match[1]), globalPosition: BigInt(match[2]) };
 }
 
 export function comparePostgresPositions(a: GlobalPosition, b: GlobalPosition): number {
   const left = parsePosition(a);
   const right = parsePosition(b);
-  if (left.transactionId !== right.transactionId) return left.transactionId < right.transactionId ? -1 : 1;
-  if (left.globalPosition !== right.globalPosition) return left.globalPosition < right.globalPosition ? -1 : 1;
+  if (left.transactionId !== right.transactionId)
+    return left.transactionId < right.transactionId ? -1 : 1;
+  if (left.globalPosition !== right.globalPosition)
+    return left.globalPosition < right.globalPosition ? -1 : 1;
   return 0;
 }

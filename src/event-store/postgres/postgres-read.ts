@@ -1,5 +1,10 @@
 import type { ClientBase } from 'pg';
-import type { GlobalPosition, ReadAllResult, RecordedEvent, StreamQuery } from '../event-store.port';
+import type {
+  GlobalPosition,
+  ReadAllResult,
+  RecordedEvent,
+  StreamQuery,
+} from '../event-store.port';
 import { encodePosition, parsePosition, START_POSITION } from './postgres-position';
 
 type Queryable = Pick<ClientBase, 'query'>;
@@ -54,7 +59,11 @@ export async function readStreamRows(
  * walks the stream's (stream_id, revision) index and filters in PostgreSQL, so only matches cross
  * the wire.
  */
-export async function findStreamRows(client: Queryable, streamId: string, query: StreamQuery): Promise<RecordedEvent[]> {
+export async function findStreamRows(
+  client: Queryable,
+  streamId: string,
+  query: StreamQuery,
+): Promise<RecordedEvent[]> {
   const { rows } = await client.query<EventRow>(
     `SELECT ${COLUMNS} FROM events e
      WHERE e.stream_id = $1 AND e.revision <= $2 AND e.data -> $3::text = to_jsonb($4::text) ORDER BY e.revision`,
@@ -95,7 +104,9 @@ async function readAllWithPrefix(
   streamPrefix: string,
   scanWindow: number,
 ): Promise<ReadAllResult> {
-  const { rows } = await client.query<Partial<EventRow> & { scanned_xid: string; scanned_position: number | string; matches: boolean }>(
+  const { rows } = await client.query<
+    Partial<EventRow> & { scanned_xid: string; scanned_position: number | string; matches: boolean }
+  >(
     `WITH scanned AS (
        SELECT e.transaction_id, e.global_position, starts_with(e.stream_id, $4) AS matches
        FROM events e WHERE ${FINISHED_AND_AFTER}
@@ -115,7 +126,10 @@ async function readAllWithPrefix(
   );
   const events = rows.filter((row) => row.matches).map((row) => toRecordedEvent(row as EventRow));
   const last = rows.at(-1);
-  return { events, lastPosition: last ? encodePosition(last.scanned_xid, last.scanned_position) : null };
+  return {
+    events,
+    lastPosition: last ? encodePosition(last.scanned_xid, last.scanned_position) : null,
+  };
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {

@@ -15,10 +15,17 @@ export class BalanceController {
 
   @Get('balance')
   @RequireScope('read')
-  @ApiOperation({ summary: 'Balance, available and reserved credits, and the blocks (strongly consistent)' })
+  @ApiOperation({
+    summary: 'Balance, available and reserved credits, and the blocks (strongly consistent)',
+  })
   @ApiOkResponse({ type: BalanceResponse })
-  balance(@Param('accountId', AccountIdPipe) accountId: string, @Query() query: BalanceQuery): Promise<BalanceResponse> {
-    return query.at ? this.queries.balanceAt(accountId, new Date(query.at)) : this.queries.balance(accountId);
+  balance(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Query() query: BalanceQuery,
+  ): Promise<BalanceResponse> {
+    return query.at
+      ? this.queries.balanceAt(accountId, new Date(query.at))
+      : this.queries.balance(accountId);
   }
 
   @Post('check')
@@ -27,7 +34,10 @@ export class BalanceController {
   @ApiOperation({ summary: 'Would a spend of this many credits succeed now? Writes nothing' })
   @ApiOkResponse({ type: CheckResponse })
   @BodyRoute()
-  check(@Param('accountId', AccountIdPipe) accountId: string, @Body() body: CheckRequest): Promise<CheckResponse> {
+  check(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Body() body: CheckRequest,
+  ): Promise<CheckResponse> {
     return this.queries.check(accountId, body.credits);
   }
 }

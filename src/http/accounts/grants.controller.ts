@@ -28,10 +28,21 @@ export class GrantsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GrantResponse> {
-    const outcome = await this.writer.execute(request, reply, accountId, {
-      kind: 'grant', blockId: newId('block'), credits: body.credits, category: body.category, reason: body.reason,
-      expiresAt: normalizeInstant(body.expiresAt), description: body.description,
-    }, body);
+    const outcome = await this.writer.execute(
+      request,
+      reply,
+      accountId,
+      {
+        kind: 'grant',
+        blockId: newId('block'),
+        credits: body.credits,
+        category: body.category,
+        reason: body.reason,
+        expiresAt: normalizeInstant(body.expiresAt),
+        description: body.description,
+      },
+      body,
+    );
     return grantResponse(outcome);
   }
 
@@ -40,22 +51,38 @@ export class GrantsController {
   @WriteRoute()
   @ApiOperation({
     summary: 'Record a purchase paid outside Stripe; once per providerRef in the whole ledger',
-    description: 'A repeat on the same account with the same credits and amount answers 200 with the first purchase '
-      + '(its revision and position); other figures, or a providerRef recorded on another account, are 409 purchase_conflict.',
+    description:
+      'A repeat on the same account with the same credits and amount answers 200 with the first purchase ' +
+      '(its revision and position); other figures, or a providerRef recorded on another account, are 409 purchase_conflict.',
   })
   @ApiCreatedResponse({ type: PurchaseResponse })
-  @ApiOkResponse({ type: PurchaseResponse, description: 'This providerRef was already recorded for this purchase: the first answer' })
+  @ApiOkResponse({
+    type: PurchaseResponse,
+    description: 'This providerRef was already recorded for this purchase: the first answer',
+  })
   async purchase(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: PurchaseRequest,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PurchaseResponse> {
-    const outcome = await this.writer.execute(request, reply, accountId, {
-      kind: 'purchase', blockId: newId('block'), purchaseId: newId('purchase'), credits: body.credits,
-      amountPaid: { minor: body.amountPaid, currency: body.currency }, packId: body.packId, provider: 'manual',
-      providerRef: body.providerRef, expiresAt: normalizeInstant(body.expiresAt),
-    }, body);
+    const outcome = await this.writer.execute(
+      request,
+      reply,
+      accountId,
+      {
+        kind: 'purchase',
+        blockId: newId('block'),
+        purchaseId: newId('purchase'),
+        credits: body.credits,
+        amountPaid: { minor: body.amountPaid, currency: body.currency },
+        packId: body.packId,
+        provider: 'manual',
+        providerRef: body.providerRef,
+        expiresAt: normalizeInstant(body.expiresAt),
+      },
+      body,
+    );
     if (outcome.duplicatePurchase) void reply.status(200);
     return purchaseResponse(outcome);
   }

@@ -21,7 +21,9 @@ export class LedgerWriter {
     body: unknown,
   ): Promise<CommandOutcome> {
     const context = callerContext(request, command.kind, accountId, body);
-    const outcome = await this.commandBus.execute(new ExecuteLedgerCommand(accountId, command, context));
+    const outcome = await this.commandBus.execute(
+      new ExecuteLedgerCommand(accountId, command, context),
+    );
     if (outcome.replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return outcome;
   }

@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DEFAULT_RESERVATION_TTL_SECONDS } from '../../ledger/limits';
 import { newId } from '../../shared/ids';
@@ -13,8 +19,9 @@ import { AccountRoute, NOT_FOUND, WriteRoute } from './swagger';
 
 const RESERVATION_CONFLICT = ApiResponse({
   status: 409,
-  description: 'reservation_expired (past its deadline, released) or reservation_closed (already captured or released); '
-    + 'idempotency_key_reused; concurrency_conflict after COMMAND_MAX_ATTEMPTS lost races',
+  description:
+    'reservation_expired (past its deadline, released) or reservation_closed (already captured or released); ' +
+    'idempotency_key_reused; concurrency_conflict after COMMAND_MAX_ATTEMPTS lost races',
 });
 import { captureResponse, releaseResponse, reservationResponse } from './write-responses';
 
@@ -27,19 +34,34 @@ export class ReservationsController {
   @Post()
   @RequireScope('spend')
   @WriteRoute()
-  @ApiOperation({ summary: 'Hold credits for an operation in flight (default 15 minutes, at most 24 hours)' })
+  @ApiOperation({
+    summary: 'Hold credits for an operation in flight (default 15 minutes, at most 24 hours)',
+  })
   @ApiCreatedResponse({ type: ReservationResponse })
-  @ApiResponse({ status: 402, description: 'insufficient_credits: fewer credits available than the hold, with available and required' })
+  @ApiResponse({
+    status: 402,
+    description:
+      'insufficient_credits: fewer credits available than the hold, with available and required',
+  })
   async reserve(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: ReserveRequest,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReservationResponse> {
-    const outcome = await this.writer.execute(request, reply, accountId, {
-      kind: 'reserve', reservationId: newId('reservation'), credits: body.credits,
-      ttlSeconds: body.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS, description: body.description,
-    }, body);
+    const outcome = await this.writer.execute(
+      request,
+      reply,
+      accountId,
+      {
+        kind: 'reserve',
+        reservationId: newId('reservation'),
+        credits: body.credits,
+        ttlSeconds: body.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS,
+        description: body.description,
+      },
+      body,
+    );
     return reservationResponse(outcome);
   }
 
@@ -57,9 +79,19 @@ export class ReservationsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaptureResponse> {
-    const outcome = await this.writer.execute(request, reply, accountId, {
-      kind: 'capture', reservationId, spendId: newId('spend'), credits: body.credits, description: body.description,
-    }, { reservationId, ...body });
+    const outcome = await this.writer.execute(
+      request,
+      reply,
+      accountId,
+      {
+        kind: 'capture',
+        reservationId,
+        spendId: newId('spend'),
+        credits: body.credits,
+        description: body.description,
+      },
+      { reservationId, ...body },
+    );
     return captureResponse(outcome);
   }
 
@@ -77,7 +109,13 @@ export class ReservationsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReleaseResponse> {
-    const outcome = await this.writer.execute(request, reply, accountId, { kind: 'release', reservationId }, { reservationId });
+    const outcome = await this.writer.execute(
+      request,
+      reply,
+      accountId,
+      { kind: 'release', reservationId },
+      { reservationId },
+    );
     return releaseResponse(outcome);
   }
 }

@@ -29,17 +29,29 @@ export class SpendsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SpendResponse> {
-    const outcome = await this.writer.execute(request, reply, accountId, {
-      kind: 'spend', spendId: newId('spend'), credits: body.credits, description: body.description,
-      reference: body.reference, details: body.metadata,
-    }, body);
+    const outcome = await this.writer.execute(
+      request,
+      reply,
+      accountId,
+      {
+        kind: 'spend',
+        spendId: newId('spend'),
+        credits: body.credits,
+        description: body.description,
+        reference: body.reference,
+        details: body.metadata,
+      },
+      body,
+    );
     return spendResponse(outcome);
   }
 
   @Post('refunds')
   @RequireScope('spend')
   @WriteRoute()
-  @ApiOperation({ summary: 'Give back a spend, or part of it; credits return to the blocks they came from' })
+  @ApiOperation({
+    summary: 'Give back a spend, or part of it; credits return to the blocks they came from',
+  })
   @ApiCreatedResponse({ type: RefundResponse })
   @NOT_FOUND('spend')
   async refund(
@@ -48,9 +60,19 @@ export class SpendsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RefundResponse> {
-    const outcome = await this.writer.execute(request, reply, accountId, {
-      kind: 'refund', refundId: newId('refund'), spendId: body.spendId, credits: body.credits, reason: body.reason,
-    }, body);
+    const outcome = await this.writer.execute(
+      request,
+      reply,
+      accountId,
+      {
+        kind: 'refund',
+        refundId: newId('refund'),
+        spendId: body.spendId,
+        credits: body.credits,
+        reason: body.reason,
+      },
+      body,
+    );
     return refundResponse(outcome);
   }
 }

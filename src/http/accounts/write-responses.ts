@@ -1,7 +1,14 @@
 import type { CommandOutcome } from '../../application/ledger-command';
 import type { LedgerEvent } from '../../ledger/events';
 import type {
-  CaptureResponse, GrantResponse, PurchaseResponse, RefundResponse, ReleaseResponse, ReservationResponse, SpendResponse, WriteResponse,
+  CaptureResponse,
+  GrantResponse,
+  PurchaseResponse,
+  RefundResponse,
+  ReleaseResponse,
+  ReservationResponse,
+  SpendResponse,
+  WriteResponse,
 } from './dto/responses';
 
 /**
@@ -13,8 +20,15 @@ function common(outcome: CommandOutcome): WriteResponse {
   return { balance, available, reserved, revision, position };
 }
 
-function find<T extends LedgerEvent['type']>(outcome: CommandOutcome, type: T, where: (event: Extract<LedgerEvent, { type: T }>) => boolean = () => true) {
-  const event = outcome.events.find((candidate): candidate is Extract<LedgerEvent, { type: T }> => candidate.type === type && where(candidate as Extract<LedgerEvent, { type: T }>));
+function find<T extends LedgerEvent['type']>(
+  outcome: CommandOutcome,
+  type: T,
+  where: (event: Extract<LedgerEvent, { type: T }>) => boolean = () => true,
+) {
+  const event = outcome.events.find(
+    (candidate): candidate is Extract<LedgerEvent, { type: T }> =>
+      candidate.type === type && where(candidate as Extract<LedgerEvent, { type: T }>),
+  );
   if (!event) throw new Error(`outcome for ${outcome.accountId} has no ${type} event`);
   return event;
 }
@@ -37,7 +51,15 @@ export function grantResponse(outcome: CommandOutcome): GrantResponse {
 /** From the purchase's event, also for a repeat: the first purchase's own event, revision and position. */
 export function purchaseResponse(outcome: CommandOutcome): PurchaseResponse {
   const { purchaseId, blockId, credits, amountPaid } = find(outcome, 'CreditsPurchased').data;
-  return { accountId: outcome.accountId, purchaseId, blockId, credits, amountPaid: amountPaid.minor, currency: amountPaid.currency, ...common(outcome) };
+  return {
+    accountId: outcome.accountId,
+    purchaseId,
+    blockId,
+    credits,
+    amountPaid: amountPaid.minor,
+    currency: amountPaid.currency,
+    ...common(outcome),
+  };
 }
 
 export function reservationResponse(outcome: CommandOutcome): ReservationResponse {
@@ -46,15 +68,28 @@ export function reservationResponse(outcome: CommandOutcome): ReservationRespons
 }
 
 export function captureResponse(outcome: CommandOutcome): CaptureResponse {
-  const spent = find(outcome, 'CreditsSpent', (event) => event.data.reservationId !== undefined).data;
-  const remainder = outcome.events.find((event) => event.type === 'ReservationReleased' && event.data.reason === 'captured_remainder');
+  const spent = find(
+    outcome,
+    'CreditsSpent',
+    (event) => event.data.reservationId !== undefined,
+  ).data;
+  const remainder = outcome.events.find(
+    (event) => event.type === 'ReservationReleased' && event.data.reason === 'captured_remainder',
+  );
   return {
-    reservationId: spent.reservationId!, spendId: spent.spendId, credits: spent.credits,
-    released: remainder?.type === 'ReservationReleased' ? remainder.data.credits : 0, ...common(outcome),
+    reservationId: spent.reservationId!,
+    spendId: spent.spendId,
+    credits: spent.credits,
+    released: remainder?.type === 'ReservationReleased' ? remainder.data.credits : 0,
+    ...common(outcome),
   };
 }
 
 export function releaseResponse(outcome: CommandOutcome): ReleaseResponse {
-  const { reservationId, credits } = find(outcome, 'ReservationReleased', (event) => event.data.reason === 'released').data;
+  const { reservationId, credits } = find(
+    outcome,
+    'ReservationReleased',
+    (event) => event.data.reason === 'released',
+  ).data;
   return { reservationId, released: credits, ...common(outcome) };
 }

@@ -5,7 +5,12 @@ import type { RecordedEvent } from '../../event-store/event-store.port';
 import { AccountRoute } from '../accounts/swagger';
 import { RequireScope } from '../auth/scopes.decorator';
 import { AccountIdPipe } from '../validation/path-id.pipes';
-import { DEFAULT_EVENTS_LIMIT, EventsPageResponse, EventsQuery, type RawEventResponse } from './dto';
+import {
+  DEFAULT_EVENTS_LIMIT,
+  EventsPageResponse,
+  EventsQuery,
+  type RawEventResponse,
+} from './dto';
 
 /**
  * The raw stream of an account for finance audits (API.md, scope `finance`): the events exactly as
@@ -21,12 +26,16 @@ export class EventsController {
   @Get('events')
   @RequireScope('finance')
   @ApiOperation({
-    summary: 'The account\'s raw events, in stream order (finance)',
-    description: 'Page with fromRevision and limit (1–1000, default 100); nextRevision is null once the end of the stream was reached. '
-      + 'Fold the pages with the rules of LEDGER.md to prove any balance; `npm run ledger -- audit` does it and checks the invariants.',
+    summary: "The account's raw events, in stream order (finance)",
+    description:
+      'Page with fromRevision and limit (1–1000, default 100); nextRevision is null once the end of the stream was reached. ' +
+      'Fold the pages with the rules of LEDGER.md to prove any balance; `npm run ledger -- audit` does it and checks the invariants.',
   })
   @ApiOkResponse({ type: EventsPageResponse })
-  async list(@Param('accountId', AccountIdPipe) accountId: string, @Query() query: EventsQuery): Promise<EventsPageResponse> {
+  async list(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Query() query: EventsQuery,
+  ): Promise<EventsPageResponse> {
     const fromRevision = query.fromRevision === undefined ? 0 : Number(query.fromRevision);
     const limit = query.limit === undefined ? DEFAULT_EVENTS_LIMIT : Number(query.limit);
     // One more than asked: whether it comes back tells if the stream goes on.

@@ -31,7 +31,9 @@ export class ApiKeyGuard implements CanActivate {
     // Unreachable unless a route needing a scope was also flagged public: refuse rather than serve.
     if (!principal) throw new HttpProblemException(problem('unauthorized', MISSING_API_KEY_DETAIL));
     if (!hasScope(principal, scope)) {
-      throw new HttpProblemException(problem('forbidden', `This API key lacks the "${scope}" scope`));
+      throw new HttpProblemException(
+        problem('forbidden', `This API key lacks the "${scope}" scope`),
+      );
     }
     return true;
   }
@@ -43,7 +45,11 @@ export class ApiKeyGuard implements CanActivate {
     if (!ofController) this.scopes.set(controller, (ofController = new WeakMap()));
     let scope = ofController.get(handler);
     if (scope === undefined) {
-      scope = this.reflector.getAllAndOverride<ApiScope | undefined>(REQUIRED_SCOPE, [handler, controller]) ?? null;
+      scope =
+        this.reflector.getAllAndOverride<ApiScope | undefined>(REQUIRED_SCOPE, [
+          handler,
+          controller,
+        ]) ?? null;
       ofController.set(handler, scope);
     }
     return scope;

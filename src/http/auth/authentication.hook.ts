@@ -31,7 +31,10 @@ export const MISSING_API_KEY_DETAIL = 'Send an API key as "Authorization: Bearer
  * Callback-style on the success path (no promise per request); only a failure waits for the
  * failure counter.
  */
-export function authenticationHook(authenticator: ApiKeyAuthenticator, failures: AuthFailureLimiter) {
+export function authenticationHook(
+  authenticator: ApiKeyAuthenticator,
+  failures: AuthFailureLimiter,
+) {
   return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     if (authenticator.isOpen) {
       request.principal = OPEN_MODE_PRINCIPAL;
@@ -46,9 +49,12 @@ export function authenticationHook(authenticator: ApiKeyAuthenticator, failures:
       done();
       return;
     }
-    const refusal = new HttpProblemException(problem('unauthorized', secret === undefined
-      ? MISSING_API_KEY_DETAIL
-      : 'The API key is not valid'));
+    const refusal = new HttpProblemException(
+      problem(
+        'unauthorized',
+        secret === undefined ? MISSING_API_KEY_DETAIL : 'The API key is not valid',
+      ),
+    );
     failures.recordFailure(request).then((limited) => done(limited ?? refusal), done);
   };
 }

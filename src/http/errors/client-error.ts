@@ -33,7 +33,13 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
 
 /** 'connect': a CONNECT request (this is not a proxy). Without a listener Node drops the connection unanswered. */
 export function answerConnect(request: IncomingMessage, socket: Duplex): void {
-  endWithProblem(socket, new HttpProblemException(problem('method_not_allowed', 'CONNECT is not supported: this service is not a proxy')), requestIdFor(request));
+  endWithProblem(
+    socket,
+    new HttpProblemException(
+      problem('method_not_allowed', 'CONNECT is not supported: this service is not a proxy'),
+    ),
+    requestIdFor(request),
+  );
 }
 
 /**
@@ -41,7 +47,11 @@ export function answerConnect(request: IncomingMessage, socket: Duplex): void {
  * bare 417; RFC 9110 lets the server refuse, and it does, as a problem.
  */
 export function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse): void {
-  const { problem: answer, headers } = toProblemResponse(new HttpProblemException(problem('expectation_failed', 'Only "Expect: 100-continue" is supported')));
+  const { problem: answer, headers } = toProblemResponse(
+    new HttpProblemException(
+      problem('expectation_failed', 'Only "Expect: 100-continue" is supported'),
+    ),
+  );
   const body = JSON.stringify(answer);
   response.writeHead(answer.status, {
     ...headers,
@@ -73,11 +83,25 @@ function endWithProblem(socket: Duplex, error: unknown, requestId: string): void
 function causeOf(error: Error & { code?: string }): HttpProblemException {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
-      return new HttpProblemException(problem('headers_too_large', 'The request line and headers are larger than this service accepts'));
+      return new HttpProblemException(
+        problem(
+          'headers_too_large',
+          'The request line and headers are larger than this service accepts',
+        ),
+      );
     case 'ERR_HTTP_REQUEST_TIMEOUT':
     case 'ERR_HTTP_HEADERS_TIMEOUT':
-      return new HttpProblemException(problem('request_timeout', 'The request did not arrive in time'));
+      return new HttpProblemException(
+        problem('request_timeout', 'The request did not arrive in time'),
+      );
     default:
-      return new HttpProblemException(validationProblem([{ field: 'request', message: 'is not a valid HTTP/1.1 request (malformed request line, header or framing)' }]));
+      return new HttpProblemException(
+        validationProblem([
+          {
+            field: 'request',
+            message: 'is not a valid HTTP/1.1 request (malformed request line, header or framing)',
+          },
+        ]),
+      );
   }
 }

@@ -7,7 +7,10 @@ export interface ProblemOptions {
 
 /** Thrown by the HTTP layer (pipes, guards) with the exact problem to answer. */
 export class HttpProblemException extends Error {
-  constructor(readonly problem: Problem, readonly options: ProblemOptions = {}) {
+  constructor(
+    readonly problem: Problem,
+    readonly options: ProblemOptions = {},
+  ) {
     super(problem.detail);
     this.name = 'HttpProblemException';
   }

@@ -50,7 +50,10 @@ const TITLES: Record<ProblemCode, { status: number; title: string }> = {
   concurrency_conflict: { status: 409, title: 'Concurrent updates kept conflicting' },
   reservation_expired: { status: 409, title: 'The reservation has expired' },
   reservation_closed: { status: 409, title: 'The reservation is already closed' },
-  purchase_conflict: { status: 409, title: 'The payment reference is already recorded for another purchase' },
+  purchase_conflict: {
+    status: 409,
+    title: 'The payment reference is already recorded for another purchase',
+  },
   spend_fully_refunded: { status: 409, title: 'The spend is already fully refunded' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
@@ -63,13 +66,21 @@ const TITLES: Record<ProblemCode, { status: number; title: string }> = {
   internal_error: { status: 500, title: 'Internal error' },
 };
 
-export function problem(code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}): Problem {
+export function problem(
+  code: ProblemCode,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): Problem {
   const { status, title } = TITLES[code];
   return { type: `urn:problem:credits-ledger:${code}`, title, status, detail, code, ...extensions };
 }
 
 export function validationProblem(errors: FieldError[], detail?: string): Problem {
-  return problem('validation_failed', detail ?? errors.map((error) => `${error.field}: ${error.message}`).join('; '), { errors });
+  return problem(
+    'validation_failed',
+    detail ?? errors.map((error) => `${error.field}: ${error.message}`).join('; '),
+    { errors },
+  );
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

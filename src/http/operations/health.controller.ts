@@ -21,8 +21,13 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'The process is worth keeping: 503 once its embedded PostgreSQL died and could not be restarted' })
-  live(@Res({ passthrough: true }) reply: FastifyReply): { status: 'ok' } | { status: 'failed'; reason: string } {
+  @ApiOperation({
+    summary:
+      'The process is worth keeping: 503 once its embedded PostgreSQL died and could not be restarted',
+  })
+  live(
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): { status: 'ok' } | { status: 'failed'; reason: string } {
     // A restart in progress is still alive: readiness already says 503 meanwhile.
     const embedded = this.database.health();
     if (embedded.status !== 'failed') return { status: 'ok' };
@@ -36,9 +41,13 @@ export class HealthController {
   @ApiResponse({
     status: 503,
     description: 'Not ready: the failing checks and why',
-    headers: { 'Retry-After': { description: 'Seconds before asking again', schema: { type: 'integer' } } },
+    headers: {
+      'Retry-After': { description: 'Seconds before asking again', schema: { type: 'integer' } },
+    },
   })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ status: 'ok' | 'unavailable'; checks: Record<string, CheckStatus> }> {
+  async ready(
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ status: 'ok' | 'unavailable'; checks: Record<string, CheckStatus> }> {
     const [database, eventStore] = await Promise.all([
       check(async () => void (await this.database.pool.query('SELECT 1'))),
       check(() => this.eventStore.ping()),
@@ -53,7 +62,10 @@ export class HealthController {
 async function check(probe: () => Promise<void>): Promise<CheckStatus> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
   });
   try {
     await Promise.race([probe(), timeout]);

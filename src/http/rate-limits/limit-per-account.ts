@@ -1,4 +1,11 @@
-import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  Injectable,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -14,7 +21,10 @@ export function LimitPerAccount(policy: AccountPolicy): MethodDecorator {
   return applyDecorators(
     SetMetadata(ACCOUNT_POLICY, policy),
     UseGuards(LimitPerAccountGuard),
-    ApiResponse({ status: 429, description: `rate_limited: too many requests for this account (${policy}); Retry-After and RateLimit-* headers` }),
+    ApiResponse({
+      status: 429,
+      description: `rate_limited: too many requests for this account (${policy}); Retry-After and RateLimit-* headers`,
+    }),
   );
 }
 
@@ -32,7 +42,10 @@ export class LimitPerAccountGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const policy = this.reflector.get<AccountPolicy | undefined>(ACCOUNT_POLICY, context.getHandler());
+    const policy = this.reflector.get<AccountPolicy | undefined>(
+      ACCOUNT_POLICY,
+      context.getHandler(),
+    );
     const accountId = accountIdOf(context.switchToHttp().getRequest<FastifyRequest>());
     if (!policy || accountId === null) return true;
     const limited = await this.limits.forAccount(policy, accountId);
@@ -47,5 +60,9 @@ const MAX_ACCOUNT_ID_LENGTH = 128;
 function accountIdOf(request: FastifyRequest): string | null {
   const fromPath = (request.params as Record<string, unknown> | undefined)?.accountId;
   const candidate = fromPath ?? (request.body as Record<string, unknown> | undefined)?.accountId;
-  return typeof candidate === 'string' && candidate.length > 0 && candidate.length <= MAX_ACCOUNT_ID_LENGTH ? candidate : null;
+  return typeof candidate === 'string' &&
+    candidate.length > 0 &&
+    candidate.length <= MAX_ACCOUNT_ID_LENGTH
+    ? candidate
+    : null;
 }

@@ -16,7 +16,9 @@ export class RateLimitedError extends Error {
     /** Seconds until the window resets (at least 1). */
     readonly resetSeconds: number,
   ) {
-    super(`Too many ${what}: at most ${limit} per ${windowSeconds === 1 ? 'second' : `${windowSeconds} seconds`}`);
+    super(
+      `Too many ${what}: at most ${limit} per ${windowSeconds === 1 ? 'second' : `${windowSeconds} seconds`}`,
+    );
     this.name = 'RateLimitedError';
   }
 }

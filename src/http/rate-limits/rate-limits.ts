@@ -12,7 +12,11 @@ import { RateLimitedError } from './rate-limited.error';
  * its policy here and puts @LimitPerAccount('<name>') on its route (src/http/rate-limits/limit-per-account.ts).
  */
 const ACCOUNT_POLICIES = {
-  checkouts: (settings: RateLimitSettings) => ({ what: 'checkout sessions per account', max: settings.checkoutsPerMinutePerAccount, windowSeconds: 60 }),
+  checkouts: (settings: RateLimitSettings) => ({
+    what: 'checkout sessions per account',
+    max: settings.checkoutsPerMinutePerAccount,
+    windowSeconds: 60,
+  }),
 } as const;
 export type AccountPolicy = keyof typeof ACCOUNT_POLICIES;
 
@@ -54,11 +58,20 @@ export class RateLimits implements AuthFailureLimiter {
       skipOnError: true,
       ...(store && { redis: store.client, nameSpace: store.nameSpace }),
       // A 429's headers come with its problem (src/http/errors/to-problem.ts), like every problem's.
-      addHeaders: { 'ratelimit-limit': false, 'ratelimit-remaining': false, 'ratelimit-reset': false, 'retry-after': false },
+      addHeaders: {
+        'ratelimit-limit': false,
+        'ratelimit-remaining': false,
+        'ratelimit-reset': false,
+        'retry-after': false,
+      },
       // None on the answers under the limit: three more headers on every write cost about as much
       // CPU as the counting itself (bench/probes/rate-limit-overhead.ts: about half the limiter's
       // cost per write), for a one-second window a client cannot usefully pace itself by.
-      addHeadersOnExceeding: { 'ratelimit-limit': false, 'ratelimit-remaining': false, 'ratelimit-reset': false },
+      addHeadersOnExceeding: {
+        'ratelimit-limit': false,
+        'ratelimit-remaining': false,
+        'ratelimit-reset': false,
+      },
     });
     if (store) {
       fastify.addHook('onClose', async () => store.close());
@@ -70,7 +83,8 @@ export class RateLimits implements AuthFailureLimiter {
       max: writes,
       timeWindow: 1_000,
       keyGenerator: (request) => `writes:${request.principal?.name ?? ''}`,
-      errorResponseBuilder: (_request, context) => new RateLimitedError('writes per API key', writes, 1, seconds(context.ttl)),
+      errorResponseBuilder: (_request, context) =>
+        new RateLimitedError('writes per API key', writes, 1, seconds(context.ttl)),
       // Spread: the in-process store reads `cache` from these options, the typings do not list it.
       ...{ cache: COUNTERS_KEPT },
     }) as onRequestAsyncHookHandler;
@@ -79,11 +93,18 @@ export class RateLimits implements AuthFailureLimiter {
       route.onRequest = [...[route.onRequest ?? []].flat(), writesPerKey];
     });
 
-    for (const [policy, limits] of Object.entries(ACCOUNT_POLICIES) as Array<[AccountPolicy, (typeof ACCOUNT_POLICIES)[AccountPolicy]]>) {
+    for (const [policy, limits] of Object.entries(ACCOUNT_POLICIES) as Array<
+      [AccountPolicy, (typeof ACCOUNT_POLICIES)[AccountPolicy]]
+    >) {
       const { what, max, windowSeconds } = limits(this.settings);
       this.accountLimiters.set(policy, limiter(fastify, what, max, windowSeconds));
     }
-    this.authFailures = limiter(fastify, 'failed authentications per client address', this.settings.authFailuresPerMinutePerAddress, 60);
+    this.authFailures = limiter(
+      fastify,
+      'failed authentications per client address',
+      this.settings.authFailuresPerMinutePerAddress,
+      60,
+    );
   }
 
   /** Counts one request of `policy` for the account; the error to answer once over its limit. */
@@ -106,7 +127,12 @@ export class RateLimits implements AuthFailureLimiter {
  * `createRateLimit`. The subject stands in for the request: the library reads only the key and the
  * (absent) route config from it.
  */
-function limiter(fastify: FastifyInstance, what: string, max: number, windowSeconds: number): Limiter {
+function limiter(
+  fastify: FastifyInstance,
+  what: string,
+  max: number,
+  windowSeconds: number,
+): Limiter {
   const check = fastify.createRateLimit({
     max,
     timeWindow: windowSeconds * 1_000,
@@ -115,7 +141,9 @@ function limiter(fastify: FastifyInstance, what: string, max: number, windowSeco
   });
   return async (subject) => {
     const outcome = await check({ ...subject, routeOptions: {} } as unknown as FastifyRequest);
-    return !outcome.isAllowed && outcome.isExceeded ? new RateLimitedError(what, max, windowSeconds, seconds(outcome.ttl)) : null;
+    return !outcome.isAllowed && outcome.isExceeded
+      ? new RateLimitedError(what, max, windowSeconds, seconds(outcome.ttl))
+      : null;
   };
 }
 

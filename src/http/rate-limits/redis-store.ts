@@ -23,7 +23,10 @@ export interface SharedRateLimitStore {
  * command fails at once and the limit is skipped, instead of requests piling up behind a reconnect.
  * The outage is logged once, and the recovery.
  */
-export function connectRateLimitStore(url: string | null, logger: Logger): SharedRateLimitStore | null {
+export function connectRateLimitStore(
+  url: string | null,
+  logger: Logger,
+): SharedRateLimitStore | null {
   if (url === null) return null;
   const client = new Redis(url, {
     enableOfflineQueue: false,
@@ -38,7 +41,11 @@ export function connectRateLimitStore(url: string | null, logger: Logger): Share
   });
   client.on('error', (error: Error) => {
     // Never the URL: it may hold a password.
-    if (reachable !== false) logger.warn({ err: { name: error.name, message: error.message } }, 'Redis for rate limits is unreachable; requests are not limited until it is back');
+    if (reachable !== false)
+      logger.warn(
+        { err: { name: error.name, message: error.message } },
+        'Redis for rate limits is unreachable; requests are not limited until it is back',
+      );
     reachable = false;
   });
   // Start-up waits this long for Redis, so that the limits hold from the first request; a Redis

@@ -6,7 +6,13 @@ import { MAX_COMMAND_CREDITS, MIN_COMMAND_CREDITS } from '../../ledger/limits';
 /** A credits amount: an integer from 1 to 1,000,000,000,000 (LEDGER.md "Amounts and time"). */
 export function IsCredits(options: Partial<ApiPropertyOptions> = {}): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({ type: 'integer', minimum: MIN_COMMAND_CREDITS, maximum: MAX_COMMAND_CREDITS, example: 10, ...options } as ApiPropertyOptions),
+    ApiProperty({
+      type: 'integer',
+      minimum: MIN_COMMAND_CREDITS,
+      maximum: MAX_COMMAND_CREDITS,
+      example: 10,
+      ...options,
+    } as ApiPropertyOptions),
     IsInt({ message: 'must be a whole number of credits' }),
     Min(MIN_COMMAND_CREDITS, { message: `must be at least ${MIN_COMMAND_CREDITS}` }),
     Max(MAX_COMMAND_CREDITS, { message: `must be at most ${MAX_COMMAND_CREDITS}` }),
@@ -25,11 +31,21 @@ export function IsStringDetails(): PropertyDecorator {
       validate: (value: unknown) => {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
         const entries = Object.entries(value);
-        return entries.length <= MAX_DETAIL_ENTRIES && entries.every(([key, item]) =>
-          key.length > 0 && key.length <= MAX_DETAIL_KEY_LENGTH && typeof item === 'string' && item.length <= MAX_DETAIL_VALUE_LENGTH);
+        return (
+          entries.length <= MAX_DETAIL_ENTRIES &&
+          entries.every(
+            ([key, item]) =>
+              key.length > 0 &&
+              key.length <= MAX_DETAIL_KEY_LENGTH &&
+              typeof item === 'string' &&
+              item.length <= MAX_DETAIL_VALUE_LENGTH,
+          )
+        );
       },
-      defaultMessage: buildMessage(() =>
-        `must be an object of at most ${MAX_DETAIL_ENTRIES} string values (keys ≤ ${MAX_DETAIL_KEY_LENGTH}, values ≤ ${MAX_DETAIL_VALUE_LENGTH} characters)`),
+      defaultMessage: buildMessage(
+        () =>
+          `must be an object of at most ${MAX_DETAIL_ENTRIES} string values (keys ≤ ${MAX_DETAIL_KEY_LENGTH}, values ≤ ${MAX_DETAIL_VALUE_LENGTH} characters)`,
+      ),
     },
   });
 }
@@ -42,8 +58,13 @@ export function IsInstant(): PropertyDecorator {
     name: 'isInstant',
     validator: {
       // isISO8601 strict also refuses impossible dates (2026-02-30) that Date.parse would roll over.
-      validate: (value: unknown) => typeof value === 'string' && ISO_INSTANT.test(value) && isISO8601(value, { strict: true, strictSeparator: true }),
-      defaultMessage: buildMessage(() => 'must be an ISO-8601 instant with an offset, such as 2026-03-01T00:00:00Z'),
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        ISO_INSTANT.test(value) &&
+        isISO8601(value, { strict: true, strictSeparator: true }),
+      defaultMessage: buildMessage(
+        () => 'must be an ISO-8601 instant with an offset, such as 2026-03-01T00:00:00Z',
+      ),
     },
   });
 }

@@ -14,11 +14,21 @@ export class PathIdPipe implements PipeTransform<string, string> {
 
   transform(value: string): string {
     if (typeof value !== 'string' || !this.pattern.test(value)) {
-      throw new HttpProblemException(validationProblem([{ field: this.field, message: this.message }]));
+      throw new HttpProblemException(
+        validationProblem([{ field: this.field, message: this.message }]),
+      );
     }
     return value;
   }
 }
 
-export const AccountIdPipe = new PathIdPipe('accountId', ACCOUNT_ID_PATTERN, 'must be 1–128 characters of A–Z a–z 0–9 . _ : @ -, and not . or ..');
-export const ReservationIdPipe = new PathIdPipe('reservationId', /^[A-Za-z0-9._:@-]{1,200}$/, 'is not a reservation id');
+export const AccountIdPipe = new PathIdPipe(
+  'accountId',
+  ACCOUNT_ID_PATTERN,
+  'must be 1–128 characters of A–Z a–z 0–9 . _ : @ -, and not . or ..',
+);
+export const ReservationIdPipe = new PathIdPipe(
+  'reservationId',
+  /^[A-Za-z0-9._:@-]{1,200}$/,
+  'is not a reservation id',
+);

@@ -1,5 +1,9 @@
 import type { ArgumentMetadata } from '@nestjs/common';
-import { MAX_TEXT_CHECK_VALUES, UNSTORABLE_TEXT_MESSAGE, findUnstorableText } from '../../shared/storable-text';
+import {
+  MAX_TEXT_CHECK_VALUES,
+  UNSTORABLE_TEXT_MESSAGE,
+  findUnstorableText,
+} from '../../shared/storable-text';
 import type { FieldError } from '../errors/problem';
 
 /**
@@ -12,7 +16,14 @@ export function storableTextErrors(value: unknown, metadata: ArgumentMetadata): 
   if (metadata.type === 'custom') return [];
   const whole = metadata.type === 'param' ? 'path' : metadata.type;
   const { paths, complete } = findUnstorableText(value, metadata.data ?? '');
-  const errors = paths.map((path) => ({ field: path === '' ? whole : path, message: UNSTORABLE_TEXT_MESSAGE }));
-  if (!complete) errors.push({ field: metadata.data ?? whole, message: `has more than ${MAX_TEXT_CHECK_VALUES} values` });
+  const errors = paths.map((path) => ({
+    field: path === '' ? whole : path,
+    message: UNSTORABLE_TEXT_MESSAGE,
+  }));
+  if (!complete)
+    errors.push({
+      field: metadata.data ?? whole,
+      message: `has more than ${MAX_TEXT_CHECK_VALUES} values`,
+    });
   return errors;
 }

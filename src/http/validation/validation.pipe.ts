@@ -1,4 +1,9 @@
-import { ValidationPipe, type ArgumentMetadata, type Type, type ValidationError } from '@nestjs/common';
+import {
+  ValidationPipe,
+  type ArgumentMetadata,
+  type Type,
+  type ValidationError,
+} from '@nestjs/common';
 import { HttpProblemException } from '../errors/http-problem.exception';
 import { validationProblem, type FieldError } from '../errors/problem';
 import { escapeUnstorableText } from '../../shared/storable-text';
@@ -34,7 +39,10 @@ export class LedgerValidationPipe extends ValidationPipe {
 
   // Not async: every parameter of every request passes here; this spares a second promise each.
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const check = metadata.type === 'body' && metadata.metatype ? this.fastChecks.get(metadata.metatype) : undefined;
+    const check =
+      metadata.type === 'body' && metadata.metatype
+        ? this.fastChecks.get(metadata.metatype)
+        : undefined;
     const dto = check?.(value);
     if (dto) return Promise.resolve(dto);
     const textErrors = storableTextErrors(value, metadata);
@@ -43,12 +51,17 @@ export class LedgerValidationPipe extends ValidationPipe {
     // named for that alone.
     const refuse = (others: readonly FieldError[]) => {
       const named = new Set(textErrors.map((error) => error.field));
-      throw new HttpProblemException(validationProblem([...textErrors, ...others.filter((error) => !named.has(error.field))]));
+      throw new HttpProblemException(
+        validationProblem([...textErrors, ...others.filter((error) => !named.has(error.field))]),
+      );
     };
-    return super.transform(value, metadata).then(() => refuse([]), (error: unknown) => {
-      if (error instanceof HttpProblemException) refuse(error.problem.errors ?? []);
-      throw error;
-    });
+    return super.transform(value, metadata).then(
+      () => refuse([]),
+      (error: unknown) => {
+        if (error instanceof HttpProblemException) refuse(error.problem.errors ?? []);
+        throw error;
+      },
+    );
   }
 }
 
@@ -67,7 +80,17 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 
 // When several rules of a field fail, the first of these that failed says what is wrong: a string
 // "10" for credits "must be a whole number of credits", not also "at least 1" and "at most …".
-const FIRST_RULES = ['whitelistValidation', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isIn', 'isEnum', 'isNotEmpty'];
+const FIRST_RULES = [
+  'whitelistValidation',
+  'isDefined',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isIn',
+  'isEnum',
+  'isNotEmpty',
+];
 
 /** One message per field: "is required" when it is missing, else the most telling failed rule. */
 function oneMessage(error: ValidationError): string | null {

@@ -13,13 +13,21 @@ import { assertUnusedId } from './fresh-id';
  * LEDGER.md "Capture": up to the held credits become a CreditsSpent (refundable like any spend),
  * the rest is released back to its blocks in the same append.
  */
-export function decideCapture(command: CaptureReservation, { state, nowMs }: Situation): CommandOutcome {
+export function decideCapture(
+  command: CaptureReservation,
+  { state, nowMs }: Situation,
+): CommandOutcome {
   const found = openHoldOrRejection(state, command.reservationId, nowMs);
   if ('rejection' in found) return reject(found.rejection);
   const { hold } = found;
   const credits = command.credits ?? hold.credits;
   if (credits > hold.credits) {
-    return reject({ code: 'capture_exceeds_hold', reservationId: hold.reservationId, held: hold.credits, requested: credits });
+    return reject({
+      code: 'capture_exceeds_hold',
+      reservationId: hold.reservationId,
+      held: hold.credits,
+      requested: credits,
+    });
   }
   assertUnusedId(state.spends, command.spendId, 'spend');
   const drawdown = takeFirstDrawn(hold.drawdown, credits);
@@ -38,14 +46,24 @@ export function decideCapture(command: CaptureReservation, { state, nowMs }: Sit
   );
 }
 
-function releaseRemainder(state: LedgerState, hold: OpenReservation, captured: number, nowMs: EpochMs): EventDraft[] {
+function releaseRemainder(
+  state: LedgerState,
+  hold: OpenReservation,
+  captured: number,
+  nowMs: EpochMs,
+): EventDraft[] {
   const remainder = hold.credits - captured;
   if (remainder === 0) return [];
   const returnedTo = takeLastDrawn(hold.drawdown, remainder);
   return [
     {
       type: 'ReservationReleased',
-      data: { reservationId: hold.reservationId, credits: remainder, reason: 'captured_remainder', returnedTo },
+      data: {
+        reservationId: hold.reservationId,
+        credits: remainder,
+        reason: 'captured_remainder',
+        returnedTo,
+      },
     },
     ...expireReturnedCredits(state, returnedTo, nowMs),
   ];

@@ -14,17 +14,27 @@ import { decideReinstate } from './reinstate';
 /** The rules of one command, on the account as it is once everything due has expired. */
 export function decideCommand(command: LedgerCommand, situation: Situation): CommandOutcome {
   switch (command.kind) {
-    case 'purchase': return decidePurchase(command, situation);
-    case 'grant': return decideGrant(command, situation);
-    case 'spend': return decideSpend(command, situation);
-    case 'refund': return decideRefund(command, situation);
-    case 'reserve': return decideReserve(command, situation);
-    case 'capture': return decideCapture(command, situation);
-    case 'release': return decideRelease(command, situation);
+    case 'purchase':
+      return decidePurchase(command, situation);
+    case 'grant':
+      return decideGrant(command, situation);
+    case 'spend':
+      return decideSpend(command, situation);
+    case 'refund':
+      return decideRefund(command, situation);
+    case 'reserve':
+      return decideReserve(command, situation);
+    case 'capture':
+      return decideCapture(command, situation);
+    case 'release':
+      return decideRelease(command, situation);
     // Expire has no rules of its own: the lazy expiry in front of every command is all it does.
-    case 'expire': return accept();
-    case 'reverse': return decideReverse(command, situation);
-    case 'reinstate': return decideReinstate(command, situation);
+    case 'expire':
+      return accept();
+    case 'reverse':
+      return decideReverse(command, situation);
+    case 'reinstate':
+      return decideReinstate(command, situation);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);

@@ -15,17 +15,30 @@ import { commandMetadata, expiryMetadata } from './metadata';
  * is after that expiry (viewAt), and a rejection writes nothing at all, not even the expiry
  * (LEDGER.md invariant 3).
  */
-export function decide(command: LedgerCommand, state: LedgerState, context: CommandContext): Decision {
+export function decide(
+  command: LedgerCommand,
+  state: LedgerState,
+  context: CommandContext,
+): Decision {
   const nowMs = instantOf(context);
   const remembered = answerFromMemory(state, context, nowMs);
   if (remembered) return remembered;
   const outcome = decideCommand(command, {
-    state, view: viewAtMs(state, nowMs), nowMs, recalledSpends: context.recalledSpends, purchaseRefsHeldElsewhere: context.purchaseRefsHeldElsewhere,
+    state,
+    view: viewAtMs(state, nowMs),
+    nowMs,
+    recalledSpends: context.recalledSpends,
+    purchaseRefsHeldElsewhere: context.purchaseRefsHeldElsewhere,
   });
   if (outcome.kind !== 'accepted') return outcome;
-  const expiry = dueExpiryDrafts(state, nowMs).map((draft) => withMetadata(draft, expiryMetadata(context)));
+  const expiry = dueExpiryDrafts(state, nowMs).map((draft) =>
+    withMetadata(draft, expiryMetadata(context)),
+  );
   const metadata = commandMetadata(context);
-  return { kind: 'accepted', events: [...expiry, ...outcome.events.map((draft) => withMetadata(draft, metadata))] };
+  return {
+    kind: 'accepted',
+    events: [...expiry, ...outcome.events.map((draft) => withMetadata(draft, metadata))],
+  };
 }
 
 function instantOf(context: CommandContext): EpochMs {
@@ -34,10 +47,17 @@ function instantOf(context: CommandContext): EpochMs {
   return nowMs;
 }
 
-function answerFromMemory(state: LedgerState, context: CommandContext, nowMs: EpochMs): Decision | null {
+function answerFromMemory(
+  state: LedgerState,
+  context: CommandContext,
+  nowMs: EpochMs,
+): Decision | null {
   if (context.idempotencyKey === undefined) return null;
   const record = rememberedCommand(state, context.idempotencyKey, nowMs);
   if (!record) return null;
   if (record.requestHash === (context.requestHash ?? '')) return { kind: 'replayed', record };
-  return { kind: 'rejected', rejection: { code: 'idempotency_key_reused', idempotencyKey: context.idempotencyKey } };
+  return {
+    kind: 'rejected',
+    rejection: { code: 'idempotency_key_reused', idempotencyKey: context.idempotencyKey },
+  };
 }

@@ -5,5 +5,6 @@ import { LedgerInvariantError } from '../errors';
  * not a client error: writing it would silently overwrite history in the state.
  */
 export function assertUnusedId(existing: Record<string, unknown>, id: string, what: string): void {
-  if (Object.hasOwn(existing, id)) throw new LedgerInvariantError(`${what} ${id} already exists on this account`);
+  if (Object.hasOwn(existing, id))
+    throw new LedgerInvariantError(`${what} ${id} already exists on this account`);
 }

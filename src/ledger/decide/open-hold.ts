@@ -15,10 +15,13 @@ export function openHoldOrRejection(
 ): { hold: OpenReservation } | { rejection: Rejection } {
   const hold = lookup(state.reservations, reservationId);
   if (hold) {
-    return isDue(hold.expiresAt, nowMs) ? { rejection: { code: 'reservation_expired', reservationId } } : { hold };
+    return isDue(hold.expiresAt, nowMs)
+      ? { rejection: { code: 'reservation_expired', reservationId } }
+      : { hold };
   }
   const status = lookup(state.closedReservations, reservationId);
-  if (status === undefined) return { rejection: { code: 'not_found', entity: 'reservation', id: reservationId } };
+  if (status === undefined)
+    return { rejection: { code: 'not_found', entity: 'reservation', id: reservationId } };
   if (status === 'expired') return { rejection: { code: 'reservation_expired', reservationId } };
   return { rejection: { code: 'reservation_closed', reservationId, status } };
 }

@@ -19,7 +19,9 @@ export function decidePurchase(command: PurchaseCredits, situation: Situation): 
   const { state } = situation;
   const earlierId = lookup(state.purchasesByProviderRef, command.providerRef);
   if (earlierId !== undefined) return repeatOf(command, purchaseRecord(state.purchases, earlierId));
-  const heldByAccountId = situation.purchaseRefsHeldElsewhere?.get(purchaseRefClaim(command.provider, command.providerRef));
+  const heldByAccountId = situation.purchaseRefsHeldElsewhere?.get(
+    purchaseRefClaim(command.provider, command.providerRef),
+  );
   if (heldByAccountId !== undefined) return conflict(command, { heldByAccountId });
   assertUnusedId(state.purchases, command.purchaseId, 'purchase');
   const rejection = newBlockRejection(situation, command);
@@ -42,15 +44,36 @@ export function decidePurchase(command: PurchaseCredits, situation: Situation): 
 function repeatOf(command: PurchaseCredits, earlier: PurchaseRecord): CommandOutcome {
   if (!sameFigures(earlier, command)) return conflict(command, { purchaseId: earlier.purchaseId });
   const { purchaseId, blockId, revision, balance, available, reserved } = earlier;
-  return { kind: 'noop', reason: 'duplicate_purchase', purchaseId, blockId, revision, balance, available, reserved };
+  return {
+    kind: 'noop',
+    reason: 'duplicate_purchase',
+    purchaseId,
+    blockId,
+    revision,
+    balance,
+    available,
+    reserved,
+  };
 }
 
-function conflict(command: PurchaseCredits, holder: { purchaseId: string } | { heldByAccountId: string }): CommandOutcome {
-  return reject({ code: 'purchase_conflict', provider: command.provider, providerRef: command.providerRef, ...holder });
+function conflict(
+  command: PurchaseCredits,
+  holder: { purchaseId: string } | { heldByAccountId: string },
+): CommandOutcome {
+  return reject({
+    code: 'purchase_conflict',
+    provider: command.provider,
+    providerRef: command.providerRef,
+    ...holder,
+  });
 }
 
-function purchaseRecord(purchases: Record<string, PurchaseRecord>, purchaseId: string): PurchaseRecord {
+function purchaseRecord(
+  purchases: Record<string, PurchaseRecord>,
+  purchaseId: string,
+): PurchaseRecord {
   const purchase = lookup(purchases, purchaseId);
-  if (!purchase) throw new LedgerInvariantError(`providerRef maps to unknown purchase ${purchaseId}`);
+  if (!purchase)
+    throw new LedgerInvariantError(`providerRef maps to unknown purchase ${purchaseId}`);
   return purchase;
 }

@@ -11,20 +11,34 @@ import { accept, type CommandOutcome, reject } from './outcome';
  * A refund of a spend with nothing left is refused (spend_fully_refunded: a state of the spend, not
  * a bad amount) rather than written as zero.
  */
-export function decideRefund(command: RefundSpend, { state, nowMs, recalledSpends }: Situation): CommandOutcome {
+export function decideRefund(
+  command: RefundSpend,
+  { state, nowMs, recalledSpends }: Situation,
+): CommandOutcome {
   const spend = refundableSpend(state, recalledSpends, command.spendId);
   if (!spend) return reject({ code: 'not_found', entity: 'spend', id: command.spendId });
   const refundable = sumCredits(spend.refundable);
   if (refundable === 0) return reject({ code: 'spend_fully_refunded', spendId: command.spendId });
   const credits = command.credits ?? refundable;
   if (credits > refundable || credits === 0) {
-    return reject({ code: 'refund_exceeds_spend', spendId: command.spendId, refundable, requested: credits });
+    return reject({
+      code: 'refund_exceeds_spend',
+      spendId: command.spendId,
+      refundable,
+      requested: credits,
+    });
   }
   const returnedTo = takeLastDrawn(spend.refundable, credits);
   return accept(
     {
       type: 'CreditsRefunded',
-      data: { refundId: command.refundId, spendId: command.spendId, credits, reason: command.reason, returnedTo },
+      data: {
+        refundId: command.refundId,
+        spendId: command.spendId,
+        credits,
+        reason: command.reason,
+        returnedTo,
+      },
     },
     ...expireReturnedCredits(state, returnedTo, nowMs),
   );

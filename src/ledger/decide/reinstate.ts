@@ -17,7 +17,10 @@ import { purchaseByProviderRef } from './reverse';
  * Exactly once, decided from the stream alone: an id already undone is accepted with nothing to
  * write, and an id not reversed yet is settled now (restoring nothing) so its reversal never applies.
  */
-export function decideReinstate(command: ReinstateReversal, { state, nowMs }: Situation): CommandOutcome {
+export function decideReinstate(
+  command: ReinstateReversal,
+  { state, nowMs }: Situation,
+): CommandOutcome {
   const purchase = purchaseByProviderRef(state, command.providerRef);
   if (!purchase) return reject({ code: 'not_found', entity: 'purchase', id: command.providerRef });
   const reversal = lookup(state.reversals, command.reversalId);
@@ -31,7 +34,9 @@ export function decideReinstate(command: ReinstateReversal, { state, nowMs }: Si
     if (hasStandingNamedReversal(state, purchase.purchaseId)) return accept();
     return accept(...undoUnnamed(command, purchase, command.toTotalCredits, state, nowMs));
   }
-  const restored = reversal ? reversal.removed.map(({ blockId, credits }) => ({ blockId, credits })) : [];
+  const restored = reversal
+    ? reversal.removed.map(({ blockId, credits }) => ({ blockId, credits }))
+    : [];
   return accept(
     {
       type: 'ReversalUndone',
@@ -51,7 +56,11 @@ export function decideReinstate(command: ReinstateReversal, { state, nowMs }: Si
 }
 
 function undoUnnamed(
-  command: ReinstateReversal, purchase: PurchaseRecord, toTotalCredits: number, state: LedgerState, nowMs: EpochMs,
+  command: ReinstateReversal,
+  purchase: PurchaseRecord,
+  toTotalCredits: number,
+  state: LedgerState,
+  nowMs: EpochMs,
 ): EventDraft[] {
   const undoCredits = Math.max(0, purchase.reversedUnnamed - Math.max(0, toTotalCredits));
   // Never more than those reversals removed; the rest was shortfall (spent), now no longer owed.
@@ -62,8 +71,13 @@ function undoUnnamed(
     {
       type: 'ReversalUndone',
       data: {
-        reversalId: command.reversalId, purchaseId: purchase.purchaseId, credits: back, restored,
-        shortfallCancelled: undoCredits - back, reason: command.reason, providerRef: command.providerRef,
+        reversalId: command.reversalId,
+        purchaseId: purchase.purchaseId,
+        credits: back,
+        restored,
+        shortfallCancelled: undoCredits - back,
+        reason: command.reason,
+        providerRef: command.providerRef,
       },
     },
     ...expireReturnedCredits(state, restored, nowMs),
@@ -71,5 +85,7 @@ function undoUnnamed(
 }
 
 function hasStandingNamedReversal(state: LedgerState, purchaseId: string): boolean {
-  return Object.values(state.reversals).some((reversal) => reversal.purchaseId === purchaseId && !reversal.undone && reversal.credits > 0);
+  return Object.values(state.reversals).some(
+    (reversal) => reversal.purchaseId === purchaseId && !reversal.undone && reversal.credits > 0,
+  );
 }

@@ -10,13 +10,24 @@ import { openHoldOrRejection } from './open-hold';
  * released by expiry; releasing it again is answered reservation_expired, like a late capture, so
  * the caller learns the hold is gone the same way on both paths.
  */
-export function decideRelease(command: ReleaseReservation, { state, nowMs }: Situation): CommandOutcome {
+export function decideRelease(
+  command: ReleaseReservation,
+  { state, nowMs }: Situation,
+): CommandOutcome {
   const found = openHoldOrRejection(state, command.reservationId, nowMs);
   if ('rejection' in found) return reject(found.rejection);
   const { hold } = found;
   const returnedTo = takeLastDrawn(hold.drawdown);
   return accept(
-    { type: 'ReservationReleased', data: { reservationId: hold.reservationId, credits: hold.credits, reason: 'released', returnedTo } },
+    {
+      type: 'ReservationReleased',
+      data: {
+        reservationId: hold.reservationId,
+        credits: hold.credits,
+        reason: 'released',
+        returnedTo,
+      },
+    },
     ...expireReturnedCredits(state, returnedTo, nowMs),
   );
 }

@@ -10,7 +10,10 @@ import { assertUnusedId } from './fresh-id';
  * it is captured, released or its deadline passes. ttlSeconds was validated (and defaulted) by the
  * caller.
  */
-export function decideReserve(command: ReserveCredits, { state, view, nowMs }: Situation): CommandOutcome {
+export function decideReserve(
+  command: ReserveCredits,
+  { state, view, nowMs }: Situation,
+): CommandOutcome {
   assertUnusedId(state.reservations, command.reservationId, 'reservation');
   assertUnusedId(state.closedReservations, command.reservationId, 'reservation');
   const { available, blocks } = view;

@@ -14,11 +14,15 @@ import { accept, type CommandOutcome, reject } from './outcome';
  * reverse, and a reversal with nothing left to do (fully reversed, or a cumulative total already
  * reached) is accepted with nothing to write.
  */
-export function decideReverse(command: ReversePurchase, { state, view }: Situation): CommandOutcome {
+export function decideReverse(
+  command: ReversePurchase,
+  { state, view }: Situation,
+): CommandOutcome {
   const purchase = purchaseByProviderRef(state, command.providerRef);
   if (!purchase) return reject({ code: 'not_found', entity: 'purchase', id: command.providerRef });
   // A cause is reversed once, and never once it was undone (a dispute won before it was opened here).
-  if (command.reversalId !== undefined && lookup(state.reversals, command.reversalId)) return accept();
+  if (command.reversalId !== undefined && lookup(state.reversals, command.reversalId))
+    return accept();
   const credits = creditsToReverse(command, purchase);
   if (credits <= 0) return accept();
   const removed = drawFrom(ownBlockFirst(view.blocks, purchase), credits);
@@ -38,14 +42,20 @@ export function decideReverse(command: ReversePurchase, { state, view }: Situati
 
 /** What this reversal removes, capped so the purchase's reversals never exceed what it bought. */
 function creditsToReverse(command: ReversePurchase, purchase: PurchaseRecord): number {
-  if (command.totalCredits === undefined) return Math.min(purchase.reversed + command.credits, purchase.credits) - purchase.reversed;
+  if (command.totalCredits === undefined)
+    return Math.min(purchase.reversed + command.credits, purchase.credits) - purchase.reversed;
   // A cumulative total counts the unnamed (refund) reversals only; what named ones (a dispute) took
   // already is not taken twice, and comes back into reach if that dispute is won.
   const namedReversed = purchase.reversed - purchase.reversedUnnamed;
-  return Math.min(command.totalCredits, purchase.credits - namedReversed) - purchase.reversedUnnamed;
+  return (
+    Math.min(command.totalCredits, purchase.credits - namedReversed) - purchase.reversedUnnamed
+  );
 }
 
-export function purchaseByProviderRef(state: LedgerState, providerRef: string): PurchaseRecord | undefined {
+export function purchaseByProviderRef(
+  state: LedgerState,
+  providerRef: string,
+): PurchaseRecord | undefined {
   const purchaseId = lookup(state.purchasesByProviderRef, providerRef);
   return purchaseId === undefined ? undefined : lookup(state.purchases, purchaseId);
 }
@@ -55,4 +65,3 @@ function ownBlockFirst(blocks: readonly CreditBlock[], purchase: PurchaseRecord)
   const own = blocks.filter((block) => block.blockId === purchase.blockId);
   return [...own, ...blocks.filter((block) => block.blockId !== purchase.blockId)];
 }
-

@@ -1,6 +1,13 @@
-import { ClaimHeldElsewhereError, WrongExpectedRevisionError } from '../../../src/event-store/event-store.port';
+import {
+  ClaimHeldElsewhereError,
+  WrongExpectedRevisionError,
+} from '../../../src/event-store/event-store.port';
 import { jsonEvent, NO_STREAM } from '@eventstore/db-client';
-import { CLAIM_EVENT_TYPE, EventStoreDbClaims, MAX_CLAIM_ROUNDS } from '../../../src/event-store/eventstoredb/eventstoredb-claims';
+import {
+  CLAIM_EVENT_TYPE,
+  EventStoreDbClaims,
+  MAX_CLAIM_ROUNDS,
+} from '../../../src/event-store/eventstoredb/eventstoredb-claims';
 import { EventStoreDbEventStore } from '../../../src/event-store/eventstoredb/eventstoredb-event-store';
 import { describeEventStoreContract } from '../event-store.contract';
 import { newEvents } from '../support/event-store-kit';
@@ -12,10 +19,14 @@ import { FakeEventStoreDbServer } from './fake-server-client';
  * `npm test`. The same contract runs against a real server in eventstoredb.contract.spec.ts when
  * EVENTSTORE_CONNECTION_STRING is set.
  */
-describeEventStoreContract('eventstoredb adapter on an in-process fake server', async () => {
-  const store = new EventStoreDbEventStore(new FakeEventStoreDbServer().client());
-  return { store, teardown: () => store.close() };
-}, { appendExclusive: false });
+describeEventStoreContract(
+  'eventstoredb adapter on an in-process fake server',
+  async () => {
+    const store = new EventStoreDbEventStore(new FakeEventStoreDbServer().client());
+    return { store, teardown: () => store.close() };
+  },
+  { appendExclusive: false },
+);
 
 describe('EventStoreDB claims: a crash between the claim and the append', () => {
   let server: FakeEventStoreDbServer;
@@ -28,7 +39,9 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
     server.beforeAppend = (target) => {
       if (target === streamId) throw new Error('process died');
     };
-    await expect(store.appendToStream(streamId, events, { expectedRevision, claim })).rejects.toThrow('process died');
+    await expect(
+      store.appendToStream(streamId, events, { expectedRevision, claim }),
+    ).rejects.toThrow('process died');
     server.beforeAppend = undefined;
     expect(server.stream(claim).map((record) => record.type)).toEqual([CLAIM_EVENT_TYPE]);
     return events;
@@ -43,12 +56,16 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
     const crashed = await crashAfterClaim('credits-a', 'no_stream');
     expect(await store.streamRevision('credits-a')).toBe('no_stream');
 
-    const refused = await store.appendToStream('credits-b', newEvents(1), { expectedRevision: 'no_stream', claim }).catch((error: unknown) => error);
+    const refused = await store
+      .appendToStream('credits-b', newEvents(1), { expectedRevision: 'no_stream', claim })
+      .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ClaimHeldElsewhereError);
     expect(refused).toMatchObject({ streamId: 'credits-b', holderStreamId: 'credits-a' });
     expect(await store.streamRevision('credits-b')).toBe('no_stream');
     // The append the claim recorded was written once, exactly as it was decided.
-    expect((await store.readStream('credits-a')).map((event) => event.eventId)).toEqual(crashed.map((event) => event.eventId));
+    expect((await store.readStream('credits-a')).map((event) => event.eventId)).toEqual(
+      crashed.map((event) => event.eventId),
+    );
   });
 
   it('lets the holder itself, retrying, complete its claim; its new append then meets the moved stream', async () => {
@@ -56,11 +73,17 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
     const crashed = await crashAfterClaim('credits-a', 0);
 
     // The retry decided again on revision 0 (new event ids): the claim's own append lands first.
-    await expect(store.appendToStream('credits-a', newEvents(2), { expectedRevision: 0, claim })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(
+      store.appendToStream('credits-a', newEvents(2), { expectedRevision: 0, claim }),
+    ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     const stream = await store.readStream('credits-a');
-    expect(stream.slice(1).map((event) => event.eventId)).toEqual(crashed.map((event) => event.eventId));
+    expect(stream.slice(1).map((event) => event.eventId)).toEqual(
+      crashed.map((event) => event.eventId),
+    );
     // Reloaded, the holder sees its purchase and claims nothing more; others stay refused.
-    await expect(store.appendToStream('credits-b', newEvents(1), { expectedRevision: 'no_stream', claim })).rejects.toBeInstanceOf(ClaimHeldElsewhereError);
+    await expect(
+      store.appendToStream('credits-b', newEvents(1), { expectedRevision: 'no_stream', claim }),
+    ).rejects.toBeInstanceOf(ClaimHeldElsewhereError);
   });
 
   it('gives the value to the next claimer once the dead append can no longer happen', async () => {
@@ -71,12 +94,16 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
 
     const won = newEvents(1);
     await store.appendToStream('credits-b', won, { expectedRevision: 'no_stream', claim });
-    expect((await store.readStream('credits-b')).map((event) => event.eventId)).toEqual(won.map((event) => event.eventId));
+    expect((await store.readStream('credits-b')).map((event) => event.eventId)).toEqual(
+      won.map((event) => event.eventId),
+    );
     const aIds = (await store.readStream('credits-a')).map((event) => event.eventId);
     expect(aIds).toHaveLength(2);
     for (const event of crashed) expect(aIds).not.toContain(event.eventId);
     // From now on the value is b's, for a as well.
-    await expect(store.appendToStream('credits-a', newEvents(1), { expectedRevision: 1, claim })).rejects.toMatchObject({ holderStreamId: 'credits-b' });
+    await expect(
+      store.appendToStream('credits-a', newEvents(1), { expectedRevision: 1, claim }),
+    ).rejects.toMatchObject({ holderStreamId: 'credits-b' });
     expect(server.stream(claim)).toHaveLength(2);
   });
 
@@ -86,12 +113,16 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
     server.beforeAppend = (target) => {
       if (target === 'credits-a') throw new Error('process died');
     };
-    await expect(store.appendToStream('credits-a', newEvents(1), { expectedRevision: 5, claim })).rejects.toThrow('process died');
+    await expect(
+      store.appendToStream('credits-a', newEvents(1), { expectedRevision: 5, claim }),
+    ).rejects.toThrow('process died');
     server.beforeAppend = undefined;
 
     await store.appendToStream('credits-b', newEvents(1), { expectedRevision: 'no_stream', claim });
     expect(await store.streamRevision('credits-a')).toBe(0);
-    expect((await new EventStoreDbClaims(server.client()).readClaim(claim))?.record.holderStreamId).toBe('credits-b');
+    expect(
+      (await new EventStoreDbClaims(server.client()).readClaim(claim))?.record.holderStreamId,
+    ).toBe('credits-b');
   });
 
   it('counts a retried append of the same claim as the same claim', async () => {
@@ -99,15 +130,24 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
     server.beforeAppend = (target) => {
       if (target === 'credits-a') throw new Error('connection lost');
     };
-    await expect(store.appendToStream('credits-a', events, { expectedRevision: 'no_stream', claim })).rejects.toThrow('connection lost');
+    await expect(
+      store.appendToStream('credits-a', events, { expectedRevision: 'no_stream', claim }),
+    ).rejects.toThrow('connection lost');
     server.beforeAppend = undefined;
     await store.appendToStream('credits-a', events, { expectedRevision: 'no_stream', claim });
     expect(server.stream(claim)).toHaveLength(1);
-    expect((await store.readStream('credits-a')).map((event) => event.eventId)).toEqual([events[0].eventId]);
+    expect((await store.readStream('credits-a')).map((event) => event.eventId)).toEqual([
+      events[0].eventId,
+    ]);
   });
 
   it('refuses a claim that would name a system stream', async () => {
-    await expect(store.appendToStream('credits-a', newEvents(1), { expectedRevision: 'no_stream', claim: '$settings' })).rejects.toThrow(TypeError);
+    await expect(
+      store.appendToStream('credits-a', newEvents(1), {
+        expectedRevision: 'no_stream',
+        claim: '$settings',
+      }),
+    ).rejects.toThrow(TypeError);
     expect(await store.streamRevision('credits-a')).toBe('no_stream');
   });
 
@@ -121,11 +161,15 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
       server.beforeAppend = undefined;
       const held = await new EventStoreDbClaims(client).readClaim(claim);
       const record = { holderStreamId: 'credits-ghost', expectedRevision: 5, events: newEvents(1) };
-      await client.appendToStream(claim, [jsonEvent({ type: CLAIM_EVENT_TYPE, data: record })], { expectedRevision: held ? BigInt(held.revision) : NO_STREAM });
+      await client.appendToStream(claim, [jsonEvent({ type: CLAIM_EVENT_TYPE, data: record })], {
+        expectedRevision: held ? BigInt(held.revision) : NO_STREAM,
+      });
       server.beforeAppend = interfere;
     };
     const interfere = server.beforeAppend;
-    await expect(store.appendToStream('credits-a', newEvents(1), { expectedRevision: 'no_stream', claim })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(
+      store.appendToStream('credits-a', newEvents(1), { expectedRevision: 'no_stream', claim }),
+    ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     expect(rounds).toBe(MAX_CLAIM_ROUNDS);
     expect(await store.streamRevision('credits-a')).toBe('no_stream');
     // Once the others stop, the value is free to take (their records are dead).

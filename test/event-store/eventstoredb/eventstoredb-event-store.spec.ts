@@ -28,21 +28,39 @@ function newEvent(type = 'CreditsSpent'): NewEvent {
   return { eventId: randomUUID(), type, data: { credits: 1 }, metadata: { correlationId: 'c' } };
 }
 
-function storeWith(client: Partial<Record<keyof EventStoreDBClient, unknown>>, options = {}): EventStoreDbEventStore {
+function storeWith(
+  client: Partial<Record<keyof EventStoreDBClient, unknown>>,
+  options = {},
+): EventStoreDbEventStore {
   return new EventStoreDbEventStore(client as unknown as EventStoreDBClient, options);
 }
 
 describe('EventStoreDbEventStore (fake client)', () => {
   describe('appendToStream', () => {
     it('sends our event ids and the mapped expected revision, and reports revision and position', async () => {
-      const appendToStream = jest.fn(async () => ({ success: true, nextExpectedRevision: 3n, position: position(900) }));
+      const appendToStream = jest.fn(async () => ({
+        success: true,
+        nextExpectedRevision: 3n,
+        position: position(900),
+      }));
       const readStream = jest.fn();
       const events = [newEvent()];
-      const result = await storeWith({ appendToStream, readStream }).appendToStream('credits-a', events, { expectedRevision: 2 });
+      const result = await storeWith({ appendToStream, readStream }).appendToStream(
+        'credits-a',
+        events,
+        { expectedRevision: 2 },
+      );
       expect(result).toEqual({ nextRevision: 3, position: 'esdb-900-900' });
       expect(appendToStream).toHaveBeenCalledWith(
         'credits-a',
-        events.map((event) => expect.objectContaining({ id: event.eventId, type: event.type, data: event.data, metadata: event.metadata })),
+        events.map((event) =>
+          expect.objectContaining({
+            id: event.eventId,
+            type: event.type,
+            data: event.data,
+            metadata: event.metadata,
+          }),
+        ),
         { expectedRevision: 2n },
       );
       expect(readStream).not.toHaveBeenCalled(); // one event: the result's position is its own
@@ -50,33 +68,68 @@ describe('EventStoreDbEventStore (fake client)', () => {
 
     it("reads the last event's own position back after a write of several events", async () => {
       // The write's position is not reliably the last event's (commit, prepare) pair.
-      const appendToStream = jest.fn(async () => ({ success: true, nextExpectedRevision: 4n, position: position(900, 880) }));
+      const appendToStream = jest.fn(async () => ({
+        success: true,
+        nextExpectedRevision: 4n,
+        position: position(900, 880),
+      }));
       const readStream = jest.fn(() => fakeRead([resolvedEvent('credits-a', 4, 900)]));
-      const result = await storeWith({ appendToStream, readStream }).appendToStream('credits-a', [newEvent(), newEvent()], { expectedRevision: 2 });
+      const result = await storeWith({ appendToStream, readStream }).appendToStream(
+        'credits-a',
+        [newEvent(), newEvent()],
+        { expectedRevision: 2 },
+      );
       expect(result).toEqual({ nextRevision: 4, position: 'esdb-900-900' });
-      expect(readStream).toHaveBeenCalledWith('credits-a', expect.objectContaining({ fromRevision: 4n, maxCount: 1 }));
+      expect(readStream).toHaveBeenCalledWith(
+        'credits-a',
+        expect.objectContaining({ fromRevision: 4n, maxCount: 1 }),
+      );
     });
 
     it("maps 'no_stream' and 'any'", async () => {
-      const appendToStream = jest.fn(async () => ({ success: true, nextExpectedRevision: 0n, position: position(1) }));
+      const appendToStream = jest.fn(async () => ({
+        success: true,
+        nextExpectedRevision: 0n,
+        position: position(1),
+      }));
       const store = storeWith({ appendToStream });
       await store.appendToStream('s', [newEvent()], { expectedRevision: 'no_stream' });
       await store.appendToStream('s', [newEvent()], { expectedRevision: 'any' });
-      expect(appendToStream.mock.calls.map((call: unknown[]) => (call[2] as { expectedRevision: unknown }).expectedRevision)).toEqual([NO_STREAM, ANY]);
+      expect(
+        appendToStream.mock.calls.map(
+          (call: unknown[]) => (call[2] as { expectedRevision: unknown }).expectedRevision,
+        ),
+      ).toEqual([NO_STREAM, ANY]);
     });
 
     it('turns a conflict into WrongExpectedRevisionError with the actual revision', async () => {
       const appendToStream = jest.fn(async () => {
-        throw new WrongExpectedVersionError(undefined, { streamName: 'credits-a', expected: NO_STREAM, current: 6n });
+        throw new WrongExpectedVersionError(undefined, {
+          streamName: 'credits-a',
+          expected: NO_STREAM,
+          current: 6n,
+        });
       });
-      const attempt = storeWith({ appendToStream }).appendToStream('credits-a', [newEvent()], { expectedRevision: 'no_stream' });
+      const attempt = storeWith({ appendToStream }).appendToStream('credits-a', [newEvent()], {
+        expectedRevision: 'no_stream',
+      });
       await expect(attempt).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-      await expect(attempt).rejects.toMatchObject({ streamId: 'credits-a', expected: 'no_stream', actual: 6 });
+      await expect(attempt).rejects.toMatchObject({
+        streamId: 'credits-a',
+        expected: 'no_stream',
+        actual: 6,
+      });
     });
 
     it('turns a soft failure (throwOnAppendFailure=false) into the same conflict', async () => {
-      const appendToStream = jest.fn(async () => ({ success: false, nextExpectedRevision: -1n, position: undefined }));
-      await expect(storeWith({ appendToStream }).appendToStream('s', [newEvent()], { expectedRevision: 3 })).rejects.toMatchObject({
+      const appendToStream = jest.fn(async () => ({
+        success: false,
+        nextExpectedRevision: -1n,
+        position: undefined,
+      }));
+      await expect(
+        storeWith({ appendToStream }).appendToStream('s', [newEvent()], { expectedRevision: 3 }),
+      ).rejects.toMatchObject({
         name: 'WrongExpectedRevisionError',
         expected: 3,
         actual: 'no_stream',
@@ -86,9 +139,16 @@ describe('EventStoreDbEventStore (fake client)', () => {
     it('reads the position back when an older server leaves it out', async () => {
       const appendToStream = jest.fn(async () => ({ success: true, nextExpectedRevision: 2n }));
       const readStream = jest.fn(() => fakeRead([resolvedEvent('s', 2, 77)]));
-      const result = await storeWith({ appendToStream, readStream }).appendToStream('s', [newEvent()], { expectedRevision: 1 });
+      const result = await storeWith({ appendToStream, readStream }).appendToStream(
+        's',
+        [newEvent()],
+        { expectedRevision: 1 },
+      );
       expect(result).toEqual({ nextRevision: 2, position: 'esdb-77-77' });
-      expect(readStream).toHaveBeenCalledWith('s', expect.objectContaining({ fromRevision: 2n, maxCount: 1 }));
+      expect(readStream).toHaveBeenCalledWith(
+        's',
+        expect.objectContaining({ fromRevision: 2n, maxCount: 1 }),
+      );
     });
 
     it('maps an unreachable server', async () => {
@@ -96,13 +156,19 @@ describe('EventStoreDbEventStore (fake client)', () => {
         throw new UnavailableError(undefined, 'connect ECONNREFUSED');
       });
       const store = storeWith({ appendToStream });
-      await expect(store.appendToStream('s', [newEvent()], { expectedRevision: 'any' })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+      await expect(
+        store.appendToStream('s', [newEvent()], { expectedRevision: 'any' }),
+      ).rejects.toBeInstanceOf(EventStoreUnavailableError);
     });
 
     it('refuses an event id repeated within the batch, writing nothing', async () => {
       const appendToStream = jest.fn();
       const event = newEvent();
-      const attempt = storeWith({ appendToStream }).appendToStream('s', [event, newEvent(), event], { expectedRevision: 'any' });
+      const attempt = storeWith({ appendToStream }).appendToStream(
+        's',
+        [event, newEvent(), event],
+        { expectedRevision: 'any' },
+      );
       await expect(attempt).rejects.toBeInstanceOf(DuplicateEventIdError);
       await expect(attempt).rejects.toMatchObject({ streamId: 's', eventIds: [event.eventId] });
       expect(appendToStream).not.toHaveBeenCalled();
@@ -110,31 +176,59 @@ describe('EventStoreDbEventStore (fake client)', () => {
 
     it('checks the expectation on an empty append and reports the tail, writing nothing', async () => {
       const appendToStream = jest.fn();
-      const existing = storeWith({ appendToStream, readStream: jest.fn(() => fakeRead([resolvedEvent('s', 4, 70)])) });
-      await expect(existing.appendToStream('s', [], { expectedRevision: 4 })).resolves.toEqual({ nextRevision: 4, position: 'esdb-70-70' });
-      await expect(existing.appendToStream('s', [], { expectedRevision: 'any' })).resolves.toEqual({ nextRevision: 4, position: 'esdb-70-70' });
-      await expect(existing.appendToStream('s', [], { expectedRevision: 3 })).rejects.toMatchObject({ expected: 3, actual: 4 });
-      await expect(existing.appendToStream('s', [], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ actual: 4 });
+      const existing = storeWith({
+        appendToStream,
+        readStream: jest.fn(() => fakeRead([resolvedEvent('s', 4, 70)])),
+      });
+      await expect(existing.appendToStream('s', [], { expectedRevision: 4 })).resolves.toEqual({
+        nextRevision: 4,
+        position: 'esdb-70-70',
+      });
+      await expect(existing.appendToStream('s', [], { expectedRevision: 'any' })).resolves.toEqual({
+        nextRevision: 4,
+        position: 'esdb-70-70',
+      });
+      await expect(existing.appendToStream('s', [], { expectedRevision: 3 })).rejects.toMatchObject(
+        { expected: 3, actual: 4 },
+      );
+      await expect(
+        existing.appendToStream('s', [], { expectedRevision: 'no_stream' }),
+      ).rejects.toMatchObject({ actual: 4 });
 
-      const missing = storeWith({ appendToStream, readStream: jest.fn(() => fakeRead([], new StreamNotFoundError(undefined, 's'))) });
+      const missing = storeWith({
+        appendToStream,
+        readStream: jest.fn(() => fakeRead([], new StreamNotFoundError(undefined, 's'))),
+      });
       const empty = await missing.appendToStream('s', [], { expectedRevision: 'no_stream' });
       expect(empty).toEqual({ nextRevision: -1, position: 'esdb-0-0' });
       expect(missing.comparePositions(empty.position, 'esdb-1-1')).toBeLessThan(0);
-      await expect(missing.appendToStream('s', [], { expectedRevision: 0 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-      await expect(missing.appendToStream('s', [], { expectedRevision: -2 })).rejects.toThrow(RangeError);
+      await expect(missing.appendToStream('s', [], { expectedRevision: 0 })).rejects.toBeInstanceOf(
+        WrongExpectedRevisionError,
+      );
+      await expect(missing.appendToStream('s', [], { expectedRevision: -2 })).rejects.toThrow(
+        RangeError,
+      );
       expect(appendToStream).not.toHaveBeenCalled();
     });
   });
 
   describe('readStream and streamRevision', () => {
     it('reads forwards from a revision', async () => {
-      const readStream = jest.fn(() => fakeRead([resolvedEvent('s', 1, 10), resolvedEvent('s', 2, 20)]));
-      const events = await storeWith({ readStream }).readStream('s', { fromRevision: 1, maxCount: 2 });
+      const readStream = jest.fn(() =>
+        fakeRead([resolvedEvent('s', 1, 10), resolvedEvent('s', 2, 20)]),
+      );
+      const events = await storeWith({ readStream }).readStream('s', {
+        fromRevision: 1,
+        maxCount: 2,
+      });
       expect(events.map((event) => [event.revision, event.position])).toEqual([
         [1, 'esdb-10-10'],
         [2, 'esdb-20-20'],
       ]);
-      expect(readStream).toHaveBeenCalledWith('s', expect.objectContaining({ direction: 'forwards', fromRevision: 1n, maxCount: 2 }));
+      expect(readStream).toHaveBeenCalledWith(
+        's',
+        expect.objectContaining({ direction: 'forwards', fromRevision: 1n, maxCount: 2 }),
+      );
     });
 
     it('reads a missing stream as empty, and its revision as no_stream', async () => {
@@ -147,12 +241,18 @@ describe('EventStoreDbEventStore (fake client)', () => {
     it('takes the revision from the last event, read backwards', async () => {
       const readStream = jest.fn(() => fakeRead([resolvedEvent('s', 9, 99)]));
       await expect(storeWith({ readStream }).streamRevision('s')).resolves.toBe(9);
-      expect(readStream).toHaveBeenCalledWith('s', { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+      expect(readStream).toHaveBeenCalledWith('s', {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+      });
     });
 
     it('maps read failures', async () => {
       const readStream = jest.fn(() => fakeRead([], new UnavailableError(undefined, 'gone')));
-      await expect(storeWith({ readStream }).readStream('s')).rejects.toBeInstanceOf(EventStoreUnavailableError);
+      await expect(storeWith({ readStream }).readStream('s')).rejects.toBeInstanceOf(
+        EventStoreUnavailableError,
+      );
     });
   });
 
@@ -170,14 +270,23 @@ describe('EventStoreDbEventStore (fake client)', () => {
       return jest.fn((options: { fromPosition: unknown }) => {
         const from = options.fromPosition;
         // Like the server: reading from a position includes the record at it.
-        const start = from === 'start' ? 0 : records.findIndex((r) => r.event!.position.commit >= (from as { commit: bigint }).commit);
+        const start =
+          from === 'start'
+            ? 0
+            : records.findIndex(
+                (r) => r.event!.position.commit >= (from as { commit: bigint }).commit,
+              );
         return fakeRead(start < 0 ? [] : records.slice(start));
       });
     }
 
     it('returns only the prefix, in log order, with the position of the last record looked at', async () => {
       const readAll = readAllFrom(log);
-      const result = await storeWith({ readAll }).readAll({ after: null, maxCount: 10, streamPrefix: 'credits-' });
+      const result = await storeWith({ readAll }).readAll({
+        after: null,
+        maxCount: 10,
+        streamPrefix: 'credits-',
+      });
       expect(result.events.map((event) => [event.streamId, event.revision])).toEqual([
         ['credits-a', 0],
         ['credits-b', 0],
@@ -192,22 +301,46 @@ describe('EventStoreDbEventStore (fake client)', () => {
       const first = await store.readAll({ after: null, maxCount: 1, streamPrefix: 'credits-' });
       expect(first.events.map((event) => event.position)).toEqual(['esdb-20-20']);
       expect(first.lastPosition).toBe('esdb-20-20');
-      const second = await store.readAll({ after: first.lastPosition, maxCount: 1, streamPrefix: 'credits-' });
+      const second = await store.readAll({
+        after: first.lastPosition,
+        maxCount: 1,
+        streamPrefix: 'credits-',
+      });
       expect(second.events.map((event) => event.position)).toEqual(['esdb-40-40']);
-      const rest = await store.readAll({ after: second.lastPosition, maxCount: 5, streamPrefix: 'credits-' });
+      const rest = await store.readAll({
+        after: second.lastPosition,
+        maxCount: 5,
+        streamPrefix: 'credits-',
+      });
       expect(rest.events.map((event) => event.position)).toEqual(['esdb-50-50']);
-      const none = await store.readAll({ after: rest.lastPosition, maxCount: 5, streamPrefix: 'credits-' });
+      const none = await store.readAll({
+        after: rest.lastPosition,
+        maxCount: 5,
+        streamPrefix: 'credits-',
+      });
       expect(none).toEqual({ events: [], lastPosition: null });
     });
 
     it('skips system streams when no prefix is given', async () => {
-      const result = await storeWith({ readAll: readAllFrom(log) }).readAll({ after: null, maxCount: 10 });
-      expect(result.events.map((event) => event.streamId)).toEqual(['credits-a', 'other-x', 'credits-b', 'credits-a', 'other-x']);
+      const result = await storeWith({ readAll: readAllFrom(log) }).readAll({
+        after: null,
+        maxCount: 10,
+      });
+      expect(result.events.map((event) => event.streamId)).toEqual([
+        'credits-a',
+        'other-x',
+        'credits-b',
+        'credits-a',
+        'other-x',
+      ]);
     });
 
     it('returns a checkpoint alone when the scan window holds no match', async () => {
       const noise = Array.from({ length: 10 }, (_, i) => resolvedEvent('other-x', i, 100 + i));
-      const store = storeWith({ readAll: readAllFrom([...noise, resolvedEvent('credits-z', 0, 200)]) }, { readAllScanWindow: 4 });
+      const store = storeWith(
+        { readAll: readAllFrom([...noise, resolvedEvent('credits-z', 0, 200)]) },
+        { readAllScanWindow: 4 },
+      );
       const result = await store.readAll({ after: null, maxCount: 10, streamPrefix: 'credits-' });
       expect(result).toEqual({ events: [], lastPosition: 'esdb-103-103' });
     });
@@ -220,11 +353,15 @@ describe('EventStoreDbEventStore (fake client)', () => {
     });
 
     it('refuses a page size below one', async () => {
-      await expect(storeWith({ readAll: readAllFrom(log) }).readAll({ after: null, maxCount: 0 })).rejects.toThrow(RangeError);
+      await expect(
+        storeWith({ readAll: readAllFrom(log) }).readAll({ after: null, maxCount: 0 }),
+      ).rejects.toThrow(RangeError);
     });
 
     it('refuses a position from another adapter', async () => {
-      await expect(storeWith({ readAll: readAllFrom(log) }).readAll({ after: '17', maxCount: 1 })).rejects.toThrow(/not an EventStoreDB position/);
+      await expect(
+        storeWith({ readAll: readAllFrom(log) }).readAll({ after: '17', maxCount: 1 }),
+      ).rejects.toThrow(/not an EventStoreDB position/);
     });
   });
 
@@ -237,8 +374,12 @@ describe('EventStoreDbEventStore (fake client)', () => {
 
 describe('createEventStoreDbEventStore', () => {
   it('accepts the KurrentDB schemes the config allows', () => {
-    expect(normalizeConnectionString('kurrentdb://h:2113?tls=false')).toBe('esdb://h:2113?tls=false');
-    expect(normalizeConnectionString('kdb+discover://a:2113,b:2113')).toBe('esdb+discover://a:2113,b:2113');
+    expect(normalizeConnectionString('kurrentdb://h:2113?tls=false')).toBe(
+      'esdb://h:2113?tls=false',
+    );
+    expect(normalizeConnectionString('kdb+discover://a:2113,b:2113')).toBe(
+      'esdb+discover://a:2113,b:2113',
+    );
     expect(normalizeConnectionString('esdb://h:2113')).toBe('esdb://h:2113');
   });
 
@@ -248,7 +389,9 @@ describe('createEventStoreDbEventStore', () => {
   });
 
   it('fails ping fast and clearly when nothing listens', async () => {
-    const store = createEventStoreDbEventStore('esdb://127.0.0.1:1?tls=false', { pingTimeoutMs: 2000 });
+    const store = createEventStoreDbEventStore('esdb://127.0.0.1:1?tls=false', {
+      pingTimeoutMs: 2000,
+    });
     const started = Date.now();
     try {
       await expect(store.ping()).rejects.toBeInstanceOf(EventStoreUnavailableError);
@@ -277,7 +420,9 @@ describe('createEventStoreDbEventStore', () => {
 
     it('gives up on ping at the deadline', async () => {
       const { port } = server.address() as AddressInfo;
-      const store = createEventStoreDbEventStore(`esdb://127.0.0.1:${port}?tls=false`, { pingTimeoutMs: 300 });
+      const store = createEventStoreDbEventStore(`esdb://127.0.0.1:${port}?tls=false`, {
+        pingTimeoutMs: 300,
+      });
       const started = Date.now();
       try {
         await expect(store.ping()).rejects.toThrow(/did not answer within 300 ms/);

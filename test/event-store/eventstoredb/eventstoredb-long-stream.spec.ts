@@ -1,5 +1,9 @@
 import { EventStoreDBClient, type ReadStreamOptions } from '@eventstore/db-client';
-import type { NewEvent, RecordedEvent, StreamQuery } from '../../../src/event-store/event-store.port';
+import type {
+  NewEvent,
+  RecordedEvent,
+  StreamQuery,
+} from '../../../src/event-store/event-store.port';
 import {
   EventStoreDbEventStore,
   normalizeConnectionString,
@@ -24,14 +28,19 @@ const EARLY_SPEND_REVISION = 5;
 const LONG_TEST_TIMEOUT_MS = 300_000;
 
 function eventAt(revision: number): NewEvent {
-  if (revision === SPEND_REVISION) return newEvent('CreditsSpent', { spendId: 'late-spend', credits: 3 });
-  if (REFUND_REVISIONS.includes(revision)) return newEvent('CreditsRefunded', { spendId: 'late-spend', credits: 1 });
-  if (revision === EARLY_SPEND_REVISION) return newEvent('CreditsSpent', { spendId: 'early-spend', credits: 2 });
+  if (revision === SPEND_REVISION)
+    return newEvent('CreditsSpent', { spendId: 'late-spend', credits: 3 });
+  if (REFUND_REVISIONS.includes(revision))
+    return newEvent('CreditsRefunded', { spendId: 'late-spend', credits: 1 });
+  if (revision === EARLY_SPEND_REVISION)
+    return newEvent('CreditsSpent', { spendId: 'early-spend', credits: 2 });
   return newEvent('CreditsSpent', { spendId: `noise-${revision}`, credits: 1 });
 }
 
 /** db-client's readStream, adding up the most events each read may return (its maxCount). */
-function countingReads(client: EventStoreDBClient): StreamReadingClient & { eventsRequested: number } {
+function countingReads(
+  client: EventStoreDBClient,
+): StreamReadingClient & { eventsRequested: number } {
   const counting = {
     eventsRequested: 0,
     readStream: ((streamName: string, options?: ReadStreamOptions) => {
@@ -66,42 +75,89 @@ describeWithServer(
       await store.ping();
       const { ms } = await timed(async () => {
         for (let from = 0; from < STREAM_EVENTS; from += APPEND_BATCH_EVENTS) {
-          const events = Array.from({ length: APPEND_BATCH_EVENTS }, (_, index) => eventAt(from + index));
-          await store.appendToStream(streamId, events, { expectedRevision: from === 0 ? 'no_stream' : from - 1 });
+          const events = Array.from({ length: APPEND_BATCH_EVENTS }, (_, index) =>
+            eventAt(from + index),
+          );
+          await store.appendToStream(streamId, events, {
+            expectedRevision: from === 0 ? 'no_stream' : from - 1,
+          });
         }
       });
-      process.stderr.write(`appended ${STREAM_EVENTS} events in batches of ${APPEND_BATCH_EVENTS}: ${ms} ms\n`);
+      process.stderr.write(
+        `appended ${STREAM_EVENTS} events in batches of ${APPEND_BATCH_EVENTS}: ${ms} ms\n`,
+      );
     }, LONG_TEST_TIMEOUT_MS);
     afterAll(async () => {
       await store?.close();
     });
 
-    const lateSpend: StreamQuery = { dataField: 'spendId', equals: 'late-spend', throughRevision: STREAM_EVENTS - 1, firstMatchType: 'CreditsSpent' };
+    const lateSpend: StreamQuery = {
+      dataField: 'spendId',
+      equals: 'late-spend',
+      throughRevision: STREAM_EVENTS - 1,
+      firstMatchType: 'CreditsSpent',
+    };
 
-    it('finds a spend 10,000 events back reading at most that distance and one page', async () => {
-      expect(await store.streamRevision(streamId)).toBe(STREAM_EVENTS - 1);
-      const reads = countingReads(client);
-      const { value: found, ms } = await timed(() => findInStreamBackwards(reads, streamId, lateSpend));
+    it(
+      'finds a spend 10,000 events back reading at most that distance and one page',
+      async () => {
+        expect(await store.streamRevision(streamId)).toBe(STREAM_EVENTS - 1);
+        const reads = countingReads(client);
+        const { value: found, ms } = await timed(() =>
+          findInStreamBackwards(reads, streamId, lateSpend),
+        );
 
-      expect(revisionsOf(found)).toEqual([SPEND_REVISION, ...REFUND_REVISIONS]);
-      expect(found.map((event) => event.type)).toEqual(['CreditsSpent', 'CreditsRefunded', 'CreditsRefunded']);
-      const distance = STREAM_EVENTS - SPEND_REVISION;
-      expect(reads.eventsRequested).toBeLessThanOrEqual(1 + distance + DEFAULT_FIND_PAGING.maxPageEvents);
-      process.stderr.write(`findInStream, spend ${distance} events back in a ${STREAM_EVENTS}-event stream: ${ms} ms, ${reads.eventsRequested} events requested\n`);
-    }, LONG_TEST_TIMEOUT_MS);
+        expect(revisionsOf(found)).toEqual([SPEND_REVISION, ...REFUND_REVISIONS]);
+        expect(found.map((event) => event.type)).toEqual([
+          'CreditsSpent',
+          'CreditsRefunded',
+          'CreditsRefunded',
+        ]);
+        const distance = STREAM_EVENTS - SPEND_REVISION;
+        expect(reads.eventsRequested).toBeLessThanOrEqual(
+          1 + distance + DEFAULT_FIND_PAGING.maxPageEvents,
+        );
+        process.stderr.write(
+          `findInStream, spend ${distance} events back in a ${STREAM_EVENTS}-event stream: ${ms} ms, ${reads.eventsRequested} events requested\n`,
+        );
+      },
+      LONG_TEST_TIMEOUT_MS,
+    );
 
-    it('gives the same answer as a read of the whole stream, in a fraction of the reads', async () => {
-      const reads = countingReads(client);
-      const { value: whole, ms } = await timed(() => findInStreamBackwards(reads, streamId, { ...lateSpend, firstMatchType: undefined }));
-      expect(revisionsOf(whole)).toEqual(revisionsOf(await store.findInStream(streamId, lateSpend)));
-      expect(reads.eventsRequested).toBeGreaterThanOrEqual(STREAM_EVENTS);
-      process.stderr.write(`findInStream without firstMatchType (whole ${STREAM_EVENTS}-event stream): ${ms} ms\n`);
-    }, LONG_TEST_TIMEOUT_MS);
+    it(
+      'gives the same answer as a read of the whole stream, in a fraction of the reads',
+      async () => {
+        const reads = countingReads(client);
+        const { value: whole, ms } = await timed(() =>
+          findInStreamBackwards(reads, streamId, { ...lateSpend, firstMatchType: undefined }),
+        );
+        expect(revisionsOf(whole)).toEqual(
+          revisionsOf(await store.findInStream(streamId, lateSpend)),
+        );
+        expect(reads.eventsRequested).toBeGreaterThanOrEqual(STREAM_EVENTS);
+        process.stderr.write(
+          `findInStream without firstMatchType (whole ${STREAM_EVENTS}-event stream): ${ms} ms\n`,
+        );
+      },
+      LONG_TEST_TIMEOUT_MS,
+    );
 
-    it('stops at throughRevision and finds a spend near the start', async () => {
-      expect(revisionsOf(await store.findInStream(streamId, { ...lateSpend, throughRevision: 94_999 }))).toEqual([SPEND_REVISION]);
-      expect(revisionsOf(await store.findInStream(streamId, { ...lateSpend, equals: 'early-spend' }))).toEqual([EARLY_SPEND_REVISION]);
-      expect(await store.findInStream(streamId, { ...lateSpend, equals: 'no-such-spend' })).toEqual([]);
-    }, LONG_TEST_TIMEOUT_MS);
+    it(
+      'stops at throughRevision and finds a spend near the start',
+      async () => {
+        expect(
+          revisionsOf(
+            await store.findInStream(streamId, { ...lateSpend, throughRevision: 94_999 }),
+          ),
+        ).toEqual([SPEND_REVISION]);
+        expect(
+          revisionsOf(await store.findInStream(streamId, { ...lateSpend, equals: 'early-spend' })),
+        ).toEqual([EARLY_SPEND_REVISION]);
+        expect(
+          await store.findInStream(streamId, { ...lateSpend, equals: 'no-such-spend' }),
+        ).toEqual([]);
+      },
+      LONG_TEST_TIMEOUT_MS,
+    );
   },
 );

@@ -1,4 +1,8 @@
-import type { GlobalPosition, NewEvent, RecordedEvent } from '../../../src/event-store/event-store.port';
+import type {
+  GlobalPosition,
+  NewEvent,
+  RecordedEvent,
+} from '../../../src/event-store/event-store.port';
 import type { EventStoreDbEventStore } from '../../../src/event-store/eventstoredb/eventstoredb-event-store';
 import { EventStoreDbProjectorSource } from '../../../projections/runtime/eventstoredb-source';
 import { markPosition, newEvents, uniquePrefix } from '../support/event-store-kit';
@@ -27,17 +31,26 @@ describeWithServer(
     });
 
     function sourceFor(prefix: string): EventStoreDbProjectorSource {
-      return new EventStoreDbProjectorSource((options) => store.subscribe({ ...options, streamPrefix: prefix }));
+      return new EventStoreDbProjectorSource((options) =>
+        store.subscribe({ ...options, streamPrefix: prefix }),
+      );
     }
 
     /** Reads like the projector: batches from `after`, moving to each batch's position. */
-    async function readUntil(source: EventStoreDbProjectorSource, after: GlobalPosition, count: number) {
+    async function readUntil(
+      source: EventStoreDbProjectorSource,
+      after: GlobalPosition,
+      count: number,
+    ) {
       const events: RecordedEvent[] = [];
       const batchSizes: number[] = [];
       let position = after;
       const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
       while (events.length < count) {
-        if (Date.now() > deadline) throw new Error(`only ${events.length} of ${count} events delivered within ${DELIVERY_TIMEOUT_MS} ms`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `only ${events.length} of ${count} events delivered within ${DELIVERY_TIMEOUT_MS} ms`,
+          );
         const batch = await source.read(position, BATCH_EVENTS, 1000);
         batchSizes.push(batch.events.length);
         events.push(...batch.events);
@@ -49,10 +62,13 @@ describeWithServer(
     async function appendInterleaved(prefix: string, count: number): Promise<NewEvent[]> {
       const appended: NewEvent[] = [];
       for (const [index, event] of newEvents(count).entries()) {
-        await store.appendToStream(`${prefix}${'abc'[index % 3]}`, [event], { expectedRevision: 'any' });
+        await store.appendToStream(`${prefix}${'abc'[index % 3]}`, [event], {
+          expectedRevision: 'any',
+        });
         appended.push(event);
         // Another prefix in between: filtered out on the server.
-        if (index % 5 === 0) await store.appendToStream(`other-${prefix}x`, newEvents(2), { expectedRevision: 'any' });
+        if (index % 5 === 0)
+          await store.appendToStream(`other-${prefix}x`, newEvents(2), { expectedRevision: 'any' });
       }
       return appended;
     }
@@ -64,9 +80,14 @@ describeWithServer(
       const source = sourceFor(prefix);
       try {
         const { events, batchSizes, position } = await readUntil(source, start, appended.length);
-        expect(events.map((event) => event.eventId)).toEqual(appended.map((event) => event.eventId));
+        expect(events.map((event) => event.eventId)).toEqual(
+          appended.map((event) => event.eventId),
+        );
         expect(Math.max(...batchSizes)).toBeLessThanOrEqual(BATCH_EVENTS);
-        for (let i = 1; i < events.length; i++) expect(store.comparePositions(events[i - 1].position, events[i].position)).toBeLessThan(0);
+        for (let i = 1; i < events.length; i++)
+          expect(store.comparePositions(events[i - 1].position, events[i].position)).toBeLessThan(
+            0,
+          );
         expect(store.comparePositions(position, events.at(-1)!.position)).toBeGreaterThanOrEqual(0);
         // The positions are the log's: the same the streams report.
         const streamA = await store.readStream(`${prefix}a`);
@@ -85,7 +106,9 @@ describeWithServer(
         const first = await readUntil(source, start, appended.length);
         const checkpoint = first.events[9].position;
         const again = await readUntil(source, checkpoint, appended.length - 10);
-        expect(again.events.map((event) => event.eventId)).toEqual(appended.slice(10).map((event) => event.eventId));
+        expect(again.events.map((event) => event.eventId)).toEqual(
+          appended.slice(10).map((event) => event.eventId),
+        );
       } finally {
         await source.close();
       }

@@ -7,7 +7,9 @@ import {
 import { FakeSubscribeClient, eventually, position, resolvedEvent } from './fakes';
 
 function describeMessage(message: SubscriptionMessage): string {
-  return message.kind === 'event' ? `${message.event.streamId}@${message.event.revision}` : `checkpoint ${message.position}`;
+  return message.kind === 'event'
+    ? `${message.event.streamId}@${message.event.revision}`
+    : `checkpoint ${message.position}`;
 }
 
 interface SetupOptions {
@@ -40,7 +42,9 @@ function setup(options: SetupOptions = {}) {
 describe('backoffDelay', () => {
   it('doubles from the initial delay and stays bounded', () => {
     const backoff = { initialMs: 100, maxMs: 1000 };
-    expect([1, 2, 3, 4, 5, 6, 50, 5000].map((attempt) => backoffDelay(attempt, backoff))).toEqual([100, 200, 400, 800, 1000, 1000, 1000, 1000]);
+    expect([1, 2, 3, 4, 5, 6, 50, 5000].map((attempt) => backoffDelay(attempt, backoff))).toEqual([
+      100, 200, 400, 800, 1000, 1000, 1000, 1000,
+    ]);
     expect(backoffDelay(0, backoff)).toBe(100);
   });
 });
@@ -52,7 +56,10 @@ describe('EventStoreDbSubscriptionSource (fake client)', () => {
     const subscription = await client.nth(1);
     expect(subscription.options.fromPosition).toEqual(position(120, 110));
     expect(subscription.options.resolveLinkTos).toBe(false);
-    expect(subscription.options.filter).toMatchObject({ filterOn: 'streamName', prefixes: ['credits-'] });
+    expect(subscription.options.filter).toMatchObject({
+      filterOn: 'streamName',
+      prefixes: ['credits-'],
+    });
     expect(typeof subscription.options.filter?.checkpointReached).toBe('function');
     await source.stop();
   });
@@ -90,7 +97,14 @@ describe('EventStoreDbSubscriptionSource (fake client)', () => {
     await subscription.checkpoint(position(45));
     subscription.write(resolvedEvent('credits-c', 0, 50));
     await eventually(() => seen.length === 6);
-    expect(seen).toEqual(['credits-a@0', 'credits-b@0', 'credits-a@1', 'credits-b@1', 'checkpoint esdb-45-45', 'credits-c@0']);
+    expect(seen).toEqual([
+      'credits-a@0',
+      'credits-b@0',
+      'credits-a@1',
+      'credits-b@1',
+      'checkpoint esdb-45-45',
+      'credits-c@0',
+    ]);
     expect(overlapped).toBe(false);
     expect(source.position).toBe('esdb-50-50');
     await source.stop();

@@ -14,7 +14,11 @@ import { convertGrpcRecord } from '@eventstore/db-client/dist/utils/convertGrpcE
 import { createUUID } from '@eventstore/db-client/dist/utils/grpcUUID';
 import { StreamIdentifier } from '@eventstore/db-client/generated/shared_pb';
 import { ReadResp } from '@eventstore/db-client/generated/streams_pb';
-import { EventStoreUnavailableError, WrongExpectedRevisionError, type NewEvent } from '../../../src/event-store/event-store.port';
+import {
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+  type NewEvent,
+} from '../../../src/event-store/event-store.port';
 import {
   comparePositions,
   decodeMetadata,
@@ -46,7 +50,10 @@ function newEvent(overrides: Partial<NewEvent> = {}): NewEvent {
  * sends (JSON.stringify of data and metadata) become a RecordedEvent message as the server
  * returns it, decoded by db-client's convertGrpcRecord and then by our translation.
  */
-function throughTheWire(data: JSONEventData, at: { stream: string; revision: number; commit: number; prepare: number }) {
+function throughTheWire(
+  data: JSONEventData,
+  at: { stream: string; revision: number; commit: number; prepare: number },
+) {
   const record = new ReadResp.ReadEvent.RecordedEvent();
   record.setId(createUUID(data.id));
   record.setStreamIdentifier(new StreamIdentifier().setStreamName(Buffer.from(at.stream, 'utf8')));
@@ -55,7 +62,9 @@ function throughTheWire(data: JSONEventData, at: { stream: string; revision: num
   record.setPreparePosition(String(at.prepare));
   record.getMetadataMap().set('type', data.type);
   record.getMetadataMap().set('content-type', data.contentType);
-  record.getMetadataMap().set('created', String(BigInt(Date.parse('2026-03-01T12:00:00.000Z')) * 10_000n));
+  record
+    .getMetadataMap()
+    .set('created', String(BigInt(Date.parse('2026-03-01T12:00:00.000Z')) * 10_000n));
   record.setData(Buffer.from(JSON.stringify(data.data), 'utf8'));
   if (data.metadata) record.setCustomMetadata(Buffer.from(JSON.stringify(data.metadata), 'utf8'));
   const wire = ReadResp.ReadEvent.RecordedEvent.deserializeBinary(record.serializeBinary());
@@ -89,7 +98,11 @@ describe('EventStoreDB translation', () => {
 
   describe('positions', () => {
     it('round-trips commit and prepare, up to the full unsigned 64-bit range', () => {
-      for (const p of [position(0), position(1234, 1200), { commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 2n }]) {
+      for (const p of [
+        position(0),
+        position(1234, 1200),
+        { commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 2n },
+      ]) {
         const encoded = encodePosition(p);
         expect(encoded).toMatch(/^esdb-\d+-\d+$/);
         expect(decodePosition(encoded)).toEqual(p);
@@ -105,12 +118,28 @@ describe('EventStoreDB translation', () => {
       expect(comparePositions(b, c)).toBeLessThan(0);
       expect(comparePositions(c, c)).toBe(0);
       // Compared as numbers, not strings: "9" sorts after "10" as text.
-      expect(comparePositions(encodePosition(position(9)), encodePosition(position(10)))).toBeLessThan(0);
-      expect(comparePositions(encodePosition({ commit: 2n ** 63n, prepare: 0n }), encodePosition(position(Number.MAX_SAFE_INTEGER)))).toBeGreaterThan(0);
+      expect(
+        comparePositions(encodePosition(position(9)), encodePosition(position(10))),
+      ).toBeLessThan(0);
+      expect(
+        comparePositions(
+          encodePosition({ commit: 2n ** 63n, prepare: 0n }),
+          encodePosition(position(Number.MAX_SAFE_INTEGER)),
+        ),
+      ).toBeGreaterThan(0);
     });
 
     it('refuses a position that is not ours, e.g. one from the PostgreSQL adapter', () => {
-      for (const bad of ['', '42', '42:42', 'esdb-1', 'esdb--1-2', 'esdb-1-2-3', 'ESDB-1-2', 'esdb-1-x']) {
+      for (const bad of [
+        '',
+        '42',
+        '42:42',
+        'esdb-1',
+        'esdb--1-2',
+        'esdb-1-2-3',
+        'ESDB-1-2',
+        'esdb-1-x',
+      ]) {
         expect(() => decodePosition(bad)).toThrow(/not an EventStoreDB position/);
       }
     });
@@ -134,8 +163,12 @@ describe('EventStoreDB translation', () => {
 
     it('refuses an event id the server would not take as its id', () => {
       expect(() => toEventData(newEvent({ eventId: 'spend-1' }))).toThrow(/must be a UUID/);
-      expect(() => toEventData(newEvent({ data: [] as unknown as Record<string, unknown> }))).toThrow(/data must be a JSON object/);
-      expect(() => toEventData(newEvent({ metadata: null as unknown as Record<string, unknown> }))).toThrow(/metadata must be a JSON object/);
+      expect(() =>
+        toEventData(newEvent({ data: [] as unknown as Record<string, unknown> })),
+      ).toThrow(/data must be a JSON object/);
+      expect(() =>
+        toEventData(newEvent({ metadata: null as unknown as Record<string, unknown> })),
+      ).toThrow(/metadata must be a JSON object/);
     });
 
     it('turns a recorded event into the port shape', () => {
@@ -170,19 +203,38 @@ describe('EventStoreDB translation', () => {
 
     it('refuses events it cannot place in the log', () => {
       expect(() => toRecordedEvent({})).toThrow(/unresolved link/);
-      expect(() => toRecordedEvent(resolvedEvent('credits-a', 0, 1, { position: undefined } as never))).toThrow(/without a position/);
+      expect(() =>
+        toRecordedEvent(resolvedEvent('credits-a', 0, 1, { position: undefined } as never)),
+      ).toThrow(/without a position/);
       const unknown = { commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n }; // what servers before 22.6 send
-      expect(() => toRecordedEvent(resolvedEvent('credits-a', 0, 1, { position: unknown }))).toThrow(/22\.6 or later/);
-      expect(() => toRecordedEvent(resolvedEvent('credits-a', 0, 1, { data: 'oops' } as never))).toThrow(/data is not a JSON object/);
+      expect(() =>
+        toRecordedEvent(resolvedEvent('credits-a', 0, 1, { position: unknown })),
+      ).toThrow(/22\.6 or later/);
+      expect(() =>
+        toRecordedEvent(resolvedEvent('credits-a', 0, 1, { data: 'oops' } as never)),
+      ).toThrow(/data is not a JSON object/);
     });
 
     it('round-trips data and metadata through the wire format, untouched', () => {
       const event = newEvent({
-        data: { credits: 1_000_000_000_000, note: 'naïve – ünïcødé ✓', nested: { list: [1, 'two', null], empty: {} } },
-        metadata: { correlationId: 'c', causationId: 'd', idempotencyKey: 'k', actor: { kind: 'stripe', id: 'evt_1' }, schemaVersion: 2, extra: null },
+        data: {
+          credits: 1_000_000_000_000,
+          note: 'naïve – ünïcødé ✓',
+          nested: { list: [1, 'two', null], empty: {} },
+        },
+        metadata: {
+          correlationId: 'c',
+          causationId: 'd',
+          idempotencyKey: 'k',
+          actor: { kind: 'stripe', id: 'evt_1' },
+          schemaVersion: 2,
+          extra: null,
+        },
       });
       const data = toEventData(event) as JSONEventData;
-      const recorded = toRecordedEvent(throughTheWire(data, { stream: 'credits-acc', revision: 4, commit: 9000, prepare: 8999 }));
+      const recorded = toRecordedEvent(
+        throughTheWire(data, { stream: 'credits-acc', revision: 4, commit: 9000, prepare: 8999 }),
+      );
       expect(recorded).toEqual({
         ...event,
         streamId: 'credits-acc',
@@ -194,36 +246,61 @@ describe('EventStoreDB translation', () => {
 
     it('round-trips empty metadata through the wire format', () => {
       const data = toEventData(newEvent({ metadata: {} })) as JSONEventData;
-      const recorded = toRecordedEvent(throughTheWire(data, { stream: 's', revision: 0, commit: 1, prepare: 1 }));
+      const recorded = toRecordedEvent(
+        throughTheWire(data, { stream: 's', revision: 0, commit: 1, prepare: 1 }),
+      );
       expect(recorded.metadata).toEqual({});
       // jsonEvent without metadata (someone else's writer) also reads back as {}.
       const bare = jsonEvent({ id: randomUUID(), type: 'X', data: { a: 1 } }) as JSONEventData;
-      expect(toRecordedEvent(throughTheWire(bare, { stream: 's', revision: 1, commit: 2, prepare: 2 })).metadata).toEqual({});
+      expect(
+        toRecordedEvent(throughTheWire(bare, { stream: 's', revision: 1, commit: 2, prepare: 2 }))
+          .metadata,
+      ).toEqual({});
     });
   });
 
   describe('errors', () => {
     it('maps a revision conflict to the port conflict with the actual revision', () => {
-      const error = new WrongExpectedVersionError(undefined, { streamName: 'credits-a', expected: 3n, current: 5n });
+      const error = new WrongExpectedVersionError(undefined, {
+        streamName: 'credits-a',
+        expected: 3n,
+        current: 5n,
+      });
       const mapped = translateError(error, { streamId: 'credits-a', expected: 3 });
       expect(mapped).toBeInstanceOf(WrongExpectedRevisionError);
       expect(mapped).toMatchObject({ streamId: 'credits-a', expected: 3, actual: 5 });
     });
 
     it('maps "stream should not exist" and "stream does not exist" conflicts', () => {
-      const exists = translateError(new WrongExpectedVersionError(undefined, { streamName: 's', expected: NO_STREAM, current: 0n }), {
-        streamId: 's',
-        expected: 'no_stream',
-      });
+      const exists = translateError(
+        new WrongExpectedVersionError(undefined, {
+          streamName: 's',
+          expected: NO_STREAM,
+          current: 0n,
+        }),
+        {
+          streamId: 's',
+          expected: 'no_stream',
+        },
+      );
       expect(exists).toMatchObject({ expected: 'no_stream', actual: 0 });
-      const missing = translateError(new WrongExpectedVersionError(undefined, { streamName: 's', expected: 2n, current: NO_STREAM }));
+      const missing = translateError(
+        new WrongExpectedVersionError(undefined, {
+          streamName: 's',
+          expected: 2n,
+          current: NO_STREAM,
+        }),
+      );
       expect(missing).toBeInstanceOf(WrongExpectedRevisionError);
       expect(missing).toMatchObject({ streamId: 's', expected: 2, actual: 'no_stream' });
     });
 
     it('maps a soft append failure (throwOnAppendFailure=false) the same way', () => {
       expect(failedAppendError('s', 1, -1n)).toMatchObject({ expected: 1, actual: 'no_stream' });
-      expect(failedAppendError('s', 'no_stream', 2n)).toMatchObject({ expected: 'no_stream', actual: 2 });
+      expect(failedAppendError('s', 'no_stream', 2n)).toMatchObject({
+        expected: 'no_stream',
+        actual: 2,
+      });
     });
 
     it('maps unreachable, slow and discovery failures to EventStoreUnavailableError', () => {
@@ -241,7 +318,10 @@ describe('EventStoreDB translation', () => {
     });
 
     it('maps a raw gRPC error the client did not convert (the server-features probe before an append)', () => {
-      const raw = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14, details: 'No connection established' });
+      const raw = Object.assign(new Error('14 UNAVAILABLE: No connection established'), {
+        code: 14,
+        details: 'No connection established',
+      });
       const mapped = translateError(raw);
       expect(mapped).toBeInstanceOf(EventStoreUnavailableError);
       expect((mapped as Error).message).toContain('No connection established');

@@ -15,11 +15,15 @@ describeWithServer(
   'EventStoreDB against a server',
   'skipped: no EventStoreDB (set EVENTSTORE_CONNECTION_STRING, e.g. esdb://localhost:2113?tls=false)',
   (connectionString) => {
-    describeEventStoreContract('eventstoredb', async () => {
-      const store = await connectToServer(connectionString);
-      // The contract closes the store (the port's close); nothing else to release.
-      return { store, teardown: async () => undefined };
-    }, { appendExclusive: false }); // no locks on EventStoreDB: optimistic appends only
+    describeEventStoreContract(
+      'eventstoredb',
+      async () => {
+        const store = await connectToServer(connectionString);
+        // The contract closes the store (the port's close); nothing else to release.
+        return { store, teardown: async () => undefined };
+      },
+      { appendExclusive: false },
+    ); // no locks on EventStoreDB: optimistic appends only
 
     describe('EventStoreDbSubscriptionSource against a server', () => {
       let store: EventStoreDbEventStore;
@@ -36,7 +40,9 @@ describeWithServer(
         const start = await markPosition(store, prefix);
         const first = newEvents(6);
         for (const [index, event] of first.entries()) {
-          await store.appendToStream(`${prefix}${index % 2 === 0 ? 'a' : 'b'}`, [event], { expectedRevision: 'any' });
+          await store.appendToStream(`${prefix}${index % 2 === 0 ? 'a' : 'b'}`, [event], {
+            expectedRevision: 'any',
+          });
         }
         await store.appendToStream(`other-${prefix}a`, newEvents(3), { expectedRevision: 'any' });
 

@@ -44,9 +44,18 @@ export class FakeEventStoreDbServer {
 
   client(): EventStoreDBClient {
     return {
-      appendToStream: (streamId: string, events: EventData | EventData[], options: { expectedRevision?: AppendExpectedRevision } = {}) =>
-        this.append(streamId, Array.isArray(events) ? events : [events], options.expectedRevision ?? 'any'),
-      readStream: (streamId: string, options: ReadOptions = {}) => this.readStream(streamId, options),
+      appendToStream: (
+        streamId: string,
+        events: EventData | EventData[],
+        options: { expectedRevision?: AppendExpectedRevision } = {},
+      ) =>
+        this.append(
+          streamId,
+          Array.isArray(events) ? events : [events],
+          options.expectedRevision ?? 'any',
+        ),
+      readStream: (streamId: string, options: ReadOptions = {}) =>
+        this.readStream(streamId, options),
       readAll: (options: ReadOptions = {}) => this.readAll(options),
       dispose: async () => undefined,
     } as unknown as EventStoreDBClient;
@@ -60,23 +69,47 @@ export class FakeEventStoreDbServer {
   private async append(streamId: string, events: EventData[], expected: AppendExpectedRevision) {
     await this.beforeAppend?.(streamId, events);
     const stream = this.streams.get(streamId) ?? [];
-    const current: bigint | 'no_stream' = stream.length === 0 ? 'no_stream' : BigInt(stream.length - 1);
+    const current: bigint | 'no_stream' =
+      stream.length === 0 ? 'no_stream' : BigInt(stream.length - 1);
     // The server's idempotency check: the same ids already at the positions the expectation names
     // (for 'any': wherever the first id is).
-    const first = expected === 'no_stream' ? 0 : typeof expected === 'bigint' ? Number(expected) + 1
-      : expected === 'any' ? stream.findIndex((record) => record.id === events[0]?.id) : -1;
-    if (first >= 0 && first < stream.length && events.every((event, index) => stream[first + index]?.id === event.id)) {
+    const first =
+      expected === 'no_stream'
+        ? 0
+        : typeof expected === 'bigint'
+          ? Number(expected) + 1
+          : expected === 'any'
+            ? stream.findIndex((record) => record.id === events[0]?.id)
+            : -1;
+    if (
+      first >= 0 &&
+      first < stream.length &&
+      events.every((event, index) => stream[first + index]?.id === event.id)
+    ) {
       const last = stream[first + events.length - 1];
       return { success: true, nextExpectedRevision: last.revision, position: last.position };
     }
-    const matches = expected === 'any' || expected === current || (expected === 'stream_exists' && current !== 'no_stream');
-    if (!matches) throw new WrongExpectedVersionError(undefined as never, { streamName: streamId, expected, current } as never);
+    const matches =
+      expected === 'any' ||
+      expected === current ||
+      (expected === 'stream_exists' && current !== 'no_stream');
+    if (!matches)
+      throw new WrongExpectedVersionError(
+        undefined as never,
+        { streamName: streamId, expected, current } as never,
+      );
     const created = new Date();
     for (const event of events) {
       const commit = BigInt(this.log.length + 1) * 100n;
       const record: StoredRecord = {
-        streamId, id: event.id, revision: BigInt(stream.length), type: event.type,
-        data: JSON.parse(JSON.stringify(event.data)), metadata: event.metadata, created, position: { commit, prepare: commit },
+        streamId,
+        id: event.id,
+        revision: BigInt(stream.length),
+        type: event.type,
+        data: JSON.parse(JSON.stringify(event.data)),
+        metadata: event.metadata,
+        created,
+        position: { commit, prepare: commit },
       };
       stream.push(record);
       this.log.push(record);
@@ -88,25 +121,50 @@ export class FakeEventStoreDbServer {
 
   private readStream(streamId: string, options: ReadOptions) {
     const stream = this.streams.get(streamId);
-    if (!stream || stream.length === 0) return fakeRead([], new StreamNotFoundError(undefined as never, streamId));
+    if (!stream || stream.length === 0)
+      return fakeRead([], new StreamNotFoundError(undefined as never, streamId));
     const backwards = options.direction === 'backwards';
-    const from = options.fromRevision === undefined || options.fromRevision === 'start'
-      ? (backwards ? stream.length - 1 : 0)
-      : options.fromRevision === 'end' ? (backwards ? stream.length - 1 : stream.length) : Number(options.fromRevision);
+    const from =
+      options.fromRevision === undefined || options.fromRevision === 'start'
+        ? backwards
+          ? stream.length - 1
+          : 0
+        : options.fromRevision === 'end'
+          ? backwards
+            ? stream.length - 1
+            : stream.length
+          : Number(options.fromRevision);
     const max = options.maxCount === undefined ? Infinity : Number(options.maxCount);
-    const picked = backwards ? stream.slice(0, from + 1).reverse().slice(0, max) : stream.slice(from, from + max);
+    const picked = backwards
+      ? stream
+          .slice(0, from + 1)
+          .reverse()
+          .slice(0, max)
+      : stream.slice(from, from + max);
     return fakeRead(picked.map((record) => ({ event: copy(record) })));
   }
 
   private readAll(options: ReadOptions) {
     const from = options.fromPosition;
-    const start = from === undefined || from === 'start' ? 0 : from === 'end' ? this.log.length : this.log.findIndex((record) => record.position.commit >= from.commit);
+    const start =
+      from === undefined || from === 'start'
+        ? 0
+        : from === 'end'
+          ? this.log.length
+          : this.log.findIndex((record) => record.position.commit >= from.commit);
     const max = options.maxCount === undefined ? Infinity : Number(options.maxCount);
     const picked = start < 0 ? [] : this.log.slice(start, start + max);
-    return fakeRead(picked.map((record) => ({ event: copy(record), commitPosition: record.position.commit })));
+    return fakeRead(
+      picked.map((record) => ({ event: copy(record), commitPosition: record.position.commit })),
+    );
   }
 }
 
 function copy(record: StoredRecord) {
-  return { ...record, data: structuredClone(record.data), isJson: true, created: new Date(record.created) };
+  return {
+    ...record,
+    data: structuredClone(record.data),
+    isJson: true,
+    created: new Date(record.created),
+  };
 }

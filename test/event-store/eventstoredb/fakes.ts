@@ -61,7 +61,9 @@ export class FakeSubscription extends PassThrough {
 
   get from(): string {
     const from = this.options.fromPosition;
-    return from === undefined || typeof from === 'string' ? String(from ?? 'start') : `${from.commit}/${from.prepare}`;
+    return from === undefined || typeof from === 'string'
+      ? String(from ?? 'start')
+      : `${from.commit}/${from.prepare}`;
   }
 
   /** Like db-client: the checkpoint callback is awaited before any later record is processed. */
@@ -87,7 +89,8 @@ export class FakeSubscribeClient {
 
   /** Resolves with the n-th subscription (1-based) once it has been opened. */
   async nth(n: number): Promise<FakeSubscription> {
-    while (this.subscriptions.length < n) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    while (this.subscriptions.length < n)
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
     return this.subscriptions[n - 1]!;
   }
 }
@@ -117,14 +120,21 @@ export interface StreamReadCall {
 export class FakeStreamClient {
   readonly calls: StreamReadCall[] = [];
 
-  constructor(private readonly records: AllStreamResolvedEvent[], private readonly failAfterCalls = Infinity) {}
+  constructor(
+    private readonly records: AllStreamResolvedEvent[],
+    private readonly failAfterCalls = Infinity,
+  ) {}
 
   get eventsRead(): number {
     return this.calls.reduce((sum, call) => sum + call.returned, 0);
   }
 
-  readStream = (streamId: string, options: { direction: string; fromRevision: bigint | string; maxCount?: number }): FakeRead => {
-    if (this.calls.length >= this.failAfterCalls) return fakeRead([], new UnavailableError(undefined, 'connection reset'));
+  readStream = (
+    streamId: string,
+    options: { direction: string; fromRevision: bigint | string; maxCount?: number },
+  ): FakeRead => {
+    if (this.calls.length >= this.failAfterCalls)
+      return fakeRead([], new UnavailableError(undefined, 'connection reset'));
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     const own = this.records.filter((record) => record.event!.streamId === streamId);
     if (own.length === 0) {
@@ -132,12 +142,17 @@ export class FakeStreamClient {
       return fakeRead([], new StreamNotFoundError(undefined, streamId));
     }
     const revisionOf = (record: AllStreamResolvedEvent) => record.event!.revision;
-    const last = own.reduce((max, record) => (revisionOf(record) > max ? revisionOf(record) : max), -1n);
+    const last = own.reduce(
+      (max, record) => (revisionOf(record) > max ? revisionOf(record) : max),
+      -1n,
+    );
     let page: AllStreamResolvedEvent[];
     if (options.direction === 'backwards') {
       const top = options.fromRevision === 'end' ? last : (options.fromRevision as bigint);
       const bottom = top - BigInt(maxCount) + 1n;
-      page = own.filter((record) => revisionOf(record) <= top && revisionOf(record) >= bottom).reverse();
+      page = own
+        .filter((record) => revisionOf(record) <= top && revisionOf(record) >= bottom)
+        .reverse();
     } else {
       const from = options.fromRevision === 'start' ? 0n : (options.fromRevision as bigint);
       page = own.filter((record) => revisionOf(record) >= from).slice(0, maxCount);

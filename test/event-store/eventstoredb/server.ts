@@ -8,14 +8,19 @@ import {
  * container it started, or the server you named); plain `npm test` runs those suites only when
  * it is set. Every spec file that uses this is listed in jest.esdb.config.js (a test checks).
  */
-export const serverConnectionString: string | undefined = process.env.EVENTSTORE_CONNECTION_STRING?.trim() || undefined;
+export const serverConnectionString: string | undefined =
+  process.env.EVENTSTORE_CONNECTION_STRING?.trim() || undefined;
 
 /**
  * `describe` when there is a server, else the same tests reported as skipped (never as passed)
  * and `skipLine` on stderr — straight there, because jest drops the console output of a file
  * whose tests are all skipped.
  */
-export function describeWithServer(title: string, skipLine: string, body: (connectionString: string) => void): void {
+export function describeWithServer(
+  title: string,
+  skipLine: string,
+  body: (connectionString: string) => void,
+): void {
   if (serverConnectionString) {
     describe(title, () => body(serverConnectionString!));
     return;

@@ -15,8 +15,17 @@ export function uniquePrefix(label: string): string {
   return `t${randomUUID().slice(0, 8)}-${label}-`;
 }
 
-export function newEvent(type = 'Tested', data: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): NewEvent {
-  return { eventId: randomUUID(), type, data, metadata: { correlationId: randomUUID(), ...metadata } };
+export function newEvent(
+  type = 'Tested',
+  data: Record<string, unknown> = {},
+  metadata: Record<string, unknown> = {},
+): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type,
+    data,
+    metadata: { correlationId: randomUUID(), ...metadata },
+  };
 }
 
 export function newEvents(count: number, type = 'Tested'): NewEvent[] {
@@ -25,17 +34,28 @@ export function newEvents(count: number, type = 'Tested'): NewEvent[] {
 
 /** Appends one event so that its position marks "now" in the global log. */
 export async function markPosition(store: EventStore, prefix: string): Promise<GlobalPosition> {
-  return (await store.appendToStream(`${prefix}marker-${randomUUID()}`, [newEvent('Marker')], { expectedRevision: 'no_stream' })).position;
+  return (
+    await store.appendToStream(`${prefix}marker-${randomUUID()}`, [newEvent('Marker')], {
+      expectedRevision: 'no_stream',
+    })
+  ).position;
 }
 
 export async function expectConflict(
   attempt: Promise<unknown>,
   expected: { streamId: string; expected: ExpectedRevision; actual: StreamRevision | 'no_stream' },
 ): Promise<void> {
-  const error = await attempt.then(() => null, (caught: unknown) => caught);
+  const error = await attempt.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(WrongExpectedRevisionError);
   const conflict = error as WrongExpectedRevisionError;
-  expect({ streamId: conflict.streamId, expected: conflict.expected, actual: conflict.actual }).toEqual(expected);
+  expect({
+    streamId: conflict.streamId,
+    expected: conflict.expected,
+    actual: conflict.actual,
+  }).toEqual(expected);
 }
 
 /**
@@ -70,12 +90,15 @@ export class LogReader {
       const start = this.checkpoint;
       let previous = start;
       for (const event of page.events) {
-        if (previous !== null) expect(this.store.comparePositions(event.position, previous)).toBeGreaterThan(0);
+        if (previous !== null)
+          expect(this.store.comparePositions(event.position, previous)).toBeGreaterThan(0);
         previous = event.position;
         this.seen.push(event);
       }
-      if (previous !== null) expect(this.store.comparePositions(page.lastPosition, previous)).toBeGreaterThanOrEqual(0);
-      if (start !== null) expect(this.store.comparePositions(page.lastPosition, start)).toBeGreaterThan(0);
+      if (previous !== null)
+        expect(this.store.comparePositions(page.lastPosition, previous)).toBeGreaterThanOrEqual(0);
+      if (start !== null)
+        expect(this.store.comparePositions(page.lastPosition, start)).toBeGreaterThan(0);
       this.checkpoint = page.lastPosition;
     }
   }
@@ -84,23 +107,35 @@ export class LogReader {
    * Catches up repeatedly until `done` holds. Visibility may lag a commit (PostgreSQL waits for
    * every older transaction in the cluster to finish), so a reader polls, as the projector does.
    */
-  async pollUntil(done: (seen: RecordedEvent[]) => boolean, timeoutMs = 15_000): Promise<RecordedEvent[]> {
+  async pollUntil(
+    done: (seen: RecordedEvent[]) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<RecordedEvent[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       await this.catchUp();
       if (done(this.seen)) return this.seen;
-      if (Date.now() > deadline) throw new Error(`reader saw ${this.seen.length} events and gave up waiting after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `reader saw ${this.seen.length} events and gave up waiting after ${timeoutMs} ms`,
+        );
       await sleep(20);
     }
   }
 
   seenIds(prefix?: string): string[] {
-    return this.seen.filter((event) => prefix === undefined || event.streamId.startsWith(prefix)).map((event) => event.eventId);
+    return this.seen
+      .filter((event) => prefix === undefined || event.streamId.startsWith(prefix))
+      .map((event) => event.eventId);
   }
 }
 
 /** Polls until every id in `ids` was seen; returns the reader's events under `prefix`. */
-export async function readUntilSeen(reader: LogReader, ids: Iterable<string>, prefix: string): Promise<RecordedEvent[]> {
+export async function readUntilSeen(
+  reader: LogReader,
+  ids: Iterable<string>,
+  prefix: string,
+): Promise<RecordedEvent[]> {
   const wanted = new Set(ids);
   await reader.pollUntil((seen) => {
     const got = new Set(seen.map((event) => event.eventId));
@@ -113,7 +148,10 @@ export async function readUntilSeen(reader: LogReader, ids: Iterable<string>, pr
 export function expectStreamOrder(events: RecordedEvent[]): void {
   const next = new Map<string, number>();
   for (const event of events) {
-    expect({ stream: event.streamId, revision: event.revision }).toEqual({ stream: event.streamId, revision: next.get(event.streamId) ?? 0 });
+    expect({ stream: event.streamId, revision: event.revision }).toEqual({
+      stream: event.streamId,
+      revision: next.get(event.streamId) ?? 0,
+    });
     next.set(event.streamId, event.revision + 1);
   }
 }

@@ -34,16 +34,26 @@ export class ServiceProcess {
   readonly exited: Promise<Exit>;
   private partial = { stdout: '', stderr: '' };
 
-  private constructor(readonly child: ChildProcess, readonly port: number, readonly dataDir: string | undefined) {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+    readonly dataDir: string | undefined,
+  ) {
     for (const stream of ['stdout', 'stderr'] as const) {
       child[stream]!.on('data', (chunk: Buffer) => {
         const text = this.partial[stream] + chunk.toString('utf8');
         const complete = text.split('\n');
         this.partial[stream] = complete.pop()!;
-        this.lines.push(...complete.filter((line) => line.trim() !== '').map((line) => (stream === 'stderr' ? `[stderr] ${line}` : line)));
+        this.lines.push(
+          ...complete
+            .filter((line) => line.trim() !== '')
+            .map((line) => (stream === 'stderr' ? `[stderr] ${line}` : line)),
+        );
       });
     }
-    this.exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
+    this.exited = new Promise((resolveExit) =>
+      child.once('exit', (code, signal) => resolveExit({ code, signal })),
+    );
   }
 
   /** Starts the service; resolves once it listens (or has exited: see `exitedEarly`). */
@@ -51,8 +61,14 @@ export class ServiceProcess {
     const port = await findFreePort();
     const env: Record<string, string | undefined> = {
       ...process.env,
-      PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'test',
-      DATABASE_URL: undefined, TEST_DATABASE_URL: undefined, LEDGER_API_KEYS: undefined, ROLE: undefined,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      DATABASE_URL: undefined,
+      TEST_DATABASE_URL: undefined,
+      LEDGER_API_KEYS: undefined,
+      ROLE: undefined,
       ...(options.dataDir ? { DATA_DIR: options.dataDir } : { DATA_DIR: undefined }),
       ...options.env,
     };
@@ -63,7 +79,11 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(child, port, options.dataDir);
-    await service.waitFor(() => service.listening || service.hasExited, START_TIMEOUT_MS, 'the service to listen');
+    await service.waitFor(
+      () => service.listening || service.hasExited,
+      START_TIMEOUT_MS,
+      'the service to listen',
+    );
     return service;
   }
 
@@ -85,13 +105,18 @@ export class ServiceProcess {
 
   /** The JSON log lines at warn (40) or above, and anything on stderr. */
   problems(): string[] {
-    return this.lines.filter((line) => line.startsWith('[stderr]') || Number(/"level":(\d+)/.exec(line)?.[1] ?? 0) >= 40)
+    return this.lines
+      .filter(
+        (line) => line.startsWith('[stderr]') || Number(/"level":(\d+)/.exec(line)?.[1] ?? 0) >= 40,
+      )
       .filter((line) => !line.includes('NO API KEYS CONFIGURED'));
   }
 
   /** Lines at error (50) or above, and anything on stderr. */
   errors(): string[] {
-    return this.lines.filter((line) => line.startsWith('[stderr]') || Number(/"level":(\d+)/.exec(line)?.[1] ?? 0) >= 50);
+    return this.lines.filter(
+      (line) => line.startsWith('[stderr]') || Number(/"level":(\d+)/.exec(line)?.[1] ?? 0) >= 50,
+    );
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
@@ -99,16 +124,27 @@ export class ServiceProcess {
     return withTimeout(this.exited, STOP_TIMEOUT_MS, `the service to exit after ${signal}`);
   }
 
-  async waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  async waitFor(
+    condition: () => boolean | Promise<boolean>,
+    timeoutMs: number,
+    what: string,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output:\n${this.lines.slice(-30).join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; output:\n${this.lines.slice(-30).join('\n')}`,
+        );
       await new Promise((resolveWait) => setTimeout(resolveWait, 50));
     }
   }
 
   async waitForLine(pattern: RegExp, timeoutMs = START_TIMEOUT_MS): Promise<string> {
-    await this.waitFor(() => this.lines.some((line) => pattern.test(line)), timeoutMs, `a line matching ${pattern}`);
+    await this.waitFor(
+      () => this.lines.some((line) => pattern.test(line)),
+      timeoutMs,
+      `a line matching ${pattern}`,
+    );
     return this.lines.find((line) => pattern.test(line))!;
   }
 
@@ -120,8 +156,16 @@ export class ServiceProcess {
     }
   }
 
-  async post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  async post(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
   }
@@ -163,17 +207,31 @@ export function isAlive(pid: number): boolean {
 export async function connectTo(dataDir: string): Promise<Client> {
   const postmaster = postmasterOf(dataDir);
   if (!postmaster) throw new Error(`no PostgreSQL running on ${dataDir}`);
-  const client = new Client({ connectionString: `postgres://postgres:ledger-embedded@127.0.0.1:${postmaster.port}/ledger`, application_name: 'ledger-process-test' });
+  const client = new Client({
+    connectionString: `postgres://postgres:ledger-embedded@127.0.0.1:${postmaster.port}/ledger`,
+    application_name: 'ledger-process-test',
+  });
   client.on('error', () => undefined);
   await client.connect();
   return client;
 }
 
 /** Runs the compiled CLI (`npm run ledger -- ...`) on a DATA_DIR. */
-export function runCli(args: string[], options: { dataDir?: string; cwd: string; cli?: string }): { status: number | null; stdout: string; stderr: string } {
+export function runCli(
+  args: string[],
+  options: { dataDir?: string; cwd: string; cli?: string },
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [options.cli ?? CLI, ...args], {
-    cwd: options.cwd, encoding: 'utf8', timeout: START_TIMEOUT_MS,
-    env: { ...process.env, DATA_DIR: options.dataDir, DATABASE_URL: undefined, TEST_DATABASE_URL: undefined, LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv,
+    cwd: options.cwd,
+    encoding: 'utf8',
+    timeout: START_TIMEOUT_MS,
+    env: {
+      ...process.env,
+      DATA_DIR: options.dataDir,
+      DATABASE_URL: undefined,
+      TEST_DATABASE_URL: undefined,
+      LOG_LEVEL: 'warn',
+    } as NodeJS.ProcessEnv,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -188,7 +246,8 @@ export async function removeDataDir(dataDir: string): Promise<void> {
   if (postmaster && isAlive(postmaster.pid)) {
     process.kill(postmaster.pid, 'SIGQUIT');
     const deadline = Date.now() + 10_000;
-    while (isAlive(postmaster.pid) && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+    while (isAlive(postmaster.pid) && Date.now() < deadline)
+      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   }
   const link = join(dataDir, 'pg');
   if (existsSync(dataDir) && lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) {
@@ -197,10 +256,23 @@ export async function removeDataDir(dataDir: string): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+export async function withTimeout<T>(
+  promise: Promise<T>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(
+            () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+            timeoutMs,
+          )),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -48,49 +48,100 @@ interface AccountMemory {
  * (the same path as HTTP, minus HTTP). Rejections are expected (overdrafts, closed holds, …) and
  * counted; anything else fails the test.
  */
-export async function runLedgerWorkload(app: INestApplicationContext, options: WorkloadOptions): Promise<WorkloadResult> {
+export async function runLedgerWorkload(
+  app: INestApplicationContext,
+  options: WorkloadOptions,
+): Promise<WorkloadResult> {
   const bus = app.get(CommandBus);
   const random = seededRandom(options.seed);
-  const pick = <T>(items: readonly T[]): T | undefined => (items.length === 0 ? undefined : items[Math.floor(random() * items.length)]);
+  const pick = <T>(items: readonly T[]): T | undefined =>
+    items.length === 0 ? undefined : items[Math.floor(random() * items.length)];
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const prefix = options.accountPrefix ?? `load-${options.seed}`;
   const accountIds = Array.from({ length: options.accounts }, (_, index) => `${prefix}-${index}`);
-  const memory = new Map(accountIds.map((id) => [id, { spends: [], holds: [], purchases: [] } as AccountMemory]));
+  const memory = new Map(
+    accountIds.map((id) => [id, { spends: [], holds: [], purchases: [] } as AccountMemory]),
+  );
   const result: WorkloadResult = { accepted: 0, rejected: 0, accountIds, byKind: {} };
-  const context = (): CallerContext => ({ correlationId: randomUUID(), actor: { kind: 'system', id: 'workload' } });
+  const context = (): CallerContext => ({
+    correlationId: randomUUID(),
+    actor: { kind: 'system', id: 'workload' },
+  });
 
   const nextCommand = (accountId: string): LedgerCommand => {
     const mine = memory.get(accountId)!;
     const now = options.clock.now().getTime();
-    const expiresAt = () => (random() < 0.3 ? new Date(now + between(2, 90) * 60_000).toISOString() : undefined);
+    const expiresAt = () =>
+      random() < 0.3 ? new Date(now + between(2, 90) * 60_000).toISOString() : undefined;
     const roll = random();
     if (roll < 0.14 || (roll < 0.3 && mine.spends.length === 0)) {
-      return { kind: 'grant', blockId: randomUUID(), credits: between(10, 400), category: random() < 0.5 ? 'paid' : 'promotional', reason: 'promotion', expiresAt: expiresAt() };
+      return {
+        kind: 'grant',
+        blockId: randomUUID(),
+        credits: between(10, 400),
+        category: random() < 0.5 ? 'paid' : 'promotional',
+        reason: 'promotion',
+        expiresAt: expiresAt(),
+      };
     }
     if (roll < 0.22) {
-      const providerRef = random() < 0.1 && mine.purchases.length > 0 ? pick(mine.purchases)! : `pi_${randomUUID()}`;
+      const providerRef =
+        random() < 0.1 && mine.purchases.length > 0 ? pick(mine.purchases)! : `pi_${randomUUID()}`;
       return {
-        kind: 'purchase', blockId: randomUUID(), purchaseId: randomUUID(), credits: between(50, 600),
-        amountPaid: { minor: between(500, 5000), currency: 'USD' }, provider: 'stripe', providerRef, expiresAt: expiresAt(),
+        kind: 'purchase',
+        blockId: randomUUID(),
+        purchaseId: randomUUID(),
+        credits: between(50, 600),
+        amountPaid: { minor: between(500, 5000), currency: 'USD' },
+        provider: 'stripe',
+        providerRef,
+        expiresAt: expiresAt(),
       };
     }
     if (roll < 0.55) {
-      return { kind: 'spend', spendId: randomUUID(), credits: between(1, 60), description: 'usage', reference: random() < 0.5 ? `job-${between(1, 999)}` : undefined };
+      return {
+        kind: 'spend',
+        spendId: randomUUID(),
+        credits: between(1, 60),
+        description: 'usage',
+        reference: random() < 0.5 ? `job-${between(1, 999)}` : undefined,
+      };
     }
     if (roll < 0.63 && mine.spends.length > 0) {
-      return { kind: 'refund', refundId: randomUUID(), spendId: pick(mine.spends)!, credits: random() < 0.5 ? undefined : between(1, 20), reason: 'failed job' };
+      return {
+        kind: 'refund',
+        refundId: randomUUID(),
+        spendId: pick(mine.spends)!,
+        credits: random() < 0.5 ? undefined : between(1, 20),
+        reason: 'failed job',
+      };
     }
     if (roll < 0.75) {
-      return { kind: 'reserve', reservationId: randomUUID(), credits: between(1, 80), ttlSeconds: between(60, 1800) };
+      return {
+        kind: 'reserve',
+        reservationId: randomUUID(),
+        credits: between(1, 80),
+        ttlSeconds: between(60, 1800),
+      };
     }
     if (roll < 0.84 && mine.holds.length > 0) {
-      return { kind: 'capture', reservationId: pick(mine.holds)!, spendId: randomUUID(), credits: random() < 0.5 ? undefined : between(1, 40) };
+      return {
+        kind: 'capture',
+        reservationId: pick(mine.holds)!,
+        spendId: randomUUID(),
+        credits: random() < 0.5 ? undefined : between(1, 40),
+      };
     }
     if (roll < 0.9 && mine.holds.length > 0) {
       return { kind: 'release', reservationId: pick(mine.holds)! };
     }
     if (roll < 0.95 && mine.purchases.length > 0) {
-      return { kind: 'reverse', providerRef: pick(mine.purchases)!, credits: between(1, 300), reason: random() < 0.5 ? 'refund' : 'dispute' };
+      return {
+        kind: 'reverse',
+        providerRef: pick(mine.purchases)!,
+        credits: between(1, 300),
+        reason: random() < 0.5 ? 'refund' : 'dispute',
+      };
     }
     if (roll >= 0.97) return { kind: 'expire' };
     return { kind: 'spend', spendId: randomUUID(), credits: between(1, 30), description: 'usage' };
@@ -100,9 +151,11 @@ export async function runLedgerWorkload(app: INestApplicationContext, options: W
     const mine = memory.get(accountId)!;
     if (command.kind === 'spend') mine.spends.push(command.spendId);
     if (command.kind === 'capture') mine.spends.push(command.spendId);
-    if (command.kind === 'capture' || command.kind === 'release') mine.holds = mine.holds.filter((id) => id !== command.reservationId);
+    if (command.kind === 'capture' || command.kind === 'release')
+      mine.holds = mine.holds.filter((id) => id !== command.reservationId);
     if (command.kind === 'reserve') mine.holds.push(command.reservationId);
-    if (command.kind === 'purchase' && !mine.purchases.includes(command.providerRef)) mine.purchases.push(command.providerRef);
+    if (command.kind === 'purchase' && !mine.purchases.includes(command.providerRef))
+      mine.purchases.push(command.providerRef);
   };
 
   let issued = 0;

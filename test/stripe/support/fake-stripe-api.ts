@@ -30,11 +30,17 @@ export class FakeStripeApi {
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         const recorded: RecordedRequest = {
-          method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, form: Object.fromEntries(new URLSearchParams(body)),
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          headers: req.headers,
+          form: Object.fromEntries(new URLSearchParams(body)),
         };
         this.requests.push(recorded);
         const answer = this.responder(recorded) ?? this.defaultAnswer(recorded);
-        res.writeHead(answer.status, { 'content-type': 'application/json', 'request-id': `req_fake_${this.requests.length}` });
+        res.writeHead(answer.status, {
+          'content-type': 'application/json',
+          'request-id': `req_fake_${this.requests.length}`,
+        });
         res.end(JSON.stringify(answer.body));
       });
     });
@@ -44,7 +50,9 @@ export class FakeStripeApi {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   calls(path: string): RecordedRequest[] {
@@ -62,8 +70,13 @@ export class FakeStripeApi {
       return {
         status: 200,
         body: {
-          id: `cus_fake${this.customers}`, object: 'customer', created: 1772366000, livemode: false, email: null,
-          description: request.form.description ?? null, metadata: { accountId: request.form['metadata[accountId]'] },
+          id: `cus_fake${this.customers}`,
+          object: 'customer',
+          created: 1772366000,
+          livemode: false,
+          email: null,
+          description: request.form.description ?? null,
+          metadata: { accountId: request.form['metadata[accountId]'] },
         },
       };
     }
@@ -74,17 +87,36 @@ export class FakeStripeApi {
       return {
         status: 200,
         body: {
-          id, object: 'checkout.session', mode: request.form.mode, ui_mode: request.form.ui_mode, status: 'open', payment_status: 'unpaid',
-          amount_total: Number(request.form['line_items[0][price_data][unit_amount]']), currency: request.form['line_items[0][price_data][currency]'],
-          customer: request.form.customer, client_reference_id: request.form.client_reference_id, payment_intent: null, livemode: false,
+          id,
+          object: 'checkout.session',
+          mode: request.form.mode,
+          ui_mode: request.form.ui_mode,
+          status: 'open',
+          payment_status: 'unpaid',
+          amount_total: Number(request.form['line_items[0][price_data][unit_amount]']),
+          currency: request.form['line_items[0][price_data][currency]'],
+          customer: request.form.customer,
+          client_reference_id: request.form.client_reference_id,
+          payment_intent: null,
+          livemode: false,
           metadata: {
-            accountId: request.form['metadata[accountId]'], packId: request.form['metadata[packId]'], credits: request.form['metadata[credits]'],
+            accountId: request.form['metadata[accountId]'],
+            packId: request.form['metadata[packId]'],
+            credits: request.form['metadata[credits]'],
           },
           client_secret: embedded ? `${id}_secret_fake` : null,
           url: embedded ? null : `https://checkout.stripe.com/c/pay/${id}`,
         },
       };
     }
-    return { status: 404, body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${request.method}: ${request.path})` } } };
+    return {
+      status: 404,
+      body: {
+        error: {
+          type: 'invalid_request_error',
+          message: `Unrecognized request URL (${request.method}: ${request.path})`,
+        },
+      },
+    };
   }
 }

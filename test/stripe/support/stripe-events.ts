@@ -27,7 +27,11 @@ export interface StripeEventJson {
   type: string;
 }
 
-export function event(type: string, object: Record<string, unknown>, options: { id?: string; created?: number; previous?: Record<string, unknown> } = {}): StripeEventJson {
+export function event(
+  type: string,
+  object: Record<string, unknown>,
+  options: { id?: string; created?: number; previous?: Record<string, unknown> } = {},
+): StripeEventJson {
   return {
     id: options.id ?? stripeId('evt'),
     object: 'event',
@@ -58,7 +62,10 @@ export interface SessionOptions {
 /** A Checkout Session (object "checkout.session") as this service creates them, once completed. */
 export function checkoutSession(options: SessionOptions): Record<string, unknown> {
   const id = options.sessionId ?? stripeId('cs');
-  const credits = options.credits ?? ({ basic: 100, standard: 275, pro: 600 } as Record<string, number>)[options.packId] ?? 1;
+  const credits =
+    options.credits ??
+    ({ basic: 100, standard: 275, pro: 600 } as Record<string, number>)[options.packId] ??
+    1;
   return {
     id,
     object: 'checkout.session',
@@ -70,7 +77,8 @@ export function checkoutSession(options: SessionOptions): Record<string, unknown
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
     billing_address_collection: null,
     cancel_url: null,
-    client_reference_id: options.clientReferenceId === undefined ? options.accountId : options.clientReferenceId,
+    client_reference_id:
+      options.clientReferenceId === undefined ? options.accountId : options.clientReferenceId,
     client_secret: null,
     collected_information: null,
     consent: null,
@@ -79,10 +87,22 @@ export function checkoutSession(options: SessionOptions): Record<string, unknown
     currency: options.currency ?? 'usd',
     currency_conversion: null,
     custom_fields: [],
-    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    custom_text: {
+      after_submit: null,
+      shipping_address: null,
+      submit: null,
+      terms_of_service_acceptance: null,
+    },
     customer: options.customer ?? 'cus_test_customer',
     customer_creation: null,
-    customer_details: { address: null, email: 'buyer@example.com', name: 'Buyer', phone: null, tax_exempt: 'none', tax_ids: [] },
+    customer_details: {
+      address: null,
+      email: 'buyer@example.com',
+      name: 'Buyer',
+      phone: null,
+      tax_exempt: 'none',
+      tax_ids: [],
+    },
     customer_email: null,
     discounts: [],
     expires_at: 1772452400,
@@ -154,13 +174,31 @@ export function charge(options: ChargeOptions): Record<string, unknown> {
     fraud_details: {},
     livemode: false,
     // PaymentIntent metadata is copied to its Charge when the PaymentIntent is confirmed.
-    metadata: options.accountId ? { accountId: options.accountId, packId: options.packId ?? 'basic', credits: '100' } : {},
+    metadata: options.accountId
+      ? { accountId: options.accountId, packId: options.packId ?? 'basic', credits: '100' }
+      : {},
     on_behalf_of: null,
-    outcome: { network_status: 'approved_by_network', reason: null, risk_level: 'normal', seller_message: 'Payment complete.', type: 'authorized' },
+    outcome: {
+      network_status: 'approved_by_network',
+      reason: null,
+      risk_level: 'normal',
+      seller_message: 'Payment complete.',
+      type: 'authorized',
+    },
     paid: true,
     payment_intent: options.paymentIntent,
     payment_method: stripeId('pm'),
-    payment_method_details: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030, funding: 'credit', country: 'US' } },
+    payment_method_details: {
+      type: 'card',
+      card: {
+        brand: 'visa',
+        last4: '4242',
+        exp_month: 12,
+        exp_year: 2030,
+        funding: 'credit',
+        country: 'US',
+      },
+    },
     receipt_email: null,
     receipt_number: null,
     receipt_url: 'https://pay.stripe.com/receipts/test',
@@ -178,7 +216,13 @@ export function charge(options: ChargeOptions): Record<string, unknown> {
 }
 
 /** A Dispute (object "dispute") as sent with charge.dispute.created. */
-export function dispute(options: { paymentIntent: string; amount: number; currency?: string; id?: string; status?: string }): Record<string, unknown> {
+export function dispute(options: {
+  paymentIntent: string;
+  amount: number;
+  currency?: string;
+  id?: string;
+  status?: string;
+}): Record<string, unknown> {
   return {
     id: options.id ?? stripeId('dp'),
     object: 'dispute',
@@ -188,8 +232,19 @@ export function dispute(options: { paymentIntent: string; amount: number; curren
     created: 1772366200,
     currency: options.currency ?? 'usd',
     enhanced_eligibility_types: [],
-    evidence: { access_activity_log: null, billing_address: null, customer_email_address: null, product_description: null, uncategorized_text: null },
-    evidence_details: { due_by: 1773000000, has_evidence: false, past_due: false, submission_count: 0 },
+    evidence: {
+      access_activity_log: null,
+      billing_address: null,
+      customer_email_address: null,
+      product_description: null,
+      uncategorized_text: null,
+    },
+    evidence_details: {
+      due_by: 1773000000,
+      has_evidence: false,
+      past_due: false,
+      submission_count: 0,
+    },
     is_charge_refundable: false,
     livemode: false,
     metadata: {},
@@ -200,7 +255,13 @@ export function dispute(options: { paymentIntent: string; amount: number; curren
 }
 
 /** A Refund (object "refund") as sent with charge.refund.updated. */
-export function refund(options: { paymentIntent: string; amount: number; status: string; id?: string; currency?: string }): Record<string, unknown> {
+export function refund(options: {
+  paymentIntent: string;
+  amount: number;
+  status: string;
+  id?: string;
+  currency?: string;
+}): Record<string, unknown> {
   return {
     id: options.id ?? stripeId('re'),
     object: 'refund',
@@ -209,7 +270,14 @@ export function refund(options: { paymentIntent: string; amount: number; status:
     charge: `ch_for_${options.paymentIntent}`,
     created: 1772366300,
     currency: options.currency ?? 'usd',
-    destination_details: { type: 'card', card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' } },
+    destination_details: {
+      type: 'card',
+      card: {
+        reference_status: 'pending',
+        reference_type: 'acquirer_reference_number',
+        type: 'refund',
+      },
+    },
     failure_balance_transaction: options.status === 'failed' ? stripeId('txn') : null,
     failure_reason: options.status === 'failed' ? 'expired_or_canceled_card' : null,
     metadata: {},
@@ -224,5 +292,9 @@ export function refund(options: { paymentIntent: string; amount: number; status:
 
 /** The Stripe-Signature header for a payload, from the SDK's own helper. */
 export function sign(payload: string, options: { timestamp: number; secret?: string }): string {
-  return Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
+  return Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: options.secret ?? WEBHOOK_SECRET,
+    timestamp: options.timestamp,
+  });
 }

@@ -21,7 +21,11 @@ export class BalanceResponse {
   @ApiProperty({ type: 'integer' }) available!: number;
   @ApiProperty({ type: 'integer' }) reserved!: number;
   @ApiProperty({ type: [BlockResponse] }) blocks!: BlockResponse[];
-  @ApiProperty({ type: 'integer', description: 'Stream revision; -1 for an account with no events' }) revision!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Stream revision; -1 for an account with no events',
+  })
+  revision!: number;
 }
 
 export class CheckResponse {
@@ -35,8 +39,14 @@ export class WriteResponse {
   @ApiProperty({ type: 'integer' }) balance!: number;
   @ApiProperty({ type: 'integer' }) available!: number;
   @ApiProperty({ type: 'integer' }) reserved!: number;
-  @ApiProperty({ type: 'integer', description: 'The account\'s stream revision after the write' }) revision!: number;
-  @ApiProperty({ nullable: true, type: String, description: 'Opaque global log position; pass as ?after= to read your write' }) position!: string | null;
+  @ApiProperty({ type: 'integer', description: "The account's stream revision after the write" })
+  revision!: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Opaque global log position; pass as ?after= to read your write',
+  })
+  position!: string | null;
 }
 
 export class SpendResponse extends WriteResponse {
@@ -60,7 +70,8 @@ export class PurchaseResponse extends WriteResponse {
   @ApiProperty() purchaseId!: string;
   @ApiProperty() blockId!: string;
   @ApiProperty({ type: 'integer' }) credits!: number;
-  @ApiProperty({ type: 'integer', description: 'What was paid, in the currency\'s minor unit' }) amountPaid!: number;
+  @ApiProperty({ type: 'integer', description: "What was paid, in the currency's minor unit" })
+  amountPaid!: number;
   @ApiProperty({ example: 'USD' }) currency!: string;
 }
 

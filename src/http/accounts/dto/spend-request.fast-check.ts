@@ -15,7 +15,13 @@ export const checkSpendRequest: FastBodyCheck<SpendRequest> = (body) => {
     if (key !== 'credits' && key !== 'description' && key !== 'reference') return null;
   }
   const { credits, description, reference } = body;
-  if (typeof credits !== 'number' || !Number.isInteger(credits) || credits < MIN_COMMAND_CREDITS || credits > MAX_COMMAND_CREDITS) return null;
+  if (
+    typeof credits !== 'number' ||
+    !Number.isInteger(credits) ||
+    credits < MIN_COMMAND_CREDITS ||
+    credits > MAX_COMMAND_CREDITS
+  )
+    return null;
   // String lengths in UTF-16 units: never fewer than the characters MaxLength counts, so a string
   // accepted here is also accepted there (an emoji-heavy one near the limit takes the full path).
   if (!isShortString(description, MAX_DESCRIPTION)) return null;
@@ -38,5 +44,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Non-empty, at most maxLength UTF-16 units, and storable (one regex test: the pipe's text rule). */
 function isShortString(value: unknown, maxLength: number): boolean {
-  return typeof value === 'string' && value.length > 0 && value.length <= maxLength && isStorableText(value);
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= maxLength &&
+    isStorableText(value)
+  );
 }
