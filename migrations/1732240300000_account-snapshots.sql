@@ -1,5 +1,5 @@
 -- Up Migration
--- Snapshots of folded account states (src/application/account-snapshots.ts): a cache that bounds
+-- Snapshots of folded account states (src/accounts/write-path/account-snapshots.ts): a cache that bounds
 -- the cold load of long streams. Never a source of truth: drop it and states fold from the streams.
 CREATE TABLE account_snapshots (
   stream_id       text PRIMARY KEY,

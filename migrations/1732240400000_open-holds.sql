@@ -1,5 +1,5 @@
 -- Up Migration
--- Projection "holds": open reservations by deadline; drives the expiry worker (src/worker/).
+-- Projection "holds": open reservations by deadline; drives the expiry worker (src/expiry/).
 CREATE TABLE open_holds (
   account_id      text NOT NULL,
   reservation_id  text NOT NULL,

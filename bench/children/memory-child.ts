@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { AccountQueries } from '../../src/application/account-queries';
-import { AccountRepository } from '../../src/application/account-repository';
+import { AccountQueries } from '../../src/accounts/queries/account-queries';
+import { AccountRepository } from '../../src/accounts/write-path/account-repository';
 import { createApp } from '../../src/app/create-app';
 import { benchConfig } from '../lib/bench-app';
 import { closedLoop } from '../lib/closed-loop';

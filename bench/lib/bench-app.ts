@@ -4,8 +4,11 @@ import { createApp } from '../../src/app/create-app';
 import type { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { Database } from '../../src/database/database';
-import { LedgerRejectedError } from '../../src/application/errors';
-import { ExecuteLedgerCommand, type CommandOutcome } from '../../src/application/ledger-command';
+import { LedgerRejectedError } from '../../src/accounts/write-path/errors';
+import {
+  ExecuteLedgerCommand,
+  type CommandOutcome,
+} from '../../src/accounts/write-path/ledger-command';
 import type { LedgerCommand } from '../../src/ledger/commands';
 import { newId } from '../../src/shared/ids';
 import type { OpOutcome } from './closed-loop';

@@ -2,15 +2,15 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/co
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { AccountQueries } from '../application/account-queries';
-import { AccountRepository } from '../application/account-repository';
-import { AccountSnapshots } from '../application/account-snapshots';
-import { CommandMetrics } from '../application/command-metrics';
-import { KeyedSerializer } from '../application/keyed-serializer';
+import { AccountQueries } from '../accounts/queries/account-queries';
+import { AccountRepository } from '../accounts/write-path/account-repository';
+import { AccountSnapshots } from '../accounts/write-path/account-snapshots';
+import { CommandMetrics } from '../accounts/write-path/command-metrics';
+import { KeyedSerializer } from '../accounts/write-path/keyed-serializer';
 import {
   LedgerCommandHandler,
   MAX_QUEUED_COMMANDS_PER_ACCOUNT,
-} from '../application/ledger-command.handler';
+} from '../accounts/write-path/ledger-command.handler';
 import { AppConfig } from '../config/app-config';
 import { DATABASE, Database } from '../database/database';
 import { createEventStore } from '../event-store/event-store.factory';
@@ -18,25 +18,25 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { ApiKeyAuthenticator } from '../http/auth/api-key-authenticator';
 import { ApiKeyGuard } from '../http/auth/api-key.guard';
 import { RateLimits } from '../http/rate-limits/rate-limits';
-import { BalanceController } from '../http/accounts/balance.controller';
-import { GrantsController } from '../http/accounts/grants.controller';
-import { LedgerWriter } from '../http/accounts/ledger-writer';
-import { ReservationsController } from '../http/accounts/reservations.controller';
-import { SpendsController } from '../http/accounts/spends.controller';
-import { SpendRequest } from '../http/accounts/dto/requests';
-import { checkSpendRequest } from '../http/accounts/dto/spend-request.fast-check';
-import { TransactionsController } from '../http/history/transactions.controller';
-import { EventsController } from '../http/audit/events.controller';
+import { BalanceController } from '../accounts/http/balance.controller';
+import { GrantsController } from '../accounts/http/grants.controller';
+import { LedgerWriter } from '../accounts/http/ledger-writer';
+import { ReservationsController } from '../accounts/http/reservations.controller';
+import { SpendsController } from '../accounts/http/spends.controller';
+import { SpendRequest } from '../accounts/http/dto/requests';
+import { checkSpendRequest } from '../accounts/http/dto/spend-request.fast-check';
+import { TransactionsController } from '../history/transactions.controller';
+import { EventsController } from '../audit/events.controller';
 import { PROJECTION_PROVIDERS } from '../../projections/nest/projection-runtime';
 import { ProblemDetailsFilter } from '../http/errors/problem-details.filter';
-import { HealthController } from '../http/operations/health.controller';
-import { MetricsController } from '../http/operations/metrics.controller';
+import { HealthController } from '../operations/health.controller';
+import { MetricsController } from '../operations/metrics.controller';
 import { createValidationPipe } from '../http/validation/validation.pipe';
 import { loggerOptions } from '../observability/logger-options';
 import { MetricsRegistry } from '../observability/metrics-registry';
 import { Clock, SystemClock } from '../shared/clock';
-import { WorkerRuntime } from '../worker/worker-runtime';
-import { STRIPE_CONTROLLERS, STRIPE_PROVIDERS } from '../stripe/stripe.module';
+import { WorkerRuntime } from '../expiry/worker-runtime';
+import { STRIPE_CONTROLLERS, STRIPE_PROVIDERS } from '../payments/payments.module';
 
 export interface AppModuleOptions {
   config: AppConfig;

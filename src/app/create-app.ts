@@ -58,7 +58,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       bufferLogs: true,
       abortOnError: false,
       // Keeps the exact bytes of JSON bodies as request.rawBody: the Stripe webhook verifies its
-      // signature on them (src/stripe/stripe-webhook.controller.ts). Parsing is unchanged.
+      // signature on them (src/payments/stripe-webhook.controller.ts). Parsing is unchanged.
       rawBody: true,
     },
   );

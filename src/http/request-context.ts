@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CallerContext } from '../application/ledger-command';
+import type { CallerContext } from '../accounts/write-path/ledger-command';
 import type { AuthenticatedRequest } from './auth/api-key.guard';
 import { OPEN_MODE_PRINCIPAL } from './auth/api-key-authenticator';
 import { HttpProblemException } from './errors/http-problem.exception';

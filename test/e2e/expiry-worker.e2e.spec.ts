@@ -1,6 +1,6 @@
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { ManualClock } from '../../src/shared/clock';
-import { WorkerRuntime } from '../../src/worker/worker-runtime';
+import { WorkerRuntime } from '../../src/expiry/worker-runtime';
 import { ProjectionWaiter } from '../../projections/nest/projection-waiter';
 import { PROJECTIONS } from '../../projections/registry';
 import { startTestApp, TEST_KEYS, type TestApp } from '../support/test-app';

@@ -262,7 +262,7 @@ describe('balance at an instant (GET …/balance?at=)', () => {
     refusesAt,
   );
 
-  // KNOWN BUG (src/http/accounts/dto/requests.ts, BalanceQuery, not this area): `at` is checked with
+  // KNOWN BUG (src/accounts/http/dto/requests.ts, BalanceQuery, not this area): `at` is checked with
   // IsISO8601, which takes an instant without an offset. `2026-03-01T12:00:00` is then read by
   // `new Date()` in the server's local time zone, so the answer depends on the host's TZ, and a bare
   // date is silently midnight UTC. GET …/transactions refuses both (its `from`/`to` need a time and an

@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { ExecuteLedgerCommand } from '../../src/application/ledger-command';
+import { ExecuteLedgerCommand } from '../../src/accounts/write-path/ledger-command';
 import type { LedgerCommand } from '../../src/ledger/commands';
 import { newId } from '../../src/shared/ids';
 import { TEST_KEYS, startTestApp, type TestApp } from '../support/test-app';

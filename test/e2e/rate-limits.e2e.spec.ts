@@ -1,7 +1,7 @@
 import { findFreePort } from '../../src/database/embedded-postgres';
 import { startTestApp, TEST_KEYS, type HttpResponse, type TestApp } from '../support/test-app';
-import { FakeStripeApi } from '../stripe/support/fake-stripe-api';
-import { startWithFakeStripe, type StripeTestApp } from '../stripe/support/stripe-test-app';
+import { FakeStripeApi } from '../payments/support/fake-stripe-api';
+import { startWithFakeStripe, type StripeTestApp } from '../payments/support/stripe-test-app';
 import { FakeRedis } from './fake-redis';
 
 const grantKey = { key: TEST_KEYS.granter };

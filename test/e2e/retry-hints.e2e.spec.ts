@@ -1,6 +1,6 @@
 import { findFreePort } from '../../src/database/embedded-postgres';
 import { startTestApp, TEST_KEYS, type TestApp } from '../support/test-app';
-import { event, sign, WEBHOOK_SECRET } from '../stripe/support/stripe-events';
+import { event, sign, WEBHOOK_SECRET } from '../payments/support/stripe-events';
 
 /** Every 429 and 503 tells the client when to come back (Retry-After, whole seconds). */
 describe('Retry-After on 503', () => {

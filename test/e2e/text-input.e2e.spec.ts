@@ -1,6 +1,6 @@
 import { UNSTORABLE_TEXT_MESSAGE } from '../../src/shared/storable-text';
-import { FakeStripeApi } from '../stripe/support/fake-stripe-api';
-import { startWithFakeStripe, type StripeTestApp } from '../stripe/support/stripe-test-app';
+import { FakeStripeApi } from '../payments/support/fake-stripe-api';
+import { startWithFakeStripe, type StripeTestApp } from '../payments/support/stripe-test-app';
 import { TEST_KEYS, type HttpResponse, type TestApp } from '../support/test-app';
 
 /**

@@ -1,4 +1,4 @@
-import { QueueFullError } from '../../src/application/keyed-serializer';
+import { QueueFullError } from '../../src/accounts/write-path/keyed-serializer';
 import { EventStoreUnavailableError } from '../../src/event-store/event-store.port';
 import { AppendQueueFullError } from '../../src/event-store/postgres/group-committer';
 import { HttpProblemException } from '../../src/http/errors/http-problem.exception';
@@ -9,7 +9,7 @@ import {
   PaymentProviderError,
   StripeEventProcessingError,
   StripeNotConfiguredError,
-} from '../../src/stripe/errors';
+} from '../../src/payments/errors';
 
 /** Every problem is built in one place, so the headers that must travel with it cannot be forgotten. */
 describe('problem headers', () => {

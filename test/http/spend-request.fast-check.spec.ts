@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { SpendRequest } from '../../src/http/accounts/dto/requests';
-import { checkSpendRequest } from '../../src/http/accounts/dto/spend-request.fast-check';
+import { SpendRequest } from '../../src/accounts/http/dto/requests';
+import { checkSpendRequest } from '../../src/accounts/http/dto/spend-request.fast-check';
 import { HttpProblemException } from '../../src/http/errors/http-problem.exception';
 import { createValidationPipe } from '../../src/http/validation/validation.pipe';
 

@@ -1,12 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { AccountQueries } from '../../src/application/account-queries';
-import { AccountRepository } from '../../src/application/account-repository';
-import { CommandMetrics } from '../../src/application/command-metrics';
-import { LedgerRejectedError } from '../../src/application/errors';
-import { KeyedSerializer } from '../../src/application/keyed-serializer';
-import { ExecuteLedgerCommand, type CommandOutcome } from '../../src/application/ledger-command';
-import { LedgerCommandHandler } from '../../src/application/ledger-command.handler';
+import { AccountQueries } from '../../src/accounts/queries/account-queries';
+import { AccountRepository } from '../../src/accounts/write-path/account-repository';
+import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
+import { LedgerRejectedError } from '../../src/accounts/write-path/errors';
+import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
+import {
+  ExecuteLedgerCommand,
+  type CommandOutcome,
+} from '../../src/accounts/write-path/ledger-command';
+import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
 import { auditStream } from '../../src/audit';
 import { loadConfig } from '../../src/config/load-config';
 import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
@@ -334,7 +337,7 @@ describe('ledger properties (command handler + in-memory event store, two proces
         fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 1, maxLength: 8 }),
         // 1: every account remembers one or two spends, so spends are pruned within batches and
         // refunds of older ones are decided on spends looked up in the stream (rarely: about once
-        // per 150 runs; test/application covers that path on purpose).
+        // per 150 runs; test/accounts covers that path on purpose).
         fc.constantFrom(1_000, 1),
         async (ops, cacheEntries, routing, recentSpends) => {
           await runWorkload(ops, cacheEntries, routing, recentSpends);

@@ -1,5 +1,5 @@
 import { createEventStoreDbEventStore } from '../../event-store/eventstoredb/eventstoredb-event-store';
-import { purchaseClaimOf } from '../../application/purchase-claims';
+import { purchaseClaimOf } from '../../accounts/write-path/purchase-claims';
 import { copyStreams } from '../../event-store/copy-streams';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store';
 import { STREAM_PREFIX } from '../../ledger/limits';

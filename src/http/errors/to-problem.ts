@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
-import { ConcurrencyConflictError, LedgerRejectedError } from '../../application/errors';
-import { QueueFullError } from '../../application/keyed-serializer';
+import { ConcurrencyConflictError, LedgerRejectedError } from '../../accounts/write-path/errors';
+import { QueueFullError } from '../../accounts/write-path/keyed-serializer';
 import { EventStoreUnavailableError } from '../../event-store/event-store.port';
 import { AppendQueueFullError } from '../../event-store/postgres/group-committer';
 import type { Rejection } from '../../ledger/rejections';
@@ -8,7 +8,7 @@ import {
   PaymentProviderError,
   StripeEventProcessingError,
   StripeNotConfiguredError,
-} from '../../stripe/errors';
+} from '../../payments/errors';
 import { RateLimitedError } from '../rate-limits/rate-limited.error';
 import { HttpProblemException } from './http-problem.exception';
 import { problem, validationProblem, type Problem } from './problem';

@@ -1,0 +1,199 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import type { BlockCategory, GrantReason } from '../../../ledger/events';
+import {
+  DEFAULT_RESERVATION_TTL_SECONDS,
+  MAX_COMMAND_CREDITS,
+  MAX_RESERVATION_TTL_SECONDS,
+} from '../../../ledger/limits';
+import { IsCredits, IsInstant, IsStringDetails } from '../../../http/validation/ledger-validators';
+
+export const MAX_DESCRIPTION = 500;
+export const MAX_REFERENCE = 200;
+const MAX_ID = 200;
+const GRANT_REASONS: GrantReason[] = [
+  'signup',
+  'subscription',
+  'promotion',
+  'referral',
+  'compensation',
+  'lead',
+  'adjustment',
+];
+const CATEGORIES: BlockCategory[] = ['paid', 'promotional'];
+
+export class CheckRequest {
+  @IsCredits()
+  credits!: number;
+}
+
+export class SpendRequest {
+  @IsCredits()
+  credits!: number;
+
+  @ApiProperty({ maxLength: MAX_DESCRIPTION, example: 'Render 4K video' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_DESCRIPTION)
+  description!: string;
+
+  @ApiPropertyOptional({
+    maxLength: MAX_REFERENCE,
+    description: 'Your own id for the operation (e.g. a job id)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_REFERENCE)
+  reference?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Up to 20 string values kept with the spend',
+  })
+  @IsOptional()
+  @IsStringDetails()
+  metadata?: Record<string, string>;
+}
+
+export class RefundRequest {
+  @ApiProperty({ maxLength: MAX_ID })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_ID)
+  spendId!: string;
+
+  @IsOptional()
+  @IsCredits({ required: false, description: 'Default: all that is left of the spend' })
+  credits?: number;
+
+  @ApiProperty({ maxLength: MAX_DESCRIPTION, example: 'render failed' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_DESCRIPTION)
+  reason!: string;
+}
+
+export class GrantRequest {
+  @IsCredits()
+  credits!: number;
+
+  @ApiProperty({ enum: CATEGORIES })
+  @IsIn(CATEGORIES)
+  category!: BlockCategory;
+
+  @ApiProperty({ enum: GRANT_REASONS })
+  @IsIn(GRANT_REASONS)
+  reason!: GrantReason;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsInstant()
+  expiresAt?: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_DESCRIPTION)
+  description?: string;
+}
+
+export class PurchaseRequest {
+  @IsCredits()
+  credits!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_COMMAND_CREDITS,
+    description: "What was paid, in the currency's minor unit",
+    example: 1000,
+  })
+  @IsInt({ message: 'must be a whole amount in minor units' })
+  @Min(0)
+  @Max(MAX_COMMAND_CREDITS)
+  amountPaid!: number;
+
+  @ApiProperty({ example: 'USD', description: 'ISO 4217 code' })
+  @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD' })
+  currency!: string;
+
+  @ApiProperty({
+    maxLength: MAX_ID,
+    description: "The payment's id at its provider; a purchase is recorded once per providerRef",
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_ID)
+  providerRef!: string;
+
+  @ApiPropertyOptional({ maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  packId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsInstant()
+  expiresAt?: string;
+}
+
+export class ReserveRequest {
+  @IsCredits()
+  credits!: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_RESERVATION_TTL_SECONDS,
+    default: DEFAULT_RESERVATION_TTL_SECONDS,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RESERVATION_TTL_SECONDS)
+  ttlSeconds?: number;
+
+  @ApiPropertyOptional({ maxLength: MAX_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_DESCRIPTION)
+  description?: string;
+}
+
+export class CaptureRequest {
+  @IsOptional()
+  @IsCredits({ required: false, description: 'Default: all that is held' })
+  credits?: number;
+
+  @ApiPropertyOptional({ maxLength: MAX_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_DESCRIPTION)
+  description?: string;
+}
+
+export class BalanceQuery {
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'The balance as it was at this instant',
+  })
+  @IsOptional()
+  @IsInstant()
+  at?: string;
+}

@@ -1,0 +1,95 @@
+import type { CommandOutcome } from '../write-path/ledger-command';
+import type { LedgerEvent } from '../../ledger/events';
+import type {
+  CaptureResponse,
+  GrantResponse,
+  PurchaseResponse,
+  RefundResponse,
+  ReleaseResponse,
+  ReservationResponse,
+  SpendResponse,
+  WriteResponse,
+} from './dto/responses';
+
+/**
+ * Builds each write endpoint's answer from the events the command wrote, so a first answer and
+ * an idempotent replay (events read back from the stream) are the same answer.
+ */
+function common(outcome: CommandOutcome): WriteResponse {
+  const { balance, available, reserved, revision, position } = outcome;
+  return { balance, available, reserved, revision, position };
+}
+
+function find<T extends LedgerEvent['type']>(
+  outcome: CommandOutcome,
+  type: T,
+  where: (event: Extract<LedgerEvent, { type: T }>) => boolean = () => true,
+) {
+  const event = outcome.events.find(
+    (candidate): candidate is Extract<LedgerEvent, { type: T }> =>
+      candidate.type === type && where(candidate as Extract<LedgerEvent, { type: T }>),
+  );
+  if (!event) throw new Error(`outcome for ${outcome.accountId} has no ${type} event`);
+  return event;
+}
+
+export function spendResponse(outcome: CommandOutcome): SpendResponse {
+  const { spendId, credits } = find(outcome, 'CreditsSpent').data;
+  return { spendId, credits, ...common(outcome) };
+}
+
+export function refundResponse(outcome: CommandOutcome): RefundResponse {
+  const { refundId, spendId, credits } = find(outcome, 'CreditsRefunded').data;
+  return { refundId, spendId, credits, ...common(outcome) };
+}
+
+export function grantResponse(outcome: CommandOutcome): GrantResponse {
+  const { blockId, credits } = find(outcome, 'CreditsGranted').data;
+  return { blockId, credits, ...common(outcome) };
+}
+
+/** From the purchase's event, also for a repeat: the first purchase's own event, revision and position. */
+export function purchaseResponse(outcome: CommandOutcome): PurchaseResponse {
+  const { purchaseId, blockId, credits, amountPaid } = find(outcome, 'CreditsPurchased').data;
+  return {
+    accountId: outcome.accountId,
+    purchaseId,
+    blockId,
+    credits,
+    amountPaid: amountPaid.minor,
+    currency: amountPaid.currency,
+    ...common(outcome),
+  };
+}
+
+export function reservationResponse(outcome: CommandOutcome): ReservationResponse {
+  const { reservationId, credits, expiresAt } = find(outcome, 'CreditsReserved').data;
+  return { reservationId, credits, expiresAt, ...common(outcome) };
+}
+
+export function captureResponse(outcome: CommandOutcome): CaptureResponse {
+  const spent = find(
+    outcome,
+    'CreditsSpent',
+    (event) => event.data.reservationId !== undefined,
+  ).data;
+  const remainder = outcome.events.find(
+    (event) => event.type === 'ReservationReleased' && event.data.reason === 'captured_remainder',
+  );
+  return {
+    reservationId: spent.reservationId!,
+    spendId: spent.spendId,
+    credits: spent.credits,
+    released: remainder?.type === 'ReservationReleased' ? remainder.data.credits : 0,
+    ...common(outcome),
+  };
+}
+
+export function releaseResponse(outcome: CommandOutcome): ReleaseResponse {
+  const { reservationId, credits } = find(
+    outcome,
+    'ReservationReleased',
+    (event) => event.data.reason === 'released',
+  ).data;
+  return { reservationId, released: credits, ...common(outcome) };
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { evolve, viewAt } from '../../ledger/decider';
+import type { CreditBlock } from '../../ledger/state';
+import { toLedgerEvent } from '../../ledger/upcast';
+import { Clock } from '../../shared/clock';
+import { AccountRepository } from '../write-path/account-repository';
+import { KeyedSerializer } from '../write-path/keyed-serializer';
+
+export interface BalanceAnswer {
+  accountId: string;
+  balance: number;
+  available: number;
+  reserved: number;
+  blocks: CreditBlock[];
+  /** The account's stream revision the answer reflects; -1 when the account has no events. */
+  revision: number;
+}
+
+export interface CheckAnswer {
+  sufficient: boolean;
+  available: number;
+  balance: number;
+}
+
+/**
+ * Strongly consistent reads from the write side: the cached state plus the stream's tail, so an
+ * answer includes every committed event, whichever process wrote it.
+ */
+@Injectable()
+export class AccountQueries {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly serializer: KeyedSerializer,
+    private readonly clock: Clock,
+  ) {}
+
+  balance(accountId: string): Promise<BalanceAnswer> {
+    return this.serializer.run(accountId, async () => {
+      const state = await this.accounts.refresh(accountId);
+      const view = viewAt(state, this.clock.now());
+      return { accountId, ...view, revision: state.revision };
+    });
+  }
+
+  /** The balance as it was at `at`: the stream folded up to that instant. */
+  async balanceAt(accountId: string, at: Date): Promise<BalanceAnswer> {
+    const state = this.accounts.newState();
+    for (const recorded of await this.accounts.readAll(accountId)) {
+      const event = toLedgerEvent(recorded);
+      if (new Date(event.metadata.occurredAt).getTime() > at.getTime()) break;
+      evolve(state, event);
+    }
+    const view = viewAt(state, at);
+    return { accountId, ...view, revision: state.revision };
+  }
+
+  async check(accountId: string, credits: number): Promise<CheckAnswer> {
+    const { available, balance } = await this.balance(accountId);
+    return { sufficient: available >= credits, available, balance };
+  }
+}

@@ -1,0 +1,34 @@
+import { ClaimHeldElsewhereError } from '../../event-store/event-store.port';
+import { accountIdFromStream } from '../../ledger/limits';
+import { purchaseRefClaim } from '../../ledger/purchase-ref';
+
+/**
+ * The claim an append of these events makes (AppendOptions.claim): the reference of the purchase
+ * among them, so that the event store lets one account, ever, record it (docs/architecture.md
+ * "One payment, one purchase"). The handler puts at most one purchase in an append.
+ */
+export function purchaseClaimOf(
+  events: readonly { type: string; data: unknown }[],
+): string | undefined {
+  const purchases = events.filter((event) => event.type === 'CreditsPurchased');
+  if (purchases.length > 1)
+    throw new Error(`an append may carry one purchase, this one has ${purchases.length}`);
+  if (purchases.length === 0) return undefined;
+  const { provider, providerRef } = purchases[0].data as { provider: string; providerRef: string };
+  return purchaseRefClaim(provider, providerRef);
+}
+
+/**
+ * Notes that another account holds a purchase reference, for deciding again. A claim refused twice
+ * means the decision ignored it: a bug, not a race, so it is thrown rather than retried forever.
+ */
+export function noteHeldElsewhere(
+  heldElsewhere: Map<string, string>,
+  refused: ClaimHeldElsewhereError,
+): void {
+  if (heldElsewhere.has(refused.claim)) throw refused;
+  heldElsewhere.set(
+    refused.claim,
+    accountIdFromStream(refused.holderStreamId) ?? refused.holderStreamId,
+  );
+}
