@@ -3,14 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountQueries } from '../accounts/queries/account-queries';
-import { AccountRepository } from '../accounts/write-path/account-repository';
-import { AccountSnapshots } from '../accounts/write-path/account-snapshots';
-import { CommandMetrics } from '../accounts/write-path/command-metrics';
-import { KeyedSerializer } from '../accounts/write-path/keyed-serializer';
-import {
-  LedgerCommandHandler,
-  MAX_QUEUED_COMMANDS_PER_ACCOUNT,
-} from '../accounts/write-path/ledger-command.handler';
+import { ACCOUNT_COMMAND_HANDLERS } from '../accounts/commands';
+import { WRITE_PATH_PROVIDERS } from '../accounts/write-path';
 import { AppConfig } from '../config/app-config';
 import { DATABASE, Database } from '../database/database';
 import { createEventStore } from '../event-store/event-store.factory';
@@ -111,10 +105,6 @@ export class AppModule {
           useFactory: (eventStore: EventStore, database: Database) =>
             new OwnedResources(eventStore, database, !options.database, !options.eventStore),
         },
-        {
-          provide: KeyedSerializer,
-          useValue: new KeyedSerializer(MAX_QUEUED_COMMANDS_PER_ACCOUNT),
-        },
         { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(config.apiKeys) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // Installed on Fastify by createApp before the routes (src/http/rate-limits/rate-limits.ts).
@@ -125,14 +115,8 @@ export class AppModule {
           provide: APP_PIPE,
           useFactory: () => createValidationPipe(new Map([[SpendRequest, checkSpendRequest]])),
         },
-        {
-          provide: AccountSnapshots,
-          inject: [DATABASE],
-          useFactory: (database: Database) => new AccountSnapshots(database.pool),
-        },
-        AccountRepository,
-        CommandMetrics,
-        LedgerCommandHandler,
+        ...WRITE_PATH_PROVIDERS,
+        ...ACCOUNT_COMMAND_HANDLERS,
         AccountQueries,
         LedgerWriter,
         // Projector (roles all and projector), read-your-writes waits, projection metrics.
