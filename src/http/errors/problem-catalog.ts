@@ -16,7 +16,8 @@ import { problemResponse, type ProblemResponse } from './problem-response';
  */
 @Injectable()
 export class ProblemCatalog implements ProblemCauses {
-  private readonly byClass = new Map<Function, ProblemMapping>();
+  // Keyed by constructor: the error class of a mapping, the `constructor` of a prototype.
+  private readonly byClass = new Map<object, ProblemMapping>();
 
   constructor() {
     this.register(KERNEL_PROBLEMS);
