@@ -88,5 +88,5 @@ export class ProjectionRuntime implements OnApplicationBootstrap, OnModuleDestro
   }
 }
 
-/** Everything the projections add to the application (see src/app/app.module.ts). */
+/** Everything the projections add to the application (projections/nest/projections.module.ts). */
 export const PROJECTION_PROVIDERS = [ProjectionMetrics, ProjectionWaiter, ProjectionRuntime];

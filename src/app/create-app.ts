@@ -17,8 +17,9 @@ import {
 } from '../http/errors/client-error';
 import { HttpProblemException } from '../http/errors/http-problem.exception';
 import { problem } from '../http/errors/problem';
+import { ProblemCatalog } from '../http/errors/problem-catalog';
 import { sendProblem } from '../http/errors/problem-details.filter';
-import { missingRetryAfter } from '../http/errors/to-problem';
+import { missingRetryAfter } from '../http/errors/problem-response';
 import { handleUnreadBody } from '../http/errors/unread-body';
 import { RateLimits } from '../http/rate-limits/rate-limits';
 import type { RouteFlags } from '../http/route-flags';
@@ -30,6 +31,9 @@ const httpLogger = new NestLogger('HTTP');
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  // The router's refusals are answered with the application's catalog once there is one; none
+  // can arrive before (the server does not listen yet), the kernel's own would do anyway.
+  let problems = new ProblemCatalog();
   const adapter = new FastifyAdapter({
     bodyLimit: options.config.bodyLimitBytes,
     // As long as the longest request line Node accepts: the router then never refuses a long path
@@ -48,7 +52,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     // The router's refusals (bad percent-encoding) and Node's parser's (bad header, oversized
     // headers, not HTTP) are answered as problems too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
-      sendProblem(error, request, reply, httpLogger),
+      sendProblem(problems, error, request, reply, httpLogger),
     clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -63,6 +67,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     },
   );
   app.useLogger(app.get(Logger));
+  problems = app.get(ProblemCatalog);
   // No enableShutdownHooks(): Nest would stop the projectors before the HTTP server drains, and
   // the embedded PostgreSQL is the process's, not the app's. main.ts runs the shutdown sequence
   // (src/app/shutdown.ts); tests and the benchmark call app.close().

@@ -206,3 +206,14 @@ export class EventStoreUnavailableError extends Error {
     this.name = 'EventStoreUnavailableError';
   }
 }
+
+/**
+ * The store refuses more work for now: too many appends are already waiting for it (the PostgreSQL
+ * adapter's group-commit queue). Nothing was written; the operation may be retried shortly.
+ */
+export class EventStoreSaturatedError extends Error {
+  constructor(readonly pendingLimit: number) {
+    super(`more than ${pendingLimit} appends are waiting for the event store`);
+    this.name = 'EventStoreSaturatedError';
+  }
+}

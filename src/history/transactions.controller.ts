@@ -1,21 +1,9 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { HISTORY_PROJECTION } from '../../projections/registry';
-import {
-  decodeCursor,
-  InvalidCursorError,
-  queryHistory,
-  type HistoryPage,
-  type HistoryQuery,
-} from '../../projections/read-models/transaction-history';
-import { ProjectionWaiter } from '../../projections/nest/projection-waiter';
-import { AppConfig } from '../config/app-config';
-import { DATABASE, type Database } from '../database/database';
+import type { HistoryPage } from '../../projections/read-models/transaction-history';
 import { RequireScope } from '../http/auth/scopes.decorator';
 import { AccountRoute } from '../http/route-docs';
-import { HttpProblemException } from '../http/errors/http-problem.exception';
-import { problem, validationProblem } from '../http/errors/problem';
 import { AccountIdPipe } from '../http/validation/path-id.pipes';
 import {
   DEFAULT_HISTORY_LIMIT,
@@ -23,9 +11,7 @@ import {
   TransactionsPageResponse,
   TransactionsQuery,
 } from './dto';
-
-/** Seconds a client should wait before retrying a read whose `after` position was not reached. */
-export const RETRY_AFTER_SECONDS = 1;
+import { GetHistory } from './queries/get-history.query';
 
 /**
  * The account's history, from the `transactions` projection (eventually consistent; see
@@ -35,11 +21,7 @@ export const RETRY_AFTER_SECONDS = 1;
 @AccountRoute()
 @Controller('v1/accounts/:accountId')
 export class TransactionsController {
-  constructor(
-    @Inject(DATABASE) private readonly database: Database,
-    private readonly waiter: ProjectionWaiter,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   @Get('transactions')
   @RequireScope('read')
@@ -57,18 +39,11 @@ export class TransactionsController {
     description:
       'The projection did not reach `after` in time (code unavailable, Retry-After header)',
   })
-  async list(
+  list(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query() query: TransactionsQuery,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<HistoryPage> {
-    const history = this.toHistoryQuery(accountId, query);
-    if (query.after !== undefined) await this.waitForPosition(query.after, reply);
-    return queryHistory(this.database.pool, history);
-  }
-
-  private toHistoryQuery(accountId: string, query: TransactionsQuery): HistoryQuery {
-    const history: HistoryQuery = {
+    const history = {
       accountId,
       limit: query.limit === undefined ? DEFAULT_HISTORY_LIMIT : Number(query.limit),
       cursor: query.cursor,
@@ -76,43 +51,6 @@ export class TransactionsController {
       from: query.from === undefined ? null : new Date(query.from),
       to: query.to === undefined ? null : new Date(query.to),
     };
-    if (history.from && history.to && history.from.getTime() >= history.to.getTime()) {
-      throw new HttpProblemException(
-        validationProblem([{ field: 'to', message: 'must be after from' }]),
-      );
-    }
-    if (query.after !== undefined && !this.waiter.isValidPosition(query.after)) {
-      throw new HttpProblemException(
-        validationProblem([
-          { field: 'after', message: 'is not a position returned by a write of this service' },
-        ]),
-      );
-    }
-    if (history.cursor !== undefined) {
-      try {
-        decodeCursor(history, history.cursor);
-      } catch (error) {
-        if (error instanceof InvalidCursorError)
-          throw new HttpProblemException(
-            validationProblem([{ field: 'cursor', message: error.message }]),
-          );
-        throw error;
-      }
-    }
-    return history;
-  }
-
-  private async waitForPosition(position: string, reply: FastifyReply): Promise<void> {
-    const timeoutMs = this.config.consistencyTimeoutMs;
-    const outcome = await this.waiter.waitFor(HISTORY_PROJECTION, position, timeoutMs);
-    if (outcome.reached) return;
-    void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    throw new HttpProblemException(
-      problem(
-        'unavailable',
-        `The history has not caught up with position ${position} within ${timeoutMs} ms; retry later`,
-        { position, projectedPosition: outcome.checkpoint },
-      ),
-    );
+    return this.queryBus.execute(new GetHistory(history, query.after));
   }
 }

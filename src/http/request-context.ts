@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CallerContext } from '../accounts/write-path/ledger-command';
+import type { CommandContext } from '../ledger/commands';
 import type { AuthenticatedRequest } from './auth/api-key.guard';
 import { OPEN_MODE_PRINCIPAL } from './auth/api-key-authenticator';
 import { HttpProblemException } from './errors/http-problem.exception';
@@ -11,14 +11,15 @@ const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;
 
 /**
  * Who is asking and how to recognise a repeat: the request id (correlation), the API key
- * (actor), the Idempotency-Key and a hash of what was asked (operation + account + body).
+ * (actor), the Idempotency-Key and a hash of what was asked (operation + account + body): a
+ * command's context but its `now`, which the clock gives when the command runs.
  */
 export function callerContext(
   request: AuthenticatedRequest,
   operation: string,
   accountId: string,
   body: unknown,
-): CallerContext {
+): Omit<CommandContext, 'now'> {
   const principal = request.principal ?? OPEN_MODE_PRINCIPAL;
   const idempotencyKey = readIdempotencyKey(request);
   return {

@@ -1,6 +1,6 @@
 /**
- * Why the ledger refused a command. The HTTP layer maps `code` to status and problem type in one
- * place (src/http/problem-details); the domain knows nothing of HTTP.
+ * Why the ledger refused a command. The accounts feature maps `code` to status and problem type in
+ * one place (src/accounts/http/rejection-problem.ts); the domain knows nothing of HTTP.
  */
 export type Rejection =
   | { code: 'insufficient_credits'; available: number; required: number }

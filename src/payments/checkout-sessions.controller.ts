@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
@@ -10,27 +10,27 @@ import {
 } from '@nestjs/swagger';
 import { AccountRoute, AuthenticatedRoute, BodyRoute, LimitPerKey } from '../http/route-docs';
 import { AccountIdPipe } from '../http/validation/path-id.pipes';
-import {
-  CheckoutSessionsRepository,
-  type CheckoutSessionRecord,
-} from './checkout-sessions.repository';
 import type { AuthenticatedRequest } from '../http/auth/api-key.guard';
 import { RequireScope } from '../http/auth/scopes.decorator';
 import { LimitPerAccount } from '../http/rate-limits/limit-per-account';
 import { callerContext } from '../http/request-context';
-import { CheckoutService } from './checkout.service';
+import { CreateCheckoutSession } from './commands/create-checkout-session.command';
 import {
   CheckoutSessionRequest,
   CheckoutSessionResponse,
   CheckoutSessionsPageResponse,
 } from './dto';
+import {
+  ListCheckoutSessions,
+  type CheckoutSessionsPage,
+} from './queries/list-checkout-sessions.query';
 import { PaymentsEnabledGuard } from './stripe-enabled.guards';
 
 @ApiTags('payments')
 @AuthenticatedRoute()
 @Controller('v1/checkout-sessions')
 export class CheckoutSessionsController {
-  constructor(private readonly checkout: CheckoutService) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   /**
    * Scope `spend`: the product backend that lets a user spend also lets them pay. Creating a session
@@ -80,18 +80,15 @@ export class CheckoutSessionsController {
     @Req() request: AuthenticatedRequest,
   ): Promise<CheckoutSessionResponse> {
     const { idempotencyKey } = callerContext(request, 'checkout', body.accountId, body);
-    return this.checkout.createSession(body, idempotencyKey);
+    return this.commandBus.execute(new CreateCheckoutSession(body, idempotencyKey));
   }
 }
-
-/** Sessions listed per account, newest first: enough for support, so no pagination (at most 100). */
-export const CHECKOUT_SESSIONS_LISTED = 100;
 
 @ApiTags('payments')
 @AccountRoute()
 @Controller('v1/accounts/:accountId')
 export class AccountCheckoutSessionsController {
-  constructor(private readonly sessions: CheckoutSessionsRepository) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   /**
    * Scope `read`, like the history: support sees the checkouts that went nowhere (expired,
@@ -104,10 +101,7 @@ export class AccountCheckoutSessionsController {
       "The account's Stripe Checkout Sessions, newest first (status open|complete|expired|failed)",
   })
   @ApiOkResponse({ type: CheckoutSessionsPageResponse })
-  async list(
-    @Param('accountId', AccountIdPipe) accountId: string,
-  ): Promise<{ data: Array<Omit<CheckoutSessionRecord, 'accountId'>> }> {
-    const rows = await this.sessions.listForAccount(accountId, CHECKOUT_SESSIONS_LISTED);
-    return { data: rows.map(({ accountId: _accountId, ...row }) => row) };
+  list(@Param('accountId', AccountIdPipe) accountId: string): Promise<CheckoutSessionsPage> {
+    return this.queryBus.execute(new ListCheckoutSessions(accountId));
   }
 }

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { HttpProblemException } from '../http/errors/http-problem.exception';
-import { validationProblem } from '../http/errors/problem';
 import { Clock } from '../shared/clock';
 import { CreditPackCatalog } from './credit-pack-catalog';
 import type { CheckoutSessionRequest, CheckoutSessionResponse } from './dto';
-import { PaymentProviderError } from './errors';
+import { CheckoutRequestInvalidError, PaymentProviderError } from './errors';
 import { CheckoutSessionsRepository } from './checkout-sessions.repository';
 import { StripeCustomersRepository } from './stripe-customers.repository';
 import { StripeGateway, type CheckoutSessionParams } from './stripe-gateway';
@@ -38,14 +36,14 @@ export class CheckoutService {
         .list()
         .map((candidate) => candidate.packId)
         .join(', ');
-      throw new HttpProblemException(
-        validationProblem([{ field: 'packId', message: `is not in the catalog (${known})` }]),
-      );
+      throw new CheckoutRequestInvalidError([
+        { field: 'packId', message: `is not in the catalog (${known})` },
+      ]);
     }
     if (request.uiMode === 'hosted' && request.returnUrl === undefined) {
-      throw new HttpProblemException(
-        validationProblem([{ field: 'returnUrl', message: 'is required when uiMode is hosted' }]),
-      );
+      throw new CheckoutRequestInvalidError([
+        { field: 'returnUrl', message: 'is required when uiMode is hosted' },
+      ]);
     }
     const customer = await this.customerFor(request.accountId);
     const metadata = {

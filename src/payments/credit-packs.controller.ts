@@ -1,15 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedRoute } from '../http/route-docs';
 import { RequireScope } from '../http/auth/scopes.decorator';
-import { CreditPackCatalog } from './credit-pack-catalog';
 import { CreditPackListResponse } from './dto';
+import { ListCreditPacks } from './queries/list-credit-packs.query';
 
 @ApiTags('payments')
 @AuthenticatedRoute()
 @Controller('v1/credit-packs')
 export class CreditPacksController {
-  constructor(private readonly catalog: CreditPackCatalog) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   /**
    * Scope `read`, like every route but docs, health, metrics and the webhook (API.md). The catalog
@@ -19,16 +20,7 @@ export class CreditPacksController {
   @RequireScope('read')
   @ApiOperation({ summary: "The credit packs for sale (prices from the server's catalog)" })
   @ApiOkResponse({ type: CreditPackListResponse })
-  list(): CreditPackListResponse {
-    return {
-      data: this.catalog.list().map((pack) => ({
-        packId: pack.packId,
-        name: pack.name,
-        credits: pack.credits,
-        price: { minor: pack.price.minor, currency: pack.price.currency },
-        popular: pack.popular,
-        ...(pack.expiresAfterDays !== null && { expiresAfterDays: pack.expiresAfterDays }),
-      })),
-    };
+  list(): Promise<CreditPackListResponse> {
+    return this.queryBus.execute(new ListCreditPacks());
   }
 }

@@ -1,7 +1,44 @@
 /**
- * Errors of the Stripe integration. src/http/errors/to-problem.ts maps them to problem details:
+ * Errors of the payments feature. PaymentsModule registers their problems (payment-problems.ts):
  * none of their messages (which may quote Stripe's answer) reaches a client.
  */
+
+/** A field of a request and what is wrong with it, as the problem's `errors[]` names it. */
+export interface InvalidField {
+  field: string;
+  message: string;
+}
+
+/** A checkout request the catalog or the UI mode refuses (400 `validation_failed`). */
+export class CheckoutRequestInvalidError extends Error {
+  constructor(readonly fields: InvalidField[]) {
+    super(fields.map(({ field, message }) => `${field}: ${message}`).join('; '));
+    this.name = 'CheckoutRequestInvalidError';
+  }
+}
+
+/**
+ * A webhook delivery refused before processing (400 `validation_failed`): no or a bad signature,
+ * or a body that is no Stripe event. Nothing is recorded.
+ */
+export class WebhookDeliveryInvalidError extends Error {
+  constructor(
+    readonly fields: InvalidField[],
+    /** The problem's detail, when the fields alone do not say it best. */
+    readonly detail?: string,
+  ) {
+    super(detail ?? fields.map(({ field, message }) => `${field}: ${message}`).join('; '));
+    this.name = 'WebhookDeliveryInvalidError';
+  }
+}
+
+/** Stripe refused an Idempotency-Key already used with a different checkout request (409). */
+export class CheckoutIdempotencyKeyReusedError extends Error {
+  constructor() {
+    super('Stripe refused an Idempotency-Key used with a different checkout request');
+    this.name = 'CheckoutIdempotencyKeyReusedError';
+  }
+}
 
 /** The route needs a Stripe setting that is not configured (503 `unavailable`). */
 export class StripeNotConfiguredError extends Error {

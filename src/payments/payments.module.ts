@@ -1,12 +1,18 @@
-import type { Provider, Type } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ProblemCatalog } from '../http/errors/problem-catalog';
 import { CheckoutService } from './checkout.service';
 import {
   AccountCheckoutSessionsController,
   CheckoutSessionsController,
 } from './checkout-sessions.controller';
 import { CheckoutSessionsRepository } from './checkout-sessions.repository';
+import { CreateCheckoutSessionHandler } from './commands/create-checkout-session.handler';
+import { ReceiveStripeEventHandler } from './commands/receive-stripe-event.handler';
 import { CreditPackCatalog } from './credit-pack-catalog';
 import { CreditPacksController } from './credit-packs.controller';
+import { PAYMENT_PROBLEMS } from './payment-problems';
+import { ListCheckoutSessionsHandler } from './queries/list-checkout-sessions.handler';
+import { ListCreditPacksHandler } from './queries/list-credit-packs.handler';
 import { PaymentsEnabledGuard, WebhooksEnabledGuard } from './stripe-enabled.guards';
 import { StripeCustomersRepository } from './stripe-customers.repository';
 import { StripeEventLog } from './stripe-event-log';
@@ -17,27 +23,39 @@ import { StripeWebhookController } from './stripe-webhook.controller';
 import { StripeWebhookService } from './stripe-webhook.service';
 
 /**
- * Payments with Stripe (docs/stripe.md): catalog, checkout, webhook. These are registered in
- * AppModule itself rather than in a module of their own because they use what AppModule provides
- * per application instance (AppConfig, Clock, DATABASE, the CommandBus of ExecuteLedgerCommand).
+ * Payments with Stripe (docs/stripe.md): the credit-pack catalog, Checkout Sessions, and the signed
+ * webhook that turns payments, refunds and disputes into ledger commands (sent on the command bus,
+ * so into the accounts' mailboxes like any other write).
  */
-export const STRIPE_CONTROLLERS: Type<unknown>[] = [
-  CreditPacksController,
-  CheckoutSessionsController,
-  AccountCheckoutSessionsController,
-  StripeWebhookController,
-];
-
-export const STRIPE_PROVIDERS: Provider[] = [
-  StripeGateway,
-  CreditPackCatalog,
-  CheckoutService,
-  StripeCustomersRepository,
-  StripeEventLog,
-  StripePaymentsRepository,
-  CheckoutSessionsRepository,
-  StripeEventProcessor,
-  StripeWebhookService,
-  PaymentsEnabledGuard,
-  WebhooksEnabledGuard,
-];
+@Module({
+  controllers: [
+    CreditPacksController,
+    CheckoutSessionsController,
+    AccountCheckoutSessionsController,
+    StripeWebhookController,
+  ],
+  providers: [
+    // Commands and queries.
+    CreateCheckoutSessionHandler,
+    ReceiveStripeEventHandler,
+    ListCreditPacksHandler,
+    ListCheckoutSessionsHandler,
+    // What they use.
+    StripeGateway,
+    CreditPackCatalog,
+    CheckoutService,
+    StripeCustomersRepository,
+    StripeEventLog,
+    StripePaymentsRepository,
+    CheckoutSessionsRepository,
+    StripeEventProcessor,
+    StripeWebhookService,
+    PaymentsEnabledGuard,
+    WebhooksEnabledGuard,
+  ],
+})
+export class PaymentsModule {
+  constructor(problems: ProblemCatalog) {
+    problems.register(PAYMENT_PROBLEMS);
+  }
+}

@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { AppConfig } from '../config/app-config';
-import { HttpProblemException } from '../http/errors/http-problem.exception';
-import { problem } from '../http/errors/problem';
-import { PaymentProviderError, StripeNotConfiguredError } from './errors';
+import {
+  CheckoutIdempotencyKeyReusedError,
+  PaymentProviderError,
+  StripeNotConfiguredError,
+} from './errors';
 
 /** Outbound calls: quick to fail so a checkout request does not hang on Stripe. */
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -121,12 +123,7 @@ export class StripeGateway {
         'Stripe API call failed',
       );
       if (error instanceof Stripe.errors.StripeIdempotencyError) {
-        throw new HttpProblemException(
-          problem(
-            'idempotency_key_reused',
-            'This Idempotency-Key was used with a different checkout request',
-          ),
-        );
+        throw new CheckoutIdempotencyKeyReusedError();
       }
       throw new PaymentProviderError(operation, error);
     }

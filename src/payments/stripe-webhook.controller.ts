@@ -7,19 +7,20 @@ import {
   UseGuards,
   type RawBodyRequest,
 } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { BodyRoute } from '../http/route-docs';
 import { Public } from '../http/auth/scopes.decorator';
 import { WebhooksEnabledGuard } from './stripe-enabled.guards';
-import { StripeWebhookService } from './stripe-webhook.service';
+import { ReceiveStripeEvent } from './commands/receive-stripe-event.command';
 
 const PROBLEM = { description: 'Problem details (application/problem+json)' };
 
 @ApiTags('payments')
 @Controller('v1/webhooks/stripe')
 export class StripeWebhookController {
-  constructor(private readonly webhooks: StripeWebhookService) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   /** No API key: Stripe authenticates by signing the raw body (STRIPE_WEBHOOK_SECRET). */
   @Post()
@@ -48,7 +49,7 @@ export class StripeWebhookController {
     @Req() request: RawBodyRequest<FastifyRequest>,
     @Headers('stripe-signature') signature: string | undefined,
   ): Promise<{ received: true }> {
-    await this.webhooks.receive(request.rawBody, signature);
+    await this.commandBus.execute(new ReceiveStripeEvent(request.rawBody, signature));
     return { received: true };
   }
 }

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { HttpProblemException } from '../http/errors/http-problem.exception';
-import { validationProblem } from '../http/errors/problem';
 import { Clock } from '../shared/clock';
-import { StripeEventProcessingError, StripeNotConfiguredError } from './errors';
+import {
+  StripeEventProcessingError,
+  StripeNotConfiguredError,
+  WebhookDeliveryInvalidError,
+} from './errors';
 import { StripeEventLog, isFinal } from './stripe-event-log';
 import { StripeEventProcessor } from './stripe-event-processor';
 import {
@@ -81,11 +83,11 @@ export class StripeWebhookService {
     if (!this.gateway.webhooksEnabled)
       throw new StripeNotConfiguredError('STRIPE_WEBHOOK_SECRET', 'The Stripe webhook');
     if (typeof signature !== 'string' || signature.trim() === '')
-      throw signatureProblem('is missing');
+      throw invalidSignature('is missing');
     if (!rawBody || rawBody.length === 0) {
-      throw new HttpProblemException(
-        validationProblem([{ field: 'body', message: 'a Stripe event is required' }]),
-      );
+      throw new WebhookDeliveryInvalidError([
+        { field: 'body', message: 'a Stripe event is required' },
+      ]);
     }
     let event: StripeEvent;
     try {
@@ -94,7 +96,7 @@ export class StripeWebhookService {
       if (!isSignatureError(error)) throw error;
       const failure = signatureFailure(error);
       this.logger.warn({ failure }, 'Stripe webhook with an invalid signature refused');
-      throw signatureProblem(
+      throw invalidSignature(
         {
           'too old': 'is older than the accepted tolerance',
           'in the future': 'is dated in the future, beyond the accepted tolerance',
@@ -108,20 +110,16 @@ export class StripeWebhookService {
       typeof event.type !== 'string' ||
       typeof event.created !== 'number'
     ) {
-      throw new HttpProblemException(
-        validationProblem([{ field: 'body', message: 'is not a Stripe event' }]),
-      );
+      throw new WebhookDeliveryInvalidError([{ field: 'body', message: 'is not a Stripe event' }]);
     }
     return event;
   }
 }
 
-function signatureProblem(message: string): HttpProblemException {
-  return new HttpProblemException(
-    validationProblem(
-      [{ field: SIGNATURE_HEADER, message }],
-      `The ${SIGNATURE_HEADER} header ${message}`,
-    ),
+function invalidSignature(message: string): WebhookDeliveryInvalidError {
+  return new WebhookDeliveryInvalidError(
+    [{ field: SIGNATURE_HEADER, message }],
+    `The ${SIGNATURE_HEADER} header ${message}`,
   );
 }
 

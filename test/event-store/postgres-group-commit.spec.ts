@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   DuplicateEventIdError,
+  EventStoreSaturatedError,
   WrongExpectedRevisionError,
   type NewEvent,
 } from '../../src/event-store/event-store.port';
-import {
-  AppendQueueFullError,
-  GroupCommitter,
-} from '../../src/event-store/postgres/group-committer';
+import { GroupCommitter } from '../../src/event-store/postgres/group-committer';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -124,7 +122,7 @@ describe('PostgreSQL group commit', () => {
       committer.append(`gc-queue-${index}`, [newEvent()], -1),
     );
     await expect(committer.append('gc-queue-3', [newEvent()], -1)).rejects.toBeInstanceOf(
-      AppendQueueFullError,
+      EventStoreSaturatedError,
     );
     await Promise.all(accepted);
   });

@@ -1,22 +1,34 @@
+import { ACCOUNT_PROBLEMS } from '../../src/accounts/http/account-problems';
 import { QueueFullError } from '../../src/accounts/write-path/keyed-serializer';
-import { EventStoreUnavailableError } from '../../src/event-store/event-store.port';
-import { AppendQueueFullError } from '../../src/event-store/postgres/group-committer';
+import {
+  EventStoreSaturatedError,
+  EventStoreUnavailableError,
+} from '../../src/event-store/event-store.port';
 import { HttpProblemException } from '../../src/http/errors/http-problem.exception';
 import { problem, type ProblemCode } from '../../src/http/errors/problem';
-import { missingRetryAfter, toProblemResponse } from '../../src/http/errors/to-problem';
+import { ProblemCatalog } from '../../src/http/errors/problem-catalog';
+import { missingRetryAfter } from '../../src/http/errors/problem-response';
 import { RateLimitedError } from '../../src/http/rate-limits/rate-limited.error';
 import {
   PaymentProviderError,
   StripeEventProcessingError,
   StripeNotConfiguredError,
 } from '../../src/payments/errors';
+import { PAYMENT_PROBLEMS } from '../../src/payments/payment-problems';
+import { EVENT_STORE_PROBLEMS } from '../../src/platform/event-store-problems';
+
+/** The catalog as the application builds it: the kernel's errors, then each module's registration. */
+const problems = new ProblemCatalog();
+for (const mappings of [EVENT_STORE_PROBLEMS, ACCOUNT_PROBLEMS, PAYMENT_PROBLEMS])
+  problems.register(mappings);
+const toProblemResponse = (error: unknown) => problems.responseFor(error);
 
 /** Every problem is built in one place, so the headers that must travel with it cannot be forgotten. */
 describe('problem headers', () => {
   const temporary: Array<[string, unknown]> = [
     ['a rate limit', new RateLimitedError('writes per API key', 1000, 1, 1)],
     ['commands queued for an account', new QueueFullError('acct', 1000)],
-    ['appends waiting for the database', new AppendQueueFullError(50_000)],
+    ['appends waiting for the database', new EventStoreSaturatedError(50_000)],
     ['an unreachable event store', new EventStoreUnavailableError('down')],
     ['Stripe not configured', new StripeNotConfiguredError('STRIPE_SECRET_KEY', 'Checkout')],
     ['Stripe failing', new PaymentProviderError('checkout.sessions.create', new Error('boom'))],

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccountQueries } from '../queries/account-queries';
+import { CheckCredits } from '../queries/check-credits.query';
+import { GetBalance } from '../queries/get-balance.query';
 import { RequireScope } from '../../http/auth/scopes.decorator';
 import { AccountIdPipe } from '../../http/validation/path-id.pipes';
 import { BalanceQuery, CheckRequest } from './dto/requests';
@@ -11,7 +13,7 @@ import { AccountRoute, BodyRoute } from '../../http/route-docs';
 @AccountRoute()
 @Controller('v1/accounts/:accountId')
 export class BalanceController {
-  constructor(private readonly queries: AccountQueries) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   @Get('balance')
   @RequireScope('read')
@@ -23,9 +25,9 @@ export class BalanceController {
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query() query: BalanceQuery,
   ): Promise<BalanceResponse> {
-    return query.at
-      ? this.queries.balanceAt(accountId, new Date(query.at))
-      : this.queries.balance(accountId);
+    return this.queryBus.execute(
+      new GetBalance(accountId, query.at ? new Date(query.at) : undefined),
+    );
   }
 
   @Post('check')
@@ -38,6 +40,6 @@ export class BalanceController {
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: CheckRequest,
   ): Promise<CheckResponse> {
-    return this.queries.check(accountId, body.credits);
+    return this.queryBus.execute(new CheckCredits(accountId, body.credits));
   }
 }

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import {
   DuplicateEventIdError,
+  EventStoreSaturatedError,
   WrongExpectedRevisionError,
   type AppendResult,
   type NewEvent,
@@ -34,14 +35,6 @@ interface PendingAppend extends BatchItem {
   reject(error: unknown): void;
 }
 
-/** The queue is full: the database is not keeping up. */
-export class AppendQueueFullError extends Error {
-  constructor(readonly limit: number) {
-    super(`more than ${limit} appends are waiting for the database`);
-    this.name = 'AppendQueueFullError';
-  }
-}
-
 /**
  * Group commit: appends that arrive while earlier batches are being written wait and go together
  * in the next batch, one statement and one commit for all of them. At low load a batch holds one
@@ -64,7 +57,8 @@ export class GroupCommitter {
     expected: StreamRevision | -1,
   ): Promise<AppendResult> {
     if (this.queue.length >= this.options.maxQueued)
-      return Promise.reject(new AppendQueueFullError(this.options.maxQueued));
+      // The queue is full: the database is not keeping up.
+      return Promise.reject(new EventStoreSaturatedError(this.options.maxQueued));
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ streamId, events, expected, resolve, reject });
       this.pump();

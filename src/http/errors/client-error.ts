@@ -3,9 +3,8 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { REQUEST_ID_HEADER, requestIdFor } from '../../observability/logger-options';
-import { HttpProblemException } from './http-problem.exception';
-import { problem, PROBLEM_CONTENT_TYPE, validationProblem } from './problem';
-import { toProblemResponse } from './to-problem';
+import { problem, PROBLEM_CONTENT_TYPE, validationProblem, type Problem } from './problem';
+import { problemResponse } from './problem-response';
 
 /** How long a connection whose request could not be parsed may stay half-open after the answer. */
 const LINGER_AFTER_ANSWER_MS = 5_000;
@@ -35,9 +34,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
 export function answerConnect(request: IncomingMessage, socket: Duplex): void {
   endWithProblem(
     socket,
-    new HttpProblemException(
-      problem('method_not_allowed', 'CONNECT is not supported: this service is not a proxy'),
-    ),
+    problem('method_not_allowed', 'CONNECT is not supported: this service is not a proxy'),
     requestIdFor(request),
   );
 }
@@ -47,10 +44,8 @@ export function answerConnect(request: IncomingMessage, socket: Duplex): void {
  * bare 417; RFC 9110 lets the server refuse, and it does, as a problem.
  */
 export function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse): void {
-  const { problem: answer, headers } = toProblemResponse(
-    new HttpProblemException(
-      problem('expectation_failed', 'Only "Expect: 100-continue" is supported'),
-    ),
+  const { problem: answer, headers } = problemResponse(
+    problem('expectation_failed', 'Only "Expect: 100-continue" is supported'),
   );
   const body = JSON.stringify(answer);
   response.writeHead(answer.status, {
@@ -64,8 +59,8 @@ export function answerUnmetExpectation(request: IncomingMessage, response: Serve
   response.end(body);
 }
 
-function endWithProblem(socket: Duplex, error: unknown, requestId: string): void {
-  const { problem: answer, headers } = toProblemResponse(error);
+function endWithProblem(socket: Duplex, cause: Problem, requestId: string): void {
+  const { problem: answer, headers } = problemResponse(cause);
   const body = JSON.stringify(answer);
   const head = [
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? 'Error'}`,
@@ -80,28 +75,22 @@ function endWithProblem(socket: Duplex, error: unknown, requestId: string): void
   (socket as Socket).setTimeout?.(LINGER_AFTER_ANSWER_MS, () => socket.destroy());
 }
 
-function causeOf(error: Error & { code?: string }): HttpProblemException {
+function causeOf(error: Error & { code?: string }): Problem {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
-      return new HttpProblemException(
-        problem(
-          'headers_too_large',
-          'The request line and headers are larger than this service accepts',
-        ),
+      return problem(
+        'headers_too_large',
+        'The request line and headers are larger than this service accepts',
       );
     case 'ERR_HTTP_REQUEST_TIMEOUT':
     case 'ERR_HTTP_HEADERS_TIMEOUT':
-      return new HttpProblemException(
-        problem('request_timeout', 'The request did not arrive in time'),
-      );
+      return problem('request_timeout', 'The request did not arrive in time');
     default:
-      return new HttpProblemException(
-        validationProblem([
-          {
-            field: 'request',
-            message: 'is not a valid HTTP/1.1 request (malformed request line, header or framing)',
-          },
-        ]),
-      );
+      return validationProblem([
+        {
+          field: 'request',
+          message: 'is not a valid HTTP/1.1 request (malformed request line, header or framing)',
+        },
+      ]);
   }
 }

@@ -2,16 +2,19 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { REQUEST_ID_HEADER } from '../../observability/logger-options';
 import { PROBLEM_CONTENT_TYPE } from './problem';
-import { toProblemResponse } from './to-problem';
+import { ProblemCatalog } from './problem-catalog';
 
 /** Sends every error as problem details; logs server-side failures with their cause. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly problems: ProblemCatalog) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     sendProblem(
+      this.problems,
       error,
       http.getRequest<FastifyRequest>(),
       http.getResponse<FastifyReply>(),
@@ -21,12 +24,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 export function sendProblem(
+  problems: ProblemCatalog,
   error: unknown,
   request: FastifyRequest,
   reply: FastifyReply,
   logger: Logger,
 ): void {
-  const { problem, headers } = toProblemResponse(error);
+  const { problem, headers } = problems.responseFor(error);
   if (problem.status >= 500) {
     logger.error({ err: error, requestId: request.id, url: request.url }, 'request failed');
   }

@@ -1,7 +1,7 @@
 /**
  * A rate limit was exceeded (PRODUCT.md §6). Carries what the client needs to back off: the
  * policy that was hit and when its window ends. Mapped to 429 `rate_limited` with `Retry-After` and
- * the IETF RateLimit headers in src/http/errors/to-problem.ts, the one place problems are built.
+ * the IETF RateLimit headers by src/http/errors/kernel-problems.ts.
  */
 export class RateLimitedError extends Error {
   /** For Fastify, should it ever see one before the problem filter does. */

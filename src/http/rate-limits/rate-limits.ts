@@ -57,7 +57,7 @@ export class RateLimits implements AuthFailureLimiter {
       enableDraftSpec: true,
       skipOnError: true,
       ...(store && { redis: store.client, nameSpace: store.nameSpace }),
-      // A 429's headers come with its problem (src/http/errors/to-problem.ts), like every problem's.
+      // A 429's headers come with its problem (src/http/errors/kernel-problems.ts), like every problem's.
       addHeaders: {
         'ratelimit-limit': false,
         'ratelimit-remaining': false,

@@ -10,8 +10,8 @@ import { escapeUnstorableText } from '../../shared/storable-text';
 import type { FastBodyCheck } from './fast-body-check';
 import { storableTextErrors } from './storable-text.check';
 
-/** The fast check of each DTO class that has one. */
-export type FastBodyChecks = ReadonlyMap<Type<unknown>, FastBodyCheck<object>>;
+/** The fast check of each DTO class that has one (src/http/validation/fast-body-checks.ts). */
+export type FastBodyCheckLookup = ReadonlyMap<Type<unknown>, FastBodyCheck<object>>;
 
 /**
  * DTO validation: unknown fields are rejected, nothing is coerced (a string "5" is not 5 credits),
@@ -24,7 +24,7 @@ export type FastBodyChecks = ReadonlyMap<Type<unknown>, FastBodyCheck<object>>;
  * no DTO field, metadata entry or query parameter can forget it.
  */
 export class LedgerValidationPipe extends ValidationPipe {
-  constructor(private readonly fastChecks: FastBodyChecks) {
+  constructor(private readonly fastChecks: FastBodyCheckLookup) {
     super({
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -65,7 +65,9 @@ export class LedgerValidationPipe extends ValidationPipe {
   }
 }
 
-export function createValidationPipe(fastChecks: FastBodyChecks = new Map()): LedgerValidationPipe {
+export function createValidationPipe(
+  fastChecks: FastBodyCheckLookup = new Map(),
+): LedgerValidationPipe {
   return new LedgerValidationPipe(fastChecks);
 }
 

@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { ProblemCatalog } from '../http/errors/problem-catalog';
+import { FastBodyChecks } from '../http/validation/fast-body-checks';
+import { ACCOUNT_COMMAND_HANDLERS } from './commands';
+import { ACCOUNT_PROBLEMS } from './http/account-problems';
+import { BalanceController } from './http/balance.controller';
+import { SpendRequest } from './http/dto/requests';
+import { checkSpendRequest } from './http/dto/spend-request.fast-check';
+import { GrantsController } from './http/grants.controller';
+import { LedgerWriter } from './http/ledger-writer';
+import { ReservationsController } from './http/reservations.controller';
+import { SpendsController } from './http/spends.controller';
+import { ACCOUNT_QUERY_PROVIDERS } from './queries';
+import { WRITE_PATH_PROVIDERS } from './write-path';
+
+/**
+ * Accounts: balance and check (queries); spend, refund, grant, purchase, reserve, capture and
+ * release (commands), each funnelled into the account's mailbox (write-path/). Exports nothing:
+ * other features that write to the ledger (payments, expiry) send commands on the command bus.
+ */
+@Module({
+  controllers: [BalanceController, SpendsController, GrantsController, ReservationsController],
+  providers: [
+    ...WRITE_PATH_PROVIDERS,
+    ...ACCOUNT_COMMAND_HANDLERS,
+    ...ACCOUNT_QUERY_PROVIDERS,
+    LedgerWriter,
+  ],
+})
+export class AccountsModule {
+  constructor(problems: ProblemCatalog, fastBodyChecks: FastBodyChecks) {
+    problems.register(ACCOUNT_PROBLEMS);
+    // The spend body, the hottest route's, is checked without class-validator when plainly valid.
+    fastBodyChecks.register(SpendRequest, checkSpendRequest);
+  }
+}

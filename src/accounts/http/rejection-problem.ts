@@ -1,0 +1,76 @@
+import type { Rejection } from '../../ledger/rejections';
+import { problem, validationProblem, type Problem } from '../../http/errors/problem';
+
+/**
+ * The problem for each rejection of the ledger (API.md codes). Here, in the accounts feature, and
+ * not in the domain: src/ledger knows nothing of HTTP.
+ */
+export function rejectionProblem(rejection: Rejection): Problem {
+  switch (rejection.code) {
+    case 'insufficient_credits':
+      return problem(
+        'insufficient_credits',
+        `${rejection.required} credits required, ${rejection.available} available`,
+        {
+          available: rejection.available,
+          required: rejection.required,
+        },
+      );
+    case 'not_found':
+      return problem('not_found', `No ${rejection.entity} ${rejection.id} on this account`);
+    case 'reservation_expired':
+      return problem(
+        'reservation_expired',
+        `Reservation ${rejection.reservationId} passed its deadline and was released`,
+      );
+    case 'reservation_closed':
+      return problem(
+        'reservation_closed',
+        `Reservation ${rejection.reservationId} is already ${rejection.status}`,
+        { reservationStatus: rejection.status },
+      );
+    case 'spend_fully_refunded':
+      return problem(
+        'spend_fully_refunded',
+        `Spend ${rejection.spendId} is already fully refunded`,
+        { spendId: rejection.spendId },
+      );
+    case 'purchase_conflict':
+      // Never names the other account: a caller learns only that the reference is taken.
+      return problem(
+        'purchase_conflict',
+        rejection.purchaseId
+          ? `providerRef ${rejection.providerRef} is already recorded on this account as purchase ${rejection.purchaseId}, with other figures`
+          : `providerRef ${rejection.providerRef} is already recorded for a purchase on another account`,
+        {
+          providerRef: rejection.providerRef,
+          ...(rejection.purchaseId !== undefined && { purchaseId: rejection.purchaseId }),
+        },
+      );
+    case 'refund_exceeds_spend':
+      return validationProblem([
+        {
+          field: 'credits',
+          message: `at most ${rejection.refundable} credits of spend ${rejection.spendId} can still be refunded`,
+        },
+      ]);
+    case 'capture_exceeds_hold':
+      return validationProblem([
+        {
+          field: 'credits',
+          message: `reservation ${rejection.reservationId} holds ${rejection.held} credits`,
+        },
+      ]);
+    case 'balance_limit':
+      return validationProblem([
+        { field: 'credits', message: `the account balance may not exceed ${rejection.limit}` },
+      ]);
+    case 'invalid_expiry':
+      return validationProblem([{ field: 'expiresAt', message: 'must be in the future' }]);
+    case 'idempotency_key_reused':
+      return problem(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with a different request',
+      );
+  }
+}

@@ -1,0 +1,39 @@
+import { problem, validationProblem } from '../http/errors/problem';
+import { mapError, type ProblemMappings } from '../http/errors/problem-mapping';
+import {
+  CheckoutIdempotencyKeyReusedError,
+  CheckoutRequestInvalidError,
+  PaymentProviderError,
+  StripeEventProcessingError,
+  StripeNotConfiguredError,
+  WebhookDeliveryInvalidError,
+} from './errors';
+
+/** The payments feature's errors as problems (registered by PaymentsModule). */
+export const PAYMENT_PROBLEMS: ProblemMappings = [
+  mapError(CheckoutRequestInvalidError, (error) => validationProblem(error.fields)),
+  mapError(WebhookDeliveryInvalidError, (error) => validationProblem(error.fields, error.detail)),
+  mapError(CheckoutIdempotencyKeyReusedError, () =>
+    problem(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used with a different checkout request',
+    ),
+  ),
+  mapError(StripeNotConfiguredError, (error) =>
+    problem(
+      'unavailable',
+      `${error.feature} is not available: payments with Stripe are not configured on this service (${error.setting})`,
+    ),
+  ),
+  mapError(PaymentProviderError, () =>
+    problem('unavailable', 'Stripe did not accept the request; retry later'),
+  ),
+  // Any 5xx makes Stripe deliver the event again; 503 when the cause passes by itself (its owner
+  // declares it transient: the event store unreachable, an account too busy).
+  mapError(StripeEventProcessingError, (error, causes) =>
+    problem(
+      causes.isTransient(error.cause) ? 'unavailable' : 'internal_error',
+      'The Stripe event could not be processed now; it has been logged and Stripe will deliver it again',
+    ),
+  ),
+];
