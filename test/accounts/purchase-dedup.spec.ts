@@ -17,7 +17,7 @@ import {
 import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store';
 import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
-import type { LedgerCommand, PurchaseCredits } from '../../src/ledger/commands';
+import type { LedgerCommand, PurchaseCreditsCommand } from '../../src/ledger/commands';
 import { streamIdFor } from '../../src/ledger/limits';
 import { MetricsRegistry } from '../../src/observability/metrics-registry';
 import { ManualClock } from '../../src/shared/clock';
@@ -31,7 +31,10 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
  */
 const CALLER: CallerContext = { correlationId: 'test', actor: { kind: 'apiKey', id: 'granter' } };
 
-function purchase(providerRef: string, overrides: Partial<PurchaseCredits> = {}): PurchaseCredits {
+function purchase(
+  providerRef: string,
+  overrides: Partial<PurchaseCreditsCommand> = {},
+): PurchaseCreditsCommand {
   return {
     kind: 'purchase',
     blockId: `block_${randomUUID()}`,

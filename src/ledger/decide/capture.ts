@@ -1,4 +1,4 @@
-import type { CaptureReservation } from '../commands';
+import type { CaptureReservationCommand } from '../commands';
 import type { LedgerState, OpenReservation } from '../state';
 import type { EventDraft } from '../event-draft';
 import type { EpochMs } from '../instants';
@@ -14,7 +14,7 @@ import { assertUnusedId } from './fresh-id';
  * the rest is released back to its blocks in the same append.
  */
 export function decideCapture(
-  command: CaptureReservation,
+  command: CaptureReservationCommand,
   { state, nowMs }: Situation,
 ): CommandOutcome {
   const found = openHoldOrRejection(state, command.reservationId, nowMs);

@@ -1,10 +1,10 @@
-import type { GrantCredits } from '../commands';
+import type { GrantCreditsCommand } from '../commands';
 import type { Situation } from './situation';
 import { accept, type CommandOutcome, reject } from './outcome';
 import { canonicalExpiry, newBlockRejection } from './new-block';
 
 /** LEDGER.md "Grant": a block of the given category. Who may grant is checked by the caller. */
-export function decideGrant(command: GrantCredits, situation: Situation): CommandOutcome {
+export function decideGrant(command: GrantCreditsCommand, situation: Situation): CommandOutcome {
   const rejection = newBlockRejection(situation, command);
   if (rejection) return reject(rejection);
   return accept({

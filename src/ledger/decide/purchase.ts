@@ -1,4 +1,4 @@
-import type { PurchaseCredits } from '../commands';
+import type { PurchaseCreditsCommand } from '../commands';
 import type { PurchaseRecord } from '../state';
 import type { Situation } from './situation';
 import { LedgerInvariantError } from '../errors';
@@ -15,7 +15,10 @@ import { assertUnusedId } from './fresh-id';
  * accounts are known only through `purchaseRefsHeldElsewhere`: the event store's claim on the
  * reference (docs/architecture.md "One payment, one purchase") is what makes it ledger-wide.
  */
-export function decidePurchase(command: PurchaseCredits, situation: Situation): CommandOutcome {
+export function decidePurchase(
+  command: PurchaseCreditsCommand,
+  situation: Situation,
+): CommandOutcome {
   const { state } = situation;
   const earlierId = lookup(state.purchasesByProviderRef, command.providerRef);
   if (earlierId !== undefined) return repeatOf(command, purchaseRecord(state.purchases, earlierId));
@@ -41,7 +44,7 @@ export function decidePurchase(command: PurchaseCredits, situation: Situation): 
   });
 }
 
-function repeatOf(command: PurchaseCredits, earlier: PurchaseRecord): CommandOutcome {
+function repeatOf(command: PurchaseCreditsCommand, earlier: PurchaseRecord): CommandOutcome {
   if (!sameFigures(earlier, command)) return conflict(command, { purchaseId: earlier.purchaseId });
   const { purchaseId, blockId, revision, balance, available, reserved } = earlier;
   return {
@@ -57,7 +60,7 @@ function repeatOf(command: PurchaseCredits, earlier: PurchaseRecord): CommandOut
 }
 
 function conflict(
-  command: PurchaseCredits,
+  command: PurchaseCreditsCommand,
   holder: { purchaseId: string } | { heldByAccountId: string },
 ): CommandOutcome {
   return reject({

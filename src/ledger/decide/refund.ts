@@ -1,4 +1,4 @@
-import type { RefundSpend } from '../commands';
+import type { RefundSpendCommand } from '../commands';
 import type { Situation } from './situation';
 import { sumCredits, takeLastDrawn } from '../block-amounts';
 import { expireReturnedCredits } from '../expiry';
@@ -12,7 +12,7 @@ import { accept, type CommandOutcome, reject } from './outcome';
  * a bad amount) rather than written as zero.
  */
 export function decideRefund(
-  command: RefundSpend,
+  command: RefundSpendCommand,
   { state, nowMs, recalledSpends }: Situation,
 ): CommandOutcome {
   const spend = refundableSpend(state, recalledSpends, command.spendId);

@@ -1,4 +1,4 @@
-import type { ReinstateReversal } from '../commands';
+import type { ReinstateReversalCommand } from '../commands';
 import type { Situation } from './situation';
 import type { LedgerState, PurchaseRecord } from '../state';
 import type { EventDraft } from '../event-draft';
@@ -18,7 +18,7 @@ import { purchaseByProviderRef } from './reverse';
  * write, and an id not reversed yet is settled now (restoring nothing) so its reversal never applies.
  */
 export function decideReinstate(
-  command: ReinstateReversal,
+  command: ReinstateReversalCommand,
   { state, nowMs }: Situation,
 ): CommandOutcome {
   const purchase = purchaseByProviderRef(state, command.providerRef);
@@ -56,7 +56,7 @@ export function decideReinstate(
 }
 
 function undoUnnamed(
-  command: ReinstateReversal,
+  command: ReinstateReversalCommand,
   purchase: PurchaseRecord,
   toTotalCredits: number,
   state: LedgerState,

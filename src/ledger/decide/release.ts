@@ -1,4 +1,4 @@
-import type { ReleaseReservation } from '../commands';
+import type { ReleaseReservationCommand } from '../commands';
 import type { Situation } from './situation';
 import { takeLastDrawn } from '../block-amounts';
 import { expireReturnedCredits } from '../expiry';
@@ -11,7 +11,7 @@ import { openHoldOrRejection } from './open-hold';
  * the caller learns the hold is gone the same way on both paths.
  */
 export function decideRelease(
-  command: ReleaseReservation,
+  command: ReleaseReservationCommand,
   { state, nowMs }: Situation,
 ): CommandOutcome {
   const found = openHoldOrRejection(state, command.reservationId, nowMs);

@@ -1,4 +1,4 @@
-import type { ReserveCredits } from '../commands';
+import type { ReserveCreditsCommand } from '../commands';
 import { isoAt } from '../instants';
 import { drawFrom } from '../drawdown';
 import type { Situation } from './situation';
@@ -11,7 +11,7 @@ import { assertUnusedId } from './fresh-id';
  * caller.
  */
 export function decideReserve(
-  command: ReserveCredits,
+  command: ReserveCreditsCommand,
   { state, view, nowMs }: Situation,
 ): CommandOutcome {
   assertUnusedId(state.reservations, command.reservationId, 'reservation');

@@ -1,4 +1,4 @@
-import type { ReversePurchase } from '../commands';
+import type { ReversePurchaseCommand } from '../commands';
 import type { CreditBlock, LedgerState, PurchaseRecord } from '../state';
 import { sumCredits } from '../block-amounts';
 import { drawFrom } from '../drawdown';
@@ -15,7 +15,7 @@ import { accept, type CommandOutcome, reject } from './outcome';
  * reached) is accepted with nothing to write.
  */
 export function decideReverse(
-  command: ReversePurchase,
+  command: ReversePurchaseCommand,
   { state, view }: Situation,
 ): CommandOutcome {
   const purchase = purchaseByProviderRef(state, command.providerRef);
@@ -41,7 +41,7 @@ export function decideReverse(
 }
 
 /** What this reversal removes, capped so the purchase's reversals never exceed what it bought. */
-function creditsToReverse(command: ReversePurchase, purchase: PurchaseRecord): number {
+function creditsToReverse(command: ReversePurchaseCommand, purchase: PurchaseRecord): number {
   if (command.totalCredits === undefined)
     return Math.min(purchase.reversed + command.credits, purchase.credits) - purchase.reversed;
   // A cumulative total counts the unnamed (refund) reversals only; what named ones (a dispute) took
