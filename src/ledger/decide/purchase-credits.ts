@@ -4,7 +4,7 @@ import type { Situation } from './situation';
 import { LedgerInvariantError } from '../errors';
 import { lookup } from '../keyed-records';
 import { purchaseRefClaim, sameFigures } from '../purchase-ref';
-import { accept, type CommandOutcome, reject } from './outcome';
+import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { canonicalExpiry, newBlockRejection } from './new-block';
 import { assertUnusedId } from './fresh-id';
 
@@ -15,10 +15,10 @@ import { assertUnusedId } from './fresh-id';
  * accounts are known only through `purchaseRefsHeldElsewhere`: the event store's claim on the
  * reference (docs/architecture.md "One payment, one purchase") is what makes it ledger-wide.
  */
-export function decidePurchase(
+export function decidePurchaseCredits(
   command: PurchaseCreditsCommand,
   situation: Situation,
-): CommandOutcome {
+): RulesOutcome {
   const { state } = situation;
   const earlierId = lookup(state.purchasesByProviderRef, command.providerRef);
   if (earlierId !== undefined) return repeatOf(command, purchaseRecord(state.purchases, earlierId));
@@ -44,7 +44,7 @@ export function decidePurchase(
   });
 }
 
-function repeatOf(command: PurchaseCreditsCommand, earlier: PurchaseRecord): CommandOutcome {
+function repeatOf(command: PurchaseCreditsCommand, earlier: PurchaseRecord): RulesOutcome {
   if (!sameFigures(earlier, command)) return conflict(command, { purchaseId: earlier.purchaseId });
   const { purchaseId, blockId, revision, balance, available, reserved } = earlier;
   return {
@@ -62,7 +62,7 @@ function repeatOf(command: PurchaseCreditsCommand, earlier: PurchaseRecord): Com
 function conflict(
   command: PurchaseCreditsCommand,
   holder: { purchaseId: string } | { heldByAccountId: string },
-): CommandOutcome {
+): RulesOutcome {
   return reject({
     code: 'purchase_conflict',
     provider: command.provider,
