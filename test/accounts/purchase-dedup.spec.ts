@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
 import { AccountRepository } from '../../src/accounts/write-path/account-repository';
 import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
 import { LedgerRejectedError } from '../../src/accounts/write-path/errors';
 import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
-import {
-  ExecuteLedgerCommand,
-  type CallerContext,
-  type CommandOutcome,
-} from '../../src/accounts/write-path/ledger-command';
+import type { CallerContext, CommandOutcome } from '../../src/accounts/write-path/ledger-command';
 import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
 import { loadConfig } from '../../src/config/load-config';
 import {
@@ -70,8 +67,9 @@ function startProcess(store: EventStore, env: Record<string, string> = {}) {
     config,
     new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
   );
+  const mailbox = new AccountMailbox(handler);
   return (accountId: string, command: LedgerCommand, caller: CallerContext = CALLER) =>
-    handler.execute(new ExecuteLedgerCommand(accountId, command, caller));
+    mailbox.submit(accountId, command, caller);
 }
 
 interface Subject {

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { AccountRepository } from '../../src/accounts/write-path/account-repository';
 import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
 import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
-import { ExecuteLedgerCommand } from '../../src/accounts/write-path/ledger-command';
+import { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
 import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
 import { parseAuditArguments } from '../../src/cli/commands/audit';
 import { CLI_COMMANDS } from '../../src/cli/commands';
@@ -63,13 +63,12 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
       config,
       new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
     );
+    const mailbox = new AccountMailbox(handler);
     const run = (command: LedgerCommand) =>
-      handler.execute(
-        new ExecuteLedgerCommand('org:audited', command, {
-          correlationId: randomUUID(),
-          actor: { kind: 'admin', id: 'test' },
-        }),
-      );
+      mailbox.submit('org:audited', command, {
+        correlationId: randomUUID(),
+        actor: { kind: 'admin', id: 'test' },
+      });
     await run({
       kind: 'grant',
       blockId: 'promo',
