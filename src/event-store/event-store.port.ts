@@ -46,8 +46,8 @@ export interface AppendOptions {
 }
 
 export interface AppendResult {
-  /** Revision of the last event appended. */
-  nextRevision: StreamRevision;
+  /** Revision of the last event appended (of an empty append: the stream's current revision). */
+  lastRevision: StreamRevision;
   /** Global position of the last event appended. */
   position: GlobalPosition;
 }

@@ -55,13 +55,13 @@ describe('account snapshots', () => {
     };
     let revision = (
       await store.appendToStream('credits-long', [grant], { expectedRevision: 'no_stream' })
-    ).nextRevision;
+    ).lastRevision;
     while (revision < SNAPSHOT_AFTER_EVENTS) {
       revision = (
         await store.appendToStream('credits-long', Array.from({ length: 1000 }, spent), {
           expectedRevision: revision,
         })
-      ).nextRevision;
+      ).lastRevision;
     }
   });
   afterAll(() => database.drop());

@@ -259,7 +259,7 @@ describe.each(subjects)(
               throw new WrongExpectedRevisionError(
                 args[0],
                 args[2].expectedRevision,
-                result.nextRevision,
+                result.lastRevision,
               );
             }
             return result;

@@ -43,7 +43,7 @@ export function describeExclusiveAppendContract(
       const stream = await store().readStream(streamId);
       expect(handed.map((event) => event.revision)).toEqual([1, 2]);
       expect(result.tail).toEqual(stream.slice(1, 3));
-      expect(result.appended?.nextRevision).toBe(4);
+      expect(result.appended?.lastRevision).toBe(4);
       expect(result.appended?.position).toBe(stream[4].position);
       expect(stream.slice(3).map((event) => event.eventId)).toEqual(
         decided.map((event) => event.eventId),
@@ -65,7 +65,7 @@ export function describeExclusiveAppendContract(
         decide: (tail) => (tail.length === 0 ? newEvents(2) : []),
       });
       expect(result.tail).toEqual([]);
-      expect(result.appended?.nextRevision).toBe(1);
+      expect(result.appended?.lastRevision).toBe(1);
       expect(await store().streamRevision(streamId)).toBe(1);
     });
 

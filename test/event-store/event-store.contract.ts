@@ -125,7 +125,7 @@ export function describeEventStoreContract(
         });
         const read = await store.readStream(streamId);
 
-        expect(result.nextRevision).toBe(2);
+        expect(result.lastRevision).toBe(2);
         expect(
           read.map((event) => ({ ...event, position: undefined, recordedAt: undefined })),
         ).toEqual(
@@ -152,7 +152,7 @@ export function describeEventStoreContract(
         const second = await store.appendToStream(streamId, newEvents(3), { expectedRevision: 1 });
         const read = await store.readStream(streamId);
 
-        expect(second.nextRevision).toBe(4);
+        expect(second.lastRevision).toBe(4);
         expect(read.map((event) => event.revision)).toEqual([0, 1, 2, 3, 4]);
         expect(store.comparePositions(first.position, second.position)).toBeLessThan(0);
         expect(second.position).toBe(read[4].position);
@@ -305,11 +305,11 @@ export function describeEventStoreContract(
         const streamId = `${uniquePrefix('any')}account`;
         expect(
           (await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'any' }))
-            .nextRevision,
+            .lastRevision,
         ).toBe(1);
         expect(
           (await store.appendToStream(streamId, newEvents(1), { expectedRevision: 'any' }))
-            .nextRevision,
+            .lastRevision,
         ).toBe(2);
         expect((await store.readStream(streamId)).map((event) => event.revision)).toEqual([
           0, 1, 2,
@@ -335,7 +335,7 @@ export function describeEventStoreContract(
         expect(await store.streamRevision(streamId)).toBe(1);
         // Nothing of the rejected append was kept, not even its event id.
         expect(
-          (await store.appendToStream(streamId, [rejected], { expectedRevision: 1 })).nextRevision,
+          (await store.appendToStream(streamId, [rejected], { expectedRevision: 1 })).lastRevision,
         ).toBe(2);
       });
 
@@ -358,7 +358,7 @@ export function describeEventStoreContract(
           0, 1, 2,
         ]);
         expect(
-          (await store.appendToStream(streamId, rejected, { expectedRevision: 2 })).nextRevision,
+          (await store.appendToStream(streamId, rejected, { expectedRevision: 2 })).lastRevision,
         ).toBe(4);
       });
 
@@ -389,7 +389,7 @@ export function describeEventStoreContract(
               const result = await store.appendToStream(streamId, [event], {
                 expectedRevision: current,
               });
-              winners.push({ revision: result.nextRevision, event });
+              winners.push({ revision: result.lastRevision, event });
             } catch (error) {
               if (!(error instanceof WrongExpectedRevisionError)) throw error;
               expect(error.actual).not.toEqual(current);
@@ -454,11 +454,11 @@ export function describeEventStoreContract(
       it('treats an empty append as a check of the expectation that writes nothing', async () => {
         const streamId = `${uniquePrefix('empty')}account`;
         expect(
-          (await store.appendToStream(streamId, [], { expectedRevision: 'any' })).nextRevision,
+          (await store.appendToStream(streamId, [], { expectedRevision: 'any' })).lastRevision,
         ).toBe(-1);
         expect(
           (await store.appendToStream(streamId, [], { expectedRevision: 'no_stream' }))
-            .nextRevision,
+            .lastRevision,
         ).toBe(-1);
         await expectConflict(store.appendToStream(streamId, [], { expectedRevision: 0 }), {
           streamId,
@@ -545,7 +545,7 @@ export function describeEventStoreContract(
           const result = await store.appendToStream(streamId, events, {
             expectedRevision: current ?? 'no_stream',
           });
-          revisions.set(streamId, result.nextRevision);
+          revisions.set(streamId, result.lastRevision);
           appended.push(...events);
         }
 
@@ -712,7 +712,7 @@ export function describeEventStoreContract(
         // The holder may append with it again; other claims are unaffected.
         expect(
           (await store.appendToStream(a, newEvents(1), { expectedRevision: 0, claim }))
-            .nextRevision,
+            .lastRevision,
         ).toBe(1);
         expect(
           (
@@ -720,7 +720,7 @@ export function describeEventStoreContract(
               expectedRevision: 1,
               claim: newClaim('other'),
             })
-          ).nextRevision,
+          ).lastRevision,
         ).toBe(2);
       });
 
@@ -823,7 +823,7 @@ export function describeEventStoreContract(
           decide: () => newEvents(1),
           claimFor: () => claim,
         });
-        expect(first.appended?.nextRevision).toBe(1);
+        expect(first.appended?.lastRevision).toBe(1);
         const refused = store.appendExclusive(b, {
           knownRevision: 0,
           decide: () => newEvents(2),
@@ -842,7 +842,7 @@ export function describeEventStoreContract(
               decide: () => newEvents(1),
               claimFor: () => undefined,
             })
-          ).appended?.nextRevision,
+          ).appended?.lastRevision,
         ).toBe(1);
       });
     });

@@ -34,7 +34,7 @@ describe('PostgreSQL group commit', () => {
         store.appendToStream(streamId, [newEvent(), newEvent()], { expectedRevision: 'no_stream' }),
       ),
     );
-    expect(results.every((result) => result.nextRevision === 1)).toBe(true);
+    expect(results.every((result) => result.lastRevision === 1)).toBe(true);
     const { rows } = await database.pool.query(
       `SELECT count(DISTINCT transaction_id)::int AS transactions, count(*)::int AS events FROM events WHERE stream_id LIKE 'gc-many-%'`,
     );
@@ -63,8 +63,8 @@ describe('PostgreSQL group commit', () => {
     expect(stale.status === 'rejected' && stale.reason).toEqual(
       new WrongExpectedRevisionError('gc-stale', 5, 0),
     );
-    expect(fresh).toMatchObject({ status: 'fulfilled', value: { nextRevision: 1 } });
-    expect(created).toMatchObject({ status: 'fulfilled', value: { nextRevision: 0 } });
+    expect(fresh).toMatchObject({ status: 'fulfilled', value: { lastRevision: 1 } });
+    expect(created).toMatchObject({ status: 'fulfilled', value: { lastRevision: 0 } });
     expect(await store.streamRevision('gc-stale')).toBe(0);
   });
 

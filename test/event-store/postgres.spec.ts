@@ -260,14 +260,14 @@ describe('PostgresEventStore', () => {
       expect(await store.streamRevision(streamId)).toBe(0);
       expect(db.pool.totalCount).toBe(db.pool.idleCount);
       expect(
-        (await store.appendToStream(streamId, newEvents(1), { expectedRevision: 0 })).nextRevision,
+        (await store.appendToStream(streamId, newEvents(1), { expectedRevision: 0 })).lastRevision,
       ).toBe(1);
     });
 
     it('empty appends report the position of the stream’s last event, or the start of the log', async () => {
       const streamId = `${uniquePrefix('empty')}s`;
       expect(await store.appendToStream(streamId, [], { expectedRevision: 'any' })).toEqual({
-        nextRevision: -1,
+        lastRevision: -1,
         position: START_POSITION,
       });
       const written = await store.appendToStream(streamId, newEvents(3), {
@@ -284,7 +284,7 @@ describe('PostgresEventStore', () => {
       const result = await store.appendToStream(`${prefix}big`, newEvents(READ_ALL_MAX_COUNT + 1), {
         expectedRevision: 'no_stream',
       });
-      expect(result.nextRevision).toBe(READ_ALL_MAX_COUNT);
+      expect(result.lastRevision).toBe(READ_ALL_MAX_COUNT);
       // Wait until visible (an older transaction elsewhere in the cluster may delay it).
       for (
         let tries = 0;

@@ -117,15 +117,16 @@ export class EventStoreDbEventStore implements EventStore {
       const result = await this.client.appendToStream(streamId, data, { expectedRevision });
       if (!result.success)
         throw failedAppendError(streamId, options.expectedRevision, result.nextExpectedRevision);
-      const nextRevision = fromEsdbRevision(result.nextExpectedRevision);
+      // What db-client calls the next expected revision is that of the last event written.
+      const lastRevision = fromEsdbRevision(result.nextExpectedRevision);
       // A one-event write's result position is that event's $all position. For several events
       // the server reports the write as a whole, which is not reliably the last event's own
       // (commit, prepare) pair, so read that back: the port promises the last event's position.
       const position =
         events.length === 1 && result.position
           ? result.position
-          : await this.positionOf(streamId, nextRevision);
-      return { nextRevision, position: encodePosition(position) };
+          : await this.positionOf(streamId, lastRevision);
+      return { lastRevision, position: encodePosition(position) };
     } catch (error) {
       throw translateError(error, { streamId, expected: options.expectedRevision });
     }
@@ -276,8 +277,8 @@ export class EventStoreDbEventStore implements EventStore {
     if (expected !== 'any' && expected !== actual)
       throw new WrongExpectedRevisionError(streamId, expected, actual);
     return last
-      ? { nextRevision: last.revision, position: last.position }
-      : { nextRevision: -1, position: encodePosition(BEFORE_EVERY_EVENT) };
+      ? { lastRevision: last.revision, position: last.position }
+      : { lastRevision: -1, position: encodePosition(BEFORE_EVERY_EVENT) };
   }
 
   private async readTail(streamId: string): Promise<RecordedEvent[]> {

@@ -60,7 +60,7 @@ export class InMemoryEventStore implements EventStore {
     if (expected !== 'any' && expected !== actual)
       throw new WrongExpectedRevisionError(streamId, expected, actual);
     if (events.length === 0) {
-      return { nextRevision: stream.length - 1, position: stream.at(-1)?.position ?? '0' };
+      return { lastRevision: stream.length - 1, position: stream.at(-1)?.position ?? '0' };
     }
     const recorded = events.filter((event) => this.eventIds.has(event.eventId.toLowerCase()));
     if (recorded.length > 0)
@@ -90,7 +90,7 @@ export class InMemoryEventStore implements EventStore {
     this.streams.set(streamId, stream);
     if (options.claim !== undefined) this.claims.set(options.claim, streamId);
     const last = stream.at(-1)!;
-    return { nextRevision: last.revision, position: last.position };
+    return { lastRevision: last.revision, position: last.position };
   }
 
   /** Atomic without locks: reading the tail, deciding and appending happen in one synchronous step. */

@@ -109,7 +109,7 @@ async function insertEvents(
     );
     const last = rows.reduce((a, b) => (Number(b.revision) > Number(a.revision) ? b : a));
     return {
-      nextRevision: Number(last.revision),
+      lastRevision: Number(last.revision),
       position: encodePosition(last.transaction_id, last.global_position),
     };
   } catch (error) {
@@ -150,7 +150,7 @@ export async function checkExpectation(
     throw new WrongExpectedRevisionError(streamId, expected, actual);
   const last = rows[0];
   return {
-    nextRevision: actual === 'no_stream' ? -1 : actual,
+    lastRevision: actual === 'no_stream' ? -1 : actual,
     position: last?.transaction_id
       ? encodePosition(last.transaction_id, last.global_position!)
       : START_POSITION,

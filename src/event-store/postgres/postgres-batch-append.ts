@@ -96,7 +96,7 @@ export async function appendBatch(
       return {
         status: 'appended',
         result: {
-          nextRevision: Number(row.revision),
+          lastRevision: Number(row.revision),
           position: encodePosition(row.transaction_id, row.global_position),
         },
       };

@@ -50,7 +50,7 @@ describe('EventStoreDbEventStore (fake client)', () => {
         events,
         { expectedRevision: 2 },
       );
-      expect(result).toEqual({ nextRevision: 3, position: 'esdb-900-900' });
+      expect(result).toEqual({ lastRevision: 3, position: 'esdb-900-900' });
       expect(appendToStream).toHaveBeenCalledWith(
         'credits-a',
         events.map((event) =>
@@ -79,7 +79,7 @@ describe('EventStoreDbEventStore (fake client)', () => {
         [newEvent(), newEvent()],
         { expectedRevision: 2 },
       );
-      expect(result).toEqual({ nextRevision: 4, position: 'esdb-900-900' });
+      expect(result).toEqual({ lastRevision: 4, position: 'esdb-900-900' });
       expect(readStream).toHaveBeenCalledWith(
         'credits-a',
         expect.objectContaining({ fromRevision: 4n, maxCount: 1 }),
@@ -144,7 +144,7 @@ describe('EventStoreDbEventStore (fake client)', () => {
         [newEvent()],
         { expectedRevision: 1 },
       );
-      expect(result).toEqual({ nextRevision: 2, position: 'esdb-77-77' });
+      expect(result).toEqual({ lastRevision: 2, position: 'esdb-77-77' });
       expect(readStream).toHaveBeenCalledWith(
         's',
         expect.objectContaining({ fromRevision: 2n, maxCount: 1 }),
@@ -181,11 +181,11 @@ describe('EventStoreDbEventStore (fake client)', () => {
         readStream: jest.fn(() => fakeRead([resolvedEvent('s', 4, 70)])),
       });
       await expect(existing.appendToStream('s', [], { expectedRevision: 4 })).resolves.toEqual({
-        nextRevision: 4,
+        lastRevision: 4,
         position: 'esdb-70-70',
       });
       await expect(existing.appendToStream('s', [], { expectedRevision: 'any' })).resolves.toEqual({
-        nextRevision: 4,
+        lastRevision: 4,
         position: 'esdb-70-70',
       });
       await expect(existing.appendToStream('s', [], { expectedRevision: 3 })).rejects.toMatchObject(
@@ -200,7 +200,7 @@ describe('EventStoreDbEventStore (fake client)', () => {
         readStream: jest.fn(() => fakeRead([], new StreamNotFoundError(undefined, 's'))),
       });
       const empty = await missing.appendToStream('s', [], { expectedRevision: 'no_stream' });
-      expect(empty).toEqual({ nextRevision: -1, position: 'esdb-0-0' });
+      expect(empty).toEqual({ lastRevision: -1, position: 'esdb-0-0' });
       expect(missing.comparePositions(empty.position, 'esdb-1-1')).toBeLessThan(0);
       await expect(missing.appendToStream('s', [], { expectedRevision: 0 })).rejects.toBeInstanceOf(
         WrongExpectedRevisionError,
