@@ -36,7 +36,7 @@ function spend(credits: number): LedgerCommand {
 /** Another process: appends straight to the store, behind the handler's cache. */
 function otherProcessGrants(
   store: Pick<EventStore, 'appendToStream'>,
-  revision: number | 'no_stream',
+  revision: number,
   credits: number,
 ): Promise<unknown> {
   const event: NewEvent = {

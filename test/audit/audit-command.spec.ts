@@ -18,6 +18,7 @@ import type { LedgerCommand } from '../../src/ledger';
 import { MetricsRegistry } from '../../src/observability/metrics-registry';
 import { ManualClock } from '../../src/shared/clock';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { NO_STREAM_REVISION } from '../../src/event-store/event-store.port';
 
 const T0 = '2026-03-01T12:00:00.000Z';
 const HOUR = 3_600_000;
@@ -196,7 +197,7 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
           metadata,
         },
       ],
-      { expectedRevision: 'no_stream' },
+      { expectedRevision: NO_STREAM_REVISION },
     );
     const table = await ledger(config, 'forged');
     expect(table.code).toBe(1);

@@ -12,6 +12,7 @@ import {
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
@@ -110,7 +111,7 @@ export class EventStoreDbEventStore implements EventStore {
       await this.claims.claim(
         streamId,
         options.claim,
-        options.expectedRevision as StreamRevision | 'no_stream',
+        options.expectedRevision as StreamRevision,
         events,
       );
     try {
@@ -155,9 +156,9 @@ export class EventStoreDbEventStore implements EventStore {
     return findInStreamBackwards(this.client, streamId, query);
   }
 
-  async streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'> {
+  async streamRevision(streamId: string): Promise<StreamRevision> {
     const [last] = await this.readTail(streamId);
-    return last ? last.revision : 'no_stream';
+    return last ? last.revision : NO_STREAM_REVISION;
   }
 
   /**
@@ -265,20 +266,21 @@ export class EventStoreDbEventStore implements EventStore {
 
   /**
    * An empty append writes nothing but checks the expectation, and reports the stream's tail
-   * (-1 and the position before every event for a missing stream). Read, not written: the
-   * answer is as of the read, which is all an empty append can promise anyway.
+   * (NO_STREAM_REVISION and the position before every event for a missing stream). Read, not
+   * written: the answer is as of the read, which is all an empty append can promise anyway.
    */
   private async checkExpectation(
     streamId: string,
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     const [last] = await this.readTail(streamId);
-    const actual = last ? last.revision : 'no_stream';
+    const actual = last ? last.revision : NO_STREAM_REVISION;
     if (expected !== 'any' && expected !== actual)
       throw new WrongExpectedRevisionError(streamId, expected, actual);
-    return last
-      ? { lastRevision: last.revision, position: last.position }
-      : { lastRevision: -1, position: encodePosition(BEFORE_EVERY_EVENT) };
+    return {
+      lastRevision: actual,
+      position: last ? last.position : encodePosition(BEFORE_EVERY_EVENT),
+    };
   }
 
   private async readTail(streamId: string): Promise<RecordedEvent[]> {

@@ -61,7 +61,7 @@ export class GroupCommitter {
   append(
     streamId: string,
     events: readonly NewEvent[],
-    expected: StreamRevision | -1,
+    expected: StreamRevision,
   ): Promise<AppendResult> {
     if (this.queue.length >= this.options.maxQueued)
       return Promise.reject(new AppendQueueFullError(this.options.maxQueued));
@@ -191,11 +191,7 @@ function settle(batch: readonly PendingAppend[], results: readonly BatchItemResu
     if (outcome.status === 'appended') pending.resolve(outcome.result);
     else
       pending.reject(
-        new WrongExpectedRevisionError(
-          pending.streamId,
-          pending.expected === -1 ? 'no_stream' : pending.expected,
-          outcome.actual,
-        ),
+        new WrongExpectedRevisionError(pending.streamId, pending.expected, outcome.actual),
       );
   });
 }

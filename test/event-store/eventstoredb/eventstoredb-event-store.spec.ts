@@ -14,6 +14,7 @@ import {
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type NewEvent,
 } from '../../../src/event-store/event-store.port';
@@ -86,14 +87,14 @@ describe('EventStoreDbEventStore (fake client)', () => {
       );
     });
 
-    it("maps 'no_stream' and 'any'", async () => {
+    it("maps NO_STREAM_REVISION and 'any'", async () => {
       const appendToStream = jest.fn(async () => ({
         success: true,
         nextExpectedRevision: 0n,
         position: position(1),
       }));
       const store = storeWith({ appendToStream });
-      await store.appendToStream('s', [newEvent()], { expectedRevision: 'no_stream' });
+      await store.appendToStream('s', [newEvent()], { expectedRevision: NO_STREAM_REVISION });
       await store.appendToStream('s', [newEvent()], { expectedRevision: 'any' });
       expect(
         appendToStream.mock.calls.map(
@@ -111,12 +112,12 @@ describe('EventStoreDbEventStore (fake client)', () => {
         });
       });
       const attempt = storeWith({ appendToStream }).appendToStream('credits-a', [newEvent()], {
-        expectedRevision: 'no_stream',
+        expectedRevision: NO_STREAM_REVISION,
       });
       await expect(attempt).rejects.toBeInstanceOf(WrongExpectedRevisionError);
       await expect(attempt).rejects.toMatchObject({
         streamId: 'credits-a',
-        expected: 'no_stream',
+        expected: NO_STREAM_REVISION,
         actual: 6,
       });
     });
@@ -132,7 +133,7 @@ describe('EventStoreDbEventStore (fake client)', () => {
       ).rejects.toMatchObject({
         name: 'WrongExpectedRevisionError',
         expected: 3,
-        actual: 'no_stream',
+        actual: NO_STREAM_REVISION,
       });
     });
 
@@ -192,14 +193,14 @@ describe('EventStoreDbEventStore (fake client)', () => {
         { expected: 3, actual: 4 },
       );
       await expect(
-        existing.appendToStream('s', [], { expectedRevision: 'no_stream' }),
+        existing.appendToStream('s', [], { expectedRevision: NO_STREAM_REVISION }),
       ).rejects.toMatchObject({ actual: 4 });
 
       const missing = storeWith({
         appendToStream,
         readStream: jest.fn(() => fakeRead([], new StreamNotFoundError(undefined, 's'))),
       });
-      const empty = await missing.appendToStream('s', [], { expectedRevision: 'no_stream' });
+      const empty = await missing.appendToStream('s', [], { expectedRevision: NO_STREAM_REVISION });
       expect(empty).toEqual({ lastRevision: -1, position: 'esdb-0-0' });
       expect(missing.comparePositions(empty.position, 'esdb-1-1')).toBeLessThan(0);
       await expect(missing.appendToStream('s', [], { expectedRevision: 0 })).rejects.toBeInstanceOf(
@@ -235,7 +236,7 @@ describe('EventStoreDbEventStore (fake client)', () => {
       const readStream = jest.fn(() => fakeRead([], new StreamNotFoundError(undefined, 's')));
       const store = storeWith({ readStream });
       await expect(store.readStream('s')).resolves.toEqual([]);
-      await expect(store.streamRevision('s')).resolves.toBe('no_stream');
+      await expect(store.streamRevision('s')).resolves.toBe(NO_STREAM_REVISION);
     });
 
     it('takes the revision from the last event, read backwards', async () => {
