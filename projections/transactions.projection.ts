@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { NO_STREAM_REVISION } from '../src/event-store/event-store.port';
 import { AccountFoldError, expectNextRevision } from './ledger/account-fold';
 import {
   applyTotals,
@@ -34,7 +35,7 @@ export function transactionRow(
   previous: RunningTotals | undefined,
   event: ProjectedEvent,
 ): TransactionRow {
-  expectNextRevision(previous?.revision ?? -1, event);
+  expectNextRevision(previous?.revision ?? NO_STREAM_REVISION, event);
   const after = applyTotals(previous ?? ZERO_TOTALS, totalsChange(event.event));
   return {
     accountId: event.accountId,

@@ -5,10 +5,8 @@ import type { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { Database } from '../../src/database/database';
 import { LedgerRejectedError } from '../../src/accounts/write-path/errors';
-import {
-  ExecuteLedgerCommand,
-  type CommandOutcome,
-} from '../../src/accounts/write-path/ledger-command';
+import { toAccountCommand } from '../../src/accounts/commands';
+import type { CommandOutcome } from '../../src/accounts/write-path/ledger-command';
 import type { LedgerCommand } from '../../src/ledger/commands';
 import { newId } from '../../src/shared/ids';
 import type { OpOutcome } from './closed-loop';
@@ -85,7 +83,7 @@ export function execute(
   correlationId: string,
 ): Promise<CommandOutcome> {
   return commandBus.execute(
-    new ExecuteLedgerCommand(accountId, command, { correlationId, actor: BENCH_ACTOR }),
+    toAccountCommand(accountId, command, { correlationId, actor: BENCH_ACTOR }),
   );
 }
 

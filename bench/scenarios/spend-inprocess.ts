@@ -10,7 +10,7 @@ import { randomAccount } from './sql-baselines';
 export const SPEND_INPROCESS_TARGET = '≥ 1.0× raw-insert and ≥ 2× emmett';
 
 /**
- * `spend-inprocess`: ExecuteLedgerCommand spends through the CommandBus of the real app
+ * `spend-inprocess`: SpendCredits commands through the CommandBus of the real app
  * (ROLE=api), one credit each, on random accounts among the pre-funded ones, by `concurrency`
  * workers issuing commands back to back. The warm-up is one spend on every account in random
  * order, at the same concurrency: it fills the app's state cache (details.warmup).

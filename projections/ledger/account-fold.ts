@@ -1,3 +1,4 @@
+import { NO_STREAM_REVISION } from '../../src/event-store/event-store.port';
 import type { Money, BlockCategory } from '../../src/ledger/events';
 import type { ProjectedEvent } from '../projection';
 import { applyTotals, blockChanges, totalsChange, ZERO_TOTALS, type Totals } from './effects';
@@ -38,9 +39,9 @@ export class AccountFoldError extends Error {
 }
 
 /**
- * Checks that `event` is the next one of its stream after `lastRevision` (-1: none yet). The
- * global log delivers a stream's events in revision order, each once; anything else means the
- * read model and the log disagree, and applying the batch would hide it.
+ * Checks that `event` is the next one of its stream after `lastRevision` (NO_STREAM_REVISION:
+ * none yet). The global log delivers a stream's events in revision order, each once; anything
+ * else means the read model and the log disagree, and applying the batch would hide it.
  */
 export function expectNextRevision(lastRevision: number, event: ProjectedEvent): void {
   if (event.revision === lastRevision + 1) return;
@@ -53,7 +54,7 @@ export function expectNextRevision(lastRevision: number, event: ProjectedEvent):
 
 /** The account row after `event` (pure). */
 export function nextAccountRow(row: AccountRow | undefined, event: ProjectedEvent): AccountRow {
-  expectNextRevision(row?.revision ?? -1, event);
+  expectNextRevision(row?.revision ?? NO_STREAM_REVISION, event);
   const occurredAt = event.event.metadata.occurredAt;
   const totals = applyTotals(row ?? ZERO_TOTALS, totalsChange(event.event));
   return {

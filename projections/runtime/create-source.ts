@@ -21,6 +21,7 @@ export interface SourceContext {
 export function createProjectorSource({ eventStore, pool, log }: SourceContext): ProjectorSource {
   if (eventStore instanceof EventStoreDbEventStore) {
     return new EventStoreDbProjectorSource((options) => eventStore.subscribe(options), {
+      streamPrefix: STREAM_PREFIX,
       onDrop: (drop) =>
         log?.(
           `EventStoreDB subscription dropped (attempt ${drop.attempt}, retrying in ${drop.delayMs} ms): ${String(drop.error)}`,

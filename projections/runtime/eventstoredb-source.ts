@@ -4,6 +4,7 @@ import type {
   SubscriptionDrop,
   SubscriptionMessage,
 } from '../../src/event-store/eventstoredb';
+import { STREAM_PREFIX } from '../../src/ledger/limits';
 import type { ProjectorSource, SourceBatch } from './projector-source';
 import { WakeableSleep } from './wake-sleep';
 
@@ -18,6 +19,8 @@ export type SubscriptionFactory = (
 ) => StartableSubscription;
 
 export interface EventStoreDbProjectorSourceOptions {
+  /** The streams to project. Default: the ledger's (`credits-`). */
+  streamPrefix?: string;
   /** Messages buffered ahead of the projector before the subscription waits. Default 1024. */
   bufferSize?: number;
   onDrop?: (drop: SubscriptionDrop) => void;
@@ -33,12 +36,14 @@ export interface EventStoreDbProjectorSourceOptions {
  */
 export class EventStoreDbProjectorSource implements ProjectorSource {
   private current: BufferedSubscription | null = null;
+  private readonly streamPrefix: string;
   private readonly bufferSize: number;
 
   constructor(
     private readonly subscribe: SubscriptionFactory,
     private readonly options: EventStoreDbProjectorSourceOptions = {},
   ) {
+    this.streamPrefix = options.streamPrefix ?? STREAM_PREFIX;
     this.bufferSize = options.bufferSize ?? 1024;
   }
 
@@ -47,7 +52,7 @@ export class EventStoreDbProjectorSource implements ProjectorSource {
       await this.current?.stop();
       this.current = new BufferedSubscription(
         this.subscribe,
-        after,
+        { from: after, streamPrefix: this.streamPrefix },
         this.bufferSize,
         this.options.onDrop,
       );
@@ -76,12 +81,17 @@ class BufferedSubscription {
 
   constructor(
     subscribe: SubscriptionFactory,
-    from: GlobalPosition | null,
+    { from, streamPrefix }: { from: GlobalPosition | null; streamPrefix: string },
     private readonly bufferSize: number,
     onDrop?: (drop: SubscriptionDrop) => void,
   ) {
     this.next = from;
-    this.subscription = subscribe({ from, handler: (message) => this.push(message), onDrop });
+    this.subscription = subscribe({
+      from,
+      streamPrefix,
+      handler: (message) => this.push(message),
+      onDrop,
+    });
     this.subscription.start();
   }
 

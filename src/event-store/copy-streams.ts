@@ -126,7 +126,7 @@ async function appendMissing(
     return { written: run.length, unclaimed: await append(target, run, first, claim) };
   } catch (error) {
     if (!(error instanceof WrongExpectedRevisionError)) throw error;
-    const actual = error.actual === 'no_stream' ? -1 : error.actual;
+    const { actual } = error;
     if (actual < first - 1)
       throw new CopyDivergedError(
         streamId,
@@ -175,7 +175,8 @@ async function append(
     data,
     metadata,
   }));
-  const expectedRevision = firstRevision === 0 ? 'no_stream' : firstRevision - 1;
+  // NO_STREAM_REVISION for a run from the stream's first event.
+  const expectedRevision = firstRevision - 1;
   try {
     await target.appendToStream(events[0].streamId, newEvents, { expectedRevision, claim });
     return 0;

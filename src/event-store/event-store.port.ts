@@ -3,8 +3,10 @@
  * passes the same contract suite (test/event-store/event-store.contract.ts).
  *
  * Revision convention for the whole port: a stream's events are numbered 0, 1, 2, … and a
- * stream's revision is the number of its last event; a stream that does not exist has no
- * revision (`'no_stream'`). Revisions are JS numbers: a stream never gets near 2^53 events.
+ * stream's revision is the number of its last event; a stream that does not exist (no events)
+ * is at NO_STREAM_REVISION, -1, so the next event's revision is always `revision + 1`. The domain
+ * counts the same way (an account with no events is at revision -1). Revisions are JS numbers: a
+ * stream never gets near 2^53 events.
  *
  * Global positions are opaque strings owned by the adapter that produced them; only the adapter
  * can compare them (`comparePositions`).
@@ -12,7 +14,11 @@
 export type StreamRevision = number;
 export type GlobalPosition = string;
 
-export type ExpectedRevision = StreamRevision | 'no_stream' | 'any';
+/** The revision of a stream that does not exist: before its first event, which will be 0. */
+export const NO_STREAM_REVISION = -1;
+
+/** The revision an append expects the stream at (NO_STREAM_REVISION: must not exist), or 'any'. */
+export type ExpectedRevision = StreamRevision | 'any';
 
 export interface EventMetadata {
   [key: string]: unknown;
@@ -40,20 +46,21 @@ export interface AppendOptions {
    * hold the same claim. The append and the claim happen together or not at all — a failed or
    * refused append never leaves the value taken (see each adapter for how) — and a claim the stream
    * already holds is no obstacle. When another stream holds it: ClaimHeldElsewhereError, nothing
-   * written. Needs a known expectation (a revision or 'no_stream', not 'any') and at least one event.
+   * written. Needs a known expectation (a revision, NO_STREAM_REVISION included, not 'any') and at
+   * least one event.
    */
   claim?: string;
 }
 
 export interface AppendResult {
-  /** Revision of the last event appended. */
-  nextRevision: StreamRevision;
+  /** Revision of the last event appended (of an empty append: the stream's current revision). */
+  lastRevision: StreamRevision;
   /** Global position of the last event appended. */
   position: GlobalPosition;
 }
 
 export interface ExclusiveAppendRequest {
-  /** The caller already knows the stream up to this revision (-1: nothing). */
+  /** The caller already knows the stream up to this revision (NO_STREAM_REVISION: nothing). */
   knownRevision: StreamRevision;
   /** Given the events after knownRevision, the events to append (none: write nothing). */
   decide(tail: RecordedEvent[]): NewEvent[];
@@ -111,8 +118,9 @@ export interface EventStore {
   /**
    * Appends atomically if the stream is at `expectedRevision`, else throws
    * WrongExpectedRevisionError and writes nothing. An empty `events` array writes nothing but
-   * still checks the expectation; it returns the stream's current revision (-1 when the stream
-   * does not exist) and the position of its last event (a position before every event when none).
+   * still checks the expectation; it returns the stream's current revision (NO_STREAM_REVISION when
+   * the stream does not exist) and the position of its last event (a position before every event
+   * when none).
    */
   appendToStream(
     streamId: string,
@@ -140,8 +148,8 @@ export interface EventStore {
    * filters here, stopping at `firstMatchType` when given.
    */
   findInStream(streamId: string, query: StreamQuery): Promise<RecordedEvent[]>;
-  /** The current revision of a stream, or 'no_stream'. */
-  streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'>;
+  /** The current revision of a stream: NO_STREAM_REVISION when it does not exist. */
+  streamRevision(streamId: string): Promise<StreamRevision>;
   /**
    * Reads the global, commit-ordered log. Never returns an event whose writing transaction might
    * still be followed by an earlier-positioned commit: a reader that checkpoints on the returned
@@ -162,11 +170,18 @@ export class WrongExpectedRevisionError extends Error {
   constructor(
     readonly streamId: string,
     readonly expected: ExpectedRevision,
-    readonly actual: StreamRevision | 'no_stream',
+    readonly actual: StreamRevision,
   ) {
-    super(`stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    super(
+      `stream ${streamId}: expected revision ${revisionText(expected)}, actual ${revisionText(actual)}`,
+    );
     this.name = 'WrongExpectedRevisionError';
   }
+}
+
+/** As log lines have always shown it: a missing stream is `no_stream`. */
+function revisionText(revision: ExpectedRevision): string {
+  return revision === NO_STREAM_REVISION ? 'no_stream' : String(revision);
 }
 
 /**

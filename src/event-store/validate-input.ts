@@ -1,5 +1,6 @@
 import {
   DuplicateEventIdError,
+  NO_STREAM_REVISION,
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
@@ -19,9 +20,10 @@ export function validateAppend(
   if (typeof streamId !== 'string' || streamId.length === 0)
     throw new TypeError('streamId must be a non-empty string');
   assertStorable('streamId', streamId);
-  if (expected !== 'any' && expected !== 'no_stream' && !isRevision(expected)) {
+  if (expected !== 'any' && expected !== NO_STREAM_REVISION && !isRevision(expected)) {
+    const got = String(expected);
     throw new RangeError(
-      `expectedRevision must be 'any', 'no_stream' or a revision >= 0, got ${String(expected)}`,
+      `expectedRevision must be 'any', ${NO_STREAM_REVISION} (no stream) or a revision >= 0, got ${got}`,
     );
   }
   const seen = new Set<string>();
@@ -46,7 +48,9 @@ export function validateClaim(
     throw new TypeError('claim must be a non-empty string');
   // A claim records which append it belongs to (EventStoreDB): that needs a definite expectation.
   if (expected === 'any')
-    throw new RangeError("an append with a claim needs a revision or 'no_stream', not 'any'");
+    throw new RangeError(
+      `an append with a claim needs a revision or ${NO_STREAM_REVISION} (no stream), not 'any'`,
+    );
   if (events.length === 0)
     throw new RangeError('an append with a claim must append at least one event');
 }

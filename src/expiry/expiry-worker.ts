@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
-import { ExecuteLedgerCommand } from '../accounts/write-path/ledger-command';
+import { ExpireDue } from '../accounts/commands';
 import type { Clock } from '../shared/clock';
 import { findDueAccounts } from './due-accounts';
 
@@ -45,7 +45,7 @@ export class ExpiryWorker {
         for (let accountId = queue.shift(); accountId !== undefined; accountId = queue.shift()) {
           try {
             const outcome = await this.commandBus.execute(
-              new ExecuteLedgerCommand(
+              new ExpireDue(
                 accountId,
                 { kind: 'expire' },
                 {

@@ -2,10 +2,12 @@ import type { RecalledSpendsView } from './spend-memory';
 import type { Actor, BlockCategory, GrantReason, Money, ReversalReason } from './events';
 
 /**
- * Commands the decider understands. Ids of things a command creates (blockId, spendId, …) are
- * chosen by the caller so that `decide` stays a pure function.
+ * Commands the decider understands: plain data, one `<UseCase>Command` per kind. (The application's
+ * command classes that carry them to an account, src/accounts/commands, are named after the use
+ * case alone: SpendCredits carries a SpendCreditsCommand.) Ids of things a command creates
+ * (blockId, spendId, …) are chosen by the caller so that `decide` stays a pure function.
  */
-export interface PurchaseCredits {
+export interface PurchaseCreditsCommand {
   kind: 'purchase';
   blockId: string;
   purchaseId: string;
@@ -18,7 +20,7 @@ export interface PurchaseCredits {
   expiresAt?: string;
 }
 
-export interface GrantCredits {
+export interface GrantCreditsCommand {
   kind: 'grant';
   blockId: string;
   credits: number;
@@ -28,7 +30,7 @@ export interface GrantCredits {
   description?: string;
 }
 
-export interface SpendCredits {
+export interface SpendCreditsCommand {
   kind: 'spend';
   spendId: string;
   credits: number;
@@ -37,7 +39,7 @@ export interface SpendCredits {
   details?: Record<string, string>;
 }
 
-export interface RefundSpend {
+export interface RefundSpendCommand {
   kind: 'refund';
   refundId: string;
   spendId: string;
@@ -46,7 +48,7 @@ export interface RefundSpend {
   reason: string;
 }
 
-export interface ReserveCredits {
+export interface ReserveCreditsCommand {
   kind: 'reserve';
   reservationId: string;
   credits: number;
@@ -54,7 +56,7 @@ export interface ReserveCredits {
   description?: string;
 }
 
-export interface CaptureReservation {
+export interface CaptureReservationCommand {
   kind: 'capture';
   reservationId: string;
   spendId: string;
@@ -63,13 +65,13 @@ export interface CaptureReservation {
   description?: string;
 }
 
-export interface ReleaseReservation {
+export interface ReleaseReservationCommand {
   kind: 'release';
   reservationId: string;
 }
 
 /** Expire whatever is due at `now` (blocks and holds). Used by the background worker. */
-export interface ExpireDue {
+export interface ExpireDueCommand {
   kind: 'expire';
 }
 
@@ -84,14 +86,14 @@ export interface ExpireDue {
 export type ReversalAmount =
   { credits: number; totalCredits?: never } | { totalCredits: number; credits?: never };
 
-export type ReversePurchase = {
+export type ReversePurchaseCommand = {
   kind: 'reverse';
   /** The purchase is found by its providerRef (e.g. PaymentIntent id). */
   providerRef: string;
   reason: ReversalReason;
   /**
    * The cause at the provider (`dispute:du_…`): a reversal naming one is written at most once, and
-   * never after that cause was undone (ReinstateReversal may arrive first).
+   * never after that cause was undone (ReinstateReversalCommand may arrive first).
    */
   reversalId?: string;
 } & ReversalAmount;
@@ -100,7 +102,7 @@ export type ReversePurchase = {
  * The money of the reversal `reversalId` came back (a dispute won, a refund failed): give back what
  * it removed. Once per reversalId; before the reversal, it settles the id so the reversal never happens.
  */
-export interface ReinstateReversal {
+export interface ReinstateReversalCommand {
   kind: 'reinstate';
   /** The purchase is found by its providerRef (e.g. PaymentIntent id). */
   providerRef: string;
@@ -115,16 +117,16 @@ export interface ReinstateReversal {
 }
 
 export type LedgerCommand =
-  | PurchaseCredits
-  | GrantCredits
-  | SpendCredits
-  | RefundSpend
-  | ReserveCredits
-  | CaptureReservation
-  | ReleaseReservation
-  | ExpireDue
-  | ReversePurchase
-  | ReinstateReversal;
+  | PurchaseCreditsCommand
+  | GrantCreditsCommand
+  | SpendCreditsCommand
+  | RefundSpendCommand
+  | ReserveCreditsCommand
+  | CaptureReservationCommand
+  | ReleaseReservationCommand
+  | ExpireDueCommand
+  | ReversePurchaseCommand
+  | ReinstateReversalCommand;
 
 /** Everything a decision needs besides the command and the state. */
 export interface CommandContext {

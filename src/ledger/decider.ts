@@ -6,7 +6,7 @@ import { cloneLedgerState } from './state-records';
  * no random ids (commands carry them). This file is the public entry; each concern lives in its
  * own module:
  * - evolve.ts: initialState and evolve (folds in place)
- * - decide/: decide, one file per command's rules
+ * - decide/: decide, and one file per command's rules (decide<Command> in <command>.ts)
  * - expiry.ts, drawdown.ts, idempotency.ts: rules shared by several commands
  * - view.ts: viewAt and checkCredits
  */

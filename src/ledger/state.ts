@@ -57,7 +57,7 @@ export interface PurchaseRecord {
   reversed: number;
   /**
    * The part of `reversed` by reversals that name no cause (cumulative refunds): a failed refund
-   * brings it down (ReinstateReversal.toTotalCredits) as the named ones are undone one by one.
+   * brings it down (ReinstateReversalCommand.toTotalCredits) as the named ones are undone one by one.
    */
   reversedUnnamed: number;
   /** What those unnamed reversals removed, per block, in order, less what came back: the most that may return. */

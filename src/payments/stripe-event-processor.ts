@@ -1,11 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerRejectedError } from '../accounts/write-path/errors';
-import {
-  ExecuteLedgerCommand,
-  type CallerContext,
-  type CommandOutcome,
-} from '../accounts/write-path/ledger-command';
+import type { CallerContext, CommandOutcome } from '../accounts/write-path/ledger-command';
+import { PurchaseCredits, toAccountCommand } from '../accounts/commands';
 import type { CreditPack } from '../config/app-config';
 import { ACCOUNT_ID_PATTERN } from '../ledger/limits';
 import type { Rejection } from '../ledger/rejections';
@@ -235,7 +232,7 @@ export class StripeEventProcessor {
     let outcome: CommandOutcome;
     try {
       outcome = await this.commandBus.execute(
-        new ExecuteLedgerCommand(
+        new PurchaseCredits(
           accountId,
           {
             kind: 'purchase',
@@ -622,7 +619,7 @@ export class StripeEventProcessor {
       let outcome: CommandOutcome;
       try {
         outcome = await this.commandBus.execute(
-          new ExecuteLedgerCommand(row.accountId, step.command, step.context),
+          toAccountCommand(row.accountId, step.command, step.context),
         );
       } catch (error) {
         // The ledger has no such purchase on that account although we recorded it as credited.

@@ -5,7 +5,7 @@ import {
   SNAPSHOT_AFTER_EVENTS,
 } from '../../src/accounts/write-path/account-snapshots';
 import { loadConfig } from '../../src/config/load-config';
-import type { NewEvent } from '../../src/event-store/event-store.port';
+import { NO_STREAM_REVISION, type NewEvent } from '../../src/event-store/event-store.port';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -54,14 +54,14 @@ describe('account snapshots', () => {
       metadata,
     };
     let revision = (
-      await store.appendToStream('credits-long', [grant], { expectedRevision: 'no_stream' })
-    ).nextRevision;
+      await store.appendToStream('credits-long', [grant], { expectedRevision: NO_STREAM_REVISION })
+    ).lastRevision;
     while (revision < SNAPSHOT_AFTER_EVENTS) {
       revision = (
         await store.appendToStream('credits-long', Array.from({ length: 1000 }, spent), {
           expectedRevision: revision,
         })
-      ).nextRevision;
+      ).lastRevision;
     }
   });
   afterAll(() => database.drop());

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
 import { AccountRepository } from '../../src/accounts/write-path/account-repository';
 import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
 import {
@@ -6,10 +7,7 @@ import {
   LedgerRejectedError,
 } from '../../src/accounts/write-path/errors';
 import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
-import {
-  ExecuteLedgerCommand,
-  type CallerContext,
-} from '../../src/accounts/write-path/ledger-command';
+import type { CallerContext } from '../../src/accounts/write-path/ledger-command';
 import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
 import { loadConfig } from '../../src/config/load-config';
 import type { EventStore, NewEvent } from '../../src/event-store/event-store.port';
@@ -38,7 +36,7 @@ function spend(credits: number): LedgerCommand {
 /** Another process: appends straight to the store, behind the handler's cache. */
 function otherProcessGrants(
   store: Pick<EventStore, 'appendToStream'>,
-  revision: number | 'no_stream',
+  revision: number,
   credits: number,
 ): Promise<unknown> {
   const event: NewEvent = {
@@ -65,8 +63,9 @@ function setUp(store: EventStore, env: Record<string, string> = {}) {
     config,
     new CommandMetrics(metrics),
   );
+  const mailbox = new AccountMailbox(handler);
   const run = (command: LedgerCommand, caller: CallerContext = CALLER) =>
-    handler.execute(new ExecuteLedgerCommand('acct', command, caller));
+    mailbox.submit('acct', command, caller);
   const conflicts = async () =>
     (await metrics.registry.getSingleMetric('ledger_command_conflicts_total')!.get()).values.reduce(
       (sum, value) => sum + value.value,

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
 import { AccountRepository } from '../../src/accounts/write-path/account-repository';
 import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
 import { LedgerRejectedError } from '../../src/accounts/write-path/errors';
 import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
-import {
-  ExecuteLedgerCommand,
-  type CallerContext,
-  type CommandOutcome,
-} from '../../src/accounts/write-path/ledger-command';
+import type { CallerContext, CommandOutcome } from '../../src/accounts/write-path/ledger-command';
 import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
 import { loadConfig } from '../../src/config/load-config';
 import {
@@ -17,7 +14,7 @@ import {
 import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store';
 import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
-import type { LedgerCommand, PurchaseCredits } from '../../src/ledger/commands';
+import type { LedgerCommand, PurchaseCreditsCommand } from '../../src/ledger/commands';
 import { streamIdFor } from '../../src/ledger/limits';
 import { MetricsRegistry } from '../../src/observability/metrics-registry';
 import { ManualClock } from '../../src/shared/clock';
@@ -31,7 +28,10 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
  */
 const CALLER: CallerContext = { correlationId: 'test', actor: { kind: 'apiKey', id: 'granter' } };
 
-function purchase(providerRef: string, overrides: Partial<PurchaseCredits> = {}): PurchaseCredits {
+function purchase(
+  providerRef: string,
+  overrides: Partial<PurchaseCreditsCommand> = {},
+): PurchaseCreditsCommand {
   return {
     kind: 'purchase',
     blockId: `block_${randomUUID()}`,
@@ -67,8 +67,9 @@ function startProcess(store: EventStore, env: Record<string, string> = {}) {
     config,
     new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
   );
+  const mailbox = new AccountMailbox(handler);
   return (accountId: string, command: LedgerCommand, caller: CallerContext = CALLER) =>
-    handler.execute(new ExecuteLedgerCommand(accountId, command, caller));
+    mailbox.submit(accountId, command, caller);
 }
 
 interface Subject {
@@ -258,7 +259,7 @@ describe.each(subjects)(
               throw new WrongExpectedRevisionError(
                 args[0],
                 args[2].expectedRevision,
-                result.nextRevision,
+                result.lastRevision,
               );
             }
             return result;

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { AccountRepository } from '../../src/accounts/write-path/account-repository';
 import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
 import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
-import { ExecuteLedgerCommand } from '../../src/accounts/write-path/ledger-command';
+import { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
 import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
 import { parseAuditArguments } from '../../src/cli/commands/audit';
 import { CLI_COMMANDS } from '../../src/cli/commands';
@@ -18,6 +18,7 @@ import type { LedgerCommand } from '../../src/ledger';
 import { MetricsRegistry } from '../../src/observability/metrics-registry';
 import { ManualClock } from '../../src/shared/clock';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { NO_STREAM_REVISION } from '../../src/event-store/event-store.port';
 
 const T0 = '2026-03-01T12:00:00.000Z';
 const HOUR = 3_600_000;
@@ -63,13 +64,12 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
       config,
       new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
     );
+    const mailbox = new AccountMailbox(handler);
     const run = (command: LedgerCommand) =>
-      handler.execute(
-        new ExecuteLedgerCommand('org:audited', command, {
-          correlationId: randomUUID(),
-          actor: { kind: 'admin', id: 'test' },
-        }),
-      );
+      mailbox.submit('org:audited', command, {
+        correlationId: randomUUID(),
+        actor: { kind: 'admin', id: 'test' },
+      });
     await run({
       kind: 'grant',
       blockId: 'promo',
@@ -197,7 +197,7 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
           metadata,
         },
       ],
-      { expectedRevision: 'no_stream' },
+      { expectedRevision: NO_STREAM_REVISION },
     );
     const table = await ledger(config, 'forged');
     expect(table.code).toBe(1);

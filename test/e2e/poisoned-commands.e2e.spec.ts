@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { ExecuteLedgerCommand } from '../../src/accounts/write-path/ledger-command';
+import { toAccountCommand } from '../../src/accounts/commands';
 import type { LedgerCommand } from '../../src/ledger/commands';
 import { newId } from '../../src/shared/ids';
 import { TEST_KEYS, startTestApp, type TestApp } from '../support/test-app';
@@ -83,7 +83,7 @@ describe('poisoned commands among a load of valid spends', () => {
       const badOutcomes = Array.from({ length: BAD_PER_ROUND }, (_, index) => {
         const number = round * BAD_PER_ROUND + index;
         return commandBus.execute(
-          new ExecuteLedgerCommand(bad[number % bad.length]!, poisoned(number), context),
+          toAccountCommand(bad[number % bad.length]!, poisoned(number), context),
         );
       });
       const spends = good.map((accountId) =>
@@ -157,9 +157,7 @@ describe('poisoned commands among a load of valid spends', () => {
       isPoisoned(index) ? poisoned(index) : valid(index),
     );
     const settled = await Promise.allSettled(
-      commands.map((command) =>
-        commandBus.execute(new ExecuteLedgerCommand(accountId, command, context)),
-      ),
+      commands.map((command) => commandBus.execute(toAccountCommand(accountId, command, context))),
     );
 
     const outcomes = settled.map((outcome, index) => [!isPoisoned(index), outcome.status]);

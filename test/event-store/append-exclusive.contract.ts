@@ -1,8 +1,9 @@
-import type {
-  EventStore,
-  ExclusiveAppendRequest,
-  NewEvent,
-  RecordedEvent,
+import {
+  NO_STREAM_REVISION,
+  type EventStore,
+  type ExclusiveAppendRequest,
+  type NewEvent,
+  type RecordedEvent,
 } from '../../src/event-store/event-store.port';
 import { newEvent, newEvents, uniquePrefix } from './support/event-store-kit';
 
@@ -28,7 +29,9 @@ export function describeExclusiveAppendContract(
 
     it('hands decide the events after knownRevision and appends what it returns', async () => {
       const streamId = `${uniquePrefix('exclusive')}account`;
-      await store().appendToStream(streamId, newEvents(3), { expectedRevision: 'no_stream' });
+      await store().appendToStream(streamId, newEvents(3), {
+        expectedRevision: NO_STREAM_REVISION,
+      });
       const decided: NewEvent[] = newEvents(2, 'Decided');
       let handed: RecordedEvent[] = [];
 
@@ -43,7 +46,7 @@ export function describeExclusiveAppendContract(
       const stream = await store().readStream(streamId);
       expect(handed.map((event) => event.revision)).toEqual([1, 2]);
       expect(result.tail).toEqual(stream.slice(1, 3));
-      expect(result.appended?.nextRevision).toBe(4);
+      expect(result.appended?.lastRevision).toBe(4);
       expect(result.appended?.position).toBe(stream[4].position);
       expect(stream.slice(3).map((event) => event.eventId)).toEqual(
         decided.map((event) => event.eventId),
@@ -52,7 +55,9 @@ export function describeExclusiveAppendContract(
 
     it('writes nothing when decide returns no events', async () => {
       const streamId = `${uniquePrefix('exclusive-none')}account`;
-      await store().appendToStream(streamId, newEvents(2), { expectedRevision: 'no_stream' });
+      await store().appendToStream(streamId, newEvents(2), {
+        expectedRevision: NO_STREAM_REVISION,
+      });
       const result = await appendExclusive(streamId, { knownRevision: 1, decide: () => [] });
       expect(result).toEqual({ tail: [], appended: null });
       expect(await store().streamRevision(streamId)).toBe(1);
@@ -65,13 +70,15 @@ export function describeExclusiveAppendContract(
         decide: (tail) => (tail.length === 0 ? newEvents(2) : []),
       });
       expect(result.tail).toEqual([]);
-      expect(result.appended?.nextRevision).toBe(1);
+      expect(result.appended?.lastRevision).toBe(1);
       expect(await store().streamRevision(streamId)).toBe(1);
     });
 
     it('writes nothing and passes the error on when decide throws', async () => {
       const streamId = `${uniquePrefix('exclusive-throws')}account`;
-      await store().appendToStream(streamId, newEvents(1), { expectedRevision: 'no_stream' });
+      await store().appendToStream(streamId, newEvents(1), {
+        expectedRevision: NO_STREAM_REVISION,
+      });
       const refusal = new Error('decided against it');
       await expect(
         appendExclusive(streamId, {
@@ -86,7 +93,9 @@ export function describeExclusiveAppendContract(
 
     it('lets concurrent holders of one stream all succeed, each deciding on every event before it', async () => {
       const streamId = `${uniquePrefix('exclusive-race')}account`;
-      await store().appendToStream(streamId, newEvents(1), { expectedRevision: 'no_stream' });
+      await store().appendToStream(streamId, newEvents(1), {
+        expectedRevision: NO_STREAM_REVISION,
+      });
       const tailLengths: number[] = [];
       // Every holder knows only revision 0; none may lose a race, and none may decide on a tail
       // that another holder then appends behind.

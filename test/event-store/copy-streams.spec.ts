@@ -6,6 +6,7 @@ import {
 } from '../../src/event-store/copy-streams';
 import {
   ClaimHeldElsewhereError,
+  NO_STREAM_REVISION,
   type EventStore,
   type NewEvent,
 } from '../../src/event-store/event-store.port';
@@ -49,7 +50,9 @@ describe('copyStreams', () => {
         expectedRevision: revision,
       });
     }
-    await source.appendToStream('other-stream', [event(999)], { expectedRevision: 'no_stream' });
+    await source.appendToStream('other-stream', [event(999)], {
+      expectedRevision: NO_STREAM_REVISION,
+    });
   });
   afterAll(() => database.drop());
 
@@ -64,7 +67,7 @@ describe('copyStreams', () => {
     expect(result).toMatchObject({ copied: 80, skipped: 0 });
     for (const streamId of streams)
       expect(await streamSummary(target, streamId)).toEqual(await streamSummary(source, streamId));
-    expect(await target.streamRevision('other-stream')).toBe('no_stream');
+    expect(await target.streamRevision('other-stream')).toBe(NO_STREAM_REVISION);
     expect(reports.length).toBeGreaterThan(5);
     expect(reports.map((report) => report.copied)).toEqual(
       [...reports.map((report) => report.copied)].sort((a, b) => a - b),
@@ -84,7 +87,7 @@ describe('copyStreams', () => {
     await target.appendToStream(
       'credits-b',
       partial.map(({ eventId, type, data, metadata }) => ({ eventId, type, data, metadata })),
-      { expectedRevision: 'no_stream' },
+      { expectedRevision: NO_STREAM_REVISION },
     );
     const result = await copyStreams(source, target, { streamPrefix: 'credits-', batchSize: 13 });
     expect(result).toMatchObject({ copied: 75, skipped: 5 });
@@ -96,7 +99,7 @@ describe('copyStreams', () => {
   it('refuses a target whose stream holds other events', async () => {
     const target = new InMemoryEventStore();
     await target.appendToStream('credits-a', [event(1), event(2)], {
-      expectedRevision: 'no_stream',
+      expectedRevision: NO_STREAM_REVISION,
     });
     await expect(
       copyStreams(source, target, { streamPrefix: 'credits-', batchSize: 50 }),
@@ -118,10 +121,10 @@ describe('copyStreams', () => {
       // Two purchases and a grant in one append, then a second account reusing a reference (as
       // history from before references were unique could).
       await from.appendToStream('credits-x', [purchased('r1'), event(1), purchased('r2')], {
-        expectedRevision: 'no_stream',
+        expectedRevision: NO_STREAM_REVISION,
       });
       await from.appendToStream('credits-y', [event(2), purchased('r1'), event(3)], {
-        expectedRevision: 'no_stream',
+        expectedRevision: NO_STREAM_REVISION,
       });
       const target = new InMemoryEventStore();
 
@@ -135,7 +138,7 @@ describe('copyStreams', () => {
         expect(await streamSummary(target, streamId)).toEqual(await streamSummary(from, streamId));
       for (const claim of ['purchase-ref-r1', 'purchase-ref-r2']) {
         const refused = await target
-          .appendToStream('credits-z', [event(4)], { expectedRevision: 'no_stream', claim })
+          .appendToStream('credits-z', [event(4)], { expectedRevision: NO_STREAM_REVISION, claim })
           .catch((error: unknown) => error);
         expect(refused).toBeInstanceOf(ClaimHeldElsewhereError);
         expect(refused).toMatchObject({ holderStreamId: 'credits-x' });

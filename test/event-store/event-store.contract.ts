@@ -1,6 +1,7 @@
 import {
   ClaimHeldElsewhereError,
   DuplicateEventIdError,
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
@@ -121,11 +122,11 @@ export function describeEventStoreContract(
           newEvent('CreditsExpired', { nested: { deep: { flag: true, ratio: 0.25 } } }),
         ];
         const result = await store.appendToStream(streamId, events, {
-          expectedRevision: 'no_stream',
+          expectedRevision: NO_STREAM_REVISION,
         });
         const read = await store.readStream(streamId);
 
-        expect(result.nextRevision).toBe(2);
+        expect(result.lastRevision).toBe(2);
         expect(
           read.map((event) => ({ ...event, position: undefined, recordedAt: undefined })),
         ).toEqual(
@@ -147,12 +148,12 @@ export function describeEventStoreContract(
       it('continues a stream from the expected revision', async () => {
         const streamId = `${uniquePrefix('continue')}account`;
         const first = await store.appendToStream(streamId, newEvents(2), {
-          expectedRevision: 'no_stream',
+          expectedRevision: NO_STREAM_REVISION,
         });
         const second = await store.appendToStream(streamId, newEvents(3), { expectedRevision: 1 });
         const read = await store.readStream(streamId);
 
-        expect(second.nextRevision).toBe(4);
+        expect(second.lastRevision).toBe(4);
         expect(read.map((event) => event.revision)).toEqual([0, 1, 2, 3, 4]);
         expect(store.comparePositions(first.position, second.position)).toBeLessThan(0);
         expect(second.position).toBe(read[4].position);
@@ -160,7 +161,9 @@ export function describeEventStoreContract(
 
       it('reads a stream from a revision and up to a count', async () => {
         const streamId = `${uniquePrefix('ranges')}account`;
-        await store.appendToStream(streamId, newEvents(5), { expectedRevision: 'no_stream' });
+        await store.appendToStream(streamId, newEvents(5), {
+          expectedRevision: NO_STREAM_REVISION,
+        });
         const revisions = async (options: { fromRevision?: number; maxCount?: number }) =>
           (await store.readStream(streamId, options)).map((event) => event.revision);
 
@@ -185,7 +188,7 @@ export function describeEventStoreContract(
             newEvent('CreditsRefunded', { spendId: 's1', credits: 1 }),
             newEvent('CreditsSpent', { spendId: 7, credits: 7 }),
           ],
-          { expectedRevision: 'no_stream' },
+          { expectedRevision: NO_STREAM_REVISION },
         );
         const found = async (equals: string, throughRevision: number) =>
           (
@@ -258,7 +261,7 @@ export function describeEventStoreContract(
             newEvent('CreditsSpent', { spendId: 's2', credits: 6 }),
             newEvent('CreditsRefunded', { spendId: 's1', credits: 1 }),
           ],
-          { expectedRevision: 'no_stream' },
+          { expectedRevision: NO_STREAM_REVISION },
         );
         const found = async (equals: string, throughRevision: number, firstMatchType?: string) =>
           (
@@ -298,18 +301,18 @@ export function describeEventStoreContract(
         const streamId = `${uniquePrefix('missing')}account`;
         expect(await store.readStream(streamId)).toEqual([]);
         expect(await store.readStream(streamId, { fromRevision: 3, maxCount: 2 })).toEqual([]);
-        expect(await store.streamRevision(streamId)).toBe('no_stream');
+        expect(await store.streamRevision(streamId)).toBe(NO_STREAM_REVISION);
       });
 
       it("appends with 'any' to a missing and to an existing stream", async () => {
         const streamId = `${uniquePrefix('any')}account`;
         expect(
           (await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'any' }))
-            .nextRevision,
+            .lastRevision,
         ).toBe(1);
         expect(
           (await store.appendToStream(streamId, newEvents(1), { expectedRevision: 'any' }))
-            .nextRevision,
+            .lastRevision,
         ).toBe(2);
         expect((await store.readStream(streamId)).map((event) => event.revision)).toEqual([
           0, 1, 2,
@@ -318,16 +321,18 @@ export function describeEventStoreContract(
     });
 
     describe('optimistic concurrency', () => {
-      it("rejects 'no_stream' on an existing stream with the actual revision and writes nothing", async () => {
+      it('rejects NO_STREAM_REVISION on an existing stream with the actual revision and writes nothing', async () => {
         const streamId = `${uniquePrefix('exists')}account`;
-        await store.appendToStream(streamId, newEvents(2), { expectedRevision: 'no_stream' });
+        await store.appendToStream(streamId, newEvents(2), {
+          expectedRevision: NO_STREAM_REVISION,
+        });
         const rejected = newEvent('Rejected');
 
         await expectConflict(
-          store.appendToStream(streamId, [rejected], { expectedRevision: 'no_stream' }),
+          store.appendToStream(streamId, [rejected], { expectedRevision: NO_STREAM_REVISION }),
           {
             streamId,
-            expected: 'no_stream',
+            expected: NO_STREAM_REVISION,
             actual: 1,
           },
         );
@@ -335,13 +340,15 @@ export function describeEventStoreContract(
         expect(await store.streamRevision(streamId)).toBe(1);
         // Nothing of the rejected append was kept, not even its event id.
         expect(
-          (await store.appendToStream(streamId, [rejected], { expectedRevision: 1 })).nextRevision,
+          (await store.appendToStream(streamId, [rejected], { expectedRevision: 1 })).lastRevision,
         ).toBe(2);
       });
 
       it('rejects a stale or future expected revision with the actual revision and writes nothing', async () => {
         const streamId = `${uniquePrefix('stale')}account`;
-        await store.appendToStream(streamId, newEvents(3), { expectedRevision: 'no_stream' });
+        await store.appendToStream(streamId, newEvents(3), {
+          expectedRevision: NO_STREAM_REVISION,
+        });
         const rejected = newEvents(2);
 
         await expectConflict(store.appendToStream(streamId, rejected, { expectedRevision: 0 }), {
@@ -358,7 +365,7 @@ export function describeEventStoreContract(
           0, 1, 2,
         ]);
         expect(
-          (await store.appendToStream(streamId, rejected, { expectedRevision: 2 })).nextRevision,
+          (await store.appendToStream(streamId, rejected, { expectedRevision: 2 })).lastRevision,
         ).toBe(4);
       });
 
@@ -369,10 +376,10 @@ export function describeEventStoreContract(
           {
             streamId,
             expected: 0,
-            actual: 'no_stream',
+            actual: NO_STREAM_REVISION,
           },
         );
-        expect(await store.streamRevision(streamId)).toBe('no_stream');
+        expect(await store.streamRevision(streamId)).toBe(NO_STREAM_REVISION);
         expect(await store.readStream(streamId)).toEqual([]);
       });
 
@@ -389,7 +396,7 @@ export function describeEventStoreContract(
               const result = await store.appendToStream(streamId, [event], {
                 expectedRevision: current,
               });
-              winners.push({ revision: result.nextRevision, event });
+              winners.push({ revision: result.lastRevision, event });
             } catch (error) {
               if (!(error instanceof WrongExpectedRevisionError)) throw error;
               expect(error.actual).not.toEqual(current);
@@ -454,21 +461,21 @@ export function describeEventStoreContract(
       it('treats an empty append as a check of the expectation that writes nothing', async () => {
         const streamId = `${uniquePrefix('empty')}account`;
         expect(
-          (await store.appendToStream(streamId, [], { expectedRevision: 'any' })).nextRevision,
+          (await store.appendToStream(streamId, [], { expectedRevision: 'any' })).lastRevision,
         ).toBe(-1);
         expect(
-          (await store.appendToStream(streamId, [], { expectedRevision: 'no_stream' }))
-            .nextRevision,
+          (await store.appendToStream(streamId, [], { expectedRevision: NO_STREAM_REVISION }))
+            .lastRevision,
         ).toBe(-1);
         await expectConflict(store.appendToStream(streamId, [], { expectedRevision: 0 }), {
           streamId,
           expected: 0,
-          actual: 'no_stream',
+          actual: NO_STREAM_REVISION,
         });
-        expect(await store.streamRevision(streamId)).toBe('no_stream');
+        expect(await store.streamRevision(streamId)).toBe(NO_STREAM_REVISION);
 
         const written = await store.appendToStream(streamId, newEvents(2), {
-          expectedRevision: 'no_stream',
+          expectedRevision: NO_STREAM_REVISION,
         });
         expect(await store.appendToStream(streamId, [], { expectedRevision: 1 })).toEqual(written);
         expect(await store.appendToStream(streamId, [], { expectedRevision: 'any' })).toEqual(
@@ -480,8 +487,8 @@ export function describeEventStoreContract(
           actual: 1,
         });
         await expectConflict(
-          store.appendToStream(streamId, [], { expectedRevision: 'no_stream' }),
-          { streamId, expected: 'no_stream', actual: 1 },
+          store.appendToStream(streamId, [], { expectedRevision: NO_STREAM_REVISION }),
+          { streamId, expected: NO_STREAM_REVISION, actual: 1 },
         );
         expect(await store.readStream(streamId)).toHaveLength(2);
       });
@@ -489,10 +496,10 @@ export function describeEventStoreContract(
       it('never records the events of a retried append twice', async () => {
         const streamId = `${uniquePrefix('retry')}account`;
         const events = newEvents(2);
-        await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' });
+        await store.appendToStream(streamId, events, { expectedRevision: NO_STREAM_REVISION });
         // Adapters either reject a retry or recognise it as idempotent; neither may write again.
         await store
-          .appendToStream(streamId, events, { expectedRevision: 'no_stream' })
+          .appendToStream(streamId, events, { expectedRevision: NO_STREAM_REVISION })
           .catch((error: unknown) => expect(error).toBeInstanceOf(Error));
         await store
           .appendToStream(streamId, events, { expectedRevision: 'any' })
@@ -509,7 +516,7 @@ export function describeEventStoreContract(
         await expect(
           store.appendToStream(streamId, [event, newEvent(), event], { expectedRevision: 'any' }),
         ).rejects.toBeInstanceOf(DuplicateEventIdError);
-        expect(await store.streamRevision(streamId)).toBe('no_stream');
+        expect(await store.streamRevision(streamId)).toBe(NO_STREAM_REVISION);
       });
 
       it('rejects malformed appends before writing', async () => {
@@ -520,12 +527,13 @@ export function describeEventStoreContract(
           }),
         ).rejects.toThrow(TypeError);
         await expect(
-          store.appendToStream(streamId, newEvents(1), { expectedRevision: -1 }),
+          // Below NO_STREAM_REVISION (-1), which means the stream must not exist yet.
+          store.appendToStream(streamId, newEvents(1), { expectedRevision: -2 }),
         ).rejects.toThrow(RangeError);
         await expect(
           store.appendToStream(streamId, newEvents(1), { expectedRevision: 1.5 }),
         ).rejects.toThrow(RangeError);
-        expect(await store.streamRevision(streamId)).toBe('no_stream');
+        expect(await store.streamRevision(streamId)).toBe(NO_STREAM_REVISION);
       });
     });
 
@@ -543,9 +551,9 @@ export function describeEventStoreContract(
           const events = newEvents(1 + Math.floor(Math.random() * 3));
           const current = revisions.get(streamId);
           const result = await store.appendToStream(streamId, events, {
-            expectedRevision: current ?? 'no_stream',
+            expectedRevision: current ?? NO_STREAM_REVISION,
           });
-          revisions.set(streamId, result.nextRevision);
+          revisions.set(streamId, result.lastRevision);
           appended.push(...events);
         }
 
@@ -573,7 +581,7 @@ export function describeEventStoreContract(
       it('returns only events after the given position', async () => {
         const prefix = uniquePrefix('after');
         const first = await store.appendToStream(`${prefix}s`, newEvents(2), {
-          expectedRevision: 'no_stream',
+          expectedRevision: NO_STREAM_REVISION,
         });
         const later = newEvents(2);
         await store.appendToStream(`${prefix}s`, later, { expectedRevision: 1 });
@@ -664,7 +672,7 @@ export function describeEventStoreContract(
           for (let i = 0; i < 10; i++) {
             const events = newEvents(1, 'Fast');
             await store.appendToStream(`${prefix}fast-${i}`, events, {
-              expectedRevision: 'no_stream',
+              expectedRevision: NO_STREAM_REVISION,
             });
             fast.push(...events);
             await reader.catchUp();
@@ -693,17 +701,20 @@ export function describeEventStoreContract(
         const prefix = uniquePrefix('claim');
         const claim = newClaim('first');
         const [a, b] = [`${prefix}a`, `${prefix}b`];
-        await store.appendToStream(a, newEvents(1), { expectedRevision: 'no_stream', claim });
+        await store.appendToStream(a, newEvents(1), {
+          expectedRevision: NO_STREAM_REVISION,
+          claim,
+        });
 
         const refused = await store
-          .appendToStream(b, newEvents(1), { expectedRevision: 'no_stream', claim })
+          .appendToStream(b, newEvents(1), { expectedRevision: NO_STREAM_REVISION, claim })
           .catch((error: unknown) => error);
         expect(refused).toBeInstanceOf(ClaimHeldElsewhereError);
         expect(refused).toMatchObject({ streamId: b, claim, holderStreamId: a });
-        expect(await store.streamRevision(b)).toBe('no_stream');
+        expect(await store.streamRevision(b)).toBe(NO_STREAM_REVISION);
 
         // An existing stream is refused the same way, and keeps what it had.
-        await store.appendToStream(b, newEvents(2), { expectedRevision: 'no_stream' });
+        await store.appendToStream(b, newEvents(2), { expectedRevision: NO_STREAM_REVISION });
         await expect(
           store.appendToStream(b, newEvents(1), { expectedRevision: 1, claim }),
         ).rejects.toBeInstanceOf(ClaimHeldElsewhereError);
@@ -712,7 +723,7 @@ export function describeEventStoreContract(
         // The holder may append with it again; other claims are unaffected.
         expect(
           (await store.appendToStream(a, newEvents(1), { expectedRevision: 0, claim }))
-            .nextRevision,
+            .lastRevision,
         ).toBe(1);
         expect(
           (
@@ -720,7 +731,7 @@ export function describeEventStoreContract(
               expectedRevision: 1,
               claim: newClaim('other'),
             })
-          ).nextRevision,
+          ).lastRevision,
         ).toBe(2);
       });
 
@@ -728,7 +739,7 @@ export function describeEventStoreContract(
         const prefix = uniquePrefix('claim-refused');
         const claim = newClaim('refused');
         const [a, b] = [`${prefix}a`, `${prefix}b`];
-        await store.appendToStream(a, newEvents(2), { expectedRevision: 'no_stream' });
+        await store.appendToStream(a, newEvents(2), { expectedRevision: NO_STREAM_REVISION });
 
         await expectConflict(
           store.appendToStream(a, newEvents(1), { expectedRevision: 5, claim }),
@@ -739,13 +750,13 @@ export function describeEventStoreContract(
           { streamId: a, expected: 0, actual: 1 },
         );
         await expectConflict(
-          store.appendToStream(a, newEvents(1), { expectedRevision: 'no_stream', claim }),
-          { streamId: a, expected: 'no_stream', actual: 1 },
+          store.appendToStream(a, newEvents(1), { expectedRevision: NO_STREAM_REVISION, claim }),
+          { streamId: a, expected: NO_STREAM_REVISION, actual: 1 },
         );
         expect(await store.streamRevision(a)).toBe(1);
 
         const won = newEvents(1);
-        await store.appendToStream(b, won, { expectedRevision: 'no_stream', claim });
+        await store.appendToStream(b, won, { expectedRevision: NO_STREAM_REVISION, claim });
         expect((await store.readStream(b)).map((event) => event.eventId)).toEqual(
           won.map((event) => event.eventId),
         );
@@ -761,11 +772,13 @@ export function describeEventStoreContract(
         const streams = Array.from({ length: 12 }, (_, index) => `${prefix}s${index}`);
         // Half the streams exist already, so both kinds of expectation race.
         for (const streamId of streams.filter((_, index) => index % 2 === 1))
-          await store.appendToStream(streamId, newEvents(1), { expectedRevision: 'no_stream' });
+          await store.appendToStream(streamId, newEvents(1), {
+            expectedRevision: NO_STREAM_REVISION,
+          });
         const outcomes = await Promise.allSettled(
           streams.map((streamId, index) =>
             store.appendToStream(streamId, newEvents(1), {
-              expectedRevision: index % 2 === 1 ? 0 : 'no_stream',
+              expectedRevision: index % 2 === 1 ? 0 : NO_STREAM_REVISION,
               claim,
             }),
           ),
@@ -783,7 +796,9 @@ export function describeEventStoreContract(
         }
         for (const [index, streamId] of streams.entries()) {
           const expected = (index % 2 === 1 ? 1 : 0) + (streamId === winners[0] ? 1 : 0) - 1;
-          expect(await store.streamRevision(streamId)).toBe(expected < 0 ? 'no_stream' : expected);
+          expect(await store.streamRevision(streamId)).toBe(
+            expected < 0 ? NO_STREAM_REVISION : expected,
+          );
         }
       });
 
@@ -794,18 +809,18 @@ export function describeEventStoreContract(
           store.appendToStream(streamId, newEvents(1), { expectedRevision: 'any', claim }),
         ).rejects.toThrow(RangeError);
         await expect(
-          store.appendToStream(streamId, [], { expectedRevision: 'no_stream', claim }),
+          store.appendToStream(streamId, [], { expectedRevision: NO_STREAM_REVISION, claim }),
         ).rejects.toThrow(RangeError);
         await expect(
           store.appendToStream(streamId, newEvents(1), {
-            expectedRevision: 'no_stream',
+            expectedRevision: NO_STREAM_REVISION,
             claim: '',
           }),
         ).rejects.toThrow(TypeError);
-        expect(await store.streamRevision(streamId)).toBe('no_stream');
+        expect(await store.streamRevision(streamId)).toBe(NO_STREAM_REVISION);
         // The value is still free.
         await store.appendToStream(`${streamId}-2`, newEvents(1), {
-          expectedRevision: 'no_stream',
+          expectedRevision: NO_STREAM_REVISION,
           claim,
         });
       });
@@ -815,15 +830,15 @@ export function describeEventStoreContract(
         const prefix = uniquePrefix('claim-exclusive');
         const claim = newClaim('exclusive');
         const [a, b] = [`${prefix}a`, `${prefix}b`];
-        await store.appendToStream(a, newEvents(1), { expectedRevision: 'no_stream' });
-        await store.appendToStream(b, newEvents(1), { expectedRevision: 'no_stream' });
+        await store.appendToStream(a, newEvents(1), { expectedRevision: NO_STREAM_REVISION });
+        await store.appendToStream(b, newEvents(1), { expectedRevision: NO_STREAM_REVISION });
 
         const first = await store.appendExclusive(a, {
           knownRevision: 0,
           decide: () => newEvents(1),
           claimFor: () => claim,
         });
-        expect(first.appended?.nextRevision).toBe(1);
+        expect(first.appended?.lastRevision).toBe(1);
         const refused = store.appendExclusive(b, {
           knownRevision: 0,
           decide: () => newEvents(2),
@@ -842,7 +857,7 @@ export function describeEventStoreContract(
               decide: () => newEvents(1),
               claimFor: () => undefined,
             })
-          ).appended?.nextRevision,
+          ).appended?.lastRevision,
         ).toBe(1);
       });
     });

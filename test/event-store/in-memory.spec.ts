@@ -1,4 +1,4 @@
-import { DuplicateEventIdError } from '../../src/event-store/event-store.port';
+import { DuplicateEventIdError, NO_STREAM_REVISION } from '../../src/event-store/event-store.port';
 import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
 import { describeEventStoreContract } from './event-store.contract';
 import { newEvent, newEvents } from './support/event-store-kit';
@@ -15,7 +15,7 @@ describeEventStoreContract(
 describe('InMemoryEventStore', () => {
   it('numbers positions with a counter, compared as numbers', async () => {
     const store = new InMemoryEventStore();
-    await store.appendToStream('s', newEvents(10), { expectedRevision: 'no_stream' });
+    await store.appendToStream('s', newEvents(10), { expectedRevision: NO_STREAM_REVISION });
     const read = await store.readStream('s');
     expect(read.map((event) => event.position)).toEqual([
       '1',
@@ -37,11 +37,11 @@ describe('InMemoryEventStore', () => {
   it('rejects an event id recorded in another stream', async () => {
     const store = new InMemoryEventStore();
     const event = newEvent();
-    await store.appendToStream('a', [event], { expectedRevision: 'no_stream' });
+    await store.appendToStream('a', [event], { expectedRevision: NO_STREAM_REVISION });
     await expect(
       store.appendToStream('b', [newEvent(), event], { expectedRevision: 'any' }),
     ).rejects.toEqual(new DuplicateEventIdError('b', [event.eventId]));
-    expect(await store.streamRevision('b')).toBe('no_stream');
+    expect(await store.streamRevision('b')).toBe(NO_STREAM_REVISION);
   });
 
   it('stores JSON copies that callers cannot change', async () => {
@@ -51,7 +51,7 @@ describe('InMemoryEventStore', () => {
       at: new Date('2024-01-01T00:00:00Z'),
       gone: undefined,
     });
-    await store.appendToStream('s', [event], { expectedRevision: 'no_stream' });
+    await store.appendToStream('s', [event], { expectedRevision: NO_STREAM_REVISION });
     (event.data.list as number[]).push(2);
     const [read] = await store.readStream('s');
     (read.data.list as number[]).push(3);

@@ -139,7 +139,7 @@ describe("PostgreSQL group commit: one append's bad data never fails another", (
         });
         expect(written.has(append.streamId)).toBe(false);
       } else {
-        expect(outcome).toMatchObject({ status: 'fulfilled', value: { nextRevision: 1 } });
+        expect(outcome).toMatchObject({ status: 'fulfilled', value: { lastRevision: 1 } });
         expect(written.get(append.streamId)).toBe(2);
       }
     });

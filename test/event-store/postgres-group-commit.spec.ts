@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   DuplicateEventIdError,
   EventStoreSaturatedError,
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type NewEvent,
 } from '../../src/event-store/event-store.port';
@@ -29,10 +30,12 @@ describe('PostgreSQL group commit', () => {
     const streams = Array.from({ length: 50 }, (_, index) => `gc-many-${index}`);
     const results = await Promise.all(
       streams.map((streamId) =>
-        store.appendToStream(streamId, [newEvent(), newEvent()], { expectedRevision: 'no_stream' }),
+        store.appendToStream(streamId, [newEvent(), newEvent()], {
+          expectedRevision: NO_STREAM_REVISION,
+        }),
       ),
     );
-    expect(results.every((result) => result.nextRevision === 1)).toBe(true);
+    expect(results.every((result) => result.lastRevision === 1)).toBe(true);
     const { rows } = await database.pool.query(
       `SELECT count(DISTINCT transaction_id)::int AS transactions, count(*)::int AS events FROM events WHERE stream_id LIKE 'gc-many-%'`,
     );
@@ -51,18 +54,18 @@ describe('PostgreSQL group commit', () => {
       maxEventsPerBatch: 1000,
       maxQueued: 1000,
     });
-    await store.appendToStream('gc-stale', [newEvent()], { expectedRevision: 'no_stream' });
-    await store.appendToStream('gc-fresh', [newEvent()], { expectedRevision: 'no_stream' });
+    await store.appendToStream('gc-stale', [newEvent()], { expectedRevision: NO_STREAM_REVISION });
+    await store.appendToStream('gc-fresh', [newEvent()], { expectedRevision: NO_STREAM_REVISION });
     const [stale, fresh, created] = await Promise.allSettled([
       store.appendToStream('gc-stale', [newEvent()], { expectedRevision: 5 }),
       store.appendToStream('gc-fresh', [newEvent()], { expectedRevision: 0 }),
-      store.appendToStream('gc-created', [newEvent()], { expectedRevision: 'no_stream' }),
+      store.appendToStream('gc-created', [newEvent()], { expectedRevision: NO_STREAM_REVISION }),
     ]);
     expect(stale.status === 'rejected' && stale.reason).toEqual(
       new WrongExpectedRevisionError('gc-stale', 5, 0),
     );
-    expect(fresh).toMatchObject({ status: 'fulfilled', value: { nextRevision: 1 } });
-    expect(created).toMatchObject({ status: 'fulfilled', value: { nextRevision: 0 } });
+    expect(fresh).toMatchObject({ status: 'fulfilled', value: { lastRevision: 1 } });
+    expect(created).toMatchObject({ status: 'fulfilled', value: { lastRevision: 0 } });
     expect(await store.streamRevision('gc-stale')).toBe(0);
   });
 
@@ -74,7 +77,7 @@ describe('PostgreSQL group commit', () => {
     });
     const outcomes = await Promise.allSettled(
       Array.from({ length: 10 }, () =>
-        store.appendToStream('gc-one', [newEvent()], { expectedRevision: 'no_stream' }),
+        store.appendToStream('gc-one', [newEvent()], { expectedRevision: NO_STREAM_REVISION }),
       ),
     );
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
@@ -93,12 +96,12 @@ describe('PostgreSQL group commit', () => {
       maxQueued: 1000,
     });
     const reused = newEvent();
-    await store.appendToStream('gc-dup-first', [reused], { expectedRevision: 'no_stream' });
+    await store.appendToStream('gc-dup-first', [reused], { expectedRevision: NO_STREAM_REVISION });
     const outcomes = await Promise.allSettled([
-      store.appendToStream('gc-dup-a', [newEvent()], { expectedRevision: 'no_stream' }),
-      store.appendToStream('gc-dup-b', [newEvent()], { expectedRevision: 'no_stream' }),
-      store.appendToStream('gc-dup-c', [reused], { expectedRevision: 'no_stream' }),
-      store.appendToStream('gc-dup-d', [newEvent()], { expectedRevision: 'no_stream' }),
+      store.appendToStream('gc-dup-a', [newEvent()], { expectedRevision: NO_STREAM_REVISION }),
+      store.appendToStream('gc-dup-b', [newEvent()], { expectedRevision: NO_STREAM_REVISION }),
+      store.appendToStream('gc-dup-c', [reused], { expectedRevision: NO_STREAM_REVISION }),
+      store.appendToStream('gc-dup-d', [newEvent()], { expectedRevision: NO_STREAM_REVISION }),
     ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual([
       'fulfilled',
@@ -109,7 +112,7 @@ describe('PostgreSQL group commit', () => {
     expect((outcomes[2] as PromiseRejectedResult).reason).toEqual(
       new DuplicateEventIdError('gc-dup-c', [reused.eventId]),
     );
-    expect(await store.streamRevision('gc-dup-c')).toBe('no_stream');
+    expect(await store.streamRevision('gc-dup-c')).toBe(NO_STREAM_REVISION);
   });
 
   it('refuses appends past its queue limit instead of growing without bound', async () => {

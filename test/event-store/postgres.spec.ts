@@ -5,6 +5,7 @@ import { createPool } from '../../src/database/pool';
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
+  NO_STREAM_REVISION,
   type ExpectedRevision,
   type NewEvent,
 } from '../../src/event-store/event-store.port';
@@ -37,7 +38,7 @@ async function holdOpenAppend(
   pool: Pool,
   streamId: string,
   events: NewEvent[],
-  expected: ExpectedRevision = 'no_stream',
+  expected: ExpectedRevision = NO_STREAM_REVISION,
 ): Promise<HeldAppend> {
   const client = await pool.connect();
   const onError = () => undefined; // a lost connection surfaces on commit()
@@ -229,29 +230,31 @@ describe('PostgresEventStore', () => {
     it('rejects an event id already recorded in any stream, writing nothing', async () => {
       const prefix = uniquePrefix('dup');
       const event = newEvent();
-      await store.appendToStream(`${prefix}a`, [event], { expectedRevision: 'no_stream' });
+      await store.appendToStream(`${prefix}a`, [event], { expectedRevision: NO_STREAM_REVISION });
 
       await expect(
-        store.appendToStream(`${prefix}b`, [newEvent(), event], { expectedRevision: 'no_stream' }),
+        store.appendToStream(`${prefix}b`, [newEvent(), event], {
+          expectedRevision: NO_STREAM_REVISION,
+        }),
       ).rejects.toEqual(new DuplicateEventIdError(`${prefix}b`, [event.eventId]));
       await expect(
         store.appendToStream(`${prefix}a`, [event], { expectedRevision: 'any' }),
       ).rejects.toBeInstanceOf(DuplicateEventIdError);
       await expectConflict(
-        store.appendToStream(`${prefix}a`, [event], { expectedRevision: 'no_stream' }),
+        store.appendToStream(`${prefix}a`, [event], { expectedRevision: NO_STREAM_REVISION }),
         {
           streamId: `${prefix}a`,
-          expected: 'no_stream',
+          expected: NO_STREAM_REVISION,
           actual: 0,
         },
       );
-      expect(await store.streamRevision(`${prefix}b`)).toBe('no_stream');
+      expect(await store.streamRevision(`${prefix}b`)).toBe(NO_STREAM_REVISION);
       expect(await store.streamRevision(`${prefix}a`)).toBe(0);
     });
 
     it('rolls back the stream revision when inserting the events fails, and keeps the pool healthy', async () => {
       const streamId = `${uniquePrefix('rollback')}s`;
-      await store.appendToStream(streamId, newEvents(1), { expectedRevision: 'no_stream' });
+      await store.appendToStream(streamId, newEvents(1), { expectedRevision: NO_STREAM_REVISION });
       // jsonb cannot hold a NUL character: the events INSERT fails after the stream row was updated.
       const poisoned = newEvent('Poisoned', { text: 'nul \u0000 here' });
       await expect(
@@ -260,18 +263,18 @@ describe('PostgresEventStore', () => {
       expect(await store.streamRevision(streamId)).toBe(0);
       expect(db.pool.totalCount).toBe(db.pool.idleCount);
       expect(
-        (await store.appendToStream(streamId, newEvents(1), { expectedRevision: 0 })).nextRevision,
+        (await store.appendToStream(streamId, newEvents(1), { expectedRevision: 0 })).lastRevision,
       ).toBe(1);
     });
 
     it('empty appends report the position of the stream’s last event, or the start of the log', async () => {
       const streamId = `${uniquePrefix('empty')}s`;
       expect(await store.appendToStream(streamId, [], { expectedRevision: 'any' })).toEqual({
-        nextRevision: -1,
+        lastRevision: -1,
         position: START_POSITION,
       });
       const written = await store.appendToStream(streamId, newEvents(3), {
-        expectedRevision: 'no_stream',
+        expectedRevision: NO_STREAM_REVISION,
       });
       expect(await store.appendToStream(streamId, [], { expectedRevision: 2 })).toEqual(written);
     });
@@ -282,9 +285,9 @@ describe('PostgresEventStore', () => {
       const prefix = uniquePrefix('cap');
       const start = await markPosition(store, prefix);
       const result = await store.appendToStream(`${prefix}big`, newEvents(READ_ALL_MAX_COUNT + 1), {
-        expectedRevision: 'no_stream',
+        expectedRevision: NO_STREAM_REVISION,
       });
-      expect(result.nextRevision).toBe(READ_ALL_MAX_COUNT);
+      expect(result.lastRevision).toBe(READ_ALL_MAX_COUNT);
       // Wait until visible (an older transaction elsewhere in the cluster may delay it).
       for (
         let tries = 0;
@@ -312,10 +315,12 @@ describe('PostgresEventStore', () => {
       const prefix = uniquePrefix('skip');
       const start = await markPosition(store, prefix);
       await store.appendToStream(`${prefix}noise`, newEvents(2_500), {
-        expectedRevision: 'no_stream',
+        expectedRevision: NO_STREAM_REVISION,
       });
       const wanted = newEvent('Wanted');
-      await store.appendToStream(`${prefix}wanted`, [wanted], { expectedRevision: 'no_stream' });
+      await store.appendToStream(`${prefix}wanted`, [wanted], {
+        expectedRevision: NO_STREAM_REVISION,
+      });
       const reader = new LogReader(store, start, {
         streamPrefix: `${prefix}wanted`,
         pageSize: () => 10,

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClaimHeldElsewhereError, type NewEvent } from '../../src/event-store/event-store.port';
+import {
+  ClaimHeldElsewhereError,
+  NO_STREAM_REVISION,
+  type NewEvent,
+} from '../../src/event-store/event-store.port';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { purchaseRefClaim } from '../../src/ledger/purchase-ref';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -44,16 +48,16 @@ describe('migration 1732240500000_stream-claims', () => {
     await store.appendToStream(
       'credits-first',
       [purchased('stripe', 'pi_1'), purchased('manual', 'wire-9')],
-      { expectedRevision: 'no_stream' },
+      { expectedRevision: NO_STREAM_REVISION },
     );
     await store.appendToStream('credits-second', [purchased('stripe', 'pi_1')], {
-      expectedRevision: 'no_stream',
+      expectedRevision: NO_STREAM_REVISION,
     });
     await store.appendToStream('credits-third', [purchased('manual', 'pi_1')], {
-      expectedRevision: 'no_stream',
+      expectedRevision: NO_STREAM_REVISION,
     });
     await store.appendToStream('elsewhere-x', [purchased('stripe', 'pi_other')], {
-      expectedRevision: 'no_stream',
+      expectedRevision: NO_STREAM_REVISION,
     });
 
     // Run the migration's Up part as if those events were there when it ran.
@@ -71,7 +75,7 @@ describe('migration 1732240500000_stream-claims', () => {
     ]);
     const refused = await store
       .appendToStream('credits-new', [purchased('stripe', 'pi_1')], {
-        expectedRevision: 'no_stream',
+        expectedRevision: NO_STREAM_REVISION,
         claim: purchaseRefClaim('stripe', 'pi_1'),
       })
       .catch((error: unknown) => error);

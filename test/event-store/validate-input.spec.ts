@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { validateAppend, validateStreamQuery } from '../../src/event-store/validate-input';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { NO_STREAM_REVISION } from '../../src/event-store/event-store.port';
 
 const event = () => ({ eventId: randomUUID(), type: 'Tested', data: {}, metadata: {} });
 
@@ -10,7 +11,7 @@ describe('event store input: text that would not be stored as given', () => {
     ['a NUL', 'credits-a\u0000b'],
     ['an unpaired surrogate', 'credits-a\ud800'],
   ])('refuses a stream id with %s', (_name, streamId) => {
-    expect(() => validateAppend(streamId, [event()], 'no_stream')).toThrow(TypeError);
+    expect(() => validateAppend(streamId, [event()], NO_STREAM_REVISION)).toThrow(TypeError);
   });
 
   it('refuses a stream query with a NUL or an unpaired surrogate', () => {
@@ -35,12 +36,12 @@ describe('event store input: text that would not be stored as given', () => {
     it('never writes an unpaired surrogate stream id as another stream (UTF-8 would turn it into U+FFFD)', async () => {
       const store = new PostgresEventStore(database.pool);
       await expect(
-        store.appendToStream('lone-\ud800', [event()], { expectedRevision: 'no_stream' }),
+        store.appendToStream('lone-\ud800', [event()], { expectedRevision: NO_STREAM_REVISION }),
       ).rejects.toThrow(TypeError);
       await expect(
         store.appendToStream('lone-\ud800', [event()], { expectedRevision: 'any' }),
       ).rejects.toThrow(TypeError);
-      expect(await store.streamRevision('lone-\ufffd')).toBe('no_stream');
+      expect(await store.streamRevision('lone-\ufffd')).toBe(NO_STREAM_REVISION);
     });
   });
 });

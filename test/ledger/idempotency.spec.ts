@@ -1,4 +1,4 @@
-import type { CaptureReservation, LedgerEvent, SpendCredits } from '../../src/ledger';
+import type { CaptureReservationCommand, LedgerEvent, SpendCreditsCommand } from '../../src/ledger';
 import { IDEMPOTENCY_PRUNE_INTERVAL, evolve, initialState } from '../../src/ledger';
 import { given } from './given-when-then';
 import {
@@ -13,7 +13,7 @@ import {
   spent,
 } from './fixtures';
 
-const spend = (credits: number, spendId = 's2'): SpendCredits => ({
+const spend = (credits: number, spendId = 's2'): SpendCreditsCommand => ({
   kind: 'spend',
   spendId,
   credits,
@@ -93,7 +93,7 @@ describe('idempotency', () => {
   });
 
   it('remembers a command of several events from its first to its last, after expiry events', () => {
-    const capture: CaptureReservation = {
+    const capture: CaptureReservationCommand = {
       kind: 'capture',
       reservationId: 'r1',
       spendId: 'cap1',

@@ -1,9 +1,9 @@
-import type { GrantCredits, PurchaseCredits } from '../../src/ledger';
+import type { GrantCreditsCommand, PurchaseCreditsCommand } from '../../src/ledger';
 import { LedgerInvariantError, MAX_BALANCE_CREDITS, purchaseRefClaim } from '../../src/ledger';
 import { given } from './given-when-then';
 import { DAY, HOUR, T0, after, granted, purchased, reserved, spent } from './fixtures';
 
-const purchase = (overrides: Partial<PurchaseCredits> = {}): PurchaseCredits => ({
+const purchase = (overrides: Partial<PurchaseCreditsCommand> = {}): PurchaseCreditsCommand => ({
   kind: 'purchase',
   blockId: 'b1',
   purchaseId: 'pur-b1',
@@ -14,7 +14,7 @@ const purchase = (overrides: Partial<PurchaseCredits> = {}): PurchaseCredits => 
   ...overrides,
 });
 
-const grant = (overrides: Partial<GrantCredits> = {}): GrantCredits => ({
+const grant = (overrides: Partial<GrantCreditsCommand> = {}): GrantCreditsCommand => ({
   kind: 'grant',
   blockId: 'g1',
   credits: 25,
@@ -76,7 +76,7 @@ describe('purchase', () => {
         .thenNoop({ purchaseId: 'pur-b1' });
     });
 
-    it.each<[string, Partial<PurchaseCredits>]>([
+    it.each<[string, Partial<PurchaseCreditsCommand>]>([
       ['other credits', { credits: 999 }],
       ['another amount', { amountPaid: { minor: 999, currency: 'USD' } }],
       ['another currency', { amountPaid: { minor: 1000, currency: 'EUR' } }],

@@ -1,8 +1,8 @@
-import type { RefundSpend } from '../../src/ledger';
+import type { RefundSpendCommand } from '../../src/ledger';
 import { given } from './given-when-then';
 import { DAY, HOUR, after, expired, granted, purchased, refunded, spent } from './fixtures';
 
-const refund = (credits?: number, refundId = 'rf1', spendId = 's1'): RefundSpend => ({
+const refund = (credits?: number, refundId = 'rf1', spendId = 's1'): RefundSpendCommand => ({
   kind: 'refund',
   refundId,
   spendId,

@@ -1,4 +1,4 @@
-import type { ReinstateReversal, ReversePurchase } from '../../src/ledger';
+import type { ReinstateReversalCommand, ReversePurchaseCommand } from '../../src/ledger';
 import { evolve, initialState, decide } from '../../src/ledger';
 import { given } from './given-when-then';
 import {
@@ -16,13 +16,13 @@ import {
 } from './fixtures';
 
 const DISPUTE = 'dispute:du_1';
-const reinstate = (reversalId = DISPUTE): ReinstateReversal => ({
+const reinstate = (reversalId = DISPUTE): ReinstateReversalCommand => ({
   kind: 'reinstate',
   providerRef: 'pi_paid',
   reversalId,
   reason: 'dispute',
 });
-const disputeReversal = (reversalId = DISPUTE): ReversePurchase => ({
+const disputeReversal = (reversalId = DISPUTE): ReversePurchaseCommand => ({
   kind: 'reverse',
   providerRef: 'pi_paid',
   credits: 100,
@@ -138,7 +138,10 @@ describe('reinstate a reversal (a dispute won, a refund failed)', () => {
 });
 
 describe('reinstate a failed refund (reversed as part of a cumulative total)', () => {
-  const refundFailed = (toTotalCredits: number, reversalId = 'refund:re_1'): ReinstateReversal => ({
+  const refundFailed = (
+    toTotalCredits: number,
+    reversalId = 'refund:re_1',
+  ): ReinstateReversalCommand => ({
     kind: 'reinstate',
     providerRef: 'pi_paid',
     reversalId,

@@ -1,4 +1,8 @@
-import type { CaptureReservation, ReleaseReservation, ReserveCredits } from '../../src/ledger';
+import type {
+  CaptureReservationCommand,
+  ReleaseReservationCommand,
+  ReserveCreditsCommand,
+} from '../../src/ledger';
 import { given } from './given-when-then';
 import {
   DAY,
@@ -15,7 +19,11 @@ import {
   spent,
 } from './fixtures';
 
-const reserve = (credits: number, ttlSeconds = 900, reservationId = 'r1'): ReserveCredits => ({
+const reserve = (
+  credits: number,
+  ttlSeconds = 900,
+  reservationId = 'r1',
+): ReserveCreditsCommand => ({
   kind: 'reserve',
   reservationId,
   credits,
@@ -24,15 +32,18 @@ const reserve = (credits: number, ttlSeconds = 900, reservationId = 'r1'): Reser
 });
 const capture = (
   credits?: number,
-  overrides: Partial<CaptureReservation> = {},
-): CaptureReservation => ({
+  overrides: Partial<CaptureReservationCommand> = {},
+): CaptureReservationCommand => ({
   kind: 'capture',
   reservationId: 'r1',
   spendId: 'cap1',
   ...(credits !== undefined && { credits }),
   ...overrides,
 });
-const release = (reservationId = 'r1'): ReleaseReservation => ({ kind: 'release', reservationId });
+const release = (reservationId = 'r1'): ReleaseReservationCommand => ({
+  kind: 'release',
+  reservationId,
+});
 
 describe('reserve', () => {
   it('holds credits in drawdown order until now + ttl', () => {

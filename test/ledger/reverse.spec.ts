@@ -1,4 +1,4 @@
-import type { ReversePurchase } from '../../src/ledger';
+import type { ReversePurchaseCommand } from '../../src/ledger';
 import { given } from './given-when-then';
 import {
   DAY,
@@ -13,7 +13,7 @@ import {
   spent,
 } from './fixtures';
 
-const reverse = (credits: number, providerRef = 'pi_paid'): ReversePurchase => ({
+const reverse = (credits: number, providerRef = 'pi_paid'): ReversePurchaseCommand => ({
   kind: 'reverse',
   providerRef,
   credits,
@@ -85,7 +85,7 @@ describe('reverse a purchase', () => {
   });
 
   describe('to a cumulative total (Stripe amount_refunded)', () => {
-    const toTotal = (totalCredits: number): ReversePurchase => ({
+    const toTotal = (totalCredits: number): ReversePurchaseCommand => ({
       kind: 'reverse',
       providerRef: 'pi_paid',
       totalCredits,

@@ -1,4 +1,4 @@
-import type { LedgerCommand, LedgerEvent, LedgerState, RefundSpend } from '../../src/ledger';
+import type { LedgerCommand, LedgerEvent, LedgerState, RefundSpendCommand } from '../../src/ledger';
 import { decide, evolve, initialState } from '../../src/ledger';
 import {
   foldIntoRecalled,
@@ -12,7 +12,7 @@ import { HOUR, after, granted, refunded, spent } from './fixtures';
 /** With 3 kept, pruning runs once 5 are remembered (3 + a quarter of 3, rounded up) and keeps 3. */
 const OPTIONS = { recentSpendsKept: 3 };
 
-const refund = (spendId: string, credits?: number): RefundSpend => ({
+const refund = (spendId: string, credits?: number): RefundSpendCommand => ({
   kind: 'refund',
   refundId: `rf-${spendId}`,
   spendId,

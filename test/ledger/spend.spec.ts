@@ -1,8 +1,8 @@
-import type { SpendCredits } from '../../src/ledger';
+import type { SpendCreditsCommand } from '../../src/ledger';
 import { given } from './given-when-then';
 import { DAY, HOUR, T0, after, expired, granted, purchased, reserved, spent } from './fixtures';
 
-const spend = (credits: number, spendId = 's1'): SpendCredits => ({
+const spend = (credits: number, spendId = 's1'): SpendCreditsCommand => ({
   kind: 'spend',
   spendId,
   credits,

@@ -22,6 +22,8 @@ describe('EventStoreDbProjectorSource', () => {
     const empty = source.read('esdb-5-5', 2, 0);
     const subscription = await client.nth(1);
     expect(subscription.from).toBe('5/5');
+    // The adapter is told which streams are the ledger's; it does not know.
+    expect(subscription.options.filter).toMatchObject({ prefixes: ['credits-'] });
     expect(await empty).toEqual({ events: [], position: null });
     for (const [revision, commit] of [
       [0, 10],

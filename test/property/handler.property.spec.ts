@@ -1,14 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { AccountQueries } from '../../src/accounts/queries/account-queries';
+import { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
 import { AccountRepository } from '../../src/accounts/write-path/account-repository';
 import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
 import { LedgerRejectedError } from '../../src/accounts/write-path/errors';
 import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
-import {
-  ExecuteLedgerCommand,
-  type CommandOutcome,
-} from '../../src/accounts/write-path/ledger-command';
+import type { CommandOutcome } from '../../src/accounts/write-path/ledger-command';
 import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
 import { auditStream } from '../../src/audit';
 import { loadConfig } from '../../src/config/load-config';
@@ -62,7 +60,7 @@ const MIN_RETENTION_DAYS = '3650';
 
 interface Process {
   repository: AccountRepository;
-  handler: LedgerCommandHandler;
+  mailbox: AccountMailbox;
   queries: AccountQueries;
 }
 
@@ -87,7 +85,8 @@ function startProcess(
     config,
     new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
   );
-  return { repository, handler, queries: new AccountQueries(repository, serializer, clock) };
+  const mailbox = new AccountMailbox(handler);
+  return { repository, mailbox, queries: new AccountQueries(repository, serializer, clock) };
 }
 
 /** The account's stream folded from scratch (up to a revision). */
@@ -307,13 +306,11 @@ async function runWorkload(
     // The same process for an account within a batch; which one changes from batch to batch.
     const process =
       processes[routing[(batchNumber * ACCOUNTS.length + step.account) % routing.length]];
-    const promise = process.handler.execute(
-      new ExecuteLedgerCommand(ACCOUNTS[step.account], step.ledgerCommand, {
-        correlationId: `op-${index}`,
-        actor: { kind: 'apiKey', id: 'property' },
-        ...(step.key && { idempotencyKey: step.key.key, requestHash: step.key.hash }),
-      }),
-    );
+    const promise = process.mailbox.submit(ACCOUNTS[step.account], step.ledgerCommand, {
+      correlationId: `op-${index}`,
+      actor: { kind: 'apiKey', id: 'property' },
+      ...(step.key && { idempotencyKey: step.key.key, requestHash: step.key.hash }),
+    });
     promise.catch(() => undefined); // inspected in flush
     batch.push({
       step,

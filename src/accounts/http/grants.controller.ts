@@ -8,6 +8,9 @@ import { AccountIdPipe } from '../../http/validation/path-id.pipes';
 import { GrantRequest, PurchaseRequest } from './dto/requests';
 import { GrantResponse, PurchaseResponse } from './dto/responses';
 import { LedgerWriter } from './ledger-writer';
+import { callerContext } from '../../http/request-context';
+import type { GrantCreditsCommand, PurchaseCreditsCommand } from '../../ledger/commands';
+import { GrantCredits, PurchaseCredits } from '../commands';
 import { AccountRoute, WriteRoute } from '../../http/route-docs';
 import { grantResponse, purchaseResponse } from './write-responses';
 
@@ -28,21 +31,17 @@ export class GrantsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GrantResponse> {
-    const outcome = await this.writer.execute(
-      request,
-      reply,
-      accountId,
-      {
-        kind: 'grant',
-        blockId: newId('block'),
-        credits: body.credits,
-        category: body.category,
-        reason: body.reason,
-        expiresAt: normalizeInstant(body.expiresAt),
-        description: body.description,
-      },
-      body,
-    );
+    const grant: GrantCreditsCommand = {
+      kind: 'grant',
+      blockId: newId('block'),
+      credits: body.credits,
+      category: body.category,
+      reason: body.reason,
+      expiresAt: normalizeInstant(body.expiresAt),
+      description: body.description,
+    };
+    const context = callerContext(request, grant.kind, accountId, body);
+    const outcome = await this.writer.send(new GrantCredits(accountId, grant, context), reply);
     return grantResponse(outcome);
   }
 
@@ -66,22 +65,21 @@ export class GrantsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PurchaseResponse> {
-    const outcome = await this.writer.execute(
-      request,
+    const purchase: PurchaseCreditsCommand = {
+      kind: 'purchase',
+      blockId: newId('block'),
+      purchaseId: newId('purchase'),
+      credits: body.credits,
+      amountPaid: { minor: body.amountPaid, currency: body.currency },
+      packId: body.packId,
+      provider: 'manual',
+      providerRef: body.providerRef,
+      expiresAt: normalizeInstant(body.expiresAt),
+    };
+    const context = callerContext(request, purchase.kind, accountId, body);
+    const outcome = await this.writer.send(
+      new PurchaseCredits(accountId, purchase, context),
       reply,
-      accountId,
-      {
-        kind: 'purchase',
-        blockId: newId('block'),
-        purchaseId: newId('purchase'),
-        credits: body.credits,
-        amountPaid: { minor: body.amountPaid, currency: body.currency },
-        packId: body.packId,
-        provider: 'manual',
-        providerRef: body.providerRef,
-        expiresAt: normalizeInstant(body.expiresAt),
-      },
-      body,
     );
     if (outcome.duplicatePurchase) void reply.status(200);
     return purchaseResponse(outcome);

@@ -15,6 +15,13 @@ import { AccountIdPipe, ReservationIdPipe } from '../../http/validation/path-id.
 import { CaptureRequest, ReserveRequest } from './dto/requests';
 import { CaptureResponse, ReleaseResponse, ReservationResponse } from './dto/responses';
 import { LedgerWriter } from './ledger-writer';
+import { callerContext } from '../../http/request-context';
+import type {
+  CaptureReservationCommand,
+  ReleaseReservationCommand,
+  ReserveCreditsCommand,
+} from '../../ledger/commands';
+import { CaptureReservation, ReleaseReservation, ReserveCredits } from '../commands';
 import { AccountRoute, NOT_FOUND, WriteRoute } from '../../http/route-docs';
 
 const RESERVATION_CONFLICT = ApiResponse({
@@ -49,19 +56,15 @@ export class ReservationsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReservationResponse> {
-    const outcome = await this.writer.execute(
-      request,
-      reply,
-      accountId,
-      {
-        kind: 'reserve',
-        reservationId: newId('reservation'),
-        credits: body.credits,
-        ttlSeconds: body.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS,
-        description: body.description,
-      },
-      body,
-    );
+    const reserve: ReserveCreditsCommand = {
+      kind: 'reserve',
+      reservationId: newId('reservation'),
+      credits: body.credits,
+      ttlSeconds: body.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS,
+      description: body.description,
+    };
+    const context = callerContext(request, reserve.kind, accountId, body);
+    const outcome = await this.writer.send(new ReserveCredits(accountId, reserve, context), reply);
     return reservationResponse(outcome);
   }
 
@@ -79,18 +82,19 @@ export class ReservationsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaptureResponse> {
-    const outcome = await this.writer.execute(
-      request,
+    const capture: CaptureReservationCommand = {
+      kind: 'capture',
+      reservationId,
+      spendId: newId('spend'),
+      credits: body.credits,
+      description: body.description,
+    };
+    // The path's reservation id is part of what was asked: the same body for another hold is
+    // another request.
+    const context = callerContext(request, capture.kind, accountId, { reservationId, ...body });
+    const outcome = await this.writer.send(
+      new CaptureReservation(accountId, capture, context),
       reply,
-      accountId,
-      {
-        kind: 'capture',
-        reservationId,
-        spendId: newId('spend'),
-        credits: body.credits,
-        description: body.description,
-      },
-      { reservationId, ...body },
     );
     return captureResponse(outcome);
   }
@@ -109,12 +113,11 @@ export class ReservationsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReleaseResponse> {
-    const outcome = await this.writer.execute(
-      request,
+    const release: ReleaseReservationCommand = { kind: 'release', reservationId };
+    const context = callerContext(request, release.kind, accountId, { reservationId });
+    const outcome = await this.writer.send(
+      new ReleaseReservation(accountId, release, context),
       reply,
-      accountId,
-      { kind: 'release', reservationId },
-      { reservationId },
     );
     return releaseResponse(outcome);
   }

@@ -8,6 +8,9 @@ import { AccountIdPipe } from '../../http/validation/path-id.pipes';
 import { RefundRequest, SpendRequest } from './dto/requests';
 import { RefundResponse, SpendResponse } from './dto/responses';
 import { LedgerWriter } from './ledger-writer';
+import { callerContext } from '../../http/request-context';
+import type { RefundSpendCommand, SpendCreditsCommand } from '../../ledger/commands';
+import { RefundSpend, SpendCredits } from '../commands';
 import { AccountRoute, NOT_FOUND, WriteRoute } from '../../http/route-docs';
 import { refundResponse, spendResponse } from './write-responses';
 
@@ -29,20 +32,16 @@ export class SpendsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SpendResponse> {
-    const outcome = await this.writer.execute(
-      request,
-      reply,
-      accountId,
-      {
-        kind: 'spend',
-        spendId: newId('spend'),
-        credits: body.credits,
-        description: body.description,
-        reference: body.reference,
-        details: body.metadata,
-      },
-      body,
-    );
+    const spend: SpendCreditsCommand = {
+      kind: 'spend',
+      spendId: newId('spend'),
+      credits: body.credits,
+      description: body.description,
+      reference: body.reference,
+      details: body.metadata,
+    };
+    const context = callerContext(request, spend.kind, accountId, body);
+    const outcome = await this.writer.send(new SpendCredits(accountId, spend, context), reply);
     return spendResponse(outcome);
   }
 
@@ -60,19 +59,15 @@ export class SpendsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RefundResponse> {
-    const outcome = await this.writer.execute(
-      request,
-      reply,
-      accountId,
-      {
-        kind: 'refund',
-        refundId: newId('refund'),
-        spendId: body.spendId,
-        credits: body.credits,
-        reason: body.reason,
-      },
-      body,
-    );
+    const refund: RefundSpendCommand = {
+      kind: 'refund',
+      refundId: newId('refund'),
+      spendId: body.spendId,
+      credits: body.credits,
+      reason: body.reason,
+    };
+    const context = callerContext(request, refund.kind, accountId, body);
+    const outcome = await this.writer.send(new RefundSpend(accountId, refund, context), reply);
     return refundResponse(outcome);
   }
 }

@@ -136,7 +136,7 @@ export class AccountRepository {
         streamIdFor(accountId),
         events.map(toNewEvent),
         {
-          expectedRevision: baseRevision < 0 ? 'no_stream' : baseRevision,
+          expectedRevision: baseRevision,
           claim: purchaseClaimOf(events),
         },
       );

@@ -295,7 +295,7 @@ export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerComman
         balance,
         available,
         reserved,
-        revision: appended!.nextRevision - (batchEvents - 1 - decided.lastIndex),
+        revision: appended!.lastRevision - (batchEvents - 1 - decided.lastIndex),
         position: appended!.position,
         replayed: false,
       };

@@ -2,13 +2,13 @@ import {
   BACKWARDS,
   END,
   FORWARDS,
-  NO_STREAM,
   StreamNotFoundError,
   jsonEvent,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
 import {
   ClaimHeldElsewhereError,
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type NewEvent,
   type StreamRevision,
@@ -32,9 +32,16 @@ export const MAX_CLAIM_ROUNDS = 10;
  */
 export interface ClaimRecord {
   holderStreamId: string;
-  expectedRevision: StreamRevision | 'no_stream';
+  expectedRevision: StreamRevision;
   events: NewEvent[];
 }
+
+/**
+ * How a record's "no stream" expectation is stored: claim streams written before the port
+ * counted a missing stream as NO_STREAM_REVISION hold this, and every version must read every
+ * record, so it stays the stored form.
+ */
+const STORED_NO_STREAM = 'no_stream';
 
 /**
  * Claims on EventStoreDB (AppendOptions.claim). db-client cannot append to two streams atomically,
@@ -63,7 +70,7 @@ export class EventStoreDbClaims {
   async claim(
     streamId: string,
     claim: string,
-    expectedRevision: StreamRevision | 'no_stream',
+    expectedRevision: StreamRevision,
     events: readonly NewEvent[],
   ): Promise<void> {
     if (claim.startsWith('$'))
@@ -80,20 +87,20 @@ export class EventStoreDbClaims {
         metadata,
       })),
     };
-    let lastSeen: number | 'no_stream' = 'no_stream';
+    let lastSeen: StreamRevision = NO_STREAM_REVISION;
     for (let round = 1; round <= MAX_CLAIM_ROUNDS; round++) {
       const held = await this.readClaim(claim);
-      lastSeen = held ? held.revision : 'no_stream';
+      lastSeen = held ? held.revision : NO_STREAM_REVISION;
       if (held && isSameAppend(held.record, mine)) return; // our own record: a retried append
       if (held && (await this.hasLanded(held.record))) {
         if (held.record.holderStreamId === streamId) return;
         throw new ClaimHeldElsewhereError(streamId, claim, held.record.holderStreamId);
       }
-      if (await this.tryWrite(claim, mine, held ? held.revision : 'no_stream')) return;
+      if (await this.tryWrite(claim, mine, held ? held.revision : NO_STREAM_REVISION)) return;
     }
     // Every round lost to another claimer: a lost race like any other, the caller may retry.
     const now = await this.readClaim(claim);
-    throw new WrongExpectedRevisionError(claim, lastSeen, now ? now.revision : 'no_stream');
+    throw new WrongExpectedRevisionError(claim, lastSeen, now ? now.revision : NO_STREAM_REVISION);
   }
 
   /** The last record of a claim stream and its revision; null when nobody ever claimed it. */
@@ -130,7 +137,7 @@ export class EventStoreDbClaims {
       });
       if (!(translated instanceof WrongExpectedRevisionError)) throw translated;
     }
-    const first = expectedRevision === 'no_stream' ? 0 : expectedRevision + 1;
+    const first = expectedRevision + 1;
     const read = this.client.readStream(holderStreamId, {
       direction: FORWARDS,
       fromRevision: BigInt(first),
@@ -150,15 +157,13 @@ export class EventStoreDbClaims {
   private async tryWrite(
     claim: string,
     record: ClaimRecord,
-    expected: number | 'no_stream',
+    expected: StreamRevision,
   ): Promise<boolean> {
     try {
       const result = await this.client.appendToStream(
         claim,
-        [jsonEvent({ type: CLAIM_EVENT_TYPE, data: { ...record } })],
-        {
-          expectedRevision: expected === 'no_stream' ? NO_STREAM : BigInt(expected),
-        },
+        [jsonEvent({ type: CLAIM_EVENT_TYPE, data: storedRecord(record) })],
+        { expectedRevision: toEsdbExpectedRevision(expected) },
       );
       return result.success;
     } catch (error) {
@@ -177,10 +182,18 @@ function isSameAppend(a: ClaimRecord, b: ClaimRecord): boolean {
   );
 }
 
+function storedRecord(record: ClaimRecord): Record<string, unknown> {
+  const { expectedRevision } = record;
+  return {
+    ...record,
+    expectedRevision: expectedRevision === NO_STREAM_REVISION ? STORED_NO_STREAM : expectedRevision,
+  };
+}
+
 function parseRecord(data: Record<string, unknown>, claim: string): ClaimRecord {
   const { holderStreamId, expectedRevision, events } = data;
   const revisionOk =
-    expectedRevision === 'no_stream' ||
+    expectedRevision === STORED_NO_STREAM ||
     (Number.isSafeInteger(expectedRevision) && (expectedRevision as number) >= 0);
   if (
     typeof holderStreamId !== 'string' ||
@@ -192,7 +205,8 @@ function parseRecord(data: Record<string, unknown>, claim: string): ClaimRecord 
   }
   return {
     holderStreamId,
-    expectedRevision: expectedRevision as ClaimRecord['expectedRevision'],
+    expectedRevision:
+      expectedRevision === STORED_NO_STREAM ? NO_STREAM_REVISION : (expectedRevision as number),
     events: events as NewEvent[],
   };
 }

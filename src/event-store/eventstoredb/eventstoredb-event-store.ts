@@ -12,6 +12,7 @@ import {
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
@@ -110,22 +111,23 @@ export class EventStoreDbEventStore implements EventStore {
       await this.claims.claim(
         streamId,
         options.claim,
-        options.expectedRevision as StreamRevision | 'no_stream',
+        options.expectedRevision as StreamRevision,
         events,
       );
     try {
       const result = await this.client.appendToStream(streamId, data, { expectedRevision });
       if (!result.success)
         throw failedAppendError(streamId, options.expectedRevision, result.nextExpectedRevision);
-      const nextRevision = fromEsdbRevision(result.nextExpectedRevision);
+      // What db-client calls the next expected revision is that of the last event written.
+      const lastRevision = fromEsdbRevision(result.nextExpectedRevision);
       // A one-event write's result position is that event's $all position. For several events
       // the server reports the write as a whole, which is not reliably the last event's own
       // (commit, prepare) pair, so read that back: the port promises the last event's position.
       const position =
         events.length === 1 && result.position
           ? result.position
-          : await this.positionOf(streamId, nextRevision);
-      return { nextRevision, position: encodePosition(position) };
+          : await this.positionOf(streamId, lastRevision);
+      return { lastRevision, position: encodePosition(position) };
     } catch (error) {
       throw translateError(error, { streamId, expected: options.expectedRevision });
     }
@@ -154,9 +156,9 @@ export class EventStoreDbEventStore implements EventStore {
     return findInStreamBackwards(this.client, streamId, query);
   }
 
-  async streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'> {
+  async streamRevision(streamId: string): Promise<StreamRevision> {
     const [last] = await this.readTail(streamId);
-    return last ? last.revision : 'no_stream';
+    return last ? last.revision : NO_STREAM_REVISION;
   }
 
   /**
@@ -264,20 +266,21 @@ export class EventStoreDbEventStore implements EventStore {
 
   /**
    * An empty append writes nothing but checks the expectation, and reports the stream's tail
-   * (-1 and the position before every event for a missing stream). Read, not written: the
-   * answer is as of the read, which is all an empty append can promise anyway.
+   * (NO_STREAM_REVISION and the position before every event for a missing stream). Read, not
+   * written: the answer is as of the read, which is all an empty append can promise anyway.
    */
   private async checkExpectation(
     streamId: string,
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     const [last] = await this.readTail(streamId);
-    const actual = last ? last.revision : 'no_stream';
+    const actual = last ? last.revision : NO_STREAM_REVISION;
     if (expected !== 'any' && expected !== actual)
       throw new WrongExpectedRevisionError(streamId, expected, actual);
-    return last
-      ? { nextRevision: last.revision, position: last.position }
-      : { nextRevision: -1, position: encodePosition(BEFORE_EVERY_EVENT) };
+    return {
+      lastRevision: actual,
+      position: last ? last.position : encodePosition(BEFORE_EVERY_EVENT),
+    };
   }
 
   private async readTail(streamId: string): Promise<RecordedEvent[]> {

@@ -4,7 +4,12 @@ import {
   StreamNotFoundError,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
-import type { RecordedEvent, StreamQuery, StreamRevision } from '../event-store.port';
+import {
+  NO_STREAM_REVISION,
+  type RecordedEvent,
+  type StreamQuery,
+  type StreamRevision,
+} from '../event-store.port';
 import { toEsdbRevision, toRecordedEvent, translateError } from './eventstoredb-translation';
 
 /**
@@ -35,7 +40,7 @@ export async function findInStreamBackwards(
   paging: FindPaging = DEFAULT_FIND_PAGING,
 ): Promise<RecordedEvent[]> {
   const last = await lastRevision(client, streamId);
-  if (last === 'no_stream') return [];
+  if (last === NO_STREAM_REVISION) return [];
   // The server reads a backwards page as a range of revisions: one asked from past the end may
   // come back empty rather than hold the tail, so start at the end.
   let next = Math.min(query.throughRevision, last);
@@ -65,8 +70,8 @@ export async function findInStreamBackwards(
 async function lastRevision(
   client: StreamReadingClient,
   streamId: string,
-): Promise<StreamRevision | 'no_stream'> {
-  let last: StreamRevision | 'no_stream' = 'no_stream';
+): Promise<StreamRevision> {
+  let last: StreamRevision = NO_STREAM_REVISION;
   try {
     const read = client.readStream(streamId, {
       direction: BACKWARDS,
@@ -75,7 +80,7 @@ async function lastRevision(
     });
     for await (const resolved of read) last = toRecordedEvent(resolved).revision;
   } catch (error) {
-    if (error instanceof StreamNotFoundError) return 'no_stream';
+    if (error instanceof StreamNotFoundError) return NO_STREAM_REVISION;
     throw translateError(error, { streamId });
   }
   return last;

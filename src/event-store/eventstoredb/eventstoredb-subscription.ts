@@ -7,7 +7,6 @@ import {
   type Position,
 } from '@eventstore/db-client';
 import type { GlobalPosition, RecordedEvent } from '../event-store.port';
-import { STREAM_PREFIX } from '../../ledger/limits';
 import {
   compareEsdbPositions,
   decodePosition,
@@ -47,8 +46,11 @@ export interface EventStoreDbSubscriptionOptions {
    * (provided the handler commits its effect and the checkpoint together).
    */
   handler: (message: SubscriptionMessage) => Promise<void>;
-  /** Default `credits-`. */
-  streamPrefix?: string;
+  /**
+   * Only streams whose id starts with this (the ledger's `credits-`): given by the caller, since
+   * the adapter knows nothing of what the streams hold.
+   */
+  streamPrefix: string;
   /** Checkpoint every `checkpointInterval` server search windows (32 records each). Default 1. */
   checkpointInterval?: number;
   /** Delay before resubscribing: doubles per drop without progress, capped. Default 100 ms … 10 s. */
@@ -94,7 +96,7 @@ export class EventStoreDbSubscriptionSource {
     private readonly client: SubscribeToAllClient,
     private readonly options: EventStoreDbSubscriptionOptions,
   ) {
-    this.prefix = options.streamPrefix ?? STREAM_PREFIX;
+    this.prefix = options.streamPrefix;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.maxBuffered = options.maxBuffered ?? 256;
     this.lastPosition = options.from === null ? null : decodePosition(options.from);

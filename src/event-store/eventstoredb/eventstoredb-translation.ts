@@ -4,7 +4,8 @@
  *
  * Revisions need no arithmetic: EventStoreDB numbers a stream's events 0, 1, 2, … and reports the
  * last one's number as the stream revision — the port's convention exactly. Only the type changes
- * (bigint there, number here) and "no stream" keeps its name.
+ * (bigint there, number here), and "no stream" is db-client's NO_STREAM there and the port's
+ * NO_STREAM_REVISION (-1) here.
  */
 import {
   ANY,
@@ -26,6 +27,7 @@ import {
 } from '@eventstore/db-client';
 import {
   EventStoreUnavailableError,
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type EventMetadata,
   type ExpectedRevision,
@@ -39,9 +41,9 @@ import {
 // Revisions
 
 export function toEsdbExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
-  if (expected === 'no_stream') return NO_STREAM;
+  if (expected === NO_STREAM_REVISION) return NO_STREAM;
   if (expected === 'any') return ANY;
-  return BigInt(checkRevision(expected, 'expectedRevision'));
+  return BigInt(checkRevision(expected, 'expectedRevision', `, ${NO_STREAM_REVISION} or 'any'`));
 }
 
 export function toEsdbRevision(revision: StreamRevision): bigint {
@@ -57,15 +59,13 @@ export function fromEsdbRevision(revision: bigint): StreamRevision {
   return Number(revision);
 }
 
-export function fromEsdbCurrentRevision(current: CurrentRevision): StreamRevision | 'no_stream' {
-  return current === NO_STREAM ? 'no_stream' : fromEsdbRevision(current);
+export function fromEsdbCurrentRevision(current: CurrentRevision): StreamRevision {
+  return current === NO_STREAM ? NO_STREAM_REVISION : fromEsdbRevision(current);
 }
 
-function checkRevision(value: number, what: string): number {
+function checkRevision(value: number, what: string, orElse = ''): number {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(
-      `${what} must be a non-negative integer, 'no_stream' or 'any' (got ${String(value)})`,
-    );
+    throw new RangeError(`${what} must be a non-negative integer${orElse} (got ${String(value)})`);
   }
   return value;
 }
@@ -238,12 +238,14 @@ export function failedAppendError(
   expected: ExpectedRevision,
   nextExpectedRevision: bigint,
 ): WrongExpectedRevisionError {
-  const actual = nextExpectedRevision < 0n ? 'no_stream' : fromEsdbRevision(nextExpectedRevision);
+  const actual =
+    nextExpectedRevision < 0n ? NO_STREAM_REVISION : fromEsdbRevision(nextExpectedRevision);
   return new WrongExpectedRevisionError(streamId, expected, actual);
 }
 
 function fromEsdbExpected(expected: AppendExpectedRevision): ExpectedRevision {
-  if (expected === NO_STREAM || expected === ANY) return expected;
+  if (expected === NO_STREAM) return NO_STREAM_REVISION;
+  if (expected === ANY) return 'any';
   if (typeof expected === 'bigint') return fromEsdbRevision(expected);
   return 'any'; // STREAM_EXISTS: the port never sends it.
 }

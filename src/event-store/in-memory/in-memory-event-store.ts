@@ -55,12 +55,12 @@ export class InMemoryEventStore implements EventStore {
     validateAppend(streamId, events, expected);
     validateClaim(options.claim, events, expected);
     const stream = this.streams.get(streamId) ?? [];
-    const actual: StreamRevision | 'no_stream' =
-      stream.length === 0 ? 'no_stream' : stream.length - 1;
+    // NO_STREAM_REVISION (-1) for a stream with no events.
+    const actual: StreamRevision = stream.length - 1;
     if (expected !== 'any' && expected !== actual)
       throw new WrongExpectedRevisionError(streamId, expected, actual);
     if (events.length === 0) {
-      return { nextRevision: stream.length - 1, position: stream.at(-1)?.position ?? '0' };
+      return { lastRevision: actual, position: stream.at(-1)?.position ?? '0' };
     }
     const recorded = events.filter((event) => this.eventIds.has(event.eventId.toLowerCase()));
     if (recorded.length > 0)
@@ -90,7 +90,7 @@ export class InMemoryEventStore implements EventStore {
     this.streams.set(streamId, stream);
     if (options.claim !== undefined) this.claims.set(options.claim, streamId);
     const last = stream.at(-1)!;
-    return { nextRevision: last.revision, position: last.position };
+    return { lastRevision: last.revision, position: last.position };
   }
 
   /** Atomic without locks: reading the tail, deciding and appending happen in one synchronous step. */
@@ -102,11 +102,10 @@ export class InMemoryEventStore implements EventStore {
     const tail = stream.slice(request.knownRevision + 1).map(copy);
     const events = request.decide(tail);
     if (events.length === 0) return { tail, appended: null };
-    const expectedRevision = stream.length === 0 ? 'no_stream' : stream.length - 1;
     return {
       tail,
       appended: this.appendNow(streamId, events, {
-        expectedRevision,
+        expectedRevision: stream.length - 1,
         claim: request.claimFor?.(events),
       }),
     };
@@ -129,9 +128,8 @@ export class InMemoryEventStore implements EventStore {
       .map(copy);
   }
 
-  async streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'> {
-    const length = this.streams.get(streamId)?.length ?? 0;
-    return length === 0 ? 'no_stream' : length - 1;
+  async streamRevision(streamId: string): Promise<StreamRevision> {
+    return (this.streams.get(streamId)?.length ?? 0) - 1;
   }
 
   /** Position n is log[n - 1]; with a prefix, lastPosition may move past skipped events. */

@@ -54,7 +54,7 @@ export class GroupCommitter {
   append(
     streamId: string,
     events: readonly NewEvent[],
-    expected: StreamRevision | -1,
+    expected: StreamRevision,
   ): Promise<AppendResult> {
     if (this.queue.length >= this.options.maxQueued)
       // The queue is full: the database is not keeping up.
@@ -185,11 +185,7 @@ function settle(batch: readonly PendingAppend[], results: readonly BatchItemResu
     if (outcome.status === 'appended') pending.resolve(outcome.result);
     else
       pending.reject(
-        new WrongExpectedRevisionError(
-          pending.streamId,
-          pending.expected === -1 ? 'no_stream' : pending.expected,
-          outcome.actual,
-        ),
+        new WrongExpectedRevisionError(pending.streamId, pending.expected, outcome.actual),
       );
   });
 }

@@ -1,6 +1,7 @@
 import type { ClientBase } from 'pg';
 import {
   DuplicateEventIdError,
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type AppendResult,
   type ExpectedRevision,
@@ -59,7 +60,7 @@ export async function writeAppend(
 ): Promise<AppendResult> {
   const decided = expected === 'any' ? await currentRevision(client, streamId) : expected;
   const claimed =
-    decided === 'no_stream'
+    decided === NO_STREAM_REVISION
       ? await client.query(
           `INSERT INTO streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING`,
           [streamId, events.length - 1],
@@ -75,7 +76,7 @@ export async function writeAppend(
       await currentRevision(client, streamId),
     );
   }
-  return insertEvents(client, streamId, decided === 'no_stream' ? 0 : decided + 1, events);
+  return insertEvents(client, streamId, decided + 1, events);
 }
 
 /** One multi-row INSERT; revisions first..first+n-1 and global positions follow the batch order. */
@@ -109,7 +110,7 @@ async function insertEvents(
     );
     const last = rows.reduce((a, b) => (Number(b.revision) > Number(a.revision) ? b : a));
     return {
-      nextRevision: Number(last.revision),
+      lastRevision: Number(last.revision),
       position: encodePosition(last.transaction_id, last.global_position),
     };
   } catch (error) {
@@ -126,8 +127,9 @@ async function insertEvents(
 }
 
 /**
- * An empty append: checks the expectation and returns the stream's current revision (-1 when it
- * does not exist) and its last event's position (START_POSITION when none). Reads only.
+ * An empty append: checks the expectation and returns the stream's current revision
+ * (NO_STREAM_REVISION when it does not exist) and its last event's position (START_POSITION when
+ * none). Reads only.
  */
 export async function checkExpectation(
   client: Queryable,
@@ -144,13 +146,12 @@ export async function checkExpectation(
      WHERE s.stream_id = $1`,
     [streamId],
   );
-  const actual: StreamRevision | 'no_stream' =
-    rows.length === 0 ? 'no_stream' : Number(rows[0].revision);
+  const actual: StreamRevision = rows.length === 0 ? NO_STREAM_REVISION : Number(rows[0].revision);
   if (expected !== 'any' && expected !== actual)
     throw new WrongExpectedRevisionError(streamId, expected, actual);
   const last = rows[0];
   return {
-    nextRevision: actual === 'no_stream' ? -1 : actual,
+    lastRevision: actual,
     position: last?.transaction_id
       ? encodePosition(last.transaction_id, last.global_position!)
       : START_POSITION,
@@ -160,10 +161,10 @@ export async function checkExpectation(
 export async function currentRevision(
   client: Queryable,
   streamId: string,
-): Promise<StreamRevision | 'no_stream'> {
+): Promise<StreamRevision> {
   const { rows } = await client.query<{ revision: number | string }>(
     `SELECT revision FROM streams WHERE stream_id = $1`,
     [streamId],
   );
-  return rows.length === 0 ? 'no_stream' : Number(rows[0].revision);
+  return rows.length === 0 ? NO_STREAM_REVISION : Number(rows[0].revision);
 }

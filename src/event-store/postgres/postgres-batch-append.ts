@@ -1,18 +1,23 @@
 import type { ClientBase } from 'pg';
-import type { AppendResult, NewEvent, StreamRevision } from '../event-store.port';
+import {
+  NO_STREAM_REVISION,
+  type AppendResult,
+  type NewEvent,
+  type StreamRevision,
+} from '../event-store.port';
 import { encodePosition } from './postgres-position';
 
-/** One stream's part of a batch: its events and the revision they must follow (-1: new stream). */
+/** One stream's part of a batch: its events and the revision they must follow. */
 export interface BatchItem {
   streamId: string;
-  expected: StreamRevision | -1;
+  /** NO_STREAM_REVISION (-1, as the statement below spells it): a new stream. */
+  expected: StreamRevision;
   events: readonly NewEvent[];
 }
 
 /** Per stream: the append's result, or the revision that beat it. */
 export type BatchItemResult =
-  | { status: 'appended'; result: AppendResult }
-  | { status: 'conflict'; actual: StreamRevision | 'no_stream' };
+  { status: 'appended'; result: AppendResult } | { status: 'conflict'; actual: StreamRevision };
 
 /**
  * Appends to many streams in ONE statement (one round trip, one commit, one WAL flush), keeping
@@ -96,13 +101,13 @@ export async function appendBatch(
       return {
         status: 'appended',
         result: {
-          nextRevision: Number(row.revision),
+          lastRevision: Number(row.revision),
           position: encodePosition(row.transaction_id, row.global_position),
         },
       };
     }
     const revision = actual.get(item.streamId);
-    return { status: 'conflict', actual: revision === undefined ? 'no_stream' : revision };
+    return { status: 'conflict', actual: revision ?? NO_STREAM_REVISION };
   });
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import {
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
@@ -45,9 +46,9 @@ export const ANY_MAX_ATTEMPTS = 30;
  * also ends it: `close()` leaves it open.
  *
  * Appending an event id that is already recorded, in any stream, throws DuplicateEventIdError and
- * writes nothing. A retried append with a numeric or 'no_stream' expectation usually meets
- * WrongExpectedRevisionError first, since the first attempt moved the stream; callers recognise
- * their own events by id when they reload.
+ * writes nothing. A retried append with a known expectation (a revision or NO_STREAM_REVISION)
+ * usually meets WrongExpectedRevisionError first, since the first attempt moved the stream;
+ * callers recognise their own events by id when they reload.
  *
  * A claim (AppendOptions.claim) is a row of `stream_claims` (migrations/1732240500000_stream-claims.sql)
  * written in the append's own transaction, after it (postgres-claims.ts): it commits or rolls back
@@ -84,12 +85,7 @@ export class PostgresEventStore implements EventStore {
         });
       }
       // Known expectations go through group commit (postgres-batch-append.ts); 'any' must read first.
-      if (expected !== 'any')
-        return await this.groupCommitter.append(
-          streamId,
-          events,
-          expected === 'no_stream' ? -1 : expected,
-        );
+      if (expected !== 'any') return await this.groupCommitter.append(streamId, events, expected);
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.inTransaction((client) =>
@@ -123,10 +119,10 @@ export class PostgresEventStore implements EventStore {
           `SELECT revision FROM streams WHERE stream_id = $1 FOR UPDATE`,
           [streamId],
         );
-        const held: StreamRevision | 'no_stream' =
-          locked.rows.length === 0 ? 'no_stream' : Number(locked.rows[0].revision);
+        const held: StreamRevision =
+          locked.rows.length === 0 ? NO_STREAM_REVISION : Number(locked.rows[0].revision);
         const tail =
-          held === 'no_stream' || held <= request.knownRevision
+          held <= request.knownRevision
             ? []
             : await readStreamRows(
                 client,
@@ -161,7 +157,7 @@ export class PostgresEventStore implements EventStore {
     return this.run('findInStream', () => findStreamRows(this.pool, streamId, query));
   }
 
-  streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'> {
+  streamRevision(streamId: string): Promise<StreamRevision> {
     return this.run('streamRevision', () => currentRevision(this.pool, streamId));
   }
 

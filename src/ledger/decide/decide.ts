@@ -6,7 +6,7 @@ import { rememberedCommand } from '../idempotency';
 import type { EpochMs } from '../instants';
 import { viewAtMs } from '../view';
 import type { Decision } from './decision';
-import { decideCommand } from './command';
+import { commandRules } from './command-rules';
 import { commandMetadata, expiryMetadata } from './metadata';
 
 /**
@@ -23,7 +23,7 @@ export function decide(
   const nowMs = instantOf(context);
   const remembered = answerFromMemory(state, context, nowMs);
   if (remembered) return remembered;
-  const outcome = decideCommand(command, {
+  const outcome = commandRules(command, {
     state,
     view: viewAtMs(state, nowMs),
     nowMs,

@@ -1,5 +1,6 @@
 import {
   ClaimHeldElsewhereError,
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
 } from '../../../src/event-store/event-store.port';
 import { jsonEvent, NO_STREAM } from '@eventstore/db-client';
@@ -34,7 +35,7 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
   const claim = 'purchase-ref-stripe-pi_crash';
 
   /** The claim is written, then the process "dies" before its append reaches the server. */
-  async function crashAfterClaim(streamId: string, expectedRevision: number | 'no_stream') {
+  async function crashAfterClaim(streamId: string, expectedRevision: number) {
     const events = newEvents(2, 'CreditsPurchased');
     server.beforeAppend = (target) => {
       if (target === streamId) throw new Error('process died');
@@ -52,16 +53,24 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
     store = new EventStoreDbEventStore(server.client());
   });
 
+  it("records a new stream's expectation as 'no_stream', the form claim streams have always held", async () => {
+    await crashAfterClaim('credits-a', NO_STREAM_REVISION);
+    expect(server.stream(claim)[0]!.data).toMatchObject({
+      holderStreamId: 'credits-a',
+      expectedRevision: 'no_stream',
+    });
+  });
+
   it("lets the next claimer finish the dead process's append: the value stays the first account's, never both", async () => {
-    const crashed = await crashAfterClaim('credits-a', 'no_stream');
-    expect(await store.streamRevision('credits-a')).toBe('no_stream');
+    const crashed = await crashAfterClaim('credits-a', NO_STREAM_REVISION);
+    expect(await store.streamRevision('credits-a')).toBe(NO_STREAM_REVISION);
 
     const refused = await store
-      .appendToStream('credits-b', newEvents(1), { expectedRevision: 'no_stream', claim })
+      .appendToStream('credits-b', newEvents(1), { expectedRevision: NO_STREAM_REVISION, claim })
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ClaimHeldElsewhereError);
     expect(refused).toMatchObject({ streamId: 'credits-b', holderStreamId: 'credits-a' });
-    expect(await store.streamRevision('credits-b')).toBe('no_stream');
+    expect(await store.streamRevision('credits-b')).toBe(NO_STREAM_REVISION);
     // The append the claim recorded was written once, exactly as it was decided.
     expect((await store.readStream('credits-a')).map((event) => event.eventId)).toEqual(
       crashed.map((event) => event.eventId),
@@ -69,7 +78,7 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
   });
 
   it('lets the holder itself, retrying, complete its claim; its new append then meets the moved stream', async () => {
-    await store.appendToStream('credits-a', newEvents(1), { expectedRevision: 'no_stream' });
+    await store.appendToStream('credits-a', newEvents(1), { expectedRevision: NO_STREAM_REVISION });
     const crashed = await crashAfterClaim('credits-a', 0);
 
     // The retry decided again on revision 0 (new event ids): the claim's own append lands first.
@@ -82,18 +91,21 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
     );
     // Reloaded, the holder sees its purchase and claims nothing more; others stay refused.
     await expect(
-      store.appendToStream('credits-b', newEvents(1), { expectedRevision: 'no_stream', claim }),
+      store.appendToStream('credits-b', newEvents(1), {
+        expectedRevision: NO_STREAM_REVISION,
+        claim,
+      }),
     ).rejects.toBeInstanceOf(ClaimHeldElsewhereError);
   });
 
   it('gives the value to the next claimer once the dead append can no longer happen', async () => {
-    await store.appendToStream('credits-a', newEvents(1), { expectedRevision: 'no_stream' });
+    await store.appendToStream('credits-a', newEvents(1), { expectedRevision: NO_STREAM_REVISION });
     const crashed = await crashAfterClaim('credits-a', 0);
     // Another write to the account took revision 1, where the crashed append would have gone.
     await store.appendToStream('credits-a', newEvents(1), { expectedRevision: 0 });
 
     const won = newEvents(1);
-    await store.appendToStream('credits-b', won, { expectedRevision: 'no_stream', claim });
+    await store.appendToStream('credits-b', won, { expectedRevision: NO_STREAM_REVISION, claim });
     expect((await store.readStream('credits-b')).map((event) => event.eventId)).toEqual(
       won.map((event) => event.eventId),
     );
@@ -108,7 +120,7 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
   });
 
   it('takes the value from a dead claim of a stream that never came to exist', async () => {
-    await store.appendToStream('credits-a', newEvents(1), { expectedRevision: 'no_stream' });
+    await store.appendToStream('credits-a', newEvents(1), { expectedRevision: NO_STREAM_REVISION });
     // Recorded against revision 5 of a stream at 0: that append can never be written.
     server.beforeAppend = (target) => {
       if (target === 'credits-a') throw new Error('process died');
@@ -118,7 +130,10 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
     ).rejects.toThrow('process died');
     server.beforeAppend = undefined;
 
-    await store.appendToStream('credits-b', newEvents(1), { expectedRevision: 'no_stream', claim });
+    await store.appendToStream('credits-b', newEvents(1), {
+      expectedRevision: NO_STREAM_REVISION,
+      claim,
+    });
     expect(await store.streamRevision('credits-a')).toBe(0);
     expect(
       (await new EventStoreDbClaims(server.client()).readClaim(claim))?.record.holderStreamId,
@@ -131,10 +146,13 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
       if (target === 'credits-a') throw new Error('connection lost');
     };
     await expect(
-      store.appendToStream('credits-a', events, { expectedRevision: 'no_stream', claim }),
+      store.appendToStream('credits-a', events, { expectedRevision: NO_STREAM_REVISION, claim }),
     ).rejects.toThrow('connection lost');
     server.beforeAppend = undefined;
-    await store.appendToStream('credits-a', events, { expectedRevision: 'no_stream', claim });
+    await store.appendToStream('credits-a', events, {
+      expectedRevision: NO_STREAM_REVISION,
+      claim,
+    });
     expect(server.stream(claim)).toHaveLength(1);
     expect((await store.readStream('credits-a')).map((event) => event.eventId)).toEqual([
       events[0].eventId,
@@ -144,11 +162,11 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
   it('refuses a claim that would name a system stream', async () => {
     await expect(
       store.appendToStream('credits-a', newEvents(1), {
-        expectedRevision: 'no_stream',
+        expectedRevision: NO_STREAM_REVISION,
         claim: '$settings',
       }),
     ).rejects.toThrow(TypeError);
-    expect(await store.streamRevision('credits-a')).toBe('no_stream');
+    expect(await store.streamRevision('credits-a')).toBe(NO_STREAM_REVISION);
   });
 
   it('gives up as a lost race (WrongExpectedRevisionError) when other claimers win every round, writing nothing to the account', async () => {
@@ -168,12 +186,18 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
     };
     const interfere = server.beforeAppend;
     await expect(
-      store.appendToStream('credits-a', newEvents(1), { expectedRevision: 'no_stream', claim }),
+      store.appendToStream('credits-a', newEvents(1), {
+        expectedRevision: NO_STREAM_REVISION,
+        claim,
+      }),
     ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     expect(rounds).toBe(MAX_CLAIM_ROUNDS);
-    expect(await store.streamRevision('credits-a')).toBe('no_stream');
+    expect(await store.streamRevision('credits-a')).toBe(NO_STREAM_REVISION);
     // Once the others stop, the value is free to take (their records are dead).
     server.beforeAppend = undefined;
-    await store.appendToStream('credits-a', newEvents(1), { expectedRevision: 'no_stream', claim });
+    await store.appendToStream('credits-a', newEvents(1), {
+      expectedRevision: NO_STREAM_REVISION,
+      claim,
+    });
   });
 });

@@ -14,6 +14,7 @@ import {
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type NewEvent,
 } from '../../../src/event-store/event-store.port';
@@ -50,7 +51,7 @@ describe('EventStoreDbEventStore (fake client)', () => {
         events,
         { expectedRevision: 2 },
       );
-      expect(result).toEqual({ nextRevision: 3, position: 'esdb-900-900' });
+      expect(result).toEqual({ lastRevision: 3, position: 'esdb-900-900' });
       expect(appendToStream).toHaveBeenCalledWith(
         'credits-a',
         events.map((event) =>
@@ -79,21 +80,21 @@ describe('EventStoreDbEventStore (fake client)', () => {
         [newEvent(), newEvent()],
         { expectedRevision: 2 },
       );
-      expect(result).toEqual({ nextRevision: 4, position: 'esdb-900-900' });
+      expect(result).toEqual({ lastRevision: 4, position: 'esdb-900-900' });
       expect(readStream).toHaveBeenCalledWith(
         'credits-a',
         expect.objectContaining({ fromRevision: 4n, maxCount: 1 }),
       );
     });
 
-    it("maps 'no_stream' and 'any'", async () => {
+    it("maps NO_STREAM_REVISION and 'any'", async () => {
       const appendToStream = jest.fn(async () => ({
         success: true,
         nextExpectedRevision: 0n,
         position: position(1),
       }));
       const store = storeWith({ appendToStream });
-      await store.appendToStream('s', [newEvent()], { expectedRevision: 'no_stream' });
+      await store.appendToStream('s', [newEvent()], { expectedRevision: NO_STREAM_REVISION });
       await store.appendToStream('s', [newEvent()], { expectedRevision: 'any' });
       expect(
         appendToStream.mock.calls.map(
@@ -111,12 +112,12 @@ describe('EventStoreDbEventStore (fake client)', () => {
         });
       });
       const attempt = storeWith({ appendToStream }).appendToStream('credits-a', [newEvent()], {
-        expectedRevision: 'no_stream',
+        expectedRevision: NO_STREAM_REVISION,
       });
       await expect(attempt).rejects.toBeInstanceOf(WrongExpectedRevisionError);
       await expect(attempt).rejects.toMatchObject({
         streamId: 'credits-a',
-        expected: 'no_stream',
+        expected: NO_STREAM_REVISION,
         actual: 6,
       });
     });
@@ -132,7 +133,7 @@ describe('EventStoreDbEventStore (fake client)', () => {
       ).rejects.toMatchObject({
         name: 'WrongExpectedRevisionError',
         expected: 3,
-        actual: 'no_stream',
+        actual: NO_STREAM_REVISION,
       });
     });
 
@@ -144,7 +145,7 @@ describe('EventStoreDbEventStore (fake client)', () => {
         [newEvent()],
         { expectedRevision: 1 },
       );
-      expect(result).toEqual({ nextRevision: 2, position: 'esdb-77-77' });
+      expect(result).toEqual({ lastRevision: 2, position: 'esdb-77-77' });
       expect(readStream).toHaveBeenCalledWith(
         's',
         expect.objectContaining({ fromRevision: 2n, maxCount: 1 }),
@@ -181,26 +182,26 @@ describe('EventStoreDbEventStore (fake client)', () => {
         readStream: jest.fn(() => fakeRead([resolvedEvent('s', 4, 70)])),
       });
       await expect(existing.appendToStream('s', [], { expectedRevision: 4 })).resolves.toEqual({
-        nextRevision: 4,
+        lastRevision: 4,
         position: 'esdb-70-70',
       });
       await expect(existing.appendToStream('s', [], { expectedRevision: 'any' })).resolves.toEqual({
-        nextRevision: 4,
+        lastRevision: 4,
         position: 'esdb-70-70',
       });
       await expect(existing.appendToStream('s', [], { expectedRevision: 3 })).rejects.toMatchObject(
         { expected: 3, actual: 4 },
       );
       await expect(
-        existing.appendToStream('s', [], { expectedRevision: 'no_stream' }),
+        existing.appendToStream('s', [], { expectedRevision: NO_STREAM_REVISION }),
       ).rejects.toMatchObject({ actual: 4 });
 
       const missing = storeWith({
         appendToStream,
         readStream: jest.fn(() => fakeRead([], new StreamNotFoundError(undefined, 's'))),
       });
-      const empty = await missing.appendToStream('s', [], { expectedRevision: 'no_stream' });
-      expect(empty).toEqual({ nextRevision: -1, position: 'esdb-0-0' });
+      const empty = await missing.appendToStream('s', [], { expectedRevision: NO_STREAM_REVISION });
+      expect(empty).toEqual({ lastRevision: -1, position: 'esdb-0-0' });
       expect(missing.comparePositions(empty.position, 'esdb-1-1')).toBeLessThan(0);
       await expect(missing.appendToStream('s', [], { expectedRevision: 0 })).rejects.toBeInstanceOf(
         WrongExpectedRevisionError,
@@ -235,7 +236,7 @@ describe('EventStoreDbEventStore (fake client)', () => {
       const readStream = jest.fn(() => fakeRead([], new StreamNotFoundError(undefined, 's')));
       const store = storeWith({ readStream });
       await expect(store.readStream('s')).resolves.toEqual([]);
-      await expect(store.streamRevision('s')).resolves.toBe('no_stream');
+      await expect(store.streamRevision('s')).resolves.toBe(NO_STREAM_REVISION);
     });
 
     it('takes the revision from the last event, read backwards', async () => {

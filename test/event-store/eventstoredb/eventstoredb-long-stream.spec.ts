@@ -1,8 +1,9 @@
 import { EventStoreDBClient, type ReadStreamOptions } from '@eventstore/db-client';
-import type {
-  NewEvent,
-  RecordedEvent,
-  StreamQuery,
+import {
+  NO_STREAM_REVISION,
+  type NewEvent,
+  type RecordedEvent,
+  type StreamQuery,
 } from '../../../src/event-store/event-store.port';
 import {
   EventStoreDbEventStore,
@@ -79,7 +80,7 @@ describeWithServer(
             eventAt(from + index),
           );
           await store.appendToStream(streamId, events, {
-            expectedRevision: from === 0 ? 'no_stream' : from - 1,
+            expectedRevision: from === 0 ? NO_STREAM_REVISION : from - 1,
           });
         }
       });

@@ -1,7 +1,8 @@
-import type {
-  GlobalPosition,
-  NewEvent,
-  RecordedEvent,
+import {
+  NO_STREAM_REVISION,
+  type GlobalPosition,
+  type NewEvent,
+  type RecordedEvent,
 } from '../../../src/event-store/event-store.port';
 import type { EventStoreDbEventStore } from '../../../src/event-store/eventstoredb/eventstoredb-event-store';
 import { EventStoreDbProjectorSource } from '../../../projections/runtime/eventstoredb-source';
@@ -128,7 +129,9 @@ describeWithServer(
         const started = Date.now();
         const waiting = readUntil(source, position, 1);
         const [event] = newEvents(1);
-        await store.appendToStream(`${prefix}live`, [event], { expectedRevision: 'no_stream' });
+        await store.appendToStream(`${prefix}live`, [event], {
+          expectedRevision: NO_STREAM_REVISION,
+        });
         const { events } = await waiting;
         expect(events.map((delivered) => delivered.eventId)).toEqual([event.eventId]);
         expect(Date.now() - started).toBeLessThan(DELIVERY_TIMEOUT_MS);

@@ -25,6 +25,7 @@ function setup(options: SetupOptions = {}) {
   const delays: number[] = [];
   const source = new EventStoreDbSubscriptionSource(client, {
     from: options.from ?? null,
+    streamPrefix: 'credits-',
     ...(options.maxBuffered === undefined ? {} : { maxBuffered: options.maxBuffered }),
     handler:
       options.handler ??
@@ -236,6 +237,7 @@ describe('EventStoreDbSubscriptionSource (fake client)', () => {
     const client = new FakeSubscribeClient();
     const source = new EventStoreDbSubscriptionSource(client, {
       from: null,
+      streamPrefix: 'credits-',
       maxBuffered: 4,
       handler: () => new Promise<void>((resolve) => (release = resolve)),
     });

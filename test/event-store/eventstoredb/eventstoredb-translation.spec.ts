@@ -16,6 +16,7 @@ import { StreamIdentifier } from '@eventstore/db-client/generated/shared_pb';
 import { ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import {
   EventStoreUnavailableError,
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type NewEvent,
 } from '../../../src/event-store/event-store.port';
@@ -74,24 +75,26 @@ function throughTheWire(
 describe('EventStoreDB translation', () => {
   describe('revisions (0-based on both sides: only the type changes)', () => {
     it('maps the expected revision', () => {
-      expect(toEsdbExpectedRevision('no_stream')).toBe(NO_STREAM);
+      expect(toEsdbExpectedRevision(NO_STREAM_REVISION)).toBe(NO_STREAM);
       expect(toEsdbExpectedRevision('any')).toBe(ANY);
       expect(toEsdbExpectedRevision(0)).toBe(0n);
       expect(toEsdbExpectedRevision(41)).toBe(41n);
     });
 
     it('refuses revisions the port cannot mean', () => {
-      for (const bad of [-1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) {
+      for (const bad of [-2, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) {
         expect(() => toEsdbExpectedRevision(bad)).toThrow(RangeError);
         expect(() => toEsdbRevision(bad)).toThrow(RangeError);
       }
+      // -1 is an expectation (NO_STREAM_REVISION, mapped above), never a revision to read from.
+      expect(() => toEsdbRevision(NO_STREAM_REVISION)).toThrow(RangeError);
     });
 
     it('maps revisions back, and no stream stays no stream', () => {
       expect(fromEsdbRevision(0n)).toBe(0);
       expect(fromEsdbRevision(BigInt(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER);
       expect(() => fromEsdbRevision(BigInt(Number.MAX_SAFE_INTEGER) + 1n)).toThrow(RangeError);
-      expect(fromEsdbCurrentRevision(NO_STREAM)).toBe('no_stream');
+      expect(fromEsdbCurrentRevision(NO_STREAM)).toBe(NO_STREAM_REVISION);
       expect(fromEsdbCurrentRevision(7n)).toBe(7);
     });
   });
@@ -280,10 +283,10 @@ describe('EventStoreDB translation', () => {
         }),
         {
           streamId: 's',
-          expected: 'no_stream',
+          expected: NO_STREAM_REVISION,
         },
       );
-      expect(exists).toMatchObject({ expected: 'no_stream', actual: 0 });
+      expect(exists).toMatchObject({ expected: NO_STREAM_REVISION, actual: 0 });
       const missing = translateError(
         new WrongExpectedVersionError(undefined, {
           streamName: 's',
@@ -292,13 +295,16 @@ describe('EventStoreDB translation', () => {
         }),
       );
       expect(missing).toBeInstanceOf(WrongExpectedRevisionError);
-      expect(missing).toMatchObject({ streamId: 's', expected: 2, actual: 'no_stream' });
+      expect(missing).toMatchObject({ streamId: 's', expected: 2, actual: NO_STREAM_REVISION });
     });
 
     it('maps a soft append failure (throwOnAppendFailure=false) the same way', () => {
-      expect(failedAppendError('s', 1, -1n)).toMatchObject({ expected: 1, actual: 'no_stream' });
-      expect(failedAppendError('s', 'no_stream', 2n)).toMatchObject({
-        expected: 'no_stream',
+      expect(failedAppendError('s', 1, -1n)).toMatchObject({
+        expected: 1,
+        actual: NO_STREAM_REVISION,
+      });
+      expect(failedAppendError('s', NO_STREAM_REVISION, 2n)).toMatchObject({
+        expected: NO_STREAM_REVISION,
         actual: 2,
       });
     });

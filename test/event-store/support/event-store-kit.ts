@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type EventStore,
   type ExpectedRevision,
@@ -36,14 +37,14 @@ export function newEvents(count: number, type = 'Tested'): NewEvent[] {
 export async function markPosition(store: EventStore, prefix: string): Promise<GlobalPosition> {
   return (
     await store.appendToStream(`${prefix}marker-${randomUUID()}`, [newEvent('Marker')], {
-      expectedRevision: 'no_stream',
+      expectedRevision: NO_STREAM_REVISION,
     })
   ).position;
 }
 
 export async function expectConflict(
   attempt: Promise<unknown>,
-  expected: { streamId: string; expected: ExpectedRevision; actual: StreamRevision | 'no_stream' },
+  expected: { streamId: string; expected: ExpectedRevision; actual: StreamRevision },
 ): Promise<void> {
   const error = await attempt.then(
     () => null,

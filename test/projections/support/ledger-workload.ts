@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import type { INestApplicationContext } from '@nestjs/common';
 import { LedgerRejectedError } from '../../../src/accounts/write-path/errors';
-import {
-  ExecuteLedgerCommand,
-  type CallerContext,
-} from '../../../src/accounts/write-path/ledger-command';
+import { toAccountCommand } from '../../../src/accounts/commands';
+import type { CallerContext } from '../../../src/accounts/write-path/ledger-command';
 import type { LedgerCommand } from '../../../src/ledger/commands';
 import type { ManualClock } from '../../../src/shared/clock';
 
@@ -169,7 +167,7 @@ export async function runLedgerWorkload(
       const accountId = pick(accountIds)!;
       const command = nextCommand(accountId);
       try {
-        await bus.execute(new ExecuteLedgerCommand(accountId, command, context()));
+        await bus.execute(toAccountCommand(accountId, command, context()));
         result.accepted += 1;
         result.byKind[command.kind] = (result.byKind[command.kind] ?? 0) + 1;
         remember(accountId, command);

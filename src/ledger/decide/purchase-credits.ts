@@ -1,10 +1,10 @@
-import type { PurchaseCredits } from '../commands';
+import type { PurchaseCreditsCommand } from '../commands';
 import type { PurchaseRecord } from '../state';
 import type { Situation } from './situation';
 import { LedgerInvariantError } from '../errors';
 import { lookup } from '../keyed-records';
 import { purchaseRefClaim, sameFigures } from '../purchase-ref';
-import { accept, type CommandOutcome, reject } from './outcome';
+import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { canonicalExpiry, newBlockRejection } from './new-block';
 import { assertUnusedId } from './fresh-id';
 
@@ -15,7 +15,10 @@ import { assertUnusedId } from './fresh-id';
  * accounts are known only through `purchaseRefsHeldElsewhere`: the event store's claim on the
  * reference (docs/architecture.md "One payment, one purchase") is what makes it ledger-wide.
  */
-export function decidePurchase(command: PurchaseCredits, situation: Situation): CommandOutcome {
+export function decidePurchaseCredits(
+  command: PurchaseCreditsCommand,
+  situation: Situation,
+): RulesOutcome {
   const { state } = situation;
   const earlierId = lookup(state.purchasesByProviderRef, command.providerRef);
   if (earlierId !== undefined) return repeatOf(command, purchaseRecord(state.purchases, earlierId));
@@ -41,7 +44,7 @@ export function decidePurchase(command: PurchaseCredits, situation: Situation): 
   });
 }
 
-function repeatOf(command: PurchaseCredits, earlier: PurchaseRecord): CommandOutcome {
+function repeatOf(command: PurchaseCreditsCommand, earlier: PurchaseRecord): RulesOutcome {
   if (!sameFigures(earlier, command)) return conflict(command, { purchaseId: earlier.purchaseId });
   const { purchaseId, blockId, revision, balance, available, reserved } = earlier;
   return {
@@ -57,9 +60,9 @@ function repeatOf(command: PurchaseCredits, earlier: PurchaseRecord): CommandOut
 }
 
 function conflict(
-  command: PurchaseCredits,
+  command: PurchaseCreditsCommand,
   holder: { purchaseId: string } | { heldByAccountId: string },
-): CommandOutcome {
+): RulesOutcome {
   return reject({
     code: 'purchase_conflict',
     provider: command.provider,

@@ -1,4 +1,4 @@
-import type { ReinstateReversal } from '../commands';
+import type { ReinstateReversalCommand } from '../commands';
 import type { Situation } from './situation';
 import type { LedgerState, PurchaseRecord } from '../state';
 import type { EventDraft } from '../event-draft';
@@ -6,8 +6,8 @@ import type { EpochMs } from '../instants';
 import { sumCredits, takeLastDrawn } from '../block-amounts';
 import { expireReturnedCredits } from '../expiry';
 import { lookup } from '../keyed-records';
-import { accept, type CommandOutcome, reject } from './outcome';
-import { purchaseByProviderRef } from './reverse';
+import { accept, type RulesOutcome, reject } from './rules-outcome';
+import { purchaseByProviderRef } from './reverse-purchase';
 
 /**
  * Undo the reversal `reversalId` (the money came back): exactly what it removed goes back to the
@@ -17,10 +17,10 @@ import { purchaseByProviderRef } from './reverse';
  * Exactly once, decided from the stream alone: an id already undone is accepted with nothing to
  * write, and an id not reversed yet is settled now (restoring nothing) so its reversal never applies.
  */
-export function decideReinstate(
-  command: ReinstateReversal,
+export function decideReinstateReversal(
+  command: ReinstateReversalCommand,
   { state, nowMs }: Situation,
-): CommandOutcome {
+): RulesOutcome {
   const purchase = purchaseByProviderRef(state, command.providerRef);
   if (!purchase) return reject({ code: 'not_found', entity: 'purchase', id: command.providerRef });
   const reversal = lookup(state.reversals, command.reversalId);
@@ -56,7 +56,7 @@ export function decideReinstate(
 }
 
 function undoUnnamed(
-  command: ReinstateReversal,
+  command: ReinstateReversalCommand,
   purchase: PurchaseRecord,
   toTotalCredits: number,
   state: LedgerState,

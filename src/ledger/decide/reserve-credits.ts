@@ -1,8 +1,8 @@
-import type { ReserveCredits } from '../commands';
+import type { ReserveCreditsCommand } from '../commands';
 import { isoAt } from '../instants';
 import { drawFrom } from '../drawdown';
 import type { Situation } from './situation';
-import { accept, type CommandOutcome, reject } from './outcome';
+import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { assertUnusedId } from './fresh-id';
 
 /**
@@ -10,10 +10,10 @@ import { assertUnusedId } from './fresh-id';
  * it is captured, released or its deadline passes. ttlSeconds was validated (and defaulted) by the
  * caller.
  */
-export function decideReserve(
-  command: ReserveCredits,
+export function decideReserveCredits(
+  command: ReserveCreditsCommand,
   { state, view, nowMs }: Situation,
-): CommandOutcome {
+): RulesOutcome {
   assertUnusedId(state.reservations, command.reservationId, 'reservation');
   assertUnusedId(state.closedReservations, command.reservationId, 'reservation');
   const { available, blocks } = view;

@@ -1,10 +1,13 @@
-import type { GrantCredits } from '../commands';
+import type { GrantCreditsCommand } from '../commands';
 import type { Situation } from './situation';
-import { accept, type CommandOutcome, reject } from './outcome';
+import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { canonicalExpiry, newBlockRejection } from './new-block';
 
 /** LEDGER.md "Grant": a block of the given category. Who may grant is checked by the caller. */
-export function decideGrant(command: GrantCredits, situation: Situation): CommandOutcome {
+export function decideGrantCredits(
+  command: GrantCreditsCommand,
+  situation: Situation,
+): RulesOutcome {
   const rejection = newBlockRejection(situation, command);
   if (rejection) return reject(rejection);
   return accept({

@@ -3,15 +3,15 @@ import type { Rejection } from '../rejections';
 import type { DuplicatePurchase } from './decision';
 
 /** What one command's rules conclude, before lazy expiry and metadata are added. */
-export type CommandOutcome =
+export type RulesOutcome =
   | { kind: 'accepted'; events: EventDraft[] }
   | { kind: 'rejected'; rejection: Rejection }
   | DuplicatePurchase;
 
-export function accept(...events: EventDraft[]): CommandOutcome {
+export function accept(...events: EventDraft[]): RulesOutcome {
   return { kind: 'accepted', events };
 }
 
-export function reject(rejection: Rejection): CommandOutcome {
+export function reject(rejection: Rejection): RulesOutcome {
   return { kind: 'rejected', rejection };
 }

@@ -1,10 +1,10 @@
-import type { ReversePurchase } from '../commands';
+import type { ReversePurchaseCommand } from '../commands';
 import type { CreditBlock, LedgerState, PurchaseRecord } from '../state';
 import { sumCredits } from '../block-amounts';
 import { drawFrom } from '../drawdown';
 import type { Situation } from './situation';
 import { lookup } from '../keyed-records';
-import { accept, type CommandOutcome, reject } from './outcome';
+import { accept, type RulesOutcome, reject } from './rules-outcome';
 
 /**
  * LEDGER.md "Reverse a purchase": money went back out, so its credits leave the account: first from
@@ -14,10 +14,10 @@ import { accept, type CommandOutcome, reject } from './outcome';
  * reverse, and a reversal with nothing left to do (fully reversed, or a cumulative total already
  * reached) is accepted with nothing to write.
  */
-export function decideReverse(
-  command: ReversePurchase,
+export function decideReversePurchase(
+  command: ReversePurchaseCommand,
   { state, view }: Situation,
-): CommandOutcome {
+): RulesOutcome {
   const purchase = purchaseByProviderRef(state, command.providerRef);
   if (!purchase) return reject({ code: 'not_found', entity: 'purchase', id: command.providerRef });
   // A cause is reversed once, and never once it was undone (a dispute won before it was opened here).
@@ -41,7 +41,7 @@ export function decideReverse(
 }
 
 /** What this reversal removes, capped so the purchase's reversals never exceed what it bought. */
-function creditsToReverse(command: ReversePurchase, purchase: PurchaseRecord): number {
+function creditsToReverse(command: ReversePurchaseCommand, purchase: PurchaseRecord): number {
   if (command.totalCredits === undefined)
     return Math.min(purchase.reversed + command.credits, purchase.credits) - purchase.reversed;
   // A cumulative total counts the unnamed (refund) reversals only; what named ones (a dispute) took

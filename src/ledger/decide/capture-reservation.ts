@@ -1,11 +1,11 @@
-import type { CaptureReservation } from '../commands';
+import type { CaptureReservationCommand } from '../commands';
 import type { LedgerState, OpenReservation } from '../state';
 import type { EventDraft } from '../event-draft';
 import type { EpochMs } from '../instants';
 import type { Situation } from './situation';
 import { takeFirstDrawn, takeLastDrawn } from '../block-amounts';
 import { expireReturnedCredits } from '../expiry';
-import { accept, type CommandOutcome, reject } from './outcome';
+import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { openHoldOrRejection } from './open-hold';
 import { assertUnusedId } from './fresh-id';
 
@@ -13,10 +13,10 @@ import { assertUnusedId } from './fresh-id';
  * LEDGER.md "Capture": up to the held credits become a CreditsSpent (refundable like any spend),
  * the rest is released back to its blocks in the same append.
  */
-export function decideCapture(
-  command: CaptureReservation,
+export function decideCaptureReservation(
+  command: CaptureReservationCommand,
   { state, nowMs }: Situation,
-): CommandOutcome {
+): RulesOutcome {
   const found = openHoldOrRejection(state, command.reservationId, nowMs);
   if ('rejection' in found) return reject(found.rejection);
   const { hold } = found;

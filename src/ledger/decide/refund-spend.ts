@@ -1,9 +1,9 @@
-import type { RefundSpend } from '../commands';
+import type { RefundSpendCommand } from '../commands';
 import type { Situation } from './situation';
 import { sumCredits, takeLastDrawn } from '../block-amounts';
 import { expireReturnedCredits } from '../expiry';
 import { refundableSpend } from '../spend-memory';
-import { accept, type CommandOutcome, reject } from './outcome';
+import { accept, type RulesOutcome, reject } from './rules-outcome';
 
 /**
  * LEDGER.md "Refund": up to what is left of the spend goes back to the blocks it came from,
@@ -11,10 +11,10 @@ import { accept, type CommandOutcome, reject } from './outcome';
  * A refund of a spend with nothing left is refused (spend_fully_refunded: a state of the spend, not
  * a bad amount) rather than written as zero.
  */
-export function decideRefund(
-  command: RefundSpend,
+export function decideRefundSpend(
+  command: RefundSpendCommand,
   { state, nowMs, recalledSpends }: Situation,
-): CommandOutcome {
+): RulesOutcome {
   const spend = refundableSpend(state, recalledSpends, command.spendId);
   if (!spend) return reject({ code: 'not_found', entity: 'spend', id: command.spendId });
   const refundable = sumCredits(spend.refundable);

@@ -1,11 +1,14 @@
-import type { SpendCredits } from '../commands';
+import type { SpendCreditsCommand } from '../commands';
 import { drawFrom } from '../drawdown';
 import type { Situation } from './situation';
-import { accept, type CommandOutcome, reject } from './outcome';
+import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { assertUnusedId } from './fresh-id';
 
 /** LEDGER.md "Spend": all or nothing, from available credits in drawdown order. */
-export function decideSpend(command: SpendCredits, { state, view }: Situation): CommandOutcome {
+export function decideSpendCredits(
+  command: SpendCreditsCommand,
+  { state, view }: Situation,
+): RulesOutcome {
   assertUnusedId(state.spends, command.spendId, 'spend');
   const { available, blocks } = view;
   if (available < command.credits) {

@@ -1,8 +1,8 @@
-import type { ReleaseReservation } from '../commands';
+import type { ReleaseReservationCommand } from '../commands';
 import type { Situation } from './situation';
 import { takeLastDrawn } from '../block-amounts';
 import { expireReturnedCredits } from '../expiry';
-import { accept, type CommandOutcome, reject } from './outcome';
+import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { openHoldOrRejection } from './open-hold';
 
 /**
@@ -10,10 +10,10 @@ import { openHoldOrRejection } from './open-hold';
  * released by expiry; releasing it again is answered reservation_expired, like a late capture, so
  * the caller learns the hold is gone the same way on both paths.
  */
-export function decideRelease(
-  command: ReleaseReservation,
+export function decideReleaseReservation(
+  command: ReleaseReservationCommand,
   { state, nowMs }: Situation,
-): CommandOutcome {
+): RulesOutcome {
   const found = openHoldOrRejection(state, command.reservationId, nowMs);
   if ('rejection' in found) return reject(found.rejection);
   const { hold } = found;

@@ -1,0 +1,51 @@
+import type { LedgerCommand } from '../../ledger/commands';
+import type { CallerContext } from '../write-path/ledger-command';
+import type { AccountCommand } from './account-command';
+import { CaptureReservation } from './capture-reservation';
+import { ExpireDue } from './expire-due';
+import { GrantCredits } from './grant-credits';
+import { PurchaseCredits } from './purchase-credits';
+import { RefundSpend } from './refund-spend';
+import { ReinstateReversal } from './reinstate-reversal';
+import { ReleaseReservation } from './release-reservation';
+import { ReserveCredits } from './reserve-credits';
+import { ReversePurchase } from './reverse-purchase';
+import { SpendCredits } from './spend-credits';
+
+/**
+ * The use case of a ledger command of any kind, for senders that hold commands of several kinds as
+ * data (Stripe's reversal steps, test workloads): each still travels as its own command class.
+ * Senders that know their use case construct its class directly.
+ */
+export function toAccountCommand(
+  accountId: string,
+  command: LedgerCommand,
+  context: CallerContext,
+): AccountCommand {
+  switch (command.kind) {
+    case 'purchase':
+      return new PurchaseCredits(accountId, command, context);
+    case 'grant':
+      return new GrantCredits(accountId, command, context);
+    case 'spend':
+      return new SpendCredits(accountId, command, context);
+    case 'refund':
+      return new RefundSpend(accountId, command, context);
+    case 'reserve':
+      return new ReserveCredits(accountId, command, context);
+    case 'capture':
+      return new CaptureReservation(accountId, command, context);
+    case 'release':
+      return new ReleaseReservation(accountId, command, context);
+    case 'expire':
+      return new ExpireDue(accountId, command, context);
+    case 'reverse':
+      return new ReversePurchase(accountId, command, context);
+    case 'reinstate':
+      return new ReinstateReversal(accountId, command, context);
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import type { LedgerCommand } from '../commands';
+import type { Situation } from './situation';
+import { accept, type RulesOutcome } from './rules-outcome';
+import { decidePurchaseCredits } from './purchase-credits';
+import { decideGrantCredits } from './grant-credits';
+import { decideSpendCredits } from './spend-credits';
+import { decideRefundSpend } from './refund-spend';
+import { decideReserveCredits } from './reserve-credits';
+import { decideCaptureReservation } from './capture-reservation';
+import { decideReleaseReservation } from './release-reservation';
+import { decideReversePurchase } from './reverse-purchase';
+import { decideReinstateReversal } from './reinstate-reversal';
+
+/**
+ * The rules of one command, on the account as it is once everything due has expired. Each kind's
+ * rules are `decide<Command>` (decideSpendCredits for a SpendCreditsCommand), in the file named
+ * after the command (spend-credits.ts); `decide` (decide.ts) is the one public entry around them.
+ */
+export function commandRules(command: LedgerCommand, situation: Situation): RulesOutcome {
+  switch (command.kind) {
+    case 'purchase':
+      return decidePurchaseCredits(command, situation);
+    case 'grant':
+      return decideGrantCredits(command, situation);
+    case 'spend':
+      return decideSpendCredits(command, situation);
+    case 'refund':
+      return decideRefundSpend(command, situation);
+    case 'reserve':
+      return decideReserveCredits(command, situation);
+    case 'capture':
+      return decideCaptureReservation(command, situation);
+    case 'release':
+      return decideReleaseReservation(command, situation);
+    // Expire has no rules of its own: the lazy expiry in front of every command is all it does.
+    case 'expire':
+      return accept();
+    case 'reverse':
+      return decideReversePurchase(command, situation);
+    case 'reinstate':
+      return decideReinstateReversal(command, situation);
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);
+    }
+  }
+}
