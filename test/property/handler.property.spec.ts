@@ -1,15 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { AccountQueries } from '../../src/accounts/queries/account-queries';
-import { AccountRepository } from '../../src/accounts/write-path/account-repository';
-import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
+import type { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
+import type { AccountRepository } from '../../src/accounts/write-path/account-repository';
 import { LedgerRejectedError } from '../../src/accounts/write-path/errors';
-import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
-import {
-  ExecuteLedgerCommand,
-  type CommandOutcome,
-} from '../../src/accounts/write-path/ledger-command';
-import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
+import type { WriteOutcome } from '../../src/accounts/write-path/write-outcome';
 import { auditStream } from '../../src/audit';
 import { loadConfig } from '../../src/config/load-config';
 import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
@@ -21,8 +16,8 @@ import {
   viewAt,
   type LedgerState,
 } from '../../src/ledger';
-import { MetricsRegistry } from '../../src/observability/metrics-registry';
 import { ManualClock } from '../../src/shared/clock';
+import { startWritePath } from '../accounts/support/write-path';
 import {
   emptyAccount,
   lotsAt,
@@ -44,9 +39,9 @@ import {
 } from './workload';
 
 /**
- * The same workloads through the real application layer: LedgerCommandHandler (keyed serializer,
+ * The same workloads through the real application layer: AccountMailbox (per-account queue,
  * state cache, optimistic append, exclusive retry) on the in-memory event store, with two
- * "processes" (two handlers, each with its own cache) sharing the store, and a cache that may be
+ * "processes" (two write paths, each with its own cache) sharing the store, and a cache that may be
  * too small to hold every account. Commands between two clock moves are sent at once, without
  * waiting (one process per account per batch, so each account's order is the order sent).
  * Checked after every batch, for every account:
@@ -62,7 +57,7 @@ const MIN_RETENTION_DAYS = '3650';
 
 interface Process {
   repository: AccountRepository;
-  handler: LedgerCommandHandler;
+  mailbox: AccountMailbox;
   queries: AccountQueries;
 }
 
@@ -78,16 +73,8 @@ function startProcess(
     COMMAND_MAX_ATTEMPTS: '5',
     RECENT_SPENDS_PER_ACCOUNT: String(recentSpends),
   });
-  const repository = new AccountRepository(store, config);
-  const serializer = new KeyedSerializer(1_000);
-  const handler = new LedgerCommandHandler(
-    repository,
-    serializer,
-    clock,
-    config,
-    new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
-  );
-  return { repository, handler, queries: new AccountQueries(repository, serializer, clock) };
+  const { repository, mailbox, serializer } = startWritePath(store, config, clock);
+  return { repository, mailbox, queries: new AccountQueries(repository, serializer, clock) };
 }
 
 /** The account's stream folded from scratch (up to a revision). */
@@ -126,7 +113,7 @@ function same(actual: unknown, expected: unknown, what: string): void {
 }
 
 function checkAnswer(
-  settled: PromiseSettledResult<CommandOutcome>,
+  settled: PromiseSettledResult<WriteOutcome>,
   expected: Answer,
   after: Account,
   before: Account,
@@ -196,7 +183,7 @@ async function runWorkload(
     expected: Answer;
     before: Account;
     after: Account;
-    promise: Promise<CommandOutcome>;
+    promise: Promise<WriteOutcome>;
     what: string;
   }[] = [];
   let batchNumber = 0;
@@ -307,13 +294,11 @@ async function runWorkload(
     // The same process for an account within a batch; which one changes from batch to batch.
     const process =
       processes[routing[(batchNumber * ACCOUNTS.length + step.account) % routing.length]];
-    const promise = process.handler.execute(
-      new ExecuteLedgerCommand(ACCOUNTS[step.account], step.ledgerCommand, {
-        correlationId: `op-${index}`,
-        actor: { kind: 'apiKey', id: 'property' },
-        ...(step.key && { idempotencyKey: step.key.key, requestHash: step.key.hash }),
-      }),
-    );
+    const promise = process.mailbox.submit(ACCOUNTS[step.account], step.ledgerCommand, {
+      correlationId: `op-${index}`,
+      actor: { kind: 'apiKey', id: 'property' },
+      ...(step.key && { idempotencyKey: step.key.key, requestHash: step.key.hash }),
+    });
     promise.catch(() => undefined); // inspected in flush
     batch.push({
       step,
@@ -327,7 +312,7 @@ async function runWorkload(
   await flush();
 }
 
-describe('ledger properties (command handler + in-memory event store, two processes)', () => {
+describe('ledger properties (write path + in-memory event store, two processes)', () => {
   it('answers as the reference model, and every stored stream folds to the same state as each process holds', async () => {
     const exclusiveRetries = jest.spyOn(InMemoryEventStore.prototype, 'appendExclusive');
     await fc.assert(

@@ -1,33 +1,25 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandContext, LedgerCommand } from '../../ledger/commands';
-import type { LedgerEvent } from '../../ledger/events';
+import type { LedgerCommand } from '../../ledger/commands';
+import type { CallerContext } from './caller-context';
+import type { WriteOutcome } from './write-outcome';
 
-/** What a write endpoint needs to answer, whether the command ran now or is a replay. */
-export interface CommandOutcome {
-  accountId: string;
-  /** The events the command wrote (the first time, for a replay), lazy expiry events included. */
-  events: LedgerEvent[];
-  balance: number;
-  available: number;
-  reserved: number;
-  /** The account's revision after the command. */
-  revision: number;
-  /** Global position of the command's last event; null when it wrote nothing. */
-  position: string | null;
-  /** True when answered from the idempotency memory (Idempotent-Replayed: true). */
-  replayed: boolean;
-  /**
-   * Set when a purchase repeated one the account already has (same reference, same figures): the
-   * outcome is then the first purchase's (its event, revision, position and balances).
-   */
-  duplicatePurchase?: { purchaseId: string; blockId: string };
-}
+export type { CallerContext } from './caller-context';
+export type { WriteOutcome } from './write-outcome';
 
-/** The context a caller supplies; `now` comes from the one Clock when the command runs. */
-export type CallerContext = Omit<CommandContext, 'now'>;
+/**
+ * @deprecated The write path's answer is WriteOutcome (write-outcome.ts); this name clashed with
+ * the domain's CommandOutcome (ledger/decide/outcome.ts). Kept for the callers being rewritten in
+ * parallel; delete at merge.
+ */
+export type CommandOutcome = WriteOutcome;
 
-/** Every ledger write goes through this one command (see LedgerCommandHandler). */
-export class ExecuteLedgerCommand extends Command<CommandOutcome> {
+/**
+ * COMPATIBILITY SHIM, to be deleted at merge: the one command for every ledger write that
+ * ledger-writer.ts, stripe-event-processor.ts and expiry-worker.ts still send on the CommandBus,
+ * until the per-use-case commands replace it. LedgerCommandHandler forwards it to
+ * AccountMailbox.submit, the write path's one entry.
+ */
+export class ExecuteLedgerCommand extends Command<WriteOutcome> {
   constructor(
     readonly accountId: string,
     readonly command: LedgerCommand,
