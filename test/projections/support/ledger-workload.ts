@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import type { INestApplicationContext } from '@nestjs/common';
 import { LedgerRejectedError } from '../../../src/accounts/write-path/errors';
-import {
-  ExecuteLedgerCommand,
-  type CallerContext,
-} from '../../../src/accounts/write-path/ledger-command';
+import type { CallerContext } from '../../../src/accounts/write-path/caller-context';
+import { ExecuteLedgerCommand } from '../../../src/accounts/write-path/ledger-command';
 import type { LedgerCommand } from '../../../src/ledger/commands';
 import type { ManualClock } from '../../../src/shared/clock';
 
