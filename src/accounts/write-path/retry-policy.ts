@@ -19,6 +19,12 @@ export function retryDelayMs(failedAttempts: number, random: () => number = Math
   return random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** failedAttempts);
 }
 
+/** A batch decided for good, with its append; `appended` is null when it wrote nothing. */
+interface SettledBatch {
+  decided: DecidedBatch;
+  appended: AppendResult | null;
+}
+
 /**
  * How a batch gets written (docs/write-path.md "Retry policy"). The first attempt decides on the
  * cached state: one append, no read. After a lost race (another process wrote first) the retry
@@ -45,7 +51,7 @@ export class RetryPolicy implements BatchWriter {
 
   /** Writes `batch` (commands of one account, in order) and answers or fails every command. */
   async writeBatch(accountId: string, batch: readonly QueuedCommand[]): Promise<void> {
-    let settled: { decided: DecidedBatch; appended: AppendResult | null } | null;
+    let settled: SettledBatch | null;
     try {
       settled = await this.decideAndAppend(accountId, batch);
     } catch (error) {
@@ -70,11 +76,11 @@ export class RetryPolicy implements BatchWriter {
     await this.answers.answerAll(accountId, batch, settled.decided, settled.appended);
   }
 
-  /** The batch decided and appended (`appended` null when it wrote nothing); null when every attempt lost a race. */
+  /** The batch settled, or null when every attempt lost a race. */
   private async decideAndAppend(
     accountId: string,
     batch: readonly QueuedCommand[],
-  ): Promise<{ decided: DecidedBatch; appended: AppendResult | null } | null> {
+  ): Promise<SettledBatch | null> {
     const purchaseRefsHeldElsewhere = new Map<string, string>();
     let freshness: Freshness = 'cached';
     for (let attempt = 1; attempt <= this.config.commandMaxAttempts; attempt++) {
