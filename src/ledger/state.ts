@@ -36,7 +36,7 @@ export interface SpendRecord {
   credits: number;
   /** What can still be refunded, per block, in the order drawn. */
   refundable: BlockAmount[];
-  /** Revision of the last event that spent or refunded it, or at which it was recalled: the newest are kept. */
+  /** Revision of the last event that spent or refunded it: the most recent are kept. */
   touchedRevision: number;
 }
 

@@ -19,8 +19,8 @@ import { startWritePath } from './support/write-path';
 
 /**
  * One payment, one purchase (docs/architecture.md): through the account mailbox, with several
- * "processes" (write paths with their own caches) on one event store, for every adapter — PostgreSQL,
- * in-memory, and the EventStoreDB adapter on its in-process fake server.
+ * "processes" (write paths with their own caches) on one event store, for every adapter:
+ * PostgreSQL, in-memory, and the EventStoreDB adapter on its in-process fake server.
  */
 const CALLER: CallerContext = { correlationId: 'test', actor: { kind: 'apiKey', id: 'granter' } };
 

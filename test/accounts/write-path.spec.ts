@@ -74,8 +74,8 @@ function withoutExclusive(store: InMemoryEventStore): EventStore {
 }
 
 /**
- * The write path as a whole (mailbox → retry policy → attempts → answers) on the in-memory store;
- * each unit also has its own spec (account-mailbox, retry-policy, answer-builder).
+ * The write path as a whole (mailbox → retry policy → attempts → answers) on the in-memory
+ * store; each unit also has its own spec (account-mailbox, retry-policy, answer-builder).
  */
 describe('write path (AccountMailbox.submit)', () => {
   it('decides on the cached state: a second spend is one append, no read', async () => {

@@ -18,12 +18,12 @@ export const MAX_WAITING_PER_ACCOUNT = 1_000;
 
 /**
  * The one way into an account's stream: every write (HTTP, Stripe, the expiry worker) is submitted
- * here. Per account, one bounded queue in arrival order: commands that queued up behind a batch are
- * the next batch (nextBatchLength), decided in order and written in ONE append (RetryPolicy); an
- * exclusive turn (a strongly consistent read) runs alone between batches. One batch or turn at a time
- * per account, so this process never races itself on a stream (conflicts only come from other
- * processes) and the cached state is never folded by two tasks at once; accounts run concurrently.
- * An idle account has no queue: nothing is kept per account between bursts.
+ * here. Per account, one bounded queue in arrival order: commands that queued up behind a batch
+ * are the next batch (nextBatchLength), decided in order and written in ONE append (RetryPolicy);
+ * an exclusive turn (a strongly consistent read) runs alone between batches. One batch or turn at
+ * a time per account, so this process never races itself on a stream (conflicts only come from
+ * other processes) and the cached state is never folded by two tasks at once; accounts run
+ * concurrently. An idle account has no queue: nothing is kept per account between bursts.
  */
 @Injectable()
 export class AccountMailbox {
@@ -34,7 +34,7 @@ export class AccountMailbox {
     private readonly metrics: CommandMetrics,
   ) {}
 
-  /** The command's answer once its batch is written; QueueFullError when the account's queue is full. */
+  /** The command's answer once its batch is written; QueueFullError when its queue is full. */
   submit(accountId: string, command: LedgerCommand, context: CallerContext): Promise<WriteOutcome> {
     const queue = this.queueWithRoom(accountId);
     if (queue === null)

@@ -71,7 +71,7 @@ export class AnswerBuilder implements BatchAnswers {
     }
   }
 
-  /** The first answer to the same Idempotency-Key: its events as recorded, where its position comes from. */
+  /** The first answer to the same Idempotency-Key: its events as recorded (with their position). */
   private async replayedOutcome(
     accountId: string,
     record: IdempotencyRecord,

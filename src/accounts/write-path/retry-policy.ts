@@ -28,14 +28,15 @@ interface SettledBatch {
 /**
  * How a batch gets written (docs/write-path.md "Retry policy"). The first attempt decides on the
  * cached state: one append, no read. After a lost race (another process wrote first) the retry
- * decides while holding the stream where the store can (appendExclusive), so it cannot lose again to
- * a process appending from a hot cache; otherwise it catches up with the stream and retries
- * optimistically after a jittered pause. `concurrency_conflict` only when COMMAND_MAX_ATTEMPTS are
- * used up. Two outcomes are decided again without using an attempt:
- * - nothing to write on the cached state: refusals and no-ops must not rest on a stale cache, so the
- *   store is checked for newer events first (once);
- * - a purchase whose reference another account holds (ClaimHeldElsewhereError): the batch is decided
- *   again knowing that, so only the purchase is refused (purchase_conflict). Not a lost race.
+ * decides while holding the stream where the store can (appendExclusive), so it cannot lose
+ * again to a process appending from a hot cache; otherwise it catches up with the stream and
+ * retries optimistically after a jittered pause. `concurrency_conflict` only when
+ * COMMAND_MAX_ATTEMPTS are used up. Two outcomes are decided again without using an attempt:
+ * - nothing to write on the cached state: refusals and no-ops must not rest on a stale cache, so
+ *   the store is checked for newer events first (once);
+ * - a purchase whose reference another account holds (ClaimHeldElsewhereError): the batch is
+ *   decided again knowing that, so only the purchase is refused (purchase_conflict). Not a lost
+ *   race.
  * When a batch of several commands fails otherwise, for a reason that may lie in one command's
  * events, each command is run alone so that only the guilty one fails.
  */

@@ -22,9 +22,10 @@ export class SpendRecall {
 
   /**
    * The spends the refunds among `commands` name, as of `state.revision`: a copy of what the state
-   * remembers, else the spend's events looked up in the stream (one query per forgotten spend, only
-   * for a refund of one). Whoever folds later events into the state must fold them into these
-   * too (foldIntoRecalled): decideBatch does for the batch's own, the exclusive attempt for the tail.
+   * remembers, else the spend's events looked up in the stream (one query per forgotten spend,
+   * only for a refund of one). Whoever folds later events into the state must fold them into these
+   * too (foldIntoRecalled): decideBatch does for the batch's own events, the exclusive attempt for
+   * the tail it reads.
    */
   async recall(
     accountId: string,

@@ -42,7 +42,7 @@ export interface BatchAttempts {
     freshness: Freshness,
     purchaseRefsHeldElsewhere: ReadonlyMap<string, string>,
   ): Promise<AttemptResult>;
-  /** Holds the stream, folds in what others wrote, decides on that and appends: cannot lose a race. */
+  /** Holds the stream, folds in what others wrote, decides and appends: cannot lose a race. */
   exclusive(
     accountId: string,
     batch: readonly QueuedCommand[],
@@ -110,7 +110,7 @@ export class WriteAttempts implements BatchAttempts {
     purchaseRefsHeldElsewhere: ReadonlyMap<string, string>,
   ): Promise<AttemptResult> {
     const state = await this.accounts.load(accountId);
-    // Recalled as of state.revision: the tail read while holding the stream may refund them further.
+    // Recalled as of state.revision: the tail read while holding the stream may refund them more.
     const recalled = await this.spends.recall(accountId, state, commandsOf(batch));
     let decided: DecidedBatch = { decisions: [], events: [] };
     let decidedOnRevision = state.revision;

@@ -5,12 +5,13 @@ import { copyAmounts, withoutAmounts } from '../block-amounts';
 import { lookup } from '../keyed-records';
 
 /**
- * The state forgets old spends (recent-spends.ts), yet a refund of one must decide on what is left
- * of it. So before deciding a batch, the write path recalls the spends its refunds name: a copy of
- * what the state remembers (refundTargets), and for the forgotten ones their events from the stream
- * (spendIdsToLookUp, then foldIntoRecalled). The copy is decide's input beside the state, never part
- * of it: deciding a batch folds its events as it goes, and pruning may drop a spend between the
- * start of the batch and its refund, so every event folded after the recall is folded into it too.
+ * The state forgets old spends (recent-spends.ts), yet a refund of one must decide on what is
+ * left of it. So before deciding a batch, the write path recalls the spends its refunds name: a
+ * copy of what the state remembers (refundTargets), and for the forgotten ones their events from
+ * the stream (spendIdsToLookUp, then foldIntoRecalled). The copy is decide's input beside the
+ * state, never part of it: deciding a batch folds its events as it goes, and pruning may drop a
+ * spend between the start of the batch and its refund, so every event folded after the recall is
+ * folded into it too.
  */
 
 /** What a refund needs of a spend: what is left of it, per block, in drawdown order. */

@@ -62,10 +62,10 @@ function forgetOldestSpends(state: LedgerState, kept: number): void {
   state.rememberedSpends = kept;
 }
 
-/** The amounts with the state's own copy of each block id: a cached account keeps one string per block. */
+/** The amounts with the state's own copy of each block id: a cached state keeps one per block. */
 function ownAmounts(state: LedgerState, amounts: readonly BlockAmount[]): BlockAmount[] {
   return amounts.map(({ blockId, credits }) => {
-    // blocks.ts's blockOf, inlined: blocks.ts writes through this module, so importing it back would be a cycle.
+    // blocks.ts's blockOf, inlined: blocks.ts writes through this module (importing it: a cycle).
     const block = lookup(state.blocks, blockId);
     if (!block) throw new LedgerInvariantError(`unknown block ${blockId}`);
     return { blockId: block.blockId, credits };
