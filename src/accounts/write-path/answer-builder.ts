@@ -47,7 +47,7 @@ export class AnswerBuilder implements BatchAnswers {
   }
 
   /** One command's answer; throws LedgerRejectedError for a refusal. */
-  outcomeOf(
+  private outcomeOf(
     accountId: string,
     command: LedgerCommand,
     decided: BatchDecision,
