@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load-config';
 import { Database } from '../../src/database/database';
 import { LedgerRejectedError } from '../../src/accounts/write-path/errors';
 import { toAccountCommand } from '../../src/accounts/commands';
-import type { CommandOutcome } from '../../src/accounts/write-path/ledger-command';
+import type { WriteOutcome } from '../../src/accounts/write-path/write-outcome';
 import type { LedgerCommand } from '../../src/ledger/commands';
 import { newId } from '../../src/shared/ids';
 import type { OpOutcome } from './closed-loop';
@@ -81,7 +81,7 @@ export function execute(
   accountId: string,
   command: LedgerCommand,
   correlationId: string,
-): Promise<CommandOutcome> {
+): Promise<WriteOutcome> {
   return commandBus.execute(
     toAccountCommand(accountId, command, { correlationId, actor: BENCH_ACTOR }),
   );
@@ -113,7 +113,7 @@ export function grant(
   commandBus: CommandBus,
   accountId: string,
   credits: number,
-): Promise<CommandOutcome> {
+): Promise<WriteOutcome> {
   const blockId = newId('block');
   return execute(
     commandBus,

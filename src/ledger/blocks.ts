@@ -2,7 +2,7 @@ import type { CreditBlock, LedgerState } from './state';
 import { type EpochMs, isDue } from './instants';
 import { LedgerInvariantError } from './errors';
 import { lookup, remove } from './keyed-records';
-import { putInState } from './state-records';
+import { putInState } from './compact-state';
 
 /** The block's time is over: what it holds (or gets back) is lost, whether or not that is written yet. */
 export function isGone(block: CreditBlock, nowMs: EpochMs): boolean {

@@ -1,4 +1,3 @@
-import type { RecalledSpendsView } from './spend-memory';
 import type { Actor, BlockCategory, GrantReason, Money, ReversalReason } from './events';
 
 /**
@@ -128,7 +127,10 @@ export type LedgerCommand =
   | ReversePurchaseCommand
   | ReinstateReversalCommand;
 
-/** Everything a decision needs besides the command and the state. */
+/**
+ * Everything a decision needs besides the command, the state and the spends recalled for refunds
+ * (decide's last argument): when, on whose behalf, and what other accounts are known to hold.
+ */
 export interface CommandContext {
   now: Date;
   correlationId: string;
@@ -137,8 +139,6 @@ export interface CommandContext {
   idempotencyKey?: string;
   /** A hash of the request; the same key with another hash is `idempotency_key_reused`. */
   requestHash?: string;
-  /** The spends refunds of this batch need, followed through the batch (spend-memory.ts). */
-  recalledSpends?: RecalledSpendsView;
   /**
    * Purchase references other accounts hold: purchaseRefClaim → that account's id. Learnt from the
    * event store, which refused an append's claim; the domain cannot see other accounts otherwise.

@@ -1,5 +1,5 @@
 import type { LedgerState } from './state';
-import { cloneLedgerState } from './state-records';
+import { cloneLedgerState } from './compact-state';
 
 /**
  * The decider (ARCHITECTURE.md "Domain"). Pure: no I/O, no clock other than `context.now`,

@@ -23,8 +23,7 @@ import { copyAmounts, withoutAmounts } from './block-amounts';
 import { LedgerInvariantError } from './errors';
 import { forgetStaleKeys, rememberCommandEvent } from './idempotency';
 import { lookup, remove } from './keyed-records';
-import { refundFromSpend, rememberSpend } from './spend-memory';
-import { emptyRecords, putInState } from './state-records';
+import { emptyRecords, putInState, refundFromSpend, rememberSpend } from './compact-state';
 
 /** The state of an account with no stream yet. */
 export function initialState(options?: Partial<LedgerOptions>): LedgerState {

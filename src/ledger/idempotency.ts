@@ -2,7 +2,7 @@ import type { LedgerEvent } from './events';
 import type { IdempotencyRecord, LedgerState } from './state';
 import { type EpochMs, epochMs } from './instants';
 import { lookup, remove } from './keyed-records';
-import { putInState } from './state-records';
+import { putInState } from './compact-state';
 
 /**
  * Forgetting stale keys scans the whole map, so it runs once every this many events: memory stays

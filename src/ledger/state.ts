@@ -36,7 +36,7 @@ export interface SpendRecord {
   credits: number;
   /** What can still be refunded, per block, in the order drawn. */
   refundable: BlockAmount[];
-  /** Revision of the last event that spent or refunded it, or at which it was recalled: the newest are kept. */
+  /** Revision of the last event that spent or refunded it: the most recent are kept. */
   touchedRevision: number;
 }
 
@@ -93,7 +93,8 @@ export interface LedgerOptions {
   idempotencyRetentionMs: number;
   /**
    * How many spends an account's state remembers for refunds (the most recently touched ones).
-   * Older spends stay refundable: the application recalls them from the stream (spend-memory.ts).
+   * Older spends stay refundable: the write path recalls them from the stream for the batch
+   * that refunds them (compact-state/recalled-spends.ts).
    */
   recentSpendsKept: number;
 }
@@ -106,8 +107,8 @@ export interface LedgerState {
   closedReservations: Record<string, ClosedReservationStatus>;
   /**
    * Spends by spendId: the `options.recentSpendsKept` most recently touched (up to a quarter more
-   * between prunings), plus any recalled from the stream. Bounded, so a long account's state and
-   * snapshot stay small (spend-memory.ts).
+   * between prunings). Bounded, so a long account's state and snapshot stay small
+   * (compact-state/recent-spends.ts).
    */
   spends: Record<string, SpendRecord>;
   /** Number of entries in `spends` (counting keys would cost a scan). */

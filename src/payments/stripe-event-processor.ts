@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerRejectedError } from '../accounts/write-path/errors';
-import type { CallerContext, CommandOutcome } from '../accounts/write-path/ledger-command';
+import type { CallerContext } from '../accounts/write-path/caller-context';
+import type { WriteOutcome } from '../accounts/write-path/write-outcome';
 import { PurchaseCredits, toAccountCommand } from '../accounts/commands';
 import type { CreditPack } from '../config/app-config';
 import { ACCOUNT_ID_PATTERN } from '../ledger/limits';
@@ -229,7 +230,7 @@ export class StripeEventProcessor {
     const { accountId, paymentIntentId, pack, amountMinor } = purchase;
     const now = this.clock.now();
     const purchaseId = `purchase_${event.id}`;
-    let outcome: CommandOutcome;
+    let outcome: WriteOutcome;
     try {
       outcome = await this.commandBus.execute(
         new PurchaseCredits(
@@ -616,7 +617,7 @@ export class StripeEventProcessor {
       });
     }
     for (const step of steps) {
-      let outcome: CommandOutcome;
+      let outcome: WriteOutcome;
       try {
         outcome = await this.commandBus.execute(
           toAccountCommand(row.accountId, step.command, step.context),

@@ -18,7 +18,8 @@ import {
 } from '../../src/accounts/commands';
 import { WRITE_PATH_PROVIDERS } from '../../src/accounts/write-path';
 import { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
-import type { CallerContext, CommandOutcome } from '../../src/accounts/write-path/ledger-command';
+import type { CallerContext } from '../../src/accounts/write-path/caller-context';
+import type { WriteOutcome } from '../../src/accounts/write-path/write-outcome';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { DATABASE } from '../../src/database/database';
@@ -129,7 +130,7 @@ async function startModule(providers: Provider[]): Promise<TestingModule> {
 describe('account commands: one class per use case, each submitted to the mailbox', () => {
   describe('with a mailbox that records what it is given', () => {
     const submitted: Array<[string, LedgerCommand, CallerContext]> = [];
-    const answer = { replayed: false } as CommandOutcome;
+    const answer = { replayed: false } as WriteOutcome;
     let moduleRef: TestingModule;
     let bus: CommandBus;
 

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
-import { AccountRepository } from '../../src/accounts/write-path/account-repository';
-import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
+import type { CallerContext } from '../../src/accounts/write-path/caller-context';
 import { LedgerRejectedError } from '../../src/accounts/write-path/errors';
-import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
-import type { CallerContext, CommandOutcome } from '../../src/accounts/write-path/ledger-command';
-import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
+import type { WriteOutcome } from '../../src/accounts/write-path/write-outcome';
 import { loadConfig } from '../../src/config/load-config';
 import {
   WrongExpectedRevisionError,
@@ -16,15 +12,15 @@ import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-ev
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import type { LedgerCommand, PurchaseCreditsCommand } from '../../src/ledger/commands';
 import { streamIdFor } from '../../src/ledger/limits';
-import { MetricsRegistry } from '../../src/observability/metrics-registry';
 import { ManualClock } from '../../src/shared/clock';
 import { FakeEventStoreDbServer } from '../event-store/eventstoredb/fake-server-client';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startWritePath } from './support/write-path';
 
 /**
- * One payment, one purchase (docs/architecture.md): through the command handler, with several
- * "processes" (handlers with their own caches) on one event store, for every adapter — PostgreSQL,
- * in-memory, and the EventStoreDB adapter on its in-process fake server.
+ * One payment, one purchase (docs/architecture.md): through the account mailbox, with several
+ * "processes" (write paths with their own caches) on one event store, for every adapter:
+ * PostgreSQL, in-memory, and the EventStoreDB adapter on its in-process fake server.
  */
 const CALLER: CallerContext = { correlationId: 'test', actor: { kind: 'apiKey', id: 'granter' } };
 
@@ -60,14 +56,7 @@ function spend(credits: number): LedgerCommand {
 
 function startProcess(store: EventStore, env: Record<string, string> = {}) {
   const config = loadConfig({ COMMAND_MAX_ATTEMPTS: '4', ...env });
-  const handler = new LedgerCommandHandler(
-    new AccountRepository(store, config),
-    new KeyedSerializer(1_000),
-    new ManualClock('2026-03-01T12:00:00.000Z'),
-    config,
-    new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
-  );
-  const mailbox = new AccountMailbox(handler);
+  const { mailbox } = startWritePath(store, config, new ManualClock('2026-03-01T12:00:00.000Z'));
   return (accountId: string, command: LedgerCommand, caller: CallerContext = CALLER) =>
     mailbox.submit(accountId, command, caller);
 }
@@ -181,7 +170,7 @@ describe.each(subjects)(
       );
       await first(accountId, spend(50));
 
-      const expectOriginal = (repeat: CommandOutcome) => {
+      const expectOriginal = (repeat: WriteOutcome) => {
         expect(repeat).toMatchObject({
           accountId,
           revision: original.revision,

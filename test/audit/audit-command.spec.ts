@@ -3,11 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { AccountRepository } from '../../src/accounts/write-path/account-repository';
-import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
-import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
-import { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
-import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
 import { parseAuditArguments } from '../../src/cli/commands/audit';
 import { CLI_COMMANDS } from '../../src/cli/commands';
 import { runCli } from '../../src/cli/run-cli';
@@ -15,8 +10,8 @@ import type { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import type { LedgerCommand } from '../../src/ledger';
-import { MetricsRegistry } from '../../src/observability/metrics-registry';
 import { ManualClock } from '../../src/shared/clock';
+import { startWritePath } from '../accounts/support/write-path';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { NO_STREAM_REVISION } from '../../src/event-store/event-store.port';
 
@@ -57,14 +52,7 @@ describe('ledger audit (CLI) on PostgreSQL', () => {
     config = loadConfig({ DATABASE_URL: database.connectionString, LOG_LEVEL: 'silent' });
     store = new PostgresEventStore(database.pool);
     const clock = new ManualClock(T0);
-    const handler = new LedgerCommandHandler(
-      new AccountRepository(store, config),
-      new KeyedSerializer(10),
-      clock,
-      config,
-      new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
-    );
-    const mailbox = new AccountMailbox(handler);
+    const { mailbox } = startWritePath(store, config, clock);
     const run = (command: LedgerCommand) =>
       mailbox.submit('org:audited', command, {
         correlationId: randomUUID(),

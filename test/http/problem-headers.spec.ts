@@ -1,5 +1,5 @@
 import { ACCOUNT_PROBLEMS } from '../../src/accounts/http/account-problems';
-import { QueueFullError } from '../../src/accounts/write-path/keyed-serializer';
+import { QueueFullError } from '../../src/accounts/write-path/errors';
 import {
   EventStoreSaturatedError,
   EventStoreUnavailableError,

@@ -5,7 +5,7 @@ import {
   refundTargets,
   spendIdsToLookUp,
   type RecalledSpends,
-} from '../../src/ledger/spend-memory';
+} from '../../src/ledger/compact-state';
 import { contextOf, deepFreeze } from './given-when-then';
 import { HOUR, after, granted, refunded, spent } from './fixtures';
 
@@ -113,8 +113,7 @@ describe('spend memory (bounded spends in the state)', () => {
           foldIntoRecalled(recalled, event);
       return recalled;
     };
-    const at = (recalledSpends?: RecalledSpends) =>
-      contextOf({ now: after(HOUR), ...(recalledSpends && { recalledSpends }) });
+    const at = () => contextOf({ now: after(HOUR) });
 
     it('copies what the state remembers and names what only the stream can tell, once each', () => {
       const state = fold(history);
@@ -140,11 +139,11 @@ describe('spend memory (bounded spends in the state)', () => {
       const state = deepFreeze(fold(history));
       const recalled = recall(state, [refund('s1')]);
       expect(recalled.get('s1')).toEqual({ refundable: [{ blockId: 'g', credits: 3 }] });
-      expect(decide(refund('s1', 4), state, at(recalled))).toMatchObject({
+      expect(decide(refund('s1', 4), state, at(), recalled)).toMatchObject({
         kind: 'rejected',
         rejection: { code: 'refund_exceeds_spend', refundable: 3, requested: 4 },
       });
-      const accepted = decide(refund('s1'), state, at(recalled));
+      const accepted = decide(refund('s1'), state, at(), recalled);
       expect(accepted.kind === 'accepted' && accepted.events.map((event) => event.data)).toEqual([
         expect.objectContaining({
           spendId: 's1',
@@ -163,7 +162,7 @@ describe('spend memory (bounded spends in the state)', () => {
       });
       const recalled = recall(state, [refund('nope')]);
       expect(recalled.get('nope')).toBeNull();
-      expect(decide(refund('nope'), state, at(recalled))).toMatchObject({
+      expect(decide(refund('nope'), state, at(), recalled)).toMatchObject({
         kind: 'rejected',
         rejection: { code: 'not_found', entity: 'spend', id: 'nope' },
       });

@@ -1,13 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { AccountQueries } from '../../src/accounts/queries/account-queries';
-import { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
-import { AccountRepository } from '../../src/accounts/write-path/account-repository';
-import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
+import type { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
+import type { AccountRepository } from '../../src/accounts/write-path/account-repository';
 import { LedgerRejectedError } from '../../src/accounts/write-path/errors';
-import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
-import type { CommandOutcome } from '../../src/accounts/write-path/ledger-command';
-import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
+import type { WriteOutcome } from '../../src/accounts/write-path/write-outcome';
 import { auditStream } from '../../src/audit';
 import { loadConfig } from '../../src/config/load-config';
 import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
@@ -19,8 +16,8 @@ import {
   viewAt,
   type LedgerState,
 } from '../../src/ledger';
-import { MetricsRegistry } from '../../src/observability/metrics-registry';
 import { ManualClock } from '../../src/shared/clock';
+import { startWritePath } from '../accounts/support/write-path';
 import {
   emptyAccount,
   lotsAt,
@@ -42,9 +39,9 @@ import {
 } from './workload';
 
 /**
- * The same workloads through the real application layer: LedgerCommandHandler (keyed serializer,
+ * The same workloads through the real application layer: AccountMailbox (per-account queue,
  * state cache, optimistic append, exclusive retry) on the in-memory event store, with two
- * "processes" (two handlers, each with its own cache) sharing the store, and a cache that may be
+ * "processes" (two write paths, each with its own cache) sharing the store, and a cache that may be
  * too small to hold every account. Commands between two clock moves are sent at once, without
  * waiting (one process per account per batch, so each account's order is the order sent).
  * Checked after every batch, for every account:
@@ -76,17 +73,8 @@ function startProcess(
     COMMAND_MAX_ATTEMPTS: '5',
     RECENT_SPENDS_PER_ACCOUNT: String(recentSpends),
   });
-  const repository = new AccountRepository(store, config);
-  const serializer = new KeyedSerializer(1_000);
-  const handler = new LedgerCommandHandler(
-    repository,
-    serializer,
-    clock,
-    config,
-    new CommandMetrics(new MetricsRegistry({ collectProcessMetrics: false })),
-  );
-  const mailbox = new AccountMailbox(handler);
-  return { repository, mailbox, queries: new AccountQueries(repository, serializer, clock) };
+  const { repository, mailbox } = startWritePath(store, config, clock);
+  return { repository, mailbox, queries: new AccountQueries(repository, mailbox, clock) };
 }
 
 /** The account's stream folded from scratch (up to a revision). */
@@ -125,7 +113,7 @@ function same(actual: unknown, expected: unknown, what: string): void {
 }
 
 function checkAnswer(
-  settled: PromiseSettledResult<CommandOutcome>,
+  settled: PromiseSettledResult<WriteOutcome>,
   expected: Answer,
   after: Account,
   before: Account,
@@ -195,7 +183,7 @@ async function runWorkload(
     expected: Answer;
     before: Account;
     after: Account;
-    promise: Promise<CommandOutcome>;
+    promise: Promise<WriteOutcome>;
     what: string;
   }[] = [];
   let batchNumber = 0;
@@ -324,7 +312,7 @@ async function runWorkload(
   await flush();
 }
 
-describe('ledger properties (command handler + in-memory event store, two processes)', () => {
+describe('ledger properties (write path + in-memory event store, two processes)', () => {
   it('answers as the reference model, and every stored stream folds to the same state as each process holds', async () => {
     const exclusiveRetries = jest.spyOn(InMemoryEventStore.prototype, 'appendExclusive');
     await fc.assert(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import { AccountMailbox } from '../write-path/account-mailbox';
-import type { CommandOutcome } from '../write-path/ledger-command';
+import type { WriteOutcome } from '../write-path/write-outcome';
 import type { AccountCommand } from './account-command';
 
 /**
@@ -15,7 +15,7 @@ export abstract class AccountCommandHandler<
 > implements ICommandHandler<AccountCommand> {
   constructor(private readonly mailbox: AccountMailbox) {}
 
-  execute(request: T): Promise<CommandOutcome> {
+  execute(request: T): Promise<WriteOutcome> {
     return this.mailbox.submit(request.accountId, request.command, request.context);
   }
 }

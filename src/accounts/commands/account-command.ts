@@ -1,6 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { LedgerCommand } from '../../ledger/commands';
-import type { CallerContext, CommandOutcome } from '../write-path/ledger-command';
+import type { CallerContext } from '../write-path/caller-context';
+import type { WriteOutcome } from '../write-path/write-outcome';
 
 /**
  * A write to one account: the use case's ledger command and who asks. Every use case is a class
@@ -10,7 +11,7 @@ import type { CallerContext, CommandOutcome } from '../write-path/ledger-command
  */
 export abstract class AccountCommand<
   C extends LedgerCommand = LedgerCommand,
-> extends Command<CommandOutcome> {
+> extends Command<WriteOutcome> {
   constructor(
     readonly accountId: string,
     readonly command: C,

@@ -1,5 +1,5 @@
 import type { LedgerCommand } from '../../ledger/commands';
-import type { CallerContext } from '../write-path/ledger-command';
+import type { CallerContext } from '../write-path/caller-context';
 import type { AccountCommand } from './account-command';
 import { CaptureReservation } from './capture-reservation';
 import { ExpireDue } from './expire-due';

@@ -1,7 +1,7 @@
 import { problem } from '../../http/errors/problem';
 import { mapError, type ProblemMappings } from '../../http/errors/problem-mapping';
 import { ConcurrencyConflictError, LedgerRejectedError } from '../write-path/errors';
-import { QueueFullError } from '../write-path/keyed-serializer';
+import { QueueFullError } from '../write-path/errors';
 import { rejectionProblem } from './rejection-problem';
 
 /** The accounts feature's errors as problems (registered by AccountsModule). */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import type { AccountCommand } from '../commands';
-import type { CommandOutcome } from '../write-path/ledger-command';
+import type { WriteOutcome } from '../write-path/write-outcome';
 
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
@@ -14,7 +14,7 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 export class LedgerWriter {
   constructor(private readonly commandBus: CommandBus) {}
 
-  async send(command: AccountCommand, reply: FastifyReply): Promise<CommandOutcome> {
+  async send(command: AccountCommand, reply: FastifyReply): Promise<WriteOutcome> {
     const outcome = await this.commandBus.execute(command);
     if (outcome.replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return outcome;

@@ -1,4 +1,4 @@
-import type { CommandOutcome } from '../write-path/ledger-command';
+import type { WriteOutcome } from '../write-path/write-outcome';
 import type { LedgerEvent } from '../../ledger/events';
 import type {
   CaptureResponse,
@@ -15,13 +15,13 @@ import type {
  * Builds each write endpoint's answer from the events the command wrote, so a first answer and
  * an idempotent replay (events read back from the stream) are the same answer.
  */
-function common(outcome: CommandOutcome): WriteResponse {
+function common(outcome: WriteOutcome): WriteResponse {
   const { balance, available, reserved, revision, position } = outcome;
   return { balance, available, reserved, revision, position };
 }
 
 function find<T extends LedgerEvent['type']>(
-  outcome: CommandOutcome,
+  outcome: WriteOutcome,
   type: T,
   where: (event: Extract<LedgerEvent, { type: T }>) => boolean = () => true,
 ) {
@@ -33,23 +33,23 @@ function find<T extends LedgerEvent['type']>(
   return event;
 }
 
-export function spendResponse(outcome: CommandOutcome): SpendResponse {
+export function spendResponse(outcome: WriteOutcome): SpendResponse {
   const { spendId, credits } = find(outcome, 'CreditsSpent').data;
   return { spendId, credits, ...common(outcome) };
 }
 
-export function refundResponse(outcome: CommandOutcome): RefundResponse {
+export function refundResponse(outcome: WriteOutcome): RefundResponse {
   const { refundId, spendId, credits } = find(outcome, 'CreditsRefunded').data;
   return { refundId, spendId, credits, ...common(outcome) };
 }
 
-export function grantResponse(outcome: CommandOutcome): GrantResponse {
+export function grantResponse(outcome: WriteOutcome): GrantResponse {
   const { blockId, credits } = find(outcome, 'CreditsGranted').data;
   return { blockId, credits, ...common(outcome) };
 }
 
 /** From the purchase's event, also for a repeat: the first purchase's own event, revision and position. */
-export function purchaseResponse(outcome: CommandOutcome): PurchaseResponse {
+export function purchaseResponse(outcome: WriteOutcome): PurchaseResponse {
   const { purchaseId, blockId, credits, amountPaid } = find(outcome, 'CreditsPurchased').data;
   return {
     accountId: outcome.accountId,
@@ -62,12 +62,12 @@ export function purchaseResponse(outcome: CommandOutcome): PurchaseResponse {
   };
 }
 
-export function reservationResponse(outcome: CommandOutcome): ReservationResponse {
+export function reservationResponse(outcome: WriteOutcome): ReservationResponse {
   const { reservationId, credits, expiresAt } = find(outcome, 'CreditsReserved').data;
   return { reservationId, credits, expiresAt, ...common(outcome) };
 }
 
-export function captureResponse(outcome: CommandOutcome): CaptureResponse {
+export function captureResponse(outcome: WriteOutcome): CaptureResponse {
   const spent = find(
     outcome,
     'CreditsSpent',
@@ -85,7 +85,7 @@ export function captureResponse(outcome: CommandOutcome): CaptureResponse {
   };
 }
 
-export function releaseResponse(outcome: CommandOutcome): ReleaseResponse {
+export function releaseResponse(outcome: WriteOutcome): ReleaseResponse {
   const { reservationId, credits } = find(
     outcome,
     'ReservationReleased',

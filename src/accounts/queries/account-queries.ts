@@ -4,7 +4,7 @@ import type { CreditBlock } from '../../ledger/state';
 import { toLedgerEvent } from '../../ledger/upcast';
 import { Clock } from '../../shared/clock';
 import { AccountRepository } from '../write-path/account-repository';
-import { KeyedSerializer } from '../write-path/keyed-serializer';
+import { AccountMailbox } from '../write-path/account-mailbox';
 
 export interface BalanceAnswer {
   accountId: string;
@@ -30,12 +30,13 @@ export interface CheckAnswer {
 export class AccountQueries {
   constructor(
     private readonly accounts: AccountRepository,
-    private readonly serializer: KeyedSerializer,
+    private readonly mailbox: AccountMailbox,
     private readonly clock: Clock,
   ) {}
 
   balance(accountId: string): Promise<BalanceAnswer> {
-    return this.serializer.run(accountId, async () => {
+    // A turn in the account's queue: the answer includes every command queued before it.
+    return this.mailbox.runExclusive(accountId, async () => {
       const state = await this.accounts.refresh(accountId);
       const view = viewAt(state, this.clock.now());
       return { accountId, ...view, revision: state.revision };
@@ -45,7 +46,7 @@ export class AccountQueries {
   /** The balance as it was at `at`: the stream folded up to that instant. */
   async balanceAt(accountId: string, at: Date): Promise<BalanceAnswer> {
     const state = this.accounts.newState();
-    for (const recorded of await this.accounts.readAll(accountId)) {
+    for (const recorded of await this.accounts.readStream(accountId)) {
       const event = toLedgerEvent(recorded);
       if (new Date(event.metadata.occurredAt).getTime() > at.getTime()) break;
       evolve(state, event);

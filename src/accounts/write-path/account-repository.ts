@@ -10,13 +10,6 @@ import {
 import { cloneState, evolve, initialState } from '../../ledger/decider';
 import type { LedgerEvent } from '../../ledger/events';
 import { streamIdFor } from '../../ledger/limits';
-import type { LedgerCommand } from '../../ledger/commands';
-import {
-  foldIntoRecalled,
-  refundTargets,
-  spendIdsToLookUp,
-  type RecalledSpends,
-} from '../../ledger/spend-memory';
 import type { LedgerOptions, LedgerState } from '../../ledger/state';
 import { toLedgerEvent } from '../../ledger/upcast';
 import { timeOrderedUuid } from '../../shared/time-ordered-uuid';
@@ -26,8 +19,9 @@ import { BoundedCache } from './bounded-cache';
 
 /**
  * Loads and saves account streams, keeping a bounded cache of folded states so a command costs
- * one append instead of a replay. Callers serialize per account (KeyedSerializer): the cached
- * state is folded in place and must not be touched by two tasks at once.
+ * one append instead of a replay. Callers take turns per account (AccountMailbox): the cached
+ * state is folded in place and must not be touched by two tasks at once. A refund of a spend the
+ * state forgot finds it through SpendRecall, never through the state.
  */
 @Injectable()
 export class AccountRepository {
@@ -89,30 +83,6 @@ export class AccountRepository {
     void this.snapshots
       .save(streamId, copy)
       .catch((error: unknown) => this.logger.warn({ streamId, err: error }, 'snapshot not saved'));
-  }
-
-  /**
-   * The spends that refunds among `commands` need (spend-memory.ts) as of `state.revision`: from
-   * the state, or looked up in the stream when the state has forgotten them. Whoever folds later
-   * events into the state must fold them into these too (foldIntoRecalled).
-   */
-  async recallSpends(
-    accountId: string,
-    state: LedgerState,
-    commands: Iterable<LedgerCommand>,
-  ): Promise<RecalledSpends> {
-    const recalled = refundTargets(state, commands);
-    for (const spendId of spendIdsToLookUp(state, recalled)) {
-      const found = await this.eventStore.findInStream(streamIdFor(accountId), {
-        // A spend's CreditsSpent comes before its refunds: a backwards reader can stop there.
-        dataField: 'spendId',
-        equals: spendId,
-        throughRevision: state.revision,
-        firstMatchType: 'CreditsSpent',
-      });
-      for (const recorded of found) foldIntoRecalled(recalled, toLedgerEvent(recorded));
-    }
-    return recalled;
   }
 
   forget(accountId: string): void {
@@ -188,8 +158,8 @@ export class AccountRepository {
     });
   }
 
-  /** Every event of the account, upcast, in stream order. */
-  async readAll(accountId: string): Promise<RecordedEvent[]> {
+  /** Every event of the account's stream, as recorded, in stream order. */
+  readStream(accountId: string): Promise<RecordedEvent[]> {
     return this.eventStore.readStream(streamIdFor(accountId));
   }
 

@@ -4,7 +4,10 @@ import { MetricsRegistry } from '../../observability/metrics-registry';
 
 export type CommandResultLabel = 'ok' | 'rejected' | 'error';
 
-/** Command latency by command and result, and optimistic-concurrency conflicts (retries). */
+/**
+ * Command latency by command and result, and optimistic-concurrency conflicts (retries). Recorded
+ * by the mailbox's PendingCommand only, so each command is counted once.
+ */
 @Injectable()
 export class CommandMetrics {
   private readonly duration: Histogram<'command' | 'result'>;
@@ -13,7 +16,7 @@ export class CommandMetrics {
   constructor(metrics: MetricsRegistry) {
     this.duration = new Histogram({
       name: 'ledger_command_duration_seconds',
-      help: 'Time from a command entering the handler to its answer, queueing included',
+      help: 'Time from a command entering its account mailbox to its answer, queueing included',
       labelNames: ['command', 'result'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [metrics.registry],

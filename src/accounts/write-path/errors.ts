@@ -18,3 +18,14 @@ export class ConcurrencyConflictError extends Error {
     this.name = 'ConcurrencyConflictError';
   }
 }
+
+/** The account's mailbox already holds `limit` commands and reads waiting; nothing was queued. */
+export class QueueFullError extends Error {
+  constructor(
+    readonly accountId: string,
+    readonly limit: number,
+  ) {
+    super(`more than ${limit} commands are waiting for ${accountId}`);
+    this.name = 'QueueFullError';
+  }
+}

@@ -3,20 +3,27 @@ import { DATABASE, type Database } from '../../database/database';
 import { AccountMailbox } from './account-mailbox';
 import { AccountRepository } from './account-repository';
 import { AccountSnapshots } from './account-snapshots';
+import { AnswerBuilder } from './answer-builder';
 import { CommandMetrics } from './command-metrics';
-import { KeyedSerializer } from './keyed-serializer';
-import { LedgerCommandHandler, MAX_QUEUED_COMMANDS_PER_ACCOUNT } from './ledger-command.handler';
+import { RetryPolicy } from './retry-policy';
+import { SpendRecall } from './spend-recall';
+import { WriteAttempts } from './write-attempts';
 
-/** Everything between a command handler and the event store: mailbox, state cache, snapshots. */
+/**
+ * Everything between a command handler and the event store (docs/write-path.md): the mailbox, the
+ * retry policy and its attempts, the answers, the state cache and snapshots, the spend recall.
+ */
 export const WRITE_PATH_PROVIDERS: Provider[] = [
-  { provide: KeyedSerializer, useValue: new KeyedSerializer(MAX_QUEUED_COMMANDS_PER_ACCOUNT) },
   {
     provide: AccountSnapshots,
     inject: [DATABASE],
     useFactory: (database: Database) => new AccountSnapshots(database.pool),
   },
   AccountRepository,
+  SpendRecall,
   CommandMetrics,
-  LedgerCommandHandler,
+  WriteAttempts,
+  AnswerBuilder,
+  RetryPolicy,
   AccountMailbox,
 ];

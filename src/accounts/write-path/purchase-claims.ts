@@ -5,7 +5,7 @@ import { purchaseRefClaim } from '../../ledger/purchase-ref';
 /**
  * The claim an append of these events makes (AppendOptions.claim): the reference of the purchase
  * among them, so that the event store lets one account, ever, record it (docs/architecture.md
- * "One payment, one purchase"). The handler puts at most one purchase in an append.
+ * "One payment, one purchase"). The mailbox puts at most one purchase in a batch (nextBatchLength).
  */
 export function purchaseClaimOf(
   events: readonly { type: string; data: unknown }[],

@@ -1,4 +1,5 @@
 import type { CommandContext, LedgerCommand } from '../commands';
+import type { RecalledSpendsView } from '../compact-state';
 import type { LedgerState } from '../state';
 import { withMetadata } from '../event-draft';
 import { dueExpiryDrafts } from '../expiry';
@@ -13,12 +14,15 @@ import { commandMetadata, expiryMetadata } from './metadata';
  * Never mutates `state`, and never copies it. The steps: an idempotent replay answers from memory;
  * otherwise what is due at `context.now` expires first, the command is decided on the account as it
  * is after that expiry (viewAt), and a rejection writes nothing at all, not even the expiry
- * (LEDGER.md invariant 3).
+ * (LEDGER.md invariant 3). `recalledSpends`: what is left of the spends the refunds being decided
+ * name, for those the state may have forgotten (compact-state/recalled-spends.ts); without it a
+ * refund sees only the spends the state remembers.
  */
 export function decide(
   command: LedgerCommand,
   state: LedgerState,
   context: CommandContext,
+  recalledSpends?: RecalledSpendsView,
 ): Decision {
   const nowMs = instantOf(context);
   const remembered = answerFromMemory(state, context, nowMs);
@@ -27,7 +31,7 @@ export function decide(
     state,
     view: viewAtMs(state, nowMs),
     nowMs,
-    recalledSpends: context.recalledSpends,
+    recalledSpends,
     purchaseRefsHeldElsewhere: context.purchaseRefsHeldElsewhere,
   });
   if (outcome.kind !== 'accepted') return outcome;

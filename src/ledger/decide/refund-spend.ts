@@ -2,7 +2,7 @@ import type { RefundSpendCommand } from '../commands';
 import type { Situation } from './situation';
 import { sumCredits, takeLastDrawn } from '../block-amounts';
 import { expireReturnedCredits } from '../expiry';
-import { refundableSpend } from '../spend-memory';
+import { refundableSpend } from '../compact-state';
 import { accept, type RulesOutcome, reject } from './rules-outcome';
 
 /**

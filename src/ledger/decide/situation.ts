@@ -1,6 +1,6 @@
 import type { BalanceView, LedgerState } from '../state';
 import type { EpochMs } from '../instants';
-import type { RecalledSpendsView } from '../spend-memory';
+import type { RecalledSpendsView } from '../compact-state';
 
 /**
  * The account as a command's rules see it at `nowMs`: `state` as stored, read only, and `view`, the
@@ -12,7 +12,7 @@ export interface Situation {
   state: LedgerState;
   view: BalanceView;
   nowMs: EpochMs;
-  /** The spends refunds of this batch need, followed through the batch (spend-memory.ts). */
+  /** Spends recalled for the refunds of this batch (decide's `recalledSpends`). */
   recalledSpends?: RecalledSpendsView;
   /** Purchase references other accounts hold (CommandContext.purchaseRefsHeldElsewhere). */
   purchaseRefsHeldElsewhere?: ReadonlyMap<string, string>;

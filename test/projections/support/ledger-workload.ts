@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { INestApplicationContext } from '@nestjs/common';
 import { LedgerRejectedError } from '../../../src/accounts/write-path/errors';
 import { toAccountCommand } from '../../../src/accounts/commands';
-import type { CallerContext } from '../../../src/accounts/write-path/ledger-command';
+import type { CallerContext } from '../../../src/accounts/write-path/caller-context';
 import type { LedgerCommand } from '../../../src/ledger/commands';
 import type { ManualClock } from '../../../src/shared/clock';
 

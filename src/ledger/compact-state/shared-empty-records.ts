@@ -1,5 +1,5 @@
-import type { LedgerState } from './state';
-import { put } from './keyed-records';
+import type { LedgerState } from '../state';
+import { put } from '../keyed-records';
 
 /** The keyed maps of a LedgerState. */
 const RECORD_FIELDS = [

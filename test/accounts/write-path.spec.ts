@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { AccountMailbox } from '../../src/accounts/write-path/account-mailbox';
-import { AccountRepository } from '../../src/accounts/write-path/account-repository';
-import { CommandMetrics } from '../../src/accounts/write-path/command-metrics';
+import type { CallerContext } from '../../src/accounts/write-path/caller-context';
 import {
   ConcurrencyConflictError,
   LedgerRejectedError,
 } from '../../src/accounts/write-path/errors';
-import { KeyedSerializer } from '../../src/accounts/write-path/keyed-serializer';
-import type { CallerContext } from '../../src/accounts/write-path/ledger-command';
-import { LedgerCommandHandler } from '../../src/accounts/write-path/ledger-command.handler';
 import { loadConfig } from '../../src/config/load-config';
 import type { EventStore, NewEvent } from '../../src/event-store/event-store.port';
 import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
 import type { LedgerCommand } from '../../src/ledger/commands';
-import { MetricsRegistry } from '../../src/observability/metrics-registry';
 import { ManualClock } from '../../src/shared/clock';
+import { startWritePath } from './support/write-path';
 
 const CALLER: CallerContext = { correlationId: 'test', actor: { kind: 'apiKey', id: 'svc' } };
 const STREAM = 'credits-acct';
@@ -33,7 +28,7 @@ function spend(credits: number): LedgerCommand {
   return { kind: 'spend', spendId: `spend_${randomUUID()}`, credits, description: 'test' };
 }
 
-/** Another process: appends straight to the store, behind the handler's cache. */
+/** Another process: appends straight to the store, behind this write path's cache. */
 function otherProcessGrants(
   store: Pick<EventStore, 'appendToStream'>,
   revision: number,
@@ -55,15 +50,11 @@ function otherProcessGrants(
 
 function setUp(store: EventStore, env: Record<string, string> = {}) {
   const config = loadConfig({ COMMAND_MAX_ATTEMPTS: '4', ...env });
-  const metrics = new MetricsRegistry({ collectProcessMetrics: false });
-  const handler = new LedgerCommandHandler(
-    new AccountRepository(store, config),
-    new KeyedSerializer(100),
-    new ManualClock('2026-03-01T12:00:00.000Z'),
+  const { mailbox, metrics } = startWritePath(
+    store,
     config,
-    new CommandMetrics(metrics),
+    new ManualClock('2026-03-01T12:00:00.000Z'),
   );
-  const mailbox = new AccountMailbox(handler);
   const run = (command: LedgerCommand, caller: CallerContext = CALLER) =>
     mailbox.submit('acct', command, caller);
   const conflicts = async () =>
@@ -82,7 +73,11 @@ function withoutExclusive(store: InMemoryEventStore): EventStore {
   });
 }
 
-describe('LedgerCommandHandler', () => {
+/**
+ * The write path as a whole (mailbox → retry policy → attempts → answers) on the in-memory
+ * store; each unit also has its own spec (account-mailbox, retry-policy, answer-builder).
+ */
+describe('write path (AccountMailbox.submit)', () => {
   it('decides on the cached state: a second spend is one append, no read', async () => {
     const store = new InMemoryEventStore();
     const { run } = setUp(store);

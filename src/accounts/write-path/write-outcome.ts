@@ -1,9 +1,10 @@
-import { Command } from '@nestjs/cqrs';
-import type { CommandContext, LedgerCommand } from '../../ledger/commands';
 import type { LedgerEvent } from '../../ledger/events';
 
-/** What a write endpoint needs to answer, whether the command ran now or is a replay. */
-export interface CommandOutcome {
+/**
+ * The answer to one write, whether the command ran now or is a replay: what a write endpoint
+ * needs to respond. (Not the domain's per-rule CommandOutcome in ledger/decide/outcome.ts.)
+ */
+export interface WriteOutcome {
   accountId: string;
   /** The events the command wrote (the first time, for a replay), lazy expiry events included. */
   events: LedgerEvent[];
@@ -21,18 +22,4 @@ export interface CommandOutcome {
    * outcome is then the first purchase's (its event, revision, position and balances).
    */
   duplicatePurchase?: { purchaseId: string; blockId: string };
-}
-
-/** The context a caller supplies; `now` comes from the one Clock when the command runs. */
-export type CallerContext = Omit<CommandContext, 'now'>;
-
-/** Every ledger write goes through this one command (see LedgerCommandHandler). */
-export class ExecuteLedgerCommand extends Command<CommandOutcome> {
-  constructor(
-    readonly accountId: string,
-    readonly command: LedgerCommand,
-    readonly context: CallerContext,
-  ) {
-    super();
-  }
 }
