@@ -158,7 +158,7 @@ function openEmmett(context: BenchContext): { store: PostgresEventStore; pool: P
   });
   for (const oid of SHARED_TYPE_OIDS) {
     emmetts.set(oid, types.getTypeParser(oid, 'text'));
-    types.setTypeParser(oid, 'text', ours.get(oid)!);
+    types.setTypeParser(oid, 'text', ours.get(oid));
   }
   return { store, pool };
 }
@@ -177,7 +177,7 @@ function contextNow(correlationId: string): CommandContext {
 function toEmmett(event: LedgerEvent): EmmettEvent {
   return {
     type: event.type,
-    data: event.data as unknown as Record<string, unknown>,
+    data: event.data,
     metadata: event.metadata as unknown as Record<string, unknown>,
   };
 }

@@ -79,7 +79,7 @@ describe('SharedLogReader', () => {
     expect(lone).toHaveLength(10);
     for (const batches of results) expect(batches).toEqual(lone);
     // The very same objects (parsed once), not copies.
-    expect(results[1]![3]!.events).toBe(results[0]![3]!.events);
+    expect(results[1][3].events).toBe(results[0][3].events);
     // 10 batches, plus empty reads at the end: the read-ahead's, and at most one per consumer.
     expect(log.reads).toBeLessThanOrEqual(10 + 1 + 3);
   });
@@ -95,7 +95,7 @@ describe('SharedLogReader', () => {
     expect(log.reads).toBe(4); // batches 0, 1 and 2 (5 events), then the empty read after them
     const reads = log.reads;
     const second = a.read('9', 10, 0);
-    expect((await second).events[0]!.eventId).toBe('e10');
+    expect((await second).events[0].eventId).toBe('e10');
     expect(log.reads).toBe(reads); // already there
     expect((await a.read('19', 10, 0)).events).toHaveLength(5);
     await reader.close();
@@ -117,7 +117,7 @@ describe('SharedLogReader', () => {
     // Two batches waiting for the slow consumer, the third read waits for room.
     expect(fastBatches).toBe(2);
     const first = await slow.read(null, 10, 0);
-    expect(first.events[0]!.eventId).toBe('e0');
+    expect(first.events[0].eventId).toBe('e0');
     for (let i = 0; i < 50; i++) await tick();
     expect(fastBatches).toBe(3);
     await slow.close();
@@ -162,9 +162,9 @@ describe('SharedLogReader', () => {
     );
     expect(own).toHaveLength(1);
     const third = await a.read(second.position, 10, 0);
-    expect(third.events[0]!.eventId).toBe('e20');
+    expect(third.events[0].eventId).toBe('e20');
     await b.close();
-    expect(own[0]!.closed).toBe(true);
+    expect(own[0].closed).toBe(true);
   });
 
   it('reads a batch again (fresh) for a consumer that asks for it twice, e.g. after a failed apply', async () => {
