@@ -34,10 +34,8 @@ async function build(withLimits: boolean): Promise<FastifyInstance> {
     handleUnreadBody(request, reply);
     done(null, payload);
   });
-  fastify.post(
-    '/v1/accounts/:accountId/spends',
-    { config: { write: true } as object },
-    async () => ({ spendId: 'spend_1', credits: 1 }),
+  fastify.post('/v1/accounts/:accountId/spends', { config: { write: true } as object }, () =>
+    Promise.resolve({ spendId: 'spend_1', credits: 1 }),
   );
   await fastify.ready();
   return fastify;

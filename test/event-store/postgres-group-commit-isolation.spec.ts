@@ -37,23 +37,21 @@ function countingPool(pool: Pool): {
   const onConnect = () => (connections += 1);
   pool.on('connect', onConnect);
   const countQuery =
-    (query: (...args: unknown[]) => unknown, self: unknown) =>
+    (owner: { query(...args: unknown[]): unknown }) =>
     (...args: unknown[]) => {
       if ((args[0] as { name?: string } | undefined)?.name === 'ledger_append_batch')
         statements += 1;
-      return query.apply(self, args);
+      return owner.query(...args);
     };
   const counted = new Proxy(pool, {
     get(target, property, receiver) {
-      if (property === 'query') return countQuery(target.query, target);
+      if (property === 'query') return countQuery(target);
       if (property === 'connect') {
         return async () => {
           const client = await target.connect();
           return new Proxy(client, {
             get: (lent, name, lentReceiver) =>
-              name === 'query'
-                ? countQuery(lent.query, lent)
-                : Reflect.get(lent, name, lentReceiver),
+              name === 'query' ? countQuery(lent) : Reflect.get(lent, name, lentReceiver),
           });
         };
       }

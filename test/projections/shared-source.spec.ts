@@ -24,13 +24,12 @@ class FakeLog {
   }
 
   source(): ProjectorSource & { closed: boolean } {
-    const log = this;
     return {
       closed: false,
-      async read(after: GlobalPosition | null, maxCount: number): Promise<SourceBatch> {
-        log.reads += 1;
+      read: async (after: GlobalPosition | null, maxCount: number): Promise<SourceBatch> => {
+        this.reads += 1;
         const from = after === null ? 0 : Number(after) + 1;
-        const events = log.events.slice(from, from + maxCount);
+        const events = this.events.slice(from, from + maxCount);
         return { events, position: events.at(-1)?.position ?? null };
       },
       wake: () => undefined,

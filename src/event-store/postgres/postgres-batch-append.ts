@@ -2,10 +2,11 @@ import type { ClientBase } from 'pg';
 import type { AppendResult, NewEvent, StreamRevision } from '../event-store.port';
 import { encodePosition } from './postgres-position';
 
-/** One stream's part of a batch: its events and the revision they must follow (-1: new stream). */
+/** One stream's part of a batch: its events and the revision they must follow. */
 export interface BatchItem {
   streamId: string;
-  expected: StreamRevision | -1;
+  /** A StreamRevision, or -1 for a new stream. */
+  expected: number;
   events: readonly NewEvent[];
 }
 
