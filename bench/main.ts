@@ -96,7 +96,7 @@ async function main(): Promise<number> {
   log(`bench (${settings.mode}): starting a fresh embedded PostgreSQL…`);
   const pg = await startBenchPostgres(log);
   const scenarios: ScenarioResult[] = [];
-  let report: BenchReport | null = null;
+  let report: BenchReport;
   try {
     const config = benchConfig(pg.connectionString);
     const database = await openBenchDatabase(config);

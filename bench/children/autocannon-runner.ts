@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import autocannon = require('autocannon');
+import autocannon from 'autocannon';
 import { LatencyRecorder, type LatencySummary } from '../lib/stats';
 
 /**

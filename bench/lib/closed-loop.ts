@@ -84,7 +84,8 @@ export async function closedLoop(options: LoopOptions): Promise<LoopResult> {
 function errorKind(error: unknown): string {
   if (error && typeof error === 'object') {
     const { code, name } = error as { code?: unknown; name?: unknown };
-    if (typeof code === 'string' && code.length > 0) return `${String(name ?? 'Error')}(${code})`;
+    if (typeof code === 'string' && code.length > 0)
+      return `${typeof name === 'string' ? name : 'Error'}(${code})`;
     if (typeof name === 'string') return name;
   }
   return 'unknown';

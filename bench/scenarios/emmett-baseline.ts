@@ -130,6 +130,13 @@ export async function emmettBaseline(context: BenchContext): Promise<BaselineRes
   }
 }
 
+type TextParser = (value: string) => unknown;
+
+/** pg's process-wide parser of a type (pg-types declares it as returning `any`). */
+function pgParser(oid: number, format: 'text' | 'binary' = 'text'): TextParser {
+  return types.getTypeParser(oid, format) as TextParser;
+}
+
 /**
  * Emmett's driver layer (dumbo) replaces the process-wide pg parsers of int8, json and jsonb the
  * first time a store is created (int8 → BigInt). The app reads int8 as a number
@@ -137,10 +144,8 @@ export async function emmettBaseline(context: BenchContext): Promise<BaselineRes
  * (pg's per-client `types`), and put the process-wide ones back as they were.
  */
 function openEmmett(context: BenchContext): { store: PostgresEventStore; pool: Pool } {
-  const ours = new Map(
-    SHARED_TYPE_OIDS.map((oid) => [oid as number, types.getTypeParser(oid, 'text')]),
-  );
-  const emmetts = new Map<number, (value: string) => unknown>();
+  const ours = new Map(SHARED_TYPE_OIDS.map((oid) => [oid as number, pgParser(oid)]));
+  const emmetts = new Map<number, TextParser>();
   const pool = new Pool({
     connectionString: context.pg.connectionString,
     max: context.config.databasePoolMax,
@@ -149,16 +154,16 @@ function openEmmett(context: BenchContext): { store: PostgresEventStore; pool: P
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         (format ?? 'text') === 'text' && emmetts.has(oid)
           ? emmetts.get(oid)
-          : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+          : pgParser(oid, format)) as typeof types.getTypeParser,
     },
   });
   pool.on('error', () => undefined);
   const store = getPostgreSQLEventStore(context.pg.connectionString, {
     connectionOptions: { pool },
   });
-  for (const oid of SHARED_TYPE_OIDS) {
-    emmetts.set(oid, types.getTypeParser(oid, 'text'));
-    types.setTypeParser(oid, 'text', ours.get(oid)!);
+  for (const [oid, parser] of ours) {
+    emmetts.set(oid, pgParser(oid));
+    types.setTypeParser(oid, 'text', parser);
   }
   return { store, pool };
 }
@@ -177,7 +182,7 @@ function contextNow(correlationId: string): CommandContext {
 function toEmmett(event: LedgerEvent): EmmettEvent {
   return {
     type: event.type,
-    data: event.data as unknown as Record<string, unknown>,
+    data: event.data,
     metadata: event.metadata as unknown as Record<string, unknown>,
   };
 }

@@ -59,7 +59,7 @@ export async function projectorRebuild(context: BenchContext): Promise<ScenarioR
       interactive: false,
     });
     results.forEach((result, index) => {
-      const { name } = PROJECTIONS[index]!;
+      const { name } = PROJECTIONS[index];
       if (result.mode !== 'replayed')
         throw new Error(`rebuild of ${name} was ${result.mode}, expected replayed`);
       perProjection[name] = {

@@ -61,7 +61,7 @@ export async function rebuildProjections(
   options: Omit<RebuildOptions, 'projection'>,
 ): Promise<RebuildResult[]> {
   if (projections.length === 1)
-    return [await rebuildProjection({ ...options, projection: projections[0]! })];
+    return [await rebuildProjection({ ...options, projection: projections[0] })];
   const context = sourceContext(options);
   const reader = new SharedLogReader(createProjectorSource(context), () =>
     createProjectorSource(context),
@@ -69,7 +69,7 @@ export async function rebuildProjections(
   const sources = projections.map(() => reader.consumer());
   // Settled, not all: the reader is closed only once no replay still reads through it.
   const settled = await Promise.allSettled(
-    projections.map((projection, index) => replay({ ...options, projection }, sources[index]!)),
+    projections.map((projection, index) => replay({ ...options, projection }, sources[index])),
   );
   await reader.close();
   const failed = settled.find(

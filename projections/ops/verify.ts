@@ -92,8 +92,8 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
         options.eventStore.readStream(streamIdFor(accountId)),
       );
       chunk.forEach((accountId, index) => {
-        report.events += streams[index]!.length;
-        compareAccount(accountId, streams[index]!, rows, cuts, options.eventStore, note);
+        report.events += streams[index].length;
+        compareAccount(accountId, streams[index], rows, cuts, options.eventStore, note);
       });
     }
     report.accounts = ordered.length;
@@ -468,7 +468,7 @@ async function mapLimited<T, R>(
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]!);
+      results[index] = await work(items[index]);
     }
   });
   await Promise.all(workers);

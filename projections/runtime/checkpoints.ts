@@ -44,7 +44,7 @@ export async function ensureCheckpoint(db: Queryable, projection: string): Promi
     `SELECT * FROM projection_checkpoints WHERE projection = $1`,
     [projection],
   );
-  return toCheckpoint(rows[0]!);
+  return toCheckpoint(rows[0]);
 }
 
 /** The stored position alone (a plain read: writes nothing, takes no lock). */
@@ -78,7 +78,7 @@ export async function lockCheckpoint(
     [projection],
   );
   if (rows.length === 0) throw new Error(`projection ${projection} has no checkpoint row`);
-  return rows[0]!.position;
+  return rows[0].position;
 }
 
 export async function storeCheckpoint(

@@ -100,7 +100,7 @@ class BufferedSubscription {
     const events: RecordedEvent[] = [];
     let position: GlobalPosition | null = null;
     while (this.buffer.length > 0) {
-      const message = this.buffer[0]!;
+      const message = this.buffer[0];
       if (message.kind === 'event') {
         if (events.length >= maxCount) break;
         events.push(message.event);

@@ -34,8 +34,9 @@ export class PollingProjectorSource implements ProjectorSource {
     return this.options.estimateTotal ? this.options.estimateTotal() : Promise.resolve(null);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.idle.cancel();
+    return Promise.resolve();
   }
 
   private async readOnce(after: GlobalPosition | null, maxCount: number): Promise<SourceBatch> {

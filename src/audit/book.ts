@@ -685,7 +685,7 @@ class Checks {
 
   /** Every part positive, and together the event's credits. */
   parts(field: string, parts: readonly BlockAmount[], credits: number): void {
-    if (!Array.isArray(parts)) {
+    if (!isList(parts)) {
       this.report('unreadable_event', `${field} is not a list`);
       return;
     }
@@ -710,12 +710,20 @@ function drawdownOrder(a: Lot, b: Lot): number {
   return a.blockId === b.blockId ? 0 : a.blockId < b.blockId ? -1 : 1;
 }
 
+/**
+ * Array.isArray for a list the types promise but a stored event may not hold (the audit checks
+ * events, it does not trust them). Unlike Array.isArray it keeps the element type: no `any[]`.
+ */
+export function isList<T>(value: readonly T[]): value is readonly T[] {
+  return Array.isArray(value);
+}
+
 function sumParts(parts: readonly BlockAmount[]): number {
-  return Array.isArray(parts) ? parts.reduce((sum, part) => sum + part.credits, 0) : 0;
+  return isList(parts) ? parts.reduce((sum, part) => sum + part.credits, 0) : 0;
 }
 
 function copyParts(parts: readonly BlockAmount[]): BlockAmount[] {
-  return Array.isArray(parts) ? parts.map(({ blockId, credits }) => ({ blockId, credits })) : [];
+  return isList(parts) ? parts.map(({ blockId, credits }) => ({ blockId, credits })) : [];
 }
 
 /**
@@ -730,7 +738,7 @@ function withoutParts(
   const left = copyParts(list);
   const order = from === 'first' ? left : [...left].reverse();
   const missing: BlockAmount[] = [];
-  for (const { blockId, credits } of Array.isArray(amounts) ? amounts : []) {
+  for (const { blockId, credits } of isList(amounts) ? amounts : []) {
     let wanted = credits;
     for (const entry of order) {
       if (wanted <= 0) break;
@@ -745,9 +753,7 @@ function withoutParts(
 }
 
 function describeParts(parts: readonly BlockAmount[]): string {
-  return Array.isArray(parts)
-    ? parts.map((part) => `${part.blockId}:${part.credits}`).join(', ')
-    : '';
+  return isList(parts) ? parts.map((part) => `${part.blockId}:${part.credits}`).join(', ') : '';
 }
 
 function iso(ms: number): string {

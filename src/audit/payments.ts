@@ -164,11 +164,11 @@ export function formatPayments(summary: PaymentsSummary, format: 'table' | 'json
   if (format === 'csv') return [header, ...rows].map((row) => row.join(',')).join('\n') + '\n';
   const title = `payments from ${summary.from ?? 'the beginning'} to ${summary.to ?? 'now'}\n`;
   const widths = header.map((name, i) =>
-    Math.max(name.length, ...rows.map((row) => row[i]!.length)),
+    Math.max(name.length, ...rows.map((row) => row[i].length)),
   );
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
       .join('  ');
   return title + [line(header), ...rows.map(line)].join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
 import type { BlockAmount, LedgerEvent } from '../ledger/events';
+import { isList } from './book';
 
 /** One human line per event for the audit timeline: what moved, where, and why. */
 export function summarize(event: LedgerEvent): string {
@@ -45,7 +46,7 @@ export function summarize(event: LedgerEvent): string {
 }
 
 function parts(amounts: readonly BlockAmount[]): string {
-  return Array.isArray(amounts)
+  return isList(amounts)
     ? amounts.map((amount) => `${amount.blockId}:${amount.credits}`).join(', ')
     : '?';
 }

@@ -199,7 +199,7 @@ function parseCreditPacks(raw: string | undefined, problems: string[]): CreditPa
       packId: pack.packId!,
       name: pack.name!,
       credits: pack.credits!,
-      price: { minor: pack.price!.minor as number, currency: pack.price!.currency as string },
+      price: { minor: pack.price!.minor, currency: pack.price!.currency },
       popular: pack.popular === true,
       expiresAfterDays: pack.expiresAfterDays ?? null,
     });

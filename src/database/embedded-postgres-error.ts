@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 /**
  * The embedded PostgreSQL could not be started, reached or stopped. The message is for people: one
  * sentence saying what and why (and what to do when there is something to do), then PostgreSQL's
@@ -17,5 +19,7 @@ export function reasonOf(error: unknown): string {
     const message = error.message || error.name;
     return code && !message.includes(code) ? `${code}: ${message}` : message;
   }
-  return error === undefined || error === null ? 'no reason given' : String(error);
+  if (error === undefined || error === null) return 'no reason given';
+  // Not String(): an object would read `[object Object]`.
+  return typeof error === 'string' ? error : inspect(error, { breakLength: Infinity });
 }

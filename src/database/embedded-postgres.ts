@@ -181,7 +181,7 @@ function useRunning(
     startedHere: false,
     // Its owner watches and restarts it; here, a lost connection shows as failing queries.
     health: () => ({ status: 'up' }),
-    stop: async () => undefined,
+    stop: () => Promise.resolve(),
   };
 }
 

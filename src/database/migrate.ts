@@ -22,5 +22,5 @@ export async function migrateToLatest(
     advisoryLockMode: 'wait',
     log,
     verbose: false,
-  } as Parameters<typeof runner>[0]);
+  });
 }

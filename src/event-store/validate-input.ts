@@ -104,6 +104,7 @@ function assertStorable(name: string, value: string): void {
     throw new TypeError(`${name} must not contain NUL or unpaired surrogate characters`);
 }
 
-function isRevision(value: unknown): value is number {
+/** Not a type guard: callers hold a number by type, and it is the value at run time that is checked. */
+function isRevision(value: unknown): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

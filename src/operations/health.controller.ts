@@ -1,41 +1,55 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  HealthCheck,
+  HealthCheckService,
+  type HealthCheckResult,
+  type HealthIndicatorFunction,
+} from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Database, DATABASE } from '../database/database';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { Public } from '../http/auth/scopes.decorator';
+import { DatabaseHealthIndicator, EventStoreHealthIndicator } from './health-indicators';
 
-const CHECK_TIMEOUT_MS = 2_000;
 /** A load balancer or client polling readiness: ask again once another round of checks makes sense. */
 const NOT_READY_RETRY_AFTER_SECONDS = 5;
 
+/** One readiness check as the API shows it (docs/operations.md "Health"). */
 type CheckStatus = { status: 'up' } | { status: 'down'; error: string };
 
+/**
+ * Liveness and readiness, checked by terminus (HealthCheckService and the indicators in
+ * health-indicators.ts). The answers keep this service's documented shape rather than terminus's
+ * own (`{ status, info, error, details }`): `{ status: 'ok' | 'unavailable', checks }` for
+ * readiness, with Retry-After on 503, and `{ status: 'ok' | 'failed', reason }` for liveness.
+ */
 @ApiTags('operations')
 @Public()
 @Controller('health')
 export class HealthController {
   constructor(
-    @Inject(DATABASE) private readonly database: Database,
-    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    private readonly health: HealthCheckService,
+    private readonly database: DatabaseHealthIndicator,
+    private readonly eventStore: EventStoreHealthIndicator,
   ) {}
 
   @Get('live')
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({
     summary:
       'The process is worth keeping: 503 once its embedded PostgreSQL died and could not be restarted',
   })
-  live(
+  async live(
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): { status: 'ok' } | { status: 'failed'; reason: string } {
-    // A restart in progress is still alive: readiness already says 503 meanwhile.
-    const embedded = this.database.health();
-    if (embedded.status !== 'failed') return { status: 'ok' };
+  ): Promise<{ status: 'ok' } | { status: 'failed'; reason: string }> {
+    const result = await this.check([() => this.database.keptRunning('embeddedPostgres')]);
+    const embedded = result.details.embeddedPostgres;
+    if (embedded?.status !== 'down') return { status: 'ok' };
     void reply.status(503);
-    return { status: 'failed', reason: embedded.reason };
+    return { status: 'failed', reason: textOf(embedded.reason) };
   }
 
   @Get('ready')
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({ summary: 'The database and the event store answer (503 otherwise)' })
   @ApiResponse({ status: 200, description: 'Ready: every check is up' })
   @ApiResponse({
@@ -48,31 +62,39 @@ export class HealthController {
   async ready(
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ status: 'ok' | 'unavailable'; checks: Record<string, CheckStatus> }> {
-    const [database, eventStore] = await Promise.all([
-      check(async () => void (await this.database.pool.query('SELECT 1'))),
-      check(() => this.eventStore.ping()),
+    const result = await this.check([
+      () => this.database.answers('database'),
+      () => this.eventStore.answers('eventStore'),
     ]);
-    const checks = { database, eventStore };
-    const ready = Object.values(checks).every((result) => result.status === 'up');
+    const checks = {
+      database: statusOf(result, 'database'),
+      eventStore: statusOf(result, 'eventStore'),
+    };
+    // Not ready while any check is down, and while the application shuts down (terminus's own).
+    const ready = result.status === 'ok';
     if (!ready) void reply.status(503).header('retry-after', String(NOT_READY_RETRY_AFTER_SECONDS));
     return { status: ready ? 'ok' : 'unavailable', checks };
   }
+
+  /** terminus's verdict, down or not: it throws a 503 carrying the result when a check is down. */
+  private async check(indicators: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(indicators);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException)
+        return error.getResponse() as HealthCheckResult;
+      throw error;
+    }
+  }
 }
 
-async function check(probe: () => Promise<void>): Promise<CheckStatus> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
-      CHECK_TIMEOUT_MS,
-    );
-  });
-  try {
-    await Promise.race([probe(), timeout]);
-    return { status: 'up' };
-  } catch (error) {
-    return { status: 'down', error: error instanceof Error ? error.message : 'unreachable' };
-  } finally {
-    clearTimeout(timer);
-  }
+function statusOf(result: HealthCheckResult, key: string): CheckStatus {
+  const detail = result.details[key];
+  if (detail?.status === 'up') return { status: 'up' };
+  return { status: 'down', error: textOf(detail?.message) };
+}
+
+/** A reason from an indicator's details (typed `any` by terminus): the text, or a placeholder. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' && value.length > 0 ? value : 'unreachable';
 }

@@ -87,7 +87,7 @@ export function findUnstorableText(value: unknown, root = ''): UnstorableTextFin
     const keys = Object.keys(current);
     // Pushed in reverse so that paths come out in document order.
     for (let index = keys.length - 1; index >= 0; index--) {
-      const key = keys[index]!;
+      const key = keys[index];
       pending.push([
         join(path, escapeUnstorableText(key)),
         isStorableText(key) ? (current as Record<string, unknown>)[key] : UNSTORABLE_KEY,

@@ -11,6 +11,7 @@ import {
 } from '../support/containers';
 
 // Plain JavaScript (no compile before the skip); its own types are the shapes used below.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a .js file without typings: `import` would be `any`
 const runner = require('../../scripts/test-esdb.js') as {
   main(options: {
     env: Record<string, string | undefined>;

@@ -59,12 +59,21 @@ describe('GitHub Actions workflows (actionlint)', () => {
     LINT_TIMEOUT_MS,
   );
 
-  it('runs npm ci, npm test and the EventStoreDB suites on Node 20, the latter required to run', () => {
+  it('runs npm ci, npm run lint, npm test and the EventStoreDB suites on Node 20, the latter required to run', () => {
     const workflow = readFileSync(CI_WORKFLOW, 'utf8');
     expect(workflow).toContain('- run: npm ci');
+    expect(workflow).toContain('- run: npm run lint\n');
     expect(workflow).toContain('- run: npm test');
     expect(workflow).toContain('- run: npm run test:esdb');
     expect(workflow).toContain('TEST_ESDB_REQUIRED: "true"');
-    expect(workflow.match(/node-version: 20\n/g)).toHaveLength(2);
+    expect(workflow.match(/node-version: 20\n/g)).toHaveLength(3);
+  });
+
+  it('.ci/run runs the static checks and the tests, and fails when either fails', () => {
+    const script = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
+    expect(script).toContain('\nnpm ci\n');
+    expect(script).toContain('\nnpm run lint || status=1\n');
+    expect(script).toContain('\nnpm test || status=1\n');
+    expect(script).toMatch(/\nexit "\$status"\n$/);
   });
 });

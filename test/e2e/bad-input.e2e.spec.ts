@@ -30,7 +30,7 @@ describe('bad input', () => {
     ['a string', '5', WHOLE],
     ['a string of a valid amount', '10', WHOLE],
     ['over the bound', 1_000_000_000_001, 'must be at most 1000000000000'],
-    ['an unsafe integer', 9007199254740993, 'must be at most 1000000000000'],
+    ['an unsafe integer', 2 ** 53, 'must be at most 1000000000000'],
     ['null', null, WHOLE],
     ['a boolean', true, WHOLE],
   ];

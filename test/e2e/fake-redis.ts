@@ -39,14 +39,14 @@ export class FakeRedis {
         const parsed = parseCommand(buffer);
         if (!parsed) break;
         buffer = buffer.subarray(parsed.consumed);
-        this.commands.push([parsed.args[0]!.toUpperCase(), ...parsed.args.slice(1)]);
+        this.commands.push([parsed.args[0].toUpperCase(), ...parsed.args.slice(1)]);
         socket.write(this.answer(parsed.args));
       }
     });
   }
 
   private answer([name, ...args]: string[]): string {
-    switch (name!.toUpperCase()) {
+    switch (name.toUpperCase()) {
       case 'CLIENT':
       case 'QUIT':
         return '+OK\r\n';
@@ -57,7 +57,7 @@ export class FakeRedis {
       case 'EVALSHA':
         return '-NOSCRIPT No matching script. Please use EVAL.\r\n';
       case 'EVAL':
-        return this.evaluate(args[0]!, args[2]!, args.slice(3));
+        return this.evaluate(args[0], args[2], args.slice(3));
       default:
         return `-ERR unknown command '${name}'\r\n`;
     }

@@ -10,7 +10,7 @@ type Row = HistoryRow;
 function expectChained(newestFirst: Row[]): void {
   const rows = [...newestFirst].reverse();
   rows.forEach((row, index) => {
-    const previous = index === 0 ? { balanceAfter: 0, reservedAfter: 0 } : rows[index - 1]!;
+    const previous = index === 0 ? { balanceAfter: 0, reservedAfter: 0 } : rows[index - 1];
     expect(row.revision).toBe(index);
     expect(row.balanceAfter).toBe(previous.balanceAfter + row.credits);
     expect(row.reservedAfter).toBe(previous.reservedAfter + row.reservedChange);
@@ -122,7 +122,7 @@ describe('transaction history (projected)', () => {
       expect(row.occurredAt).toBe('2026-03-01T12:00:00.000Z');
     }
     const balance = await t.http.get(`${account}/balance`);
-    expect(rows[0]!.balanceAfter).toBe(balance.body.balance);
+    expect(rows[0].balanceAfter).toBe(balance.body.balance);
   });
 
   it('filters by type and by occurredAt (from inclusive, to exclusive)', async () => {
@@ -206,7 +206,7 @@ describe('transaction history (projected)', () => {
     const first = await t.http.get(
       `${account}/transactions?limit=7&after=${encodeURIComponent(last)}`,
     );
-    const top = (first.body.data as Row[])[0]!.revision;
+    const top = (first.body.data as Row[])[0].revision;
     const seen: Row[] = [...first.body.data];
     let cursor: string | null = first.body.nextCursor;
     while (cursor) {

@@ -83,7 +83,7 @@ describe('poisoned commands among a load of valid spends', () => {
       const badOutcomes = Array.from({ length: BAD_PER_ROUND }, (_, index) => {
         const number = round * BAD_PER_ROUND + index;
         return commandBus.execute(
-          toAccountCommand(bad[number % bad.length]!, poisoned(number), context),
+          toAccountCommand(bad[number % bad.length], poisoned(number), context),
         );
       });
       const spends = good.map((accountId) =>

@@ -57,7 +57,7 @@ describe('writes per API key', () => {
     const spent = responses.filter((response) => response.status === 201);
     expect(limited.length).toBeGreaterThan(0);
     expect(spent.length + limited.length).toBe(responses.length);
-    expectRateLimited(limited[0]!, LIMIT, 1);
+    expectRateLimited(limited[0], LIMIT, 1);
     // Only the accepted spends were written.
     const balance = await t.http.get(`${account}/balance`);
     expect(balance.body).toMatchObject({ balance: 1000 - spent.length, revision: spent.length });
@@ -184,11 +184,11 @@ describe('a shared store (RATE_LIMIT_REDIS_URL)', () => {
     const replicas = [await startTestApp({ env }), await startTestApp({ env })];
     try {
       const body = { accountId: 'shared-buyer', packId: 'basic', uiMode: 'embedded' };
-      expect((await replicas[0]!.http.post('/v1/checkout-sessions', body)).status).toBe(201);
-      expect((await replicas[1]!.http.post('/v1/checkout-sessions', body)).status).toBe(201);
+      expect((await replicas[0].http.post('/v1/checkout-sessions', body)).status).toBe(201);
+      expect((await replicas[1].http.post('/v1/checkout-sessions', body)).status).toBe(201);
       // Each replica alone has seen fewer than 2; together they have seen 2.
-      expectRateLimited(await replicas[0]!.http.post('/v1/checkout-sessions', body), 2, 60);
-      expectRateLimited(await replicas[1]!.http.post('/v1/checkout-sessions', body), 2, 60);
+      expectRateLimited(await replicas[0].http.post('/v1/checkout-sessions', body), 2, 60);
+      expectRateLimited(await replicas[1].http.post('/v1/checkout-sessions', body), 2, 60);
       expect(redis.commands.filter(([name]) => name === 'EVAL').length).toBeGreaterThanOrEqual(4);
     } finally {
       for (const replica of replicas) await replica.close();

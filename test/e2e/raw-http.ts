@@ -57,7 +57,7 @@ function parseResponse(bytes: Buffer, closed: boolean): RawResponse | null {
     .subarray(0, headerEnd)
     .toString('latin1')
     .split('\r\n');
-  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine!)?.[1]);
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
   const headers: Record<string, string> = {};
   for (const line of headerLines) {
     const colon = line.indexOf(':');

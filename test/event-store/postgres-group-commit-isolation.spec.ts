@@ -37,24 +37,21 @@ function countingPool(pool: Pool): {
   const onConnect = () => (connections += 1);
   pool.on('connect', onConnect);
   const countQuery =
-    (query: (...args: unknown[]) => unknown, self: unknown) =>
+    (owner: { query(...args: unknown[]): unknown }) =>
     (...args: unknown[]) => {
       if ((args[0] as { name?: string } | undefined)?.name === 'ledger_append_batch')
         statements += 1;
-      return query.apply(self, args);
+      return owner.query(...args);
     };
   const counted = new Proxy(pool, {
     get(target, property, receiver) {
-      if (property === 'query')
-        return countQuery(target.query as (...args: unknown[]) => unknown, target);
+      if (property === 'query') return countQuery(target);
       if (property === 'connect') {
         return async () => {
           const client = await target.connect();
           return new Proxy(client, {
             get: (lent, name, lentReceiver) =>
-              name === 'query'
-                ? countQuery(lent.query as (...args: unknown[]) => unknown, lent)
-                : Reflect.get(lent, name, lentReceiver),
+              name === 'query' ? countQuery(lent) : Reflect.get(lent, name, lentReceiver),
           });
         };
       }
@@ -82,7 +79,7 @@ function load(prefix: string, total: number, every: number): Load[] {
   return Array.from({ length: total }, (_, index) => {
     const poisoned = index % every === every - 1;
     const events = poisoned
-      ? [newEvent(), POISONS[Math.floor(index / every) % POISONS.length]![1]()]
+      ? [newEvent(), POISONS[Math.floor(index / every) % POISONS.length][1]()]
       : [newEvent(), newEvent()];
     return { streamId: `${prefix}-${index}`, poisoned, events };
   });
@@ -107,7 +104,7 @@ describe("PostgreSQL group commit: one append's bad data never fails another", (
     );
     const written = new Map(rows.map((row) => [row.stream_id, row.events]));
     const collateral = appends.filter(
-      (append, index) => !append.poisoned && outcomes[index]!.status === 'rejected',
+      (append, index) => !append.poisoned && outcomes[index].status === 'rejected',
     );
     return {
       outcomes,
@@ -130,7 +127,7 @@ describe("PostgreSQL group commit: one append's bad data never fails another", (
 
     expect(collateral.map((append) => append.streamId)).toEqual([]);
     appends.forEach((append, index) => {
-      const outcome = outcomes[index]!;
+      const outcome = outcomes[index];
       if (append.poisoned) {
         expect(outcome.status).toBe('rejected');
         // The append's own PostgreSQL error: a data exception, for this append alone.
@@ -173,7 +170,7 @@ describe("PostgreSQL group commit: one append's bad data never fails another", (
     const appends = Array.from({ length: 16 }, (_, index): Load => ({
       streamId: `iso-all-${index}`,
       poisoned: true,
-      events: [POISONS[index % POISONS.length]![1]()],
+      events: [POISONS[index % POISONS.length][1]()],
     }));
     const { outcomes, written, statements, connections } = await run('iso-all', appends, {
       maxInFlight: 1,

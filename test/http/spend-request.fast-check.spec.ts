@@ -58,7 +58,7 @@ const credits = mostly(
     fc.constantFrom(
       1_000_000_000_000,
       1_000_000_000_001,
-      9007199254740993,
+      2 ** 53,
       1.5,
       -0,
       Number.MAX_SAFE_INTEGER,

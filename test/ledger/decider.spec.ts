@@ -170,7 +170,7 @@ describe('decide', () => {
         },
       )
       .acceptedEvents();
-    expect(event!.metadata).toEqual({
+    expect(event.metadata).toEqual({
       occurredAt: after(HOUR),
       correlationId: 'req-1',
       causationId: 'cause-1',
@@ -185,7 +185,7 @@ describe('decide', () => {
     const [event] = given(purchased('paid', 100))
       .when({ kind: 'spend', spendId: 's1', credits: 1, description: 'x' }, { now: after(HOUR) })
       .acceptedEvents();
-    expect(Object.keys(event!.metadata).sort()).toEqual([
+    expect(Object.keys(event.metadata).sort()).toEqual([
       'actor',
       'correlationId',
       'occurredAt',
@@ -246,8 +246,8 @@ describe('viewAt', () => {
 
   it('hands out copies of the blocks', () => {
     const view = viewAt(state, new Date(T0));
-    view.blocks[0]!.remaining = 1_000;
-    expect(viewAt(state, new Date(T0)).blocks[0]!.remaining).not.toBe(1_000);
+    view.blocks[0].remaining = 1_000;
+    expect(viewAt(state, new Date(T0)).blocks[0].remaining).not.toBe(1_000);
   });
 });
 

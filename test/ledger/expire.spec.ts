@@ -49,7 +49,7 @@ describe('expire', () => {
         { now: after(2 * DAY), correlationId: 'job-1', causationId: 'tick-9' },
       )
       .acceptedEvents();
-    expect(event!.metadata).toEqual({
+    expect(event.metadata).toEqual({
       occurredAt: after(2 * DAY),
       correlationId: 'job-1',
       causationId: 'tick-9',

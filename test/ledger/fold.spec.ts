@@ -102,13 +102,13 @@ class Run {
   play(step: Step): void {
     this.nowMs += step.advanceMs;
     if (step.replay !== null && this.keyed.length > 0)
-      return this.replay(this.keyed[step.replay % this.keyed.length]!);
+      return this.replay(this.keyed[step.replay % this.keyed.length]);
     const command = this.commandFor(step.action);
     const key = step.keyed ? `key-${this.next()}` : undefined;
     const decision = this.decide(command, key);
     if (decision.kind === 'accepted') this.fold(decision);
     if (decision.kind === 'accepted' && key !== undefined && this.state.idempotency[key]) {
-      this.keyed.push({ command, key, record: this.state.idempotency[key]! });
+      this.keyed.push({ command, key, record: this.state.idempotency[key] });
     }
   }
 
@@ -330,7 +330,7 @@ function longStream(steps: number): LedgerEvent[] {
   for (let i = 0; i < steps; i += 1) {
     nowMs += MINUTE;
     const batch = commands(Math.floor(i / 8));
-    const command = batch[i % 8]!;
+    const command = batch[i % 8];
     const context: CommandContext = {
       now: new Date(nowMs),
       correlationId: 'long',

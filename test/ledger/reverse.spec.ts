@@ -48,7 +48,7 @@ describe('reverse a purchase', () => {
     outcome.then(
       reversed('pur-paid', 100, { paid: 20 }, { providerRef: 'pi_paid', reason: 'dispute' }),
     );
-    expect(outcome.acceptedEvents()[0]!.data).toMatchObject({ shortfall: 80 });
+    expect(outcome.acceptedEvents()[0].data).toMatchObject({ shortfall: 80 });
     const state = outcome.stateAfter();
     expect(state.unexpiredRemaining + state.reserved).toBe(0);
   });

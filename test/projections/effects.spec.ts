@@ -188,23 +188,23 @@ describe('projection functions (pure)', () => {
   });
 
   it('surface description, reference and the caller metadata, and keep the rest as detail', () => {
-    expect(transactionFacts(stream[2]!.event)).toMatchObject({
+    expect(transactionFacts(stream[2].event)).toMatchObject({
       description: 'render',
       reference: 'job-1',
       metadata: { k: 'v' },
       detail: { spendId: 's', credits: 30, drawdown: [{ blockId: 'g', credits: 30 }] },
     });
-    expect(transactionFacts(stream[2]!.event).detail).not.toHaveProperty('details');
-    expect(transactionFacts(stream[1]!.event)).toMatchObject({
+    expect(transactionFacts(stream[2].event).detail).not.toHaveProperty('details');
+    expect(transactionFacts(stream[1].event)).toMatchObject({
       description: null,
       reference: 'pi_1',
       metadata: {},
     });
-    expect(transactionFacts(stream[3]!.event)).toMatchObject({
+    expect(transactionFacts(stream[3].event)).toMatchObject({
       description: 'failed',
       reference: null,
     });
-    expect(transactionFacts(stream[8]!.event)).toMatchObject({
+    expect(transactionFacts(stream[8].event)).toMatchObject({
       reference: 'pi_1',
       detail: { shortfall: 10, reason: 'dispute' },
     });
@@ -213,7 +213,7 @@ describe('projection functions (pure)', () => {
   it('track blocks: open, draw, return, expire; a capture does not touch blocks', () => {
     const blocks = new Map<string, BlockRow>();
     for (const event of stream) applyBlockChanges(blocks, event);
-    expect(blockChanges(stream[5]!.event)).toEqual([]);
+    expect(blockChanges(stream[5].event)).toEqual([]);
     expect(blocks.get(blockKey('acct', 'g'))).toMatchObject({
       remaining: 0,
       expired: true,
@@ -231,13 +231,13 @@ describe('projection functions (pure)', () => {
   });
 
   it('refuse gaps, repeats, unknown blocks and negative blocks instead of skipping them', () => {
-    const row = nextAccountRow(undefined, stream[0]!);
-    expect(() => nextAccountRow(row, stream[2]!)).toThrow(/a gap after revision 0/);
-    expect(() => nextAccountRow(row, stream[0]!)).toThrow(/already applied/);
-    expect(() => nextAccountRow(undefined, stream[1]!)).toThrow(AccountFoldError);
-    expect(() => applyBlockChanges(new Map(), stream[2]!)).toThrow(/unknown block g/);
+    const row = nextAccountRow(undefined, stream[0]);
+    expect(() => nextAccountRow(row, stream[2])).toThrow(/a gap after revision 0/);
+    expect(() => nextAccountRow(row, stream[0])).toThrow(/already applied/);
+    expect(() => nextAccountRow(undefined, stream[1])).toThrow(AccountFoldError);
+    expect(() => applyBlockChanges(new Map(), stream[2])).toThrow(/unknown block g/);
     const blocks = new Map<string, BlockRow>();
-    applyBlockChanges(blocks, stream[1]!);
+    applyBlockChanges(blocks, stream[1]);
     expect(() =>
       applyBlockChanges(
         blocks,
@@ -253,7 +253,7 @@ describe('projection functions (pure)', () => {
         }),
       ),
     ).toThrow(/would hold -10 credits/);
-    expect(() => applyBlockChanges(blocks, stream[1]!)).toThrow(/opened twice/);
+    expect(() => applyBlockChanges(blocks, stream[1])).toThrow(/opened twice/);
   });
 });
 

@@ -54,7 +54,7 @@ describe('history filtered by date', () => {
       limit: 50,
       types: null,
       ...month,
-    } as HistoryQuery);
+    });
     expect(nodes(plan).map((node) => node['Index Name'])).toContain('credit_transactions_by_time');
     // The nodes that read the table's rows (index scan, or bitmap heap scan): never a sequential scan.
     const scans = nodes(plan).filter((node) => node['Relation Name'] === 'credit_transactions');
@@ -88,7 +88,7 @@ describe('history filtered by date', () => {
         types: null,
         cursor,
         ...month,
-      } as HistoryQuery);
+      });
       revisions.push(...page.data.map((row: any) => row.revision));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

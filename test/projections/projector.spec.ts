@@ -105,7 +105,7 @@ describe('projector (PostgreSQL)', () => {
       batches.set(projection, (batches.get(projection) ?? 0) + 1);
       if (batches.get(projection) !== 3) return;
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      await db.pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      await db.pool.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
       killed += 1;
     };
     const errors: unknown[] = [];
@@ -145,7 +145,7 @@ describe('projector (PostgreSQL)', () => {
         const { rows } = await client.query<{ count: number }>(
           'SELECT count(*)::int AS count FROM credit_transactions',
         );
-        expect(rows[0]!.count).toBeGreaterThan(0);
+        expect(rows[0].count).toBeGreaterThan(0);
         if (calls === 2 || calls === 3) throw new Error('injected failure before COMMIT');
       },
     });

@@ -62,7 +62,7 @@ describe('rebuild and verify', () => {
     expect(result.accepted).toBeGreaterThan(2500);
     const accounts = (
       await db.pool.query<{ count: number }>(`SELECT count(*)::int AS count FROM streams`)
-    ).rows[0]!.count;
+    ).rows[0].count;
     expect(accounts).toBeGreaterThan(350);
     const types = await db.pool.query<{ type: string }>(`SELECT DISTINCT type FROM events`);
     expect(types.rows.map((row) => row.type).sort()).toEqual([
@@ -127,7 +127,7 @@ describe('rebuild and verify', () => {
       await db.pool.query<{ account_id: string }>(
         `SELECT account_id FROM credit_transactions GROUP BY account_id HAVING count(*) > 3 ORDER BY account_id LIMIT 1`,
       )
-    ).rows[0]!.account_id;
+    ).rows[0].account_id;
     await db.pool.query(
       `UPDATE account_balances SET balance = balance + 7, available = available + 7 WHERE account_id = $1`,
       [victim],

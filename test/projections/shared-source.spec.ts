@@ -24,13 +24,12 @@ class FakeLog {
   }
 
   source(): ProjectorSource & { closed: boolean } {
-    const log = this;
     return {
       closed: false,
-      async read(after: GlobalPosition | null, maxCount: number): Promise<SourceBatch> {
-        log.reads += 1;
+      read: async (after: GlobalPosition | null, maxCount: number): Promise<SourceBatch> => {
+        this.reads += 1;
         const from = after === null ? 0 : Number(after) + 1;
-        const events = log.events.slice(from, from + maxCount);
+        const events = this.events.slice(from, from + maxCount);
         return { events, position: events.at(-1)?.position ?? null };
       },
       wake: () => undefined,
@@ -79,7 +78,7 @@ describe('SharedLogReader', () => {
     expect(lone).toHaveLength(10);
     for (const batches of results) expect(batches).toEqual(lone);
     // The very same objects (parsed once), not copies.
-    expect(results[1]![3]!.events).toBe(results[0]![3]!.events);
+    expect(results[1][3].events).toBe(results[0][3].events);
     // 10 batches, plus empty reads at the end: the read-ahead's, and at most one per consumer.
     expect(log.reads).toBeLessThanOrEqual(10 + 1 + 3);
   });
@@ -95,7 +94,7 @@ describe('SharedLogReader', () => {
     expect(log.reads).toBe(4); // batches 0, 1 and 2 (5 events), then the empty read after them
     const reads = log.reads;
     const second = a.read('9', 10, 0);
-    expect((await second).events[0]!.eventId).toBe('e10');
+    expect((await second).events[0].eventId).toBe('e10');
     expect(log.reads).toBe(reads); // already there
     expect((await a.read('19', 10, 0)).events).toHaveLength(5);
     await reader.close();
@@ -117,7 +116,7 @@ describe('SharedLogReader', () => {
     // Two batches waiting for the slow consumer, the third read waits for room.
     expect(fastBatches).toBe(2);
     const first = await slow.read(null, 10, 0);
-    expect(first.events[0]!.eventId).toBe('e0');
+    expect(first.events[0].eventId).toBe('e0');
     for (let i = 0; i < 50; i++) await tick();
     expect(fastBatches).toBe(3);
     await slow.close();
@@ -162,9 +161,9 @@ describe('SharedLogReader', () => {
     );
     expect(own).toHaveLength(1);
     const third = await a.read(second.position, 10, 0);
-    expect(third.events[0]!.eventId).toBe('e20');
+    expect(third.events[0].eventId).toBe('e20');
     await b.close();
-    expect(own[0]!.closed).toBe(true);
+    expect(own[0].closed).toBe(true);
   });
 
   it('reads a batch again (fresh) for a consumer that asks for it twice, e.g. after a failed apply', async () => {

@@ -45,7 +45,7 @@ interface LedgerAccount {
   net: number;
 }
 
-function describeDecision(decision: Decision): Answer['kind'] | string {
+function describeDecision(decision: Decision): string {
   return decision.kind === 'rejected' ? `rejected:${decision.rejection.code}` : decision.kind;
 }
 

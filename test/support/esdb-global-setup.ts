@@ -7,6 +7,7 @@ import globalSetup from './global-setup';
  */
 export default async function esdbGlobalSetup(): Promise<void> {
   if (!process.env.EVENTSTORE_CONNECTION_STRING?.trim()) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy; import() would need a .js path jest cannot resolve
     const { startKurrentDb } = require('./containers') as typeof import('./containers');
     const startedAt = Date.now();
     const server = await startKurrentDb().catch((error: unknown) => {

@@ -15,6 +15,7 @@ export default async function globalSetup(): Promise<void> {
   const kind = process.env.TEST_DATABASE?.trim() || 'embedded';
   if (kind === 'container') {
     // Loaded here only: plain `npm test` never loads testcontainers or looks for Docker.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy; import() would need a .js path jest cannot resolve
     const { startPostgres } = require('./containers') as typeof import('./containers');
     const server = await startPostgres();
     process.env.TEST_DATABASE_URL = server.connectionString;

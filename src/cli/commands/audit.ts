@@ -94,14 +94,14 @@ async function runPayments(args: PaymentsArguments, context: CliContext): Promis
 export function parsePaymentsArguments(args: readonly string[]): PaymentsArguments {
   const parsed: PaymentsArguments = { from: null, to: null, format: 'table' };
   for (let index = 0; index < args.length; index++) {
-    const arg = args[index]!;
+    const arg = args[index];
     if (arg === '--payments') continue;
     const option = /^--(from|to|format)(?:=(.*))?$/.exec(arg);
     if (!option) throw new UsageError(`unexpected argument ${arg} with --payments`);
     const value = option[2] ?? args[++index];
     if (value === undefined) throw new UsageError(`--${option[1]} needs a value`);
     if (option[1] === 'format') parsed.format = parseFormat(value);
-    else parsed[option[1] as 'from' | 'to'] = parseInstant(value, option[1]!);
+    else parsed[option[1] as 'from' | 'to'] = parseInstant(value, option[1]);
   }
   if (parsed.from && parsed.to && parsed.from >= parsed.to)
     throw new UsageError('--from must be before --to');

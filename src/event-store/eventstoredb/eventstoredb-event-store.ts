@@ -225,7 +225,7 @@ export class EventStoreDbEventStore implements EventStore {
       read.on('data', () => resolve());
       read.on('end', () => resolve());
       // Stays attached after we give up, so a late error is never an unhandled 'error' event.
-      read.on('error', (error: unknown) =>
+      read.on('error', (error: Error) =>
         error instanceof StreamNotFoundError ? resolve() : reject(error),
       );
       timer = setTimeout(

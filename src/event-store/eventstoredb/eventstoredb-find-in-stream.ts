@@ -55,7 +55,7 @@ export async function findInStreamBackwards(
       newestFirst.push(event);
       if (event.type === query.firstMatchType) return newestFirst.reverse();
     }
-    const oldest = page[page.length - 1]!.revision;
+    const oldest = page[page.length - 1].revision;
     // Guards the loop against a server answer outside the range asked for.
     if (oldest > next)
       throw new Error(

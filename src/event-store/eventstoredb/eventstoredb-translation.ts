@@ -84,7 +84,7 @@ export function encodePosition(position: Position): GlobalPosition {
 export function decodePosition(position: GlobalPosition): Position {
   const match = POSITION_PATTERN.exec(position);
   if (!match) throw new RangeError(`not an EventStoreDB position: "${position}"`);
-  return { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
+  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
 }
 
 /** $all is ordered by commit position, then prepare position (several events share a commit). */

@@ -35,6 +35,8 @@ export const IN_MEMORY_READ_ALL_MAX_COUNT = 10_000;
  * string of a counter (1, 2, …); the log is in append order. Data and metadata are stored as JSON
  * (as PostgreSQL and EventStoreDB do) and copied out, so callers cannot change what is stored.
  */
+/* eslint-disable @typescript-eslint/require-await -- synchronous inside, `async` on purpose: a throw (a
+   validation, a conflict) then reaches the caller as a rejected promise, as from the other adapters */
 export class InMemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
@@ -158,6 +160,7 @@ export class InMemoryEventStore implements EventStore {
 
   async close(): Promise<void> {}
 }
+/* eslint-enable @typescript-eslint/require-await */
 
 function parsePosition(position: GlobalPosition): number {
   if (!/^\d{1,15}$/.test(position))

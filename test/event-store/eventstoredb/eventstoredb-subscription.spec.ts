@@ -129,7 +129,7 @@ describe('EventStoreDbSubscriptionSource (fake client)', () => {
     await eventually(() => seen.length === 3);
     expect(seen).toEqual(['credits-a@0', 'checkpoint esdb-25-25', 'credits-a@1']);
     expect(drops[0]).toMatchObject({ attempt: 1, delayMs: 100, resumeFrom: 'esdb-25-25' });
-    expect((drops[0]!.error as Error).message).toBe('connection reset');
+    expect((drops[0].error as Error).message).toBe('connection reset');
 
     // Drops with no progress in between back off further; progress resets the backoff.
     second.fail();
@@ -142,7 +142,7 @@ describe('EventStoreDbSubscriptionSource (fake client)', () => {
     fifth.end(); // a subscription that ends is a drop too
     await client.nth(6);
     expect(delays).toEqual([100, 100, 200, 400, 100]);
-    expect(client.subscriptions[5]!.options.fromPosition).toEqual(position(40));
+    expect(client.subscriptions[5].options.fromPosition).toEqual(position(40));
     await source.stop();
   });
 
@@ -166,7 +166,7 @@ describe('EventStoreDbSubscriptionSource (fake client)', () => {
     first.write(resolvedEvent('credits-a', 2, 30)); // dropped with the subscription, redelivered
     const second = await client.nth(2);
     expect(second.options.fromPosition).toEqual(position(10));
-    expect((drops[0]!.error as Error).message).toBe('projection transaction failed');
+    expect((drops[0].error as Error).message).toBe('projection transaction failed');
     second.write(resolvedEvent('credits-a', 1, 20));
     second.write(resolvedEvent('credits-a', 2, 30));
     await eventually(() => applied.length === 3);
@@ -228,7 +228,7 @@ describe('EventStoreDbSubscriptionSource (fake client)', () => {
     };
     source.start();
     await client.nth(1);
-    expect((drops[0]!.error as Error).message).toBe('channel closed');
+    expect((drops[0].error as Error).message).toBe('channel closed');
     await source.stop();
   });
 

@@ -207,15 +207,15 @@ describe('EventStoreDB translation', () => {
     it('refuses events it cannot place in the log', () => {
       expect(() => toRecordedEvent({})).toThrow(/unresolved link/);
       expect(() =>
-        toRecordedEvent(resolvedEvent('credits-a', 0, 1, { position: undefined } as never)),
+        toRecordedEvent(resolvedEvent('credits-a', 0, 1, { position: undefined })),
       ).toThrow(/without a position/);
       const unknown = { commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n }; // what servers before 22.6 send
       expect(() =>
         toRecordedEvent(resolvedEvent('credits-a', 0, 1, { position: unknown })),
       ).toThrow(/22\.6 or later/);
-      expect(() =>
-        toRecordedEvent(resolvedEvent('credits-a', 0, 1, { data: 'oops' } as never)),
-      ).toThrow(/data is not a JSON object/);
+      expect(() => toRecordedEvent(resolvedEvent('credits-a', 0, 1, { data: 'oops' }))).toThrow(
+        /data is not a JSON object/,
+      );
     });
 
     it('round-trips data and metadata through the wire format, untouched', () => {

@@ -94,10 +94,7 @@ export class FakeEventStoreDbServer {
       expected === current ||
       (expected === 'stream_exists' && current !== 'no_stream');
     if (!matches)
-      throw new WrongExpectedVersionError(
-        undefined as never,
-        { streamName: streamId, expected, current } as never,
-      );
+      throw new WrongExpectedVersionError(undefined, { streamName: streamId, expected, current });
     const created = new Date();
     for (const event of events) {
       const commit = BigInt(this.log.length + 1) * 100n;
@@ -122,7 +119,7 @@ export class FakeEventStoreDbServer {
   private readStream(streamId: string, options: ReadOptions) {
     const stream = this.streams.get(streamId);
     if (!stream || stream.length === 0)
-      return fakeRead([], new StreamNotFoundError(undefined as never, streamId));
+      return fakeRead([], new StreamNotFoundError(undefined, streamId));
     const backwards = options.direction === 'backwards';
     const from =
       options.fromRevision === undefined || options.fromRevision === 'start'

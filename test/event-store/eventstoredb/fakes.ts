@@ -68,7 +68,7 @@ export class FakeSubscription extends PassThrough {
 
   /** Like db-client: the checkpoint callback is awaited before any later record is processed. */
   async checkpoint(at: Position): Promise<void> {
-    await this.options.filter?.checkpointReached?.(this as unknown as AllStreamSubscription, at);
+    await this.options.filter?.checkpointReached?.(this, at);
   }
 
   fail(error: Error = new Error('connection reset')): void {
@@ -84,14 +84,14 @@ export class FakeSubscribeClient {
     const subscription = new FakeSubscription(options);
     this.subscriptions.push(subscription);
     this.waiters.splice(0).forEach((wake) => wake());
-    return subscription as unknown as AllStreamSubscription;
+    return subscription;
   };
 
   /** Resolves with the n-th subscription (1-based) once it has been opened. */
   async nth(n: number): Promise<FakeSubscription> {
     while (this.subscriptions.length < n)
       await new Promise<void>((resolve) => this.waiters.push(resolve));
-    return this.subscriptions[n - 1]!;
+    return this.subscriptions[n - 1];
   }
 }
 

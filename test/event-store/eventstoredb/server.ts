@@ -22,7 +22,7 @@ export function describeWithServer(
   body: (connectionString: string) => void,
 ): void {
   if (serverConnectionString) {
-    describe(title, () => body(serverConnectionString!));
+    describe(title, () => body(serverConnectionString));
     return;
   }
   process.stderr.write(`\n${skipLine}\n`);

@@ -74,7 +74,7 @@ export class ServiceProcess {
     };
     const child = spawn(process.execPath, [options.main ?? MAIN], {
       cwd: options.cwd ?? options.dataDir ?? tmpdir(),
-      env: env as NodeJS.ProcessEnv,
+      env: env,
       detached: options.ownProcessGroup ?? false,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -231,7 +231,7 @@ export function runCli(
       DATABASE_URL: undefined,
       TEST_DATABASE_URL: undefined,
       LOG_LEVEL: 'warn',
-    } as NodeJS.ProcessEnv,
+    },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -60,8 +60,8 @@ export async function runLedgerWorkload(
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const prefix = options.accountPrefix ?? `load-${options.seed}`;
   const accountIds = Array.from({ length: options.accounts }, (_, index) => `${prefix}-${index}`);
-  const memory = new Map(
-    accountIds.map((id) => [id, { spends: [], holds: [], purchases: [] } as AccountMemory]),
+  const memory = new Map<string, AccountMemory>(
+    accountIds.map((id) => [id, { spends: [], holds: [], purchases: [] }]),
   );
   const result: WorkloadResult = { accepted: 0, rejected: 0, accountIds, byKind: {} };
   const context = (): CallerContext => ({
