@@ -78,7 +78,7 @@ export function BodyRoute(): MethodDecorator {
  */
 export function LimitPerKey(): MethodDecorator {
   return applyDecorators(
-    RouteFlag({ write: true }) as MethodDecorator,
+    RouteFlag({ write: true }),
     ApiResponse({
       status: 429,
       description:

@@ -14,5 +14,5 @@ export type DraftOf<T extends LedgerEventType> = Omit<
 
 export function withMetadata(draft: EventDraft, metadata: LedgerEventMetadata): LedgerEvent {
   // Each draft is the data part of exactly one LedgerEvent variant; adding metadata restores it.
-  return { ...draft, metadata } as LedgerEvent;
+  return { ...draft, metadata };
 }

@@ -22,6 +22,6 @@ export class StripeCustomersRepository {
        RETURNING customer_id`,
       [accountId, customerId, now],
     );
-    return rows[0]!.customer_id;
+    return rows[0].customer_id;
   }
 }

@@ -91,7 +91,7 @@ export class StripeEventLog {
         now,
       ],
     );
-    return rows[0]!;
+    return rows[0];
   }
 
   /**

@@ -157,7 +157,7 @@ describe('account commands: one class per use case, each submitted to the mailbo
       async (_kind, { useCase, command }) => {
         const outcome = await bus.execute(new useCase('org:acme', command as never, CALLER));
         expect(submitted).toHaveLength(1);
-        const [accountId, sentCommand, sentContext] = submitted[0]!;
+        const [accountId, sentCommand, sentContext] = submitted[0];
         expect(accountId).toBe('org:acme');
         // The very objects: nothing is copied on the way (the spend path's speed).
         expect(sentCommand).toBe(command);

@@ -16,7 +16,7 @@ function storeOf(events: LedgerEvent[]) {
   const recorded: RecordedEvent[] = events.map((event, revision) => ({
     eventId: `e${revision}`,
     type: event.type,
-    data: event.data as unknown as Record<string, unknown>,
+    data: event.data,
     metadata: event.metadata as unknown as Record<string, unknown>,
     streamId: 'credits-a',
     revision,

@@ -8,7 +8,7 @@ import { HttpProblemException } from '../../src/http/errors/http-problem.excepti
 import { problem, type ProblemCode } from '../../src/http/errors/problem';
 import { ProblemCatalog } from '../../src/http/errors/problem-catalog';
 import { missingRetryAfter } from '../../src/http/errors/problem-response';
-import { RateLimitedError } from '../../src/http/rate-limits/rate-limited.error';
+import { RateLimitedError } from '../../src/http/errors/rate-limited.error';
 import {
   PaymentProviderError,
   StripeEventProcessingError,

@@ -81,11 +81,11 @@ describe('credit packs and checkout sessions', () => {
       });
 
       const [customer] = stripeApi.calls('/v1/customers');
-      expect(customer!.headers.authorization).toBe(`Bearer ${SECRET_KEY}`);
-      expect(customer!.form['metadata[accountId]']).toBe('org:acme');
+      expect(customer.headers.authorization).toBe(`Bearer ${SECRET_KEY}`);
+      expect(customer.form['metadata[accountId]']).toBe('org:acme');
       const [session] = stripeApi.calls('/v1/checkout/sessions');
-      expect(session!.headers.authorization).toBe(`Bearer ${SECRET_KEY}`);
-      expect(session!.form).toMatchObject({
+      expect(session.headers.authorization).toBe(`Bearer ${SECRET_KEY}`);
+      expect(session.form).toMatchObject({
         mode: 'payment',
         ui_mode: 'embedded_page',
         redirect_on_completion: 'never',
@@ -102,8 +102,8 @@ describe('credit packs and checkout sessions', () => {
         'payment_intent_data[metadata][packId]': 'standard',
         'payment_intent_data[metadata][credits]': '275',
       });
-      expect(session!.form).not.toHaveProperty('success_url');
-      expect(session!.form).not.toHaveProperty('line_items[0][price]');
+      expect(session.form).not.toHaveProperty('success_url');
+      expect(session.form).not.toHaveProperty('line_items[0][price]');
       const { rows } = await db.pool.query(
         'SELECT customer_id FROM stripe_customers WHERE account_id = $1',
         ['org:acme'],
@@ -132,21 +132,21 @@ describe('credit packs and checkout sessions', () => {
 
       expect(stripeApi.calls('/v1/customers')).toHaveLength(1);
       const [embedded, hosted] = stripeApi.calls('/v1/checkout/sessions');
-      expect(embedded!.form).toMatchObject({
+      expect(embedded.form).toMatchObject({
         ui_mode: 'embedded_page',
         redirect_on_completion: 'if_required',
         return_url: 'https://app.example.com/done?session_id={CHECKOUT_SESSION_ID}',
       });
-      expect(hosted!.form).toMatchObject({
+      expect(hosted.form).toMatchObject({
         mode: 'payment',
         ui_mode: 'hosted_page',
-        customer: embedded!.form.customer,
+        customer: embedded.form.customer,
         client_reference_id: 'user-reuse',
         success_url: 'https://app.example.com/billing',
         'line_items[0][price_data][unit_amount]': '5000',
         'metadata[packId]': 'pro',
       });
-      expect(hosted!.form).not.toHaveProperty('return_url');
+      expect(hosted.form).not.toHaveProperty('return_url');
     });
 
     it('passes an Idempotency-Key on to Stripe, scoped to the account', async () => {
@@ -159,7 +159,7 @@ describe('credit packs and checkout sessions', () => {
         ).status,
       ).toBe(201);
       const [session] = stripeApi.calls('/v1/checkout/sessions');
-      expect(session!.headers['idempotency-key']).toBe(
+      expect(session.headers['idempotency-key']).toBe(
         'credits-ledger-checkout:user-idem-checkout:buy-1',
       );
     });

@@ -127,19 +127,19 @@ describe('Stripe webhook: won disputes and failed refunds', () => {
         'PurchaseReversed',
         'ReversalUndone',
       ]);
-      expect(events[2]!.data).toMatchObject({
+      expect(events[2].data).toMatchObject({
         reversalId: `dispute:${d.id}`,
         credits: 100,
         shortfall: 30,
         reason: 'dispute',
       });
-      expect(events[3]!.data).toMatchObject({
+      expect(events[3].data).toMatchObject({
         reversalId: `dispute:${d.id}`,
         credits: 70,
         shortfallCancelled: 30,
         reason: 'dispute',
         providerRef: pi,
-        restored: [{ blockId: events[0]!.data.blockId, credits: 70 }],
+        restored: [{ blockId: events[0].data.blockId, credits: 70 }],
       });
       expect(await audit(d.won.id)).toMatchObject({
         outcome: expect.stringMatching(/^(reinstated|duplicate)$/),
@@ -186,7 +186,7 @@ describe('Stripe webhook: won disputes and failed refunds', () => {
           expect(
             (
               await deliver(
-                [d.created, purchase, d.won, d.reinstated, d.created, purchase, d.won][i]!,
+                [d.created, purchase, d.won, d.reinstated, d.created, purchase, d.won][i],
               )
             ).status,
           ).toBe(200);
@@ -221,7 +221,7 @@ describe('Stripe webhook: won disputes and failed refunds', () => {
         (e) => e.type === 'ReversalUndone',
       );
       expect(undone).toHaveLength(1);
-      expect(undone[0]!.data).toMatchObject({
+      expect(undone[0].data).toMatchObject({
         reversalId: `refund:${reId}`,
         credits: 40,
         reason: 'refund',

@@ -49,7 +49,7 @@ describe('Stripe webhook: events with text that cannot be stored', () => {
     const { rows } = await db.pool.query<{ count: number }>(
       'SELECT count(*)::int AS count FROM events',
     );
-    return rows[0]!.count;
+    return rows[0].count;
   }
 
   function paidSession(

@@ -110,7 +110,7 @@ describe('Stripe webhook POST /v1/webhooks/stripe', () => {
         },
         metadata: { correlationId: purchase.id, actor: { kind: 'stripe', id: purchase.id } },
       });
-      expect(recorded!.data.expiresAt).toBeUndefined();
+      expect(recorded.data.expiresAt).toBeUndefined();
       expect(await audit(purchase.id)).toMatchObject({
         type: 'checkout.session.completed',
         outcome: 'credited',
@@ -603,7 +603,7 @@ describe('Stripe webhook POST /v1/webhooks/stripe', () => {
       expect(await balanceOf('refund-early')).toMatchObject({ balance: 0 });
       const types = (await ledgerEvents('refund-early')).map((recorded) => recorded.type);
       expect(types).toEqual(['CreditsPurchased', 'PurchaseReversed']);
-      expect((await ledgerEvents('refund-early'))[1]!.metadata).toMatchObject({
+      expect((await ledgerEvents('refund-early'))[1].metadata).toMatchObject({
         correlationId: refunded.id,
         causationId: purchase.id,
       });

@@ -176,7 +176,7 @@ function toNewEvent(event: LedgerEvent): NewEvent {
   return {
     eventId: timeOrderedUuid(),
     type: event.type,
-    data: event.data as unknown as Record<string, unknown>,
+    data: event.data,
     metadata: event.metadata as unknown as Record<string, unknown>,
   };
 }

@@ -181,7 +181,7 @@ export class GroupCommitter {
 
 function settle(batch: readonly PendingAppend[], results: readonly BatchItemResult[]): void {
   results.forEach((outcome, index) => {
-    const pending = batch[index]!;
+    const pending = batch[index];
     if (outcome.status === 'appended') pending.resolve(outcome.result);
     else
       pending.reject(
@@ -193,7 +193,7 @@ function settle(batch: readonly PendingAppend[], results: readonly BatchItemResu
 function fail(batch: readonly PendingAppend[], error: unknown): void {
   const failure =
     batch.length === 1 && isDuplicateEventId(error)
-      ? duplicateEventIdError(batch[0]!, error)
+      ? duplicateEventIdError(batch[0], error)
       : error;
   for (const pending of batch) pending.reject(failure);
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { HttpProblemException } from '../errors/http-problem.exception';
 import { problem } from '../errors/problem';
-import type { RateLimitedError } from '../rate-limits/rate-limited.error';
+import type { RateLimitedError } from '../errors/rate-limited.error';
 import { ApiKeyAuthenticator, OPEN_MODE_PRINCIPAL, type Principal } from './api-key-authenticator';
 
 declare module 'fastify' {

@@ -1,4 +1,4 @@
-import { RateLimitedError } from '../rate-limits/rate-limited.error';
+import { RateLimitedError } from './rate-limited.error';
 import { HttpProblemException } from './http-problem.exception';
 import { problem } from './problem';
 import { mapError, type ProblemMappings } from './problem-mapping';

@@ -5,7 +5,7 @@ import { AppConfig, type RateLimitSettings } from '../../config/app-config';
 import type { AuthFailureLimiter } from '../auth/authentication.hook';
 import type { RouteFlags } from '../route-flags';
 import { connectRateLimitStore } from './redis-store';
-import { RateLimitedError } from './rate-limited.error';
+import { RateLimitedError } from '../errors/rate-limited.error';
 
 /**
  * Per-account limits by name (PRODUCT.md §6: checkout creation, gift-code guessing). A feature adds

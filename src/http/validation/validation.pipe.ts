@@ -100,9 +100,9 @@ function oneMessage(error: ValidationError): string | null {
   const failed = Object.keys(constraints);
   if (failed.length === 0) return null;
   if (error.value === undefined && !failed.includes('whitelistValidation')) return 'is required';
-  const rule = FIRST_RULES.find((name) => failed.includes(name)) ?? failed[0]!;
+  const rule = FIRST_RULES.find((name) => failed.includes(name)) ?? failed[0];
   // Escaped: "property … should not exist" repeats the key as sent.
-  return escapeUnstorableText(stripProperty(constraints[rule]!, error.property));
+  return escapeUnstorableText(stripProperty(constraints[rule], error.property));
 }
 
 /** class-validator messages start with the property name; the field is already named. */

@@ -23,7 +23,7 @@ type StateRecords = Pick<LedgerState, (typeof RECORD_FIELDS)[number]>;
 export const EMPTY_RECORDS: Readonly<Record<string, never>> = Object.freeze({});
 
 export function emptyRecords<T>(): Record<string, T> {
-  return EMPTY_RECORDS as Record<string, T>;
+  return EMPTY_RECORDS;
 }
 
 /** Sets `state[field][key]`, giving the state its own map on its first write to that field. */

@@ -55,7 +55,7 @@ describe('EventStoreDB claims: a crash between the claim and the append', () => 
 
   it("records a new stream's expectation as 'no_stream', the form claim streams have always held", async () => {
     await crashAfterClaim('credits-a', NO_STREAM_REVISION);
-    expect(server.stream(claim)[0]!.data).toMatchObject({
+    expect(server.stream(claim)[0].data).toMatchObject({
       holderStreamId: 'credits-a',
       expectedRevision: 'no_stream',
     });
