@@ -100,14 +100,16 @@ function configureHttp(
   fastify.server.on('connect', answerConnect);
   if (!servesApi(role)) {
     // A projector or worker process keeps /health, /metrics and /docs; the API is the api role's.
-    fastify.addHook('onRequest', async (request) => {
-      if (request.url.startsWith('/v1/'))
-        throw new HttpProblemException(
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      if (!request.url.startsWith('/v1/')) return done();
+      done(
+        new HttpProblemException(
           problem(
             'not_found',
             `This process runs the ${role} role; send API requests to an api process`,
           ),
-        );
+        ),
+      );
     });
   }
   // Callback-style hooks: they run on every request, and an async hook costs a promise and a

@@ -59,7 +59,7 @@ export class CheckoutSessionsRepository {
 
   /** Newest first. */
   async listForAccount(accountId: string, limit: number): Promise<CheckoutSessionRecord[]> {
-    const { rows } = await this.database.pool.query(
+    const { rows } = await this.database.pool.query<CheckoutSessionRow>(
       `SELECT session_id, account_id, pack_id, amount_minor, currency, status, created_at, updated_at
          FROM checkout_sessions WHERE account_id = $1 ORDER BY created_at DESC, session_id DESC LIMIT $2`,
       [accountId, limit],
@@ -77,4 +77,16 @@ export class CheckoutSessionsRepository {
       updatedAt: new Date(row.updated_at).toISOString(),
     }));
   }
+}
+
+/** A checkout_sessions row as pg returns it (amount_minor is a bigint: a string or a number). */
+interface CheckoutSessionRow {
+  session_id: string;
+  account_id: string;
+  pack_id: string | null;
+  amount_minor: string | number | null;
+  currency: string | null;
+  status: CheckoutSessionStatus;
+  created_at: Date | string;
+  updated_at: Date | string;
 }

@@ -126,7 +126,7 @@ export class StripeEventLog {
   }
 
   async find(eventId: string): Promise<StripeEventRow | null> {
-    const { rows } = await this.database.pool.query(
+    const { rows } = await this.database.pool.query<StripeEventRecord>(
       `SELECT event_id, type, outcome, account_id, payment_intent_id, detail, attempts, last_error, first_received_at, processed_at
          FROM stripe_events WHERE event_id = $1`,
       [storable(eventId)],
@@ -152,4 +152,18 @@ const storable = escapeUnstorableText;
 
 function nullableStorable(text: string | null | undefined): string | null {
   return text === null || text === undefined ? null : storable(text);
+}
+
+/** A stripe_events row as pg returns it. */
+interface StripeEventRecord {
+  event_id: string;
+  type: string;
+  outcome: StripeEventOutcome;
+  account_id: string | null;
+  payment_intent_id: string | null;
+  detail: Record<string, unknown>;
+  attempts: number;
+  last_error: string | null;
+  first_received_at: Date;
+  processed_at: Date | null;
 }

@@ -143,7 +143,7 @@ export class StripePaymentsRepository {
   }
 
   async find(paymentIntentId: string): Promise<PaymentRow | null> {
-    const { rows } = await this.database.pool.query(
+    const { rows } = await this.database.pool.query<PaymentRecord>(
       `SELECT payment_intent_id, account_id, credits, amount_minor, credited, refunded_minor, charge_amount_minor, disputed, reversal_event_id,
               dispute_id, dispute_won, failed_refunds
          FROM stripe_payments WHERE payment_intent_id = $1`,
@@ -153,12 +153,29 @@ export class StripePaymentsRepository {
   }
 
   private async write(sql: string, values: unknown[]): Promise<PaymentRow> {
-    const { rows } = await this.database.pool.query(sql, values);
+    const { rows } = await this.database.pool.query<PaymentRecord>(sql, values);
     return toRow(rows[0]);
   }
 }
 
-function toRow(row: Record<string, any>): PaymentRow {
+/** A stripe_payments row as pg returns it (bigint columns parsed to numbers by the pool). */
+interface PaymentRecord {
+  payment_intent_id: string;
+  account_id: string | null;
+  credits: number | null;
+  amount_minor: number | null;
+  credited: boolean;
+  refunded_minor: number;
+  charge_amount_minor: number | null;
+  disputed: boolean;
+  reversal_event_id: string | null;
+  dispute_id: string | null;
+  dispute_won: boolean | null;
+  /** refund id → amount in minor units, as jsonb (numbers or numeric strings). */
+  failed_refunds: Record<string, number | string> | null;
+}
+
+function toRow(row: PaymentRecord): PaymentRow {
   return {
     paymentIntentId: row.payment_intent_id,
     accountId: row.account_id,

@@ -79,7 +79,7 @@ export class RateLimits implements AuthFailureLimiter {
     }
 
     const writes = this.settings.writesPerSecondPerKey;
-    const writesPerKey = fastify.rateLimit({
+    const writesPerKey: onRequestAsyncHookHandler = fastify.rateLimit({
       max: writes,
       timeWindow: 1_000,
       keyGenerator: (request) => `writes:${request.principal?.name ?? ''}`,
@@ -87,7 +87,7 @@ export class RateLimits implements AuthFailureLimiter {
         new RateLimitedError('writes per API key', writes, 1, seconds(context.ttl)),
       // Spread: the in-process store reads `cache` from these options, the typings do not list it.
       ...{ cache: COUNTERS_KEPT },
-    }) as onRequestAsyncHookHandler;
+    });
     fastify.addHook('onRoute', (route) => {
       if (!(route.config as RouteFlags | undefined)?.write) return;
       route.onRequest = [...[route.onRequest ?? []].flat(), writesPerKey];

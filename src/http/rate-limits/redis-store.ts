@@ -61,8 +61,9 @@ export function connectRateLimitStore(
     client,
     nameSpace: NAMESPACE,
     ready,
-    close: async () => {
+    close: () => {
       client.disconnect();
+      return Promise.resolve();
     },
   };
 }
