@@ -14,6 +14,10 @@ export type ProblemCode =
   | 'reservation_closed'
   | 'purchase_conflict'
   | 'spend_fully_refunded'
+  | 'operation_not_found'
+  | 'quote_expired'
+  | 'quote_used'
+  | 'minimum_available'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
@@ -55,6 +59,10 @@ const TITLES: Record<ProblemCode, { status: number; title: string }> = {
     title: 'The payment reference is already recorded for another purchase',
   },
   spend_fully_refunded: { status: 409, title: 'The spend is already fully refunded' },
+  operation_not_found: { status: 404, title: 'No such operation on the rate card' },
+  quote_expired: { status: 409, title: 'The quote has expired' },
+  quote_used: { status: 409, title: 'The quote was already used' },
+  minimum_available: { status: 402, title: 'The operation needs more credits available to start' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
