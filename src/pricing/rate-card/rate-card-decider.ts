@@ -28,6 +28,9 @@ export function decidePublish(
 ): PublishDecision {
   const validation = validateOperations(command.operations);
   if (!validation.ok) return { kind: 'rejected', problems: validation.problems };
+  // Instants never go back from one version to the next (clocks of two processes may disagree),
+  // so "the card in force at instant T" is always the last version published at or before T.
+  const publishedAt = new Date(Math.max(now.getTime(), Date.parse(state.publishedAt)));
   return {
     kind: 'published',
     event: {
@@ -35,7 +38,7 @@ export function decidePublish(
       data: {
         version: state.version + 1,
         operations: validation.operations,
-        publishedAt: now.toISOString(),
+        publishedAt: publishedAt.toISOString(),
       },
     },
   };
