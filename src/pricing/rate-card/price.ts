@@ -67,7 +67,7 @@ export function priceOperation(
     applied.push({ dimension, value, factor: factors[value] });
   }
   const quantity = request.quantity ?? 1;
-  // ceil(quantity / unitSize) in integers: a float quotient can round up to a whole number.
+  // ceil(quantity / unitSize) in integers, like the rest: exact by construction for any quantity.
   const units = (BigInt(quantity) + BigInt(unitSize) - 1n) / BigInt(unitSize);
   const subtotal = bigMax(BigInt(minimum), BigInt(base) + BigInt(perUnit) * units);
   let numerator = subtotal;

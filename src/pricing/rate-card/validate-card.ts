@@ -239,7 +239,9 @@ function checkWhole(
 function checkUniqueIds(items: unknown[], problems: Problems): void {
   const firstIndex = new Map<string, number>();
   items.forEach((item, index) => {
+    // An id that is not valid is named for that alone.
     if (!isPlainObject(item) || typeof item.operationId !== 'string') return;
+    if (!OPERATION_ID_PATTERN.test(item.operationId)) return;
     const first = firstIndex.get(item.operationId);
     if (first === undefined) firstIndex.set(item.operationId, index);
     else
