@@ -3,7 +3,7 @@ import type { EventStore } from '../../src/event-store/event-store.port';
 import { CachedRateCards, type RateCardCacheOptions } from '../../src/pricing/cached-rate-cards';
 import { PublishRateCard } from '../../src/pricing/commands/publish-rate-card.command';
 import { PublishRateCardHandler } from '../../src/pricing/commands/publish-rate-card.handler';
-import type { Operation } from '../../src/pricing/rate-card/rate-card';
+import type { RateCard } from '../../src/pricing/rate-card/rate-card';
 import { RateCardStream } from '../../src/pricing/rate-card-stream';
 import { ManualClock } from '../../src/shared/clock';
 
@@ -12,10 +12,7 @@ export interface PricingProcess {
   stream: RateCardStream;
   cards: CachedRateCards;
   handler: PublishRateCardHandler;
-  publish(
-    operations: Operation[] | unknown,
-    actor?: string,
-  ): ReturnType<PublishRateCardHandler['execute']>;
+  publish: (operations: unknown, actor?: string) => Promise<RateCard>;
 }
 
 export function pricingProcess(
