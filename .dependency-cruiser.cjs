@@ -2,6 +2,7 @@
 // docs/architecture.md describes the layers; these rules keep the code from drifting away from it.
 //
 //   domain      src/ledger: the decider, pure; it imports nothing outside itself
+//               src/pricing/rate-card: the rate card's decider and formula, pure likewise
 //   adapters    src/event-store/{postgres,eventstoredb,in-memory}, src/database: storage
 //   interfaces  controllers (*.controller.ts) and the HTTP kernel (src/http)
 //   application everything else in src/ (features, the composition in src/app, the CLI)
@@ -13,7 +14,7 @@ const ADAPTERS = '^src/(event-store/(postgres|eventstoredb|in-memory)|database)/
 const EVENT_STORE_ADAPTERS = '^src/event-store/(postgres|eventstoredb|in-memory)/';
 /** Application and interface code: features, the HTTP kernel, the composition, the CLI, projections. */
 const APPLICATION_AND_INTERFACES =
-  '^(src/(accounts|history|audit|payments|operations|expiry|http|app|cli)/|projections/)';
+  '^(src/(accounts|history|audit|payments|pricing|operations|expiry|http|app|cli)/|projections/)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -45,6 +46,16 @@ module.exports = {
         'folder. Everything it needs comes in as plain values.',
       from: { path: '^src/ledger/' },
       to: { pathNot: '^src/ledger/' },
+    },
+    {
+      name: 'pricing-domain-is-pure',
+      severity: 'error',
+      comment:
+        'The pricing domain (src/pricing/rate-card: the card, its validation, decide/evolve, the ' +
+        "formula) is pure like the ledger: no framework, no storage, no Node built-ins. The ledger's " +
+        'pure limits are the only thing it may use from outside.',
+      from: { path: '^src/pricing/rate-card/' },
+      to: { pathNot: '^src/(pricing/rate-card|ledger)/' },
     },
     {
       name: 'adapters-not-to-application',

@@ -11,6 +11,7 @@ import { loggerOptions } from '../observability/logger-options';
 import { OperationsModule } from '../operations/operations.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { PlatformModule, type PlatformOptions } from '../platform/platform.module';
+import { PricingModule } from '../pricing/pricing.module';
 
 export type AppModuleOptions = PlatformOptions;
 
@@ -31,6 +32,7 @@ export class AppModule {
         HttpKernelModule,
         // Features. Their order is the order of their routes in the OpenAPI document.
         AccountsModule,
+        PricingModule,
         HistoryModule,
         AuditModule,
         OperationsModule,

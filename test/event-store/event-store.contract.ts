@@ -20,6 +20,7 @@ import {
   uniquePrefix,
 } from './support/event-store-kit';
 import { describeExclusiveAppendContract } from './append-exclusive.contract';
+import { describeRateCardStreamContract } from './rate-card-stream.contract';
 
 /** An append that holds its place in the global order but becomes visible only on commit. */
 export interface HeldAppend {
@@ -103,6 +104,7 @@ export function describeEventStoreContract(
     });
 
     describeExclusiveAppendContract(() => store, capabilities.appendExclusive);
+    describeRateCardStreamContract(() => store);
 
     describe('appending and reading a stream', () => {
       it('reads back what was appended: ids, types, data, metadata, revisions 0..n and increasing positions', async () => {

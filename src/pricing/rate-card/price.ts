@@ -48,9 +48,7 @@ export function priceOperation(
   request: PriceRequest,
   maxCredits: number,
 ): PriceResult {
-  const operation = card.operations.find(
-    (candidate) => candidate.operationId === request.operation,
-  );
+  const operation = operationsOf(card).get(request.operation);
   if (!operation) return refuse({ code: 'operation_not_found', operation: request.operation });
   const { base, perUnit, unitSize, minimum, multiplier = {} } = operation.pricing;
   const dimensions = request.dimensions ?? {};
@@ -69,8 +67,9 @@ export function priceOperation(
     applied.push({ dimension, value, factor: factors[value] });
   }
   const quantity = request.quantity ?? 1;
-  const units = Math.ceil(quantity / unitSize);
-  const subtotal = bigMax(BigInt(minimum), BigInt(base) + BigInt(perUnit) * BigInt(units));
+  // ceil(quantity / unitSize) in integers, like the rest: exact by construction for any quantity.
+  const units = (BigInt(quantity) + BigInt(unitSize) - 1n) / BigInt(unitSize);
+  const subtotal = bigMax(BigInt(minimum), BigInt(base) + BigInt(perUnit) * units);
   let numerator = subtotal;
   let denominator = 1n;
   for (const { factor } of applied) {
@@ -89,7 +88,7 @@ export function priceOperation(
       operationId: operation.operationId,
       quantity,
       unitSize,
-      units,
+      units: Number(units),
       base,
       perUnit,
       minimum,
@@ -98,6 +97,24 @@ export function priceOperation(
       credits: Number(credits),
     },
   };
+}
+
+/**
+ * Each card's operations by id, built once per card object: a card has up to 1,000 operations and
+ * is priced on every priced spend. Weak, so a card dropped from every cache is dropped from here.
+ */
+const operationIndexes = new WeakMap<RateCard, ReadonlyMap<string, Operation>>();
+
+function operationsOf(card: RateCard): ReadonlyMap<string, Operation> {
+  let index = operationIndexes.get(card);
+  if (!index) {
+    const byId = new Map<string, Operation>();
+    // The first of a repeated id wins, as a search would find it (a published card has none).
+    for (const operation of card.operations)
+      if (!byId.has(operation.operationId)) byId.set(operation.operationId, operation);
+    operationIndexes.set(card, (index = byId));
+  }
+  return index;
 }
 
 function refuse(refusal: PricingRefusal): PriceResult {
