@@ -206,7 +206,8 @@ function parseCreditPacks(raw: string | undefined, problems: string[]): CreditPa
         (Number.isSafeInteger(pack.bonusCredits) && pack.bonusCredits >= 0)) &&
       (pack.stripePriceId === undefined ||
         pack.stripePriceId === null ||
-        (typeof pack.stripePriceId === 'string' && /^price_[A-Za-z0-9]+$/.test(pack.stripePriceId)));
+        (typeof pack.stripePriceId === 'string' &&
+          /^price_[A-Za-z0-9]+$/.test(pack.stripePriceId)));
     if (!valid) {
       problems.push(
         `${where} needs packId, name, credits > 0, price { minor > 0, currency (ISO 4217) }, optional popular, bonusCredits ≥ 0, stripePriceId (price_…) and expiresAfterDays`,

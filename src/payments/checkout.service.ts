@@ -4,7 +4,13 @@ import { grantedCredits, notOnSaleReason, type CreditPack } from './catalog/cred
 import { CreditPackCatalog } from './credit-pack-catalog';
 import { packsOnSale } from './credit-pack-view';
 import type { CheckoutSessionRequest, CheckoutSessionResponse } from './dto';
-import { CheckoutRequestInvalidError, PaymentProviderError, type InvalidField } from './errors';
+import {
+  CheckoutRequestInvalidError,
+  PackPriceMismatchError,
+  PaymentProviderError,
+  type InvalidField,
+} from './errors';
+import { StripePriceCheck } from './stripe-price-check';
 import { CheckoutSessionsRepository } from './checkout-sessions.repository';
 import { StripeCustomersRepository } from './stripe-customers.repository';
 import { StripeGateway, type CheckoutSessionParams } from './stripe-gateway';
@@ -28,6 +34,7 @@ export class CheckoutService {
     private readonly customers: StripeCustomersRepository,
     private readonly clock: Clock,
     private readonly sessions: CheckoutSessionsRepository,
+    private readonly prices: StripePriceCheck,
   ) {}
 
   async createSession(
@@ -52,6 +59,14 @@ export class CheckoutService {
     if (request.uiMode === 'hosted' && request.returnUrl === undefined)
       invalid.push({ field: 'returnUrl', message: 'is required when uiMode is hosted' });
     if (!pack || invalid.length > 0) throw new CheckoutRequestInvalidError(invalid);
+    const priceProblem = await this.prices.problem(pack, { forSaving: false });
+    if (priceProblem !== null) {
+      this.logger.error(
+        { packId: pack.packId, stripePriceId: pack.stripePriceId, problem: priceProblem },
+        'pack not sold: its Stripe Price does not charge its price',
+      );
+      throw new PackPriceMismatchError(pack.packId, priceProblem);
+    }
     const credits = grantedCredits(pack);
     const customer = await this.customerFor(request.accountId);
     // What this session buys, fixed now: the webhook credits the pack as it was at catalogRevision

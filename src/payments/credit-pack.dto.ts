@@ -142,7 +142,10 @@ export class CreditPackFields {
 
 /** POST /v1/credit-packs: a new pack. */
 export class CreateCreditPackRequest extends CreditPackFields {
-  @ApiProperty({ example: 'bulk', description: 'Chosen by the admin: 1–64 characters of a–z 0–9 -' })
+  @ApiProperty({
+    example: 'bulk',
+    description: 'Chosen by the admin: 1–64 characters of a–z 0–9 -',
+  })
   @PackRule('packId')
   packId!: string;
 }

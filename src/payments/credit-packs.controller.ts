@@ -157,7 +157,9 @@ export class CreditPacksController {
   ): Promise<CreditPackChangeResponse> {
     if (body.packId !== undefined && body.packId !== packId)
       throw new HttpProblemException(
-        validationProblem([{ field: 'packId', message: "must be the path's packId (or left out)" }]),
+        validationProblem([
+          { field: 'packId', message: "must be the path's packId (or left out)" },
+        ]),
       );
     const context = callerContext(request, 'credit-pack.put', packId, body);
     const { pack, created } = await this.commandBus.execute(

@@ -3,6 +3,7 @@ import { mapError, type ProblemMappings } from '../http/errors/problem-mapping';
 import {
   CheckoutIdempotencyKeyReusedError,
   CheckoutRequestInvalidError,
+  PackPriceMismatchError,
   PaymentProviderError,
   StripeEventProcessingError,
   StripeNotConfiguredError,
@@ -39,7 +40,10 @@ export const PAYMENT_PROBLEMS: ProblemMappings = [
     problem('not_found', `The catalog has no pack ${error.packId}`),
   ),
   mapError(CatalogIdempotencyKeyReusedError, () =>
-    problem('idempotency_key_reused', 'This Idempotency-Key was used for a different catalog change'),
+    problem(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used for a different catalog change',
+    ),
   ),
   mapError(CatalogConcurrencyError, () =>
     problem(
@@ -51,6 +55,12 @@ export const PAYMENT_PROBLEMS: ProblemMappings = [
     problem(
       'unavailable',
       `${error.feature} is not available: payments with Stripe are not configured on this service (${error.setting})`,
+    ),
+  ),
+  mapError(PackPriceMismatchError, (error) =>
+    problem(
+      'unavailable',
+      `Pack ${error.packId} cannot be sold now: its Stripe Price does not charge its price; an admin must correct the pack`,
     ),
   ),
   mapError(PaymentProviderError, () =>

@@ -21,6 +21,7 @@ import { StripeEventLog } from './stripe-event-log';
 import { StripeEventProcessor } from './stripe-event-processor';
 import { StripeGateway } from './stripe-gateway';
 import { StripePaymentsRepository } from './stripe-payments.repository';
+import { StripePriceCheck } from './stripe-price-check';
 import { StripeWebhookController } from './stripe-webhook.controller';
 import { StripeWebhookService } from './stripe-webhook.service';
 
@@ -47,6 +48,7 @@ import { StripeWebhookService } from './stripe-webhook.service';
     ListCheckoutSessionsHandler,
     // What they use.
     StripeGateway,
+    StripePriceCheck,
     CreditPackCatalog,
     CheckoutService,
     StripeCustomersRepository,

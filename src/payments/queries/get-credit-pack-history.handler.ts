@@ -13,7 +13,8 @@ export class GetCreditPackHistoryHandler implements IQueryHandler<
 
   async execute({ packId }: GetCreditPackHistory): Promise<CreditPackHistoryResponse> {
     // current() first: a catalog never used yet is seeded, so the seed is history like any change.
-    if (!(await this.catalog.current()).packs.has(packId)) throw new CreditPackNotFoundError(packId);
+    if (!(await this.catalog.current()).packs.has(packId))
+      throw new CreditPackNotFoundError(packId);
     const recorded = await this.catalog.history(packId);
     return {
       data: recorded.map((event) => {
