@@ -10,7 +10,6 @@ import {
   Query,
   Req,
   Res,
-  type PipeTransform,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
@@ -49,16 +48,14 @@ import { ListCreditPacks } from './queries/list-credit-packs.query';
 /** A pack in a path: a new one must match PACK_ID_PATTERN (the catalog checks that on create). */
 const PackIdPipe = new PathIdPipe('packId', SEEDED_PACK_ID_PATTERN, 'is not a pack id');
 
-/** `?include=inactive` or nothing. */
-const IncludePipe: PipeTransform<unknown, boolean> = {
-  transform(value: unknown): boolean {
-    if (value === undefined) return false;
-    if (value === 'inactive') return true;
-    throw new HttpProblemException(
-      validationProblem([{ field: 'include', message: 'must be inactive (or left out)' }]),
-    );
-  },
-};
+/** `?include=inactive` or nothing (a string in, so the global pipe leaves it as sent). */
+function includesInactive(include: string | undefined): boolean {
+  if (include === undefined) return false;
+  if (include === 'inactive') return true;
+  throw new HttpProblemException(
+    validationProblem([{ field: 'include', message: 'must be inactive (or left out)' }]),
+  );
+}
 
 const PACK_ID_PARAM = ApiParam({
   name: 'packId',
@@ -94,9 +91,10 @@ export class CreditPacksController {
   @ApiOkResponse({ type: CreditPackListResponse })
   @ApiResponse({ status: 400, description: 'validation_failed: include is not inactive' })
   list(
-    @Query('include', IncludePipe) includeInactive: boolean,
+    @Query('include') include: string | undefined,
     @Req() request: AuthenticatedRequest,
   ): Promise<CreditPackListResponse> {
+    const includeInactive = includesInactive(include);
     if (includeInactive && !hasScope(request.principal ?? OPEN_MODE_PRINCIPAL, 'admin'))
       throw new HttpProblemException(
         problem('forbidden', 'include=inactive needs an API key with the "admin" scope'),
