@@ -631,3 +631,63 @@ function metadataSent(form: Record<string, string>): Record<string, string> {
       .map(([key, value]) => [key.slice('metadata['.length, -1), value]),
   );
 }
+
+describe('a seeded pack with a Stripe Price that was never checked', () => {
+  const stripeApi = new FakeStripeApi();
+  let app: StripeTestApp | undefined;
+
+  beforeAll(async () => {
+    stripeApi.addPrice({ id: 'price_right', unitAmount: 1000, currency: 'usd' });
+    stripeApi.addPrice({ id: 'price_wrong', unitAmount: 900, currency: 'usd' });
+    app = await startWithFakeStripe(stripeApi, {
+      STRIPE_SECRET_KEY: 'sk_test_seeded',
+      CREDIT_PACKS: JSON.stringify([
+        {
+          packId: 'right',
+          name: 'Right',
+          credits: 100,
+          price: { minor: 1000, currency: 'USD' },
+          stripePriceId: 'price_right',
+        },
+        {
+          packId: 'wrong',
+          name: 'Wrong',
+          credits: 100,
+          price: { minor: 1000, currency: 'USD' },
+          stripePriceId: 'price_wrong',
+        },
+      ]),
+    });
+  });
+  afterAll(() => app?.close());
+  beforeEach(() => stripeApi.clear());
+
+  const checkout = (packId: string) =>
+    app!.t.http.post('/v1/checkout-sessions', {
+      accountId: 'buyer-seeded',
+      packId,
+      uiMode: 'hosted',
+      returnUrl: 'https://app.example.com/done',
+    });
+
+  it('is checked before its first checkout: a Price that charges another amount is not sold (503)', async () => {
+    const response = await checkout('wrong');
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({
+      code: 'unavailable',
+      detail: expect.stringMatching(/Pack wrong cannot be sold/),
+    });
+    expect(stripeApi.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /v1/prices/price_wrong',
+    ]);
+  });
+
+  it('sells a matching one, asking Stripe about the Price once per process', async () => {
+    expect((await checkout('right')).status).toBe(201);
+    expect((await checkout('right')).status).toBe(201);
+    expect(stripeApi.requests.filter((request) => request.method === 'GET')).toHaveLength(1);
+    expect(
+      stripeApi.calls('/v1/checkout/sessions').map((call) => call.form['line_items[0][price]']),
+    ).toEqual(['price_right', 'price_right']);
+  });
+});
