@@ -16,7 +16,7 @@ import { MoneyDto } from './dto';
 
 /** A field checked by the catalog's own rule (pack-rules.ts), with the rule's message. */
 function PackRule(field: RuledField): PropertyDecorator {
-  const rule = PACK_RULES[field] as (value: unknown) => string | null;
+  const rule = PACK_RULES[field];
   return ValidateBy({
     name: `packRule:${field}`,
     validator: {
