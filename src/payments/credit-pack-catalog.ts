@@ -37,6 +37,8 @@ export interface CatalogChangeResult extends CatalogDecision {
   revision: number;
   /** Global position of the change's event; null when nothing was written. */
   position: string | null;
+  /** The catalog right after the change (what the answer's saving is measured in). */
+  catalog: CatalogState;
 }
 
 /**
@@ -87,14 +89,15 @@ export class CreditPackCatalog {
       const state = await this.current();
       const decision = decideCatalog(state, command, { ...context, now: this.clock.now() });
       if (decision.events.length === 0)
-        return { ...decision, revision: state.revision, position: null };
+        return { ...decision, revision: state.revision, position: null, catalog: state };
       try {
         const appended = await this.eventStore.appendToStream(
           CREDIT_PACKS_STREAM,
           decision.events.map(toNewEvent),
           { expectedRevision: state.revision },
         );
-        this.apply(state, decision.events);
+        const catalog = foldCatalog(state, decision.events);
+        this.apply(state, catalog);
         this.logger.log(
           {
             command: command.kind,
@@ -104,7 +107,12 @@ export class CreditPackCatalog {
           },
           'credit-pack catalog changed',
         );
-        return { ...decision, revision: appended.lastRevision, position: appended.position };
+        return {
+          ...decision,
+          revision: appended.lastRevision,
+          position: appended.position,
+          catalog,
+        };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
       }
@@ -143,7 +151,8 @@ export class CreditPackCatalog {
       if (error instanceof WrongExpectedRevisionError) return false;
       throw error;
     }
-    this.apply(emptyCatalog(), events);
+    const empty = emptyCatalog();
+    this.apply(empty, foldCatalog(empty, events));
     this.logger.log(
       { packs: packs.map((pack) => pack.packId), seededFrom },
       'credit-pack catalog seeded',
@@ -151,9 +160,9 @@ export class CreditPackCatalog {
     return true;
   }
 
-  /** Folds our own appended events, unless a concurrent refresh already moved past them. */
-  private apply(base: CatalogState, events: CatalogEvent[]): void {
-    if (this.state.revision === base.revision) this.state = foldCatalog(base, events);
+  /** Keeps the catalog after our own append, unless a concurrent refresh already moved past it. */
+  private apply(base: CatalogState, after: CatalogState): void {
+    if (this.state.revision === base.revision) this.state = after;
   }
 
   private seedPacks(): { packs: CreditPack[]; seededFrom: 'CREDIT_PACKS' | 'default' } {

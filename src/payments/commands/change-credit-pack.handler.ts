@@ -26,9 +26,8 @@ export class ChangeCreditPackHandler implements ICommandHandler<
         throw new CreditPackInvalidError([{ field: 'stripePriceId', message: problem }]);
     }
     const result = await this.catalog.change(change, context);
-    // The saving is against the catalog as it is after the change (the change may be the smallest pack).
-    const state = await this.catalog.current();
-    const [view] = packViews([result.pack], state, this.clock.now());
+    // The saving is against the catalog after the change (the change may be the smallest pack).
+    const [view] = packViews([result.pack], result.catalog, this.clock.now());
     return {
       pack: {
         ...view,
