@@ -56,6 +56,8 @@ export interface CatalogChangeResult extends CatalogDecision {
 export class CreditPackCatalog {
   private readonly logger = new Logger(CreditPackCatalog.name);
   private state: CatalogState = emptyCatalog();
+  /** The last change of this process, the next one waits for it. */
+  private changes: Promise<unknown> = Promise.resolve();
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -79,9 +81,19 @@ export class CreditPackCatalog {
 
   /**
    * Decides the change on the newest catalog and appends it expecting that revision; when another
-   * writer got there first, decides again on what it wrote.
+   * instance got there first, decides again on what it wrote. Changes in this process go one at a
+   * time, so they never race each other (only other instances can make a change retry).
    */
-  async change(
+  change(
+    command: CatalogCommand,
+    context: Omit<CatalogChangeContext, 'now'>,
+  ): Promise<CatalogChangeResult> {
+    const result = this.changes.then(() => this.changeNow(command, context));
+    this.changes = result.catch(() => undefined);
+    return result;
+  }
+
+  private async changeNow(
     command: CatalogCommand,
     context: Omit<CatalogChangeContext, 'now'>,
   ): Promise<CatalogChangeResult> {

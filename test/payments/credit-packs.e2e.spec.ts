@@ -238,6 +238,22 @@ describe('the credit-pack catalog over HTTP', () => {
       }
     });
 
+    it('applies concurrent changes one after another, none lost', async () => {
+      const before = (await catalogEvents()).length;
+      const ids = Array.from({ length: 12 }, (_, index) => `rush-${index}`);
+      const responses = await Promise.all(
+        ids.map((packId) =>
+          put(packId, { name: packId, credits: 100, price: { minor: 900, currency: 'USD' } }),
+        ),
+      );
+      expect(responses.map((response) => response.status)).toEqual(ids.map(() => 201));
+      const events = await catalogEvents();
+      expect(events.length).toBe(before + ids.length);
+      expect(events.map((recorded) => recorded.revision)).toEqual(events.map((_, index) => index));
+      await Promise.all(ids.map((packId) => remove(packId)));
+      expect((await listed()).map((pack) => pack.packId)).not.toContain('rush-0');
+    });
+
     it('names every bad field of a pack at once, and writes nothing', async () => {
       const before = await catalogEvents();
       const response = await t.http.post(
@@ -606,6 +622,23 @@ describe('the catalog seed and an upgrade of an existing deployment', () => {
         name: 'Renamed',
         credits: 60,
       });
+
+      // Two instances changing the catalog at once: the loser of each race decides again.
+      const writes = await Promise.all(
+        [first, second, first, second, first, second].map((instance, index) =>
+          instance.http.send<any>(
+            'PUT',
+            `/v1/credit-packs/race-${index}`,
+            { name: 'Race', credits: 10 + index, price: { minor: 500, currency: 'EUR' } },
+            { key: TEST_KEYS.admin },
+          ),
+        ),
+      );
+      expect(writes.map((response) => response.status)).toEqual([201, 201, 201, 201, 201, 201]);
+      const ids = (await first.http.get('/v1/credit-packs')).body.data.map(
+        (pack: any) => pack.packId,
+      );
+      expect(ids).toEqual(expect.arrayContaining(['race-0', 'race-5']));
     } finally {
       await first.close();
       await second.close();
