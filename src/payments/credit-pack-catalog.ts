@@ -74,11 +74,6 @@ export class CreditPackCatalog {
     }
   }
 
-  /** The pack as it is now (retired or not), or undefined if the catalog never had it. */
-  async find(packId: string): Promise<CreditPack | undefined> {
-    return (await this.current()).packs.get(packId)?.pack;
-  }
-
   /**
    * Decides the change on the newest catalog and appends it expecting that revision; when another
    * instance got there first, decides again on what it wrote. Changes in this process go one at a
