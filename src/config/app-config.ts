@@ -13,11 +13,20 @@ export interface ApiKey {
   scopes: ApiScope[];
 }
 
-export interface CreditPack {
+/**
+ * A pack of CREDIT_PACKS (or the default three): the seed of the credit-pack catalog, written into
+ * the catalog's event stream the first time the catalog is used. After that the catalog is edited
+ * through the API (docs/stripe.md "The pack catalog") and this setting is no longer read.
+ */
+export interface CreditPackSeed {
   packId: string;
   name: string;
   credits: number;
+  /** Extra credits on top of `credits`, bought with them (0 for none). */
+  bonusCredits: number;
   price: { minor: number; currency: string };
+  /** A Stripe Price (`price_…`) Checkout uses instead of inline price data; null for none. */
+  stripePriceId: string | null;
   popular: boolean;
   /** Purchased credits expire this many days after purchase; null = never. */
   expiresAfterDays: number | null;
@@ -70,7 +79,10 @@ export class AppConfig {
     apiUrl: string | null;
     webhookToleranceSeconds: number;
   };
-  creditPacks!: CreditPack[];
+  /** The seed of the credit-pack catalog (first use only; then the catalog's own stream). */
+  creditPacks!: CreditPackSeed[];
+  /** CREDIT_PACKS was set (else creditPacks is the default catalog). */
+  creditPacksFromEnv!: boolean;
   rateLimits!: RateLimitSettings;
 
   get isProduction(): boolean {

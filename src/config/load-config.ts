@@ -4,17 +4,25 @@ import {
   ApiScope,
   AppConfig,
   ConfigError,
-  CreditPack,
+  CreditPackSeed,
   EventStoreKind,
   ProcessRole,
 } from './app-config';
 
-const DEFAULT_CREDIT_PACKS: CreditPack[] = [
+/**
+ * API.md's default catalog: the seed of the credit-pack catalog when CREDIT_PACKS is not set. A new
+ * pack is one more line here for new deployments (e.g. `{ packId: 'bulk', name: 'Bulk', credits:
+ * 2000, …, price: { minor: 1990, currency: 'USD' } }`); a running deployment adds it with one
+ * `PUT /v1/credit-packs/bulk` (docs/stripe.md "The pack catalog").
+ */
+const DEFAULT_CREDIT_PACKS: CreditPackSeed[] = [
   {
     packId: 'basic',
     name: 'Basic',
     credits: 100,
+    bonusCredits: 0,
     price: { minor: 1000, currency: 'USD' },
+    stripePriceId: null,
     popular: false,
     expiresAfterDays: null,
   },
@@ -22,7 +30,9 @@ const DEFAULT_CREDIT_PACKS: CreditPack[] = [
     packId: 'standard',
     name: 'Standard',
     credits: 275,
+    bonusCredits: 0,
     price: { minor: 2500, currency: 'USD' },
+    stripePriceId: null,
     popular: true,
     expiresAfterDays: null,
   },
@@ -30,7 +40,9 @@ const DEFAULT_CREDIT_PACKS: CreditPack[] = [
     packId: 'pro',
     name: 'Pro',
     credits: 600,
+    bonusCredits: 0,
     price: { minor: 5000, currency: 'USD' },
+    stripePriceId: null,
     popular: false,
     expiresAfterDays: null,
   },
@@ -99,6 +111,7 @@ export function loadConfig(env: Env): AppConfig {
     webhookToleranceSeconds: read.integer('STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 3600),
   };
   config.creditPacks = parseCreditPacks(env.CREDIT_PACKS, problems);
+  config.creditPacksFromEnv = (env.CREDIT_PACKS ?? '').trim() !== '';
   config.rateLimits = {
     writesPerSecondPerKey: read.integer('RATE_LIMIT_WRITES_PER_SECOND_PER_KEY', 1000, 1, 1_000_000),
     checkoutsPerMinutePerAccount: read.integer(
@@ -156,7 +169,7 @@ export function parseApiKeys(raw: string | undefined, problems: string[]): ApiKe
   return keys;
 }
 
-function parseCreditPacks(raw: string | undefined, problems: string[]): CreditPack[] {
+function parseCreditPacks(raw: string | undefined, problems: string[]): CreditPackSeed[] {
   if (raw === undefined || raw.trim() === '') return DEFAULT_CREDIT_PACKS;
   let parsed: unknown;
   try {
@@ -169,10 +182,12 @@ function parseCreditPacks(raw: string | undefined, problems: string[]): CreditPa
     problems.push('CREDIT_PACKS must be a non-empty JSON array');
     return [];
   }
-  const packs: CreditPack[] = [];
+  const packs: CreditPackSeed[] = [];
   for (const [index, item] of parsed.entries()) {
     const where = `CREDIT_PACKS[${index}]`;
-    const pack = item as Partial<CreditPack> & { price?: { minor?: unknown; currency?: unknown } };
+    const pack = item as Partial<CreditPackSeed> & {
+      price?: { minor?: unknown; currency?: unknown };
+    };
     const valid =
       typeof pack.packId === 'string' &&
       /^[A-Za-z0-9_-]{1,64}$/.test(pack.packId) &&
@@ -186,10 +201,16 @@ function parseCreditPacks(raw: string | undefined, problems: string[]): CreditPa
       /^[A-Z]{3}$/.test(pack.price.currency) &&
       (pack.expiresAfterDays === undefined ||
         pack.expiresAfterDays === null ||
-        (Number.isSafeInteger(pack.expiresAfterDays) && pack.expiresAfterDays > 0));
+        (Number.isSafeInteger(pack.expiresAfterDays) && pack.expiresAfterDays > 0)) &&
+      (pack.bonusCredits === undefined ||
+        (Number.isSafeInteger(pack.bonusCredits) && pack.bonusCredits >= 0)) &&
+      (pack.stripePriceId === undefined ||
+        pack.stripePriceId === null ||
+        (typeof pack.stripePriceId === 'string' &&
+          /^price_[A-Za-z0-9]+$/.test(pack.stripePriceId)));
     if (!valid) {
       problems.push(
-        `${where} needs packId, name, credits > 0, price { minor > 0, currency (ISO 4217) }, optional popular and expiresAfterDays`,
+        `${where} needs packId, name, credits > 0, price { minor > 0, currency (ISO 4217) }, optional popular, bonusCredits ≥ 0, stripePriceId (price_…) and expiresAfterDays`,
       );
       continue;
     }
@@ -199,7 +220,9 @@ function parseCreditPacks(raw: string | undefined, problems: string[]): CreditPa
       packId: pack.packId!,
       name: pack.name!,
       credits: pack.credits!,
+      bonusCredits: pack.bonusCredits ?? 0,
       price: { minor: pack.price!.minor, currency: pack.price!.currency },
+      stripePriceId: pack.stripePriceId ?? null,
       popular: pack.popular === true,
       expiresAfterDays: pack.expiresAfterDays ?? null,
     });

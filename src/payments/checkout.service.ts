@@ -1,17 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../shared/clock';
+import { grantedCredits, notOnSaleReason, type CreditPack } from './catalog/credit-pack';
 import { CreditPackCatalog } from './credit-pack-catalog';
+import { packsOnSale } from './credit-pack-view';
 import type { CheckoutSessionRequest, CheckoutSessionResponse } from './dto';
-import { CheckoutRequestInvalidError, PaymentProviderError } from './errors';
+import {
+  CheckoutRequestInvalidError,
+  PackPriceMismatchError,
+  PaymentProviderError,
+  type InvalidField,
+} from './errors';
+import { StripePriceCheck } from './stripe-price-check';
 import { CheckoutSessionsRepository } from './checkout-sessions.repository';
 import { StripeCustomersRepository } from './stripe-customers.repository';
 import { StripeGateway, type CheckoutSessionParams } from './stripe-gateway';
 
+type CheckoutLineItem = NonNullable<CheckoutSessionParams['line_items']>[number];
+
 /**
- * Creates Stripe Checkout Sessions for catalog packs. The amount is the catalog's (inline
- * price_data, no Stripe Product or Price needed); the account id and pack travel in the session's
- * client_reference_id and metadata (also copied to the PaymentIntent, hence to its Charge), which
- * the signed webhook events bring back. Nothing is credited here: only the webhook does that.
+ * Creates Stripe Checkout Sessions for packs on sale. The amount is the catalog's (the pack's Stripe
+ * Price, or inline price_data); the account id, the pack, its credits and the catalog revision they
+ * come from travel in the session's client_reference_id and metadata (also copied to the
+ * PaymentIntent, hence to its Charge), which the signed webhook events bring back, and are recorded
+ * in checkout_sessions. Nothing is credited here: only the webhook does that.
  */
 @Injectable()
 export class CheckoutService {
@@ -23,6 +34,7 @@ export class CheckoutService {
     private readonly customers: StripeCustomersRepository,
     private readonly clock: Clock,
     private readonly sessions: CheckoutSessionsRepository,
+    private readonly prices: StripePriceCheck,
   ) {}
 
   async createSession(
@@ -30,44 +42,47 @@ export class CheckoutService {
     idempotencyKey?: string,
   ): Promise<CheckoutSessionResponse> {
     this.gateway.requirePayments('Checkout');
-    const pack = this.catalog.find(request.packId);
+    const catalog = await this.catalog.current();
+    const now = this.clock.now();
+    const pack = catalog.packs.get(request.packId)?.pack;
+    const invalid: InvalidField[] = [];
     if (!pack) {
-      const known = this.catalog
-        .list()
+      const onSale = packsOnSale(catalog, now)
         .map((candidate) => candidate.packId)
         .join(', ');
-      throw new CheckoutRequestInvalidError([
-        { field: 'packId', message: `is not in the catalog (${known})` },
-      ]);
+      invalid.push({ field: 'packId', message: `is not in the catalog (on sale: ${onSale})` });
+    } else {
+      // Retired or outside its window: not for sale, whatever an old pricing page still shows.
+      const notOnSale = notOnSaleReason(pack, now);
+      if (notOnSale !== null) invalid.push({ field: 'packId', message: notOnSale });
     }
-    if (request.uiMode === 'hosted' && request.returnUrl === undefined) {
-      throw new CheckoutRequestInvalidError([
-        { field: 'returnUrl', message: 'is required when uiMode is hosted' },
-      ]);
+    if (request.uiMode === 'hosted' && request.returnUrl === undefined)
+      invalid.push({ field: 'returnUrl', message: 'is required when uiMode is hosted' });
+    if (!pack || invalid.length > 0) throw new CheckoutRequestInvalidError(invalid);
+    const priceProblem = await this.prices.problem(pack, { forSaving: false });
+    if (priceProblem !== null) {
+      this.logger.error(
+        { packId: pack.packId, stripePriceId: pack.stripePriceId, problem: priceProblem },
+        'pack not sold: its Stripe Price does not charge its price',
+      );
+      throw new PackPriceMismatchError(pack.packId, priceProblem);
     }
+    const credits = grantedCredits(pack);
     const customer = await this.customerFor(request.accountId);
+    // What this session buys, fixed now: the webhook credits the pack as it was at catalogRevision
+    // (the catalog never forgets a version), so an edit made before the payment lands changes nothing.
     const metadata = {
       accountId: request.accountId,
       packId: pack.packId,
-      credits: String(pack.credits),
+      credits: String(credits),
+      bonusCredits: String(pack.bonusCredits),
+      catalogRevision: String(catalog.revision),
     };
     const params: CheckoutSessionParams = {
       mode: 'payment',
       customer,
       client_reference_id: request.accountId,
-      line_items: [
-        {
-          quantity: 1,
-          price_data: {
-            currency: pack.price.currency.toLowerCase(),
-            unit_amount: pack.price.minor,
-            product_data: {
-              name: `${pack.name}: ${pack.credits} credits`,
-              metadata: { packId: pack.packId },
-            },
-          },
-        },
-      ],
+      line_items: [lineItem(pack)],
       metadata,
       payment_intent_data: { metadata },
       ...uiParams(request),
@@ -94,7 +109,6 @@ export class CheckoutService {
       answer.url = session.url;
     }
     // Open until a webhook says otherwise; support sees it (GET /v1/accounts/{id}/checkout-sessions).
-    const now = this.clock.now();
     await this.sessions.record(
       {
         sessionId: session.id,
@@ -102,15 +116,20 @@ export class CheckoutService {
         packId: pack.packId,
         amountMinor: pack.price.minor,
         currency: pack.price.currency,
+        credits,
+        bonusCredits: pack.bonusCredits,
+        catalogRevision: catalog.revision,
         status: 'open',
         createdAt: typeof session.created === 'number' ? new Date(session.created * 1000) : now,
       },
-      now,
+      this.clock.now(),
     );
     this.logger.log(
       {
         accountId: request.accountId,
         packId: pack.packId,
+        credits,
+        catalogRevision: catalog.revision,
         sessionId: session.id,
         uiMode: request.uiMode,
       },
@@ -126,6 +145,29 @@ export class CheckoutService {
     const created = await this.gateway.createCustomer(accountId);
     return this.customers.remember(accountId, created, this.clock.now());
   }
+}
+
+/**
+ * The pack's Stripe Price when it has one (its amount is the Price's, which must be the pack's
+ * price: the webhook credits only a payment of the pack's price); otherwise the price inline.
+ */
+function lineItem(pack: CreditPack): CheckoutLineItem {
+  if (pack.stripePriceId !== null) return { price: pack.stripePriceId, quantity: 1 };
+  const credits = grantedCredits(pack);
+  return {
+    quantity: 1,
+    price_data: {
+      currency: pack.price.currency.toLowerCase(),
+      unit_amount: pack.price.minor,
+      product_data: {
+        name:
+          pack.bonusCredits === 0
+            ? `${pack.name}: ${credits} credits`
+            : `${pack.name}: ${credits} credits (${pack.bonusCredits} bonus)`,
+        metadata: { packId: pack.packId },
+      },
+    },
+  };
 }
 
 /**

@@ -92,33 +92,6 @@ export class MoneyDto {
   currency!: string;
 }
 
-export class CreditPackDto {
-  @ApiProperty({ example: 'standard' })
-  packId!: string;
-
-  @ApiProperty({ example: 'Standard' })
-  name!: string;
-
-  @ApiProperty({ example: 275 })
-  credits!: number;
-
-  @ApiProperty({ type: MoneyDto })
-  price!: MoneyDto;
-
-  @ApiProperty()
-  popular!: boolean;
-
-  @ApiPropertyOptional({
-    description: 'Purchased credits expire this many days after purchase; absent: never',
-  })
-  expiresAfterDays?: number;
-}
-
-export class CreditPackListResponse {
-  @ApiProperty({ type: [CreditPackDto] })
-  data!: CreditPackDto[];
-}
-
 export class CheckoutSessionDto {
   @ApiProperty({ example: 'cs_test_a1b2c3' })
   sessionId!: string;
@@ -134,6 +107,22 @@ export class CheckoutSessionDto {
 
   @ApiProperty({ nullable: true, type: MoneyDto })
   amount!: MoneyDto | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 275,
+    description:
+      'What the session grants (credits + bonus), fixed at checkout; null for sessions from before the editable catalog',
+  })
+  credits!: number | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'The catalog revision whose pack the session sells',
+  })
+  catalogRevision!: number | null;
 
   @ApiProperty({ example: '2026-11-30T09:00:00.000Z' })
   createdAt!: string;

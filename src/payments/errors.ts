@@ -51,6 +51,21 @@ export class StripeNotConfiguredError extends Error {
   }
 }
 
+/**
+ * The pack's Stripe Price does not charge the pack's price (it was saved while Stripe could not be
+ * asked): selling it would take money the webhook could not credit, so it is not sold (503) until
+ * an admin fixes the pack.
+ */
+export class PackPriceMismatchError extends Error {
+  constructor(
+    readonly packId: string,
+    readonly reason: string,
+  ) {
+    super(`pack ${packId}: its stripePriceId ${reason}`);
+    this.name = 'PackPriceMismatchError';
+  }
+}
+
 /** Stripe's API failed or refused an outbound call (creating a Customer or a Checkout Session). */
 export class PaymentProviderError extends Error {
   constructor(

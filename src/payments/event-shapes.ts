@@ -40,7 +40,13 @@ export function isAmount(value: unknown): value is number {
 export interface PurchaseMetadata {
   accountId?: string;
   packId?: string;
+  /** What the session grants (credits + bonus), as recorded at checkout. */
   credits?: string;
+  /**
+   * The catalog revision the pack was sold at; absent on sessions created before the catalog was
+   * editable (their pack is taken from the catalog as it is).
+   */
+  catalogRevision?: string;
 }
 
 export function metadataOf(object: { metadata?: unknown }): PurchaseMetadata {
@@ -50,7 +56,12 @@ export function metadataOf(object: { metadata?: unknown }): PurchaseMetadata {
     const value = (metadata as Record<string, unknown>)[key];
     return typeof value === 'string' ? value : undefined;
   };
-  return { accountId: read('accountId'), packId: read('packId'), credits: read('credits') };
+  return {
+    accountId: read('accountId'),
+    packId: read('packId'),
+    credits: read('credits'),
+    catalogRevision: read('catalogRevision'),
+  };
 }
 
 export type CheckoutSession = Stripe.Checkout.Session;

@@ -6,11 +6,13 @@ import {
   CheckoutSessionsController,
 } from './checkout-sessions.controller';
 import { CheckoutSessionsRepository } from './checkout-sessions.repository';
+import { ChangeCreditPackHandler } from './commands/change-credit-pack.handler';
 import { CreateCheckoutSessionHandler } from './commands/create-checkout-session.handler';
 import { ReceiveStripeEventHandler } from './commands/receive-stripe-event.handler';
 import { CreditPackCatalog } from './credit-pack-catalog';
 import { CreditPacksController } from './credit-packs.controller';
 import { PAYMENT_PROBLEMS } from './payment-problems';
+import { GetCreditPackHistoryHandler } from './queries/get-credit-pack-history.handler';
 import { ListCheckoutSessionsHandler } from './queries/list-checkout-sessions.handler';
 import { ListCreditPacksHandler } from './queries/list-credit-packs.handler';
 import { PaymentsEnabledGuard, WebhooksEnabledGuard } from './stripe-enabled.guards';
@@ -19,13 +21,15 @@ import { StripeEventLog } from './stripe-event-log';
 import { StripeEventProcessor } from './stripe-event-processor';
 import { StripeGateway } from './stripe-gateway';
 import { StripePaymentsRepository } from './stripe-payments.repository';
+import { StripePriceCheck } from './stripe-price-check';
 import { StripeWebhookController } from './stripe-webhook.controller';
 import { StripeWebhookService } from './stripe-webhook.service';
 
 /**
- * Payments with Stripe (docs/stripe.md): the credit-pack catalog, Checkout Sessions, and the signed
- * webhook that turns payments, refunds and disputes into ledger commands (sent on the command bus,
- * so into the accounts' mailboxes like any other write).
+ * Payments with Stripe (docs/stripe.md): the credit-pack catalog (an event-sourced stream that
+ * admins edit), Checkout Sessions, and the signed webhook that turns payments, refunds and disputes
+ * into ledger commands (sent on the command bus, so into the accounts' mailboxes like any other
+ * write).
  */
 @Module({
   controllers: [
@@ -38,10 +42,13 @@ import { StripeWebhookService } from './stripe-webhook.service';
     // Commands and queries.
     CreateCheckoutSessionHandler,
     ReceiveStripeEventHandler,
+    ChangeCreditPackHandler,
     ListCreditPacksHandler,
+    GetCreditPackHistoryHandler,
     ListCheckoutSessionsHandler,
     // What they use.
     StripeGateway,
+    StripePriceCheck,
     CreditPackCatalog,
     CheckoutService,
     StripeCustomersRepository,

@@ -4,12 +4,13 @@ import { LedgerRejectedError } from '../accounts/write-path/errors';
 import type { CallerContext } from '../accounts/write-path/caller-context';
 import type { WriteOutcome } from '../accounts/write-path/write-outcome';
 import { PurchaseCredits, toAccountCommand } from '../accounts/commands';
-import type { CreditPack } from '../config/app-config';
 import { ACCOUNT_ID_PATTERN } from '../ledger/limits';
 import type { Rejection } from '../ledger/rejections';
 import type { LedgerCommand } from '../ledger/commands';
 import { Clock } from '../shared/clock';
 import { findUnstorableText } from '../shared/storable-text';
+import { grantedCredits, purchaseExpiresAt, type CreditPack } from './catalog/credit-pack';
+import { packAt } from './catalog/catalog-state';
 import { CreditPackCatalog } from './credit-pack-catalog';
 import {
   idOf,
@@ -19,6 +20,7 @@ import {
   type Charge,
   type CheckoutSession,
   type Dispute,
+  type PurchaseMetadata,
   type Refund,
 } from './event-shapes';
 import type { StripeEvent } from './stripe-gateway';
@@ -60,7 +62,7 @@ export const refundReversalId = (refundId: string): string => `refund:${refundId
 /**
  * The rules of each event type (docs/stripe.md "What each event does"). Runs only on events whose
  * signature was verified, and makes no call to Stripe: everything it needs is in the signed event,
- * the configured catalog, and our own tables.
+ * the catalog (its own event stream), and our own tables.
  *
  * Every step is idempotent, so an event may be processed any number of times, also concurrently:
  * - a purchase is a PurchaseCredits with providerRef = PaymentIntent id, which the ledger records
@@ -152,6 +154,7 @@ export class StripeEventProcessor {
     const detail: Detail = {
       sessionId: session.id,
       packId: metadata.packId ?? null,
+      ...(metadata.catalogRevision !== undefined && { catalogRevision: metadata.catalogRevision }),
       paymentStatus: session.payment_status,
       amountTotal: session.amount_total,
       currency: session.currency,
@@ -178,8 +181,9 @@ export class StripeEventProcessor {
     }
     // Visible to support whatever the ledger makes of it (an anomaly below is still a completed session).
     await this.recordSession(session, accountId, 'complete');
-    const pack = metadata.packId === undefined ? undefined : this.catalog.find(metadata.packId);
-    if (!pack) return this.anomaly(event, { ...detail, reason: 'unknown_pack' }, where);
+    const sold = await this.packSold(metadata);
+    if ('refused' in sold) return this.anomaly(event, { ...detail, ...sold.refused }, where);
+    const pack = sold.pack;
     if (session.payment_status === 'unpaid') {
       // Delayed payment methods: checkout.session.async_payment_succeeded or _failed follows.
       this.logger.log(
@@ -216,6 +220,41 @@ export class StripeEventProcessor {
     });
   }
 
+  /**
+   * The pack the session sold, as it was then: at the catalog revision the checkout recorded in the
+   * signed metadata (the catalog keeps every version, retired packs included), so an edit made
+   * after the checkout never changes what a payment credits. A session from before the catalog was
+   * editable has no revision: its pack is the catalog's as it is (its seed, unless edited since).
+   * The recorded credits must be that version's: metadata is ours, but only the catalog is trusted.
+   */
+  private async packSold(
+    metadata: PurchaseMetadata,
+  ): Promise<{ pack: CreditPack } | { refused: Detail }> {
+    if (metadata.packId === undefined) return { refused: { reason: 'unknown_pack' } };
+    const catalog = await this.catalog.current();
+    if (metadata.catalogRevision === undefined) {
+      const pack = catalog.packs.get(metadata.packId)?.pack;
+      return pack ? { pack } : { refused: { reason: 'unknown_pack' } };
+    }
+    const revision = /^\d{1,9}$/.test(metadata.catalogRevision)
+      ? Number(metadata.catalogRevision)
+      : Number.NaN;
+    if (Number.isNaN(revision) || revision > catalog.revision)
+      return { refused: { reason: 'unknown_catalog_revision' } };
+    const pack = packAt(catalog, metadata.packId, revision);
+    if (!pack) return { refused: { reason: 'unknown_pack' } };
+    const credits = String(grantedCredits(pack));
+    if (metadata.credits !== credits)
+      return {
+        refused: {
+          reason: 'recorded_credits_mismatch',
+          expectedCredits: credits,
+          recordedCredits: metadata.credits ?? null,
+        },
+      };
+    return { pack };
+  }
+
   private async credit(
     event: StripeEvent,
     session: CheckoutSession,
@@ -239,12 +278,12 @@ export class StripeEventProcessor {
             kind: 'purchase',
             blockId: `block_${event.id}`,
             purchaseId,
-            credits: pack.credits,
+            credits: grantedCredits(pack),
             amountPaid: { minor: amountMinor, currency: pack.price.currency },
             packId: pack.packId,
             provider: STRIPE_PROVIDER,
             providerRef: paymentIntentId,
-            expiresAt: this.catalog.expiresAt(pack, now),
+            expiresAt: purchaseExpiresAt(pack, now),
           },
           stripeContext(event.id),
         ),
@@ -284,7 +323,7 @@ export class StripeEventProcessor {
         accountId,
         checkoutSessionId: session.id,
         packId: pack.packId,
-        credits: pack.credits,
+        credits: grantedCredits(pack),
         amountMinor,
         currency: pack.price.currency,
       },
@@ -294,7 +333,7 @@ export class StripeEventProcessor {
     const reversal = await this.reverse(row, event.id);
     const detail: Detail = {
       ...purchase.detail,
-      credits: pack.credits,
+      credits: grantedCredits(pack),
       purchaseId: outcome.duplicatePurchase?.purchaseId ?? purchaseId,
       ...(reversal &&
         (reversal.credits > 0 || reversal.reinstated > 0 || reversal.rejection) && {
@@ -312,7 +351,7 @@ export class StripeEventProcessor {
           eventId: event.id,
           accountId,
           paymentIntentId,
-          credits: pack.credits,
+          credits: grantedCredits(pack),
           packId: pack.packId,
         },
         'credits purchased',

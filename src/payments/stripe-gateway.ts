@@ -16,8 +16,8 @@ export type CheckoutSessionParams = Stripe.Checkout.SessionCreateParams;
 export type StripeEvent = Stripe.Event;
 
 /**
- * The one place that talks to Stripe's API (only from checkout, never while processing a webhook)
- * and verifies webhook signatures with the SDK's own code.
+ * The one place that talks to Stripe's API (from checkout and from saving a pack with a Stripe
+ * Price, never while processing a webhook) and verifies webhook signatures with the SDK's own code.
  *
  * STRIPE_API_URL (stripe-mock, or a test server) becomes the SDK's host/port/protocol options; the
  * API paths (/v1/…) are the SDK's own.
@@ -67,6 +67,25 @@ export class StripeGateway {
         idempotencyKey === undefined ? undefined : { idempotencyKey },
       ),
     );
+  }
+
+  /**
+   * A Price by id, or null when Stripe has no such Price (to check a pack's stripePriceId charges
+   * the pack's price: stripe-price-check.ts).
+   */
+  async retrievePrice(priceId: string): Promise<Stripe.Price | null> {
+    return this.call('prices.retrieve', async (stripe) => {
+      try {
+        return await stripe.prices.retrieve(priceId);
+      } catch (error) {
+        if (
+          error instanceof Stripe.errors.StripeInvalidRequestError &&
+          error.code === 'resource_missing'
+        )
+          return null;
+        throw error;
+      }
+    });
   }
 
   /**

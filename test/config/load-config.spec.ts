@@ -24,6 +24,53 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads CREDIT_PACKS as the seed of the pack catalog, with the optional bonus and Stripe Price', () => {
+    const config = loadConfig({
+      CREDIT_PACKS: JSON.stringify([
+        { packId: 'basic', name: 'Basic', credits: 100, price: { minor: 1000, currency: 'USD' } },
+        {
+          packId: 'bulk',
+          name: 'Bulk',
+          credits: 2000,
+          bonusCredits: 200,
+          price: { minor: 1990, currency: 'USD' },
+          stripePriceId: 'price_1Qbulk',
+          popular: true,
+        },
+      ]),
+    });
+    expect(config.creditPacksFromEnv).toBe(true);
+    expect(config.creditPacks).toEqual([
+      {
+        packId: 'basic',
+        name: 'Basic',
+        credits: 100,
+        bonusCredits: 0,
+        price: { minor: 1000, currency: 'USD' },
+        stripePriceId: null,
+        popular: false,
+        expiresAfterDays: null,
+      },
+      {
+        packId: 'bulk',
+        name: 'Bulk',
+        credits: 2000,
+        bonusCredits: 200,
+        price: { minor: 1990, currency: 'USD' },
+        stripePriceId: 'price_1Qbulk',
+        popular: true,
+        expiresAfterDays: null,
+      },
+    ]);
+    expect(loadConfig({}).creditPacksFromEnv).toBe(false);
+    expect(() =>
+      loadConfig({
+        CREDIT_PACKS:
+          '[{"packId":"x","name":"X","credits":1,"price":{"minor":100,"currency":"USD"},"stripePriceId":"sku_1"}]',
+      }),
+    ).toThrow(/CREDIT_PACKS\[0\]/);
+  });
+
   it('parses API keys with scopes', () => {
     const config = loadConfig({ LEDGER_API_KEYS: 'svc:s3cret:read|spend, ops:t0p-secret:admin' });
     expect(config.apiKeys).toEqual([

@@ -29,22 +29,34 @@ describe('credit packs and checkout sessions', () => {
             packId: 'basic',
             name: 'Basic',
             credits: 100,
+            bonusCredits: 0,
             price: { minor: 1000, currency: 'USD' },
             popular: false,
+            active: true,
+            // The smallest pack: the one the others' savings are measured against.
+            savingsPercent: 0,
           },
           {
             packId: 'standard',
             name: 'Standard',
             credits: 275,
+            bonusCredits: 0,
             price: { minor: 2500, currency: 'USD' },
             popular: true,
+            active: true,
+            // 9.09 ¢ a credit against Basic's 10 ¢: 9.09 % less, rounded down.
+            savingsPercent: 9,
           },
           {
             packId: 'pro',
             name: 'Pro',
             credits: 600,
+            bonusCredits: 0,
             price: { minor: 5000, currency: 'USD' },
             popular: false,
+            active: true,
+            // 8.33 ¢ a credit: 16.67 % less.
+            savingsPercent: 16,
           },
         ],
       });

@@ -1,5 +1,12 @@
 import { Query } from '@nestjs/cqrs';
-import type { CreditPackListResponse } from '../dto';
+import type { CreditPackListResponse } from '../credit-pack.dto';
 
-/** The credit packs for sale, from the server's catalog. */
-export class ListCreditPacks extends Query<CreditPackListResponse> {}
+/**
+ * The credit packs for sale now (active, within their window), from the catalog; with
+ * `includeInactive` (admins), every pack the catalog has, retired and scheduled ones included.
+ */
+export class ListCreditPacks extends Query<CreditPackListResponse> {
+  constructor(readonly includeInactive = false) {
+    super();
+  }
+}

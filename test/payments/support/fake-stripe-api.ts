@@ -11,12 +11,23 @@ export interface RecordedRequest {
 
 export type Responder = (request: RecordedRequest) => { status: number; body: unknown } | undefined;
 
+/** A Stripe Price the stand-in knows (tests add them with `addPrice`). */
+export interface FakePrice {
+  id: string;
+  unitAmount: number;
+  currency: string;
+  active?: boolean;
+  type?: 'one_time' | 'recurring';
+}
+
 /**
  * A local HTTP server on 127.0.0.1 standing in for Stripe's API (STRIPE_API_URL). It records what the
- * service sent and answers Customer and Checkout Session creation like Stripe does.
+ * service sent and answers Customer and Checkout Session creation, and Price retrieval, like Stripe does.
  */
 export class FakeStripeApi {
   readonly requests: RecordedRequest[] = [];
+  /** Prices by id: a session with `line_items[0][price]` costs the Price's amount. */
+  readonly prices = new Map<string, FakePrice>();
   /** Tests override answers here (e.g. an API error); undefined falls through to the defaults. */
   responder: Responder = () => undefined;
   private server: Server | null = null;
@@ -64,6 +75,10 @@ export class FakeStripeApi {
     this.responder = () => undefined;
   }
 
+  addPrice(price: FakePrice): void {
+    this.prices.set(price.id, price);
+  }
+
   private defaultAnswer(request: RecordedRequest): { status: number; body: unknown } {
     if (request.method === 'POST' && request.path === '/v1/customers') {
       this.customers += 1;
@@ -80,7 +95,15 @@ export class FakeStripeApi {
         },
       };
     }
+    if (request.method === 'GET' && request.path.startsWith('/v1/prices/')) {
+      const price = this.prices.get(decodeURIComponent(request.path.slice('/v1/prices/'.length)));
+      if (!price) return noSuchPrice(request.path);
+      return { status: 200, body: priceObject(price) };
+    }
     if (request.method === 'POST' && request.path === '/v1/checkout/sessions') {
+      const priceId = request.form['line_items[0][price]'];
+      const price = priceId === undefined ? undefined : this.prices.get(priceId);
+      if (priceId !== undefined && !price) return noSuchPrice(priceId);
       this.sessions += 1;
       const id = `cs_test_fake${this.sessions}`;
       const embedded = request.form.ui_mode === 'embedded_page';
@@ -93,17 +116,15 @@ export class FakeStripeApi {
           ui_mode: request.form.ui_mode,
           status: 'open',
           payment_status: 'unpaid',
-          amount_total: Number(request.form['line_items[0][price_data][unit_amount]']),
-          currency: request.form['line_items[0][price_data][currency]'],
+          amount_total: price
+            ? price.unitAmount
+            : Number(request.form['line_items[0][price_data][unit_amount]']),
+          currency: price ? price.currency : request.form['line_items[0][price_data][currency]'],
           customer: request.form.customer,
           client_reference_id: request.form.client_reference_id,
           payment_intent: null,
           livemode: false,
-          metadata: {
-            accountId: request.form['metadata[accountId]'],
-            packId: request.form['metadata[packId]'],
-            credits: request.form['metadata[credits]'],
-          },
+          metadata: metadataOf(request.form),
           client_secret: embedded ? `${id}_secret_fake` : null,
           url: embedded ? null : `https://checkout.stripe.com/c/pay/${id}`,
         },
@@ -119,4 +140,43 @@ export class FakeStripeApi {
       },
     };
   }
+}
+
+/** Every `metadata[key]` of the form, as Stripe stores it on the object. */
+function metadataOf(form: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(form)
+      .filter(([key]) => /^metadata\[[^\]]+\]$/.test(key))
+      .map(([key, value]) => [key.slice('metadata['.length, -1), value]),
+  );
+}
+
+function priceObject(price: FakePrice): Record<string, unknown> {
+  return {
+    id: price.id,
+    object: 'price',
+    active: price.active ?? true,
+    billing_scheme: 'per_unit',
+    created: 1772366000,
+    currency: price.currency,
+    livemode: false,
+    metadata: {},
+    product: 'prod_fake',
+    type: price.type ?? 'one_time',
+    unit_amount: price.unitAmount,
+  };
+}
+
+function noSuchPrice(id: string): { status: number; body: unknown } {
+  return {
+    status: 404,
+    body: {
+      error: {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        message: `No such price: '${id}'`,
+        param: 'price',
+      },
+    },
+  };
 }

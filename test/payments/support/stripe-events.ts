@@ -57,6 +57,8 @@ export interface SessionOptions {
   sessionId?: string;
   customer?: string;
   clientReferenceId?: string | null;
+  /** The session's metadata as this service set it at checkout (default: accountId, packId, credits). */
+  metadata?: Record<string, string>;
 }
 
 /** A Checkout Session (object "checkout.session") as this service creates them, once completed. */
@@ -110,7 +112,11 @@ export function checkoutSession(options: SessionOptions): Record<string, unknown
     invoice_creation: null,
     livemode: false,
     locale: null,
-    metadata: { accountId: options.accountId, packId: options.packId, credits: String(credits) },
+    metadata: options.metadata ?? {
+      accountId: options.accountId,
+      packId: options.packId,
+      credits: String(credits),
+    },
     mode: 'payment',
     payment_intent: options.paymentIntent === undefined ? stripeId('pi') : options.paymentIntent,
     payment_link: null,
