@@ -12,24 +12,37 @@ import { ReservationsController } from './http/reservations.controller';
 import { SpendsController } from './http/spends.controller';
 import { ACCOUNT_QUERY_PROVIDERS } from './queries';
 import { WRITE_PATH_PROVIDERS } from './write-path';
+import { ACCOUNT_PRICING_PROVIDERS } from './pricing';
+import { PRICING_PROBLEMS } from './http/pricing-problems';
+import { QuotesController } from './http/quotes.controller';
 
 /**
  * Accounts: balance and check (queries); spend, refund, grant, purchase, reserve, capture and
- * release (commands), each funnelled into the account's mailbox (write-path/). Exports nothing:
+ * release (commands), each funnelled into the account's mailbox (write-path/); quotes, and spends
+ * and holds priced by operation or quote (pricing/, with `RateCards` from the global PricingModule,
+ * which this module does not import). Exports nothing:
  * other features that write to the ledger (payments, expiry) send commands on the command bus.
  */
 @Module({
-  controllers: [BalanceController, SpendsController, GrantsController, ReservationsController],
+  controllers: [
+    BalanceController,
+    SpendsController,
+    GrantsController,
+    ReservationsController,
+    QuotesController,
+  ],
   providers: [
     ...WRITE_PATH_PROVIDERS,
     ...ACCOUNT_COMMAND_HANDLERS,
     ...ACCOUNT_QUERY_PROVIDERS,
+    ...ACCOUNT_PRICING_PROVIDERS,
     LedgerWriter,
   ],
 })
 export class AccountsModule {
   constructor(problems: ProblemCatalog, fastBodyChecks: FastBodyChecks) {
     problems.register(ACCOUNT_PROBLEMS);
+    problems.register(PRICING_PROBLEMS);
     // The spend body, the hottest route's, is checked without class-validator when plainly valid.
     fastBodyChecks.register(SpendRequest, checkSpendRequest);
   }

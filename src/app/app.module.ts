@@ -10,6 +10,7 @@ import { HttpKernelModule } from '../http/http-kernel.module';
 import { loggerOptions } from '../observability/logger-options';
 import { OperationsModule } from '../operations/operations.module';
 import { PaymentsModule } from '../payments/payments.module';
+import { PricingModule } from '../pricing/pricing.module';
 import { PlatformModule, type PlatformOptions } from '../platform/platform.module';
 
 export type AppModuleOptions = PlatformOptions;
@@ -30,6 +31,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(options.config)),
         HttpKernelModule,
         // Features. Their order is the order of their routes in the OpenAPI document.
+        PricingModule,
         AccountsModule,
         HistoryModule,
         AuditModule,
