@@ -19,6 +19,12 @@ import { hotAccount, HOT_ACCOUNT_TARGET } from './scenarios/hot-account';
 import { memory, MEMORY_TARGET } from './scenarios/memory';
 import { projectorRebuild, PROJECTOR_REBUILD_TARGET } from './scenarios/projector-rebuild';
 import { spendHttp, SPEND_HTTP_TARGET } from './scenarios/spend-http';
+import {
+  QUOTE_HTTP_TARGET,
+  quoteHttp,
+  SPEND_BY_OPERATION_HTTP_TARGET,
+  spendByOperationHttp,
+} from './scenarios/priced-http';
 import { spendInProcess, SPEND_INPROCESS_TARGET } from './scenarios/spend-inprocess';
 import {
   naiveRowBaseline,
@@ -29,6 +35,8 @@ import {
 const SCENARIOS = [
   'spend-inprocess',
   'spend-http',
+  'spend-by-operation-http',
+  'quote-http',
   'hot-account',
   'cold-load',
   'projector-rebuild',
@@ -153,7 +161,8 @@ async function main(): Promise<number> {
       }
       const rawInsert = baselines.find((baseline) => baseline.name === 'raw-insert')?.opsPerSec;
 
-      if (wants('spend-inprocess') || wants('spend-http') || wants('hot-account')) {
+      const usesApp = ['spend-inprocess', 'spend-http', 'spend-by-operation-http', 'quote-http'];
+      if (usesApp.some((name) => wants(name as ScenarioName)) || wants('hot-account')) {
         let bench: BenchApp | null = null;
         try {
           bench = await startBenchApp(config, database);
@@ -164,6 +173,11 @@ async function main(): Promise<number> {
           if (wants('spend-inprocess'))
             scenarios.push(failed('spend-inprocess', SPEND_INPROCESS_TARGET, error));
           if (wants('spend-http')) scenarios.push(failed('spend-http', SPEND_HTTP_TARGET, error));
+          if (wants('spend-by-operation-http'))
+            scenarios.push(
+              failed('spend-by-operation-http', SPEND_BY_OPERATION_HTTP_TARGET, error),
+            );
+          if (wants('quote-http')) scenarios.push(failed('quote-http', QUOTE_HTTP_TARGET, error));
           if (wants('hot-account'))
             scenarios.push(failed('hot-account', HOT_ACCOUNT_TARGET, error));
         }
@@ -182,6 +196,19 @@ async function main(): Promise<number> {
                 await step('spend-http', SPEND_HTTP_TARGET, () =>
                   spendHttp(context, app, rawInsert),
                 ),
+              );
+            // Right after spend-http, on the same app and load: the issue compares the two.
+            if (wants('spend-by-operation-http')) {
+              const plain = scenarios.find((scenario) => scenario.name === 'spend-http');
+              scenarios.push(
+                await step('spend-by-operation-http', SPEND_BY_OPERATION_HTTP_TARGET, () =>
+                  spendByOperationHttp(context, app, plain),
+                ),
+              );
+            }
+            if (wants('quote-http'))
+              scenarios.push(
+                await step('quote-http', QUOTE_HTTP_TARGET, () => quoteHttp(context, app)),
               );
             if (wants('hot-account'))
               scenarios.push(
