@@ -1,16 +1,29 @@
 import { MAX_COMMAND_CREDITS, MIN_COMMAND_CREDITS } from '../../../ledger/limits';
 import { isStorableText } from '../../../shared/storable-text';
 import type { FastBodyCheck } from '../../../http/validation/fast-body-check';
+import {
+  MAX_DIMENSION_TEXT,
+  MAX_DIMENSIONS,
+  MAX_OPERATION_ID,
+  MAX_QUANTITY,
+  MIN_QUANTITY,
+} from './charge-fields';
 import { MAX_DESCRIPTION, MAX_REFERENCE, SpendRequest } from './requests';
 
 /**
- * The common spend body ({ credits, description, reference? }, every value plainly valid) without
- * class-validator, which took about 10 % of the server's CPU per spend (docs/performance.md). Anything else
- * (metadata, a null, an unknown key, a long string, a NUL or an unpaired surrogate) returns null and
- * takes the full validation, so every error still comes from the validation pipe and SpendRequest.
+ * The common spend bodies without class-validator, which took about 10 % of the server's CPU per
+ * spend (docs/performance.md): `{ credits, description, reference? }` and, so that a priced spend
+ * costs about what a plain one does, `{ operation, quantity?, dimensions?, description?,
+ * reference? }`, every value plainly valid. Anything else (metadata, a quoteId, a null, an unknown
+ * key, a long string, a NUL or an unpaired surrogate) returns null and takes the full validation,
+ * so every error still comes from the validation pipe and SpendRequest.
  */
 export const checkSpendRequest: FastBodyCheck<SpendRequest> = (body) => {
   if (!isPlainObject(body)) return null;
+  return Object.hasOwn(body, 'credits') ? checkPlainSpend(body) : checkSpendByOperation(body);
+};
+
+function checkPlainSpend(body: Record<string, unknown>): SpendRequest | null {
   for (const key in body) {
     if (key !== 'credits' && key !== 'description' && key !== 'reference') return null;
   }
@@ -33,7 +46,63 @@ export const checkSpendRequest: FastBodyCheck<SpendRequest> = (body) => {
   request.description = description as string;
   if (hasReference) request.reference = reference as string;
   return request;
-};
+}
+
+function checkSpendByOperation(body: Record<string, unknown>): SpendRequest | null {
+  for (const key in body) {
+    if (
+      key !== 'operation' &&
+      key !== 'quantity' &&
+      key !== 'dimensions' &&
+      key !== 'description' &&
+      key !== 'reference'
+    )
+      return null;
+  }
+  const { operation, quantity, dimensions, description, reference } = body;
+  if (!isShortString(operation, MAX_OPERATION_ID)) return null;
+  const request = new SpendRequest();
+  request.operation = operation as string;
+  if (Object.hasOwn(body, 'quantity')) {
+    if (!isQuantity(quantity)) return null;
+    request.quantity = quantity;
+  }
+  if (Object.hasOwn(body, 'dimensions')) {
+    if (!isPlainDimensions(dimensions)) return null;
+    request.dimensions = { ...dimensions };
+  }
+  if (Object.hasOwn(body, 'description')) {
+    if (!isShortString(description, MAX_DESCRIPTION)) return null;
+    request.description = description as string;
+  }
+  if (Object.hasOwn(body, 'reference')) {
+    if (!isShortString(reference, MAX_REFERENCE)) return null;
+    request.reference = reference as string;
+  }
+  return request;
+}
+
+function isQuantity(value: unknown): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= MIN_QUANTITY &&
+    value <= MAX_QUANTITY
+  );
+}
+
+/** `{ resolution: '4k' }`: a few short, storable strings under short, storable keys. */
+function isPlainDimensions(value: unknown): value is Record<string, string> {
+  if (!isPlainObject(value)) return false;
+  let count = 0;
+  for (const key in value) {
+    count += 1;
+    if (count > MAX_DIMENSIONS || key === '__proto__') return false;
+    if (!isShortString(key, MAX_DIMENSION_TEXT) || !isShortString(value[key], MAX_DIMENSION_TEXT))
+      return false;
+  }
+  return true;
+}
 
 /** What JSON.parse makes of {…}: not an array, a Buffer or any class instance. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
