@@ -20,6 +20,7 @@ import { memory, MEMORY_TARGET } from './scenarios/memory';
 import { projectorRebuild, PROJECTOR_REBUILD_TARGET } from './scenarios/projector-rebuild';
 import { spendHttp, SPEND_HTTP_TARGET } from './scenarios/spend-http';
 import {
+  judgeAgainstPlain,
   QUOTE_HTTP_TARGET,
   quoteHttp,
   SPEND_BY_OPERATION_HTTP_TARGET,
@@ -191,20 +192,24 @@ async function main(): Promise<number> {
               result.notes.push(...baselineFailures);
               scenarios.push(result);
             }
+            // Right before spend-http, on the same app and load: the issue compares the two.
+            const priced = wants('spend-by-operation-http')
+              ? await step('spend-by-operation-http', SPEND_BY_OPERATION_HTTP_TARGET, () =>
+                  spendByOperationHttp(context, app),
+                )
+              : null;
             if (wants('spend-http'))
               scenarios.push(
                 await step('spend-http', SPEND_HTTP_TARGET, () =>
                   spendHttp(context, app, rawInsert),
                 ),
               );
-            // Right after spend-http, on the same app and load: the issue compares the two.
-            if (wants('spend-by-operation-http')) {
-              const plain = scenarios.find((scenario) => scenario.name === 'spend-http');
-              scenarios.push(
-                await step('spend-by-operation-http', SPEND_BY_OPERATION_HTTP_TARGET, () =>
-                  spendByOperationHttp(context, app, plain),
-                ),
+            if (priced) {
+              judgeAgainstPlain(
+                priced,
+                scenarios.find((scenario) => scenario.name === 'spend-http'),
               );
+              scenarios.push(priced);
             }
             if (wants('quote-http'))
               scenarios.push(

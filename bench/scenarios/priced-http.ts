@@ -17,33 +17,42 @@ const BENCH_QUANTITY = 90;
 /**
  * `spend-by-operation-http`: as spend-http, but each body names an operation of the app's current
  * card (one with a dimension, so a multiplier applies) instead of credits: the server prices it
- * before the spend goes to the mailbox. Judged against spend-http's throughput in the same run.
+ * before the spend goes to the mailbox. Run BEFORE spend-http on the same app, so it is the one
+ * that pays for loading the accounts' states: the comparison errs against the priced spend.
+ * Judged by judgeAgainstPlain once spend-http has run.
  */
 export async function spendByOperationHttp(
   context: BenchContext,
   bench: BenchApp,
-  plain: ScenarioResult | undefined,
 ): Promise<ScenarioResult> {
   const request = await benchOperation(bench);
-  const plainOps = plain?.available ? plain.opsPerSec : null;
-  const result = await httpScenario(context, bench, {
+  return httpScenario(context, bench, {
     name: 'spend-by-operation-http',
     route: 'spends',
     body: request,
     target: SPEND_BY_OPERATION_HTTP_TARGET,
-    met: (opsPerSec) => plainOps !== null && opsPerSec * PRICED_OVERHEAD_LIMIT >= plainOps,
-    baselines: plainOps === null ? {} : { 'spend-http': plainOps },
-    notes: [`body ${JSON.stringify(request)} (priced at the current card)`],
+    met: () => false,
+    baselines: {},
+    notes: [
+      `body ${JSON.stringify(request)} (priced at the current card); run before spend-http, so it warms the account states`,
+    ],
   });
-  if (plainOps === null) {
-    result.target.met = null;
-    result.notes.push('spend-http did not run in this run: nothing to compare with');
-  } else if (result.opsPerSec !== null) {
-    result.details.costVsPlain = round(plainOps / result.opsPerSec, 3);
-    if (plain?.p50Ms != null && result.p50Ms !== null)
-      result.details.p50VsPlain = `${result.p50Ms} ms vs ${plain.p50Ms} ms`;
+}
+
+/** The issue's target: ops/s at most 10 % below spend-http's, measured in the same run. */
+export function judgeAgainstPlain(priced: ScenarioResult, plain: ScenarioResult | undefined): void {
+  if (!priced.available) return;
+  const plainOps = plain?.available ? plain.opsPerSec : null;
+  if (plainOps === null || priced.opsPerSec === null) {
+    priced.target.met = null;
+    priced.notes.push('spend-http did not run in this run: nothing to compare with');
+    return;
   }
-  return result;
+  priced.baselines['spend-http'] = plainOps;
+  priced.target.met = priced.opsPerSec * PRICED_OVERHEAD_LIMIT >= plainOps;
+  priced.details.costVsPlain = round(plainOps / priced.opsPerSec, 3);
+  priced.details.p50VsPlain = `${priced.p50Ms} ms vs ${plain?.p50Ms} ms`;
+  priced.details.p99VsPlain = `${priced.p99Ms} ms vs ${plain?.p99Ms} ms`;
 }
 
 /** `quote-http`: POST …/quotes for the same operation, at the same load as spend-http. */
