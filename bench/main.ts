@@ -13,6 +13,7 @@ import { maxOtherCpuPct, renderReport, type BenchReport } from './lib/report';
 import { failed, type BaselineResult, type ScenarioResult } from './lib/result';
 import { round } from './lib/stats';
 import { seedAccounts } from './lib/seed';
+import { warmAccountStates } from './lib/warm-states';
 import { coldLoad, COLD_LOAD_TARGET } from './scenarios/cold-load';
 import { emmettBaseline } from './scenarios/emmett-baseline';
 import { hotAccount, HOT_ACCOUNT_TARGET } from './scenarios/hot-account';
@@ -192,7 +193,12 @@ async function main(): Promise<number> {
               result.notes.push(...baselineFailures);
               scenarios.push(result);
             }
-            // Right before spend-http, on the same app and load: the issue compares the two.
+            // Right before spend-http, on the same app and load: the issue compares the two, so
+            // both run on warm account states (else the first would pay for every cold load).
+            if (wants('spend-by-operation-http')) {
+              log('  warming the account states for spend-by-operation-http and spend-http…');
+              await warmAccountStates(app, ACCOUNT_PREFIX, settings.accounts);
+            }
             const priced = wants('spend-by-operation-http')
               ? await step('spend-by-operation-http', SPEND_BY_OPERATION_HTTP_TARGET, () =>
                   spendByOperationHttp(context, app),

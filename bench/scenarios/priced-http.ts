@@ -17,9 +17,8 @@ const BENCH_QUANTITY = 90;
 /**
  * `spend-by-operation-http`: as spend-http, but each body names an operation of the app's current
  * card (one with a dimension, so a multiplier applies) instead of credits: the server prices it
- * before the spend goes to the mailbox. Run BEFORE spend-http on the same app, so it is the one
- * that pays for loading the accounts' states: the comparison errs against the priced spend.
- * Judged by judgeAgainstPlain once spend-http has run.
+ * before the spend goes to the mailbox. Run right before spend-http on the same app, both on
+ * warm account states (bench/lib/warm-states.ts); judged by judgeAgainstPlain once spend-http ran.
  */
 export async function spendByOperationHttp(
   context: BenchContext,
@@ -34,7 +33,7 @@ export async function spendByOperationHttp(
     met: () => false,
     baselines: {},
     notes: [
-      `body ${JSON.stringify(request)} (priced at the current card); run before spend-http, so it warms the account states`,
+      `body ${JSON.stringify(request)} (priced at the current card); run right before spend-http, both on warm states`,
     ],
   });
 }
