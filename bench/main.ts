@@ -22,6 +22,7 @@ import { projectorRebuild, PROJECTOR_REBUILD_TARGET } from './scenarios/projecto
 import { spendHttp, SPEND_HTTP_TARGET } from './scenarios/spend-http';
 import {
   judgeAgainstPlain,
+  warmUpHttp,
   QUOTE_HTTP_TARGET,
   quoteHttp,
   SPEND_BY_OPERATION_HTTP_TARGET,
@@ -194,10 +195,13 @@ async function main(): Promise<number> {
               scenarios.push(result);
             }
             // Right before spend-http, on the same app and load: the issue compares the two, so
-            // both run on warm account states (else the first would pay for every cold load).
+            // both run warm (else the first would pay for every cold load, the JIT, the pool).
             if (wants('spend-by-operation-http')) {
-              log('  warming the account states for spend-by-operation-http and spend-http…');
+              log(
+                '  warming the account states and the HTTP path for the priced/plain comparison…',
+              );
               await warmAccountStates(app, ACCOUNT_PREFIX, settings.accounts);
+              await warmUpHttp(context, app);
             }
             const priced = wants('spend-by-operation-http')
               ? await step('spend-by-operation-http', SPEND_BY_OPERATION_HTTP_TARGET, () =>

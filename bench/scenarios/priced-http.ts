@@ -38,6 +38,27 @@ export async function spendByOperationHttp(
   });
 }
 
+/**
+ * Before the two compared scenarios: a discarded run of each body, so that neither pays alone for
+ * what the first HTTP scenario of an app pays (JIT of the HTTP path, the pool's connections).
+ */
+export async function warmUpHttp(context: BenchContext, bench: BenchApp): Promise<void> {
+  const seconds = { warmup: 1, duration: 2 };
+  const discard = { target: '', met: () => false, baselines: {}, notes: [], seconds };
+  await httpScenario(context, bench, {
+    ...discard,
+    name: 'warm-up plain',
+    route: 'spends',
+    body: { credits: 1, description: 'bench warm-up' },
+  });
+  await httpScenario(context, bench, {
+    ...discard,
+    name: 'warm-up priced',
+    route: 'spends',
+    body: await benchOperation(bench),
+  });
+}
+
 /** The target: ops/s at most 10 % below spend-http's, measured in the same run. */
 export function judgeAgainstPlain(priced: ScenarioResult, plain: ScenarioResult | undefined): void {
   if (!priced.available) return;

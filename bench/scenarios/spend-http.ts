@@ -21,6 +21,8 @@ export interface HttpScenarioSpec {
   baselines: Record<string, number>;
   /** Said first in the result's notes (what was sent). */
   notes: string[];
+  /** Shorter phases than the settings' (a discarded warm-up run). */
+  seconds?: { warmup: number; duration: number };
 }
 
 /**
@@ -69,8 +71,8 @@ export async function httpScenario(
       kind: 'run',
       url: `http://127.0.0.1:${port}`,
       connections: settings.concurrency,
-      warmupSec: settings.httpWarmupSec,
-      durationSec: settings.httpDurationSec,
+      warmupSec: spec.seconds?.warmup ?? settings.httpWarmupSec,
+      durationSec: spec.seconds?.duration ?? settings.httpDurationSec,
       accountPrefix: ACCOUNT_PREFIX,
       accounts: settings.accounts,
       apiKeys: BENCH_API_KEYS,
