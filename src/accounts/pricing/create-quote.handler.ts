@@ -23,8 +23,6 @@ export class CreateQuoteHandler implements ICommandHandler<CreateQuote, QuoteAns
   async execute({ accountId, request }: CreateQuote): Promise<QuoteAnswer> {
     // Priced first: a request the card refuses costs no turn in the account's queue.
     const priced = await this.pricer.atCurrentCard(request);
-    // Like `check`: the account as of every command queued before, whichever process wrote it.
-    const { available, balance } = await this.queries.balance(accountId);
     const createdAtMs = this.clock.now().getTime();
     const quote = {
       quoteId: newId('quote'),
@@ -36,7 +34,12 @@ export class CreateQuoteHandler implements ICommandHandler<CreateQuote, QuoteAns
       createdAt: new Date(createdAtMs).toISOString(),
       expiresAt: new Date(createdAtMs + this.config.quoteTtlSeconds * MS_PER_SECOND).toISOString(),
     };
-    await this.quotes.save(quote);
+    // The row does not depend on the balance: both round trips at once. Like `check`, the balance
+    // is the account as of every command queued before, whichever process wrote it.
+    const [{ available, balance }] = await Promise.all([
+      this.queries.balance(accountId),
+      this.quotes.save(quote),
+    ]);
     const { credits } = priced;
     return {
       quoteId: quote.quoteId,
