@@ -37,6 +37,16 @@ import { PriceCharge } from '../pricing/price-charge.query';
 import { chargeRequestOf } from './charge-request';
 import { PRICED_CHARGE_RESPONSES } from './priced-charge-docs';
 
+function plainReserve(body: ReserveRequest): ReserveCreditsCommand {
+  return {
+    kind: 'reserve',
+    reservationId: newId('reservation'),
+    credits: body.credits!,
+    ttlSeconds: body.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS,
+    description: body.description,
+  };
+}
+
 @ApiTags('reservations')
 @AccountRoute()
 @Controller('v1/accounts/:accountId/reservations')
@@ -69,22 +79,29 @@ export class ReservationsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReservationResponse> {
-    const reserve: ReserveCreditsCommand = {
-      kind: 'reserve',
-      reservationId: newId('reservation'),
-      credits: body.credits!,
-      ttlSeconds: body.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS,
-      description: body.description,
-    };
-    if (body.credits === undefined) {
-      const { credits, description, ...priced } = await this.queryBus.execute(
-        new PriceCharge(accountId, chargeRequestOf(body)),
-      );
-      Object.assign(reserve, { credits, description: body.description ?? description, ...priced });
-    }
+    const reserve =
+      body.credits === undefined ? await this.pricedReserve(accountId, body) : plainReserve(body);
     const context = callerContext(request, reserve.kind, accountId, body);
     const outcome = await this.writer.send(new ReserveCredits(accountId, reserve, context), reply);
     return reservationResponse(outcome);
+  }
+
+  /** Priced before it is sent; minimumAvailable and the quote's single use are the decider's. */
+  private async pricedReserve(
+    accountId: string,
+    body: ReserveRequest,
+  ): Promise<ReserveCreditsCommand> {
+    const { credits, description, ...priced } = await this.queryBus.execute(
+      new PriceCharge(accountId, chargeRequestOf(body)),
+    );
+    return {
+      kind: 'reserve',
+      reservationId: newId('reservation'),
+      credits,
+      ttlSeconds: body.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS,
+      description: body.description ?? description,
+      ...priced,
+    };
   }
 
   @Post(':reservationId/capture')
