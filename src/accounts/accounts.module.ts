@@ -4,7 +4,8 @@ import { FastBodyChecks } from '../http/validation/fast-body-checks';
 import { ACCOUNT_COMMAND_HANDLERS } from './commands';
 import { ACCOUNT_PROBLEMS } from './http/account-problems';
 import { BalanceController } from './http/balance.controller';
-import { SpendRequest } from './http/dto/requests';
+import { QuoteRequest, SpendRequest } from './http/dto/requests';
+import { checkQuoteRequest } from './http/dto/quote-request.fast-check';
 import { checkSpendRequest } from './http/dto/spend-request.fast-check';
 import { GrantsController } from './http/grants.controller';
 import { LedgerWriter } from './http/ledger-writer';
@@ -45,5 +46,7 @@ export class AccountsModule {
     problems.register(PRICING_PROBLEMS);
     // The spend body, the hottest route's, is checked without class-validator when plainly valid.
     fastBodyChecks.register(SpendRequest, checkSpendRequest);
+    // The quote body too: a quote should answer about as fast as a check.
+    fastBodyChecks.register(QuoteRequest, checkQuoteRequest);
   }
 }

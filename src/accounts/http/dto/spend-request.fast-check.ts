@@ -1,13 +1,7 @@
 import { MAX_COMMAND_CREDITS, MIN_COMMAND_CREDITS } from '../../../ledger/limits';
-import { isStorableText } from '../../../shared/storable-text';
 import type { FastBodyCheck } from '../../../http/validation/fast-body-check';
-import {
-  MAX_DIMENSION_TEXT,
-  MAX_DIMENSIONS,
-  MAX_OPERATION_ID,
-  MAX_QUANTITY,
-  MIN_QUANTITY,
-} from './charge-fields';
+import { MAX_OPERATION_ID } from './charge-fields';
+import { isPlainDimensions, isPlainObject, isQuantity, isShortString } from './plain-values';
 import { MAX_DESCRIPTION, MAX_REFERENCE, SpendRequest } from './requests';
 
 /**
@@ -80,43 +74,4 @@ function checkSpendByOperation(body: Record<string, unknown>): SpendRequest | nu
     request.reference = reference as string;
   }
   return request;
-}
-
-function isQuantity(value: unknown): value is number {
-  return (
-    typeof value === 'number' &&
-    Number.isInteger(value) &&
-    value >= MIN_QUANTITY &&
-    value <= MAX_QUANTITY
-  );
-}
-
-/** `{ resolution: '4k' }`: a few short, storable strings under short, storable keys. */
-function isPlainDimensions(value: unknown): value is Record<string, string> {
-  if (!isPlainObject(value)) return false;
-  let count = 0;
-  for (const key in value) {
-    count += 1;
-    if (count > MAX_DIMENSIONS || key === '__proto__') return false;
-    if (!isShortString(key, MAX_DIMENSION_TEXT) || !isShortString(value[key], MAX_DIMENSION_TEXT))
-      return false;
-  }
-  return true;
-}
-
-/** What JSON.parse makes of {…}: not an array, a Buffer or any class instance. */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype !== null && Object.getPrototypeOf(prototype) === null;
-}
-
-/** Non-empty, at most maxLength UTF-16 units, and storable (one regex test: the pipe's text rule). */
-function isShortString(value: unknown, maxLength: number): boolean {
-  return (
-    typeof value === 'string' &&
-    value.length > 0 &&
-    value.length <= maxLength &&
-    isStorableText(value)
-  );
 }
