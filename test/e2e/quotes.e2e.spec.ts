@@ -243,6 +243,18 @@ describe('quotes', () => {
     expect(nested.body.errors[0].field).toBe('dimensions');
   });
 
+  it('concurrent spends and holds of one quote on one instance (one batch): exactly one pays', async () => {
+    await grant('quote-batch', 100);
+    const given = await quote('quote-batch', { operation: 'stem-separation' });
+    const answers = await Promise.all([
+      spend('quote-batch', { quoteId: given.body.quoteId }),
+      spend('quote-batch', { quoteId: given.body.quoteId }),
+      t.http.post('/v1/accounts/quote-batch/reservations', { quoteId: given.body.quoteId }),
+    ]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409, 409]);
+    expect((await t.http.get('/v1/accounts/quote-batch/balance')).body.available).toBe(90);
+  });
+
   it('two concurrent spends of one quote on two instances: exactly one pays', async () => {
     const other = await startTestApp({ clock, database, env: QUIET });
     try {
