@@ -22,6 +22,8 @@ import { projectorRebuild, PROJECTOR_REBUILD_TARGET } from './scenarios/projecto
 import { spendHttp, SPEND_HTTP_TARGET } from './scenarios/spend-http';
 import {
   judgeAgainstPlain,
+  pairedCost,
+  type PairedCost,
   warmUpHttp,
   QUOTE_HTTP_TARGET,
   quoteHttp,
@@ -215,9 +217,19 @@ async function main(): Promise<number> {
                 ),
               );
             if (priced) {
+              let paired: PairedCost | null = null;
+              if (priced.available) {
+                log('  paired phases for spend-by-operation-http (plain, priced, priced, plain)…');
+                try {
+                  paired = await pairedCost(context, app);
+                } catch (error) {
+                  priced.notes.push(`paired phases failed: ${String(error)}`);
+                }
+              }
               judgeAgainstPlain(
                 priced,
                 scenarios.find((scenario) => scenario.name === 'spend-http'),
+                paired,
               );
               scenarios.push(priced);
             }
