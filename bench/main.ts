@@ -13,12 +13,23 @@ import { maxOtherCpuPct, renderReport, type BenchReport } from './lib/report';
 import { failed, type BaselineResult, type ScenarioResult } from './lib/result';
 import { round } from './lib/stats';
 import { seedAccounts } from './lib/seed';
+import { warmAccountStates } from './lib/warm-states';
 import { coldLoad, COLD_LOAD_TARGET } from './scenarios/cold-load';
 import { emmettBaseline } from './scenarios/emmett-baseline';
 import { hotAccount, HOT_ACCOUNT_TARGET } from './scenarios/hot-account';
 import { memory, MEMORY_TARGET } from './scenarios/memory';
 import { projectorRebuild, PROJECTOR_REBUILD_TARGET } from './scenarios/projector-rebuild';
 import { spendHttp, SPEND_HTTP_TARGET } from './scenarios/spend-http';
+import {
+  judgeAgainstPlain,
+  pairedCost,
+  type PairedCost,
+  warmUpHttp,
+  QUOTE_HTTP_TARGET,
+  quoteHttp,
+  SPEND_BY_OPERATION_HTTP_TARGET,
+  spendByOperationHttp,
+} from './scenarios/priced-http';
 import { spendInProcess, SPEND_INPROCESS_TARGET } from './scenarios/spend-inprocess';
 import {
   naiveRowBaseline,
@@ -29,6 +40,8 @@ import {
 const SCENARIOS = [
   'spend-inprocess',
   'spend-http',
+  'spend-by-operation-http',
+  'quote-http',
   'hot-account',
   'cold-load',
   'projector-rebuild',
@@ -153,7 +166,8 @@ async function main(): Promise<number> {
       }
       const rawInsert = baselines.find((baseline) => baseline.name === 'raw-insert')?.opsPerSec;
 
-      if (wants('spend-inprocess') || wants('spend-http') || wants('hot-account')) {
+      const usesApp = ['spend-inprocess', 'spend-http', 'spend-by-operation-http', 'quote-http'];
+      if (usesApp.some((name) => wants(name as ScenarioName)) || wants('hot-account')) {
         let bench: BenchApp | null = null;
         try {
           bench = await startBenchApp(config, database);
@@ -164,6 +178,11 @@ async function main(): Promise<number> {
           if (wants('spend-inprocess'))
             scenarios.push(failed('spend-inprocess', SPEND_INPROCESS_TARGET, error));
           if (wants('spend-http')) scenarios.push(failed('spend-http', SPEND_HTTP_TARGET, error));
+          if (wants('spend-by-operation-http'))
+            scenarios.push(
+              failed('spend-by-operation-http', SPEND_BY_OPERATION_HTTP_TARGET, error),
+            );
+          if (wants('quote-http')) scenarios.push(failed('quote-http', QUOTE_HTTP_TARGET, error));
           if (wants('hot-account'))
             scenarios.push(failed('hot-account', HOT_ACCOUNT_TARGET, error));
         }
@@ -177,11 +196,46 @@ async function main(): Promise<number> {
               result.notes.push(...baselineFailures);
               scenarios.push(result);
             }
+            // Right before spend-http, on the same app and load: the issue compares the two, so
+            // both run warm (else the first would pay for every cold load, the JIT, the pool).
+            if (wants('spend-by-operation-http')) {
+              log(
+                '  warming the account states and the HTTP path for the priced/plain comparison…',
+              );
+              await warmAccountStates(app, ACCOUNT_PREFIX, settings.accounts);
+              await warmUpHttp(context, app);
+            }
+            const priced = wants('spend-by-operation-http')
+              ? await step('spend-by-operation-http', SPEND_BY_OPERATION_HTTP_TARGET, () =>
+                  spendByOperationHttp(context, app),
+                )
+              : null;
             if (wants('spend-http'))
               scenarios.push(
                 await step('spend-http', SPEND_HTTP_TARGET, () =>
                   spendHttp(context, app, rawInsert),
                 ),
+              );
+            if (priced) {
+              let paired: PairedCost | null = null;
+              if (priced.available) {
+                log('  paired phases for spend-by-operation-http (plain, priced, priced, plain)…');
+                try {
+                  paired = await pairedCost(context, app);
+                } catch (error) {
+                  priced.notes.push(`paired phases failed: ${String(error)}`);
+                }
+              }
+              judgeAgainstPlain(
+                priced,
+                scenarios.find((scenario) => scenario.name === 'spend-http'),
+                paired,
+              );
+              scenarios.push(priced);
+            }
+            if (wants('quote-http'))
+              scenarios.push(
+                await step('quote-http', QUOTE_HTTP_TARGET, () => quoteHttp(context, app)),
               );
             if (wants('hot-account'))
               scenarios.push(

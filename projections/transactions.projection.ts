@@ -125,6 +125,7 @@ function toRecord(row: TransactionRow): Record<string, unknown> {
     reference: row.reference,
     occurred_at: row.occurredAt,
     metadata: row.metadata,
+    operation: row.operation,
     detail: row.detail,
   };
 }
@@ -136,12 +137,13 @@ async function insertRows(client: PoolClient, rows: TransactionRow[]): Promise<v
   // array literals were the projection's biggest cost in Node); PostgreSQL parses it once.
   await client.query(
     `INSERT INTO credit_transactions (account_id, revision, event_id, type, credits, balance_after, available_after, reserved_after,
-                                      reserved_change, description, reference, occurred_at, metadata, detail)
+                                      reserved_change, description, reference, occurred_at, metadata, operation, detail)
      SELECT account_id, revision, event_id, type, credits, balance_after, available_after, reserved_after,
-            reserved_change, description, reference, occurred_at, metadata, detail
+            reserved_change, description, reference, occurred_at, metadata, operation, detail
      FROM json_to_recordset($1::json) AS r(account_id text, revision bigint, event_id uuid, type text, credits bigint,
                                           balance_after bigint, available_after bigint, reserved_after bigint, reserved_change bigint,
-                                          description text, reference text, occurred_at timestamptz, metadata jsonb, detail jsonb)`,
+                                          description text, reference text, occurred_at timestamptz, metadata jsonb,
+                                          operation jsonb, detail jsonb)`,
     [JSON.stringify(rows.map(toRecord))],
   );
 }

@@ -17,6 +17,10 @@ export interface RunRequest {
   accounts: number;
   /** Used in turn, request by request. */
   apiKeys: string[];
+  /** The account route posted to: `/v1/accounts/{account}/{route}`. */
+  route: 'spends' | 'quotes';
+  /** The JSON body of every request. */
+  body: string;
 }
 
 export interface HttpRunSummary {
@@ -39,7 +43,6 @@ export type RunnerMessage =
   | { kind: 'result'; result: HttpRunSummary }
   | { kind: 'failed'; error: string };
 
-const BODY = JSON.stringify({ credits: 1, description: 'bench http spend' });
 let sent = 0;
 
 function runOnce(request: RunRequest, durationSec: number): Promise<HttpRunSummary> {
@@ -58,7 +61,7 @@ function runOnce(request: RunRequest, durationSec: number): Promise<HttpRunSumma
         requests: [
           {
             method: 'POST',
-            body: BODY,
+            body: request.body,
             setupRequest: (req) => {
               const n = 1 + Math.floor(Math.random() * request.accounts);
               sent += 1;
@@ -66,7 +69,7 @@ function runOnce(request: RunRequest, durationSec: number): Promise<HttpRunSumma
               return {
                 ...req,
                 headers: { ...req.headers, authorization },
-                path: `/v1/accounts/${request.accountPrefix}${String(n).padStart(6, '0')}/spends`,
+                path: `/v1/accounts/${request.accountPrefix}${String(n).padStart(6, '0')}/${request.route}`,
               };
             },
           },

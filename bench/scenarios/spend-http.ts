@@ -11,6 +11,20 @@ import { round } from '../lib/stats';
 
 export const SPEND_HTTP_TARGET = '≥ 3,000/s and p99 ≤ 50 ms';
 
+/** What one HTTP scenario posts, and how it is judged. */
+export interface HttpScenarioSpec {
+  name: string;
+  route: RunRequest['route'];
+  body: unknown;
+  target: string;
+  met(opsPerSec: number, p99Ms: number): boolean;
+  baselines: Record<string, number>;
+  /** Said first in the result's notes (what was sent). */
+  notes: string[];
+  /** Shorter phases than the settings' (a discarded warm-up run). */
+  seconds?: { warmup: number; duration: number };
+}
+
 /**
  * `spend-http`: POST /v1/accounts/{random account}/spends (JSON body, API key) against the same
  * app, now listening on loopback, from autocannon in a child process at a fixed connection count,
@@ -18,13 +32,34 @@ export const SPEND_HTTP_TARGET = '≥ 3,000/s and p99 ≤ 50 ms';
  * opsPerSec = 2xx responses / duration; p50/p99 are autocannon's; non-2xx, socket errors and
  * timeouts are errors.
  */
-export async function spendHttp(
+export function spendHttp(
   context: BenchContext,
   bench: BenchApp,
   rawInsert: number | undefined,
 ): Promise<ScenarioResult> {
+  return httpScenario(context, bench, {
+    name: 'spend-http',
+    route: 'spends',
+    body: { credits: 1, description: 'bench http spend' },
+    target: SPEND_HTTP_TARGET,
+    met: (opsPerSec, p99) => opsPerSec >= 3_000 && p99 <= 50,
+    baselines: rawInsert === undefined ? {} : { 'raw-insert': rawInsert },
+    notes: [],
+  });
+}
+
+/**
+ * One HTTP scenario as spend-http runs it (the same load, the same measures): quote-http and
+ * spend-by-operation-http post other bodies to other routes. The app listens once and stays
+ * listening for the scenarios after it.
+ */
+export async function httpScenario(
+  context: BenchContext,
+  bench: BenchApp,
+  spec: HttpScenarioSpec,
+): Promise<ScenarioResult> {
   const { settings } = context;
-  await bench.app.listen({ port: 0, host: '127.0.0.1' });
+  if (!bench.app.getHttpServer().listening) await bench.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = bench.app.getHttpServer().address() as AddressInfo;
   await context.probe.checkpoint();
   const child = fork(join(__dirname, '..', 'children', 'autocannon-runner.js'), [], {
@@ -36,11 +71,13 @@ export async function spendHttp(
       kind: 'run',
       url: `http://127.0.0.1:${port}`,
       connections: settings.concurrency,
-      warmupSec: settings.httpWarmupSec,
-      durationSec: settings.httpDurationSec,
+      warmupSec: spec.seconds?.warmup ?? settings.httpWarmupSec,
+      durationSec: spec.seconds?.duration ?? settings.httpDurationSec,
       accountPrefix: ACCOUNT_PREFIX,
       accounts: settings.accounts,
       apiKeys: BENCH_API_KEYS,
+      route: spec.route,
+      body: JSON.stringify(spec.body),
     };
     const start = await context.probe.snapshot();
     child.send(request);
@@ -52,9 +89,7 @@ export async function spendHttp(
       child.send({ kind: 'go' });
       return messages.next();
     };
-    const done = context.profiler
-      ? await context.profiler.around('spend-http', timed)
-      : await timed();
+    const done = context.profiler ? await context.profiler.around(spec.name, timed) : await timed();
     const after = await context.probe.snapshot();
     if (done.kind !== 'result')
       throw new Error(done.kind === 'failed' ? done.error : 'unexpected runner message');
@@ -73,16 +108,17 @@ export async function spendHttp(
     const total = result.ok2xx + result.non2xx;
     const withWarmup = total + warmed.warmup.ok2xx + warmed.warmup.non2xx;
     return {
-      name: 'spend-http',
+      name: spec.name,
       opsPerSec,
       p50Ms: p50,
       p99Ms: p99,
-      baselines: rawInsert === undefined ? {} : { 'raw-insert': rawInsert },
+      baselines: spec.baselines,
       available: true,
-      target: { text: SPEND_HTTP_TARGET, met: opsPerSec >= 3_000 && p99 <= 50 },
+      target: { text: spec.target, met: spec.met(opsPerSec, p99) },
       errors,
       rejected: result.statusCodes['402'] ?? 0,
       notes: [
+        ...spec.notes,
         `ROLE=api app over loopback HTTP, autocannon (child process) with ${settings.concurrency} connections, ${settings.accounts} accounts`,
         ...(errors > 0
           ? [

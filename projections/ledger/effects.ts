@@ -4,6 +4,7 @@ import type {
   LedgerEvent,
   LedgerEventType,
   Money,
+  OperationRecord,
 } from '../../src/ledger/events';
 
 /**
@@ -193,16 +194,22 @@ export interface TransactionFacts {
   reference: string | null;
   /** The caller's metadata (a spend's `metadata`); {} otherwise. */
   metadata: Record<string, string>;
+  /** A priced spend's or hold's operation (PRODUCT.md §1); null otherwise. */
+  operation: OperationRecord | null;
   /** The event's data without the fields shown above: ids, reasons, drawdown, expiry, money. */
   detail: Record<string, unknown>;
 }
 
 export function transactionFacts(event: LedgerEvent): TransactionFacts {
   const change = totalsChange(event);
-  const { description, reference, details, ...detail } = event.data as Record<string, unknown> & {
+  const { description, reference, details, operation, ...detail } = event.data as Record<
+    string,
+    unknown
+  > & {
     description?: string;
     reference?: string;
     details?: Record<string, string>;
+    operation?: OperationRecord;
   };
   return {
     type: TRANSACTION_TYPE_OF[event.type],
@@ -211,6 +218,7 @@ export function transactionFacts(event: LedgerEvent): TransactionFacts {
     description: describe(event) ?? description ?? null,
     reference: referenceOf(event) ?? reference ?? null,
     metadata: { ...(details ?? {}) },
+    operation: operation ?? null,
     detail,
   };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClientBase } from 'pg';
+import type { OperationRecord } from '../../src/ledger/events';
 import type { TransactionType } from '../ledger/effects';
 
 type Queryable = Pick<ClientBase, 'query'>;
@@ -22,6 +23,8 @@ export interface HistoryRow {
   /** The account's stream revision of the event. */
   revision: number;
   metadata: Record<string, string>;
+  /** What a priced spend or hold paid for (PRODUCT.md §1); null for plain amounts. */
+  operation: OperationRecord | null;
   detail: Record<string, unknown>;
 }
 
@@ -117,6 +120,7 @@ interface HistoryRecord {
   occurred_at: Date;
   revision: number;
   metadata: Record<string, string>;
+  operation: OperationRecord | null;
   detail: Record<string, unknown>;
 }
 
@@ -135,7 +139,7 @@ export async function queryHistory(db: Queryable, query: HistoryQuery): Promise<
   if (query.to) add((p) => `occurred_at < ${p}`, query.to);
   params.push(query.limit + 1);
   const columns = `event_id::text AS event_id, type, credits, balance_after, available_after, reserved_after, reserved_change,
-            description, reference, occurred_at, revision, metadata, detail`;
+            description, reference, occurred_at, revision, metadata, operation, detail`;
   // With a period, the rows are found by credit_transactions_by_time and only they are sorted: left
   // to itself the planner may walk the primary key from the newest revision and filter, which for
   // an old month of a busy account reads its whole later history. MATERIALIZED keeps the two apart.
@@ -167,6 +171,7 @@ function toHistoryRow(row: HistoryRecord): HistoryRow {
     occurredAt: row.occurred_at.toISOString(),
     revision: row.revision,
     metadata: row.metadata,
+    operation: row.operation,
     detail: row.detail,
   };
 }

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ProblemCatalog } from '../http/errors/problem-catalog';
+import { PricingModule } from '../pricing/pricing.module';
 import { FastBodyChecks } from '../http/validation/fast-body-checks';
 import { ACCOUNT_COMMAND_HANDLERS } from './commands';
 import { ACCOUNT_PROBLEMS } from './http/account-problems';
 import { BalanceController } from './http/balance.controller';
-import { SpendRequest } from './http/dto/requests';
+import { QuoteRequest, SpendRequest } from './http/dto/requests';
+import { checkQuoteRequest } from './http/dto/quote-request.fast-check';
 import { checkSpendRequest } from './http/dto/spend-request.fast-check';
 import { GrantsController } from './http/grants.controller';
 import { LedgerWriter } from './http/ledger-writer';
@@ -12,25 +14,41 @@ import { ReservationsController } from './http/reservations.controller';
 import { SpendsController } from './http/spends.controller';
 import { ACCOUNT_QUERY_PROVIDERS } from './queries';
 import { WRITE_PATH_PROVIDERS } from './write-path';
+import { ACCOUNT_PRICING_PROVIDERS } from './pricing';
+import { PRICED_CHARGE_PROBLEMS } from './http/priced-charge-problems';
+import { QuotesController } from './http/quotes.controller';
 
 /**
  * Accounts: balance and check (queries); spend, refund, grant, purchase, reserve, capture and
- * release (commands), each funnelled into the account's mailbox (write-path/). Exports nothing:
+ * release (commands), each funnelled into the account's mailbox (write-path/); quotes, and spends
+ * and holds priced by operation or quote (pricing/, with `RateCards` from PricingModule, imported for
+ * that alone). Exports nothing:
  * other features that write to the ledger (payments, expiry) send commands on the command bus.
  */
 @Module({
-  controllers: [BalanceController, SpendsController, GrantsController, ReservationsController],
+  imports: [PricingModule],
+  controllers: [
+    BalanceController,
+    SpendsController,
+    GrantsController,
+    ReservationsController,
+    QuotesController,
+  ],
   providers: [
     ...WRITE_PATH_PROVIDERS,
     ...ACCOUNT_COMMAND_HANDLERS,
     ...ACCOUNT_QUERY_PROVIDERS,
+    ...ACCOUNT_PRICING_PROVIDERS,
     LedgerWriter,
   ],
 })
 export class AccountsModule {
   constructor(problems: ProblemCatalog, fastBodyChecks: FastBodyChecks) {
     problems.register(ACCOUNT_PROBLEMS);
+    problems.register(PRICED_CHARGE_PROBLEMS);
     // The spend body, the hottest route's, is checked without class-validator when plainly valid.
     fastBodyChecks.register(SpendRequest, checkSpendRequest);
+    // The quote body too: a quote should answer about as fast as a check.
+    fastBodyChecks.register(QuoteRequest, checkQuoteRequest);
   }
 }

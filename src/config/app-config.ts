@@ -84,6 +84,10 @@ export class AppConfig {
   /** CREDIT_PACKS was set (else creditPacks is the default catalog). */
   creditPacksFromEnv!: boolean;
   rateLimits!: RateLimitSettings;
+  /** PRODUCT.md §1: how long a quote can be paid (QUOTE_TTL_SECONDS). */
+  quoteTtlSeconds!: number;
+  /** PRODUCT.md §5: available credits below this are a low balance (LOW_BALANCE_THRESHOLD). */
+  lowBalanceThreshold!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

@@ -129,6 +129,9 @@ export function loadConfig(env: Env): AppConfig {
     redisUrl: read.optionalUrl('RATE_LIMIT_REDIS_URL', ['redis:', 'rediss:']),
   };
 
+  config.quoteTtlSeconds = read.integer('QUOTE_TTL_SECONDS', 600, 1, 86_400);
+  config.lowBalanceThreshold = read.integer('LOW_BALANCE_THRESHOLD', 100, 0, 1_000_000_000_000);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -8,6 +8,7 @@ import {
   buildMessage,
 } from 'class-validator';
 import { IsInstant } from '../http/validation/ledger-validators';
+import { OperationRecordResponse } from '../accounts/http/dto/responses';
 import { TRANSACTION_TYPES, type TransactionType } from '../../projections/ledger/effects';
 
 export const DEFAULT_HISTORY_LIMIT = 50;
@@ -110,6 +111,13 @@ export class TransactionRowResponse {
     description: "The caller's metadata (spends)",
   })
   metadata!: Record<string, string>;
+  @ApiProperty({
+    type: OperationRecordResponse,
+    nullable: true,
+    description:
+      'What a spend, capture or reservation priced by operation (or quote) paid for; null for plain amounts',
+  })
+  operation!: OperationRecordResponse | null;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,

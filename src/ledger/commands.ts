@@ -1,4 +1,12 @@
-import type { Actor, BlockCategory, GrantReason, Money, ReversalReason } from './events';
+import type {
+  Actor,
+  BlockCategory,
+  GrantReason,
+  Money,
+  OperationRecord,
+  QuoteUse,
+  ReversalReason,
+} from './events';
 
 /**
  * Commands the decider understands: plain data, one `<UseCase>Command` per kind. (The application's
@@ -29,7 +37,21 @@ export interface GrantCreditsCommand {
   description?: string;
 }
 
-export interface SpendCreditsCommand {
+/**
+ * A spend or hold priced by the application (an operation at the current card, or a quote): the
+ * credits are already computed; what the decider must still check against the account itself
+ * travels with them, so that it is refused atomically with the write.
+ */
+export interface PricedCharge {
+  /** What it pays for; recorded on the event. */
+  operation?: OperationRecord;
+  /** The operation's minimumAvailable: refused (minimum_available) when less is available. */
+  minimumAvailable?: number;
+  /** The quote it pays: refused when expired or already used (quote_expired, quote_used). */
+  quote?: QuoteUse;
+}
+
+export interface SpendCreditsCommand extends PricedCharge {
   kind: 'spend';
   spendId: string;
   credits: number;
@@ -47,7 +69,7 @@ export interface RefundSpendCommand {
   reason: string;
 }
 
-export interface ReserveCreditsCommand {
+export interface ReserveCreditsCommand extends PricedCharge {
   kind: 'reserve';
   reservationId: string;
   credits: number;
@@ -62,6 +84,11 @@ export interface CaptureReservationCommand {
   /** Default: all that is held. */
   credits?: number;
   description?: string;
+  /**
+   * A capture of a priced hold for the quantity actually used, priced at the hold's card version.
+   * Without it, a priced hold's capture records the hold's own operation.
+   */
+  operation?: OperationRecord;
 }
 
 export interface ReleaseReservationCommand {

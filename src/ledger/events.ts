@@ -23,6 +23,27 @@ export interface BlockAmount {
   credits: number;
 }
 
+/**
+ * What a priced spend or hold was for (PRODUCT.md §1): the operation as priced, by which version of
+ * the rate card. Recorded so that finance can tell what a charge was, whatever the card says later.
+ */
+export interface OperationRecord {
+  operationId: string;
+  quantity: number;
+  /** The dimension values the price used (`{ resolution: '4k' }`); {} when none. */
+  dimensions: Record<string, string>;
+  rateCardVersion: number;
+}
+
+/**
+ * The quote a spend or hold paid. A quote is used once: the account remembers the quotes its
+ * events used until they expire (after that, a second use is refused as expired anyway).
+ */
+export interface QuoteUse {
+  quoteId: string;
+  expiresAt: string;
+}
+
 export interface Actor {
   kind: ActorKind;
   id: string;
@@ -83,6 +104,10 @@ export type CreditsSpent = EventOf<
     details?: Record<string, string>;
     drawdown: BlockAmount[];
     reservationId?: string;
+    /** A priced spend: the operation it paid for (a capture: at the hold's card version). */
+    operation?: OperationRecord;
+    /** A spend that paid a quote. */
+    quote?: QuoteUse;
   }
 >;
 
@@ -113,6 +138,10 @@ export type CreditsReserved = EventOf<
     expiresAt: string;
     drawdown: BlockAmount[];
     description?: string;
+    /** A priced hold: the operation it holds for; its capture is priced at this card version. */
+    operation?: OperationRecord;
+    /** A hold that paid a quote. */
+    quote?: QuoteUse;
   }
 >;
 

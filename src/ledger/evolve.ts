@@ -23,6 +23,8 @@ import { copyAmounts, withoutAmounts } from './block-amounts';
 import { LedgerInvariantError } from './errors';
 import { forgetStaleKeys, rememberCommandEvent } from './idempotency';
 import { lookup, remove } from './keyed-records';
+import { forgetExpiredQuotes, rememberUsedQuote } from './used-quotes';
+import { copyOperation } from './operation-record';
 import { emptyRecords, putInState, refundFromSpend, rememberSpend } from './compact-state';
 
 /** The state of an account with no stream yet. */
@@ -39,6 +41,7 @@ export function initialState(options?: Partial<LedgerOptions>): LedgerState {
     purchasesByProviderRef: emptyRecords(),
     idempotency: emptyRecords(),
     reversals: emptyRecords(),
+    usedQuotes: emptyRecords(),
     blockIdsWithCredits: emptyRecords(),
     unexpiredRemaining: 0,
     reserved: 0,
@@ -70,6 +73,7 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
   applyEvent(state, event);
   rememberCommandEvent(state, event);
   forgetStaleKeys(state, event);
+  forgetExpiredQuotes(state, event);
   return state;
 }
 
@@ -158,6 +162,7 @@ function applySpent(state: LedgerState, { data }: CreditsSpent): void {
     captureFromHold(state, data.reservationId, data);
   }
   rememberSpend(state, data.spendId, data.credits, data.drawdown);
+  if (data.quote !== undefined) rememberUsedQuote(state, data.quote);
 }
 
 /**
@@ -196,8 +201,10 @@ function applyReserved(state: LedgerState, { data }: CreditsReserved): void {
     drawdown: copyAmounts(data.drawdown),
   };
   if (data.description !== undefined) hold.description = data.description;
+  if (data.operation !== undefined) hold.operation = copyOperation(data.operation);
   putInState(state, 'reservations', data.reservationId, hold);
   state.reserved += data.credits;
+  if (data.quote !== undefined) rememberUsedQuote(state, data.quote);
 }
 
 const CLOSED_AS: Record<ReservationReleased['data']['reason'], ClosedReservationStatus> = {

@@ -24,6 +24,10 @@ export type Rejection =
   | { code: 'capture_exceeds_hold'; reservationId: string; held: number; requested: number }
   | { code: 'balance_limit'; limit: number }
   | { code: 'invalid_expiry'; expiresAt: string }
-  | { code: 'idempotency_key_reused'; idempotencyKey: string };
+  | { code: 'idempotency_key_reused'; idempotencyKey: string }
+  /** The operation's minimumAvailable is more than the account has available (PRODUCT.md §1). */
+  | { code: 'minimum_available'; available: number; minimumAvailable: number }
+  | { code: 'quote_expired'; quoteId: string; expiresAt: string }
+  | { code: 'quote_used'; quoteId: string };
 
 export type RejectionCode = Rejection['code'];

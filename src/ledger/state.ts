@@ -1,10 +1,10 @@
-import type { BlockAmount, BlockCategory, Money } from './events';
+import type { BlockAmount, BlockCategory, Money, OperationRecord } from './events';
 
 /**
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 4;
+export const LEDGER_STATE_VERSION = 5;
 
 export interface CreditBlock {
   blockId: string;
@@ -27,6 +27,8 @@ export interface OpenReservation {
   expiresAt: string;
   drawdown: BlockAmount[];
   description?: string;
+  /** A priced hold's operation: its capture by quantity is priced at this card version. */
+  operation?: OperationRecord;
 }
 
 export type ClosedReservationStatus = 'captured' | 'released' | 'expired';
@@ -125,6 +127,12 @@ export interface LedgerState {
   idempotency: Record<string, IdempotencyRecord>;
   /** Reversals by reversalId (only those that name one), undone or not. */
   reversals: Record<string, ReversalRecord>;
+  /**
+   * Quotes this account's spends and holds paid: quoteId → the quote's expiresAt. Kept until the
+   * quote expires (after that a second use is refused as expired anyway), so it stays as small as
+   * the quotes used within one quote lifetime (used-quotes.ts).
+   */
+  usedQuotes: Record<string, string>;
   /**
    * Ids of the blocks whose `remaining` is above 0 (a set: the values are always true). Deciding
    * only looks at these, so a command costs the same on an account with years of spent-out blocks.

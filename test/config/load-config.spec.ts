@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       nodeEnv: 'development',
       bodyLimitBytes: 65_536,
       consistencyTimeoutMs: 2000,
+      quoteTtlSeconds: 600,
+      lowBalanceThreshold: 100,
     });
     expect(
       config.creditPacks.map((pack) => [pack.packId, pack.credits, pack.price.minor, pack.popular]),

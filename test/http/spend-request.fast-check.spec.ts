@@ -70,6 +70,36 @@ const credits = mostly(
 /** Present in about one body in six. */
 const rare = (value: fc.Arbitrary<unknown>) =>
   fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: value, weight: 1 });
+const dimensions = mostly(
+  fc.dictionary(
+    fc.oneof(fc.constantFrom('resolution', 'complexity', '', '__proto__'), text(64)),
+    fc.oneof(fc.constantFrom('4k', '1080p', ''), text(64)),
+    { maxKeys: 3 },
+  ),
+);
+const quantity = mostly(
+  fc.oneof(
+    fc.integer({ min: -1, max: 100 }),
+    fc.constantFrom(1_000_000_000, 1_000_000_001, 1.5, -0, Number.NaN),
+  ),
+);
+const spendByOperationBody = fc
+  .record({
+    operation: fc.option(mostly(fc.oneof(fc.constantFrom('video-export'), text(128))), {
+      freq: 10,
+      nil: undefined,
+    }),
+    quantity: fc.option(quantity, { freq: 2, nil: undefined }),
+    dimensions: fc.option(dimensions, { freq: 2, nil: undefined }),
+    description: fc.option(mostly(text(500)), { freq: 2, nil: undefined }),
+    reference: rare(mostly(text(200))),
+    credits: rare(credits),
+    quoteId: rare(mostly(text(200))),
+    extra: rare(anyValue),
+  })
+  .map((fields) =>
+    Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
+  );
 const spendBody = fc
   .record({
     // fc.option's freq: one value in freq is left out.
@@ -103,6 +133,23 @@ describe('the spend body fast check', () => {
     }
   });
 
+  it('takes the plain spend-by-operation bodies, as the full validation builds them', async () => {
+    for (const body of [
+      { operation: 'stem-separation' },
+      {
+        operation: 'video-export',
+        quantity: 90,
+        dimensions: { resolution: '4k' },
+        description: 'export',
+        reference: 'job-8',
+      },
+    ]) {
+      const dto = checkSpendRequest(body);
+      expect(dto).toBeInstanceOf(SpendRequest);
+      expect(dto).toEqual(await full.transform(viaJson(body), BODY));
+    }
+  });
+
   it('leaves metadata, nulls, unknown keys, unstorable text and non-objects to the full validation', () => {
     for (const body of [
       { credits: 1, description: 'x', metadata: { a: 'b' } },
@@ -113,6 +160,13 @@ describe('the spend body fast check', () => {
       { credits: 1, description: 'x\ud800' },
       { credits: 1, description: 'x', reference: '\udc00' },
       [{ credits: 1, description: 'x' }],
+      { operation: 'x', credits: 1 },
+      { operation: 'x', quoteId: 'q' },
+      { quoteId: 'quote_1' },
+      { operation: 'x', quantity: 0 },
+      { operation: 'x', dimensions: { a: 1 } },
+      { operation: 'x', dimensions: { a: 'b\u0000' } },
+      { operation: 'x', dimensions: null },
       null,
       'credits=1',
     ]) {
@@ -122,7 +176,7 @@ describe('the spend body fast check', () => {
 
   it('answers every body exactly as the full validation does: the same DTO or the same problem', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(spendBody, anyValue), async (body) => {
+      fc.asyncProperty(fc.oneof(spendBody, spendByOperationBody, anyValue), async (body) => {
         const expected = await outcome(full, body);
         const actual = await outcome(fast, body);
         expect(actual).toEqual(expected);

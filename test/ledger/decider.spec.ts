@@ -36,6 +36,7 @@ describe('initialState', () => {
       purchasesByProviderRef: {},
       idempotency: {},
       reversals: {},
+      usedQuotes: {},
       blockIdsWithCredits: {},
       unexpiredRemaining: 0,
       reserved: 0,

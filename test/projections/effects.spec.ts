@@ -187,6 +187,32 @@ describe('projection functions (pure)', () => {
     );
   });
 
+  it("lift a priced spend's operation into its own fact, out of detail; null for a plain one", () => {
+    const operation = {
+      operationId: 'video-export',
+      quantity: 90,
+      dimensions: { resolution: '4k' },
+      rateCardVersion: 2,
+    };
+    const priced: LedgerEvent = {
+      type: 'CreditsSpent',
+      data: {
+        spendId: 'sp',
+        credits: 40,
+        description: 'Video export',
+        drawdown: [{ blockId: 'g', credits: 40 }],
+        operation,
+        quote: { quoteId: 'q1', expiresAt: '2026-03-01T12:10:00.000Z' },
+      },
+      metadata,
+    };
+    const facts = transactionFacts(priced);
+    expect(facts.operation).toEqual(operation);
+    expect(facts.detail).not.toHaveProperty('operation');
+    expect(facts.detail).toMatchObject({ quote: { quoteId: 'q1' } });
+    expect(transactionFacts(stream[2].event).operation).toBeNull();
+  });
+
   it('surface description, reference and the caller metadata, and keep the rest as detail', () => {
     expect(transactionFacts(stream[2].event)).toMatchObject({
       description: 'render',

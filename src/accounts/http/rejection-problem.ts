@@ -72,5 +72,21 @@ export function rejectionProblem(rejection: Rejection): Problem {
         'idempotency_key_reused',
         'This Idempotency-Key was used with a different request',
       );
+    case 'minimum_available':
+      return problem(
+        'minimum_available',
+        `The operation needs at least ${rejection.minimumAvailable} credits available to start, ${rejection.available} available`,
+        { available: rejection.available, minimumAvailable: rejection.minimumAvailable },
+      );
+    case 'quote_expired':
+      return problem(
+        'quote_expired',
+        `Quote ${rejection.quoteId} expired at ${rejection.expiresAt}; ask for a new quote`,
+        { quoteId: rejection.quoteId, expiresAt: rejection.expiresAt },
+      );
+    case 'quote_used':
+      return problem('quote_used', `Quote ${rejection.quoteId} was already used`, {
+        quoteId: rejection.quoteId,
+      });
   }
 }

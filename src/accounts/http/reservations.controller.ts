@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiCreatedResponse,
   ApiOkResponse,
@@ -31,47 +32,86 @@ const RESERVATION_CONFLICT = ApiResponse({
     'idempotency_key_reused; concurrency_conflict after COMMAND_MAX_ATTEMPTS lost races',
 });
 import { captureResponse, releaseResponse, reservationResponse } from './write-responses';
+import { PriceCapture } from '../pricing/price-capture.query';
+import { PriceCharge } from '../pricing/price-charge.query';
+import { chargeRequestOf } from './charge-request';
+import { PRICED_CHARGE_RESPONSES } from './priced-charge-docs';
+
+function plainReserve(body: ReserveRequest): ReserveCreditsCommand {
+  return {
+    kind: 'reserve',
+    reservationId: newId('reservation'),
+    credits: body.credits!,
+    ttlSeconds: body.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS,
+    description: body.description,
+  };
+}
 
 @ApiTags('reservations')
 @AccountRoute()
 @Controller('v1/accounts/:accountId/reservations')
 export class ReservationsController {
-  constructor(private readonly writer: LedgerWriter) {}
+  constructor(
+    private readonly writer: LedgerWriter,
+    private readonly queryBus: QueryBus,
+  ) {}
 
   @Post()
   @RequireScope('spend')
   @WriteRoute()
   @ApiOperation({
     summary: 'Hold credits for an operation in flight (default 15 minutes, at most 24 hours)',
+    description:
+      'Hold `credits`, or the price of an `operation` at the current rate card (its capture may then name the ' +
+      "quantity actually used, priced at the hold's card version), or a quote's credits (`quoteId`, used once).",
   })
   @ApiCreatedResponse({ type: ReservationResponse })
   @ApiResponse({
     status: 402,
     description:
-      'insufficient_credits: fewer credits available than the hold, with available and required',
+      'insufficient_credits: fewer credits available than the hold, with available and required; ' +
+      'minimum_available, with available and minimumAvailable',
   })
+  @PRICED_CHARGE_RESPONSES
   async reserve(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: ReserveRequest,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReservationResponse> {
-    const reserve: ReserveCreditsCommand = {
-      kind: 'reserve',
-      reservationId: newId('reservation'),
-      credits: body.credits,
-      ttlSeconds: body.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS,
-      description: body.description,
-    };
+    const reserve =
+      body.credits === undefined ? await this.pricedReserve(accountId, body) : plainReserve(body);
     const context = callerContext(request, reserve.kind, accountId, body);
     const outcome = await this.writer.send(new ReserveCredits(accountId, reserve, context), reply);
     return reservationResponse(outcome);
   }
 
+  /** Priced before it is sent; minimumAvailable and the quote's single use are the decider's. */
+  private async pricedReserve(
+    accountId: string,
+    body: ReserveRequest,
+  ): Promise<ReserveCreditsCommand> {
+    const { credits, description, ...priced } = await this.queryBus.execute(
+      new PriceCharge(accountId, chargeRequestOf(body)),
+    );
+    return {
+      kind: 'reserve',
+      reservationId: newId('reservation'),
+      credits,
+      ttlSeconds: body.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS,
+      description: body.description ?? description,
+      ...priced,
+    };
+  }
+
   @Post(':reservationId/capture')
   @RequireScope('spend')
   @WriteRoute()
-  @ApiOperation({ summary: 'Spend all or part of a hold; the rest is released in the same write' })
+  @ApiOperation({
+    summary: 'Spend all or part of a hold; the rest is released in the same write',
+    description:
+      "A hold made by operation may name the `quantity` actually used: it is priced at the hold's rate card version.",
+  })
   @ApiCreatedResponse({ type: CaptureResponse })
   @NOT_FOUND('reservation')
   @RESERVATION_CONFLICT
@@ -82,12 +122,19 @@ export class ReservationsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaptureResponse> {
+    // A quantity is priced at the hold's card version; a hold that is not open is captured
+    // unpriced, and the decider answers why (not found, closed, expired).
+    const priced =
+      body.quantity === undefined
+        ? null
+        : await this.queryBus.execute(new PriceCapture(accountId, reservationId, body.quantity));
     const capture: CaptureReservationCommand = {
       kind: 'capture',
       reservationId,
       spendId: newId('spend'),
-      credits: body.credits,
+      credits: priced?.credits ?? body.credits,
       description: body.description,
+      ...(priced && { operation: priced.operation }),
     };
     // The path's reservation id is part of what was asked: the same body for another hold is
     // another request.

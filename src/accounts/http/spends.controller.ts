@@ -1,4 +1,5 @@
 import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { newId } from '../../shared/ids';
@@ -13,36 +14,77 @@ import type { RefundSpendCommand, SpendCreditsCommand } from '../../ledger/comma
 import { RefundSpend, SpendCredits } from '../commands';
 import { AccountRoute, NOT_FOUND, WriteRoute } from '../../http/route-docs';
 import { refundResponse, spendResponse } from './write-responses';
+import { PriceCharge } from '../pricing/price-charge.query';
+import { chargeRequestOf } from './charge-request';
+import { PRICED_CHARGE_RESPONSES } from './priced-charge-docs';
+
+function plainSpend(body: SpendRequest): SpendCreditsCommand {
+  return {
+    kind: 'spend',
+    spendId: newId('spend'),
+    credits: body.credits!,
+    description: body.description!,
+    reference: body.reference,
+    details: body.metadata,
+  };
+}
 
 @ApiTags('spends')
 @AccountRoute()
 @Controller('v1/accounts/:accountId')
 export class SpendsController {
-  constructor(private readonly writer: LedgerWriter) {}
+  constructor(
+    private readonly writer: LedgerWriter,
+    private readonly queryBus: QueryBus,
+  ) {}
 
   @Post('spends')
   @RequireScope('spend')
   @WriteRoute()
-  @ApiOperation({ summary: 'Spend credits (drawn from blocks in drawdown order)' })
+  @ApiOperation({
+    summary: 'Spend credits (drawn from blocks in drawdown order)',
+    description:
+      'Pay `credits`, or name an `operation` (with `quantity` and `dimensions`) that the server prices at the ' +
+      'current rate card, or a `quoteId` that pays exactly the quoted credits once; one of the three.',
+  })
   @ApiCreatedResponse({ type: SpendResponse })
-  @ApiResponse({ status: 402, description: 'insufficient_credits, with available and required' })
+  @ApiResponse({
+    status: 402,
+    description:
+      'insufficient_credits, with available and required; minimum_available (the operation needs more ' +
+      'credits available to start), with available and minimumAvailable',
+  })
+  @PRICED_CHARGE_RESPONSES
   async spend(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: SpendRequest,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SpendResponse> {
-    const spend: SpendCreditsCommand = {
-      kind: 'spend',
-      spendId: newId('spend'),
-      credits: body.credits,
-      description: body.description,
-      reference: body.reference,
-      details: body.metadata,
-    };
+    // Plain credits, the hot path, cost no more than before: no await, no read (docs/pricing.md).
+    const spend =
+      body.credits === undefined ? await this.pricedSpend(accountId, body) : plainSpend(body);
+    // The hash covers the whole body, so a retry names the same operation, quantity and
+    // dimensions (or quote) as the first request, not only the same credits.
     const context = callerContext(request, spend.kind, accountId, body);
     const outcome = await this.writer.send(new SpendCredits(accountId, spend, context), reply);
     return spendResponse(outcome);
+  }
+
+  /** Priced before it is sent; minimumAvailable and the quote's single use are the decider's. */
+  private async pricedSpend(accountId: string, body: SpendRequest): Promise<SpendCreditsCommand> {
+    const { credits, description, ...priced } = await this.queryBus.execute(
+      new PriceCharge(accountId, chargeRequestOf(body)),
+    );
+    return {
+      kind: 'spend',
+      spendId: newId('spend'),
+      credits,
+      description: body.description ?? description,
+      reference: body.reference,
+      details: body.metadata,
+      ...priced,
+    };
   }
 
   @Post('refunds')

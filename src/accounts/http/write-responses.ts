@@ -1,5 +1,5 @@
 import type { WriteOutcome } from '../write-path/write-outcome';
-import type { LedgerEvent } from '../../ledger/events';
+import type { LedgerEvent, OperationRecord, QuoteUse } from '../../ledger/events';
 import type {
   CaptureResponse,
   GrantResponse,
@@ -33,9 +33,25 @@ function find<T extends LedgerEvent['type']>(
   return event;
 }
 
+/** What a priced spend or hold adds to its answer: the operation it paid for, the quote it used. */
+function pricedFields({ operation, quote }: { operation?: OperationRecord; quote?: QuoteUse }): {
+  operation?: OperationRecord;
+  quoteId?: string;
+} {
+  return {
+    ...(operation !== undefined && { operation }),
+    ...(quote !== undefined && { quoteId: quote.quoteId }),
+  };
+}
+
 export function spendResponse(outcome: WriteOutcome): SpendResponse {
-  const { spendId, credits } = find(outcome, 'CreditsSpent').data;
-  return { spendId, credits, ...common(outcome) };
+  const spent = find(outcome, 'CreditsSpent').data;
+  return {
+    spendId: spent.spendId,
+    credits: spent.credits,
+    ...pricedFields(spent),
+    ...common(outcome),
+  };
 }
 
 export function refundResponse(outcome: WriteOutcome): RefundResponse {
@@ -63,8 +79,9 @@ export function purchaseResponse(outcome: WriteOutcome): PurchaseResponse {
 }
 
 export function reservationResponse(outcome: WriteOutcome): ReservationResponse {
-  const { reservationId, credits, expiresAt } = find(outcome, 'CreditsReserved').data;
-  return { reservationId, credits, expiresAt, ...common(outcome) };
+  const hold = find(outcome, 'CreditsReserved').data;
+  const { reservationId, credits, expiresAt } = hold;
+  return { reservationId, credits, expiresAt, ...pricedFields(hold), ...common(outcome) };
 }
 
 export function captureResponse(outcome: WriteOutcome): CaptureResponse {
@@ -81,6 +98,7 @@ export function captureResponse(outcome: WriteOutcome): CaptureResponse {
     spendId: spent.spendId,
     credits: spent.credits,
     released: remainder?.type === 'ReservationReleased' ? remainder.data.credits : 0,
+    ...pricedFields(spent),
     ...common(outcome),
   };
 }

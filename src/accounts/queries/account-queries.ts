@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { evolve, viewAt } from '../../ledger/decider';
-import type { CreditBlock } from '../../ledger/state';
+import { lookup } from '../../ledger/keyed-records';
+import type { CreditBlock, OpenReservation } from '../../ledger/state';
 import { toLedgerEvent } from '../../ledger/upcast';
 import { Clock } from '../../shared/clock';
 import { AccountRepository } from '../write-path/account-repository';
@@ -53,6 +54,19 @@ export class AccountQueries {
     }
     const view = viewAt(state, at);
     return { accountId, ...view, revision: state.revision };
+  }
+
+  /**
+   * The hold as the account has it now (strongly consistent, like balance), or null when it is not
+   * open. Read to price a capture at the hold's card version before the capture is sent.
+   */
+  openHold(accountId: string, reservationId: string): Promise<OpenReservation | null> {
+    return this.mailbox.runExclusive(accountId, async () => {
+      const state = await this.accounts.refresh(accountId);
+      const hold = lookup(state.reservations, reservationId);
+      // A copy: the cached state is folded in place by the next write.
+      return hold === undefined ? null : structuredClone(hold);
+    });
   }
 
   async check(accountId: string, credits: number): Promise<CheckAnswer> {

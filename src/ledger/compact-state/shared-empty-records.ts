@@ -12,6 +12,7 @@ const RECORD_FIELDS = [
   'purchasesByProviderRef',
   'idempotency',
   'reversals',
+  'usedQuotes',
 ] as const;
 type StateRecords = Pick<LedgerState, (typeof RECORD_FIELDS)[number]>;
 

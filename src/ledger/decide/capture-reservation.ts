@@ -8,6 +8,7 @@ import { expireReturnedCredits } from '../expiry';
 import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { openHoldOrRejection } from './open-hold';
 import { assertUnusedId } from './fresh-id';
+import { copyOperation } from '../operation-record';
 
 /**
  * LEDGER.md "Capture": up to the held credits become a CreditsSpent (refundable like any spend),
@@ -31,6 +32,9 @@ export function decideCaptureReservation(
   }
   assertUnusedId(state.spends, command.spendId, 'spend');
   const drawdown = takeFirstDrawn(hold.drawdown, credits);
+  // A priced hold's spend records its operation: as captured (the quantity actually used, priced
+  // by the caller at the hold's card version), else as held.
+  const operation = command.operation ?? hold.operation;
   return accept(
     {
       type: 'CreditsSpent',
@@ -40,6 +44,7 @@ export function decideCaptureReservation(
         description: command.description ?? hold.description ?? 'capture',
         drawdown,
         reservationId: hold.reservationId,
+        ...(operation !== undefined && { operation: copyOperation(operation) }),
       },
     },
     ...releaseRemainder(state, hold, credits, nowMs),

@@ -3,13 +3,20 @@ import { drawFrom } from '../drawdown';
 import type { Situation } from './situation';
 import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { assertUnusedId } from './fresh-id';
+import { pricedChargeData, pricedChargeRejection } from './priced-charge';
 
-/** LEDGER.md "Spend": all or nothing, from available credits in drawdown order. */
+/**
+ * LEDGER.md "Spend": all or nothing, from available credits in drawdown order. A priced spend
+ * (PRODUCT.md §1) also pays its quote once and needs its operation's minimumAvailable.
+ */
 export function decideSpendCredits(
   command: SpendCreditsCommand,
-  { state, view }: Situation,
+  situation: Situation,
 ): RulesOutcome {
+  const { state, view } = situation;
   assertUnusedId(state.spends, command.spendId, 'spend');
+  const priced = isPriced(command) ? pricedChargeRejection(command, situation) : null;
+  if (priced) return reject(priced);
   const { available, blocks } = view;
   if (available < command.credits) {
     return reject({ code: 'insufficient_credits', available, required: command.credits });
@@ -23,6 +30,16 @@ export function decideSpendCredits(
       ...(command.reference !== undefined && { reference: command.reference }),
       ...(command.details !== undefined && { details: { ...command.details } }),
       drawdown: drawFrom(blocks, command.credits),
+      ...(isPriced(command) && pricedChargeData(command)),
     },
   });
+}
+
+/** A plain spend (credits only) pays for none of the priced rules: its path stays as it was. */
+function isPriced(command: SpendCreditsCommand): boolean {
+  return (
+    command.operation !== undefined ||
+    command.quote !== undefined ||
+    command.minimumAvailable !== undefined
+  );
 }

@@ -9,6 +9,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
 } from 'class-validator';
 import type { BlockCategory, GrantReason } from '../../../ledger/events';
 import {
@@ -17,6 +18,14 @@ import {
   MAX_RESERVATION_TTL_SECONDS,
 } from '../../../ledger/limits';
 import { IsCredits, IsInstant, IsStringDetails } from '../../../http/validation/ledger-validators';
+import {
+  IsDimensions,
+  IsOperationId,
+  IsQuantity,
+  IsQuoteId,
+  NotWith,
+  OnlyWith,
+} from './charge-fields';
 
 export const MAX_DESCRIPTION = 500;
 export const MAX_REFERENCE = 200;
@@ -37,15 +46,47 @@ export class CheckRequest {
   credits!: number;
 }
 
-export class SpendRequest {
-  @IsCredits()
-  credits!: number;
+/** Credits are required unless the body names an operation or a quote instead. */
+const paysCredits = (body: { credits?: unknown; operation?: unknown; quoteId?: unknown }) =>
+  body.credits !== undefined || (body.operation == null && body.quoteId == null);
 
-  @ApiProperty({ maxLength: MAX_DESCRIPTION, example: 'Render 4K video' })
+/**
+ * PRODUCT.md §1: a spend or hold pays `credits`, or names an `operation` (with `quantity` and
+ * `dimensions`) that the server prices at the current card, or a `quoteId`; one of the three.
+ */
+abstract class ChargeFields {
+  @ValidateIf(paysCredits)
+  @IsCredits({ required: false, description: 'Required unless operation or quoteId is given' })
+  credits?: number;
+
+  @IsOperationId(false)
+  @NotWith('credits')
+  operation?: string;
+
+  @IsQuantity()
+  @OnlyWith('operation')
+  quantity?: number;
+
+  @IsDimensions()
+  @OnlyWith('operation')
+  dimensions?: Record<string, string>;
+
+  @IsQuoteId()
+  @NotWith('credits', 'operation')
+  quoteId?: string;
+}
+
+export class SpendRequest extends ChargeFields {
+  @ApiPropertyOptional({
+    maxLength: MAX_DESCRIPTION,
+    example: 'Render 4K video',
+    description: "Required with credits; by default, the operation's name",
+  })
+  @ValidateIf((body: SpendRequest) => body.credits !== undefined || body.description !== undefined)
   @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_DESCRIPTION)
-  description!: string;
+  description?: string;
 
   @ApiPropertyOptional({
     maxLength: MAX_REFERENCE,
@@ -152,10 +193,7 @@ export class PurchaseRequest {
   expiresAt?: string;
 }
 
-export class ReserveRequest {
-  @IsCredits()
-  credits!: number;
-
+export class ReserveRequest extends ChargeFields {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,
@@ -180,12 +218,30 @@ export class CaptureRequest {
   @IsCredits({ required: false, description: 'Default: all that is held' })
   credits?: number;
 
+  @IsQuantity(
+    "For a hold made by operation: the quantity actually used, priced at the hold's rate card version",
+  )
+  @NotWith('credits')
+  quantity?: number;
+
   @ApiPropertyOptional({ maxLength: MAX_DESCRIPTION })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_DESCRIPTION)
   description?: string;
+}
+
+/** API.md "Prices": `{ operation, quantity?, dimensions? }`. */
+export class QuoteRequest {
+  @IsOperationId(true)
+  operation!: string;
+
+  @IsQuantity()
+  quantity?: number;
+
+  @IsDimensions()
+  dimensions?: Record<string, string>;
 }
 
 export class BalanceQuery {

@@ -1,16 +1,23 @@
 import { MAX_COMMAND_CREDITS, MIN_COMMAND_CREDITS } from '../../../ledger/limits';
-import { isStorableText } from '../../../shared/storable-text';
 import type { FastBodyCheck } from '../../../http/validation/fast-body-check';
+import { MAX_OPERATION_ID } from './charge-fields';
+import { isPlainDimensions, isPlainObject, isQuantity, isShortString } from './plain-values';
 import { MAX_DESCRIPTION, MAX_REFERENCE, SpendRequest } from './requests';
 
 /**
- * The common spend body ({ credits, description, reference? }, every value plainly valid) without
- * class-validator, which took about 10 % of the server's CPU per spend (docs/performance.md). Anything else
- * (metadata, a null, an unknown key, a long string, a NUL or an unpaired surrogate) returns null and
- * takes the full validation, so every error still comes from the validation pipe and SpendRequest.
+ * The common spend bodies without class-validator, which took about 10 % of the server's CPU per
+ * spend (docs/performance.md): `{ credits, description, reference? }` and, so that a priced spend
+ * costs about what a plain one does, `{ operation, quantity?, dimensions?, description?,
+ * reference? }`, every value plainly valid. Anything else (metadata, a quoteId, a null, an unknown
+ * key, a long string, a NUL or an unpaired surrogate) returns null and takes the full validation,
+ * so every error still comes from the validation pipe and SpendRequest.
  */
 export const checkSpendRequest: FastBodyCheck<SpendRequest> = (body) => {
   if (!isPlainObject(body)) return null;
+  return Object.hasOwn(body, 'credits') ? checkPlainSpend(body) : checkSpendByOperation(body);
+};
+
+function checkPlainSpend(body: Record<string, unknown>): SpendRequest | null {
   for (const key in body) {
     if (key !== 'credits' && key !== 'description' && key !== 'reference') return null;
   }
@@ -33,21 +40,38 @@ export const checkSpendRequest: FastBodyCheck<SpendRequest> = (body) => {
   request.description = description as string;
   if (hasReference) request.reference = reference as string;
   return request;
-};
-
-/** What JSON.parse makes of {…}: not an array, a Buffer or any class instance. */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype !== null && Object.getPrototypeOf(prototype) === null;
 }
 
-/** Non-empty, at most maxLength UTF-16 units, and storable (one regex test: the pipe's text rule). */
-function isShortString(value: unknown, maxLength: number): boolean {
-  return (
-    typeof value === 'string' &&
-    value.length > 0 &&
-    value.length <= maxLength &&
-    isStorableText(value)
-  );
+function checkSpendByOperation(body: Record<string, unknown>): SpendRequest | null {
+  for (const key in body) {
+    if (
+      key !== 'operation' &&
+      key !== 'quantity' &&
+      key !== 'dimensions' &&
+      key !== 'description' &&
+      key !== 'reference'
+    )
+      return null;
+  }
+  const { operation, quantity, dimensions, description, reference } = body;
+  if (!isShortString(operation, MAX_OPERATION_ID)) return null;
+  const request = new SpendRequest();
+  request.operation = operation as string;
+  if (Object.hasOwn(body, 'quantity')) {
+    if (!isQuantity(quantity)) return null;
+    request.quantity = quantity;
+  }
+  if (Object.hasOwn(body, 'dimensions')) {
+    if (!isPlainDimensions(dimensions)) return null;
+    request.dimensions = { ...dimensions };
+  }
+  if (Object.hasOwn(body, 'description')) {
+    if (!isShortString(description, MAX_DESCRIPTION)) return null;
+    request.description = description as string;
+  }
+  if (Object.hasOwn(body, 'reference')) {
+    if (!isShortString(reference, MAX_REFERENCE)) return null;
+    request.reference = reference as string;
+  }
+  return request;
 }

@@ -1,0 +1,46 @@
+import { isStorableText } from '../../../shared/storable-text';
+import { MAX_DIMENSION_TEXT, MAX_DIMENSIONS, MAX_QUANTITY, MIN_QUANTITY } from './charge-fields';
+
+/**
+ * What the fast body checks accept as plainly valid: each is at least as strict as the DTO rule
+ * it stands for, so a value these accept the full validation accepts too (docs/performance.md).
+ */
+
+export function isQuantity(value: unknown): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= MIN_QUANTITY &&
+    value <= MAX_QUANTITY
+  );
+}
+
+/** `{ resolution: '4k' }`: a few short, storable strings under short, storable keys. */
+export function isPlainDimensions(value: unknown): value is Record<string, string> {
+  if (!isPlainObject(value)) return false;
+  let count = 0;
+  for (const key in value) {
+    count += 1;
+    if (count > MAX_DIMENSIONS || key === '__proto__') return false;
+    if (!isShortString(key, MAX_DIMENSION_TEXT) || !isShortString(value[key], MAX_DIMENSION_TEXT))
+      return false;
+  }
+  return true;
+}
+
+/** What JSON.parse makes of {…}: not an array, a Buffer or any class instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype !== null && Object.getPrototypeOf(prototype) === null;
+}
+
+/** Non-empty, at most maxLength UTF-16 units, and storable (one regex test: the pipe's text rule). */
+export function isShortString(value: unknown, maxLength: number): boolean {
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= maxLength &&
+    isStorableText(value)
+  );
+}

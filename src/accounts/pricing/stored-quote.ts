@@ -1,0 +1,15 @@
+import type { OperationRecord } from '../../ledger/events';
+
+/** What a quote promised (PRODUCT.md §1), as kept in the `quotes` table. */
+export interface StoredQuote {
+  quoteId: string;
+  accountId: string;
+  operation: OperationRecord;
+  /** The operation's name on the card that priced it: a spend's description when it gives none. */
+  operationName: string;
+  credits: number;
+  /** The operation's minimumAvailable on that card; null when it has none. */
+  minimumAvailable: number | null;
+  createdAt: string;
+  expiresAt: string;
+}
