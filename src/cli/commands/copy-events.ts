@@ -1,9 +1,7 @@
 import { createEventStoreDbEventStore } from '../../event-store/eventstoredb/eventstoredb-event-store';
-import { purchaseClaimOf } from '../../accounts/write-path/purchase-claims';
-import { copyStreams } from '../../event-store/copy-streams';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store';
-import { STREAM_PREFIX } from '../../ledger/limits';
 import { UsageError, type CliCommand } from '../cli-command';
+import { copyLedgerStreams } from './copy-ledger-streams';
 
 const DEFAULT_BATCH = 500;
 const MAX_BATCH = 1000;
@@ -15,7 +13,7 @@ const MAX_BATCH = 1000;
 export const copyEventsCommand: CliCommand = {
   name: 'copy-events',
   summary:
-    'Copy every account stream from PostgreSQL to EventStoreDB/KurrentDB, in order, idempotently',
+    'Copy every account stream, the rate card and the pack catalog from PostgreSQL to EventStoreDB/KurrentDB, in order, idempotently',
   usage: 'copy-events --to <esdb://…> [--batch <n>]',
   async run(args, context) {
     const options = parseArgs(args, context.config.eventStoreConnectionString);
@@ -27,11 +25,8 @@ export const copyEventsCommand: CliCommand = {
       Math.round(events / Math.max(0.001, (performance.now() - started) / 1000));
     try {
       await target.ping();
-      const result = await copyStreams(source, target, {
-        streamPrefix: STREAM_PREFIX,
+      const result = await copyLedgerStreams(source, target, {
         batchSize: options.batch,
-        // Each purchase claims its reference in the target too (one payment, one purchase).
-        claimOf: (event) => purchaseClaimOf([event]),
         onProgress: ({ copied, skipped }) => {
           const line = `copied ${copied} · already there ${skipped} · ${rate(copied + skipped)} events/s`;
           context.stdout.write(context.interactive ? `\r${line}` : `${line}\n`);
