@@ -96,15 +96,15 @@ export class StripeEventLog {
 
   /**
    * Records the outcome of an attempt. A final outcome is not overwritten by a later attempt's,
-   * except that 'credited' and 'reversed' win over 'duplicate': when several deliveries of one event
-   * run at once, the one that wrote to the ledger may finish last.
+   * except that an outcome that wrote to the ledger ('credited', 'reversed', 'reinstated') wins over
+   * 'duplicate': when several deliveries of one event run at once, the writer may finish last.
    */
   async settle(eventId: string, settlement: Settlement, now: Date): Promise<void> {
     await this.database.pool.query(
       `UPDATE stripe_events
           SET outcome = $2, account_id = COALESCE($3, account_id), payment_intent_id = COALESCE($4, payment_intent_id),
               detail = $5, last_error = NULL, processed_at = $6
-        WHERE event_id = $1 AND (outcome IN ('processing', 'failed') OR (outcome = 'duplicate' AND $2 IN ('credited', 'reversed')))`,
+        WHERE event_id = $1 AND (outcome IN ('processing', 'failed') OR (outcome = 'duplicate' AND $2 IN ('credited', 'reversed', 'reinstated')))`,
       [
         storable(eventId),
         settlement.outcome,
