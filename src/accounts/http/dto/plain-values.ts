@@ -1,5 +1,11 @@
 import { isStorableText } from '../../../shared/storable-text';
-import { MAX_DIMENSION_TEXT, MAX_DIMENSIONS, MAX_QUANTITY, MIN_QUANTITY } from './charge-fields';
+import {
+  MAX_DIMENSION_TEXT,
+  MAX_DIMENSIONS,
+  MAX_OPERATION_ID,
+  MAX_QUANTITY,
+  MIN_QUANTITY,
+} from './charge-fields';
 
 /**
  * What the fast body checks accept as plainly valid: each is at least as strict as the DTO rule
@@ -43,4 +49,33 @@ export function isShortString(value: unknown, maxLength: number): boolean {
     value.length <= maxLength &&
     isStorableText(value)
   );
+}
+
+/** The operation part of a priced body, as both priced fast checks read it. */
+export interface PlainOperationRequest {
+  operation?: string;
+  quantity?: number;
+  dimensions?: Record<string, string>;
+}
+
+/**
+ * Copies `operation`, `quantity?` and `dimensions?` of `body` into `request` when each is plainly
+ * valid; false (and `request` half-filled, to be dropped) when any is not.
+ */
+export function copyPlainOperationRequest(
+  body: Record<string, unknown>,
+  request: PlainOperationRequest,
+): boolean {
+  const { operation, quantity, dimensions } = body;
+  if (!isShortString(operation, MAX_OPERATION_ID)) return false;
+  request.operation = operation as string;
+  if (Object.hasOwn(body, 'quantity')) {
+    if (!isQuantity(quantity)) return false;
+    request.quantity = quantity;
+  }
+  if (Object.hasOwn(body, 'dimensions')) {
+    if (!isPlainDimensions(dimensions)) return false;
+    request.dimensions = { ...dimensions };
+  }
+  return true;
 }

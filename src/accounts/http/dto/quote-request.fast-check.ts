@@ -1,6 +1,5 @@
 import type { FastBodyCheck } from '../../../http/validation/fast-body-check';
-import { MAX_OPERATION_ID } from './charge-fields';
-import { isPlainDimensions, isPlainObject, isQuantity, isShortString } from './plain-values';
+import { copyPlainOperationRequest, isPlainObject } from './plain-values';
 import { QuoteRequest } from './requests';
 
 /**
@@ -13,17 +12,6 @@ export const checkQuoteRequest: FastBodyCheck<QuoteRequest> = (body) => {
   for (const key in body) {
     if (key !== 'operation' && key !== 'quantity' && key !== 'dimensions') return null;
   }
-  const { operation, quantity, dimensions } = body;
-  if (!isShortString(operation, MAX_OPERATION_ID)) return null;
   const request = new QuoteRequest();
-  request.operation = operation as string;
-  if (Object.hasOwn(body, 'quantity')) {
-    if (!isQuantity(quantity)) return null;
-    request.quantity = quantity;
-  }
-  if (Object.hasOwn(body, 'dimensions')) {
-    if (!isPlainDimensions(dimensions)) return null;
-    request.dimensions = { ...dimensions };
-  }
-  return request;
+  return copyPlainOperationRequest(body, request) ? request : null;
 };

@@ -1,7 +1,6 @@
 import { MAX_COMMAND_CREDITS, MIN_COMMAND_CREDITS } from '../../../ledger/limits';
 import type { FastBodyCheck } from '../../../http/validation/fast-body-check';
-import { MAX_OPERATION_ID } from './charge-fields';
-import { isPlainDimensions, isPlainObject, isQuantity, isShortString } from './plain-values';
+import { copyPlainOperationRequest, isPlainObject, isShortString } from './plain-values';
 import { MAX_DESCRIPTION, MAX_REFERENCE, SpendRequest } from './requests';
 
 /**
@@ -53,18 +52,9 @@ function checkSpendByOperation(body: Record<string, unknown>): SpendRequest | nu
     )
       return null;
   }
-  const { operation, quantity, dimensions, description, reference } = body;
-  if (!isShortString(operation, MAX_OPERATION_ID)) return null;
+  const { description, reference } = body;
   const request = new SpendRequest();
-  request.operation = operation as string;
-  if (Object.hasOwn(body, 'quantity')) {
-    if (!isQuantity(quantity)) return null;
-    request.quantity = quantity;
-  }
-  if (Object.hasOwn(body, 'dimensions')) {
-    if (!isPlainDimensions(dimensions)) return null;
-    request.dimensions = { ...dimensions };
-  }
+  if (!copyPlainOperationRequest(body, request)) return null;
   if (Object.hasOwn(body, 'description')) {
     if (!isShortString(description, MAX_DESCRIPTION)) return null;
     request.description = description as string;
