@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CommandContext } from '../ledger/commands';
+import type { Actor } from '../ledger/events';
 import type { AuthenticatedRequest } from './auth/api-key.guard';
 import { OPEN_MODE_PRINCIPAL } from './auth/api-key-authenticator';
 import { HttpProblemException } from './errors/http-problem.exception';
@@ -20,15 +21,20 @@ export function callerContext(
   accountId: string,
   body: unknown,
 ): Omit<CommandContext, 'now'> {
-  const principal = request.principal ?? OPEN_MODE_PRINCIPAL;
   const idempotencyKey = readIdempotencyKey(request);
   return {
     correlationId: String(request.id),
-    actor: { kind: principal.scopes.includes('admin') ? 'admin' : 'apiKey', id: principal.name },
+    actor: actorOf(request),
     ...(idempotencyKey === undefined
       ? {}
       : { idempotencyKey, requestHash: requestHash(operation, accountId, body) }),
   };
+}
+
+/** The API key that made the request, as recorded in event metadata (admin keys as `admin`). */
+export function actorOf(request: AuthenticatedRequest): Actor {
+  const principal = request.principal ?? OPEN_MODE_PRINCIPAL;
+  return { kind: principal.scopes.includes('admin') ? 'admin' : 'apiKey', id: principal.name };
 }
 
 function readIdempotencyKey(request: AuthenticatedRequest): string | undefined {
