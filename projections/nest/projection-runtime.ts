@@ -13,6 +13,7 @@ import { createProjectorSource } from '../runtime/create-source';
 import { Projector, type ProjectorObserver } from '../runtime/projector';
 import { ProjectionMetrics } from './projection-metrics';
 import { ProjectionWaiter } from './projection-waiter';
+import { ReactorRegistry } from './reactor-registry';
 
 /** The roles that run projectors (ARCHITECTURE.md "Processes"): `all` (npm start) and `projector`. */
 export function runsProjectors(role: ProcessRole): boolean {
@@ -20,7 +21,7 @@ export function runsProjectors(role: ProcessRole): boolean {
 }
 
 /**
- * Starts one projector per projection when the process role includes projecting, and stops them
+ * Starts one projector per projection and per registered reactor when the process role includes projecting, and stops them
  * (finishing the batch in flight, releasing the locks) when the application closes, before the
  * database is closed.
  */
@@ -35,6 +36,7 @@ export class ProjectionRuntime implements OnApplicationBootstrap, OnModuleDestro
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     private readonly metrics: ProjectionMetrics,
     private readonly waiter: ProjectionWaiter,
+    private readonly reactors: ReactorRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,7 +54,7 @@ export class ProjectionRuntime implements OnApplicationBootstrap, OnModuleDestro
       warn: (message: string) => this.logger.warn(message),
       error: (message: string, error?: unknown) => this.logger.error({ err: error }, message),
     };
-    this.projectors = PROJECTIONS.map(
+    this.projectors = [...PROJECTIONS, ...this.reactors.list()].map(
       (projection) =>
         new Projector({
           projection,
@@ -89,4 +91,9 @@ export class ProjectionRuntime implements OnApplicationBootstrap, OnModuleDestro
 }
 
 /** Everything the projections add to the application (projections/nest/projections.module.ts). */
-export const PROJECTION_PROVIDERS = [ProjectionMetrics, ProjectionWaiter, ProjectionRuntime];
+export const PROJECTION_PROVIDERS = [
+  ProjectionMetrics,
+  ProjectionWaiter,
+  ReactorRegistry,
+  ProjectionRuntime,
+];
