@@ -1,8 +1,14 @@
+import type { BlockSource, GrantReason } from './events';
 import type { CreditBlock, LedgerState } from './state';
 import { type EpochMs, isDue } from './instants';
 import { LedgerInvariantError } from './errors';
 import { lookup, remove } from './keyed-records';
 import { putInState } from './compact-state';
+
+/** A grant's block source: subscription and rollover grants are shown apart, any other is a grant. */
+export function sourceOfGrant(reason: GrantReason): BlockSource {
+  return reason === 'subscription' || reason === 'rollover' ? reason : 'grant';
+}
 
 /** The block's time is over: what it holds (or gets back) is lost, whether or not that is written yet. */
 export function isGone(block: CreditBlock, nowMs: EpochMs): boolean {

@@ -5,7 +5,20 @@
  */
 export type BlockCategory = 'paid' | 'promotional';
 export type GrantReason =
-  'signup' | 'subscription' | 'promotion' | 'referral' | 'compensation' | 'lead' | 'adjustment';
+  | 'signup'
+  | 'subscription'
+  | 'rollover'
+  | 'promotion'
+  | 'referral'
+  | 'compensation'
+  | 'lead'
+  | 'adjustment';
+/**
+ * Where a block's credits came from (API.md "Balance answers"), so a balance can show
+ * subscription and rollover credits apart from bought ones. Derived when the block is opened:
+ * from the event type, and for a grant from its reason (`sourceOfGrant`).
+ */
+export type BlockSource = 'purchase' | 'grant' | 'subscription' | 'rollover' | 'transfer' | 'gift';
 export type ReleaseReason = 'released' | 'expired' | 'captured_remainder';
 export type ReversalReason = 'refund' | 'dispute';
 export type ActorKind = 'apiKey' | 'stripe' | 'system' | 'admin';

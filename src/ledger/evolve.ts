@@ -18,7 +18,7 @@ import type {
   OpenReservation,
 } from './state';
 import { DEFAULT_LEDGER_OPTIONS } from './state';
-import { adjustRemaining, blockOf } from './blocks';
+import { adjustRemaining, blockOf, sourceOfGrant } from './blocks';
 import { copyAmounts, withoutAmounts } from './block-amounts';
 import { LedgerInvariantError } from './errors';
 import { forgetStaleKeys, rememberCommandEvent } from './idempotency';
@@ -110,6 +110,7 @@ function applyPurchased(state: LedgerState, { data, metadata }: CreditsPurchased
   openBlock(state, {
     blockId: data.blockId,
     category: 'paid',
+    source: 'purchase',
     credits: data.credits,
     remaining: 0,
     grantedAt: metadata.occurredAt,
@@ -142,6 +143,7 @@ function applyGranted(state: LedgerState, { data, metadata }: CreditsGranted): v
     // The literal, not the parsed string: one copy for every cached block instead of one each.
     blockId: data.blockId,
     category: data.category === 'paid' ? 'paid' : 'promotional',
+    source: sourceOfGrant(data.reason),
     credits: data.credits,
     remaining: 0,
     grantedAt: metadata.occurredAt,

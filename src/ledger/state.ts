@@ -1,14 +1,15 @@
-import type { BlockAmount, BlockCategory, Money, OperationRecord } from './events';
+import type { BlockAmount, BlockCategory, BlockSource, Money, OperationRecord } from './events';
 
 /**
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 5;
+export const LEDGER_STATE_VERSION = 6;
 
 export interface CreditBlock {
   blockId: string;
   category: BlockCategory;
+  source: BlockSource;
   /** Credits the block was created with. */
   credits: number;
   /** Credits still in the block (not spent, held, expired or reversed). */

@@ -79,6 +79,7 @@ describe('evolve', () => {
     expect(state.blocks.b1).toEqual({
       blockId: 'b1',
       category: 'paid',
+      source: 'purchase',
       credits: 100,
       remaining: 70,
       grantedAt: T0,
@@ -269,5 +270,23 @@ describe('checkCredits', () => {
       available: 100,
       balance: 100,
     });
+  });
+});
+
+describe('block source', () => {
+  it('says where each block came from: purchases, subscription and rollover grants apart from other grants', () => {
+    const state = initialState();
+    for (const event of [
+      purchased('b1', 100),
+      granted('g1', 10, { reason: 'subscription' }),
+      granted('g2', 10, { reason: 'rollover' }),
+      granted('g3', 10, { reason: 'signup' }),
+      granted('g4', 10, { reason: 'adjustment' }),
+    ]) {
+      evolve(state, event);
+    }
+    expect(
+      Object.fromEntries(Object.values(state.blocks).map((block) => [block.blockId, block.source])),
+    ).toEqual({ b1: 'purchase', g1: 'subscription', g2: 'rollover', g3: 'grant', g4: 'grant' });
   });
 });

@@ -22,6 +22,11 @@ export class OperationRecordResponse {
 export class BlockResponse {
   @ApiProperty() blockId!: string;
   @ApiProperty({ enum: ['paid', 'promotional'] }) category!: string;
+  @ApiProperty({
+    enum: ['purchase', 'grant', 'subscription', 'rollover', 'transfer', 'gift'],
+    description: 'Where the credits came from',
+  })
+  source!: string;
   @ApiProperty({ type: 'integer' }) credits!: number;
   @ApiProperty({ type: 'integer' }) remaining!: number;
   @ApiProperty({ format: 'date-time' }) grantedAt!: string;
