@@ -111,14 +111,20 @@ function usageRecords(
 
 /** Adds the delta to the tables. Rows travel as one json parameter per table (as in the other projections). */
 async function writeDelta(client: PoolClient, delta: AnalyticsDelta): Promise<void> {
-  await addUsageRows(client, 'analytics_usage_daily', ['day', 'operation_id'], [
-    'date',
-    'text',
-  ], delta.usageByOperation);
-  await addUsageRows(client, 'analytics_account_usage_monthly', ['month', 'account_id'], [
-    'date',
-    'text',
-  ], delta.usageByAccountMonth);
+  await addUsageRows(
+    client,
+    'analytics_usage_daily',
+    ['day', 'operation_id'],
+    ['date', 'text'],
+    delta.usageByOperation,
+  );
+  await addUsageRows(
+    client,
+    'analytics_account_usage_monthly',
+    ['month', 'account_id'],
+    ['date', 'text'],
+    delta.usageByAccountMonth,
+  );
   await addUsageRows(
     client,
     'analytics_member_usage_daily',

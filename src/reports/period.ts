@@ -36,9 +36,7 @@ export function isInstantOrDate(value: unknown): value is string {
 export function parseInstantOrDate(value: string): Date | null {
   if (DATE.test(value)) {
     const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
-      ? date
-      : null;
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value ? date : null;
   }
   if (!INSTANT.test(value)) return null;
   const instant = new Date(value);
@@ -50,10 +48,7 @@ export function parseInstantOrDate(value: string): Date | null {
 }
 
 /** Resolves the requested period against `now`. Throws InvalidReportQueryError. */
-export function resolvePeriod(
-  query: { from?: string; to?: string },
-  now: Date,
-): Period {
+export function resolvePeriod(query: { from?: string; to?: string }, now: Date): Period {
   const to = query.to === undefined ? now : parseInstantOrDate(query.to);
   if (to === null) throw new InvalidReportQueryError('to', 'must be an ISO-8601 instant or date');
   const from =
@@ -64,7 +59,10 @@ export function resolvePeriod(
     throw new InvalidReportQueryError('from', 'must be an ISO-8601 instant or date');
   if (from.getTime() >= to.getTime()) {
     const field = query.to === undefined ? 'from' : 'to';
-    throw new InvalidReportQueryError(field, field === 'to' ? 'must be after from' : 'must be before to (now)');
+    throw new InvalidReportQueryError(
+      field,
+      field === 'to' ? 'must be after from' : 'must be before to (now)',
+    );
   }
   if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) {
     // Name the field the caller can change: `to` when both were given, else the one given.

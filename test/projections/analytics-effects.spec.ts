@@ -74,7 +74,12 @@ describe('analytics effects (pure)', () => {
         member: '',
         amounts: { ...ZERO_USAGE, spentCredits: 12, spends: 1 },
       },
-      { kind: 'spendRef', accountId: 'a', spendId: 's1', ref: { operationId: 'render', member: '' } },
+      {
+        kind: 'spendRef',
+        accountId: 'a',
+        spendId: 's1',
+        ref: { operationId: 'render', member: '' },
+      },
     ]);
     // A plain spend belongs to no operation and is not remembered (its refund finds nothing: none).
     expect(analyticsFacts('a', spend('s2', 5, '2026-03-01T10:00:00Z'), NO_REFS)).toHaveLength(1);
@@ -205,7 +210,12 @@ describe('analytics effects (pure)', () => {
           accountId: 'a',
           event: {
             type: 'CreditsReserved',
-            data: { reservationId: 'h', credits: 5, expiresAt: '2026-03-01T01:00:00Z', drawdown: [] },
+            data: {
+              reservationId: 'h',
+              credits: 5,
+              expiresAt: '2026-03-01T01:00:00Z',
+              drawdown: [],
+            },
             metadata: meta('2026-03-01T00:00:00Z'),
           },
         },

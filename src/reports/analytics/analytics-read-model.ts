@@ -82,7 +82,10 @@ export class AnalyticsReadModel {
     const byDay = new Map<string, OperationUsage[]>();
     for (const row of rows) {
       const list = byDay.get(row.day) ?? [];
-      list.push({ operationId: row.operation_id === '' ? null : row.operation_id, ...amounts(row) });
+      list.push({
+        operationId: row.operation_id === '' ? null : row.operation_id,
+        ...amounts(row),
+      });
       byDay.set(row.day, list);
     }
     return daysOf(period).map((day) => {

@@ -47,8 +47,7 @@ export interface PurchaseAmountsAnswer {
 }
 
 export type PurchaseRow =
-  | (PurchaseAmountsAnswer & { day: string })
-  | (PurchaseAmountsAnswer & { packId: string | null });
+  (PurchaseAmountsAnswer & { day: string }) | (PurchaseAmountsAnswer & { packId: string | null });
 
 export interface PeriodAnswer {
   from: string;

@@ -30,7 +30,11 @@ abstract class AnalyticsHandler {
 
   protected async periods(
     request: PeriodRequest,
-  ): Promise<{ period: Period; previous: Period; answer: Pick<AnalyticsAnswer<never>, 'period' | 'previousPeriod'> }> {
+  ): Promise<{
+    period: Period;
+    previous: Period;
+    answer: Pick<AnalyticsAnswer<never>, 'period' | 'previousPeriod'>;
+  }> {
     const period = wholeDays(resolvePeriod(request, this.clock.now()));
     const previous = previousPeriod(period);
     if (request.after !== undefined) {

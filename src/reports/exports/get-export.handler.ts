@@ -32,8 +32,12 @@ export class GetCsvExportHandler implements IQueryHandler<GetCsvExport, CsvDownl
             giveBack,
           )
         : new CsvExportStream(this.database.pool, purchasesReport(from, to), giveBack);
-    const stamp = (instant: Date) => instant.toISOString().replace(/[:.]/g, '').replace(/000Z$/, 'Z');
-    const scope = request.accountId === undefined ? '' : `-${request.accountId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+    const stamp = (instant: Date) =>
+      instant.toISOString().replace(/[:.]/g, '').replace(/000Z$/, 'Z');
+    const scope =
+      request.accountId === undefined
+        ? ''
+        : `-${request.accountId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
     return Promise.resolve({
       filename: `${report}${scope}-${stamp(from)}--${stamp(to)}.csv`,
       stream,

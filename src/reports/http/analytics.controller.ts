@@ -3,11 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../../http/auth/scopes.decorator';
 import { AuthenticatedRoute } from '../../http/route-docs';
-import type {
-  AnalyticsAnswer,
-  PurchaseRow,
-  UsageRow,
-} from '../analytics/analytics-rows';
+import type { AnalyticsAnswer, PurchaseRow, UsageRow } from '../analytics/analytics-rows';
 import { GetPurchases, GetUsage } from '../analytics/get-analytics.query';
 import { AnalyticsResponse, DEFAULT_GROUP_LIMIT, PurchasesQuery, UsageQuery } from './dto';
 
@@ -26,7 +22,10 @@ export class AnalyticsController {
       'Scope finance or admin. Projected (eventually consistent; ?after=<position> waits for a write). Whole UTC days.',
   })
   @ApiOkResponse({ type: AnalyticsResponse })
-  @ApiResponse({ status: 400, description: 'validation_failed: a bad period (over 2 years), groupBy or limit' })
+  @ApiResponse({
+    status: 400,
+    description: 'validation_failed: a bad period (over 2 years), groupBy or limit',
+  })
   usage(@Query() query: UsageQuery): Promise<AnalyticsAnswer<UsageRow>> {
     return this.queryBus.execute(
       new GetUsage(
@@ -44,7 +43,10 @@ export class AnalyticsController {
     description: 'Scope finance or admin. Projected; whole UTC days; with the previous period.',
   })
   @ApiOkResponse({ type: AnalyticsResponse })
-  @ApiResponse({ status: 400, description: 'validation_failed: a bad period (over 2 years) or groupBy' })
+  @ApiResponse({
+    status: 400,
+    description: 'validation_failed: a bad period (over 2 years) or groupBy',
+  })
   purchases(@Query() query: PurchasesQuery): Promise<AnalyticsAnswer<PurchaseRow>> {
     return this.queryBus.execute(
       new GetPurchases(query.groupBy ?? 'day', {

@@ -40,7 +40,8 @@ const FROM_DOC = {
   example: '2026-02-01',
 };
 const TO_DOC = {
-  description: 'End, exclusive: an ISO-8601 instant or a date. Default: now. At most 2 years after `from`',
+  description:
+    'End, exclusive: an ISO-8601 instant or a date. Default: now. At most 2 years after `from`',
   example: '2026-03-01',
 };
 
@@ -78,11 +79,14 @@ export class UsageQuery extends AnalyticsQueryBase {
     minimum: 1,
     maximum: MAX_GROUP_LIMIT,
     default: DEFAULT_GROUP_LIMIT,
-    description: 'groupBy account or member: the accounts (members) that used most, at most this many',
+    description:
+      'groupBy account or member: the accounts (members) that used most, at most this many',
   })
   @IsOptional()
   @IsString()
-  @Matches(/^(?:[1-9]\d{0,2}|1000)$/, { message: `must be an integer from 1 to ${MAX_GROUP_LIMIT}` })
+  @Matches(/^(?:[1-9]\d{0,2}|1000)$/, {
+    message: `must be an integer from 1 to ${MAX_GROUP_LIMIT}`,
+  })
   limit?: string;
 }
 
@@ -112,7 +116,8 @@ export class AnalyticsResponse {
   @ApiProperty() groupBy!: string;
   @ApiProperty({
     type: PeriodResponse,
-    description: 'The period answered: whole UTC days (from back to its midnight, to up to the next)',
+    description:
+      'The period answered: whole UTC days (from back to its midnight, to up to the next)',
   })
   period!: PeriodResponse;
   @ApiProperty({ type: PeriodResponse, description: 'The period of the same length just before' })

@@ -8,7 +8,7 @@ import { PeriodQuery, TransactionsExportQuery } from './dto';
 
 const CSV = 'text/csv; charset=utf-8';
 const CSV_DESCRIPTION =
-  'RFC 4180, CRLF, a header row; instants ISO-8601 UTC; amounts integers; a text cell starting with = + - @ tab or CR is prefixed with \' (docs/reports.md)';
+  "RFC 4180, CRLF, a header row; instants ISO-8601 UTC; amounts integers; a text cell starting with = + - @ tab or CR is prefixed with ' (docs/reports.md)";
 
 /**
  * CSV exports, streamed from the database as the client reads (docs/reports.md "Exports"). The
@@ -55,11 +55,16 @@ export class ExportsController {
   @ApiResponse({ status: 503, description: 'unavailable: too many exports running (Retry-After)' })
   async purchases(@Query() query: PeriodQuery): Promise<StreamableFile> {
     return download(
-      await this.queryBus.execute(new GetCsvExport('purchases', { from: query.from, to: query.to })),
+      await this.queryBus.execute(
+        new GetCsvExport('purchases', { from: query.from, to: query.to }),
+      ),
     );
   }
 }
 
 function download({ filename, stream }: CsvDownload): StreamableFile {
-  return new StreamableFile(stream, { type: CSV, disposition: `attachment; filename="${filename}"` });
+  return new StreamableFile(stream, {
+    type: CSV,
+    disposition: `attachment; filename="${filename}"`,
+  });
 }
