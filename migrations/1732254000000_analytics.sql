@@ -24,19 +24,22 @@ CREATE TABLE analytics_account_usage_daily (
   spends            bigint NOT NULL,
   refunded_credits  bigint NOT NULL,
   refunds           bigint NOT NULL,
-  PRIMARY KEY (day, account_id)
+  -- The amounts ride in the index: a period's rows are read by an index-only scan.
+  PRIMARY KEY (day, account_id) INCLUDE (spent_credits, spends, refunded_credits, refunds)
 );
 
--- The same per calendar month (first day of the month): a period of many months reads these and
--- only its partial months from the daily table, so a two-year question stays fast.
-CREATE TABLE analytics_account_usage_monthly (
-  month             date   NOT NULL,
+-- The same per calendar month, quarter and year (granularity; start = its first day): a period is
+-- read as the whole years, quarters and months inside it plus the days at its edges, so a
+-- two-year question reads a few rows per account instead of 730.
+CREATE TABLE analytics_account_usage_rollup (
+  granularity       text   NOT NULL CHECK (granularity IN ('month', 'quarter', 'year')),
+  start             date   NOT NULL,
   account_id        text   NOT NULL,
   spent_credits     bigint NOT NULL,
   spends            bigint NOT NULL,
   refunded_credits  bigint NOT NULL,
   refunds           bigint NOT NULL,
-  PRIMARY KEY (month, account_id)
+  PRIMARY KEY (granularity, start, account_id) INCLUDE (spent_credits, spends, refunded_credits, refunds)
 );
 
 -- Usage per day, pool account and member: only spends that name a member (PRODUCT.md §3).
@@ -104,6 +107,6 @@ DROP TABLE analytics_spend_refs;
 DROP TABLE analytics_purchases_daily;
 DROP TABLE analytics_active_daily;
 DROP TABLE analytics_member_usage_daily;
-DROP TABLE analytics_account_usage_monthly;
+DROP TABLE analytics_account_usage_rollup;
 DROP TABLE analytics_account_usage_daily;
 DROP TABLE analytics_usage_daily;

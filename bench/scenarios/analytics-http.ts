@@ -20,7 +20,8 @@ const DAYS = 730;
  * spread over the last two years (written straight into the tables by SQL; the projection's own
  * speed is projector-rebuild's business):
  * - 10,000 accounts, each active on 40 days: 700,000 spends (1 or 2 a day, 1.75 on average) and
- *   50,000 refunds → 400,000 rows per account and day, their monthly roll-up, 730 × 8 operations;
+ *   50,000 refunds → 400,000 rows per account and day, their monthly, quarterly and yearly
+ *   roll-ups, 730 × 8 operations;
  * - 200 of them pool accounts with 25 members each (their days split among members);
  * - 50,000 purchases over 730 days × 4 packs × 2 currencies;
  * - the other ~200,000 events (grants, holds, releases, expiries) leave no analytics rows.
@@ -116,12 +117,12 @@ export async function analyticsHttp(context: BenchContext): Promise<ScenarioResu
 }
 
 /** Fills the analytics tables as ~1,000,000 events over the last two years would. */
-async function seedAnalytics(pool: Pool): Promise<Record<string, number>> {
+export async function seedAnalytics(pool: Pool): Promise<Record<string, number>> {
   const today = `(now() AT TIME ZONE 'UTC')::date`;
   // The scenario owns these tables' content (the bench app runs no projector): whatever an earlier
   // scenario's rebuild projected of the bench's own spends goes, so the numbers are as described.
   await pool.query(
-    'TRUNCATE analytics_account_usage_daily, analytics_account_usage_monthly, analytics_usage_daily, analytics_active_daily, analytics_member_usage_daily, analytics_purchases_daily',
+    'TRUNCATE analytics_account_usage_daily, analytics_account_usage_rollup, analytics_usage_daily, analytics_active_daily, analytics_member_usage_daily, analytics_purchases_daily',
   );
   await pool.query(
     `INSERT INTO analytics_account_usage_daily (day, account_id, spent_credits, spends, refunded_credits, refunds)
@@ -132,9 +133,9 @@ async function seedAnalytics(pool: Pool): Promise<Record<string, number>> {
      ON CONFLICT DO NOTHING`,
   );
   await pool.query(
-    `INSERT INTO analytics_account_usage_monthly (month, account_id, spent_credits, spends, refunded_credits, refunds)
-     SELECT date_trunc('month', day)::date, account_id, sum(spent_credits), sum(spends), sum(refunded_credits), sum(refunds)
-     FROM analytics_account_usage_daily GROUP BY 1, 2`,
+    `INSERT INTO analytics_account_usage_rollup (granularity, start, account_id, spent_credits, spends, refunded_credits, refunds)
+     SELECT g, date_trunc(g, day)::date, account_id, sum(spent_credits), sum(spends), sum(refunded_credits), sum(refunds)
+     FROM analytics_account_usage_daily, (VALUES ('month'), ('quarter'), ('year')) AS granularities(g) GROUP BY 1, 2, 3`,
   );
   await pool.query(
     `INSERT INTO analytics_usage_daily (day, operation_id, spent_credits, spends, refunded_credits, refunds)
@@ -161,11 +162,11 @@ async function seedAnalytics(pool: Pool): Promise<Record<string, number>> {
           LATERAL (SELECT 6 + (d % 6) AS n) AS counts`,
   );
   await pool.query(
-    'VACUUM ANALYZE analytics_account_usage_daily, analytics_account_usage_monthly, analytics_usage_daily, analytics_active_daily, analytics_member_usage_daily, analytics_purchases_daily',
+    'VACUUM ANALYZE analytics_account_usage_daily, analytics_account_usage_rollup, analytics_usage_daily, analytics_active_daily, analytics_member_usage_daily, analytics_purchases_daily',
   );
   const { rows } = await pool.query<Record<string, number>>(
     `SELECT (SELECT count(*) FROM analytics_account_usage_daily) AS "accountDays",
-            (SELECT count(*) FROM analytics_account_usage_monthly) AS "accountMonths",
+            (SELECT count(*) FROM analytics_account_usage_rollup) AS "accountRollups",
             (SELECT count(*) FROM analytics_usage_daily) AS "operationDays",
             (SELECT count(*) FROM analytics_member_usage_daily) AS "memberDays",
             (SELECT count(*) FROM analytics_purchases_daily) AS "purchaseRows",

@@ -21,7 +21,7 @@ export const analyticsProjection: Projection = {
   tables: [
     'analytics_usage_daily',
     'analytics_account_usage_daily',
-    'analytics_account_usage_monthly',
+    'analytics_account_usage_rollup',
     'analytics_member_usage_daily',
     'analytics_active_daily',
     'analytics_purchases_daily',
@@ -120,10 +120,10 @@ async function writeDelta(client: PoolClient, delta: AnalyticsDelta): Promise<vo
   );
   await addUsageRows(
     client,
-    'analytics_account_usage_monthly',
-    ['month', 'account_id'],
-    ['date', 'text'],
-    delta.usageByAccountMonth,
+    'analytics_account_usage_rollup',
+    ['start', 'account_id', 'granularity'],
+    ['date', 'text', 'text'],
+    delta.usageByAccountRollup,
   );
   await addUsageRows(
     client,

@@ -91,6 +91,19 @@ export function monthOf(day: string): string {
   return `${day.slice(0, 7)}-01`;
 }
 
+export type Granularity = 'month' | 'quarter' | 'year';
+
+/** The month, quarter and year a day belongs to, each as its first day. */
+export function rollupsOf(day: string): Array<[Granularity, string]> {
+  const month = Number(day.slice(5, 7));
+  const quarterMonth = String(month - ((month - 1) % 3)).padStart(2, '0');
+  return [
+    ['month', monthOf(day)],
+    ['quarter', `${day.slice(0, 4)}-${quarterMonth}-01`],
+    ['year', `${day.slice(0, 4)}-01-01`],
+  ];
+}
+
 /**
  * The pool member a spend names (PRODUCT.md §3). The field is being added to CreditsSpent by the
  * pools work; read here without depending on its type, so usage by member fills in as soon as
@@ -193,8 +206,8 @@ export interface AnalyticsDelta {
   usageByOperation: Map<string, UsageAmounts>;
   /** `day|accountId` */
   usageByAccount: Map<string, UsageAmounts>;
-  /** `month|accountId` */
-  usageByAccountMonth: Map<string, UsageAmounts>;
+  /** `start|accountId|granularity`: per month, quarter and year */
+  usageByAccountRollup: Map<string, UsageAmounts>;
   /** `day|accountId|member`, members only */
   usageByMember: Map<string, UsageAmounts>;
   /** `day|packId|currency` */
@@ -207,7 +220,7 @@ export function emptyDelta(): AnalyticsDelta {
   return {
     usageByOperation: new Map(),
     usageByAccount: new Map(),
-    usageByAccountMonth: new Map(),
+    usageByAccountRollup: new Map(),
     usageByMember: new Map(),
     purchases: new Map(),
     spendRefs: new Map(),
@@ -245,7 +258,8 @@ export function addFact(delta: AnalyticsDelta, fact: AnalyticsFact): void {
     case 'usage':
       addUsage(delta.usageByOperation, key(fact.day, fact.operationId), fact.amounts);
       addUsage(delta.usageByAccount, key(fact.day, fact.accountId), fact.amounts);
-      addUsage(delta.usageByAccountMonth, key(monthOf(fact.day), fact.accountId), fact.amounts);
+      for (const [granularity, start] of rollupsOf(fact.day))
+        addUsage(delta.usageByAccountRollup, key(start, fact.accountId, granularity), fact.amounts);
       if (fact.member !== NONE)
         addUsage(delta.usageByMember, key(fact.day, fact.accountId, fact.member), fact.amounts);
       return;

@@ -45,8 +45,8 @@ export class AnalyticsVerifier {
       NO_REFS,
     );
     for (const [at, amounts] of own.usageByAccount) this.chunk.usageByAccount.set(at, amounts);
-    for (const [at, amounts] of own.usageByAccountMonth)
-      this.chunk.usageByAccountMonth.set(at, amounts);
+    for (const [at, amounts] of own.usageByAccountRollup)
+      this.chunk.usageByAccountRollup.set(at, amounts);
     for (const [at, amounts] of own.usageByMember) this.chunk.usageByMember.set(at, amounts);
     for (const [at, amounts] of own.usageByOperation) {
       const [day, operationId] = at.split('|');
@@ -73,16 +73,16 @@ export class AnalyticsVerifier {
         [accountIds],
       );
     const daily = await usage('analytics_account_usage_daily', `day::text AS k1, account_id AS k2`);
-    const monthly = await usage(
-      'analytics_account_usage_monthly',
-      `month::text AS k1, account_id AS k2`,
+    const rollups = await usage(
+      'analytics_account_usage_rollup',
+      `start::text AS k1, account_id AS k2, granularity AS k3`,
     );
     const members = await usage(
       'analytics_member_usage_daily',
       `day::text AS k1, account_id AS k2, member AS k3`,
     );
     compareUsage('usage by day', expected.usageByAccount, usageMap(daily.rows), note);
-    compareUsage('usage by month', expected.usageByAccountMonth, usageMap(monthly.rows), note);
+    compareUsage('usage by', expected.usageByAccountRollup, usageMap(rollups.rows), note);
     compareUsage('usage by member', expected.usageByMember, usageMap(members.rows), note);
   }
 

@@ -302,7 +302,7 @@ describe('analytics', () => {
     const zeroUsage = (): Usage => ({ spent: 0, spends: 0, refunded: 0, refunds: 0 });
     const spends: Array<{ account: string; spendId: string; left: number; operation: string }> = [];
     let purchaseNo = 0;
-    // April 8 to June 1: April partly (daily rows), May whole (its monthly row).
+    // April 8 to June 1: April partly (daily rows), May whole (its month's roll-up row).
     const subPeriod = { from: start + 5 * DAY, to: start + 59 * DAY };
     const subAccounts = new Map<string, number>();
     for (let day = 0; day < 60; day++) {
@@ -446,7 +446,19 @@ describe('analytics', () => {
       ).toEqual(
         Object.fromEntries([...model.account].map(([id, u]) => [id, [u.spent, u.refunded]])),
       );
-      // A period of partial and whole months: the monthly rows plus the daily ones at its edges.
+      // A whole quarter (April to June: its roll-up row), March (a month's) and days of February.
+      const wide = (
+        (await analytics('usage', 'from=2026-02-15&to=2026-07-01&groupBy=account')).body
+          .data as Array<Record<string, any>>
+      ).filter((row) => row.accountId.startsWith('rnd-'));
+      expect(
+        Object.fromEntries(
+          wide.map((row) => [row.accountId, [row.spentCredits, row.refundedCredits]]),
+        ),
+      ).toEqual(
+        Object.fromEntries([...model.account].map(([id, u]) => [id, [u.spent, u.refunded]])),
+      );
+      // A period of partial and whole months: a month's roll-up plus the daily rows at its edges.
       const sub = (
         await analytics(
           'usage',

@@ -7,6 +7,7 @@ import {
   key,
   memberOf,
   monthOf,
+  rollupsOf,
   NO_REFS,
   ZERO_PURCHASES,
   ZERO_USAGE,
@@ -60,6 +61,11 @@ describe('analytics effects (pure)', () => {
     expect(dayOf('2026-03-01T23:59:59.999Z')).toBe('2026-03-01');
     expect(dayOf('2026-03-02T00:30:00+02:00')).toBe('2026-03-01');
     expect(monthOf('2026-03-17')).toBe('2026-03-01');
+    expect(rollupsOf('2026-08-17')).toEqual([
+      ['month', '2026-08-01'],
+      ['quarter', '2026-07-01'],
+      ['year', '2026-01-01'],
+    ]);
   });
 
   it('counts a spend as usage of its operation on its day, and remembers priced spends for their refunds', () => {
@@ -147,9 +153,12 @@ describe('analytics effects (pure)', () => {
       '2026-03-02|a': { ...ZERO_USAGE, refundedCredits: 4, refunds: 1 },
       '2026-04-01|a': { ...ZERO_USAGE, spentCredits: 6, spends: 1 },
     });
-    expect(Object.fromEntries(delta.usageByAccountMonth)).toEqual({
-      '2026-03-01|a': { spentCredits: 13, spends: 2, refundedCredits: 4, refunds: 1 },
-      '2026-04-01|a': { ...ZERO_USAGE, spentCredits: 6, spends: 1 },
+    expect(Object.fromEntries(delta.usageByAccountRollup)).toEqual({
+      '2026-03-01|a|month': { spentCredits: 13, spends: 2, refundedCredits: 4, refunds: 1 },
+      '2026-01-01|a|quarter': { spentCredits: 13, spends: 2, refundedCredits: 4, refunds: 1 },
+      '2026-01-01|a|year': { spentCredits: 19, spends: 3, refundedCredits: 4, refunds: 1 },
+      '2026-04-01|a|month': { ...ZERO_USAGE, spentCredits: 6, spends: 1 },
+      '2026-04-01|a|quarter': { ...ZERO_USAGE, spentCredits: 6, spends: 1 },
     });
     expect(delta.usageByMember.size).toBe(0);
   });

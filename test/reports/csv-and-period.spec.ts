@@ -5,7 +5,7 @@ import {
   textCell,
   type CsvColumn,
 } from '../../src/reports/exports/csv';
-import { wholeMonths } from '../../src/reports/analytics/analytics-read-model';
+import { rollupRanges } from '../../src/reports/analytics/analytics-read-model';
 import {
   InvalidReportQueryError,
   parseInstantOrDate,
@@ -102,20 +102,21 @@ describe('report periods', () => {
     });
   });
 
-  it('finds the whole calendar months inside a period (read from the monthly table)', () => {
+  it('reads a period as the whole years, quarters and months inside it, and days at its edges', () => {
     const period = (from: string, to: string) => ({ from: new Date(from), to: new Date(to) });
-    expect(wholeMonths(period('2026-01-15', '2026-04-10'))).toEqual({
-      from: '2026-02-01',
-      to: '2026-04-01',
-    });
-    expect(wholeMonths(period('2026-01-01', '2026-03-01'))).toEqual({
-      from: '2026-01-01',
-      to: '2026-03-01',
-    });
-    // No whole month: the range is empty (from = to) and everything comes from the daily table.
-    expect(wholeMonths(period('2026-01-15', '2026-02-10'))).toEqual({
-      from: '2026-01-15',
-      to: '2026-01-15',
-    });
+    expect(rollupRanges(period('2024-11-29', '2026-11-30'))).toEqual([
+      { granularity: 'day', from: '2024-11-29', to: '2024-12-01' },
+      { granularity: 'month', from: '2024-12-01', to: '2025-01-01' },
+      { granularity: 'year', from: '2025-01-01', to: '2026-01-01' },
+      { granularity: 'quarter', from: '2026-01-01', to: '2026-10-01' },
+      { granularity: 'month', from: '2026-10-01', to: '2026-11-01' },
+      { granularity: 'day', from: '2026-11-01', to: '2026-11-30' },
+    ]);
+    expect(rollupRanges(period('2026-01-01', '2026-03-01'))).toEqual([
+      { granularity: 'month', from: '2026-01-01', to: '2026-03-01' },
+    ]);
+    expect(rollupRanges(period('2026-01-15', '2026-02-10'))).toEqual([
+      { granularity: 'day', from: '2026-01-15', to: '2026-02-10' },
+    ]);
   });
 });

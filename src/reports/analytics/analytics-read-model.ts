@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { DATABASE, type Database } from '../../database/database';
 import { dayString, daysOf, type Period } from '../period';
 import type {
@@ -121,24 +122,53 @@ export class AnalyticsReadModel {
   }
 
   /**
-   * The `limit` accounts that used most. Whole calendar months inside the period come from the
-   * monthly table, the days before and after them from the daily one: a two-year period reads
-   * 24 months of rows per active account instead of 730 days.
+   * The `limit` accounts that used most. The period is read as the whole calendar years, quarters
+   * and months inside it (the roll-up table) plus the days at its edges (the daily table): at most
+   * seven index range scans, and for two years a handful of rows per account instead of 730.
    */
   private async usageByAccount(period: Period, limit: number): Promise<UsageRow[]> {
-    const months = wholeMonths(period);
-    const { rows } = await this.pool.query<UsageRecord & { account_id: string }>(
-      `SELECT account_id, ${USAGE_SUMS} FROM (
-         SELECT account_id, spent_credits, spends, refunded_credits, refunds FROM analytics_account_usage_monthly
-         WHERE month >= $3::date AND month < $4::date
-         UNION ALL
-         SELECT account_id, spent_credits, spends, refunded_credits, refunds FROM analytics_account_usage_daily
-         WHERE day >= $1::date AND day < $2::date AND NOT (day >= $3::date AND day < $4::date)
-       ) usage
-       GROUP BY account_id ORDER BY ${NET} DESC, account_id LIMIT $5`,
-      [dayString(period.from), dayString(period.to), months.from, months.to, limit],
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const columns = 'account_id, spent_credits, spends, refunded_credits, refunds';
+    const branches = rollupRanges(period).map((range) =>
+      range.granularity === 'day'
+        ? `SELECT ${columns} FROM analytics_account_usage_daily WHERE day >= ${param(range.from)}::date AND day < ${param(range.to)}::date`
+        : `SELECT ${columns} FROM analytics_account_usage_rollup WHERE granularity = ${param(range.granularity)} AND start >= ${param(range.from)}::date AND start < ${param(range.to)}::date`,
+    );
+    const rows = await this.withoutParallelWorkers((client) =>
+      client.query<UsageRecord & { account_id: string }>(
+        `SELECT account_id, ${USAGE_SUMS} FROM (${branches.join(' UNION ALL ')}) usage
+         GROUP BY account_id ORDER BY ${NET} DESC, account_id LIMIT ${param(limit)}`,
+        params,
+      ),
     );
     return rows.map((row) => ({ accountId: row.account_id, ...amounts(row) }));
+  }
+
+  /**
+   * Runs a query with parallel workers off (SET LOCAL, in a read-only transaction of its own): the
+   * account question aggregates some 10,000s of index-only rows, which one backend does in a few
+   * ms; starting workers costs more than it saves, and on a busy machine they make the slow tail.
+   */
+  private async withoutParallelWorkers<R extends QueryResultRow>(
+    run: (client: PoolClient) => Promise<QueryResult<R>>,
+  ): Promise<R[]> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
+      const { rows } = await run(client);
+      await client.query('COMMIT');
+      return rows;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   private async usageByMember(period: Period, limit: number): Promise<UsageRow[]> {
@@ -206,16 +236,52 @@ function purchaseAmounts(records: PurchaseRecord[]): PurchaseAmountsAnswer {
   };
 }
 
-/** The whole calendar months inside a whole-day period, as [from, to) of first days (empty: from = to). */
-export function wholeMonths(period: Period): { from: string; to: string } {
-  const start = period.from;
-  const firstMonth =
-    start.getUTCDate() === 1
-      ? start
-      : new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
-  const end = period.to;
-  const lastMonth = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), 1));
-  if (firstMonth.getTime() >= lastMonth.getTime())
-    return { from: dayString(start), to: dayString(start) };
-  return { from: dayString(firstMonth), to: dayString(lastMonth) };
+export interface RollupRange {
+  granularity: 'year' | 'quarter' | 'month' | 'day';
+  /** First day (of a unit of that granularity) included, `YYYY-MM-DD`. */
+  from: string;
+  /** First day excluded. */
+  to: string;
+}
+
+const COARSE_TO_FINE = ['year', 'quarter', 'month'] as const;
+type Unit = (typeof COARSE_TO_FINE)[number];
+
+/** The start of the unit holding `instant`. */
+function floorTo(unit: Unit, instant: Date): Date {
+  const year = instant.getUTCFullYear();
+  const month = instant.getUTCMonth();
+  if (unit === 'year') return new Date(Date.UTC(year, 0, 1));
+  if (unit === 'quarter') return new Date(Date.UTC(year, month - (month % 3), 1));
+  return new Date(Date.UTC(year, month, 1));
+}
+
+/** The first unit boundary at or after `instant`. */
+function ceilTo(unit: Unit, instant: Date): Date {
+  const floor = floorTo(unit, instant);
+  if (floor.getTime() === instant.getTime()) return floor;
+  const months = unit === 'year' ? 12 : unit === 'quarter' ? 3 : 1;
+  return new Date(Date.UTC(floor.getUTCFullYear(), floor.getUTCMonth() + months, 1));
+}
+
+/**
+ * A whole-day period as the largest units inside it, coarse to fine: the whole years, then the
+ * quarters and months around them, then the days left at the edges. Pure.
+ */
+export function rollupRanges(
+  period: Period,
+  units: readonly Unit[] = COARSE_TO_FINE,
+): RollupRange[] {
+  const { from, to } = period;
+  if (from.getTime() >= to.getTime()) return [];
+  if (units.length === 0) return [{ granularity: 'day', from: dayString(from), to: dayString(to) }];
+  const [unit, ...finer] = units;
+  const lo = ceilTo(unit, from);
+  const hi = floorTo(unit, to);
+  if (lo.getTime() >= hi.getTime()) return rollupRanges(period, finer);
+  return [
+    ...rollupRanges({ from, to: lo }, finer),
+    { granularity: unit, from: dayString(lo), to: dayString(hi) },
+    ...rollupRanges({ from: hi, to }, finer),
+  ];
 }

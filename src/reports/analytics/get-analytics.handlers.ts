@@ -28,9 +28,7 @@ abstract class AnalyticsHandler {
     private readonly clock: Clock,
   ) {}
 
-  protected async periods(
-    request: PeriodRequest,
-  ): Promise<{
+  protected async periods(request: PeriodRequest): Promise<{
     period: Period;
     previous: Period;
     answer: Pick<AnalyticsAnswer<never>, 'period' | 'previousPeriod'>;
