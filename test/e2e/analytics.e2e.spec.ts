@@ -129,9 +129,9 @@ describe('analytics', () => {
       ...usage(39, 3),
       activeAccounts: 2,
       byOperation: [
-        { operationId: null, ...usage(5, 1) },
-        { operationId: 'stem-separation', ...usage(10, 1) },
-        { operationId: 'video-export', ...usage(24, 1) },
+        { operationId: null, credits: 5, spends: 1 },
+        { operationId: 'stem-separation', credits: 10, spends: 1 },
+        { operationId: 'video-export', credits: 24, spends: 1 },
       ],
     });
     // A refund counts on its own day, for its spend's operation; it makes nobody active.
@@ -139,14 +139,14 @@ describe('analytics', () => {
       day: '2026-03-03',
       ...usage(0, 0, 4, 1),
       activeAccounts: 0,
-      byOperation: [{ operationId: 'video-export', ...usage(0, 0, 4, 1) }],
+      byOperation: [{ operationId: 'video-export', credits: -4, spends: 0 }],
     });
     expect(byDay.body.previous).toHaveLength(7);
     expect(byDay.body.previous[3]).toEqual({
       day: '2026-02-25',
       ...usage(10, 1),
       activeAccounts: 1,
-      byOperation: [{ operationId: 'stem-separation', ...usage(10, 1) }],
+      byOperation: [{ operationId: 'stem-separation', credits: 10, spends: 1 }],
     });
 
     const byOperation = await analytics('usage', 'from=2026-03-01&to=2026-03-08&groupBy=operation');

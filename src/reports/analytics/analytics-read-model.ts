@@ -3,7 +3,6 @@ import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { DATABASE, type Database } from '../../database/database';
 import { dayString, daysOf, type Period } from '../period';
 import type {
-  OperationUsage,
   PurchaseAmountsAnswer,
   PurchaseRow,
   PurchasesGroupBy,
@@ -70,32 +69,31 @@ export class AnalyticsReadModel {
   /** Every day of the period, zeros included (a chart's x axis), with its operations. */
   private async usageByDay(period: Period): Promise<UsageRow[]> {
     const range = [dayString(period.from), dayString(period.to)];
-    const { rows } = await this.pool.query<UsageRecord & { day: string; operation_id: string }>(
-      `SELECT day::text AS day, operation_id, spent_credits, spends, refunded_credits, refunds
-       FROM analytics_usage_daily WHERE day >= $1::date AND day < $2::date ORDER BY day, operation_id`,
-      range,
-    );
-    const active = await this.pool.query<{ day: string; active_accounts: number }>(
-      `SELECT day::text AS day, active_accounts FROM analytics_active_daily WHERE day >= $1::date AND day < $2::date`,
-      range,
-    );
+    const [usage, active] = await Promise.all([
+      this.pool.query<UsageRecord & { day: string; operation_id: string }>(
+        `SELECT day::text AS day, operation_id, spent_credits, spends, refunded_credits, refunds
+         FROM analytics_usage_daily WHERE day >= $1::date AND day < $2::date ORDER BY day, operation_id`,
+        range,
+      ),
+      this.pool.query<{ day: string; active_accounts: number }>(
+        `SELECT day::text AS day, active_accounts FROM analytics_active_daily WHERE day >= $1::date AND day < $2::date`,
+        range,
+      ),
+    ]);
     const activeByDay = new Map(active.rows.map((row) => [row.day, row.active_accounts]));
-    const byDay = new Map<string, OperationUsage[]>();
-    for (const row of rows) {
+    const byDay = new Map<string, Array<UsageRecord & { operation_id: string }>>();
+    for (const row of usage.rows) {
       const list = byDay.get(row.day) ?? [];
-      list.push({
-        operationId: row.operation_id === '' ? null : row.operation_id,
-        ...amounts(row),
-      });
+      list.push(row);
       byDay.set(row.day, list);
     }
     return daysOf(period).map((day) => {
       const operations = byDay.get(day) ?? [];
       const total = operations.reduce<UsageRecord>(
         (sum, operation) => ({
-          spent_credits: sum.spent_credits + operation.spentCredits,
+          spent_credits: sum.spent_credits + operation.spent_credits,
           spends: sum.spends + operation.spends,
-          refunded_credits: sum.refunded_credits + operation.refundedCredits,
+          refunded_credits: sum.refunded_credits + operation.refunded_credits,
           refunds: sum.refunds + operation.refunds,
         }),
         ZERO,
@@ -104,7 +102,13 @@ export class AnalyticsReadModel {
         day,
         ...amounts(total),
         activeAccounts: activeByDay.get(day) ?? 0,
-        byOperation: operations,
+        // Three numbers per operation (a two-year answer has thousands of them): the rest of an
+        // operation's figures are in groupBy=operation.
+        byOperation: operations.map((operation) => ({
+          operationId: operation.operation_id === '' ? null : operation.operation_id,
+          credits: operation.spent_credits - operation.refunded_credits,
+          spends: operation.spends,
+        })),
       };
     });
   }

@@ -24,8 +24,8 @@ export type UsageRow =
       day: string;
       /** Accounts with at least one spend that day. */
       activeAccounts: number;
-      /** The day's usage per operation (only operations used that day). */
-      byOperation: OperationUsage[];
+      /** The day's net credits and spends per operation (only operations used or refunded that day). */
+      byOperation: Array<{ operationId: string | null; credits: number; spends: number }>;
     })
   | OperationUsage
   | (UsageAmountsAnswer & { accountId: string })

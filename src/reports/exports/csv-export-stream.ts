@@ -66,18 +66,17 @@ export class CsvExportStream<Row> extends Readable {
     // Wait for the batch in flight: the cursor cannot be closed under a pending read.
     void (async () => {
       await this.reading?.catch(() => undefined);
-      await this.release(error);
+      await this.release();
     })().then(
       () => callback(error),
       () => callback(error),
     );
   }
 
-  private async release(error?: Error | null): Promise<void> {
+  private async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
     const { client, cursor } = this;
-    void error; // a failed read left the cursor to be closed like any other
     this.client = null;
     this.cursor = null;
     try {
