@@ -7,7 +7,6 @@ import { InMemoryRateCards, TEST_OPERATIONS, useRateCards } from '../support/rat
 import { TEST_KEYS, startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const grantKey = { key: TEST_KEYS.granter };
 const finance = { key: TEST_KEYS.finance };
 const DAY = 86_400_000;
 

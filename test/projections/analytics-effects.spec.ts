@@ -25,12 +25,11 @@ const spend = (
   credits: number,
   occurredAt: string,
   extra: Record<string, unknown> = {},
-): LedgerEvent =>
-  ({
-    type: 'CreditsSpent',
-    data: { spendId, credits, description: 'd', drawdown: [{ blockId: 'b', credits }], ...extra },
-    metadata: meta(occurredAt),
-  }) as LedgerEvent;
+): LedgerEvent => ({
+  type: 'CreditsSpent',
+  data: { spendId, credits, description: 'd', drawdown: [{ blockId: 'b', credits }], ...extra },
+  metadata: meta(occurredAt),
+});
 
 const refund = (spendId: string, credits: number, occurredAt: string): LedgerEvent => ({
   type: 'CreditsRefunded',

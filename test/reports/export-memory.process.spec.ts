@@ -46,7 +46,7 @@ describe('a 1,000,000-row CSV export', () => {
       env: {
         DATABASE_URL: database.connectionString,
         ROLE: 'api',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info', // the 'listening on' line the start waits for is at info
         LEDGER_API_KEYS: `fin:${FINANCE_KEY}:finance`,
       },
     });
