@@ -88,6 +88,8 @@ export class AppConfig {
   quoteTtlSeconds!: number;
   /** PRODUCT.md §5: available credits below this are a low balance (LOW_BALANCE_THRESHOLD). */
   lowBalanceThreshold!: number;
+  /** CSV exports (docs/reports.md) one process streams at once; more are answered 503. */
+  reportsMaxConcurrentExports!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

@@ -131,6 +131,7 @@ export function loadConfig(env: Env): AppConfig {
 
   config.quoteTtlSeconds = read.integer('QUOTE_TTL_SECONDS', 600, 1, 86_400);
   config.lowBalanceThreshold = read.integer('LOW_BALANCE_THRESHOLD', 100, 0, 1_000_000_000_000);
+  config.reportsMaxConcurrentExports = read.integer('REPORTS_MAX_CONCURRENT_EXPORTS', 2, 1, 64);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
