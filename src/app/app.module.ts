@@ -4,6 +4,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { ProjectionsModule } from '../../projections/nest/projections.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { servesApi } from '../config/app-config';
+import { CustomerTokensModule } from '../customer-tokens/customer-tokens.module';
 import { ExpiryModule } from '../expiry/expiry.module';
 import { HistoryModule } from '../history/history.module';
 import { HttpKernelModule } from '../http/http-kernel.module';
@@ -37,6 +39,10 @@ export class AppModule {
         AuditModule,
         OperationsModule,
         PaymentsModule,
+        CustomerTokensModule.register({
+          // A route that mints tokens without a key: development only, and only where the API is.
+          demoTokens: options.config.demoTokens && servesApi(options.config.role),
+        }),
         ProjectionsModule,
         ExpiryModule,
       ],
