@@ -9,6 +9,7 @@ import { CustomerTokensModule } from '../customer-tokens/customer-tokens.module'
 import { ExpiryModule } from '../expiry/expiry.module';
 import { HistoryModule } from '../history/history.module';
 import { HttpKernelModule } from '../http/http-kernel.module';
+import { LiveBalanceModule } from '../live-balance/live-balance.module';
 import { loggerOptions } from '../observability/logger-options';
 import { OperationsModule } from '../operations/operations.module';
 import { PaymentsModule } from '../payments/payments.module';
@@ -39,6 +40,7 @@ export class AppModule {
         AuditModule,
         OperationsModule,
         PaymentsModule,
+        LiveBalanceModule,
         CustomerTokensModule.register({
           // A route that mints tokens without a key: development only, and only where the API is.
           demoTokens: options.config.demoTokens && servesApi(options.config.role),

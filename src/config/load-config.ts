@@ -137,7 +137,9 @@ export function loadConfig(env: Env): AppConfig {
     ttlSeconds: read.integer('CUSTOMER_TOKEN_TTL_SECONDS', 900, 1, MAX_CUSTOMER_TOKEN_TTL_SECONDS),
   };
   if (config.customerTokens.secret !== null && config.customerTokens.secret.length < 32) {
-    problems.push('CUSTOMER_TOKEN_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)');
+    problems.push(
+      'CUSTOMER_TOKEN_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)',
+    );
   }
   if (config.isProduction && config.customerTokens.secret === null) {
     problems.push(
@@ -152,7 +154,9 @@ export function loadConfig(env: Env): AppConfig {
   };
   config.demoTokens = read.boolean('DEMO_TOKENS', config.nodeEnv === 'development');
   if (config.isProduction && config.demoTokens) {
-    problems.push('DEMO_TOKENS=true is refused when NODE_ENV=production: it mints tokens for anyone');
+    problems.push(
+      'DEMO_TOKENS=true is refused when NODE_ENV=production: it mints tokens for anyone',
+    );
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -114,18 +114,29 @@ describe('customer tokens', () => {
     it('creates a checkout session for its account, never for another', async () => {
       const own = await t.http.post(
         '/v1/checkout-sessions',
-        { accountId: ACCOUNT, packId: 'standard', uiMode: 'embedded', returnUrl: 'https://x.test/r' },
+        {
+          accountId: ACCOUNT,
+          packId: 'standard',
+          uiMode: 'embedded',
+          returnUrl: 'https://x.test/r',
+        },
         as(),
       );
       expect(own.status).toBe(201);
-      expect(own.body).toMatchObject({ sessionId: expect.any(String), clientSecret: expect.any(String) });
+      expect(own.body).toMatchObject({
+        sessionId: expect.any(String),
+        clientSecret: expect.any(String),
+      });
       const other = await t.http.post(
         '/v1/checkout-sessions',
         { accountId: OTHER, packId: 'standard', uiMode: 'embedded', returnUrl: 'https://x.test/r' },
         as(),
       );
       expect(other.status).toBe(403);
-      expect(other.body).toMatchObject({ code: 'forbidden', detail: expect.stringMatching(/another account/) });
+      expect(other.body).toMatchObject({
+        code: 'forbidden',
+        detail: expect.stringMatching(/another account/),
+      });
       const none = await t.http.post('/v1/checkout-sessions', { packId: 'standard' }, as());
       expect(none.status).toBe(403);
     });
@@ -149,7 +160,11 @@ describe('customer tokens', () => {
     ['POST', `/v1/accounts/${ACCOUNT}/check`, { credits: 1 }],
     ['POST', `/v1/accounts/${ACCOUNT}/spends`, { credits: 1, description: 'x' }],
     ['POST', `/v1/accounts/${ACCOUNT}/refunds`, { spendId: 'spend_x', reason: 'x' }],
-    ['POST', `/v1/accounts/${ACCOUNT}/grants`, { credits: 1, category: 'paid', reason: 'adjustment' }],
+    [
+      'POST',
+      `/v1/accounts/${ACCOUNT}/grants`,
+      { credits: 1, category: 'paid', reason: 'adjustment' },
+    ],
     [
       'POST',
       `/v1/accounts/${ACCOUNT}/purchases`,
@@ -176,14 +191,17 @@ describe('customer tokens', () => {
   describe('refused tokens: 401', () => {
     it('an expired token', async () => {
       const shortLived = (await mint(ACCOUNT, { ttlSeconds: 60 })).body.token as string;
-      expect((await t.http.get(`/v1/accounts/${ACCOUNT}/balance`, { key: shortLived })).status).toBe(
-        200,
-      );
+      expect(
+        (await t.http.get(`/v1/accounts/${ACCOUNT}/balance`, { key: shortLived })).status,
+      ).toBe(200);
       clock.advance(60_000);
       try {
         const response = await t.http.get(`/v1/accounts/${ACCOUNT}/balance`, { key: shortLived });
         expect(response.status).toBe(401);
-        expect(response.body).toMatchObject({ code: 'unauthorized', detail: expect.stringMatching(/expired/) });
+        expect(response.body).toMatchObject({
+          code: 'unauthorized',
+          detail: expect.stringMatching(/expired/),
+        });
         expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
       } finally {
         clock.advance(-60_000);

@@ -59,7 +59,10 @@ export class ApiKeyGuard implements CanActivate {
         problem('forbidden', 'A customer token cannot use this route; it needs an API key'),
       );
     }
-    if (source.from !== 'none' && accountNamedBy(source, request) !== principal.customer!.accountId) {
+    if (
+      source.from !== 'none' &&
+      accountNamedBy(source, request) !== principal.customer!.accountId
+    ) {
       throw new HttpProblemException(
         problem('forbidden', 'This customer token is for another account'),
       );

@@ -79,7 +79,8 @@ export function authenticationHook(
       }
       refusal = TOKEN_REFUSALS[verified.reason];
     } else if (fromQuery) {
-      refusal = 'Only a customer token may be sent as ?token=; send API keys in the Authorization header';
+      refusal =
+        'Only a customer token may be sent as ?token=; send API keys in the Authorization header';
     } else if (authenticator.isOpen) {
       request.principal = OPEN_MODE_PRINCIPAL;
       done();

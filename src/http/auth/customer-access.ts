@@ -10,9 +10,7 @@ export const CUSTOMER_ACCESS = 'ledger:customer-access';
  * - `none`: the route concerns no account (the credit-pack list).
  */
 export type CustomerAccountSource =
-  | { from: 'path'; param: string }
-  | { from: 'body'; field: string }
-  | { from: 'none' };
+  { from: 'path'; param: string } | { from: 'body'; field: string } | { from: 'none' };
 
 /**
  * The route also accepts a customer token (PRODUCT.md §6) for the account found at `account`.

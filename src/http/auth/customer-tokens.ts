@@ -31,7 +31,8 @@ export class CustomerTokens {
           'They stop working at restart and on other replicas. Set CUSTOMER_TOKEN_SECRET (32+ characters) to keep them.',
       );
     }
-    const signer = secret === null ? CustomerTokenSigner.withRandomSecret() : new CustomerTokenSigner(secret);
+    const signer =
+      secret === null ? CustomerTokenSigner.withRandomSecret() : new CustomerTokenSigner(secret);
     return new CustomerTokens(signer, clock, ttlSeconds);
   }
 
