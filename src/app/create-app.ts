@@ -3,7 +3,7 @@ import { maxHeaderSize } from 'node:http';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { REQUEST_ID_HEADER, requestIdFor } from '../observability/logger-options';
@@ -26,6 +26,7 @@ import { RateLimits } from '../http/rate-limits/rate-limits';
 import type { RouteFlags } from '../http/route-flags';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { installHttpDrain } from './http-drain';
+import { buildOpenApiDocument } from './openapi-document';
 
 const DOCS_PATH = 'docs';
 const httpLogger = new NestLogger('HTTP');
@@ -210,23 +211,7 @@ function isJson(contentType: string | undefined): boolean {
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Credits ledger')
-      .setDescription(
-        'Event-sourced credits: balances, spends, refunds, grants, purchases and holds. Errors are RFC 9457 problem details.',
-      )
-      .setVersion('1')
-      // Not addBearerAuth: it labels the token a JWT (bearerFormat). The name stays `bearer`, which
-      // @ApiBearerAuth() on the controllers refers to.
-      .addSecurity('bearer', {
-        type: 'http',
-        scheme: 'bearer',
-        description:
-          'An API key (LEDGER_API_KEYS: name:secret:scopes), sent as "Authorization: Bearer <secret>". An opaque secret with nothing to decode.',
-      })
-      .build(),
-  );
-  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
+  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+  });
 }
