@@ -171,7 +171,7 @@ function parseOrigins(raw: string | undefined, problems: string[]): string[] {
   if (raw === undefined || raw.trim() === '') return [];
   const origins: string[] = [];
   for (const entry of raw.split(',').map((part) => part.trim())) {
-    let url: URL | null = null;
+    let url: URL | null;
     try {
       url = new URL(entry);
     } catch {

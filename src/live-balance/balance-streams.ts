@@ -129,7 +129,7 @@ export class BalanceStreams implements OnModuleDestroy {
       stream.next({ type: BALANCE_EVENT, data: first });
       timers.push(
         setInterval(() => {
-          stream.next({ comment: 'heartbeat' } as MessageEvent);
+          stream.next({ comment: 'heartbeat' });
           // A read that failed earlier is tried again here.
           if (lastRevision === null) void refresh();
         }, heartbeatSeconds * 1000),

@@ -6,7 +6,7 @@ import { startTestApp } from '../support/test-app';
 // scripts/ is plain CommonJS run by node; its renderer is the one this test compares with.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script, not a module of ours
 const { renderClient, API_DIR } = require('../../scripts/api-client.js') as {
-  renderClient(document: unknown): Promise<Record<string, string>>;
+  renderClient: (document: unknown) => Promise<Record<string, string>>;
   API_DIR: string;
 };
 

@@ -32,7 +32,10 @@ export function sendProblem(
 ): void {
   const { problem, headers } = problems.responseFor(error);
   if (problem.status >= 500) {
-    logger.error({ err: error, requestId: request.id, url: redactUrlSecrets(request.url) }, 'request failed');
+    logger.error(
+      { err: error, requestId: request.id, url: redactUrlSecrets(request.url) },
+      'request failed',
+    );
   }
   for (const [name, value] of Object.entries(headers)) {
     // A Retry-After the thrower set on the reply itself is the better hint; keep it.
