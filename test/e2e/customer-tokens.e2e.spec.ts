@@ -284,4 +284,34 @@ describe('customer tokens', () => {
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
     });
   });
+
+  describe('the demo route (DEMO_TOKENS, development only)', () => {
+    it('does not exist unless enabled', async () => {
+      const response = await t.http.post(`/demo/accounts/${ACCOUNT}/customer-token`);
+      expect(response.status).toBe(404);
+    });
+
+    it('when enabled, mints a token for the demo shell without an API key, outside the OpenAPI document', async () => {
+      const demo = await startTestApp({ clock, database, env: { ...ENV, DEMO_TOKENS: 'true' } });
+      try {
+        const minted = await demo.http.post(`/demo/accounts/${ACCOUNT}/customer-token`, undefined, {
+          key: null,
+        });
+        expect(minted.status).toBe(201);
+        expect(minted.body).toEqual({
+          accountId: ACCOUNT,
+          token: expect.stringMatching(/^ct1\./),
+          expiresAt: '2026-03-01T12:15:00.000Z',
+        });
+        const balance = await demo.http.get(`/v1/accounts/${ACCOUNT}/balance`, {
+          key: minted.body.token,
+        });
+        expect(balance.status).toBe(200);
+        const docs = await demo.http.get('/docs-json', { key: null });
+        expect(Object.keys(docs.body.paths).filter((path) => path.startsWith('/demo'))).toEqual([]);
+      } finally {
+        await demo.close();
+      }
+    });
+  });
 });
