@@ -125,6 +125,49 @@ describe('customer tokens in the logs of the running service', () => {
   });
 });
 
+describe('open balance streams when the service stops', () => {
+  let database: TestDatabase;
+  let service: ChildProcess;
+  const lines: string[] = [];
+  let baseUrl = '';
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    service = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.connectionString,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'test',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    service.stdout!.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
+    await waitFor(() => lines.some((line) => line.includes('listening on')), 30_000);
+  }, 40_000);
+  afterAll(async () => {
+    if (service.exitCode === null) service.kill('SIGKILL');
+    await database?.drop();
+  });
+
+  it('end at once on SIGTERM, so the HTTP drain does not wait for them', async () => {
+    const stream = await SseClient.open(`${baseUrl}/v1/accounts/stopping/balance/stream`);
+    expect(stream.status).toBe(200);
+    await stream.waitFor(() => stream.balances().length === 1);
+    const started = Date.now();
+    const exited = new Promise<number | null>((resolve) => service.once('exit', resolve));
+    service.kill('SIGTERM');
+    await stream.waitFor(() => stream.ended, 5_000);
+    expect(await exited).toBe(0);
+    // The drain would otherwise wait HTTP_DRAIN_TIMEOUT_MS (10 s) for the open stream.
+    expect(Date.now() - started).toBeLessThan(8_000);
+  });
+});
+
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
