@@ -7,6 +7,7 @@ import { AuditModule } from '../audit/audit.module';
 import { ExpiryModule } from '../expiry/expiry.module';
 import { HistoryModule } from '../history/history.module';
 import { HttpKernelModule } from '../http/http-kernel.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { loggerOptions } from '../observability/logger-options';
 import { OperationsModule } from '../operations/operations.module';
 import { PaymentsModule } from '../payments/payments.module';
@@ -39,6 +40,7 @@ export class AppModule {
         PaymentsModule,
         ProjectionsModule,
         ExpiryModule,
+        NotificationsModule,
       ],
     };
   }

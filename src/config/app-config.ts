@@ -44,6 +44,33 @@ export interface RateLimitSettings {
   redisUrl: string | null;
 }
 
+/** PRODUCT.md §5 (docs/notifications.md). */
+export interface NotificationSettings {
+  /** credits.expiring this many days before a block with credits expires (EXPIRING_NOTICE_DAYS). */
+  expiringNoticeDays: number;
+  /** How often the notification workers look for due deliveries, emails and notices. */
+  pollIntervalMs: number;
+  webhooks: {
+    /** Seconds to wait before each retry (WEBHOOK_RETRY_SCHEDULE); used up → failed. */
+    retryScheduleSeconds: number[];
+    /** Endpoints on loopback, private, link-local or metadata addresses (WEBHOOKS_ALLOW_PRIVATE_URLS). */
+    allowPrivateUrls: boolean;
+    /** One attempt's whole budget: connect, send, answer. */
+    timeoutMs: number;
+    /** Attempts in flight per endpoint, and in all (one slow endpoint holds only its own share). */
+    concurrencyPerEndpoint: number;
+    maxInFlight: number;
+    /** An endpoint failing without a success for this long is disabled. */
+    disableAfterFailingSeconds: number;
+  };
+  email: {
+    /** smtp:// or smtps://; null = emails off (said once at start). */
+    smtpUrl: string | null;
+    from: string;
+    productName: string;
+  };
+}
+
 export class AppConfig {
   nodeEnv!: string;
   port!: number;
@@ -88,6 +115,8 @@ export class AppConfig {
   quoteTtlSeconds!: number;
   /** PRODUCT.md §5: available credits below this are a low balance (LOW_BALANCE_THRESHOLD). */
   lowBalanceThreshold!: number;
+  /** PRODUCT.md §5, docs/notifications.md: alerts, outbound webhooks and emails. */
+  notifications!: NotificationSettings;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
