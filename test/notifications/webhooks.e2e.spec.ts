@@ -168,12 +168,10 @@ describe('webhooks', () => {
     expect((await spend('wh-alerts', 40)).status).toBe(201);
     await eventually(() => receiver.ofType('balance.depleted').length === 1, 15_000, 'depleted');
     await eventually(() => receiver.ofType('balance.low').length === 4, 15_000, 'low');
-    const lows = receiver
-      .ofType('balance.low')
-      .map((entry) => ({
-        threshold: entry.json.data.threshold,
-        available: entry.json.data.available,
-      }));
+    const lows = receiver.ofType('balance.low').map((entry) => ({
+      threshold: entry.json.data.threshold,
+      available: entry.json.data.available,
+    }));
     expect(lows).toEqual(
       expect.arrayContaining([
         { threshold: '20%', available: 150 },
