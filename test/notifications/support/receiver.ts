@@ -6,6 +6,8 @@ export interface Received {
   body: string;
   json: { type: string; timestamp: string; data: Record<string, any> };
   at: number;
+  /** What the receiver answered ('hang': nothing). */
+  answered?: number | 'hang';
 }
 
 /**
@@ -32,6 +34,7 @@ export class Receiver {
         };
         this.received.push(entry);
         const status = this.answer(entry, this.received.length - 1);
+        entry.answered = status;
         if (status === 'hang') {
           const end = () => response.destroy();
           this.hanging.add(end);
