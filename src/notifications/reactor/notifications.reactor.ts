@@ -54,13 +54,12 @@ export class NotificationsReactor implements Projection {
     if (events.length === 0) return;
     this.start ??= await publishedFrom(client);
     const accountIds = [...new Set(events.map((event) => event.accountId))];
-    const [accounts, stored, contacts] = await Promise.all([
-      loadAccounts(client, accountIds),
-      loadSettings(client, accountIds),
-      this.options.emailsEnabled
-        ? loadContacts(client, accountIds)
-        : Promise.resolve(new Map<string, Contact>()),
-    ]);
+    // One connection runs one query at a time: in turn.
+    const accounts = await loadAccounts(client, accountIds);
+    const stored = await loadSettings(client, accountIds);
+    const contacts = this.options.emailsEnabled
+      ? await loadContacts(client, accountIds)
+      : new Map<string, Contact>();
     const changed = new Map<string, ReactorAccount>();
     const messages: OutgoingMessage[] = [];
     const emails: OutgoingEmail[] = [];
