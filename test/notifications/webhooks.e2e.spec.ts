@@ -260,6 +260,57 @@ describe('webhooks', () => {
     }
   });
 
+  it('sets alert settings per account: they drive the alerts and lowBalance of balance answers', async () => {
+    await subscribe(['balance.low']);
+    const put = (body: Record<string, unknown>) =>
+      t.http.send<any>('PUT', '/v1/accounts/wh-custom/alerts', body, granter);
+    const bad = await put({ lowBalance: [-1], percentOfLastTopUp: [0, 101], expiringDays: 0 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'expiringDays',
+      'lowBalance',
+      'percentOfLastTopUp',
+    ]);
+    const set = await put({ lowBalance: [500], percentOfLastTopUp: [] });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({
+      accountId: 'wh-custom',
+      lowBalance: [500],
+      percentOfLastTopUp: [],
+      expiringDays: 7,
+    });
+    await grant('wh-custom', 1000);
+    expect((await t.http.get('/v1/accounts/wh-custom/balance')).body.lowBalance).toBe(false);
+    await spend('wh-custom', 600);
+    expect((await t.http.get('/v1/accounts/wh-custom/balance')).body).toMatchObject({
+      available: 400,
+      lowBalance: true,
+    });
+    await eventually(() => receiver.ofType('balance.low').length === 1, 15_000, 'custom line');
+    expect(receiver.ofType('balance.low')[0].json.data).toMatchObject({
+      accountId: 'wh-custom',
+      threshold: 500,
+      kind: 'absolute',
+    });
+    // Back to the defaults (LOW_BALANCE_THRESHOLD 100): 400 is no longer low.
+    expect((await put({})).body.lowBalance).toEqual([100]);
+    expect((await t.http.get('/v1/accounts/wh-custom/balance')).body.lowBalance).toBe(false);
+    const forbidden = await t.http.send('PUT', '/v1/accounts/wh-custom/alerts', {}, {});
+    expect(forbidden.status).toBe(403);
+  });
+
+  it('sends credits.expiring before a block with credits expires', async () => {
+    await subscribe(['credits.expiring']);
+    const expiresAt = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    await grant('wh-expiring', 30, { expiresAt });
+    await eventually(() => receiver.ofType('credits.expiring').length === 1, 15_000, 'expiring');
+    expect(receiver.ofType('credits.expiring')[0].json.data).toMatchObject({
+      accountId: 'wh-expiring',
+      credits: 30,
+      expiresAt,
+    });
+  });
+
   it('lists deliveries only of an existing endpoint, and retries only its own', async () => {
     const missing = await t.http.get('/v1/webhook-endpoints/ep_nope/deliveries', admin);
     expect(missing.status).toBe(404);
@@ -279,12 +330,57 @@ describe('webhooks', () => {
 });
 
 describe('webhook endpoint URLs (SSRF)', () => {
+  let database: TestDatabase;
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { WORKER_INTERVAL_MS: '3600000' } });
+    database = await createTestDatabase();
+    t = await startTestApp({
+      database,
+      env: {
+        WORKER_INTERVAL_MS: '3600000',
+        NOTIFICATIONS_POLL_MS: '20',
+        PROJECTION_IDLE_POLL_MS: '20',
+      },
+    });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await database.drop();
+  });
+
+  it('checks the address again when delivering (a name re-pointed at a private address is refused)', async () => {
+    const receiver = await Receiver.start();
+    try {
+      // As if the names had resolved to public addresses at creation and point inside now.
+      const port = new URL(receiver.url).port;
+      for (const [id, url] of [
+        ['ep_rebound_name', `http://localhost:${port}/hooks`],
+        ['ep_rebound_ip', `http://127.0.0.1:${port}/hooks`],
+      ])
+        await database.pool.query(
+          `INSERT INTO webhook_endpoints (id, url, events, secret, created_at)
+           VALUES ($1, $2, '{credits.granted}', 'whsec_QUJDREVGR0hJSktMTU5PUFFSU1RVVldY', now())`,
+          [id, url],
+        );
+      await t.http.post(
+        '/v1/accounts/ssrf-1/grants',
+        { credits: 5, category: 'paid', reason: 'adjustment' },
+        granter,
+      );
+      for (const id of ['ep_rebound_name', 'ep_rebound_ip']) {
+        const [delivery] = await eventually(async () => {
+          const { body } = await t.http.get(`/v1/webhook-endpoints/${id}/deliveries`, admin);
+          return body.data[0]?.attempts > 0 ? body.data : null;
+        });
+        expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null });
+        expect(delivery.lastError).toMatch(/refused: .* loopback, private, link-local or metadata/);
+      }
+      expect(receiver.received).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  });
 
   it.each([
     'http://127.0.0.1:8080/hook',
