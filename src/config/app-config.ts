@@ -50,6 +50,8 @@ export interface NotificationSettings {
   expiringNoticeDays: number;
   /** How often the notification workers look for due deliveries, emails and notices. */
   pollIntervalMs: number;
+  /** Finished deliveries, emails and notices are deleted after this many days. */
+  retentionDays: number;
   webhooks: {
     /** Seconds to wait before each retry (WEBHOOK_RETRY_SCHEDULE); used up → failed. */
     retryScheduleSeconds: number[];

@@ -134,6 +134,7 @@ export function loadConfig(env: Env): AppConfig {
   config.notifications = {
     expiringNoticeDays: read.integer('EXPIRING_NOTICE_DAYS', 7, 1, 365),
     pollIntervalMs: read.integer('NOTIFICATIONS_POLL_MS', 1000, 10, 60_000),
+    retentionDays: read.integer('NOTIFICATION_RETENTION_DAYS', 30, 1, 3650),
     webhooks: {
       retryScheduleSeconds: read.secondsList(
         'WEBHOOK_RETRY_SCHEDULE',

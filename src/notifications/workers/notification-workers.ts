@@ -16,11 +16,16 @@ import { EmailWorker } from '../email/email-worker';
 import { Mailer } from '../email/mailer';
 import { WebhookDeliveryWorker } from '../webhooks/delivery-worker';
 import { ExpiryNoticesWorker } from './expiry-notices-worker';
+import { OutboxRetention } from './outbox-retention';
 
 interface Loop {
   name: string;
   round: () => Promise<unknown>;
+  intervalMs: number;
 }
+
+/** The retention sweep has no hurry. */
+const RETENTION_INTERVAL_MS = 60_000;
 
 /**
  * The notification workers, in the roles that run background work (ARCHITECTURE.md "Processes":
@@ -34,6 +39,7 @@ export class NotificationWorkers implements OnApplicationBootstrap, OnModuleDest
   readonly deliveries: WebhookDeliveryWorker;
   readonly notices: ExpiryNoticesWorker;
   readonly emails: EmailWorker | null;
+  private readonly retention: OutboxRetention;
   private readonly mailer: Mailer | null;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
@@ -82,18 +88,25 @@ export class NotificationWorkers implements OnApplicationBootstrap, OnModuleDest
         )
       : null;
     this.notices = new ExpiryNoticesWorker(database.pool, clock, this.mailer !== null);
+    this.retention = new OutboxRetention(database.pool, clock, config.notifications.retentionDays);
   }
 
   onApplicationBootstrap(): void {
     if (!this.config.notifications.email.smtpUrl)
       this.logger.log('emails are off: SMTP_URL is not set');
     if (!runsWorker(this.config.role)) return;
+    const every = this.config.notifications.pollIntervalMs;
     const loops: Loop[] = [
-      { name: 'webhooks', round: () => this.deliveries.runOnce() },
-      { name: 'expiry-notices', round: () => this.notices.runOnce() },
+      { name: 'webhooks', round: () => this.deliveries.runOnce(), intervalMs: every },
+      { name: 'expiry-notices', round: () => this.notices.runOnce(), intervalMs: every },
+      {
+        name: 'retention',
+        round: () => this.retention.runOnce(),
+        intervalMs: RETENTION_INTERVAL_MS,
+      },
     ];
     const emails = this.emails;
-    if (emails) loops.push({ name: 'emails', round: () => emails.runOnce() });
+    if (emails) loops.push({ name: 'emails', round: () => emails.runOnce(), intervalMs: every });
     for (const loop of loops) this.schedule(loop);
   }
 
@@ -127,7 +140,7 @@ export class NotificationWorkers implements OnApplicationBootstrap, OnModuleDest
           this.schedule(loop);
         });
       this.running.add(round);
-    }, this.config.notifications.pollIntervalMs);
+    }, loop.intervalMs);
     timer.unref();
     this.timers.add(timer);
   }
