@@ -161,7 +161,6 @@ describe('alerts at scale (10,000 spends on 1,000 accounts, real PostgreSQL)', (
       `SELECT count(*)::int AS count, count(DISTINCT message_id)::int AS distinct FROM webhook_deliveries`,
     );
     expect(deliveries[0]).toEqual({ count: expectedTotal, distinct: expectedTotal });
-    // eslint-disable-next-line no-console
     console.log(
       `alerts at scale: ${ACCOUNTS * (SPENDS_PER_ACCOUNT + 1)} commands in ${written - started} ms, ` +
         `reactor caught up ${caughtUp - written} ms later, ${expectedTotal} alerts`,

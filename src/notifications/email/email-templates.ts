@@ -63,8 +63,15 @@ function fill(
   encode: (value: string) => string,
 ): string {
   return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_, field: string) =>
-    encode(values[field] === undefined || values[field] === null ? '' : String(values[field])),
+    encode(asText(values[field])),
   );
+}
+
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 function escapeHtml(value: string): string {

@@ -11,7 +11,6 @@ import {
 } from '@nestjs/swagger';
 import { RequireScope } from '../../http/auth/scopes.decorator';
 import { AuthenticatedRoute, BodyRoute, LimitPerKey } from '../../http/route-docs';
-import { PathIdPipe } from '../../http/validation/path-id.pipes';
 import {
   CreateWebhookEndpoint,
   DeleteWebhookEndpoint,
@@ -25,17 +24,8 @@ import {
   DeliveryListResponse,
   WebhookEndpointListResponse,
 } from './dto';
+import { DeliveryIdPipe, EndpointIdPipe } from './id-pipes';
 
-const EndpointIdPipe = new PathIdPipe(
-  'id',
-  /^ep_[A-Za-z0-9_-]{1,64}$/,
-  'is not a webhook endpoint id',
-);
-const DeliveryIdPipe = new PathIdPipe(
-  'deliveryId',
-  /^dlv_[A-Za-z0-9_-]{1,64}$/,
-  'is not a delivery id',
-);
 const NOT_FOUND = ApiResponse({ status: 404, description: 'not_found' });
 
 /** Outbound webhooks (PRODUCT.md §5, docs/notifications.md); scope admin. */

@@ -1,6 +1,4 @@
 import type { PoolClient } from 'pg';
-import type { EmailTemplateName } from '../email/email-templates';
-import type { WebhookEventType } from '../webhooks/event-types';
 import { randomId } from './message-ids';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -8,7 +6,8 @@ type Queryable = Pick<PoolClient, 'query'>;
 /** A webhook message: the body is `{ type, timestamp, data }` (Standard Webhooks' payload shape). */
 export interface OutgoingMessage {
   id: string;
-  type: WebhookEventType;
+  /** One of WEBHOOK_EVENT_TYPES (webhooks/event-types.ts). */
+  type: string;
   accountId: string | null;
   /** ISO-8601: when what it reports happened. */
   timestamp: string;
@@ -18,7 +17,8 @@ export interface OutgoingMessage {
 export interface OutgoingEmail {
   id: string;
   accountId: string;
-  template: EmailTemplateName;
+  /** One of EMAIL_TEMPLATE_NAMES (email/email-templates.ts). */
+  template: string;
   to: string;
   data: Record<string, unknown>;
 }

@@ -34,7 +34,7 @@ type LookupCallback = (
 function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, []);
-    const list = addresses as LookupAddress[];
+    const list: LookupAddress[] = addresses;
     const blocked = list.find((entry) => isBlockedAddress(entry.address));
     if (blocked) return callback(new BlockedAddressError(blocked.address), []);
     if (options.all) return callback(null, list);
@@ -78,7 +78,7 @@ export function postJson(
         'content-length': String(Buffer.byteLength(body)),
         'user-agent': 'credits-ledger-webhooks/1',
       },
-      ...(!options.allowPrivate && { lookup: guardedLookup as RequestOptions['lookup'] }),
+      ...(!options.allowPrivate && { lookup: guardedLookup }),
     };
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const request = send(target, requestOptions, (response) => {

@@ -12,11 +12,13 @@ export interface ReceivedMail {
 
 /** A real SMTP server (the smtp-server package) on 127.0.0.1 that keeps what it is sent. */
 export class SmtpInbox {
-  readonly mails: ReceivedMail[] = [];
-  private constructor(private readonly server: SMTPServer) {}
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly mails: ReceivedMail[],
+  ) {}
 
   static async start(): Promise<SmtpInbox> {
-    let inbox: SmtpInbox | undefined;
+    const received: ReceivedMail[] = [];
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
@@ -27,7 +29,7 @@ export class SmtpInbox {
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
           const text = decodeQuotedPrintable(raw);
-          inbox!.mails.push({
+          received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
             raw,
@@ -38,7 +40,7 @@ export class SmtpInbox {
         });
       },
     });
-    inbox = new SmtpInbox(server);
+    const inbox = new SmtpInbox(server, received);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return inbox;
   }
