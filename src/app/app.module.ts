@@ -10,6 +10,7 @@ import { ExpiryModule } from '../expiry/expiry.module';
 import { HistoryModule } from '../history/history.module';
 import { HttpKernelModule } from '../http/http-kernel.module';
 import { LiveBalanceModule } from '../live-balance/live-balance.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { loggerOptions } from '../observability/logger-options';
 import { OperationsModule } from '../operations/operations.module';
 import { PaymentsModule } from '../payments/payments.module';
@@ -49,6 +50,7 @@ export class AppModule {
         }),
         ProjectionsModule,
         ExpiryModule,
+        NotificationsModule,
       ],
     };
   }

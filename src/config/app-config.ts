@@ -62,6 +62,35 @@ export interface BalanceStreamSettings {
   pollIntervalMs: number;
 }
 
+/** PRODUCT.md §5 (docs/notifications.md). */
+export interface NotificationSettings {
+  /** credits.expiring this many days before a block with credits expires (EXPIRING_NOTICE_DAYS). */
+  expiringNoticeDays: number;
+  /** How often the notification workers look for due deliveries, emails and notices. */
+  pollIntervalMs: number;
+  /** Finished deliveries, emails and notices are deleted after this many days. */
+  retentionDays: number;
+  webhooks: {
+    /** Seconds to wait before each retry (WEBHOOK_RETRY_SCHEDULE); used up → failed. */
+    retryScheduleSeconds: number[];
+    /** Endpoints on loopback, private, link-local or metadata addresses (WEBHOOKS_ALLOW_PRIVATE_URLS). */
+    allowPrivateUrls: boolean;
+    /** One attempt's whole budget: connect, send, answer. */
+    timeoutMs: number;
+    /** Attempts in flight per endpoint, and in all (one slow endpoint holds only its own share). */
+    concurrencyPerEndpoint: number;
+    maxInFlight: number;
+    /** An endpoint failing without a success for this long is disabled. */
+    disableAfterFailingSeconds: number;
+  };
+  email: {
+    /** smtp:// or smtps://; null = emails off (said once at start). */
+    smtpUrl: string | null;
+    from: string;
+    productName: string;
+  };
+}
+
 export class AppConfig {
   nodeEnv!: string;
   port!: number;
@@ -114,6 +143,8 @@ export class AppConfig {
   balanceStream!: BalanceStreamSettings;
   /** POST /demo/customer-tokens exists (mints tokens with no API key): development only. */
   demoTokens!: boolean;
+  /** PRODUCT.md §5, docs/notifications.md: alerts, outbound webhooks and emails. */
+  notifications!: NotificationSettings;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
