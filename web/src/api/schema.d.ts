@@ -414,6 +414,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Credits used per day, operation, account or pool member, with the previous period
+         * @description Scope finance or admin. Projected (eventually consistent; ?after=<position> waits for a write). Whole UTC days.
+         */
+        get: operations["AnalyticsController_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Purchases, credits and revenue (minor units per currency) per day or pack
+         * @description Scope finance or admin. Projected; whole UTC days; with the previous period.
+         */
+        get: operations["AnalyticsController_purchases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/transactions.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every history row of a period (optionally one account), oldest first, as CSV
+         * @description Scope finance or admin. RFC 4180, CRLF, a header row; instants ISO-8601 UTC; amounts integers; a text cell starting with = + - @ tab or CR is prefixed with ' (docs/reports.md)
+         */
+        get: operations["ExportsController_transactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/purchases.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every purchase of a period, oldest first, as CSV
+         * @description Scope finance or admin. RFC 4180, CRLF, a header row; instants ISO-8601 UTC; amounts integers; a text cell starting with = + - @ tab or CR is prefixed with ' (docs/reports.md)
+         */
+        get: operations["ExportsController_purchases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts/{accountId}/balance/stream": {
         parameters: {
             query?: never;
@@ -454,6 +534,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook endpoints (without their secrets) */
+        get: operations["WebhookEndpointsController_list"];
+        put?: never;
+        /**
+         * Subscribe a URL to event types; the signing secret is in this answer only
+         * @description Deliveries follow Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature (v1, HMAC-SHA256 of "id.timestamp.body").
+         */
+        post: operations["WebhookEndpointsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an endpoint and its deliveries */
+        delete: operations["WebhookEndpointsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's deliveries, newest first (limit 1–200, default 50) */
+        get: operations["WebhookEndpointsController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again now, with a fresh retry schedule (enables a disabled endpoint) */
+        post: operations["WebhookEndpointsController_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{accountId}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the balance alerts of an account; a field left out is the configured default */
+        put: operations["AccountNotificationsController_setAlerts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{accountId}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The account's contact for emails; a field left out is cleared (without an email, the Stripe customer's is used) */
+        put: operations["AccountNotificationsController_setProfile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -487,6 +673,8 @@ export interface components {
             blocks: components["schemas"]["BlockResponse"][];
             /** @description Stream revision; -1 for an account with no events */
             revision: number;
+            /** @description Available is below the account's low-balance line: its highest absolute alert threshold (PUT …/alerts), by default LOW_BALANCE_THRESHOLD */
+            lowBalance: boolean;
         };
         CheckRequest: {
             /** @example 10 */
@@ -1176,6 +1364,27 @@ export interface components {
         CheckoutSessionsPageResponse: {
             data: components["schemas"]["CheckoutSessionDto"][];
         };
+        PeriodResponse: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+        };
+        AnalyticsResponse: {
+            groupBy: string;
+            /** @description The period answered: whole UTC days (from back to its midnight, to up to the next) */
+            period: components["schemas"]["PeriodResponse"];
+            /** @description The period of the same length just before */
+            previousPeriod: components["schemas"]["PeriodResponse"];
+            /** @description One row per group (docs/reports.md): usage rows carry credits (net: spentCredits − refundedCredits), spentCredits, refundedCredits, spends, refunds; by day also activeAccounts and byOperation. Purchase rows carry purchases, credits, revenue [{ currency, amountMinor }], reversals, reversedCredits */
+            data: {
+                [key: string]: unknown;
+            }[];
+            /** @description The same rows for previousPeriod */
+            previous: {
+                [key: string]: unknown;
+            }[];
+        };
         CustomerTokenRequest: {
             /**
              * @description Lifetime in seconds (default CUSTOMER_TOKEN_TTL_SECONDS, 900; at most a day)
@@ -1194,6 +1403,101 @@ export interface components {
              * @example 2026-03-01T12:15:00.000Z
              */
             expiresAt: string;
+        };
+        CreateWebhookEndpointRequest: {
+            /** @example https://example.com/webhooks/credits */
+            url: string;
+            /**
+             * @description The event types this endpoint receives (at least one)
+             * @example [
+             *       "credits.purchased",
+             *       "balance.low"
+             *     ]
+             */
+            events: ("credits.purchased" | "credits.granted" | "credits.refunded" | "credits.expired" | "purchase.reversed" | "balance.low" | "balance.depleted" | "credits.expiring" | "transfer.completed" | "subscription.renewed" | "subscription.canceled" | "auto_top_up.succeeded" | "auto_top_up.failed")[];
+            description?: string;
+        };
+        CreatedWebhookEndpointResponse: {
+            /** @example ep_2b3k… */
+            id: string;
+            url: string;
+            events: string[];
+            description: string | null;
+            createdAt: string;
+            /** @description When 5 days of failures disabled it (a retry by hand enables it again) */
+            disabledAt: string | null;
+            /**
+             * @description The signing secret (Standard Webhooks), shown in this answer only
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookEndpointResponse: {
+            /** @example ep_2b3k… */
+            id: string;
+            url: string;
+            events: string[];
+            description: string | null;
+            createdAt: string;
+            /** @description When 5 days of failures disabled it (a retry by hand enables it again) */
+            disabledAt: string | null;
+        };
+        WebhookEndpointListResponse: {
+            data: components["schemas"]["WebhookEndpointResponse"][];
+        };
+        DeliveryResponse: {
+            id: string;
+            /** @description The webhook-id receivers see (the same on every attempt) */
+            messageId: string;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attempts: number;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /** @description Null unless pending */
+            nextAttemptAt: string | null;
+            createdAt: string;
+        };
+        DeliveryListResponse: {
+            data: components["schemas"]["DeliveryResponse"][];
+        };
+        AlertSettingsRequest: {
+            /**
+             * @description Absolute thresholds in credits (default: [LOW_BALANCE_THRESHOLD]); [] for none
+             * @example [
+             *       100
+             *     ]
+             */
+            lowBalance?: number[];
+            /**
+             * @description Thresholds in percent of the last top-up, 1–100 (default: [20, 10, 5]); [] for none
+             * @example [
+             *       20,
+             *       10,
+             *       5
+             *     ]
+             */
+            percentOfLastTopUp?: number[];
+            /** @description credits.expiring this many days before a block expires (default: EXPIRING_NOTICE_DAYS) */
+            expiringDays?: number;
+        };
+        AlertSettingsResponse: {
+            accountId: string;
+            lowBalance: number[];
+            percentOfLastTopUp: number[];
+            expiringDays: number;
+        };
+        ProfileRequest: {
+            /** @example ada@example.com */
+            email?: string;
+            /** @example Ada Lovelace */
+            name?: string;
+        };
+        ProfileResponse: {
+            accountId: string;
+            email: string | null;
+            name: string | null;
         };
     };
     responses: never;
@@ -3226,6 +3530,284 @@ export interface operations {
             };
         };
     };
+    AnalyticsController_usage: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive: an ISO-8601 instant or a date (midnight UTC). Default: 30 days before `to` */
+                from?: string;
+                /** @description End, exclusive: an ISO-8601 instant or a date. Default: now. At most 2 years after `from` */
+                to?: string;
+                /** @description A write's `position`: wait (bounded) until the analytics include it */
+                after?: string;
+                groupBy?: "day" | "operation" | "account" | "member";
+                /** @description groupBy account or member: the accounts (members) that used most, at most this many */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsResponse"];
+                };
+            };
+            /** @description validation_failed: a bad period (over 2 years), groupBy or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AnalyticsController_purchases: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive: an ISO-8601 instant or a date (midnight UTC). Default: 30 days before `to` */
+                from?: string;
+                /** @description End, exclusive: an ISO-8601 instant or a date. Default: now. At most 2 years after `from` */
+                to?: string;
+                /** @description A write's `position`: wait (bounded) until the analytics include it */
+                after?: string;
+                groupBy?: "day" | "pack";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsResponse"];
+                };
+            };
+            /** @description validation_failed: a bad period (over 2 years) or groupBy */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ExportsController_transactions: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive: an ISO-8601 instant or a date (midnight UTC). Default: 30 days before `to` */
+                from?: string;
+                /** @description End, exclusive: an ISO-8601 instant or a date. Default: now. At most 2 years after `from` */
+                to?: string;
+                /** @description Only this account */
+                accountId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: too many exports running (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ExportsController_purchases: {
+        parameters: {
+            query?: {
+                /** @description Start, inclusive: an ISO-8601 instant or a date (midnight UTC). Default: 30 days before `to` */
+                from?: string;
+                /** @description End, exclusive: an ISO-8601 instant or a date. Default: now. At most 2 years after `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: too many exports running (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     BalanceStreamController_stream: {
         parameters: {
             query?: {
@@ -3357,6 +3939,527 @@ export interface operations {
                 content?: never;
             };
             /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhookEndpointsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointListResponse"];
+                };
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhookEndpointsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpointResponse"];
+                };
+            };
+            /** @description validation_failed; url_not_allowed: not http(s), or resolves to a loopback, private, link-local or metadata address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhookEndpointsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhookEndpointsController_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryListResponse"];
+                };
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhookEndpointsController_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; the delivery is pending */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountNotificationsController_setAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSettingsResponse"];
+                };
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountNotificationsController_setProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileResponse"];
+                };
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
