@@ -5,6 +5,7 @@ import { ApiKeyAuthenticator } from '../../src/http/auth/api-key-authenticator';
 import { authenticationHook } from '../../src/http/auth/authentication.hook';
 import { handleUnreadBody } from '../../src/http/errors/unread-body';
 import { RateLimits } from '../../src/http/rate-limits/rate-limits';
+import { SystemClock } from '../../src/shared/clock';
 
 /**
  * CPU per request of the per-key write limit alone (issue 11): the same Fastify route (the
@@ -26,7 +27,7 @@ async function build(withLimits: boolean): Promise<FastifyInstance> {
   const config = loadConfig(env);
   const fastify = Fastify();
   fastify.decorateRequest('principal', null);
-  const limits = new RateLimits(config);
+  const limits = new RateLimits(config, new SystemClock());
   if (withLimits) await limits.install(fastify);
   fastify.addHook('onRequest', authenticationHook(new ApiKeyAuthenticator(config.apiKeys), limits));
   fastify.addHook('onSend', (request, reply, payload, done) => {

@@ -120,6 +120,12 @@ export function loadConfig(env: Env): AppConfig {
       1,
       100_000,
     ),
+    giftCodeGuessesPerMinutePerAccount: read.integer(
+      'RATE_LIMIT_GIFT_CODE_GUESSES_PER_MINUTE_PER_ACCOUNT',
+      5,
+      1,
+      100_000,
+    ),
     authFailuresPerMinutePerAddress: read.integer(
       'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS',
       30,
@@ -131,6 +137,7 @@ export function loadConfig(env: Env): AppConfig {
 
   config.quoteTtlSeconds = read.integer('QUOTE_TTL_SECONDS', 600, 1, 86_400);
   config.lowBalanceThreshold = read.integer('LOW_BALANCE_THRESHOLD', 100, 0, 1_000_000_000_000);
+  config.referralCredits = read.integer('REFERRAL_CREDITS', 50, 1, 1_000_000_000);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
