@@ -13,6 +13,7 @@ import { PaymentsModule } from '../payments/payments.module';
 import { PlatformModule, type PlatformOptions } from '../platform/platform.module';
 import { PricingModule } from '../pricing/pricing.module';
 import { PoolsModule } from '../programs/pools/pools.module';
+import { GiftCodesModule } from '../programs/gift-codes/gift-codes.module';
 
 export type AppModuleOptions = PlatformOptions;
 
@@ -41,6 +42,7 @@ export class AppModule {
         ProjectionsModule,
         ExpiryModule,
         PoolsModule,
+        GiftCodesModule,
       ],
     };
   }
