@@ -14,6 +14,7 @@ import { PlatformModule, type PlatformOptions } from '../platform/platform.modul
 import { PricingModule } from '../pricing/pricing.module';
 import { PoolsModule } from '../programs/pools/pools.module';
 import { GiftCodesModule } from '../programs/gift-codes/gift-codes.module';
+import { ReferralsModule } from '../programs/referrals/referrals.module';
 
 export type AppModuleOptions = PlatformOptions;
 
@@ -43,6 +44,7 @@ export class AppModule {
         ExpiryModule,
         PoolsModule,
         GiftCodesModule,
+        ReferralsModule,
       ],
     };
   }
