@@ -8,7 +8,6 @@ import type {
   GiftCodeRedeemed,
   GiftCodesFunded,
   LedgerEvent,
-  MemberRemoved,
   MemberSet,
   PurchaseReversed,
   ReservationReleased,

@@ -54,11 +54,12 @@ export class SpendsController {
     description:
       'insufficient_credits, with available and required; minimum_available (the operation needs more ' +
       'credits available to start), with available and minimumAvailable; member_limit_exceeded (a pool ' +
-      "member over its limit), with member, limit, used, period and periodStart",
+      'member over its limit), with member, limit, used, period and periodStart',
   })
   @ApiResponse({
     status: 403,
-    description: 'not_a_member: `member` is not a member of this organization pool; or forbidden (scope)',
+    description:
+      'not_a_member: `member` is not a member of this organization pool; or forbidden (scope)',
   })
   @PRICED_CHARGE_RESPONSES
   async spend(

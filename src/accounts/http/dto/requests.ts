@@ -116,7 +116,9 @@ export class SpendRequest extends ChargeFields {
   })
   @IsOptional()
   @IsString()
-  @Matches(ACCOUNT_ID_PATTERN, { message: 'must be a member id (1–128 characters of A–Z a–z 0–9 . _ : @ -)' })
+  @Matches(ACCOUNT_ID_PATTERN, {
+    message: 'must be a member id (1–128 characters of A–Z a–z 0–9 . _ : @ -)',
+  })
   member?: string;
 }
 
