@@ -174,13 +174,19 @@ describe('organization pools (PostgreSQL, over HTTP)', () => {
   it('a member spend priced by operation is checked the same way', async () => {
     const account = `/v1/accounts/org:priced-${randomUUID()}`;
     await fund(t, account, 100);
-    const spend = await t.http.post(`${account}/spends`, {
+    const stranger = await t.http.post(`${account}/spends`, {
       operation: 'stem-separation',
       member: 'user:nobody',
     });
-    // The default rate card prices it; the member check then refuses it.
-    expect([403, 404]).toContain(spend.status);
-    if (spend.status === 403) expect(spend.body.code).toBe('not_a_member');
+    expect(stranger.status).toBe(403);
+    expect(stranger.body.code).toBe('not_a_member');
+    await setMember(t, account, 'user:ann', { limit: { credits: 1, period: 'day' } });
+    const over = await t.http.post(`${account}/spends`, {
+      operation: 'stem-separation',
+      member: 'user:ann',
+    });
+    expect(over.status).toBe(402);
+    expect(over.body).toMatchObject({ code: 'member_limit_exceeded', limit: 1, used: 0 });
   });
 });
 
