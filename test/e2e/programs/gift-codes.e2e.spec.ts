@@ -4,6 +4,7 @@ import { ManualClock } from '../../../src/shared/clock';
 import { startTestApp, TEST_KEYS, type TestApp } from '../../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { expectLedgerConsistent } from './ledger-checks';
+import { FakeRedis } from '../fake-redis';
 
 const admin = { key: TEST_KEYS.admin };
 const CODE_FORMAT = /^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}$/;
@@ -246,5 +247,32 @@ describe('gift codes under concurrency (PostgreSQL, two instances)', () => {
     );
     expect(balances.reduce((sum: number, balance: number) => sum + balance, 0)).toBe(9);
     expect((await instances[1].http.get(`/v1/accounts/${winner}/balance`)).body.balance).toBe(9);
+  });
+});
+
+describe('gift-code guessing with a shared store (RATE_LIMIT_REDIS_URL)', () => {
+  it('replicas count the wrong codes of an account together', async () => {
+    const redis = new FakeRedis();
+    const database = await createTestDatabase();
+    const env = { RATE_LIMIT_REDIS_URL: await redis.start() };
+    const replicas = [await startTestApp({ database, env }), await startTestApp({ database, env })];
+    try {
+      const accountId = `user:${randomUUID()}`;
+      for (let guess = 0; guess < 5; guess++)
+        expect(
+          (await redeem(replicas[guess % 2], accountId, 'AAAAA-BBBBB-CCCCC-DDDDD')).status,
+        ).toBe(404);
+      const good = (await mint(replicas[0], { credits: 3 })).body.data[0].code;
+      for (const replica of replicas) {
+        const blocked = await redeem(replica, accountId, good);
+        expect(blocked.status).toBe(429);
+        expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      expect(redis.commands.filter(([name]) => name === 'INCR')).toHaveLength(5);
+    } finally {
+      for (const replica of replicas) await replica.close();
+      await redis.stop();
+      await database.drop();
+    }
   });
 });
