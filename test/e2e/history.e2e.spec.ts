@@ -236,7 +236,7 @@ describe('transaction history (projected)', () => {
       ['limit=abc', 'limit'],
       ['limit=1.5', 'limit'],
       ['limit=1&limit=2', 'limit'],
-      ['type=gift', 'type'],
+      ['type=bonus', 'type'],
       ['type=spend,gift', 'type'],
       ['cursor=not*a*cursor', 'cursor'],
       ['cursor=eyJ2IjoxfQ', 'cursor'],
