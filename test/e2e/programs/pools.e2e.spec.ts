@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { EVENT_STORE, type EventStore } from '../../../src/event-store/event-store.port';
 import { ManualClock } from '../../../src/shared/clock';
 import { startTestApp, TEST_KEYS, type TestApp } from '../../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { expectLedgerConsistent } from './ledger-checks';
 
 const admin = { key: TEST_KEYS.admin };
 
@@ -169,6 +171,7 @@ describe('organization pools (PostgreSQL, over HTTP)', () => {
     });
     expect(gone.status).toBe(403);
     expect(gone.body.code).toBe('not_a_member');
+    await expectLedgerConsistent(t, [accountId], nextDay.body.position);
   });
 
   it('a member spend priced by operation is checked the same way', async () => {
@@ -247,5 +250,7 @@ describe('organization pools under concurrency (PostgreSQL, two instances)', () 
       const listed = await instance.http.get(`${account}/members`);
       for (const member of listed.body.data) expect(member.used).toBe(won.get(member.memberId));
     }
+    const stream = await one.app.get<EventStore>(EVENT_STORE).readStream(`credits-${accountId}`);
+    await expectLedgerConsistent(one, [accountId], stream.at(-1)!.position);
   });
 });
