@@ -237,7 +237,7 @@ describe('transaction history (projected)', () => {
       ['limit=1.5', 'limit'],
       ['limit=1&limit=2', 'limit'],
       ['type=bonus', 'type'],
-      ['type=spend,gift', 'type'],
+      ['type=spend,bonus', 'type'],
       ['cursor=not*a*cursor', 'cursor'],
       ['cursor=eyJ2IjoxfQ', 'cursor'],
       ['from=yesterday', 'from'],
