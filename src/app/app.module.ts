@@ -17,6 +17,9 @@ import { PaymentsModule } from '../payments/payments.module';
 import { PlatformModule, type PlatformOptions } from '../platform/platform.module';
 import { PricingModule } from '../pricing/pricing.module';
 import { ReportsModule } from '../reports/reports.module';
+import { PoolsModule } from '../programs/pools/pools.module';
+import { GiftCodesModule } from '../programs/gift-codes/gift-codes.module';
+import { ReferralsModule } from '../programs/referrals/referrals.module';
 
 export type AppModuleOptions = PlatformOptions;
 
@@ -51,6 +54,9 @@ export class AppModule {
         ProjectionsModule,
         ExpiryModule,
         NotificationsModule,
+        PoolsModule,
+        GiftCodesModule,
+        ReferralsModule,
       ],
     };
   }

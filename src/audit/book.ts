@@ -81,10 +81,12 @@ export class AuditBook {
   private readonly reversals = new Map<string, ReversalEntry>();
   private readonly providerRefs = new Set<string>();
   private readonly refundIds = new Set<string>();
+  /** Gift codes redeemed into the account (SHA-256 of each). */
+  private readonly giftCodes = new Set<string>();
   /** Lots holding credits (or, after a broken event, owing some): the only ones drawdown looks at. */
   private readonly lotsWithCredits = new Set<string>();
 
-  /** Credits in (purchases, grants, refunds) and out (spends, expiries, reversals), as the events state them. */
+  /** Credits in (purchases, grants, refunds, gifts) and out (spends, expiries, reversals, gift escrow), as the events state them. */
   creditsIn = 0;
   creditsOut = 0;
   /** Sum of the lots' remaining credits, moved block by block. */
@@ -426,6 +428,55 @@ export class AuditBook {
         this.creditsIn += restored;
         return restored;
       }
+      case 'MemberSet':
+      case 'MemberRemoved':
+        // Pool membership moves no credits; the limits are the domain's to enforce.
+        if (typeof event.data.memberId !== 'string' || event.data.memberId === '')
+          report('unreadable_event', `${event.type} without a memberId`);
+        return 0;
+      case 'GiftCodesFunded': {
+        const { data } = event;
+        at.positive('credits', data.credits);
+        at.parts('drawdown', data.drawdown, data.credits);
+        if (data.credits !== data.count * data.creditsPerCode)
+          report(
+            'invalid_amount',
+            `gift escrow of ${data.credits} credits for ${data.count} codes of ${data.creditsPerCode}`,
+          );
+        for (const part of data.drawdown) {
+          const lot = this.lots.get(part.blockId);
+          if (
+            lot &&
+            (lot.category !== part.category || lot.expiresAtMs !== instantOrNull(part.expiresAt))
+          )
+            report(
+              'amounts_disagree',
+              `gift escrow records block ${part.blockId} as ${part.category}, expiring ${part.expiresAt ?? 'never'}; the block is ${lot.category}, expiring ${lot.expiresAtMs === null ? 'never' : iso(lot.expiresAtMs)}`,
+            );
+        }
+        this.expectDrawdown(
+          'gift escrow',
+          data.drawdown,
+          this.liveLotsInOrder(atMs),
+          data.credits,
+          report,
+        );
+        this.takeFromLots(data.drawdown, atMs, report);
+        this.creditsOut += data.credits;
+        return -data.credits;
+      }
+      case 'GiftCodeRedeemed': {
+        const { data } = event;
+        at.positive('credits', data.credits);
+        at.parts('blocks', data.blocks, data.credits);
+        if (this.giftCodes.has(data.codeHash))
+          report('duplicate_id', `gift code ${data.codeHash} redeemed twice`);
+        this.giftCodes.add(data.codeHash);
+        for (const block of data.blocks)
+          this.openLot(block.blockId, block.category, block.credits, atMs, block.expiresAt, report);
+        this.creditsIn += data.credits;
+        return data.credits;
+      }
       default: {
         const unknown: never = event;
         report('unreadable_event', `cannot audit event type ${(unknown as { type: string }).type}`);
@@ -758,4 +809,8 @@ function describeParts(parts: readonly BlockAmount[]): string {
 
 function iso(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
+}
+
+function instantOrNull(instant: string | null | undefined): number | null {
+  return instant === null || instant === undefined ? null : Date.parse(instant);
 }

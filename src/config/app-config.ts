@@ -38,6 +38,8 @@ export interface RateLimitSettings {
   writesPerSecondPerKey: number;
   /** Checkout sessions created per account per minute. */
   checkoutsPerMinutePerAccount: number;
+  /** Wrong gift codes per account per minute; past it, every redemption gets 429 until the minute ends. */
+  giftCodeGuessesPerMinutePerAccount: number;
   /** Failed authentications per client address per minute; past it, 429 instead of 401. */
   authFailuresPerMinutePerAddress: number;
   /** A Redis shared by every replica (redis:// or rediss://); null = counters in each process. */
@@ -145,6 +147,8 @@ export class AppConfig {
   demoTokens!: boolean;
   /** PRODUCT.md §5, docs/notifications.md: alerts, outbound webhooks and emails. */
   notifications!: NotificationSettings;
+  /** PRODUCT.md §2: credits the referrer and the referee each get (REFERRAL_CREDITS). */
+  referralCredits!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

@@ -120,6 +120,12 @@ export function loadConfig(env: Env): AppConfig {
       1,
       100_000,
     ),
+    giftCodeGuessesPerMinutePerAccount: read.integer(
+      'RATE_LIMIT_GIFT_CODE_GUESSES_PER_MINUTE_PER_ACCOUNT',
+      5,
+      1,
+      100_000,
+    ),
     authFailuresPerMinutePerAddress: read.integer(
       'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS',
       30,
@@ -180,6 +186,7 @@ export function loadConfig(env: Env): AppConfig {
       productName: read.string('EMAIL_PRODUCT_NAME', 'Credits'),
     },
   };
+  config.referralCredits = read.integer('REFERRAL_CREDITS', 50, 1, 1_000_000_000);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

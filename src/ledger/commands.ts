@@ -2,6 +2,7 @@ import type {
   Actor,
   BlockCategory,
   GrantReason,
+  MemberLimit,
   Money,
   OperationRecord,
   QuoteUse,
@@ -58,6 +59,8 @@ export interface SpendCreditsCommand extends PricedCharge {
   description: string;
   reference?: string;
   details?: Record<string, string>;
+  /** A pool member spending from this (organization) account: checked against its limit. */
+  member?: string;
 }
 
 export interface RefundSpendCommand {
@@ -142,6 +145,38 @@ export interface ReinstateReversalCommand {
   toTotalCredits?: number;
 }
 
+/** Add a member to this account's pool, or change its limit (PRODUCT.md §3). */
+export interface SetMemberCommand {
+  kind: 'set-member';
+  memberId: string;
+  limit?: MemberLimit;
+}
+
+/** Remove a member from the pool; nothing is written when it is not one. */
+export interface RemoveMemberCommand {
+  kind: 'remove-member';
+  memberId: string;
+}
+
+/** Move `count × creditsPerCode` credits into escrow for the gift codes of mint `mintId`. */
+export interface FundGiftCodesCommand {
+  kind: 'fund-gift-codes';
+  mintId: string;
+  creditsPerCode: number;
+  count: number;
+}
+
+/** Redeem a gift code into this account: one new block per part, source `gift`. */
+export interface RedeemGiftCodeCommand {
+  kind: 'redeem-gift-code';
+  codeHash: string;
+  /** The code's parts, as minted (src/ledger/programs/gift-parts.ts). */
+  parts: { credits: number; category: BlockCategory; expiresAt: string | null }[];
+  /** One new block id per part, chosen by the caller. */
+  blockIds: string[];
+  fundedBy?: string;
+}
+
 export type LedgerCommand =
   | PurchaseCreditsCommand
   | GrantCreditsCommand
@@ -152,7 +187,11 @@ export type LedgerCommand =
   | ReleaseReservationCommand
   | ExpireDueCommand
   | ReversePurchaseCommand
-  | ReinstateReversalCommand;
+  | ReinstateReversalCommand
+  | SetMemberCommand
+  | RemoveMemberCommand
+  | FundGiftCodesCommand
+  | RedeemGiftCodeCommand;
 
 /**
  * Everything a decision needs besides the command, the state and the spends recalled for refunds
@@ -167,8 +206,9 @@ export interface CommandContext {
   /** A hash of the request; the same key with another hash is `idempotency_key_reused`. */
   requestHash?: string;
   /**
-   * Purchase references other accounts hold: purchaseRefClaim → that account's id. Learnt from the
-   * event store, which refused an append's claim; the domain cannot see other accounts otherwise.
+   * Purchase references (and redeemed gift codes) other accounts hold: claim (purchaseRefClaim,
+   * giftCodeClaim) → that account's id. Learnt from the event store, which refused an append's
+   * claim; the domain cannot see other accounts otherwise.
    */
   purchaseRefsHeldElsewhere?: ReadonlyMap<string, string>;
 }

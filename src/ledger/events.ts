@@ -121,6 +121,8 @@ export type CreditsSpent = EventOf<
     operation?: OperationRecord;
     /** A spend that paid a quote. */
     quote?: QuoteUse;
+    /** An organization pool's member who spent (PRODUCT.md §3): counted against its limit. */
+    member?: string;
   }
 >;
 
@@ -212,6 +214,55 @@ export type ReversalUndone = EventOf<
   }
 >;
 
+/** How much a pool member may spend per UTC calendar period (PRODUCT.md §3). */
+export type LimitPeriod = 'day' | 'month';
+export interface MemberLimit {
+  credits: number;
+  period: LimitPeriod;
+}
+
+/** A member joined an organization pool, or its limit changed; no limit: `limit` absent. */
+export type MemberSet = EventOf<'MemberSet', { memberId: string; limit?: MemberLimit }>;
+
+/** A member left the pool: its spends are refused from now on, its usage is forgotten. */
+export type MemberRemoved = EventOf<'MemberRemoved', { memberId: string }>;
+
+/** A drawn block's credits with what the receiver must keep of it (category, expiry). */
+export interface EscrowedAmount extends BlockAmount {
+  category: BlockCategory;
+  expiresAt: string | null;
+}
+
+/**
+ * Credits left this account into escrow, to fund gift codes minted together (`mintId`): each of
+ * the `count` codes carries `creditsPerCode`, taken from `drawdown` in order (giftParts).
+ */
+export type GiftCodesFunded = EventOf<
+  'GiftCodesFunded',
+  {
+    mintId: string;
+    credits: number;
+    count: number;
+    creditsPerCode: number;
+    drawdown: EscrowedAmount[];
+  }
+>;
+
+/**
+ * A gift code was redeemed into this account: one block per part (category and expiry as funded),
+ * each with source `gift`. `codeHash` is the code's SHA-256, never the code; the append claims it
+ * ledger-wide so a code is redeemed once.
+ */
+export type GiftCodeRedeemed = EventOf<
+  'GiftCodeRedeemed',
+  {
+    codeHash: string;
+    credits: number;
+    blocks: { blockId: string; credits: number; category: BlockCategory; expiresAt?: string }[];
+    fundedBy?: string;
+  }
+>;
+
 export type LedgerEvent =
   | CreditsPurchased
   | CreditsGranted
@@ -221,7 +272,11 @@ export type LedgerEvent =
   | CreditsReserved
   | ReservationReleased
   | PurchaseReversed
-  | ReversalUndone;
+  | ReversalUndone
+  | MemberSet
+  | MemberRemoved
+  | GiftCodesFunded
+  | GiftCodeRedeemed;
 
 export type LedgerEventType = LedgerEvent['type'];
 
@@ -235,4 +290,8 @@ export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
   'ReservationReleased',
   'PurchaseReversed',
   'ReversalUndone',
+  'MemberSet',
+  'MemberRemoved',
+  'GiftCodesFunded',
+  'GiftCodeRedeemed',
 ];

@@ -28,6 +28,21 @@ export type Rejection =
   /** The operation's minimumAvailable is more than the account has available (PRODUCT.md §1). */
   | { code: 'minimum_available'; available: number; minimumAvailable: number }
   | { code: 'quote_expired'; quoteId: string; expiresAt: string }
-  | { code: 'quote_used'; quoteId: string };
+  | { code: 'quote_used'; quoteId: string }
+  /** A spend named a member the pool does not have (PRODUCT.md §3). */
+  | { code: 'not_a_member'; memberId: string }
+  /** The spend would take the member over its limit for the current period. */
+  | {
+      code: 'member_limit_exceeded';
+      memberId: string;
+      limit: number;
+      used: number;
+      period: 'day' | 'month';
+      periodStart: string;
+      required: number;
+    }
+  | { code: 'too_many_members'; limit: number }
+  /** The gift code was redeemed already, into this account or another. */
+  | { code: 'gift_code_redeemed'; codeHash: string };
 
 export type RejectionCode = Rejection['code'];

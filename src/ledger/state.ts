@@ -1,10 +1,17 @@
-import type { BlockAmount, BlockCategory, BlockSource, Money, OperationRecord } from './events';
+import type {
+  BlockAmount,
+  BlockCategory,
+  BlockSource,
+  MemberLimit,
+  Money,
+  OperationRecord,
+} from './events';
 
 /**
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 6;
+export const LEDGER_STATE_VERSION = 7;
 
 export interface CreditBlock {
   blockId: string;
@@ -91,6 +98,23 @@ export interface IdempotencyRecord {
   occurredAt: string;
 }
 
+/** What a member spent in one UTC calendar period (`periodStart`, the period's first instant). */
+export interface UsageWindow {
+  periodStart: string;
+  used: number;
+}
+
+/**
+ * A member of an organization pool (PRODUCT.md §3). Usage is kept for the current day and the
+ * current month only (two counters, whatever the limit's period, so a limit may change period
+ * without losing count): bounded per member, however long the stream.
+ */
+export interface MemberRecord {
+  limit: MemberLimit | null;
+  day: UsageWindow;
+  month: UsageWindow;
+}
+
 export interface LedgerOptions {
   /** How long idempotency keys are remembered (LEDGER.md: at least 7 days). */
   idempotencyRetentionMs: number;
@@ -147,6 +171,10 @@ export interface LedgerState {
    */
   unexpiredRemaining: number;
   reserved: number;
+  /** Pool members by memberId (MemberSet, MemberRemoved); usage from their spends. */
+  members: Record<string, MemberRecord>;
+  /** SHA-256 of the gift codes redeemed into this account (a set), so one is never taken twice. */
+  giftCodesRedeemed: Record<string, true>;
   options: LedgerOptions;
 }
 

@@ -13,6 +13,10 @@ import {
   ReserveCredits,
   ReversePurchase,
   SpendCredits,
+  SetMember,
+  RemoveMember,
+  FundGiftCodes,
+  RedeemGiftCode,
   toAccountCommand,
   type AccountCommand,
 } from '../../src/accounts/commands';
@@ -113,6 +117,27 @@ const USE_CASES: Record<LedgerCommand['kind'], { useCase: CommandClass; command:
         providerRef: 'pi_1',
         reversalId: 'dispute:du_1',
         reason: 'dispute',
+      },
+    },
+    'set-member': {
+      useCase: SetMember,
+      command: { kind: 'set-member', memberId: 'user:ann', limit: { credits: 5, period: 'day' } },
+    },
+    'remove-member': {
+      useCase: RemoveMember,
+      command: { kind: 'remove-member', memberId: 'user:ann' },
+    },
+    'fund-gift-codes': {
+      useCase: FundGiftCodes,
+      command: { kind: 'fund-gift-codes', mintId: 'mint_1', creditsPerCode: 5, count: 2 },
+    },
+    'redeem-gift-code': {
+      useCase: RedeemGiftCode,
+      command: {
+        kind: 'redeem-gift-code',
+        codeHash: 'a'.repeat(64),
+        parts: [{ credits: 5, category: 'promotional', expiresAt: null }],
+        blockIds: ['block_gift'],
       },
     },
   };

@@ -212,21 +212,33 @@ describe('loadConfig', () => {
     expect(loadConfig({}).rateLimits).toEqual({
       writesPerSecondPerKey: 1000,
       checkoutsPerMinutePerAccount: 10,
+      giftCodeGuessesPerMinutePerAccount: 5,
       authFailuresPerMinutePerAddress: 30,
       redisUrl: null,
     });
+  });
+
+  it('has the programs settings of PRODUCT.md §8 (REFERRAL_CREDITS), validated', () => {
+    expect(loadConfig({}).referralCredits).toBe(50);
+    expect(loadConfig({ REFERRAL_CREDITS: '75' }).referralCredits).toBe(75);
+    expect(() => loadConfig({ REFERRAL_CREDITS: 'many' })).toThrow(/REFERRAL_CREDITS/);
+    expect(() => loadConfig({ RATE_LIMIT_GIFT_CODE_GUESSES_PER_MINUTE_PER_ACCOUNT: '0' })).toThrow(
+      /RATE_LIMIT_GIFT_CODE_GUESSES_PER_MINUTE_PER_ACCOUNT/,
+    );
   });
 
   it('reads the rate-limit settings and a shared Redis store', () => {
     const config = loadConfig({
       RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: '50',
       RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: '3',
+      RATE_LIMIT_GIFT_CODE_GUESSES_PER_MINUTE_PER_ACCOUNT: '7',
       RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS: '5',
       RATE_LIMIT_REDIS_URL: 'rediss://:pw@redis.internal:6380/2',
     });
     expect(config.rateLimits).toEqual({
       writesPerSecondPerKey: 50,
       checkoutsPerMinutePerAccount: 3,
+      giftCodeGuessesPerMinutePerAccount: 7,
       authFailuresPerMinutePerAddress: 5,
       redisUrl: 'rediss://:pw@redis.internal:6380/2',
     });

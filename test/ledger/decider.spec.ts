@@ -40,6 +40,8 @@ describe('initialState', () => {
       blockIdsWithCredits: {},
       unexpiredRemaining: 0,
       reserved: 0,
+      members: {},
+      giftCodesRedeemed: {},
       options: DEFAULT_LEDGER_OPTIONS,
     });
   });

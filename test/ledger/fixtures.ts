@@ -256,8 +256,14 @@ export function balanceChange(event: LedgerEvent): number {
       return -event.data.removed.reduce((sum, { credits }) => sum + credits, 0);
     case 'ReversalUndone':
       return event.data.restored.reduce((sum, { credits }) => sum + credits, 0);
+    case 'GiftCodesFunded':
+      return -event.data.credits;
+    case 'GiftCodeRedeemed':
+      return event.data.credits;
     case 'CreditsReserved':
     case 'ReservationReleased':
+    case 'MemberSet':
+    case 'MemberRemoved':
       return 0;
   }
 }

@@ -11,6 +11,8 @@ import { ReleaseReservation } from './release-reservation';
 import { ReserveCredits } from './reserve-credits';
 import { ReversePurchase } from './reverse-purchase';
 import { SpendCredits } from './spend-credits';
+import { RemoveMember, SetMember } from './pool-members';
+import { FundGiftCodes, RedeemGiftCode } from './gift-codes';
 
 /**
  * The use case of a ledger command of any kind, for senders that hold commands of several kinds as
@@ -43,6 +45,14 @@ export function toAccountCommand(
       return new ReversePurchase(accountId, command, context);
     case 'reinstate':
       return new ReinstateReversal(accountId, command, context);
+    case 'set-member':
+      return new SetMember(accountId, command, context);
+    case 'remove-member':
+      return new RemoveMember(accountId, command, context);
+    case 'fund-gift-codes':
+      return new FundGiftCodes(accountId, command, context);
+    case 'redeem-gift-code':
+      return new RedeemGiftCode(accountId, command, context);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);

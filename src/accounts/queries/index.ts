@@ -3,6 +3,7 @@ import { AccountQueries } from './account-queries';
 import { CheckCreditsHandler } from './check-credits.handler';
 import { GetBalanceHandler } from './get-balance.handler';
 import { LowBalance } from './low-balance';
+import { GetPoolMembersHandler } from './get-pool-members.handler';
 
 /** The reads of the accounts feature: its query handlers and the strongly consistent reads they share. */
 export const ACCOUNT_QUERY_PROVIDERS: Provider[] = [
@@ -10,4 +11,5 @@ export const ACCOUNT_QUERY_PROVIDERS: Provider[] = [
   GetBalanceHandler,
   CheckCreditsHandler,
   LowBalance,
+  GetPoolMembersHandler,
 ];

@@ -13,6 +13,8 @@ const RECORD_FIELDS = [
   'idempotency',
   'reversals',
   'usedQuotes',
+  'members',
+  'giftCodesRedeemed',
 ] as const;
 type StateRecords = Pick<LedgerState, (typeof RECORD_FIELDS)[number]>;
 

@@ -10,6 +10,9 @@ import { decideCaptureReservation } from './capture-reservation';
 import { decideReleaseReservation } from './release-reservation';
 import { decideReversePurchase } from './reverse-purchase';
 import { decideReinstateReversal } from './reinstate-reversal';
+import { decideRemoveMember, decideSetMember } from './pool-members';
+import { decideFundGiftCodes } from './fund-gift-codes';
+import { decideRedeemGiftCode } from './redeem-gift-code';
 
 /**
  * The rules of one command, on the account as it is once everything due has expired. Each kind's
@@ -39,6 +42,14 @@ export function commandRules(command: LedgerCommand, situation: Situation): Rule
       return decideReversePurchase(command, situation);
     case 'reinstate':
       return decideReinstateReversal(command, situation);
+    case 'set-member':
+      return decideSetMember(command, situation);
+    case 'remove-member':
+      return decideRemoveMember(command, situation);
+    case 'fund-gift-codes':
+      return decideFundGiftCodes(command, situation);
+    case 'redeem-gift-code':
+      return decideRedeemGiftCode(command, situation);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);
