@@ -26,6 +26,7 @@ import { lookup, remove } from './keyed-records';
 import { forgetExpiredQuotes, rememberUsedQuote } from './used-quotes';
 import { copyOperation } from './operation-record';
 import { emptyRecords, putInState, refundFromSpend, rememberSpend } from './compact-state';
+import { answeredAt, applyProgramEvent } from './programs/evolve-programs';
 
 /** The state of an account with no stream yet. */
 export function initialState(options?: Partial<LedgerOptions>): LedgerState {
@@ -45,6 +46,10 @@ export function initialState(options?: Partial<LedgerOptions>): LedgerState {
     blockIdsWithCredits: emptyRecords(),
     unexpiredRemaining: 0,
     reserved: 0,
+    transfersOut: emptyRecords(),
+    transfersIn: emptyRecords(),
+    welcome: null,
+    closed: null,
     options: completeOptions(options),
   };
 }
@@ -97,6 +102,12 @@ function applyEvent(state: LedgerState, event: LedgerEvent): void {
       return applyReversed(state, event);
     case 'ReversalUndone':
       return applyUndone(state, event);
+    case 'TransferSent':
+    case 'TransferReceived':
+    case 'TransferDeclined':
+    case 'TransferReturned':
+    case 'AccountClosed':
+      return applyProgramEvent(state, event);
     default: {
       const unknown: never = event;
       throw new LedgerInvariantError(
@@ -150,6 +161,8 @@ function applyGranted(state: LedgerState, { data, metadata }: CreditsGranted): v
     expiresAt: data.expiresAt ?? null,
     expired: false,
   });
+  if (state.welcome === null && (data.reason === 'signup' || data.reason === 'lead'))
+    state.welcome = answeredAt(state);
 }
 
 function openBlock(state: LedgerState, block: CreditBlock): void {

@@ -4,7 +4,7 @@ import type { BlockAmount, BlockCategory, BlockSource, Money, OperationRecord } 
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 6;
+export const LEDGER_STATE_VERSION = 7;
 
 export interface CreditBlock {
   blockId: string;
@@ -91,6 +91,26 @@ export interface IdempotencyRecord {
   occurredAt: string;
 }
 
+/**
+ * A command done once ever (the welcome grant, the merge): where its events are and the account
+ * right after them, which is what a repeat answers (decide's `noop` with reason `repeated`).
+ */
+export interface AnsweredCommand {
+  firstRevision: number;
+  lastRevision: number;
+  balance: number;
+  available: number;
+  reserved: number;
+}
+
+/** A transfer this account sent: what it drew, so that a declined one goes back where it came from. */
+export interface TransferOutRecord {
+  to: string;
+  credits: number;
+  drawdown: BlockAmount[];
+  returned: boolean;
+}
+
 export interface LedgerOptions {
   /** How long idempotency keys are remembered (LEDGER.md: at least 7 days). */
   idempotencyRetentionMs: number;
@@ -147,6 +167,14 @@ export interface LedgerState {
    */
   unexpiredRemaining: number;
   reserved: number;
+  /** Transfers sent, by transferId (kept: one small entry per transfer; see docs/programs.md). */
+  transfersOut: Record<string, TransferOutRecord>;
+  /** Transfers that reached this account, by transferId, taken in or declined: each decided once. */
+  transfersIn: Record<string, 'received' | 'declined'>;
+  /** The welcome (signup or lead) grant, once ever; null before it. */
+  welcome: AnsweredCommand | null;
+  /** Set by AccountClosed (a lead merged): client writes are refused from then on. */
+  closed: (AnsweredCommand & { mergeId: string; into: string }) | null;
   options: LedgerOptions;
 }
 

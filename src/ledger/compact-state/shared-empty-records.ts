@@ -13,6 +13,8 @@ const RECORD_FIELDS = [
   'idempotency',
   'reversals',
   'usedQuotes',
+  'transfersOut',
+  'transfersIn',
 ] as const;
 type StateRecords = Pick<LedgerState, (typeof RECORD_FIELDS)[number]>;
 

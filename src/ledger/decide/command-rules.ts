@@ -10,6 +10,11 @@ import { decideCaptureReservation } from './capture-reservation';
 import { decideReleaseReservation } from './release-reservation';
 import { decideReversePurchase } from './reverse-purchase';
 import { decideReinstateReversal } from './reinstate-reversal';
+import { decideWelcomeCredits } from './welcome-credits';
+import { decideSendTransfer } from './send-transfer';
+import { decideReceiveTransfer } from './receive-transfer';
+import { decideReturnTransfer } from './return-transfer';
+import { decideMergeAccount } from './merge-account';
 
 /**
  * The rules of one command, on the account as it is once everything due has expired. Each kind's
@@ -39,6 +44,16 @@ export function commandRules(command: LedgerCommand, situation: Situation): Rule
       return decideReversePurchase(command, situation);
     case 'reinstate':
       return decideReinstateReversal(command, situation);
+    case 'welcome':
+      return decideWelcomeCredits(command, situation);
+    case 'transfer':
+      return decideSendTransfer(command, situation);
+    case 'receive':
+      return decideReceiveTransfer(command, situation);
+    case 'return':
+      return decideReturnTransfer(command, situation);
+    case 'merge':
+      return decideMergeAccount(command, situation);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);
