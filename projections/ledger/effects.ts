@@ -40,7 +40,11 @@ export type TransactionType =
   | 'reservation'
   | 'release'
   | 'reversal'
-  | 'reinstatement';
+  | 'reinstatement'
+  /** Credits moved between accounts: out (TransferSent), in (TransferReceived), back (TransferReturned). */
+  | 'transfer'
+  /** The account was closed (a lead merged); moves nothing. */
+  | 'closure';
 
 export const TRANSACTION_TYPES: readonly TransactionType[] = [
   'purchase',
@@ -52,6 +56,8 @@ export const TRANSACTION_TYPES: readonly TransactionType[] = [
   'release',
   'reversal',
   'reinstatement',
+  'transfer',
+  'closure',
 ];
 
 export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionType>> = {
@@ -64,6 +70,11 @@ export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionTy
   ReservationReleased: 'release',
   PurchaseReversed: 'reversal',
   ReversalUndone: 'reinstatement',
+  TransferSent: 'transfer',
+  TransferReceived: 'transfer',
+  TransferDeclined: 'transfer',
+  TransferReturned: 'transfer',
+  AccountClosed: 'closure',
 };
 
 function sum(amounts: readonly BlockAmount[]): number {
@@ -93,6 +104,15 @@ export function totalsChange(event: LedgerEvent): TotalsChange {
       return { available: -sum(event.data.removed), reserved: 0 };
     case 'ReversalUndone':
       return { available: sum(event.data.restored), reserved: 0 };
+    case 'TransferSent':
+      return { available: -sum(event.data.drawdown), reserved: 0 };
+    case 'TransferReceived':
+      return { available: event.data.credits, reserved: 0 };
+    case 'TransferReturned':
+      return { available: sum(event.data.returnedTo), reserved: 0 };
+    case 'TransferDeclined':
+    case 'AccountClosed':
+      return { available: 0, reserved: 0 };
   }
 }
 
@@ -173,6 +193,26 @@ export function blockChanges(event: LedgerEvent): BlockChange[] {
       return outOf(event.data.removed);
     case 'ReversalUndone':
       return into(event.data.restored);
+    case 'TransferSent':
+      return outOf(event.data.drawdown);
+    case 'TransferReceived':
+      return event.data.blocks.map((block) => ({
+        kind: 'open',
+        block: {
+          blockId: block.blockId,
+          category: block.category,
+          credits: block.credits,
+          grantedAt: metadata.occurredAt,
+          expiresAt: block.expiresAt ?? null,
+          purchaseId: null,
+          costBasis: null,
+        },
+      }));
+    case 'TransferReturned':
+      return into(event.data.returnedTo);
+    case 'TransferDeclined':
+    case 'AccountClosed':
+      return [];
   }
 }
 

@@ -258,6 +258,13 @@ export function balanceChange(event: LedgerEvent): number {
       return event.data.restored.reduce((sum, { credits }) => sum + credits, 0);
     case 'CreditsReserved':
     case 'ReservationReleased':
+    case 'TransferDeclined':
+    case 'AccountClosed':
       return 0;
+    case 'TransferSent':
+      return -event.data.credits;
+    case 'TransferReceived':
+    case 'TransferReturned':
+      return event.data.credits;
   }
 }

@@ -9,6 +9,13 @@ import { ReleaseReservationHandler } from './release-reservation';
 import { ReserveCreditsHandler } from './reserve-credits';
 import { ReversePurchaseHandler } from './reverse-purchase';
 import { SpendCreditsHandler } from './spend-credits';
+import { WelcomeCreditsHandler } from './welcome-credits';
+import {
+  MergeAccountHandler,
+  ReceiveTransferHandler,
+  ReturnTransferHandler,
+  SendTransferHandler,
+} from './transfers';
 
 export { AccountCommand } from './account-command';
 export { CaptureReservation } from './capture-reservation';
@@ -21,6 +28,8 @@ export { ReleaseReservation } from './release-reservation';
 export { ReserveCredits } from './reserve-credits';
 export { ReversePurchase } from './reverse-purchase';
 export { SpendCredits } from './spend-credits';
+export { WelcomeCredits } from './welcome-credits';
+export { MergeAccount, ReceiveTransfer, ReturnTransfer, SendTransfer } from './transfers';
 export { toAccountCommand } from './to-account-command';
 
 /** The command handlers of the accounts feature: one per use case, each submitting to the mailbox. */
@@ -35,4 +44,9 @@ export const ACCOUNT_COMMAND_HANDLERS: Provider[] = [
   ExpireDueHandler,
   ReversePurchaseHandler,
   ReinstateReversalHandler,
+  WelcomeCreditsHandler,
+  SendTransferHandler,
+  ReceiveTransferHandler,
+  ReturnTransferHandler,
+  MergeAccountHandler,
 ];
