@@ -40,6 +40,10 @@ describe('initialState', () => {
       blockIdsWithCredits: {},
       unexpiredRemaining: 0,
       reserved: 0,
+      transfersOut: {},
+      transfersIn: {},
+      welcome: null,
+      closed: null,
       options: DEFAULT_LEDGER_OPTIONS,
     });
   });
