@@ -2,6 +2,7 @@ import { accountsProjection } from './accounts.projection';
 import { holdsProjection } from './holds.projection';
 import type { Projection } from './projection';
 import { transactionsProjection } from './transactions.projection';
+import { transfersProjection } from './transfers.projection';
 
 /**
  * Every projection, each with its own checkpoint, advisory lock and projector. They read the same
@@ -12,7 +13,11 @@ export const PROJECTIONS: readonly Projection[] = [
   accountsProjection,
   transactionsProjection,
   holdsProjection,
+  transfersProjection,
 ];
+
+/** The projection GET /v1/transfers/{transferId} reads (and `?after=` waits for). */
+export const TRANSFERS_PROJECTION = transfersProjection.name;
 
 /** The projection GET /v1/accounts/{id}/transactions reads (and `?after=` waits for). */
 export const HISTORY_PROJECTION = transactionsProjection.name;

@@ -12,6 +12,7 @@ import { OperationsModule } from '../operations/operations.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { PlatformModule, type PlatformOptions } from '../platform/platform.module';
 import { PricingModule } from '../pricing/pricing.module';
+import { ProgramsModule } from '../programs/programs.module';
 
 export type AppModuleOptions = PlatformOptions;
 
@@ -37,6 +38,7 @@ export class AppModule {
         AuditModule,
         OperationsModule,
         PaymentsModule,
+        ProgramsModule,
         ProjectionsModule,
         ExpiryModule,
       ],

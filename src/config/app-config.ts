@@ -88,6 +88,9 @@ export class AppConfig {
   quoteTtlSeconds!: number;
   /** PRODUCT.md §5: available credits below this are a low balance (LOW_BALANCE_THRESHOLD). */
   lowBalanceThreshold!: number;
+  /** PRODUCT.md §2: the welcome policies' credits (SIGNUP_CREDITS; LEAD_CREDITS for `lead:` ids). */
+  signupCredits!: number;
+  leadCredits!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

@@ -131,6 +131,8 @@ export function loadConfig(env: Env): AppConfig {
 
   config.quoteTtlSeconds = read.integer('QUOTE_TTL_SECONDS', 600, 1, 86_400);
   config.lowBalanceThreshold = read.integer('LOW_BALANCE_THRESHOLD', 100, 0, 1_000_000_000_000);
+  config.signupCredits = read.integer('SIGNUP_CREDITS', 100, 1, 1_000_000_000);
+  config.leadCredits = read.integer('LEAD_CREDITS', 20, 1, 1_000_000_000);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -259,7 +259,13 @@ export type TransferReceived = EventOf<
 /** The destination refused the transfer (closed, or it would pass the balance limit): forever. */
 export type TransferDeclined = EventOf<
   'TransferDeclined',
-  { transferId: string; from: string; credits: number; reason: TransferDeclineReason }
+  {
+    transferId: string;
+    from: string;
+    credits: number;
+    purpose: TransferPurpose;
+    reason: TransferDeclineReason;
+  }
 >;
 
 /** A declined transfer's credits back in the source's blocks (those expired since are lost). */
@@ -269,6 +275,7 @@ export type TransferReturned = EventOf<
     transferId: string;
     to: string;
     credits: number;
+    purpose: TransferPurpose;
     reason: TransferDeclineReason;
     returnedTo: BlockAmount[];
   }

@@ -1,4 +1,11 @@
-import type { BlockAmount, BlockCategory, BlockSource, Money, OperationRecord } from './events';
+import type {
+  BlockAmount,
+  BlockCategory,
+  BlockSource,
+  Money,
+  OperationRecord,
+  TransferPurpose,
+} from './events';
 
 /**
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
@@ -107,6 +114,7 @@ export interface AnsweredCommand {
 export interface TransferOutRecord {
   to: string;
   credits: number;
+  purpose: TransferPurpose;
   drawdown: BlockAmount[];
   returned: boolean;
 }
@@ -169,8 +177,11 @@ export interface LedgerState {
   reserved: number;
   /** Transfers sent, by transferId (kept: one small entry per transfer; see docs/programs.md). */
   transfersOut: Record<string, TransferOutRecord>;
-  /** Transfers that reached this account, by transferId, taken in or declined: each decided once. */
-  transfersIn: Record<string, 'received' | 'declined'>;
+  /**
+   * Transfers that reached this account, by transferId: taken in or declined, each decided once;
+   * `revision` is the event that decided it, what a redelivery answers.
+   */
+  transfersIn: Record<string, { status: 'received' | 'declined'; revision: number }>;
   /** The welcome (signup or lead) grant, once ever; null before it. */
   welcome: AnsweredCommand | null;
   /** Set by AccountClosed (a lead merged): client writes are refused from then on. */

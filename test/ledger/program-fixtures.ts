@@ -66,10 +66,11 @@ export function declined(
   from: string,
   credits: number,
   reason: 'account_closed' | 'balance_limit',
+  purpose: 'transfer' | 'merge' = 'transfer',
 ): TransferDeclined {
   return {
     type: 'TransferDeclined',
-    data: { transferId, from, credits, reason },
+    data: { transferId, from, credits, purpose, reason },
     metadata: meta(),
   };
 }
@@ -80,6 +81,7 @@ export function returned(
   returnedTo: Record<string, number>,
   reason: 'account_closed' | 'balance_limit' = 'account_closed',
   at?: string,
+  purpose: 'transfer' | 'merge' = 'transfer',
 ): TransferReturned {
   const parts = amounts(returnedTo);
   return {
@@ -88,6 +90,7 @@ export function returned(
       transferId,
       to,
       credits: parts.reduce((sum, part) => sum + part.credits, 0),
+      purpose,
       reason,
       returnedTo: parts,
     },

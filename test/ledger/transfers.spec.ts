@@ -97,10 +97,13 @@ describe('transfer: receiving (destination)', () => {
     expect(folded.blocks.n2).toMatchObject({ category: 'paid', source: 'transfer', expiresAt: null });
   });
 
-  it('takes a transfer in once: a redelivery writes nothing', () => {
-    given(received('t1', 'user:ann', [{ blockId: 'n1', fromBlockId: 'b1', credits: 5, category: 'paid' }]))
+  it('takes a transfer in once: a redelivery writes nothing and answers with the first', () => {
+    given(
+      granted('g0', 1),
+      received('t1', 'user:ann', [{ blockId: 'n1', fromBlockId: 'b1', credits: 5, category: 'paid' }]),
+    )
       .when(receive(), { now: after(HOUR) })
-      .then();
+      .thenNoop({ reason: 'repeated', answer: expect.objectContaining({ firstRevision: 1, lastRevision: 1 }) });
   });
 
   it('declines it for good on a closed account (the process then returns the credits)', () => {
@@ -116,7 +119,9 @@ describe('transfer: receiving (destination)', () => {
   });
 
   it('a declined transfer is never taken in later', () => {
-    given(declined('t1', 'user:ann', 30, 'balance_limit')).when(receive(), { now: after(HOUR) }).then();
+    given(declined('t1', 'user:ann', 30, 'balance_limit'))
+      .when(receive(), { now: after(HOUR) })
+      .thenNoop({ reason: 'repeated', answer: expect.objectContaining({ firstRevision: 0 }) });
   });
 
   it('a block that expired on the way arrives expired, in the same append', () => {

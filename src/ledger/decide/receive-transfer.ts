@@ -9,7 +9,8 @@ import { assertUnusedId } from './fresh-id';
 
 /**
  * Second step of a transfer, on the destination. Never refused: the process must end either way.
- * Decided once per transferId (a redelivery writes nothing); a closed account or one that would
+ * Decided once per transferId (a redelivery writes nothing and answers with the event that decided
+ * it); a closed account or one that would
  * pass the balance limit declines it for good, and the process returns the credits to the source.
  * A block whose expiry has passed on the way arrives expired: its credits are lost in the same
  * append, as they would have been at the source.
@@ -18,12 +19,24 @@ export function decideReceiveTransfer(
   command: ReceiveTransferCommand,
   { state, view, nowMs }: Situation,
 ): RulesOutcome {
-  if (lookup(state.transfersIn, command.transferId) !== undefined) return accept();
+  const decided = lookup(state.transfersIn, command.transferId);
+  if (decided !== undefined) {
+    const { balance, available, reserved } = view;
+    const { revision } = decided;
+    const answer = { firstRevision: revision, lastRevision: revision, balance, available, reserved };
+    return { kind: 'noop', reason: 'repeated', answer };
+  }
   const credits = command.blocks.reduce((sum, block) => sum + block.credits, 0);
   const declined = (reason: 'account_closed' | 'balance_limit') =>
     accept({
       type: 'TransferDeclined',
-      data: { transferId: command.transferId, from: command.from, credits, reason },
+      data: {
+        transferId: command.transferId,
+        from: command.from,
+        credits,
+        purpose: command.purpose,
+        reason,
+      },
     });
   if (state.closed !== null) return declined('account_closed');
   if (view.balance + credits > MAX_BALANCE_CREDITS) return declined('balance_limit');

@@ -25,6 +25,7 @@ export function decideReturnTransfer(
         transferId: command.transferId,
         to: sent.to,
         credits: sent.credits,
+        purpose: sent.purpose,
         reason: command.reason,
         returnedTo,
       },

@@ -23,7 +23,10 @@ export function applyProgramEvent(state: LedgerState, event: ProgramEvent): void
     case 'TransferReceived':
       return applyReceived(state, event);
     case 'TransferDeclined':
-      putInState(state, 'transfersIn', event.data.transferId, 'declined');
+      putInState(state, 'transfersIn', event.data.transferId, {
+        status: 'declined',
+        revision: state.revision,
+      });
       return;
     case 'TransferReturned':
       return applyReturned(state, event);
@@ -49,6 +52,7 @@ function applySent(state: LedgerState, { data }: TransferSent): void {
   putInState(state, 'transfersOut', data.transferId, {
     to: data.to,
     credits: data.credits,
+    purpose: data.purpose,
     drawdown: data.drawdown.map(({ blockId, credits }) => ({ blockId, credits })),
     returned: false,
   });
@@ -68,7 +72,10 @@ function applyReceived(state: LedgerState, { data, metadata }: TransferReceived)
     });
     adjustRemaining(state, block.blockId, block.credits);
   }
-  putInState(state, 'transfersIn', data.transferId, 'received');
+  putInState(state, 'transfersIn', data.transferId, {
+    status: 'received',
+    revision: state.revision,
+  });
 }
 
 function applyReturned(state: LedgerState, { data }: TransferReturned): void {
