@@ -21,5 +21,15 @@ CREATE TABLE transfers (
 -- Transfers still under way, oldest first: what an operator looks at when one seems stuck.
 CREATE INDEX transfers_pending ON transfers (created_at) WHERE status = 'pending';
 
+-- History rows of the programs' events: 'transfer' (TransferSent, TransferReceived,
+-- TransferDeclined, TransferReturned) and 'closure' (AccountClosed, a lead merged).
+ALTER TABLE credit_transactions DROP CONSTRAINT credit_transactions_type_check;
+ALTER TABLE credit_transactions ADD CONSTRAINT credit_transactions_type_check
+  CHECK (type IN ('purchase', 'grant', 'spend', 'refund', 'expiry', 'reservation', 'release', 'reversal',
+                  'reinstatement', 'transfer', 'closure'));
+
 -- Down Migration
+ALTER TABLE credit_transactions DROP CONSTRAINT credit_transactions_type_check;
+ALTER TABLE credit_transactions ADD CONSTRAINT credit_transactions_type_check
+  CHECK (type IN ('purchase', 'grant', 'spend', 'refund', 'expiry', 'reservation', 'release', 'reversal', 'reinstatement'));
 DROP TABLE transfers;

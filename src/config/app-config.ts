@@ -91,6 +91,12 @@ export class AppConfig {
   /** PRODUCT.md §2: the welcome policies' credits (SIGNUP_CREDITS; LEAD_CREDITS for `lead:` ids). */
   signupCredits!: number;
   leadCredits!: number;
+  /**
+   * Whether POST /v1/transfers and merges run the second step (the destination's credit) at once,
+   * so their answer is usually `completed`; false leaves it to the transfers reactor alone
+   * (TRANSFERS_DELIVER_INLINE; docs/programs.md).
+   */
+  transfersDeliverInline!: boolean;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

@@ -133,6 +133,8 @@ export function loadConfig(env: Env): AppConfig {
   config.lowBalanceThreshold = read.integer('LOW_BALANCE_THRESHOLD', 100, 0, 1_000_000_000_000);
   config.signupCredits = read.integer('SIGNUP_CREDITS', 100, 1, 1_000_000_000);
   config.leadCredits = read.integer('LEAD_CREDITS', 20, 1, 1_000_000_000);
+  config.transfersDeliverInline =
+    read.oneOf('TRANSFERS_DELIVER_INLINE', ['true', 'false'], 'true') === 'true';
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

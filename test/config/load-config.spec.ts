@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       lowBalanceThreshold: 100,
       signupCredits: 100,
       leadCredits: 20,
+      transfersDeliverInline: true,
     });
     expect(
       config.creditPacks.map((pack) => [pack.packId, pack.credits, pack.price.minor, pack.popular]),
@@ -34,6 +35,8 @@ describe('loadConfig', () => {
       leadCredits: 5,
     });
     expect(() => loadConfig({ LEAD_CREDITS: 'twenty' })).toThrow(ConfigError);
+    expect(loadConfig({ TRANSFERS_DELIVER_INLINE: 'false' }).transfersDeliverInline).toBe(false);
+    expect(() => loadConfig({ TRANSFERS_DELIVER_INLINE: 'no' })).toThrow(ConfigError);
   });
 
   it('reads CREDIT_PACKS as the seed of the pack catalog, with the optional bonus and Stripe Price', () => {

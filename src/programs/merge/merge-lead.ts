@@ -4,6 +4,7 @@ import { MergeAccount } from '../../accounts/commands';
 import type { CallerContext } from '../../accounts/write-path/caller-context';
 import type { WriteOutcome } from '../../accounts/write-path/write-outcome';
 import type { TransferSent } from '../../ledger/events';
+import { AppConfig } from '../../config/app-config';
 import { newId } from '../../shared/ids';
 import { TransferProcess } from '../transfers/transfer-process';
 
@@ -30,6 +31,7 @@ export class MergeLeadHandler implements ICommandHandler<MergeLead, WriteOutcome
   constructor(
     private readonly commandBus: CommandBus,
     private readonly process: TransferProcess,
+    private readonly config: AppConfig,
   ) {}
 
   async execute({ leadId, into, context }: MergeLead): Promise<WriteOutcome> {
@@ -37,7 +39,7 @@ export class MergeLeadHandler implements ICommandHandler<MergeLead, WriteOutcome
       new MergeAccount(leadId, { kind: 'merge', mergeId: newId('merge'), into }, context),
     );
     const sent = outcome.events.find((event): event is TransferSent => event.type === 'TransferSent');
-    if (sent) {
+    if (sent && this.config.transfersDeliverInline) {
       try {
         await this.process.complete(leadId, sent.data);
       } catch (error) {

@@ -4,6 +4,7 @@ import { SendTransfer } from '../../accounts/commands';
 import type { CallerContext } from '../../accounts/write-path/caller-context';
 import type { WriteOutcome } from '../../accounts/write-path/write-outcome';
 import type { TransferSent } from '../../ledger/events';
+import { AppConfig } from '../../config/app-config';
 import { newId } from '../../shared/ids';
 import { TransferProcess, type TransferStatus } from './transfer-process';
 
@@ -45,6 +46,7 @@ export class StartTransferHandler implements ICommandHandler<StartTransfer, Star
   constructor(
     private readonly commandBus: CommandBus,
     private readonly process: TransferProcess,
+    private readonly config: AppConfig,
   ) {}
 
   async execute({ request, context }: StartTransfer): Promise<StartedTransfer> {
@@ -64,6 +66,7 @@ export class StartTransferHandler implements ICommandHandler<StartTransfer, Star
     const sent = outcome.events.find((event): event is TransferSent => event.type === 'TransferSent');
     if (!sent) throw new Error(`transfer from ${request.from} answered without its TransferSent`);
     let status: TransferStatus = 'pending';
+    if (!this.config.transfersDeliverInline) return { sent: sent.data, from: request.from, status, outcome };
     try {
       status = await this.process.complete(request.from, sent.data);
     } catch (error) {
