@@ -460,7 +460,15 @@ export class AuditBook {
         this.transfersIn.add(data.transferId);
         // A block may arrive past its time (it expired on the way): expired in the same append.
         for (const block of data.blocks)
-          this.openLot(block.blockId, block.category, block.credits, atMs, block.expiresAt, report, true);
+          this.openLot(
+            block.blockId,
+            block.category,
+            block.credits,
+            atMs,
+            block.expiresAt,
+            report,
+            true,
+          );
         this.creditsIn += data.credits;
         return data.credits;
       }
@@ -492,7 +500,8 @@ export class AuditBook {
         return data.credits;
       }
       case 'AccountClosed': {
-        if (this.closed) report('duplicate_id', `account closed twice (merge ${event.data.mergeId})`);
+        if (this.closed)
+          report('duplicate_id', `account closed twice (merge ${event.data.mergeId})`);
         this.closed = true;
         return 0;
       }

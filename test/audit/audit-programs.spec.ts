@@ -12,7 +12,10 @@ const audit = (events: AuditedEvent[]) => auditStream('acct', events, { now: NOW
  */
 describe('audit of transfers and merges', () => {
   const source = streamOf([
-    { at: T0, command: { kind: 'grant', blockId: 'p', credits: 50, category: 'paid', reason: 'adjustment' } },
+    {
+      at: T0,
+      command: { kind: 'grant', blockId: 'p', credits: 50, category: 'paid', reason: 'adjustment' },
+    },
     {
       at: T0,
       command: {
@@ -24,9 +27,18 @@ describe('audit of transfers and merges', () => {
         expiresAt: after(DAY),
       },
     },
-    { at: after(MINUTE), command: { kind: 'reserve', reservationId: 'h', credits: 5, ttlSeconds: 3600 } },
-    { at: after(2 * MINUTE), command: { kind: 'transfer', transferId: 't1', to: 'b', credits: 20, reason: 'x' } },
-    { at: after(3 * MINUTE), command: { kind: 'return', transferId: 't1', reason: 'account_closed' } },
+    {
+      at: after(MINUTE),
+      command: { kind: 'reserve', reservationId: 'h', credits: 5, ttlSeconds: 3600 },
+    },
+    {
+      at: after(2 * MINUTE),
+      command: { kind: 'transfer', transferId: 't1', to: 'b', credits: 20, reason: 'x' },
+    },
+    {
+      at: after(3 * MINUTE),
+      command: { kind: 'return', transferId: 't1', reason: 'account_closed' },
+    },
     {
       at: after(4 * MINUTE),
       command: {
@@ -35,7 +47,13 @@ describe('audit of transfers and merges', () => {
         from: 'b',
         purpose: 'transfer',
         blocks: [
-          { blockId: 'in1', fromBlockId: 'x', credits: 4, category: 'promotional', expiresAt: after(DAY) },
+          {
+            blockId: 'in1',
+            fromBlockId: 'x',
+            credits: 4,
+            category: 'promotional',
+            expiresAt: after(DAY),
+          },
         ],
       },
     },

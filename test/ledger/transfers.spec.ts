@@ -23,7 +23,13 @@ const receive = (overrides: Partial<ReceiveTransferCommand> = {}): ReceiveTransf
   from: 'user:ann',
   purpose: 'transfer',
   blocks: [
-    { blockId: 'n1', fromBlockId: 'g1', credits: 10, category: 'promotional', expiresAt: after(DAY) },
+    {
+      blockId: 'n1',
+      fromBlockId: 'g1',
+      credits: 10,
+      category: 'promotional',
+      expiresAt: after(DAY),
+    },
     { blockId: 'n2', fromBlockId: 'b1', credits: 20, category: 'paid' },
   ],
   ...overrides,
@@ -71,7 +77,11 @@ describe('transfer: sending (source)', () => {
     first.metadata.idempotencyKey = 'k1';
     first.metadata.requestHash = 'h1';
     given(paid, first)
-      .when(send({ transferId: 't2' }), { now: after(HOUR), idempotencyKey: 'k1', requestHash: 'h1' })
+      .when(send({ transferId: 't2' }), {
+        now: after(HOUR),
+        idempotencyKey: 'k1',
+        requestHash: 'h1',
+      })
       .thenReplays({ firstRevision: 1, lastRevision: 1, balance: 70 });
   });
 });
@@ -82,7 +92,13 @@ describe('transfer: receiving (destination)', () => {
       .when(receive(), { now: after(HOUR) })
       .then(
         received('t1', 'user:ann', [
-          { blockId: 'n1', fromBlockId: 'g1', credits: 10, category: 'promotional', expiresAt: after(DAY) },
+          {
+            blockId: 'n1',
+            fromBlockId: 'g1',
+            credits: 10,
+            category: 'promotional',
+            expiresAt: after(DAY),
+          },
           { blockId: 'n2', fromBlockId: 'b1', credits: 20, category: 'paid' },
         ]),
       );
@@ -94,16 +110,25 @@ describe('transfer: receiving (destination)', () => {
       expiresAt: after(DAY),
       remaining: 10,
     });
-    expect(folded.blocks.n2).toMatchObject({ category: 'paid', source: 'transfer', expiresAt: null });
+    expect(folded.blocks.n2).toMatchObject({
+      category: 'paid',
+      source: 'transfer',
+      expiresAt: null,
+    });
   });
 
   it('takes a transfer in once: a redelivery writes nothing and answers with the first', () => {
     given(
       granted('g0', 1),
-      received('t1', 'user:ann', [{ blockId: 'n1', fromBlockId: 'b1', credits: 5, category: 'paid' }]),
+      received('t1', 'user:ann', [
+        { blockId: 'n1', fromBlockId: 'b1', credits: 5, category: 'paid' },
+      ]),
     )
       .when(receive(), { now: after(HOUR) })
-      .thenNoop({ reason: 'repeated', answer: expect.objectContaining({ firstRevision: 1, lastRevision: 1 }) });
+      .thenNoop({
+        reason: 'repeated',
+        answer: expect.objectContaining({ firstRevision: 1, lastRevision: 1 }),
+      });
   });
 
   it('declines it for good on a closed account (the process then returns the credits)', () => {
@@ -129,7 +154,13 @@ describe('transfer: receiving (destination)', () => {
       .when(receive(), { now: after(2 * DAY) })
       .then(
         received('t1', 'user:ann', [
-          { blockId: 'n1', fromBlockId: 'g1', credits: 10, category: 'promotional', expiresAt: after(DAY) },
+          {
+            blockId: 'n1',
+            fromBlockId: 'g1',
+            credits: 10,
+            category: 'promotional',
+            expiresAt: after(DAY),
+          },
           { blockId: 'n2', fromBlockId: 'b1', credits: 20, category: 'paid' },
         ]),
         expired('n1', 10),
@@ -168,11 +199,13 @@ describe('transfer: returning (source, after a decline)', () => {
   });
 
   it('of a transfer it never sent is not found', () => {
-    given(paid).when(giveBack({ transferId: 'nope' }), { now: T0 }).thenRejects({
-      code: 'not_found',
-      entity: 'transfer',
-      id: 'nope',
-    });
+    given(paid)
+      .when(giveBack({ transferId: 'nope' }), { now: T0 })
+      .thenRejects({
+        code: 'not_found',
+        entity: 'transfer',
+        id: 'nope',
+      });
   });
 });
 

@@ -1,9 +1,4 @@
-import {
-  removeDataDir,
-  runCli,
-  ServiceProcess,
-  temporaryDataDir,
-} from './support/service-process';
+import { removeDataDir, runCli, ServiceProcess, temporaryDataDir } from './support/service-process';
 
 const ACCOUNTS = ['crash:a', 'crash:b', 'crash:c', 'crash:d'];
 const START_CREDITS = 100;

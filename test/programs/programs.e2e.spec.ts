@@ -4,10 +4,7 @@ import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.
 import { streamIdFor } from '../../src/ledger/limits';
 import { toLedgerEvent } from '../../src/ledger/upcast';
 import { ManualClock } from '../../src/shared/clock';
-import {
-  listAccountsFromPostgres,
-  verifyReadModels,
-} from '../../projections/ops/verify';
+import { listAccountsFromPostgres, verifyReadModels } from '../../projections/ops/verify';
 import { expectInvariantsAlong } from '../ledger/invariants';
 import { waitForCatchUp } from '../projections/support/projection-kit';
 import { TEST_KEYS, startTestApp, type TestApp } from '../support/test-app';
@@ -108,9 +105,7 @@ describe('programs: welcome, transfers, lead merge', () => {
       expect((await balance('user:ann')).balance).toBe(80);
       const bob = await balance('user:bob');
       expect(bob.balance).toBe(30);
-      expect(
-        bob.blocks.map((b: any) => [b.category, b.remaining, b.expiresAt, b.source]),
-      ).toEqual([
+      expect(bob.blocks.map((b: any) => [b.category, b.remaining, b.expiresAt, b.source])).toEqual([
         ['promotional', 10, promoExpiry, 'transfer'],
         ['paid', 20, null, 'transfer'],
       ]);
@@ -152,7 +147,12 @@ describe('programs: welcome, transfers, lead merge', () => {
     });
 
     it('never overdraws the source: 402 insufficient_credits, nothing moves', async () => {
-      const refused = await transfer({ from: 'user:ann', to: 'user:bob', credits: 76, reason: 'x' });
+      const refused = await transfer({
+        from: 'user:ann',
+        to: 'user:bob',
+        credits: 76,
+        reason: 'x',
+      });
       expect(refused.status).toBe(402);
       expect(refused.body).toMatchObject({
         code: 'insufficient_credits',
@@ -190,7 +190,11 @@ describe('programs: welcome, transfers, lead merge', () => {
       const hold = await t.http.post('/v1/accounts/lead:mia/reservations', { credits: 5 });
       expect(hold.status).toBe(201);
 
-      const merged = await t.http.post('/v1/accounts/lead:mia/merge', { into: 'user:mia' }, grantKey);
+      const merged = await t.http.post(
+        '/v1/accounts/lead:mia/merge',
+        { into: 'user:mia' },
+        grantKey,
+      );
       expect(merged.status).toBe(201);
       expect(merged.body).toMatchObject({
         mergeId: expect.stringMatching(/^merge_/),
@@ -205,9 +209,7 @@ describe('programs: welcome, transfers, lead merge', () => {
         ['promotional', 20, 'transfer'],
         ['paid', 7, 'transfer'],
       ]);
-      expect(user.blocks[0].expiresAt).toBe(
-        new Date(Date.parse(NOW) + 365 * DAY_MS).toISOString(),
-      );
+      expect(user.blocks[0].expiresAt).toBe(new Date(Date.parse(NOW) + 365 * DAY_MS).toISOString());
 
       const again = await t.http.post('/v1/accounts/lead:mia/merge', { into: 'user:x' }, grantKey);
       expect(again.status).toBe(200);

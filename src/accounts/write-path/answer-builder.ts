@@ -77,10 +77,7 @@ export class AnswerBuilder implements BatchAnswers {
    * The first answer to the same Idempotency-Key, or to a command done once ever (welcome, merge):
    * its events as recorded (with their position).
    */
-  private async replayedOutcome(
-    accountId: string,
-    record: AnsweredCommand,
-  ): Promise<WriteOutcome> {
+  private async replayedOutcome(accountId: string, record: AnsweredCommand): Promise<WriteOutcome> {
     const recorded = await this.accounts.readRange(
       accountId,
       record.firstRevision,

@@ -43,7 +43,9 @@ export function decideMergeAccount(
     );
     released.push(...returnedTo);
   }
-  const left = totalsByBlock(view.blocks.map(({ blockId, remaining }) => ({ blockId, credits: remaining })));
+  const left = totalsByBlock(
+    view.blocks.map(({ blockId, remaining }) => ({ blockId, credits: remaining })),
+  );
   for (const [blockId, credits] of totalsByBlock(released)) {
     left.set(blockId, (left.get(blockId) ?? 0) + credits);
   }

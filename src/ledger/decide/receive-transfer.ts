@@ -23,7 +23,13 @@ export function decideReceiveTransfer(
   if (decided !== undefined) {
     const { balance, available, reserved } = view;
     const { revision } = decided;
-    const answer = { firstRevision: revision, lastRevision: revision, balance, available, reserved };
+    const answer = {
+      firstRevision: revision,
+      lastRevision: revision,
+      balance,
+      available,
+      reserved,
+    };
     return { kind: 'noop', reason: 'repeated', answer };
   }
   const credits = command.blocks.reduce((sum, block) => sum + block.credits, 0);

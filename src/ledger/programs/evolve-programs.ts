@@ -81,8 +81,7 @@ function applyReceived(state: LedgerState, { data, metadata }: TransferReceived)
 function applyReturned(state: LedgerState, { data }: TransferReturned): void {
   const sent = lookup(state.transfersOut, data.transferId);
   if (!sent) throw new LedgerInvariantError(`return of unknown transfer ${data.transferId}`);
-  if (sent.returned)
-    throw new LedgerInvariantError(`transfer ${data.transferId} returned twice`);
+  if (sent.returned) throw new LedgerInvariantError(`transfer ${data.transferId} returned twice`);
   for (const { blockId, credits } of data.returnedTo) adjustRemaining(state, blockId, credits);
   putInState(state, 'transfersOut', data.transferId, {
     ...sent,

@@ -38,7 +38,9 @@ export class MergeLeadHandler implements ICommandHandler<MergeLead, WriteOutcome
     const outcome: WriteOutcome = await this.commandBus.execute(
       new MergeAccount(leadId, { kind: 'merge', mergeId: newId('merge'), into }, context),
     );
-    const sent = outcome.events.find((event): event is TransferSent => event.type === 'TransferSent');
+    const sent = outcome.events.find(
+      (event): event is TransferSent => event.type === 'TransferSent',
+    );
     if (sent && this.config.transfersDeliverInline) {
       try {
         await this.process.complete(leadId, sent.data);

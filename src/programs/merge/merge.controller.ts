@@ -1,6 +1,12 @@
 import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import type { WriteOutcome } from '../../accounts/write-path/write-outcome';
@@ -25,7 +31,9 @@ export class MergeRequest {
 
 export class MergeResponse {
   @ApiProperty() mergeId!: string;
-  @ApiProperty({ description: 'Credits moved (also the id of their transfer: GET /v1/transfers/{mergeId})' })
+  @ApiProperty({
+    description: 'Credits moved (also the id of their transfer: GET /v1/transfers/{mergeId})',
+  })
   credits!: number;
   @ApiProperty() into!: string;
   @ApiProperty() accountId!: string;

@@ -2,9 +2,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ACCOUNT_ID_PATTERN } from '../../ledger/limits';
 import { IsCredits } from '../../http/validation/ledger-validators';
+import { PathIdPipe } from '../../http/validation/path-id.pipes';
 
 const ACCOUNT_ID_MESSAGE = 'must be 1–128 characters of A–Z a–z 0–9 . _ : @ -, and not . or ..';
 export const MAX_TRANSFER_REASON = 500;
+
+export const TransferIdPipe = new PathIdPipe(
+  'transferId',
+  /^[A-Za-z0-9._:@-]{1,200}$/,
+  'is not a transfer id',
+);
 
 export class TransferRequestBody {
   @ApiProperty({ example: 'user:ann', description: 'The account the credits leave' })

@@ -63,10 +63,13 @@ export class StartTransferHandler implements ICommandHandler<StartTransfer, Star
         context,
       ),
     );
-    const sent = outcome.events.find((event): event is TransferSent => event.type === 'TransferSent');
+    const sent = outcome.events.find(
+      (event): event is TransferSent => event.type === 'TransferSent',
+    );
     if (!sent) throw new Error(`transfer from ${request.from} answered without its TransferSent`);
     let status: TransferStatus = 'pending';
-    if (!this.config.transfersDeliverInline) return { sent: sent.data, from: request.from, status, outcome };
+    if (!this.config.transfersDeliverInline)
+      return { sent: sent.data, from: request.from, status, outcome };
     try {
       status = await this.process.complete(request.from, sent.data);
     } catch (error) {

@@ -7,23 +7,17 @@ import type { AuthenticatedRequest } from '../../http/auth/api-key.guard';
 import { RequireScope } from '../../http/auth/scopes.decorator';
 import { callerContext } from '../../http/request-context';
 import { AuthenticatedRoute, WriteRoute } from '../../http/route-docs';
-import { PathIdPipe } from '../../http/validation/path-id.pipes';
 import { InvalidProgramRequestError } from '../errors';
 import { markReplayed } from '../replayed';
 import {
   TransferQuery,
   TransferRequestBody,
   TransferResponse,
+  TransferIdPipe,
   TransferStatusResponse,
 } from './dto';
 import { GetTransfer } from './get-transfer';
 import { StartTransfer, type StartedTransfer } from './start-transfer';
-
-const TransferIdPipe = new PathIdPipe(
-  'transferId',
-  /^[A-Za-z0-9._:@-]{1,200}$/,
-  'is not a transfer id',
-);
 
 @ApiTags('programs')
 @AuthenticatedRoute()

@@ -54,7 +54,9 @@ export class WelcomeController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WelcomeResponse> {
     const context = callerContext(request, 'welcome', accountId, {});
-    const outcome: WriteOutcome = await this.commandBus.execute(new GiveWelcome(accountId, context));
+    const outcome: WriteOutcome = await this.commandBus.execute(
+      new GiveWelcome(accountId, context),
+    );
     markReplayed(reply, outcome);
     if (outcome.replayed) void reply.status(200);
     return welcomeResponse(outcome);
