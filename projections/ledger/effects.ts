@@ -265,7 +265,8 @@ export function transactionFacts(event: LedgerEvent): TransactionFacts {
 
 /** Events without a description of their own show their reason. */
 function describe(event: LedgerEvent): string | undefined {
-  return event.type === 'CreditsRefunded' ? event.data.reason : undefined;
+  if (event.type === 'CreditsRefunded' || event.type === 'TransferSent') return event.data.reason;
+  return undefined;
 }
 
 /** Purchases and reversals carry the payment's reference (e.g. the PaymentIntent id). */
