@@ -50,7 +50,9 @@ export class TransferResponse {
   @ApiProperty() reason!: string;
   @ApiProperty({ description: "The source account's revision after the transfer left it" })
   revision!: number;
-  @ApiProperty({ description: 'Global log position of the write: pass it as ?after= to GET' })
+  @ApiProperty({
+    description: 'Global log position of the last step written: pass it as ?after= to GET',
+  })
   position!: string | null;
 }
 

@@ -19,8 +19,10 @@ export interface StartedTransfer {
   sent: TransferSent['data'];
   from: string;
   status: TransferStatus;
-  /** The source's write (its revision and position; replayed for a repeated Idempotency-Key). */
+  /** The source's write (its revision; replayed for a repeated Idempotency-Key). */
   outcome: WriteOutcome;
+  /** Of the last step written: `?after=` on GET /v1/transfers/{id} then shows this status. */
+  position: string | null;
 }
 
 /** POST /v1/transfers: move credits from one account to another. */
@@ -68,16 +70,19 @@ export class StartTransferHandler implements ICommandHandler<StartTransfer, Star
     );
     if (!sent) throw new Error(`transfer from ${request.from} answered without its TransferSent`);
     let status: TransferStatus = 'pending';
+    let position = outcome.position;
     if (!this.config.transfersDeliverInline)
-      return { sent: sent.data, from: request.from, status, outcome };
+      return { sent: sent.data, from: request.from, status, outcome, position };
     try {
-      status = await this.process.complete(request.from, sent.data);
+      const ended = await this.process.complete(request.from, sent.data);
+      status = ended.status;
+      position = ended.position ?? position;
     } catch (error) {
       this.logger.warn(
         { err: error, transferId: sent.data.transferId },
         'second step failed; the transfers reactor will finish it',
       );
     }
-    return { sent: sent.data, from: request.from, status, outcome };
+    return { sent: sent.data, from: request.from, status, outcome, position };
   }
 }

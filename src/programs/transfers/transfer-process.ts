@@ -22,15 +22,21 @@ const PROCESS_ACTOR = { kind: 'system', id: 'transfers' } as const;
 export class TransferProcess {
   constructor(private readonly commandBus: CommandBus) {}
 
-  /** Drives a sent transfer to its end; the status once the steps it ran are durable. */
-  async complete(sourceId: string, sent: TransferSent['data']): Promise<TransferStatus> {
+  /**
+   * Drives a sent transfer to its end: its status once the steps ran are durable, and the global
+   * position of the last of them (what `?after=` needs to read that status).
+   */
+  async complete(
+    sourceId: string,
+    sent: TransferSent['data'],
+  ): Promise<{ status: TransferStatus; position: string | null }> {
     const arrival = await this.deliver(sourceId, sent);
     const declined = arrival.events.find(
       (event): event is TransferDeclined => event.type === 'TransferDeclined',
     );
-    if (!declined) return 'completed';
-    await this.giveBack(declined.data);
-    return 'returned';
+    if (!declined) return { status: 'completed', position: arrival.position };
+    const back = await this.giveBack(declined.data);
+    return { status: 'returned', position: back.position ?? arrival.position };
   }
 
   /** Step two: the destination takes it in, or declines it for good. */

@@ -63,7 +63,7 @@ export class TransfersController {
       to,
       reason,
       revision: started.outcome.revision,
-      position: started.outcome.position,
+      position: started.position,
     };
   }
 
