@@ -42,7 +42,11 @@ export type TransactionType =
   | 'reversal'
   | 'reinstatement'
   | 'gift'
-  | 'member';
+  | 'member'
+  /** Credits moved between accounts: out (TransferSent), in (TransferReceived), back (TransferReturned). */
+  | 'transfer'
+  /** The account was closed (a lead merged); moves nothing. */
+  | 'closure';
 
 export const TRANSACTION_TYPES: readonly TransactionType[] = [
   'purchase',
@@ -56,6 +60,8 @@ export const TRANSACTION_TYPES: readonly TransactionType[] = [
   'reinstatement',
   'gift',
   'member',
+  'transfer',
+  'closure',
 ];
 
 export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionType>> = {
@@ -74,6 +80,11 @@ export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionTy
   GiftCodeRedeemed: 'gift',
   MemberSet: 'member',
   MemberRemoved: 'member',
+  TransferSent: 'transfer',
+  TransferReceived: 'transfer',
+  TransferDeclined: 'transfer',
+  TransferReturned: 'transfer',
+  AccountClosed: 'closure',
 };
 
 function sum(amounts: readonly BlockAmount[]): number {
@@ -107,8 +118,16 @@ export function totalsChange(event: LedgerEvent): TotalsChange {
       return { available: -sum(event.data.drawdown), reserved: 0 };
     case 'GiftCodeRedeemed':
       return { available: sum(event.data.blocks), reserved: 0 };
+    case 'TransferSent':
+      return { available: -sum(event.data.drawdown), reserved: 0 };
+    case 'TransferReceived':
+      return { available: event.data.credits, reserved: 0 };
+    case 'TransferReturned':
+      return { available: sum(event.data.returnedTo), reserved: 0 };
     case 'MemberSet':
     case 'MemberRemoved':
+    case 'TransferDeclined':
+    case 'AccountClosed':
       return { available: 0, reserved: 0 };
   }
 }
@@ -192,7 +211,10 @@ export function blockChanges(event: LedgerEvent): BlockChange[] {
       return into(event.data.restored);
     case 'GiftCodesFunded':
       return outOf(event.data.drawdown);
+    case 'TransferSent':
+      return outOf(event.data.drawdown);
     case 'GiftCodeRedeemed':
+    case 'TransferReceived':
       return event.data.blocks.map((block) => ({
         kind: 'open',
         block: {
@@ -205,8 +227,12 @@ export function blockChanges(event: LedgerEvent): BlockChange[] {
           costBasis: null,
         },
       }));
+    case 'TransferReturned':
+      return into(event.data.returnedTo);
     case 'MemberSet':
     case 'MemberRemoved':
+    case 'TransferDeclined':
+    case 'AccountClosed':
       return [];
   }
 }
@@ -269,6 +295,7 @@ function memberOf(event: LedgerEvent): { member?: string } {
 function describe(event: LedgerEvent): string | undefined {
   switch (event.type) {
     case 'CreditsRefunded':
+    case 'TransferSent':
       return event.data.reason;
     case 'GiftCodesFunded':
       return `Gift codes funded: ${event.data.count} × ${event.data.creditsPerCode} credits`;

@@ -20,6 +20,7 @@ import { ReportsModule } from '../reports/reports.module';
 import { PoolsModule } from '../programs/pools/pools.module';
 import { GiftCodesModule } from '../programs/gift-codes/gift-codes.module';
 import { ReferralsModule } from '../programs/referrals/referrals.module';
+import { ProgramsModule } from '../programs/programs.module';
 
 export type AppModuleOptions = PlatformOptions;
 
@@ -51,6 +52,7 @@ export class AppModule {
           // A route that mints tokens without a key: development only, and only where the API is.
           demoTokens: options.config.demoTokens && servesApi(options.config.role),
         }),
+        ProgramsModule,
         ProjectionsModule,
         ExpiryModule,
         NotificationsModule,

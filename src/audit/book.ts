@@ -83,6 +83,10 @@ export class AuditBook {
   private readonly refundIds = new Set<string>();
   /** Gift codes redeemed into the account (SHA-256 of each). */
   private readonly giftCodes = new Set<string>();
+  /** Transfers sent (what they drew, whether returned) and those that reached this account. */
+  private readonly transfersOut = new Map<string, { drawdown: BlockAmount[]; returned: boolean }>();
+  private readonly transfersIn = new Set<string>();
+  private closed = false;
   /** Lots holding credits (or, after a broken event, owing some): the only ones drawdown looks at. */
   private readonly lotsWithCredits = new Set<string>();
 
@@ -477,6 +481,81 @@ export class AuditBook {
         this.creditsIn += data.credits;
         return data.credits;
       }
+      case 'TransferSent': {
+        const { data } = event;
+        at.positive('credits', data.credits);
+        at.parts('drawdown', data.drawdown, data.credits);
+        if (this.transfersOut.has(data.transferId))
+          report('duplicate_id', `transfer ${data.transferId} sent twice`);
+        this.expectDrawdown(
+          'transfer',
+          data.drawdown,
+          this.liveLotsInOrder(atMs),
+          data.credits,
+          report,
+        );
+        this.takeFromLots(data.drawdown, atMs, report);
+        this.transfersOut.set(data.transferId, {
+          drawdown: copyParts(data.drawdown),
+          returned: false,
+        });
+        this.creditsOut += data.credits;
+        return -data.credits;
+      }
+      case 'TransferReceived': {
+        const { data } = event;
+        at.positive('credits', data.credits);
+        at.parts('blocks', data.blocks, data.credits);
+        if (this.transfersIn.has(data.transferId))
+          report('duplicate_id', `transfer ${data.transferId} received twice`);
+        this.transfersIn.add(data.transferId);
+        // A block may arrive past its time (it expired on the way): expired in the same append.
+        for (const block of data.blocks)
+          this.openLot(
+            block.blockId,
+            block.category,
+            block.credits,
+            atMs,
+            block.expiresAt,
+            report,
+            true,
+          );
+        this.creditsIn += data.credits;
+        return data.credits;
+      }
+      case 'TransferDeclined': {
+        if (this.transfersIn.has(event.data.transferId))
+          report('duplicate_id', `transfer ${event.data.transferId} decided twice`);
+        this.transfersIn.add(event.data.transferId);
+        return 0;
+      }
+      case 'TransferReturned': {
+        const { data } = event;
+        at.positive('credits', data.credits);
+        at.parts('returnedTo', data.returnedTo, data.credits);
+        const sent = this.transfersOut.get(data.transferId);
+        if (!sent) {
+          report('unknown_reference', `return of transfer ${data.transferId}, never sent`);
+        } else {
+          if (sent.returned) report('duplicate_id', `transfer ${data.transferId} returned twice`);
+          const rest = withoutParts(sent.drawdown, data.returnedTo, 'last');
+          if (rest.missing.length > 0 || sumParts(rest.left) > 0)
+            report(
+              'refund_not_from_spend',
+              `transfer ${data.transferId} returns ${describeParts(data.returnedTo)}, it drew ${describeParts(sent.drawdown)}`,
+            );
+          sent.returned = true;
+        }
+        this.putIntoLots(data.returnedTo, report);
+        this.creditsIn += data.credits;
+        return data.credits;
+      }
+      case 'AccountClosed': {
+        if (this.closed)
+          report('duplicate_id', `account closed twice (merge ${event.data.mergeId})`);
+        this.closed = true;
+        return 0;
+      }
       default: {
         const unknown: never = event;
         report('unreadable_event', `cannot audit event type ${(unknown as { type: string }).type}`);
@@ -522,6 +601,7 @@ export class AuditBook {
     atMs: number,
     expiresAt: string | undefined,
     report: Report,
+    mayArriveExpired = false,
   ): void {
     if (this.lots.has(blockId)) {
       report('duplicate_id', `block ${blockId} created twice`);
@@ -535,7 +615,7 @@ export class AuditBook {
           'invalid_instant',
           `block ${blockId}: expiresAt ${JSON.stringify(expiresAt)} is not an instant`,
         );
-      else if (expiresAtMs <= atMs)
+      else if (expiresAtMs <= atMs && !mayArriveExpired)
         report('invalid_instant', `block ${blockId} was born expired (expiresAt ${expiresAt})`);
     }
     const lot: Lot = {

@@ -56,6 +56,26 @@ export function summarize(event: LedgerEvent): string {
       const { data } = event;
       return `gift code ${data.codeHash.slice(0, 12)}… redeemed${data.fundedBy ? ` (funded by ${data.fundedBy})` : ''} → ${parts(data.blocks)}`;
     }
+    case 'TransferSent': {
+      const { data } = event;
+      return `${data.purpose} ${data.transferId} of ${data.credits} to ${data.to} "${data.reason}" from ${parts(data.drawdown)}`;
+    }
+    case 'TransferReceived': {
+      const { data } = event;
+      return `${data.purpose} ${data.transferId} of ${data.credits} from ${data.from} → ${data.blocks.map((block) => `${block.blockId}:${block.credits} (${block.category}, from ${block.fromBlockId})`).join(', ')}`;
+    }
+    case 'TransferDeclined': {
+      const { data } = event;
+      return `transfer ${data.transferId} of ${data.credits} from ${data.from} declined (${data.reason})`;
+    }
+    case 'TransferReturned': {
+      const { data } = event;
+      return `transfer ${data.transferId} to ${data.to} returned (${data.reason}) → ${parts(data.returnedTo)}`;
+    }
+    case 'AccountClosed': {
+      const { data } = event;
+      return `closed: merged into ${data.into} (merge ${data.mergeId}, ${data.credits} credits moved)`;
+    }
   }
 }
 

@@ -149,6 +149,15 @@ export class AppConfig {
   notifications!: NotificationSettings;
   /** PRODUCT.md §2: credits the referrer and the referee each get (REFERRAL_CREDITS). */
   referralCredits!: number;
+  /** PRODUCT.md §2: the welcome policies' credits (SIGNUP_CREDITS; LEAD_CREDITS for `lead:` ids). */
+  signupCredits!: number;
+  leadCredits!: number;
+  /**
+   * Whether POST /v1/transfers and merges run the second step (the destination's credit) at once,
+   * so their answer is usually `completed`; false leaves it to the transfers reactor alone
+   * (TRANSFERS_DELIVER_INLINE; docs/programs.md).
+   */
+  transfersDeliverInline!: boolean;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

@@ -187,6 +187,10 @@ export function loadConfig(env: Env): AppConfig {
     },
   };
   config.referralCredits = read.integer('REFERRAL_CREDITS', 50, 1, 1_000_000_000);
+  config.signupCredits = read.integer('SIGNUP_CREDITS', 100, 1, 1_000_000_000);
+  config.leadCredits = read.integer('LEAD_CREDITS', 20, 1, 1_000_000_000);
+  config.transfersDeliverInline =
+    read.oneOf('TRANSFERS_DELIVER_INLINE', ['true', 'false'], 'true') === 'true';
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

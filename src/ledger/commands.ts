@@ -4,9 +4,12 @@ import type {
   GrantReason,
   MemberLimit,
   Money,
+  MovedCredits,
   OperationRecord,
   QuoteUse,
   ReversalReason,
+  TransferDeclineReason,
+  TransferPurpose,
 } from './events';
 
 /**
@@ -177,6 +180,59 @@ export interface RedeemGiftCodeCommand {
   fundedBy?: string;
 }
 
+/**
+ * The welcome grant (PRODUCT.md §2), once ever per account: `reason` is the policy the application
+ * chose by the account id (`signup`, or `lead` for `lead:` ids). A repeat writes nothing and
+ * answers the first grant.
+ */
+export interface WelcomeCreditsCommand {
+  kind: 'welcome';
+  blockId: string;
+  credits: number;
+  reason: 'signup' | 'lead';
+  expiresAt?: string;
+  description?: string;
+}
+
+/** First step of a transfer, on the source: all or nothing, from available credits in drawdown order. */
+export interface SendTransferCommand {
+  kind: 'transfer';
+  transferId: string;
+  to: string;
+  credits: number;
+  reason: string;
+}
+
+/**
+ * Second step, on the destination, sent by the transfers process with what the TransferSent drew.
+ * Decided once per transferId: taken in, or declined (closed account, balance limit).
+ */
+export interface ReceiveTransferCommand {
+  kind: 'receive';
+  transferId: string;
+  from: string;
+  purpose: TransferPurpose;
+  /** One new block per block drawn; `blockId` is the new block's id, chosen by the caller. */
+  blocks: Array<MovedCredits & { fromBlockId: string }>;
+}
+
+/** A declined transfer goes back to the source's blocks, once. */
+export interface ReturnTransferCommand {
+  kind: 'return';
+  transferId: string;
+  reason: TransferDeclineReason;
+}
+
+/**
+ * Merge a lead into `into` (PRODUCT.md §2): release its open holds, send everything left (blocks as
+ * they are), close it. A repeat writes nothing and answers the first merge.
+ */
+export interface MergeAccountCommand {
+  kind: 'merge';
+  mergeId: string;
+  into: string;
+}
+
 export type LedgerCommand =
   | PurchaseCreditsCommand
   | GrantCreditsCommand
@@ -191,7 +247,12 @@ export type LedgerCommand =
   | SetMemberCommand
   | RemoveMemberCommand
   | FundGiftCodesCommand
-  | RedeemGiftCodeCommand;
+  | RedeemGiftCodeCommand
+  | WelcomeCreditsCommand
+  | SendTransferCommand
+  | ReceiveTransferCommand
+  | ReturnTransferCommand
+  | MergeAccountCommand;
 
 /**
  * Everything a decision needs besides the command, the state and the spends recalled for refunds

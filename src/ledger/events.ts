@@ -263,6 +263,84 @@ export type GiftCodeRedeemed = EventOf<
   }
 >;
 
+/**
+ * Credits a transfer (or a merge) takes out of one block, with what the receiving block keeps: a
+ * promotional credit stays promotional and keeps its expiry (PRODUCT.md §2).
+ */
+export interface MovedCredits extends BlockAmount {
+  category: BlockCategory;
+  expiresAt?: string;
+}
+
+/** Why credits move between accounts: a transfer asked for, or a lead merged into its user. */
+export type TransferPurpose = 'transfer' | 'merge';
+
+/** Why a destination did not take a transfer in (the credits go back to the source). */
+export type TransferDeclineReason = 'account_closed' | 'balance_limit';
+
+/**
+ * First step of a transfer, on the source: the credits leave its blocks. The destination is
+ * credited by a TransferReceived on its own stream, driven by the transfers reactor (or returned by a
+ * TransferReturned here when it declines): docs/architecture.md "Transfers".
+ */
+export type TransferSent = EventOf<
+  'TransferSent',
+  {
+    transferId: string;
+    to: string;
+    credits: number;
+    reason: string;
+    purpose: TransferPurpose;
+    drawdown: MovedCredits[];
+  }
+>;
+
+/** Second step, on the destination: one new block per block drawn, category and expiry kept. */
+export type TransferReceived = EventOf<
+  'TransferReceived',
+  {
+    transferId: string;
+    from: string;
+    credits: number;
+    purpose: TransferPurpose;
+    blocks: Array<MovedCredits & { fromBlockId: string }>;
+  }
+>;
+
+/** The destination refused the transfer (closed, or it would pass the balance limit): forever. */
+export type TransferDeclined = EventOf<
+  'TransferDeclined',
+  {
+    transferId: string;
+    from: string;
+    credits: number;
+    purpose: TransferPurpose;
+    reason: TransferDeclineReason;
+  }
+>;
+
+/** A declined transfer's credits back in the source's blocks (those expired since are lost). */
+export type TransferReturned = EventOf<
+  'TransferReturned',
+  {
+    transferId: string;
+    to: string;
+    credits: number;
+    purpose: TransferPurpose;
+    reason: TransferDeclineReason;
+    returnedTo: BlockAmount[];
+  }
+>;
+
+/**
+ * A lead merged into `into` (PRODUCT.md §2): its last event as an open account; later client writes
+ * are refused (account_closed). `credits`: what the merge moved (its TransferSent, id = mergeId).
+ */
+export type AccountClosed = EventOf<
+  'AccountClosed',
+  { reason: 'merged'; mergeId: string; into: string; credits: number }
+>;
+
 export type LedgerEvent =
   | CreditsPurchased
   | CreditsGranted
@@ -276,7 +354,12 @@ export type LedgerEvent =
   | MemberSet
   | MemberRemoved
   | GiftCodesFunded
-  | GiftCodeRedeemed;
+  | GiftCodeRedeemed
+  | TransferSent
+  | TransferReceived
+  | TransferDeclined
+  | TransferReturned
+  | AccountClosed;
 
 export type LedgerEventType = LedgerEvent['type'];
 
@@ -294,4 +377,9 @@ export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
   'MemberRemoved',
   'GiftCodesFunded',
   'GiftCodeRedeemed',
+  'TransferSent',
+  'TransferReceived',
+  'TransferDeclined',
+  'TransferReturned',
+  'AccountClosed',
 ];

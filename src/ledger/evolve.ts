@@ -30,6 +30,7 @@ import { forgetExpiredQuotes, rememberUsedQuote } from './used-quotes';
 import { copyOperation } from './operation-record';
 import { emptyRecords, putInState, refundFromSpend, rememberSpend } from './compact-state';
 import { countSpend, newMemberRecord } from './programs/pool-usage';
+import { answeredAt, applyProgramEvent } from './programs/evolve-programs';
 
 /** The state of an account with no stream yet. */
 export function initialState(options?: Partial<LedgerOptions>): LedgerState {
@@ -51,6 +52,10 @@ export function initialState(options?: Partial<LedgerOptions>): LedgerState {
     reserved: 0,
     members: emptyRecords(),
     giftCodesRedeemed: emptyRecords(),
+    transfersOut: emptyRecords(),
+    transfersIn: emptyRecords(),
+    welcome: null,
+    closed: null,
     options: completeOptions(options),
   };
 }
@@ -111,6 +116,12 @@ function applyEvent(state: LedgerState, event: LedgerEvent): void {
       return applyGiftCodesFunded(state, event);
     case 'GiftCodeRedeemed':
       return applyGiftCodeRedeemed(state, event);
+    case 'TransferSent':
+    case 'TransferReceived':
+    case 'TransferDeclined':
+    case 'TransferReturned':
+    case 'AccountClosed':
+      return applyProgramEvent(state, event);
     default: {
       const unknown: never = event;
       throw new LedgerInvariantError(
@@ -164,6 +175,8 @@ function applyGranted(state: LedgerState, { data, metadata }: CreditsGranted): v
     expiresAt: data.expiresAt ?? null,
     expired: false,
   });
+  if (state.welcome === null && (data.reason === 'signup' || data.reason === 'lead'))
+    state.welcome = answeredAt(state);
 }
 
 function openBlock(state: LedgerState, block: CreditBlock): void {

@@ -4,7 +4,9 @@
  */
 export type Rejection =
   | { code: 'insufficient_credits'; available: number; required: number }
-  | { code: 'not_found'; entity: 'spend' | 'reservation' | 'purchase'; id: string }
+  | { code: 'not_found'; entity: 'spend' | 'reservation' | 'purchase' | 'transfer'; id: string }
+  /** The account was merged into another and accepts no more client writes (PRODUCT.md §2). */
+  | { code: 'account_closed'; mergedInto: string }
   | { code: 'reservation_expired'; reservationId: string }
   | { code: 'reservation_closed'; reservationId: string; status: 'captured' | 'released' }
   | { code: 'refund_exceeds_spend'; spendId: string; refundable: number; requested: number }

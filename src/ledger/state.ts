@@ -5,13 +5,14 @@ import type {
   MemberLimit,
   Money,
   OperationRecord,
+  TransferPurpose,
 } from './events';
 
 /**
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 7;
+export const LEDGER_STATE_VERSION = 8;
 
 export interface CreditBlock {
   blockId: string;
@@ -115,6 +116,27 @@ export interface MemberRecord {
   month: UsageWindow;
 }
 
+/**
+ * A command done once ever (the welcome grant, the merge): where its events are and the account
+ * right after them, which is what a repeat answers (decide's `noop` with reason `repeated`).
+ */
+export interface AnsweredCommand {
+  firstRevision: number;
+  lastRevision: number;
+  balance: number;
+  available: number;
+  reserved: number;
+}
+
+/** A transfer this account sent: what it drew, so that a declined one goes back where it came from. */
+export interface TransferOutRecord {
+  to: string;
+  credits: number;
+  purpose: TransferPurpose;
+  drawdown: BlockAmount[];
+  returned: boolean;
+}
+
 export interface LedgerOptions {
   /** How long idempotency keys are remembered (LEDGER.md: at least 7 days). */
   idempotencyRetentionMs: number;
@@ -175,6 +197,17 @@ export interface LedgerState {
   members: Record<string, MemberRecord>;
   /** SHA-256 of the gift codes redeemed into this account (a set), so one is never taken twice. */
   giftCodesRedeemed: Record<string, true>;
+  /** Transfers sent, by transferId (kept: one small entry per transfer; see docs/programs.md). */
+  transfersOut: Record<string, TransferOutRecord>;
+  /**
+   * Transfers that reached this account, by transferId: taken in or declined, each decided once;
+   * `revision` is the event that decided it, what a redelivery answers.
+   */
+  transfersIn: Record<string, { status: 'received' | 'declined'; revision: number }>;
+  /** The welcome (signup or lead) grant, once ever; null before it. */
+  welcome: AnsweredCommand | null;
+  /** Set by AccountClosed (a lead merged): client writes are refused from then on. */
+  closed: (AnsweredCommand & { mergeId: string; into: string }) | null;
   options: LedgerOptions;
 }
 

@@ -18,6 +18,11 @@ import {
   FundGiftCodes,
   RedeemGiftCode,
   toAccountCommand,
+  WelcomeCredits,
+  SendTransfer,
+  ReceiveTransfer,
+  ReturnTransfer,
+  MergeAccount,
   type AccountCommand,
 } from '../../src/accounts/commands';
 import { WRITE_PATH_PROVIDERS } from '../../src/accounts/write-path';
@@ -139,6 +144,32 @@ const USE_CASES: Record<LedgerCommand['kind'], { useCase: CommandClass; command:
         parts: [{ credits: 5, category: 'promotional', expiresAt: null }],
         blockIds: ['block_gift'],
       },
+    },
+    welcome: {
+      useCase: WelcomeCredits,
+      command: { kind: 'welcome', blockId: 'block_welcome', credits: 100, reason: 'signup' },
+    },
+    transfer: {
+      useCase: SendTransfer,
+      command: { kind: 'transfer', transferId: 'tr_1', to: 'org:other', credits: 5, reason: 'x' },
+    },
+    receive: {
+      useCase: ReceiveTransfer,
+      command: {
+        kind: 'receive',
+        transferId: 'tr_2',
+        from: 'org:other',
+        purpose: 'transfer',
+        blocks: [{ blockId: 'block_in', credits: 3, category: 'paid', fromBlockId: 'b' }],
+      },
+    },
+    return: {
+      useCase: ReturnTransfer,
+      command: { kind: 'return', transferId: 'tr_1', reason: 'account_closed' },
+    },
+    merge: {
+      useCase: MergeAccount,
+      command: { kind: 'merge', mergeId: 'merge_1', into: 'org:other' },
     },
   };
 

@@ -16,6 +16,9 @@ describe('loadConfig', () => {
       consistencyTimeoutMs: 2000,
       quoteTtlSeconds: 600,
       lowBalanceThreshold: 100,
+      signupCredits: 100,
+      leadCredits: 20,
+      transfersDeliverInline: true,
     });
     expect(
       config.creditPacks.map((pack) => [pack.packId, pack.credits, pack.price.minor, pack.popular]),
@@ -24,6 +27,16 @@ describe('loadConfig', () => {
       ['standard', 275, 2500, true],
       ['pro', 600, 5000, false],
     ]);
+  });
+
+  it('reads the welcome policies (SIGNUP_CREDITS, LEAD_CREDITS) and refuses a bad one', () => {
+    expect(loadConfig({ SIGNUP_CREDITS: '250', LEAD_CREDITS: '5' })).toMatchObject({
+      signupCredits: 250,
+      leadCredits: 5,
+    });
+    expect(() => loadConfig({ LEAD_CREDITS: 'twenty' })).toThrow(ConfigError);
+    expect(loadConfig({ TRANSFERS_DELIVER_INLINE: 'false' }).transfersDeliverInline).toBe(false);
+    expect(() => loadConfig({ TRANSFERS_DELIVER_INLINE: 'no' })).toThrow(ConfigError);
   });
 
   it('reads CREDIT_PACKS as the seed of the pack catalog, with the optional bonus and Stripe Price', () => {

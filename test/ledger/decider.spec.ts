@@ -42,6 +42,10 @@ describe('initialState', () => {
       reserved: 0,
       members: {},
       giftCodesRedeemed: {},
+      transfersOut: {},
+      transfersIn: {},
+      welcome: null,
+      closed: null,
       options: DEFAULT_LEDGER_OPTIONS,
     });
   });

@@ -264,6 +264,13 @@ export function balanceChange(event: LedgerEvent): number {
     case 'ReservationReleased':
     case 'MemberSet':
     case 'MemberRemoved':
+    case 'TransferDeclined':
+    case 'AccountClosed':
       return 0;
+    case 'TransferSent':
+      return -event.data.credits;
+    case 'TransferReceived':
+    case 'TransferReturned':
+      return event.data.credits;
   }
 }

@@ -364,6 +364,40 @@ function longStream(steps: number): LedgerEvent[] {
       events.push(event);
     }
   }
+  // The end of the account: a transfer out and one in, the merge that closes it, a transfer it
+  // declines once closed, and its own transfer coming back.
+  const ending: LedgerCommand[] = [
+    { kind: 'transfer', transferId: 'tout', to: 'user:b', credits: 10, reason: 'gift' },
+    {
+      kind: 'receive',
+      transferId: 'tin',
+      from: 'user:b',
+      purpose: 'transfer',
+      blocks: [{ blockId: 'tin-1', fromBlockId: 'x', credits: 5, category: 'paid' }],
+    },
+    { kind: 'merge', mergeId: 'merge', into: 'user:b' },
+    {
+      kind: 'receive',
+      transferId: 'tin2',
+      from: 'user:b',
+      purpose: 'transfer',
+      blocks: [{ blockId: 'tin-2', fromBlockId: 'x', credits: 5, category: 'paid' }],
+    },
+    { kind: 'return', transferId: 'tout', reason: 'account_closed' },
+  ];
+  for (const command of ending) {
+    nowMs += MINUTE;
+    const decision = decide(command, state, {
+      now: new Date(nowMs),
+      correlationId: 'long',
+      actor: TEST_ACTOR,
+    });
+    if (decision.kind !== 'accepted') throw new Error(`${command.kind}: ${decision.kind}`);
+    for (const event of decision.events) {
+      evolve(state, event);
+      events.push(event);
+    }
+  }
   expect(new Set(events.map((event) => event.type))).toEqual(new Set(LEDGER_EVENT_TYPES));
   return events;
 }

@@ -11,6 +11,13 @@ import { ReversePurchaseHandler } from './reverse-purchase';
 import { SpendCreditsHandler } from './spend-credits';
 import { RemoveMemberHandler, SetMemberHandler } from './pool-members';
 import { FundGiftCodesHandler, RedeemGiftCodeHandler } from './gift-codes';
+import { WelcomeCreditsHandler } from './welcome-credits';
+import {
+  MergeAccountHandler,
+  ReceiveTransferHandler,
+  ReturnTransferHandler,
+  SendTransferHandler,
+} from './transfers';
 
 export { AccountCommand } from './account-command';
 export { CaptureReservation } from './capture-reservation';
@@ -25,6 +32,8 @@ export { ReversePurchase } from './reverse-purchase';
 export { SpendCredits } from './spend-credits';
 export { RemoveMember, SetMember } from './pool-members';
 export { FundGiftCodes, RedeemGiftCode } from './gift-codes';
+export { WelcomeCredits } from './welcome-credits';
+export { MergeAccount, ReceiveTransfer, ReturnTransfer, SendTransfer } from './transfers';
 export { toAccountCommand } from './to-account-command';
 
 /** The command handlers of the accounts feature: one per use case, each submitting to the mailbox. */
@@ -43,4 +52,9 @@ export const ACCOUNT_COMMAND_HANDLERS: Provider[] = [
   RemoveMemberHandler,
   FundGiftCodesHandler,
   RedeemGiftCodeHandler,
+  WelcomeCreditsHandler,
+  SendTransferHandler,
+  ReceiveTransferHandler,
+  ReturnTransferHandler,
+  MergeAccountHandler,
 ];

@@ -13,6 +13,8 @@ import { ReversePurchase } from './reverse-purchase';
 import { SpendCredits } from './spend-credits';
 import { RemoveMember, SetMember } from './pool-members';
 import { FundGiftCodes, RedeemGiftCode } from './gift-codes';
+import { MergeAccount, ReceiveTransfer, ReturnTransfer, SendTransfer } from './transfers';
+import { WelcomeCredits } from './welcome-credits';
 
 /**
  * The use case of a ledger command of any kind, for senders that hold commands of several kinds as
@@ -53,6 +55,16 @@ export function toAccountCommand(
       return new FundGiftCodes(accountId, command, context);
     case 'redeem-gift-code':
       return new RedeemGiftCode(accountId, command, context);
+    case 'welcome':
+      return new WelcomeCredits(accountId, command, context);
+    case 'transfer':
+      return new SendTransfer(accountId, command, context);
+    case 'receive':
+      return new ReceiveTransfer(accountId, command, context);
+    case 'return':
+      return new ReturnTransfer(accountId, command, context);
+    case 'merge':
+      return new MergeAccount(accountId, command, context);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);

@@ -84,6 +84,9 @@ export function rejectionProblem(rejection: Rejection): Problem {
         `Quote ${rejection.quoteId} expired at ${rejection.expiresAt}; ask for a new quote`,
         { quoteId: rejection.quoteId, expiresAt: rejection.expiresAt },
       );
+    case 'account_closed':
+      // The account it was merged into is not named: the caller may not know that account.
+      return problem('account_closed', 'This account was merged and closed; it can still be read');
     case 'quote_used':
       return problem('quote_used', `Quote ${rejection.quoteId} was already used`, {
         quoteId: rejection.quoteId,

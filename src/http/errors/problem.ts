@@ -27,6 +27,7 @@ export type ProblemCode =
   | 'gift_code_redeemed'
   | 'gift_code_expired'
   | 'referral_exists'
+  | 'account_closed'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
@@ -84,6 +85,7 @@ const TITLES: Record<ProblemCode, { status: number; title: string }> = {
   gift_code_redeemed: { status: 409, title: 'The gift code was already redeemed' },
   gift_code_expired: { status: 410, title: 'The gift code has expired' },
   referral_exists: { status: 409, title: 'The referee already has a referral' },
+  account_closed: { status: 409, title: 'The account is closed' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },

@@ -15,6 +15,8 @@ const RECORD_FIELDS = [
   'usedQuotes',
   'members',
   'giftCodesRedeemed',
+  'transfersOut',
+  'transfersIn',
 ] as const;
 type StateRecords = Pick<LedgerState, (typeof RECORD_FIELDS)[number]>;
 
