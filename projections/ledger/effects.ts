@@ -40,7 +40,11 @@ export type TransactionType =
   | 'reservation'
   | 'release'
   | 'reversal'
-  | 'reinstatement';
+  | 'reinstatement'
+  /** A subscription fact (started, renewed, plan changed, canceled): no credits of its own. */
+  | 'subscription'
+  /** An automatic top-up succeeded or failed: no credits of its own (they are the purchase's). */
+  | 'auto_top_up';
 
 export const TRANSACTION_TYPES: readonly TransactionType[] = [
   'purchase',
@@ -52,6 +56,8 @@ export const TRANSACTION_TYPES: readonly TransactionType[] = [
   'release',
   'reversal',
   'reinstatement',
+  'subscription',
+  'auto_top_up',
 ];
 
 export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionType>> = {
@@ -64,6 +70,12 @@ export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionTy
   ReservationReleased: 'release',
   PurchaseReversed: 'reversal',
   ReversalUndone: 'reinstatement',
+  SubscriptionStarted: 'subscription',
+  SubscriptionRenewed: 'subscription',
+  SubscriptionPlanChanged: 'subscription',
+  SubscriptionCanceled: 'subscription',
+  AutoTopUpSucceeded: 'auto_top_up',
+  AutoTopUpFailed: 'auto_top_up',
 };
 
 function sum(amounts: readonly BlockAmount[]): number {
@@ -93,6 +105,14 @@ export function totalsChange(event: LedgerEvent): TotalsChange {
       return { available: -sum(event.data.removed), reserved: 0 };
     case 'ReversalUndone':
       return { available: sum(event.data.restored), reserved: 0 };
+    // Facts only: their credits move in the CreditsGranted / CreditsPurchased beside them.
+    case 'SubscriptionStarted':
+    case 'SubscriptionRenewed':
+    case 'SubscriptionPlanChanged':
+    case 'SubscriptionCanceled':
+    case 'AutoTopUpSucceeded':
+    case 'AutoTopUpFailed':
+      return { available: 0, reserved: 0 };
   }
 }
 
@@ -173,6 +193,13 @@ export function blockChanges(event: LedgerEvent): BlockChange[] {
       return outOf(event.data.removed);
     case 'ReversalUndone':
       return into(event.data.restored);
+    case 'SubscriptionStarted':
+    case 'SubscriptionRenewed':
+    case 'SubscriptionPlanChanged':
+    case 'SubscriptionCanceled':
+    case 'AutoTopUpSucceeded':
+    case 'AutoTopUpFailed':
+      return [];
   }
 }
 

@@ -9,6 +9,11 @@ import type {
   PurchaseReversed,
   ReservationReleased,
   ReversalUndone,
+  SubscriptionCanceled,
+  SubscriptionPlanChanged,
+  SubscriptionRenewed,
+  SubscriptionStarted,
+  SubscriptionPlanTerms,
 } from './events';
 import type {
   ClosedReservationStatus,
@@ -45,6 +50,7 @@ export function initialState(options?: Partial<LedgerOptions>): LedgerState {
     blockIdsWithCredits: emptyRecords(),
     unexpiredRemaining: 0,
     reserved: 0,
+    subscription: null,
     options: completeOptions(options),
   };
 }
@@ -97,6 +103,17 @@ function applyEvent(state: LedgerState, event: LedgerEvent): void {
       return applyReversed(state, event);
     case 'ReversalUndone':
       return applyUndone(state, event);
+    case 'SubscriptionStarted':
+    case 'SubscriptionRenewed':
+      return applyPeriodPaid(state, event);
+    case 'SubscriptionPlanChanged':
+      return applyPlanChanged(state, event);
+    case 'SubscriptionCanceled':
+      return applyCanceled(state, event);
+    // Facts for notices and audits: the credits are the purchase's.
+    case 'AutoTopUpSucceeded':
+    case 'AutoTopUpFailed':
+      return;
     default: {
       const unknown: never = event;
       throw new LedgerInvariantError(
@@ -190,8 +207,71 @@ function applyRefunded(state: LedgerState, { data }: CreditsRefunded): void {
 }
 
 function applyExpired(state: LedgerState, { data }: CreditsExpired): void {
+  const block = blockOf(state, data.blockId);
+  // A subscription block's first expiry is what was unused at its period's end (rollover); later
+  // expiries of it are credits given back after that end (a refund), which were used then.
+  const period = state.subscription?.period;
+  if (period && !block.expired && period.blockIds.includes(data.blockId))
+    period.unusedAtEnd += data.credits;
   adjustRemaining(state, data.blockId, -data.credits);
-  blockOf(state, data.blockId).expired = true;
+  block.expired = true;
+}
+
+function applyPeriodPaid(
+  state: LedgerState,
+  { data }: SubscriptionStarted | SubscriptionRenewed,
+): void {
+  const known = state.subscription;
+  const sameSubscription = known?.subscriptionId === data.subscriptionId;
+  state.subscription = {
+    subscriptionId: data.subscriptionId,
+    period: {
+      periodStart: data.periodStart,
+      periodEnd: data.periodEnd,
+      plan: copyTerms(data.plan),
+      grantedCredits: data.credits,
+      blockIds: data.blockId === undefined ? [] : [data.blockId],
+      unusedAtEnd: 0,
+    },
+    pendingPlan: null,
+    endedAt: sameSubscription ? known.endedAt : null,
+  };
+}
+
+function applyPlanChanged(state: LedgerState, { data }: SubscriptionPlanChanged): void {
+  const known = state.subscription;
+  const subscription =
+    known?.subscriptionId === data.subscriptionId
+      ? known
+      : { subscriptionId: data.subscriptionId, period: null, pendingPlan: null, endedAt: null };
+  state.subscription = subscription;
+  const period = subscription.period;
+  if (data.effective === 'now' && period && period.periodStart === data.periodStart) {
+    period.plan = copyTerms(data.plan);
+    period.grantedCredits += data.credits;
+    if (data.blockId !== undefined) period.blockIds = [...period.blockIds, data.blockId];
+  } else if (data.effective === 'next_period') {
+    subscription.pendingPlan = { periodStart: data.periodStart, plan: copyTerms(data.plan) };
+  }
+}
+
+function applyCanceled(state: LedgerState, { data }: SubscriptionCanceled): void {
+  const known = state.subscription;
+  state.subscription =
+    known?.subscriptionId === data.subscriptionId
+      ? { ...known, endedAt: data.endedAt }
+      : { subscriptionId: data.subscriptionId, period: null, pendingPlan: null, endedAt: data.endedAt };
+}
+
+function copyTerms(plan: SubscriptionPlanTerms): SubscriptionPlanTerms {
+  return {
+    planId: plan.planId,
+    creditsPerPeriod: plan.creditsPerPeriod,
+    rollover: {
+      maxCredits: plan.rollover.maxCredits,
+      expiresAfterPeriods: plan.rollover.expiresAfterPeriods,
+    },
+  };
 }
 
 function applyReserved(state: LedgerState, { data }: CreditsReserved): void {

@@ -1,10 +1,17 @@
-import type { BlockAmount, BlockCategory, BlockSource, Money, OperationRecord } from './events';
+import type {
+  BlockAmount,
+  BlockCategory,
+  BlockSource,
+  Money,
+  OperationRecord,
+  SubscriptionPlanTerms,
+} from './events';
 
 /**
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 6;
+export const LEDGER_STATE_VERSION = 7;
 
 export interface CreditBlock {
   blockId: string;
@@ -78,6 +85,30 @@ export interface ReversalRecord {
   undone: boolean;
 }
 
+/** The latest paid period of the account's subscription. */
+export interface SubscriptionPeriod {
+  periodStart: string;
+  periodEnd: string;
+  /** The plan whose credits the period has (raised by upgrades within it). */
+  plan: SubscriptionPlanTerms;
+  /** Credits granted for the period (the plan's, upgrades included). */
+  grantedCredits: number;
+  /** Its CreditsGranted blocks (reason `subscription`). */
+  blockIds: string[];
+  /** Credits of those blocks lost to their expiry (each block's first CreditsExpired): unused at the end. */
+  unusedAtEnd: number;
+}
+
+/** The account's Stripe subscription, as the ledger needs it for grants and rollover. */
+export interface SubscriptionRecord {
+  subscriptionId: string;
+  period: SubscriptionPeriod | null;
+  /** A plan seen (an update) for a period not paid yet: that period's invoice grants at least it. */
+  pendingPlan: { periodStart: string; plan: SubscriptionPlanTerms } | null;
+  /** When it ended (customer.subscription.deleted); no period starting then or later is granted. */
+  endedAt: string | null;
+}
+
 /** What the ledger remembers of a command sent with an Idempotency-Key. */
 export interface IdempotencyRecord {
   requestHash: string;
@@ -147,6 +178,8 @@ export interface LedgerState {
    */
   unexpiredRemaining: number;
   reserved: number;
+  /** The account's subscription (src/subscriptions), null when it never had one. */
+  subscription: SubscriptionRecord | null;
   options: LedgerOptions;
 }
 

@@ -258,6 +258,12 @@ export function balanceChange(event: LedgerEvent): number {
       return event.data.restored.reduce((sum, { credits }) => sum + credits, 0);
     case 'CreditsReserved':
     case 'ReservationReleased':
+    case 'SubscriptionStarted':
+    case 'SubscriptionRenewed':
+    case 'SubscriptionPlanChanged':
+    case 'SubscriptionCanceled':
+    case 'AutoTopUpSucceeded':
+    case 'AutoTopUpFailed':
       return 0;
   }
 }

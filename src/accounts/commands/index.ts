@@ -9,6 +9,10 @@ import { ReleaseReservationHandler } from './release-reservation';
 import { ReserveCreditsHandler } from './reserve-credits';
 import { ReversePurchaseHandler } from './reverse-purchase';
 import { SpendCreditsHandler } from './spend-credits';
+import { PaySubscriptionPeriodHandler } from './pay-subscription-period';
+import { ChangeSubscriptionPlanHandler } from './change-subscription-plan';
+import { CancelSubscriptionHandler } from './cancel-subscription';
+import { RecordAutoTopUpHandler } from './record-auto-top-up';
 
 export { AccountCommand } from './account-command';
 export { CaptureReservation } from './capture-reservation';
@@ -21,6 +25,10 @@ export { ReleaseReservation } from './release-reservation';
 export { ReserveCredits } from './reserve-credits';
 export { ReversePurchase } from './reverse-purchase';
 export { SpendCredits } from './spend-credits';
+export { PaySubscriptionPeriod } from './pay-subscription-period';
+export { ChangeSubscriptionPlan } from './change-subscription-plan';
+export { CancelSubscription } from './cancel-subscription';
+export { RecordAutoTopUp } from './record-auto-top-up';
 export { toAccountCommand } from './to-account-command';
 
 /** The command handlers of the accounts feature: one per use case, each submitting to the mailbox. */
@@ -35,4 +43,8 @@ export const ACCOUNT_COMMAND_HANDLERS: Provider[] = [
   ExpireDueHandler,
   ReversePurchaseHandler,
   ReinstateReversalHandler,
+  PaySubscriptionPeriodHandler,
+  ChangeSubscriptionPlanHandler,
+  CancelSubscriptionHandler,
+  RecordAutoTopUpHandler,
 ];

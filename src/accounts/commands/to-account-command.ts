@@ -11,6 +11,10 @@ import { ReleaseReservation } from './release-reservation';
 import { ReserveCredits } from './reserve-credits';
 import { ReversePurchase } from './reverse-purchase';
 import { SpendCredits } from './spend-credits';
+import { PaySubscriptionPeriod } from './pay-subscription-period';
+import { ChangeSubscriptionPlan } from './change-subscription-plan';
+import { CancelSubscription } from './cancel-subscription';
+import { RecordAutoTopUp } from './record-auto-top-up';
 
 /**
  * The use case of a ledger command of any kind, for senders that hold commands of several kinds as
@@ -43,6 +47,14 @@ export function toAccountCommand(
       return new ReversePurchase(accountId, command, context);
     case 'reinstate':
       return new ReinstateReversal(accountId, command, context);
+    case 'paySubscriptionPeriod':
+      return new PaySubscriptionPeriod(accountId, command, context);
+    case 'changeSubscriptionPlan':
+      return new ChangeSubscriptionPlan(accountId, command, context);
+    case 'cancelSubscription':
+      return new CancelSubscription(accountId, command, context);
+    case 'recordAutoTopUp':
+      return new RecordAutoTopUp(accountId, command, context);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);

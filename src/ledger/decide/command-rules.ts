@@ -10,6 +10,10 @@ import { decideCaptureReservation } from './capture-reservation';
 import { decideReleaseReservation } from './release-reservation';
 import { decideReversePurchase } from './reverse-purchase';
 import { decideReinstateReversal } from './reinstate-reversal';
+import { decidePaySubscriptionPeriod } from './pay-subscription-period';
+import { decideChangeSubscriptionPlan } from './change-subscription-plan';
+import { decideCancelSubscription } from './cancel-subscription';
+import { decideRecordAutoTopUp } from './record-auto-top-up';
 
 /**
  * The rules of one command, on the account as it is once everything due has expired. Each kind's
@@ -39,6 +43,14 @@ export function commandRules(command: LedgerCommand, situation: Situation): Rule
       return decideReversePurchase(command, situation);
     case 'reinstate':
       return decideReinstateReversal(command, situation);
+    case 'paySubscriptionPeriod':
+      return decidePaySubscriptionPeriod(command, situation);
+    case 'changeSubscriptionPlan':
+      return decideChangeSubscriptionPlan(command, situation);
+    case 'cancelSubscription':
+      return decideCancelSubscription(command, situation);
+    case 'recordAutoTopUp':
+      return decideRecordAutoTopUp(command);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);
