@@ -1,4 +1,5 @@
 import type {
+  BlockAmount,
   CreditsExpired,
   CreditsGranted,
   CreditsPurchased,
@@ -23,7 +24,8 @@ import type {
   OpenReservation,
 } from './state';
 import { DEFAULT_LEDGER_OPTIONS } from './state';
-import { adjustRemaining, blockOf, sourceOfGrant } from './blocks';
+import { adjustRemaining, blockOf, isGone, sourceOfGrant } from './blocks';
+import { epochMs } from './instants';
 import { copyAmounts, withoutAmounts } from './block-amounts';
 import { LedgerInvariantError } from './errors';
 import { forgetStaleKeys, rememberCommandEvent } from './idempotency';
@@ -200,21 +202,32 @@ function captureFromHold(
   if (hold.credits === 0) closeHold(state, reservationId, 'captured');
 }
 
-function applyRefunded(state: LedgerState, { data }: CreditsRefunded): void {
+function applyRefunded(state: LedgerState, { data, metadata }: CreditsRefunded): void {
   if (!refundFromSpend(state, data.spendId, data.returnedTo))
     throw new LedgerInvariantError(`refund of unknown spend ${data.spendId}`);
   for (const { blockId, credits } of data.returnedTo) adjustRemaining(state, blockId, credits);
+  noteReturnedAfterEnd(state, data.returnedTo, metadata.occurredAt);
+}
+
+/** Credits back into a subscription block past its end: lost at once, and not unused at the end. */
+function noteReturnedAfterEnd(
+  state: LedgerState,
+  returnedTo: readonly BlockAmount[],
+  occurredAt: string,
+): void {
+  const period = state.subscription?.period;
+  if (!period) return;
+  for (const { blockId, credits } of returnedTo) {
+    if (period.blockIds.includes(blockId) && isGone(blockOf(state, blockId), epochMs(occurredAt)))
+      period.returnedAfterEnd += credits;
+  }
 }
 
 function applyExpired(state: LedgerState, { data }: CreditsExpired): void {
-  const block = blockOf(state, data.blockId);
-  // A subscription block's first expiry is what was unused at its period's end (rollover); later
-  // expiries of it are credits given back after that end (a refund), which were used then.
   const period = state.subscription?.period;
-  if (period && !block.expired && period.blockIds.includes(data.blockId))
-    period.unusedAtEnd += data.credits;
+  if (period?.blockIds.includes(data.blockId)) period.expiredCredits += data.credits;
   adjustRemaining(state, data.blockId, -data.credits);
-  block.expired = true;
+  blockOf(state, data.blockId).expired = true;
 }
 
 function applyPeriodPaid(
@@ -231,7 +244,8 @@ function applyPeriodPaid(
       plan: copyTerms(data.plan),
       grantedCredits: data.credits,
       blockIds: data.blockId === undefined ? [] : [data.blockId],
-      unusedAtEnd: 0,
+      expiredCredits: 0,
+      returnedAfterEnd: 0,
     },
     pendingPlan: null,
     endedAt: sameSubscription ? known.endedAt : null,
@@ -295,7 +309,7 @@ const CLOSED_AS: Record<ReservationReleased['data']['reason'], ClosedReservation
   captured_remainder: 'captured',
 };
 
-function applyReleased(state: LedgerState, { data }: ReservationReleased): void {
+function applyReleased(state: LedgerState, { data, metadata }: ReservationReleased): void {
   const hold = openHold(state, data.reservationId);
   if (data.credits !== hold.credits) {
     throw new LedgerInvariantError(
@@ -303,6 +317,7 @@ function applyReleased(state: LedgerState, { data }: ReservationReleased): void 
     );
   }
   for (const { blockId, credits } of data.returnedTo) adjustRemaining(state, blockId, credits);
+  noteReturnedAfterEnd(state, data.returnedTo, metadata.occurredAt);
   state.reserved -= data.credits;
   closeHold(state, data.reservationId, CLOSED_AS[data.reason]);
 }

@@ -95,8 +95,13 @@ export interface SubscriptionPeriod {
   grantedCredits: number;
   /** Its CreditsGranted blocks (reason `subscription`). */
   blockIds: string[];
-  /** Credits of those blocks lost to their expiry (each block's first CreditsExpired): unused at the end. */
-  unusedAtEnd: number;
+  /** Credits of those blocks lost to expiry (CreditsExpired of them). */
+  expiredCredits: number;
+  /**
+   * Credits that came back to those blocks after their end (a refund, a released hold), lost at
+   * once: they were not unused at the end, so expiredCredits − returnedAfterEnd is what was.
+   */
+  returnedAfterEnd: number;
 }
 
 /** The account's Stripe subscription, as the ledger needs it for grants and rollover. */

@@ -15,7 +15,8 @@ export interface Rollover {
 /**
  * PRODUCT.md §4 "Rollover": the credits of the ending period unused at its end — those its blocks
  * lost to their expiry (already written, or due now and written by the lazy expiry in front of
- * this command), and, when the renewal comes before the end, what they still hold, which the
+ * this command), less what came back to them after the end (a refund, a released hold: lost at
+ * once, but in use at the end), and, when the renewal comes before the end, what they still hold, which the
  * renewal ends now — up to the period's plan's `maxCredits`, go to a block expiring
  * `expiresAfterPeriods` periods after the period's end. A rollover that would be born expired
  * (a renewal delivered that late) rolls nothing. Credits held by a reservation at the renewal are
@@ -30,7 +31,9 @@ export function rolloverOf(
     .map((id) => blockOf(state, id))
     .filter((block) => !block.expired && block.remaining > 0);
   const unusedCredits =
-    period.unusedAtEnd + holding.reduce((total, block) => total + block.remaining, 0);
+    period.expiredCredits -
+    period.returnedAfterEnd +
+    holding.reduce((total, block) => total + block.remaining, 0);
   const closing = holding
     .filter((block) => !isGone(block, nowMs))
     .map(
