@@ -40,6 +40,7 @@ describe('initialState', () => {
       blockIdsWithCredits: {},
       unexpiredRemaining: 0,
       reserved: 0,
+      subscription: null,
       options: DEFAULT_LEDGER_OPTIONS,
     });
   });

@@ -287,8 +287,9 @@ function longStream(steps: number): LedgerEvent[] {
   const state = initialState({ idempotencyRetentionMs: RETENTION_MS });
   const events: LedgerEvent[] = [];
   let nowMs = Date.parse(T0);
-  // Batches of eight commands on the same ids: grant, buy, hold, spend, capture the hold, refund the
-  // spend, reverse part of the purchase, undo the reversal (half of them before it happened).
+  // Batches of eleven commands on the same ids: grant, buy, hold, spend, capture the hold, refund the
+  // spend, reverse part of the purchase, undo the reversal (half of them before it happened), and
+  // the subscription's.
   const reverse = (n: number): LedgerCommand => ({
     kind: 'reverse',
     providerRef: `pi_${n}`,
@@ -326,11 +327,61 @@ function longStream(steps: number): LedgerEvent[] {
     { kind: 'refund', refundId: `rf${n}`, spendId: `s${n}`, credits: 30, reason: 'x' },
     // Every dispute is won: after the reversal, or (odd batches) announced before it, which then never applies.
     ...(n % 2 === 0 ? [reverse(n), reinstate(n)] : [reinstate(n), reverse(n)]),
+    // A subscription period per batch, upgraded within it; a new subscription every 50 batches,
+    // the old one canceled; an auto top-up outcome.
+    ...subscriptionCommands(n),
   ];
+  const periodMs = 11 * MINUTE;
+  const terms = (planId: string, creditsPerPeriod: number) => ({
+    planId,
+    creditsPerPeriod,
+    rollover: { maxCredits: 5, expiresAfterPeriods: 2 },
+  });
+  const subscriptionCommands = (n: number): LedgerCommand[] => {
+    const subscriptionId = `sub_${Math.floor(n / 50)}`;
+    const periodStart = new Date(Date.parse(T0) + n * periodMs).toISOString();
+    const periodEnd = new Date(Date.parse(T0) + (n + 1) * periodMs).toISOString();
+    return [
+      {
+        kind: 'paySubscriptionPeriod',
+        subscriptionId,
+        invoiceId: `in_${n}`,
+        plan: terms('small', 10),
+        periodStart,
+        periodEnd,
+        blockId: `sub${n}`,
+        rolloverBlockId: `roll${n}`,
+      },
+      {
+        kind: 'changeSubscriptionPlan',
+        subscriptionId,
+        plan: terms('big', 15),
+        periodStart,
+        periodEnd,
+        blockId: `up${n}`,
+      },
+      n % 50 === 49
+        ? { kind: 'cancelSubscription', subscriptionId, endedAt: periodEnd }
+        : {
+            kind: 'recordAutoTopUp',
+            paymentIntentId: `pi_auto_${n}`,
+            packId: 'basic',
+            ...(n % 2 === 0
+              ? { outcome: 'succeeded' as const, credits: 100, purchaseId: `pur_auto_${n}` }
+              : {
+                  outcome: 'failed' as const,
+                  reason: 'card_declined',
+                  consecutiveFailures: 1,
+                  disabled: false,
+                }),
+          },
+    ];
+  };
+  const batchSize = 11;
   for (let i = 0; i < steps; i += 1) {
     nowMs += MINUTE;
-    const batch = commands(Math.floor(i / 8));
-    const command = batch[i % 8];
+    const batch = commands(Math.floor(i / batchSize));
+    const command = batch[i % batchSize];
     const context: CommandContext = {
       now: new Date(nowMs),
       correlationId: 'long',
