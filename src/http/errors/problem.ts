@@ -19,6 +19,8 @@ export type ProblemCode =
   | 'quote_used'
   | 'minimum_available'
   | 'credit_pack_exists'
+  | 'plan_exists'
+  | 'no_payment_method'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
@@ -65,6 +67,8 @@ const TITLES: Record<ProblemCode, { status: number; title: string }> = {
   quote_used: { status: 409, title: 'The quote was already used' },
   minimum_available: { status: 402, title: 'The operation needs more credits available to start' },
   credit_pack_exists: { status: 409, title: 'A credit pack with this packId already exists' },
+  plan_exists: { status: 409, title: 'A plan with this planId already exists' },
+  no_payment_method: { status: 409, title: 'No payment method is saved for auto top-up' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
