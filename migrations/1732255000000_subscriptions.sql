@@ -5,6 +5,15 @@ ALTER TABLE credit_transactions DROP CONSTRAINT credit_transactions_type_check;
 ALTER TABLE credit_transactions ADD CONSTRAINT credit_transactions_type_check
   CHECK (type IN ('purchase', 'grant', 'spend', 'refund', 'expiry', 'reservation', 'release', 'reversal', 'reinstatement', 'subscription', 'auto_top_up'));
 
+-- Stripe events of subscriptions and auto top-up: `granted` (a period's or an upgrade's credits),
+-- `recorded` (a fact kept with nothing to grant: a cancellation, a plan change for later, a saved
+-- payment method, a failed auto top-up).
+ALTER TABLE stripe_events DROP CONSTRAINT stripe_events_outcome_check;
+ALTER TABLE stripe_events ADD CONSTRAINT stripe_events_outcome_check CHECK (outcome IN (
+  'processing', 'failed', 'credited', 'duplicate', 'awaiting_payment', 'payment_failed',
+  'anomaly', 'reversed', 'reversal_pending', 'ignored', 'reinstated', 'session_expired',
+  'granted', 'recorded'));
+
 -- The account's Stripe subscription as Stripe last reported it (GET /v1/accounts/{id}/subscription).
 -- `stripe_updated_at`: the Stripe event's `created` that wrote the row; an older event never
 -- overwrites a newer one (Stripe does not order deliveries).
@@ -46,6 +55,10 @@ CREATE TABLE auto_top_up_settings (
 CREATE INDEX auto_top_up_checks ON auto_top_up_settings (account_id) WHERE check_requested;
 
 -- Down Migration
+ALTER TABLE stripe_events DROP CONSTRAINT stripe_events_outcome_check;
+ALTER TABLE stripe_events ADD CONSTRAINT stripe_events_outcome_check CHECK (outcome IN (
+  'processing', 'failed', 'credited', 'duplicate', 'awaiting_payment', 'payment_failed',
+  'anomaly', 'reversed', 'reversal_pending', 'ignored', 'reinstated', 'session_expired'));
 DROP TABLE auto_top_up_settings;
 DROP TABLE stripe_payment_methods;
 DROP TABLE stripe_subscriptions;

@@ -12,6 +12,7 @@ import { OperationsModule } from '../operations/operations.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { PlatformModule, type PlatformOptions } from '../platform/platform.module';
 import { PricingModule } from '../pricing/pricing.module';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 
 export type AppModuleOptions = PlatformOptions;
 
@@ -37,6 +38,7 @@ export class AppModule {
         AuditModule,
         OperationsModule,
         PaymentsModule,
+        SubscriptionsModule,
         ProjectionsModule,
         ExpiryModule,
       ],
