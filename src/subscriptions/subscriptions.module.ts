@@ -13,6 +13,14 @@ import { ListPlansHandler } from './queries/list-plans.handler';
 import { SubscriptionEvents } from './stripe-events/subscription-events';
 import { SUBSCRIPTION_PROBLEMS } from './subscription-problems';
 import { SubscriptionsRepository } from './subscriptions.repository';
+import { ProjectionsModule } from '../../projections/nest/projections.module';
+import { ReactorRegistry } from '../../projections/nest/reactor-registry';
+import { AutoTopUpController } from './http/auto-top-up.controller';
+import { SetAutoTopUpHandler } from './commands/set-auto-top-up.handler';
+import { AutoTopUpRepository } from './auto-top-up/auto-top-up.repository';
+import { AutoTopUpWorker } from './auto-top-up/auto-top-up.worker';
+import { AutoTopUpEvents } from './auto-top-up/auto-top-up-events';
+import { autoTopUpReactor } from './auto-top-up/auto-top-up.reactor';
 
 /**
  * Subscriptions with Stripe Billing and auto top-up (PRODUCT.md §4, docs/subscriptions.md): the
@@ -21,8 +29,8 @@ import { SubscriptionsRepository } from './subscriptions.repository';
  * the credits, rollover and plan changes, which the ledger decides from the account's stream.
  */
 @Module({
-  imports: [PaymentsModule],
-  controllers: [PlansController, SubscriptionController],
+  imports: [PaymentsModule, ProjectionsModule],
+  controllers: [PlansController, SubscriptionController, AutoTopUpController],
   providers: [
     SavePlanHandler,
     ListPlansHandler,
@@ -31,6 +39,10 @@ import { SubscriptionsRepository } from './subscriptions.repository';
     PlanCheckout,
     SubscriptionEvents,
     SubscriptionsRepository,
+    SetAutoTopUpHandler,
+    AutoTopUpRepository,
+    AutoTopUpWorker,
+    AutoTopUpEvents,
   ],
 })
 export class SubscriptionsModule {
@@ -40,6 +52,9 @@ export class SubscriptionsModule {
     checkouts: CheckoutExtensions,
     planCheckout: PlanCheckout,
     events: SubscriptionEvents,
+    reactors: ReactorRegistry,
+    autoTopUps: AutoTopUpRepository,
+    autoTopUpEvents: AutoTopUpEvents,
   ) {
     problems.register(SUBSCRIPTION_PROBLEMS);
     checkouts.registerPlanCheckout((request) => planCheckout.sell(request));
@@ -47,5 +62,8 @@ export class SubscriptionsModule {
     routes.register('invoice.paid', (event) => events.invoicePaid(event));
     routes.register('customer.subscription.updated', (event) => events.subscriptionUpdated(event));
     routes.register('customer.subscription.deleted', (event) => events.subscriptionDeleted(event));
+    routes.register('payment_intent.succeeded', (event) => autoTopUpEvents.succeeded(event));
+    routes.register('payment_intent.payment_failed', (event) => autoTopUpEvents.failed(event));
+    reactors.register(autoTopUpReactor(autoTopUps));
   }
 }
