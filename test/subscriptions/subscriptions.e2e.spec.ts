@@ -66,7 +66,12 @@ describe('subscriptions with Stripe Billing (HTTP, PostgreSQL, Stripe stood in a
     });
     ({ t, db } = app);
     clock = t.clock as ManualClock;
-    stripeApi.addPrice({ id: 'price_starter', unitAmount: 2900, currency: 'usd', type: 'recurring' });
+    stripeApi.addPrice({
+      id: 'price_starter',
+      unitAmount: 2900,
+      currency: 'usd',
+      type: 'recurring',
+    });
     stripeApi.addPrice({ id: 'price_pro', unitAmount: 9900, currency: 'usd', type: 'recurring' });
     clock.set(later(JAN, -HOUR));
     expect((await t.http.post('/v1/plans', STARTER, admin)).status).toBe(201);
