@@ -216,7 +216,7 @@ export class SubscriptionEvents {
     const known = await this.readSubscription(event);
     if ('outcome' in known) return known;
     const { facts, accountId } = known;
-    const endedAt = new Date(facts.endedAtMs ?? event.created * 1000).toISOString();
+    const endedAt = new Date(facts.endedAtMs ?? createdAt(event).getTime()).toISOString();
     const written = await this.send(
       event,
       new CancelSubscription(
@@ -318,8 +318,18 @@ function factsDetail(facts: SubscriptionFacts): Detail {
   };
 }
 
+/** The latest Unix time PostgreSQL's timestamptz and a JS Date both hold. */
+const LATEST_UNIX_SECONDS = 253_402_300_799;
+
+/**
+ * Stripe's `created`, which orders its reports of one subscription; a signed event whose `created`
+ * is no real instant counts as the oldest (it never overwrites a newer report).
+ */
 function createdAt(event: StripeEvent): Date {
-  return new Date(event.created * 1000);
+  const seconds = event.created;
+  return Number.isSafeInteger(seconds) && seconds >= 0 && seconds <= LATEST_UNIX_SECONDS
+    ? new Date(seconds * 1000)
+    : new Date(0);
 }
 
 function stripeContext(eventId: string): CallerContext {
