@@ -45,7 +45,9 @@ export function summarize(event: LedgerEvent): string {
     case 'SubscriptionStarted':
     case 'SubscriptionRenewed': {
       const { data } = event;
-      const rolled = data.rollover ? `, rolled over ${data.rollover.credits} of ${data.rollover.unusedCredits} unused` : '';
+      const rolled = data.rollover
+        ? `, rolled over ${data.rollover.credits} of ${data.rollover.unusedCredits} unused`
+        : '';
       return `subscription ${data.subscriptionId} ${event.type === 'SubscriptionStarted' ? 'started' : 'renewed'} on plan ${data.plan.planId} for ${data.periodStart}–${data.periodEnd} (invoice ${data.invoiceId}): ${data.credits} credits${rolled}`;
     }
     case 'SubscriptionPlanChanged': {

@@ -106,7 +106,12 @@ export function loadConfig(env: Env): AppConfig {
   config.workerBatchSize = read.integer('WORKER_BATCH_SIZE', 500, 1, 10_000);
   config.autoTopUp = {
     maxConsecutiveFailures: read.integer('AUTO_TOP_UP_MAX_FAILURES', 3, 1, 100),
-    attemptTimeoutSeconds: read.integer('AUTO_TOP_UP_ATTEMPT_TIMEOUT_SECONDS', 3600, 60, 7 * 86_400),
+    attemptTimeoutSeconds: read.integer(
+      'AUTO_TOP_UP_ATTEMPT_TIMEOUT_SECONDS',
+      3600,
+      60,
+      7 * 86_400,
+    ),
   };
   config.stripe = {
     secretKey: read.optionalString('STRIPE_SECRET_KEY'),

@@ -177,7 +177,11 @@ export interface CancelSubscriptionCommand {
 }
 
 /** Records how an automatic top-up ended (its credits, if any, are an ordinary purchase). */
-export type RecordAutoTopUpCommand = { kind: 'recordAutoTopUp'; paymentIntentId: string; packId: string } & (
+export type RecordAutoTopUpCommand = {
+  kind: 'recordAutoTopUp';
+  paymentIntentId: string;
+  packId: string;
+} & (
   | { outcome: 'succeeded'; credits: number; purchaseId: string }
   | { outcome: 'failed'; reason: string; consecutiveFailures: number; disabled: boolean }
 );

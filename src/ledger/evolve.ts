@@ -274,7 +274,12 @@ function applyCanceled(state: LedgerState, { data }: SubscriptionCanceled): void
   state.subscription =
     known?.subscriptionId === data.subscriptionId
       ? { ...known, endedAt: data.endedAt }
-      : { subscriptionId: data.subscriptionId, period: null, pendingPlan: null, endedAt: data.endedAt };
+      : {
+          subscriptionId: data.subscriptionId,
+          period: null,
+          pendingPlan: null,
+          endedAt: data.endedAt,
+        };
 }
 
 function copyTerms(plan: SubscriptionPlanTerms): SubscriptionPlanTerms {

@@ -125,7 +125,11 @@ const USE_CASES: Record<LedgerCommand['kind'], { useCase: CommandClass; command:
         kind: 'paySubscriptionPeriod',
         subscriptionId: 'sub_1',
         invoiceId: 'in_1',
-        plan: { planId: 'pro', creditsPerPeriod: 100, rollover: { maxCredits: 50, expiresAfterPeriods: 2 } },
+        plan: {
+          planId: 'pro',
+          creditsPerPeriod: 100,
+          rollover: { maxCredits: 50, expiresAfterPeriods: 2 },
+        },
         periodStart: T0,
         periodEnd: new Date(Date.parse(T0) + 30 * 24 * HOUR).toISOString(),
         blockId: 'block_sub',
@@ -137,7 +141,11 @@ const USE_CASES: Record<LedgerCommand['kind'], { useCase: CommandClass; command:
       command: {
         kind: 'changeSubscriptionPlan',
         subscriptionId: 'sub_1',
-        plan: { planId: 'pro', creditsPerPeriod: 100, rollover: { maxCredits: 50, expiresAfterPeriods: 2 } },
+        plan: {
+          planId: 'pro',
+          creditsPerPeriod: 100,
+          rollover: { maxCredits: 50, expiresAfterPeriods: 2 },
+        },
         periodStart: T0,
         periodEnd: new Date(Date.parse(T0) + 30 * 24 * HOUR).toISOString(),
         blockId: 'block_upgrade',

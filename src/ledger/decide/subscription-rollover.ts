@@ -36,12 +36,10 @@ export function rolloverOf(
     holding.reduce((total, block) => total + block.remaining, 0);
   const closing = holding
     .filter((block) => !isGone(block, nowMs))
-    .map(
-      (block): DraftOf<'CreditsExpired'> => ({
-        type: 'CreditsExpired',
-        data: { blockId: block.blockId, credits: block.remaining },
-      }),
-    );
+    .map((block): DraftOf<'CreditsExpired'> => ({
+      type: 'CreditsExpired',
+      data: { blockId: block.blockId, credits: block.remaining },
+    }));
   const { maxCredits, expiresAfterPeriods } = period.plan.rollover;
   const expiresAtMs = periodsAfter(period.periodStart, period.periodEnd, expiresAfterPeriods);
   const credits =

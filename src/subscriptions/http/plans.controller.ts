@@ -12,7 +12,7 @@ import type { PlanChangeResult } from '../plans/plan-catalog';
 import { PLAN_ID_PATTERN } from '../plans/plan-rules';
 import { ListPlans } from '../queries/list-plans.query';
 
-const PlanIdPipe = new PathIdPipe('planId', PLAN_ID_PATTERN, 'is not a plan id');
+export const PlanIdPipe = new PathIdPipe('planId', PLAN_ID_PATTERN, 'is not a plan id');
 
 const PLAN_SCHEMA = {
   type: 'object',

@@ -247,7 +247,7 @@ export function billingEvent(
   createdIso: string,
   id?: string,
 ): StripeEventJson {
-  return event(type, object as unknown as Record<string, unknown>, {
+  return event(type, object, {
     created: seconds(createdIso),
     ...(id && { id }),
   });
