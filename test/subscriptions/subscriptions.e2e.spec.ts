@@ -379,8 +379,8 @@ describe('subscriptions with Stripe Billing (HTTP, PostgreSQL, Stripe stood in a
         ),
       );
       const after = await balance(accountId);
-      // March: Starter's 1000, plus February's unused (5000) capped by Pro's rollover (1000);
-      // January's 200 rolled into February expired with April? No: at APR. Still there.
+      // March: Starter's 1000, and February's unused credits (5000 of Pro) rolled over up to
+      // Pro's cap (1000); January's 200 rollover block is still there until June.
       expect(after.blocks).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ source: 'subscription', remaining: 1000, expiresAt: APR }),
