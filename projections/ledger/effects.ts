@@ -46,7 +46,11 @@ export type TransactionType =
   /** Credits moved between accounts: out (TransferSent), in (TransferReceived), back (TransferReturned). */
   | 'transfer'
   /** The account was closed (a lead merged); moves nothing. */
-  | 'closure';
+  | 'closure'
+  /** A subscription fact (started, renewed, plan changed, canceled): no credits of its own. */
+  | 'subscription'
+  /** An automatic top-up succeeded or failed: no credits of its own (they are the purchase's). */
+  | 'auto_top_up';
 
 export const TRANSACTION_TYPES: readonly TransactionType[] = [
   'purchase',
@@ -62,6 +66,8 @@ export const TRANSACTION_TYPES: readonly TransactionType[] = [
   'member',
   'transfer',
   'closure',
+  'subscription',
+  'auto_top_up',
 ];
 
 export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionType>> = {
@@ -85,6 +91,12 @@ export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionTy
   TransferDeclined: 'transfer',
   TransferReturned: 'transfer',
   AccountClosed: 'closure',
+  SubscriptionStarted: 'subscription',
+  SubscriptionRenewed: 'subscription',
+  SubscriptionPlanChanged: 'subscription',
+  SubscriptionCanceled: 'subscription',
+  AutoTopUpSucceeded: 'auto_top_up',
+  AutoTopUpFailed: 'auto_top_up',
 };
 
 function sum(amounts: readonly BlockAmount[]): number {
@@ -128,6 +140,13 @@ export function totalsChange(event: LedgerEvent): TotalsChange {
     case 'MemberRemoved':
     case 'TransferDeclined':
     case 'AccountClosed':
+    // Facts only: their credits move in the CreditsGranted / CreditsPurchased beside them.
+    case 'SubscriptionStarted':
+    case 'SubscriptionRenewed':
+    case 'SubscriptionPlanChanged':
+    case 'SubscriptionCanceled':
+    case 'AutoTopUpSucceeded':
+    case 'AutoTopUpFailed':
       return { available: 0, reserved: 0 };
   }
 }
@@ -233,6 +252,12 @@ export function blockChanges(event: LedgerEvent): BlockChange[] {
     case 'MemberRemoved':
     case 'TransferDeclined':
     case 'AccountClosed':
+    case 'SubscriptionStarted':
+    case 'SubscriptionRenewed':
+    case 'SubscriptionPlanChanged':
+    case 'SubscriptionCanceled':
+    case 'AutoTopUpSucceeded':
+    case 'AutoTopUpFailed':
       return [];
   }
 }

@@ -21,6 +21,7 @@ import { PoolsModule } from '../programs/pools/pools.module';
 import { GiftCodesModule } from '../programs/gift-codes/gift-codes.module';
 import { ReferralsModule } from '../programs/referrals/referrals.module';
 import { ProgramsModule } from '../programs/programs.module';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 
 export type AppModuleOptions = PlatformOptions;
 
@@ -53,6 +54,7 @@ export class AppModule {
           demoTokens: options.config.demoTokens && servesApi(options.config.role),
         }),
         ProgramsModule,
+        SubscriptionsModule,
         ProjectionsModule,
         ExpiryModule,
         NotificationsModule,

@@ -556,6 +556,14 @@ export class AuditBook {
         this.closed = true;
         return 0;
       }
+      // Facts with no credits of their own: the grants and purchases beside them move the credits.
+      case 'SubscriptionStarted':
+      case 'SubscriptionRenewed':
+      case 'SubscriptionPlanChanged':
+      case 'SubscriptionCanceled':
+      case 'AutoTopUpSucceeded':
+      case 'AutoTopUpFailed':
+        return 0;
       default: {
         const unknown: never = event;
         report('unreadable_event', `cannot audit event type ${(unknown as { type: string }).type}`);

@@ -76,6 +76,26 @@ export function summarize(event: LedgerEvent): string {
       const { data } = event;
       return `closed: merged into ${data.into} (merge ${data.mergeId}, ${data.credits} credits moved)`;
     }
+    case 'SubscriptionStarted':
+    case 'SubscriptionRenewed': {
+      const { data } = event;
+      const rolled = data.rollover
+        ? `, rolled over ${data.rollover.credits} of ${data.rollover.unusedCredits} unused`
+        : '';
+      return `subscription ${data.subscriptionId} ${event.type === 'SubscriptionStarted' ? 'started' : 'renewed'} on plan ${data.plan.planId} for ${data.periodStart}–${data.periodEnd} (invoice ${data.invoiceId}): ${data.credits} credits${rolled}`;
+    }
+    case 'SubscriptionPlanChanged': {
+      const { data } = event;
+      return `subscription ${data.subscriptionId} plan ${data.fromPlanId ?? '?'} → ${data.plan.planId} (${data.effective}): ${data.credits} credits now`;
+    }
+    case 'SubscriptionCanceled':
+      return `subscription ${event.data.subscriptionId} canceled, ended ${event.data.endedAt}`;
+    case 'AutoTopUpSucceeded':
+      return `auto top-up ${event.data.paymentIntentId} (pack ${event.data.packId}) paid: purchase ${event.data.purchaseId}`;
+    case 'AutoTopUpFailed': {
+      const { data } = event;
+      return `auto top-up ${data.paymentIntentId} (pack ${data.packId}) failed: ${data.reason} (${data.consecutiveFailures} in a row${data.disabled ? ', auto top-up turned off' : ''})`;
+    }
   }
 }
 

@@ -122,6 +122,11 @@ export class AppConfig {
   workerIntervalMs!: number;
   /** Accounts the worker handles per round at most (the rest wait for the next round). */
   workerBatchSize!: number;
+  /** Auto top-up (docs/subscriptions.md): failures in a row that turn it off; when an attempt is stuck. */
+  autoTopUp!: {
+    maxConsecutiveFailures: number;
+    attemptTimeoutSeconds: number;
+  };
   stripe!: {
     secretKey: string | null;
     webhookSecret: string | null;

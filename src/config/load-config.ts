@@ -104,6 +104,15 @@ export function loadConfig(env: Env): AppConfig {
   config.projectionStandbyRetryMs = read.integer('PROJECTION_STANDBY_RETRY_MS', 1000, 50, 60_000);
   config.workerIntervalMs = read.integer('WORKER_INTERVAL_MS', 5000, 100, 3_600_000);
   config.workerBatchSize = read.integer('WORKER_BATCH_SIZE', 500, 1, 10_000);
+  config.autoTopUp = {
+    maxConsecutiveFailures: read.integer('AUTO_TOP_UP_MAX_FAILURES', 3, 1, 100),
+    attemptTimeoutSeconds: read.integer(
+      'AUTO_TOP_UP_ATTEMPT_TIMEOUT_SECONDS',
+      3600,
+      60,
+      7 * 86_400,
+    ),
+  };
   config.stripe = {
     secretKey: read.optionalString('STRIPE_SECRET_KEY'),
     webhookSecret: read.optionalString('STRIPE_WEBHOOK_SECRET'),

@@ -1,4 +1,5 @@
 import type {
+  SubscriptionPlanTerms,
   Actor,
   BlockCategory,
   GrantReason,
@@ -232,6 +233,48 @@ export interface MergeAccountCommand {
   mergeId: string;
   into: string;
 }
+/**
+ * A subscription period was paid (an invoice): grant its credits once, rolling over the ending
+ * period's unused credits. Ids are the caller's (derived from the invoice, so a repeat is the same).
+ */
+export interface PaySubscriptionPeriodCommand {
+  kind: 'paySubscriptionPeriod';
+  subscriptionId: string;
+  invoiceId: string;
+  /** The plan the invoice paid for. */
+  plan: SubscriptionPlanTerms;
+  periodStart: string;
+  periodEnd: string;
+  blockId: string;
+  rolloverBlockId: string;
+}
+
+/** The subscription is now on `plan` for the period [periodStart, periodEnd). */
+export interface ChangeSubscriptionPlanCommand {
+  kind: 'changeSubscriptionPlan';
+  subscriptionId: string;
+  plan: SubscriptionPlanTerms;
+  periodStart: string;
+  periodEnd: string;
+  /** The block of an upgrade's difference. */
+  blockId: string;
+}
+
+export interface CancelSubscriptionCommand {
+  kind: 'cancelSubscription';
+  subscriptionId: string;
+  endedAt: string;
+}
+
+/** Records how an automatic top-up ended (its credits, if any, are an ordinary purchase). */
+export type RecordAutoTopUpCommand = {
+  kind: 'recordAutoTopUp';
+  paymentIntentId: string;
+  packId: string;
+} & (
+  | { outcome: 'succeeded'; credits: number; purchaseId: string }
+  | { outcome: 'failed'; reason: string; consecutiveFailures: number; disabled: boolean }
+);
 
 export type LedgerCommand =
   | PurchaseCreditsCommand
@@ -252,7 +295,11 @@ export type LedgerCommand =
   | SendTransferCommand
   | ReceiveTransferCommand
   | ReturnTransferCommand
-  | MergeAccountCommand;
+  | MergeAccountCommand
+  | PaySubscriptionPeriodCommand
+  | ChangeSubscriptionPlanCommand
+  | CancelSubscriptionCommand
+  | RecordAutoTopUpCommand;
 
 /**
  * Everything a decision needs besides the command, the state and the spends recalled for refunds

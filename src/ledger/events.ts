@@ -341,6 +341,107 @@ export type AccountClosed = EventOf<
   { reason: 'merged'; mergeId: string; into: string; credits: number }
 >;
 
+/** What a subscription plan gives per period, as it was when the period was paid (src/subscriptions). */
+export interface SubscriptionPlanTerms {
+  planId: string;
+  creditsPerPeriod: number;
+  rollover: {
+    /** At most this many unused credits of a period roll over into the next (0: none). */
+    maxCredits: number;
+    /** A rollover block expires this many periods after the end of the period it came from. */
+    expiresAfterPeriods: number;
+  };
+}
+
+/** The unused credits of the ending period at a renewal, and what rolled over (PRODUCT.md §4). */
+export interface RolloverRecord {
+  /** The end of the period the credits come from. */
+  fromPeriodEnd: string;
+  /** Credits of that period unused at its end (expired, or expired by this renewal). */
+  unusedCredits: number;
+  /** Credits that rolled over: min(unusedCredits, maxCredits); 0 when nothing did. */
+  credits: number;
+  /** The rollover block (a CreditsGranted with reason `rollover`), when credits > 0. */
+  blockId?: string;
+  expiresAt?: string;
+}
+
+/**
+ * A subscription period was paid (Stripe `invoice.paid`): its credits are granted by the
+ * CreditsGranted (reason `subscription`) of the same append. SubscriptionStarted for the first
+ * paid period of a subscription, SubscriptionRenewed for every later one (notices:
+ * `subscription.renewed`).
+ */
+type SubscriptionPeriodData = {
+  subscriptionId: string;
+  invoiceId: string;
+  plan: SubscriptionPlanTerms;
+  periodStart: string;
+  periodEnd: string;
+  /** Credits granted for the period now (0 when it was already over when paid). */
+  credits: number;
+  blockId?: string;
+  /** Only on renewals. */
+  rollover?: RolloverRecord;
+};
+
+export type SubscriptionStarted = EventOf<'SubscriptionStarted', SubscriptionPeriodData>;
+export type SubscriptionRenewed = EventOf<'SubscriptionRenewed', SubscriptionPeriodData>;
+
+/**
+ * The plan of a subscription changed (Stripe `customer.subscription.updated`). An upgrade within a
+ * paid period grants the difference at once (`credits`, block `blockId`, expiring at the period's
+ * end); a downgrade, or a change seen before its period was paid, grants nothing now
+ * (`effective: next_period`): the period's own invoice brings the plan.
+ */
+export type SubscriptionPlanChanged = EventOf<
+  'SubscriptionPlanChanged',
+  {
+    subscriptionId: string;
+    fromPlanId: string | null;
+    plan: SubscriptionPlanTerms;
+    periodStart: string;
+    periodEnd: string;
+    effective: 'now' | 'next_period';
+    credits: number;
+    blockId?: string;
+  }
+>;
+
+/**
+ * The subscription ended (Stripe `customer.subscription.deleted`): no period starting from
+ * `endedAt` is granted; credits already granted stay until they expire. Notices:
+ * `subscription.canceled`.
+ */
+export type SubscriptionCanceled = EventOf<
+  'SubscriptionCanceled',
+  { subscriptionId: string; planId: string | null; endedAt: string }
+>;
+
+/**
+ * An automatic top-up (PRODUCT.md §4) was paid: its credits are the CreditsPurchased of the same
+ * PaymentIntent (`purchaseId`). Notices: `auto_top_up.succeeded`.
+ */
+export type AutoTopUpSucceeded = EventOf<
+  'AutoTopUpSucceeded',
+  { paymentIntentId: string; packId: string; credits: number; purchaseId: string }
+>;
+
+/**
+ * An automatic top-up's charge failed. `consecutiveFailures` counts this one; `disabled`: this
+ * failure turned auto top-up off. Notices: `auto_top_up.failed`.
+ */
+export type AutoTopUpFailed = EventOf<
+  'AutoTopUpFailed',
+  {
+    paymentIntentId: string;
+    packId: string;
+    reason: string;
+    consecutiveFailures: number;
+    disabled: boolean;
+  }
+>;
+
 export type LedgerEvent =
   | CreditsPurchased
   | CreditsGranted
@@ -359,7 +460,13 @@ export type LedgerEvent =
   | TransferReceived
   | TransferDeclined
   | TransferReturned
-  | AccountClosed;
+  | AccountClosed
+  | SubscriptionStarted
+  | SubscriptionRenewed
+  | SubscriptionPlanChanged
+  | SubscriptionCanceled
+  | AutoTopUpSucceeded
+  | AutoTopUpFailed;
 
 export type LedgerEventType = LedgerEvent['type'];
 
@@ -382,4 +489,10 @@ export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
   'TransferDeclined',
   'TransferReturned',
   'AccountClosed',
+  'SubscriptionStarted',
+  'SubscriptionRenewed',
+  'SubscriptionPlanChanged',
+  'SubscriptionCanceled',
+  'AutoTopUpSucceeded',
+  'AutoTopUpFailed',
 ];

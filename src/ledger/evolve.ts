@@ -1,4 +1,5 @@
 import type {
+  BlockAmount,
   CreditsExpired,
   CreditsGranted,
   CreditsPurchased,
@@ -12,6 +13,11 @@ import type {
   PurchaseReversed,
   ReservationReleased,
   ReversalUndone,
+  SubscriptionCanceled,
+  SubscriptionPlanChanged,
+  SubscriptionRenewed,
+  SubscriptionStarted,
+  SubscriptionPlanTerms,
 } from './events';
 import type {
   ClosedReservationStatus,
@@ -21,7 +27,8 @@ import type {
   OpenReservation,
 } from './state';
 import { DEFAULT_LEDGER_OPTIONS } from './state';
-import { adjustRemaining, blockOf, sourceOfGrant } from './blocks';
+import { adjustRemaining, blockOf, isGone, sourceOfGrant } from './blocks';
+import { epochMs } from './instants';
 import { copyAmounts, withoutAmounts } from './block-amounts';
 import { LedgerInvariantError } from './errors';
 import { forgetStaleKeys, rememberCommandEvent } from './idempotency';
@@ -56,6 +63,7 @@ export function initialState(options?: Partial<LedgerOptions>): LedgerState {
     transfersIn: emptyRecords(),
     welcome: null,
     closed: null,
+    subscription: null,
     options: completeOptions(options),
   };
 }
@@ -122,6 +130,17 @@ function applyEvent(state: LedgerState, event: LedgerEvent): void {
     case 'TransferReturned':
     case 'AccountClosed':
       return applyProgramEvent(state, event);
+    case 'SubscriptionStarted':
+    case 'SubscriptionRenewed':
+      return applyPeriodPaid(state, event);
+    case 'SubscriptionPlanChanged':
+      return applyPlanChanged(state, event);
+    case 'SubscriptionCanceled':
+      return applyCanceled(state, event);
+    // Facts for notices and audits: the credits are the purchase's.
+    case 'AutoTopUpSucceeded':
+    case 'AutoTopUpFailed':
+      return;
     default: {
       const unknown: never = event;
       throw new LedgerInvariantError(
@@ -214,15 +233,95 @@ function captureFromHold(
   if (hold.credits === 0) closeHold(state, reservationId, 'captured');
 }
 
-function applyRefunded(state: LedgerState, { data }: CreditsRefunded): void {
+function applyRefunded(state: LedgerState, { data, metadata }: CreditsRefunded): void {
   if (!refundFromSpend(state, data.spendId, data.returnedTo))
     throw new LedgerInvariantError(`refund of unknown spend ${data.spendId}`);
   for (const { blockId, credits } of data.returnedTo) adjustRemaining(state, blockId, credits);
+  noteReturnedAfterEnd(state, data.returnedTo, metadata.occurredAt);
+}
+
+/** Credits back into a subscription block past its end: lost at once, and not unused at the end. */
+function noteReturnedAfterEnd(
+  state: LedgerState,
+  returnedTo: readonly BlockAmount[],
+  occurredAt: string,
+): void {
+  const period = state.subscription?.period;
+  if (!period) return;
+  for (const { blockId, credits } of returnedTo) {
+    if (period.blockIds.includes(blockId) && isGone(blockOf(state, blockId), epochMs(occurredAt)))
+      period.returnedAfterEnd += credits;
+  }
 }
 
 function applyExpired(state: LedgerState, { data }: CreditsExpired): void {
+  const period = state.subscription?.period;
+  if (period?.blockIds.includes(data.blockId)) period.expiredCredits += data.credits;
   adjustRemaining(state, data.blockId, -data.credits);
   blockOf(state, data.blockId).expired = true;
+}
+
+function applyPeriodPaid(
+  state: LedgerState,
+  { data }: SubscriptionStarted | SubscriptionRenewed,
+): void {
+  const known = state.subscription;
+  const sameSubscription = known?.subscriptionId === data.subscriptionId;
+  state.subscription = {
+    subscriptionId: data.subscriptionId,
+    period: {
+      periodStart: data.periodStart,
+      periodEnd: data.periodEnd,
+      plan: copyTerms(data.plan),
+      grantedCredits: data.credits,
+      blockIds: data.blockId === undefined ? [] : [data.blockId],
+      expiredCredits: 0,
+      returnedAfterEnd: 0,
+    },
+    pendingPlan: null,
+    endedAt: sameSubscription ? known.endedAt : null,
+  };
+}
+
+function applyPlanChanged(state: LedgerState, { data }: SubscriptionPlanChanged): void {
+  const known = state.subscription;
+  const subscription =
+    known?.subscriptionId === data.subscriptionId
+      ? known
+      : { subscriptionId: data.subscriptionId, period: null, pendingPlan: null, endedAt: null };
+  state.subscription = subscription;
+  const period = subscription.period;
+  if (data.effective === 'now' && period && period.periodStart === data.periodStart) {
+    period.plan = copyTerms(data.plan);
+    period.grantedCredits += data.credits;
+    if (data.blockId !== undefined) period.blockIds = [...period.blockIds, data.blockId];
+  } else if (data.effective === 'next_period') {
+    subscription.pendingPlan = { periodStart: data.periodStart, plan: copyTerms(data.plan) };
+  }
+}
+
+function applyCanceled(state: LedgerState, { data }: SubscriptionCanceled): void {
+  const known = state.subscription;
+  state.subscription =
+    known?.subscriptionId === data.subscriptionId
+      ? { ...known, endedAt: data.endedAt }
+      : {
+          subscriptionId: data.subscriptionId,
+          period: null,
+          pendingPlan: null,
+          endedAt: data.endedAt,
+        };
+}
+
+function copyTerms(plan: SubscriptionPlanTerms): SubscriptionPlanTerms {
+  return {
+    planId: plan.planId,
+    creditsPerPeriod: plan.creditsPerPeriod,
+    rollover: {
+      maxCredits: plan.rollover.maxCredits,
+      expiresAfterPeriods: plan.rollover.expiresAfterPeriods,
+    },
+  };
 }
 
 function applyReserved(state: LedgerState, { data }: CreditsReserved): void {
@@ -246,7 +345,7 @@ const CLOSED_AS: Record<ReservationReleased['data']['reason'], ClosedReservation
   captured_remainder: 'captured',
 };
 
-function applyReleased(state: LedgerState, { data }: ReservationReleased): void {
+function applyReleased(state: LedgerState, { data, metadata }: ReservationReleased): void {
   const hold = openHold(state, data.reservationId);
   if (data.credits !== hold.credits) {
     throw new LedgerInvariantError(
@@ -254,6 +353,7 @@ function applyReleased(state: LedgerState, { data }: ReservationReleased): void 
     );
   }
   for (const { blockId, credits } of data.returnedTo) adjustRemaining(state, blockId, credits);
+  noteReturnedAfterEnd(state, data.returnedTo, metadata.occurredAt);
   state.reserved -= data.credits;
   closeHold(state, data.reservationId, CLOSED_AS[data.reason]);
 }

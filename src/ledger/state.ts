@@ -5,6 +5,7 @@ import type {
   MemberLimit,
   Money,
   OperationRecord,
+  SubscriptionPlanTerms,
   TransferPurpose,
 } from './events';
 
@@ -12,7 +13,7 @@ import type {
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 8;
+export const LEDGER_STATE_VERSION = 9;
 
 export interface CreditBlock {
   blockId: string;
@@ -84,6 +85,35 @@ export interface ReversalRecord {
   shortfall: number;
   /** True once a ReversalUndone named it: it is never applied or undone again. */
   undone: boolean;
+}
+
+/** The latest paid period of the account's subscription. */
+export interface SubscriptionPeriod {
+  periodStart: string;
+  periodEnd: string;
+  /** The plan whose credits the period has (raised by upgrades within it). */
+  plan: SubscriptionPlanTerms;
+  /** Credits granted for the period (the plan's, upgrades included). */
+  grantedCredits: number;
+  /** Its CreditsGranted blocks (reason `subscription`). */
+  blockIds: string[];
+  /** Credits of those blocks lost to expiry (CreditsExpired of them). */
+  expiredCredits: number;
+  /**
+   * Credits that came back to those blocks after their end (a refund, a released hold), lost at
+   * once: they were not unused at the end, so expiredCredits − returnedAfterEnd is what was.
+   */
+  returnedAfterEnd: number;
+}
+
+/** The account's Stripe subscription, as the ledger needs it for grants and rollover. */
+export interface SubscriptionRecord {
+  subscriptionId: string;
+  period: SubscriptionPeriod | null;
+  /** A plan seen (an update) for a period not paid yet: that period's invoice grants at least it. */
+  pendingPlan: { periodStart: string; plan: SubscriptionPlanTerms } | null;
+  /** When it ended (customer.subscription.deleted); no period starting then or later is granted. */
+  endedAt: string | null;
 }
 
 /** What the ledger remembers of a command sent with an Idempotency-Key. */
@@ -208,6 +238,8 @@ export interface LedgerState {
   welcome: AnsweredCommand | null;
   /** Set by AccountClosed (a lead merged): client writes are refused from then on. */
   closed: (AnsweredCommand & { mergeId: string; into: string }) | null;
+  /** The account's subscription (src/subscriptions), null when it never had one. */
+  subscription: SubscriptionRecord | null;
   options: LedgerOptions;
 }
 

@@ -11,6 +11,7 @@ import {
   type InvalidField,
 } from './errors';
 import { StripePriceCheck } from './stripe-price-check';
+import { CheckoutExtensions } from './checkout-extensions';
 import { CheckoutSessionsRepository } from './checkout-sessions.repository';
 import { StripeCustomersRepository } from './stripe-customers.repository';
 import { StripeGateway, type CheckoutSessionParams } from './stripe-gateway';
@@ -35,6 +36,7 @@ export class CheckoutService {
     private readonly clock: Clock,
     private readonly sessions: CheckoutSessionsRepository,
     private readonly prices: StripePriceCheck,
+    private readonly extensions: CheckoutExtensions,
   ) {}
 
   async createSession(
@@ -42,6 +44,8 @@ export class CheckoutService {
     idempotencyKey?: string,
   ): Promise<CheckoutSessionResponse> {
     this.gateway.requirePayments('Checkout');
+    if (request.planId !== undefined || request.packId === undefined)
+      return this.createExtensionSession(request, idempotencyKey);
     const catalog = await this.catalog.current();
     const now = this.clock.now();
     const pack = catalog.packs.get(request.packId)?.pack;
@@ -78,36 +82,26 @@ export class CheckoutService {
       bonusCredits: String(pack.bonusCredits),
       catalogRevision: String(catalog.revision),
     };
+    // Auto top-up (PRODUCT.md §4): the payment method is saved for off-session charges, with the
+    // consent Checkout shows for setup_future_usage; the webhook records it from the PaymentIntent.
+    const saveMethod = request.saveForAutoTopUp === true;
     const params: CheckoutSessionParams = {
       mode: 'payment',
       customer,
       client_reference_id: request.accountId,
       line_items: [lineItem(pack)],
       metadata,
-      payment_intent_data: { metadata },
+      payment_intent_data: {
+        metadata: saveMethod ? { ...metadata, saveForAutoTopUp: 'true' } : metadata,
+        ...(saveMethod && { setup_future_usage: 'off_session' }),
+      },
       ...uiParams(request),
     };
-    const stripeKey =
-      idempotencyKey === undefined
-        ? undefined
-        : `credits-ledger-checkout:${request.accountId}:${idempotencyKey}`;
-    const session = await this.gateway.createCheckoutSession(params, stripeKey);
-    const answer: CheckoutSessionResponse = { sessionId: session.id };
-    if (request.uiMode === 'embedded') {
-      if (!session.client_secret)
-        throw new PaymentProviderError(
-          'checkout.sessions.create',
-          new Error('no client_secret in the answer'),
-        );
-      answer.clientSecret = session.client_secret;
-    } else {
-      if (!session.url)
-        throw new PaymentProviderError(
-          'checkout.sessions.create',
-          new Error('no url in the answer'),
-        );
-      answer.url = session.url;
-    }
+    const session = await this.gateway.createCheckoutSession(
+      params,
+      stripeKeyOf(request, idempotencyKey),
+    );
+    const answer = answerOf(request, session);
     // Open until a webhook says otherwise; support sees it (GET /v1/accounts/{id}/checkout-sessions).
     await this.sessions.record(
       {
@@ -138,6 +132,65 @@ export class CheckoutService {
     return answer;
   }
 
+  /**
+   * A checkout another feature sells (a subscription plan, `planId`): its params come from the
+   * feature (CheckoutExtensions); the customer, UI mode, Idempotency-Key and answer are the packs'.
+   */
+  private async createExtensionSession(
+    request: CheckoutSessionRequest,
+    idempotencyKey: string | undefined,
+  ): Promise<CheckoutSessionResponse> {
+    const invalid: InvalidField[] = [];
+    if (request.planId !== undefined && request.packId !== undefined)
+      invalid.push({ field: 'planId', message: 'give either packId or planId, not both' });
+    if (request.planId === undefined && request.packId === undefined)
+      invalid.push({ field: 'packId', message: 'a packId (or a planId) is required' });
+    if (request.planId !== undefined && request.saveForAutoTopUp !== undefined)
+      invalid.push({ field: 'saveForAutoTopUp', message: 'is for pack checkouts only' });
+    if (request.uiMode === 'hosted' && request.returnUrl === undefined)
+      invalid.push({ field: 'returnUrl', message: 'is required when uiMode is hosted' });
+    const checkout = this.extensions.planCheckout;
+    if (invalid.length === 0 && !checkout)
+      invalid.push({ field: 'planId', message: 'subscriptions are not available' });
+    if (invalid.length > 0 || !checkout) throw new CheckoutRequestInvalidError(invalid);
+    const sold = await checkout(request);
+    const customer = await this.customerFor(request.accountId);
+    const params = {
+      ...sold.params,
+      customer,
+      client_reference_id: request.accountId,
+      ...uiParams(request),
+    } as CheckoutSessionParams;
+    const session = await this.gateway.createCheckoutSession(
+      params,
+      stripeKeyOf(request, idempotencyKey),
+    );
+    const answer = answerOf(request, session);
+    await this.sessions.record(
+      {
+        sessionId: session.id,
+        accountId: request.accountId,
+        packId: null,
+        amountMinor: sold.amount.minor,
+        currency: sold.amount.currency,
+        status: 'open',
+        createdAt:
+          typeof session.created === 'number' ? new Date(session.created * 1000) : this.clock.now(),
+      },
+      this.clock.now(),
+    );
+    this.logger.log(
+      {
+        accountId: request.accountId,
+        ...sold.describe,
+        sessionId: session.id,
+        uiMode: request.uiMode,
+      },
+      'checkout session created',
+    );
+    return answer;
+  }
+
   /** The account's Stripe Customer, created at its first checkout and reused afterwards. */
   private async customerFor(accountId: string): Promise<string> {
     const known = await this.customers.find(accountId);
@@ -145,6 +198,36 @@ export class CheckoutService {
     const created = await this.gateway.createCustomer(accountId);
     return this.customers.remember(accountId, created, this.clock.now());
   }
+}
+
+function stripeKeyOf(
+  request: CheckoutSessionRequest,
+  idempotencyKey: string | undefined,
+): string | undefined {
+  return idempotencyKey === undefined
+    ? undefined
+    : `credits-ledger-checkout:${request.accountId}:${idempotencyKey}`;
+}
+
+/** Embedded: the client secret for Stripe.js; hosted: the page's URL. */
+function answerOf(
+  request: CheckoutSessionRequest,
+  session: { id: string; client_secret?: string | null; url?: string | null },
+): CheckoutSessionResponse {
+  const answer: CheckoutSessionResponse = { sessionId: session.id };
+  if (request.uiMode === 'embedded') {
+    if (!session.client_secret)
+      throw new PaymentProviderError(
+        'checkout.sessions.create',
+        new Error('no client_secret in the answer'),
+      );
+    answer.clientSecret = session.client_secret;
+  } else {
+    if (!session.url)
+      throw new PaymentProviderError('checkout.sessions.create', new Error('no url in the answer'));
+    answer.url = session.url;
+  }
+  return answer;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  IsBoolean,
   IsIn,
   IsOptional,
   IsString,
@@ -47,10 +48,31 @@ export class CheckoutSessionRequest {
   @Matches(ACCOUNT_ID_PATTERN, { message: 'must be 1–128 characters of A–Z a–z 0–9 . _ : @ -' })
   accountId!: string;
 
-  @ApiProperty({ example: 'standard', description: 'A packId of GET /v1/credit-packs' })
+  @ApiPropertyOptional({
+    example: 'standard',
+    description: 'A packId of GET /v1/credit-packs (one of packId, planId)',
+  })
+  @IsOptional()
   @IsString()
   @MaxLength(64)
-  packId!: string;
+  packId?: string;
+
+  @ApiPropertyOptional({
+    example: 'pro',
+    description: 'A planId of GET /v1/plans: Checkout in subscription mode (one of packId, planId)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  planId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'A pack only: save the payment method for auto top-up (Stripe setup_future_usage=off_session; Checkout shows the consent)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  saveForAutoTopUp?: boolean;
 
   @ApiProperty({
     enum: UI_MODES,

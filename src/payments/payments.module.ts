@@ -24,6 +24,8 @@ import { StripePaymentsRepository } from './stripe-payments.repository';
 import { StripePriceCheck } from './stripe-price-check';
 import { StripeWebhookController } from './stripe-webhook.controller';
 import { StripeWebhookService } from './stripe-webhook.service';
+import { StripeEventRoutes } from './stripe-event-routes';
+import { CheckoutExtensions } from './checkout-extensions';
 
 /**
  * Payments with Stripe (docs/stripe.md): the credit-pack catalog (an event-sourced stream that
@@ -59,6 +61,18 @@ import { StripeWebhookService } from './stripe-webhook.service';
     StripeWebhookService,
     PaymentsEnabledGuard,
     WebhooksEnabledGuard,
+    StripeEventRoutes,
+    CheckoutExtensions,
+  ],
+  // For the subscriptions feature: it registers its Stripe events and plan checkouts, charges
+  // off-session, and credits auto top-ups through the same purchase path.
+  exports: [
+    StripeEventRoutes,
+    CheckoutExtensions,
+    StripeGateway,
+    StripeEventProcessor,
+    StripeCustomersRepository,
+    CreditPackCatalog,
   ],
 })
 export class PaymentsModule {

@@ -17,7 +17,11 @@ export type StripeEventOutcome =
   /** A won dispute or a failed refund gave back what its reversal took (or settled it before it happened). */
   | 'reinstated'
   /** A Checkout Session expired unpaid (recorded for support, never credits). */
-  | 'session_expired';
+  | 'session_expired'
+  /** Subscriptions: a period's (or an upgrade's) credits were granted. */
+  | 'granted'
+  /** Subscriptions and auto top-up: a fact recorded with nothing to grant. */
+  | 'recorded';
 
 export interface ReceivedEvent {
   eventId: string;

@@ -25,6 +25,7 @@ import {
   type Refund,
 } from './event-shapes';
 import type { StripeEvent } from './stripe-gateway';
+import { StripeEventRoutes, SUBSCRIPTION_CHECKOUT_ROUTE } from './stripe-event-routes';
 import type { Settlement } from './stripe-event-log';
 import {
   CheckoutSessionsRepository,
@@ -84,6 +85,7 @@ export class StripeEventProcessor {
     private readonly payments: StripePaymentsRepository,
     private readonly clock: Clock,
     private readonly sessions: CheckoutSessionsRepository,
+    private readonly routes: StripeEventRoutes,
   ) {}
 
   async process(event: StripeEvent): Promise<Settlement> {
@@ -99,6 +101,12 @@ export class StripeEventProcessor {
         ...(!unstorable.complete && { tooLargeToCheck: true }),
       });
     }
+    // Routed to the feature that handles it (subscriptions): Checkout Sessions in subscription mode,
+    // and event types this module does not handle.
+    const route = this.routes.find(
+      isSubscriptionCheckout(event) ? SUBSCRIPTION_CHECKOUT_ROUTE : event.type,
+    );
+    if (route) return route(event);
     switch (event.type) {
       case 'checkout.session.completed':
       case 'checkout.session.async_payment_succeeded':
@@ -217,7 +225,7 @@ export class StripeEventProcessor {
         where,
       );
     }
-    return this.credit(event, session, {
+    return this.credit(event, session.id, {
       accountId,
       paymentIntentId,
       pack,
@@ -261,9 +269,58 @@ export class StripeEventProcessor {
     return { pack };
   }
 
+  /**
+   * A pack paid by a PaymentIntent that no Checkout Session carried (an auto top-up, charged off
+   * session): credited exactly as a checkout purchase — the pack at the catalog revision in the
+   * signed metadata, the amount checked against it, one purchase per PaymentIntent in the whole
+   * ledger, pending refunds applied.
+   */
+  async creditPaymentIntent(
+    event: StripeEvent,
+    payment: {
+      accountId: string;
+      paymentIntentId: string;
+      metadata: PurchaseMetadata;
+      amountMinor: unknown;
+      currency: unknown;
+      detail: Detail;
+    },
+  ): Promise<Settlement> {
+    const { accountId, paymentIntentId } = payment;
+    const where = { accountId, paymentIntentId };
+    const sold = await this.packSold(payment.metadata);
+    if ('refused' in sold)
+      return this.anomaly(event, { ...payment.detail, ...sold.refused }, where);
+    const { pack } = sold;
+    const currency = typeof payment.currency === 'string' ? payment.currency.toUpperCase() : null;
+    if (
+      !isAmount(payment.amountMinor) ||
+      payment.amountMinor !== pack.price.minor ||
+      currency !== pack.price.currency
+    ) {
+      return this.anomaly(
+        event,
+        {
+          ...payment.detail,
+          reason: 'amount_mismatch',
+          expected: pack.price,
+          paid: { minor: payment.amountMinor, currency },
+        },
+        where,
+      );
+    }
+    return this.credit(event, null, {
+      accountId,
+      paymentIntentId,
+      pack,
+      amountMinor: payment.amountMinor,
+      detail: payment.detail,
+    });
+  }
+
   private async credit(
     event: StripeEvent,
-    session: CheckoutSession,
+    sessionId: string | null,
     purchase: {
       accountId: string;
       paymentIntentId: string;
@@ -327,7 +384,7 @@ export class StripeEventProcessor {
       paymentIntentId,
       {
         accountId,
-        checkoutSessionId: session.id,
+        checkoutSessionId: sessionId,
         packId: pack.packId,
         credits: grantedCredits(pack),
         amountMinor,
@@ -712,6 +769,13 @@ function causedBy(trigger: string, eventId: string): CallerContext {
 }
 
 /** Ledger writes caused by a Stripe event: actor stripe, correlated by the event id. */
+/** A Checkout Session event of a session in subscription mode (the subscriptions feature's). */
+function isSubscriptionCheckout(event: StripeEvent): boolean {
+  if (!event.type.startsWith('checkout.session.')) return false;
+  const session = objectOf<CheckoutSession>(event, 'checkout.session');
+  return session?.mode === 'subscription';
+}
+
 function stripeContext(eventId: string): CallerContext {
   return { correlationId: eventId, actor: { kind: 'stripe', id: eventId } };
 }

@@ -70,6 +70,32 @@ export class StripeGateway {
   }
 
   /**
+   * An off-session PaymentIntent, confirmed at once (auto top-up: docs/subscriptions.md), on a
+   * payment method saved at a Checkout. `idempotencyKey`: one per attempt, so a retried call never
+   * charges twice. A decline is not thrown: Stripe answers it with the failed PaymentIntent (its
+   * `payment_intent.payment_failed` event follows), returned here as `declined`.
+   */
+  async createOffSessionPaymentIntent(
+    params: Stripe.PaymentIntentCreateParams,
+    idempotencyKey: string,
+  ): Promise<{ paymentIntentId: string; declined: boolean }> {
+    return this.call('paymentIntents.create', async (stripe) => {
+      try {
+        const intent = await stripe.paymentIntents.create(
+          { ...params, off_session: true, confirm: true },
+          { idempotencyKey },
+        );
+        return { paymentIntentId: intent.id, declined: false };
+      } catch (error) {
+        const declined =
+          error instanceof Stripe.errors.StripeCardError ? error.payment_intent : undefined;
+        if (declined?.id) return { paymentIntentId: declined.id, declined: true };
+        throw error;
+      }
+    });
+  }
+
+  /**
    * A Price by id, or null when Stripe has no such Price (to check a pack's stripePriceId charges
    * the pack's price: stripe-price-check.ts).
    */

@@ -21,7 +21,8 @@ export interface PaymentRow {
 
 export interface CreditedPurchase {
   accountId: string;
-  checkoutSessionId: string;
+  /** Null for a PaymentIntent charged without a Checkout Session (an auto top-up). */
+  checkoutSessionId: string | null;
   packId: string;
   credits: number;
   amountMinor: number;

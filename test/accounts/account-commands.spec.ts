@@ -9,6 +9,10 @@ import {
   PurchaseCredits,
   RefundSpend,
   ReinstateReversal,
+  PaySubscriptionPeriod,
+  ChangeSubscriptionPlan,
+  CancelSubscription,
+  RecordAutoTopUp,
   ReleaseReservation,
   ReserveCredits,
   ReversePurchase,
@@ -170,6 +174,54 @@ const USE_CASES: Record<LedgerCommand['kind'], { useCase: CommandClass; command:
     merge: {
       useCase: MergeAccount,
       command: { kind: 'merge', mergeId: 'merge_1', into: 'org:other' },
+    },
+    paySubscriptionPeriod: {
+      useCase: PaySubscriptionPeriod,
+      command: {
+        kind: 'paySubscriptionPeriod',
+        subscriptionId: 'sub_1',
+        invoiceId: 'in_1',
+        plan: {
+          planId: 'pro',
+          creditsPerPeriod: 100,
+          rollover: { maxCredits: 50, expiresAfterPeriods: 2 },
+        },
+        periodStart: T0,
+        periodEnd: new Date(Date.parse(T0) + 30 * 24 * HOUR).toISOString(),
+        blockId: 'block_sub',
+        rolloverBlockId: 'block_rollover',
+      },
+    },
+    changeSubscriptionPlan: {
+      useCase: ChangeSubscriptionPlan,
+      command: {
+        kind: 'changeSubscriptionPlan',
+        subscriptionId: 'sub_1',
+        plan: {
+          planId: 'pro',
+          creditsPerPeriod: 100,
+          rollover: { maxCredits: 50, expiresAfterPeriods: 2 },
+        },
+        periodStart: T0,
+        periodEnd: new Date(Date.parse(T0) + 30 * 24 * HOUR).toISOString(),
+        blockId: 'block_upgrade',
+      },
+    },
+    cancelSubscription: {
+      useCase: CancelSubscription,
+      command: { kind: 'cancelSubscription', subscriptionId: 'sub_1', endedAt: T0 },
+    },
+    recordAutoTopUp: {
+      useCase: RecordAutoTopUp,
+      command: {
+        kind: 'recordAutoTopUp',
+        paymentIntentId: 'pi_2',
+        packId: 'basic',
+        outcome: 'failed',
+        reason: 'card_declined',
+        consecutiveFailures: 1,
+        disabled: false,
+      },
     },
   };
 

@@ -53,6 +53,11 @@ describe('copyLedgerStreams', () => {
   });
 
   it('names every kind of stream the service writes', () => {
-    expect(LEDGER_STREAM_PREFIXES).toEqual(['credits-', 'rate-card', 'credit-packs']);
+    expect(LEDGER_STREAM_PREFIXES).toEqual([
+      'credits-',
+      'rate-card',
+      'credit-packs',
+      'subscription-plans',
+    ]);
   });
 });

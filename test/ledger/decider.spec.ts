@@ -46,6 +46,7 @@ describe('initialState', () => {
       transfersIn: {},
       welcome: null,
       closed: null,
+      subscription: null,
       options: DEFAULT_LEDGER_OPTIONS,
     });
   });

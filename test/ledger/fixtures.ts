@@ -266,6 +266,12 @@ export function balanceChange(event: LedgerEvent): number {
     case 'MemberRemoved':
     case 'TransferDeclined':
     case 'AccountClosed':
+    case 'SubscriptionStarted':
+    case 'SubscriptionRenewed':
+    case 'SubscriptionPlanChanged':
+    case 'SubscriptionCanceled':
+    case 'AutoTopUpSucceeded':
+    case 'AutoTopUpFailed':
       return 0;
     case 'TransferSent':
       return -event.data.credits;

@@ -282,7 +282,7 @@ describe('folding long command sequences', () => {
   });
 });
 
-const COMMANDS_PER_BATCH = 13;
+const COMMANDS_PER_BATCH = 16;
 
 /** A deterministic mix of every kind of event, made by deciding commands one minute apart. */
 function longStream(steps: number): LedgerEvent[] {
@@ -291,7 +291,7 @@ function longStream(steps: number): LedgerEvent[] {
   let nowMs = Date.parse(T0);
   // Batches of commands on the same ids: grant, buy, hold, spend, capture the hold, refund the
   // spend, reverse part of the purchase, undo the reversal (half of them before it happened), then
-  // the programs' commands.
+  // the programs' commands and the subscription's.
   const reverse = (n: number): LedgerCommand => ({
     kind: 'reverse',
     providerRef: `pi_${n}`,
@@ -346,7 +346,56 @@ function longStream(steps: number): LedgerEvent[] {
       blockIds: [`gift${n}`],
     },
     { kind: 'remove-member', memberId: `m${(n + 1) % 3}` },
+    // A subscription period per batch, upgraded within it; a new subscription every 50 batches,
+    // the old one canceled; an auto top-up outcome.
+    ...subscriptionCommands(n),
   ];
+  const periodMs = COMMANDS_PER_BATCH * MINUTE;
+  const terms = (planId: string, creditsPerPeriod: number) => ({
+    planId,
+    creditsPerPeriod,
+    rollover: { maxCredits: 5, expiresAfterPeriods: 2 },
+  });
+  const subscriptionCommands = (n: number): LedgerCommand[] => {
+    const subscriptionId = `sub_${Math.floor(n / 50)}`;
+    const periodStart = new Date(Date.parse(T0) + n * periodMs).toISOString();
+    const periodEnd = new Date(Date.parse(T0) + (n + 1) * periodMs).toISOString();
+    return [
+      {
+        kind: 'paySubscriptionPeriod',
+        subscriptionId,
+        invoiceId: `in_${n}`,
+        plan: terms('small', 10),
+        periodStart,
+        periodEnd,
+        blockId: `sub${n}`,
+        rolloverBlockId: `roll${n}`,
+      },
+      {
+        kind: 'changeSubscriptionPlan',
+        subscriptionId,
+        plan: terms('big', 15),
+        periodStart,
+        periodEnd,
+        blockId: `up${n}`,
+      },
+      n % 50 === 49
+        ? { kind: 'cancelSubscription', subscriptionId, endedAt: periodEnd }
+        : {
+            kind: 'recordAutoTopUp',
+            paymentIntentId: `pi_auto_${n}`,
+            packId: 'basic',
+            ...(n % 2 === 0
+              ? { outcome: 'succeeded' as const, credits: 100, purchaseId: `pur_auto_${n}` }
+              : {
+                  outcome: 'failed' as const,
+                  reason: 'card_declined',
+                  consecutiveFailures: 1,
+                  disabled: false,
+                }),
+          },
+    ];
+  };
   for (let i = 0; i < steps; i += 1) {
     nowMs += MINUTE;
     const batch = commands(Math.floor(i / COMMANDS_PER_BATCH));

@@ -18,6 +18,10 @@ import {
   ReturnTransferHandler,
   SendTransferHandler,
 } from './transfers';
+import { PaySubscriptionPeriodHandler } from './pay-subscription-period';
+import { ChangeSubscriptionPlanHandler } from './change-subscription-plan';
+import { CancelSubscriptionHandler } from './cancel-subscription';
+import { RecordAutoTopUpHandler } from './record-auto-top-up';
 
 export { AccountCommand } from './account-command';
 export { CaptureReservation } from './capture-reservation';
@@ -34,6 +38,10 @@ export { RemoveMember, SetMember } from './pool-members';
 export { FundGiftCodes, RedeemGiftCode } from './gift-codes';
 export { WelcomeCredits } from './welcome-credits';
 export { MergeAccount, ReceiveTransfer, ReturnTransfer, SendTransfer } from './transfers';
+export { PaySubscriptionPeriod } from './pay-subscription-period';
+export { ChangeSubscriptionPlan } from './change-subscription-plan';
+export { CancelSubscription } from './cancel-subscription';
+export { RecordAutoTopUp } from './record-auto-top-up';
 export { toAccountCommand } from './to-account-command';
 
 /** The command handlers of the accounts feature: one per use case, each submitting to the mailbox. */
@@ -57,4 +65,8 @@ export const ACCOUNT_COMMAND_HANDLERS: Provider[] = [
   ReceiveTransferHandler,
   ReturnTransferHandler,
   MergeAccountHandler,
+  PaySubscriptionPeriodHandler,
+  ChangeSubscriptionPlanHandler,
+  CancelSubscriptionHandler,
+  RecordAutoTopUpHandler,
 ];

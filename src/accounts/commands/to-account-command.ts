@@ -15,6 +15,10 @@ import { RemoveMember, SetMember } from './pool-members';
 import { FundGiftCodes, RedeemGiftCode } from './gift-codes';
 import { MergeAccount, ReceiveTransfer, ReturnTransfer, SendTransfer } from './transfers';
 import { WelcomeCredits } from './welcome-credits';
+import { PaySubscriptionPeriod } from './pay-subscription-period';
+import { ChangeSubscriptionPlan } from './change-subscription-plan';
+import { CancelSubscription } from './cancel-subscription';
+import { RecordAutoTopUp } from './record-auto-top-up';
 
 /**
  * The use case of a ledger command of any kind, for senders that hold commands of several kinds as
@@ -65,6 +69,14 @@ export function toAccountCommand(
       return new ReturnTransfer(accountId, command, context);
     case 'merge':
       return new MergeAccount(accountId, command, context);
+    case 'paySubscriptionPeriod':
+      return new PaySubscriptionPeriod(accountId, command, context);
+    case 'changeSubscriptionPlan':
+      return new ChangeSubscriptionPlan(accountId, command, context);
+    case 'cancelSubscription':
+      return new CancelSubscription(accountId, command, context);
+    case 'recordAutoTopUp':
+      return new RecordAutoTopUp(accountId, command, context);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);

@@ -4,13 +4,20 @@ import type { EventStore } from '../../event-store/event-store.port';
 import { STREAM_PREFIX } from '../../ledger/limits';
 import { CREDIT_PACKS_STREAM } from '../../payments/catalog/catalog-events';
 import { RATE_CARD_STREAM } from '../../pricing/rate-card-stream';
+import { PLANS_STREAM } from '../../subscriptions/plans/plan-catalog-state';
 
 /**
  * Every stream the service keeps in its event store, by prefix: the accounts, the rate card's
- * versions and the credit-pack catalog. A store moved without the last two would start again from
- * the default card and a fresh seed of packs, and lose their audit trail.
+ * versions, the credit-pack catalog and the subscription plans. A store moved without the catalogs
+ * would start again from the default card, a fresh seed of packs and no plans, and lose their
+ * audit trail.
  */
-export const LEDGER_STREAM_PREFIXES = [STREAM_PREFIX, RATE_CARD_STREAM, CREDIT_PACKS_STREAM];
+export const LEDGER_STREAM_PREFIXES = [
+  STREAM_PREFIX,
+  RATE_CARD_STREAM,
+  CREDIT_PACKS_STREAM,
+  PLANS_STREAM,
+];
 
 export interface LedgerCopyOptions {
   batchSize: number;

@@ -28,6 +28,8 @@ export type ProblemCode =
   | 'gift_code_expired'
   | 'referral_exists'
   | 'account_closed'
+  | 'plan_exists'
+  | 'no_payment_method'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
@@ -86,6 +88,8 @@ const TITLES: Record<ProblemCode, { status: number; title: string }> = {
   gift_code_expired: { status: 410, title: 'The gift code has expired' },
   referral_exists: { status: 409, title: 'The referee already has a referral' },
   account_closed: { status: 409, title: 'The account is closed' },
+  plan_exists: { status: 409, title: 'A plan with this planId already exists' },
+  no_payment_method: { status: 409, title: 'No payment method is saved for auto top-up' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },

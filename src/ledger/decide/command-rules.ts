@@ -18,6 +18,10 @@ import { decideSendTransfer } from './send-transfer';
 import { decideReceiveTransfer } from './receive-transfer';
 import { decideReturnTransfer } from './return-transfer';
 import { decideMergeAccount } from './merge-account';
+import { decidePaySubscriptionPeriod } from './pay-subscription-period';
+import { decideChangeSubscriptionPlan } from './change-subscription-plan';
+import { decideCancelSubscription } from './cancel-subscription';
+import { decideRecordAutoTopUp } from './record-auto-top-up';
 
 /**
  * The rules of one command, on the account as it is once everything due has expired. Each kind's
@@ -65,6 +69,14 @@ export function commandRules(command: LedgerCommand, situation: Situation): Rule
       return decideReturnTransfer(command, situation);
     case 'merge':
       return decideMergeAccount(command, situation);
+    case 'paySubscriptionPeriod':
+      return decidePaySubscriptionPeriod(command, situation);
+    case 'changeSubscriptionPlan':
+      return decideChangeSubscriptionPlan(command, situation);
+    case 'cancelSubscription':
+      return decideCancelSubscription(command, situation);
+    case 'recordAutoTopUp':
+      return decideRecordAutoTopUp(command);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);

@@ -1,0 +1,4 @@
+import { Query } from '@nestjs/cqrs';
+import type { Plan } from '../plans/plan';
+
+export class ListPlans extends Query<{ data: Plan[] }> {}
