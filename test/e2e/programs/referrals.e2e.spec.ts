@@ -1,3 +1,4 @@
+import { ManualClock } from '../../../src/shared/clock';
 import { randomUUID } from 'node:crypto';
 import { ProjectionWaiter } from '../../../projections/nest/projection-waiter';
 import type { ProjectedEvent } from '../../../projections/projection';
@@ -134,6 +135,9 @@ describe('referrals (PostgreSQL, over HTTP)', () => {
     const referrer = `user:${randomUUID()}`;
     const referee = `user:${randomUUID()}`;
     await buy(referee);
+    // The test clock stands still: the referral must come after the purchase in time too, or the
+    // rule (a purchase at or after registration pays) depends on how fast the reactor runs.
+    (t.clock as ManualClock).advance(1_000);
     expect((await refer({ referrer, referee })).status).toBe(201);
     const later = await buy(referee);
     await rewarded(later.body.position);
