@@ -105,11 +105,19 @@ export class ServiceProcess {
 
   /** The JSON log lines at warn (40) or above, and anything on stderr. */
   problems(): string[] {
-    return this.lines
-      .filter(
-        (line) => line.startsWith('[stderr]') || Number(/"level":(\d+)/.exec(line)?.[1] ?? 0) >= 40,
-      )
-      .filter((line) => !line.includes('NO API KEYS CONFIGURED'));
+    return (
+      this.lines
+        .filter(
+          (line) =>
+            line.startsWith('[stderr]') || Number(/"level":(\d+)/.exec(line)?.[1] ?? 0) >= 40,
+        )
+        // What a development start announces on purpose (open mode, a per-process token key).
+        .filter(
+          (line) =>
+            !line.includes('NO API KEYS CONFIGURED') &&
+            !line.includes('CUSTOMER_TOKEN_SECRET IS NOT SET'),
+        )
+    );
   }
 
   /** Lines at error (50) or above, and anything on stderr. */
