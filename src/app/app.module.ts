@@ -12,6 +12,7 @@ import { OperationsModule } from '../operations/operations.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { PlatformModule, type PlatformOptions } from '../platform/platform.module';
 import { PricingModule } from '../pricing/pricing.module';
+import { WidgetsConfigModule } from '../widgets-config/widgets-config.module';
 
 export type AppModuleOptions = PlatformOptions;
 
@@ -39,6 +40,7 @@ export class AppModule {
         PaymentsModule,
         ProjectionsModule,
         ExpiryModule,
+        WidgetsConfigModule,
       ],
     };
   }

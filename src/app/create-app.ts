@@ -23,6 +23,7 @@ import { missingRetryAfter } from '../http/errors/problem-response';
 import { handleUnreadBody } from '../http/errors/unread-body';
 import { RateLimits } from '../http/rate-limits/rate-limits';
 import type { RouteFlags } from '../http/route-flags';
+import { serveWidgets } from '../widgets-config/serve-widgets';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { installHttpDrain } from './http-drain';
 
@@ -75,6 +76,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const rateLimits = app.get(RateLimits);
   await rateLimits.install(app.getHttpAdapter().getInstance());
   configureHttp(app, options.config.role, app.get(ApiKeyAuthenticator), rateLimits);
+  // After configureHttp: its onRoute hook reads the routes' public flag.
+  await serveWidgets(app.getHttpAdapter().getInstance());
   setUpOpenApi(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
