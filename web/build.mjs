@@ -36,6 +36,8 @@ if (!force && existsSync(hashFile) && readFileSync(hashFile, 'utf8') === hash &&
 }
 
 const started = Date.now();
+// A production build whoever calls it (jest sets NODE_ENV=test; Vite would emit dev JSX).
+process.env.NODE_ENV = 'production';
 const { build } = await import('vite');
 const configFile = join(web, 'vite.config.ts');
 for (const mode of ['app', 'lib', 'mount']) await build({ configFile, mode, logLevel: 'warn' });

@@ -13,7 +13,7 @@ const web = import.meta.dirname;
 const out = resolve(web, '..', 'dist', 'web');
 const shared: UserConfig = {
   logLevel: 'warn',
-  esbuild: { jsx: 'automatic', jsxImportSource: 'react' },
+  esbuild: { jsx: 'automatic', jsxImportSource: 'react', jsxDev: false },
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
 };
 

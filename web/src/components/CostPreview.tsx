@@ -71,7 +71,7 @@ export function CostPreview({ label, operation, quantity, dimensions }: CostPrev
         <InsufficientCredits
           required={quote.credits}
           available={quote.available}
-          action={label.toLowerCase()}
+          action={`“${label}”`}
         />
       )}
     </div>

@@ -11,7 +11,6 @@ export function PackCard({ pack, onChoose }: { pack: CreditPack; onChoose(pack: 
       className={pack.popular ? 'cw-pack cw-pack-popular' : 'cw-pack'}
       data-testid="pack-card"
       data-pack-id={pack.packId}
-      aria-label={`${pack.name}: ${formatCredits(credits)} credits for ${price}${pack.popular ? ', most popular' : ''}`}
       onClick={() => onChoose(pack)}
     >
       {pack.popular && (
