@@ -5,7 +5,15 @@
 // (a hash of web/ and the lockfile in dist/web/.source-hash): the browser tests call this too.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +38,12 @@ function sourceHash() {
 
 const hash = sourceHash();
 const force = process.argv.includes('--force');
-if (!force && existsSync(hashFile) && readFileSync(hashFile, 'utf8') === hash && existsSync(join(out, 'app', 'index.html'))) {
+if (
+  !force &&
+  existsSync(hashFile) &&
+  readFileSync(hashFile, 'utf8') === hash &&
+  existsSync(join(out, 'app', 'index.html'))
+) {
   process.stdout.write('build:web: up to date (dist/web)\n');
   process.exit(0);
 }
@@ -41,9 +54,15 @@ process.env.NODE_ENV = 'production';
 const { build } = await import('vite');
 const configFile = join(web, 'vite.config.ts');
 for (const mode of ['app', 'lib', 'mount']) await build({ configFile, mode, logLevel: 'warn' });
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(web, 'tsconfig.lib.json')], { stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(web, 'tsconfig.lib.json')],
+  { stdio: 'inherit' },
+);
 
-const { version, dependencies, devDependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const { version, dependencies, devDependencies } = JSON.parse(
+  readFileSync(join(root, 'package.json'), 'utf8'),
+);
 const all = { ...dependencies, ...devDependencies };
 writeFileSync(
   join(out, 'lib', 'package.json'),
@@ -51,7 +70,8 @@ writeFileSync(
     {
       name: '@credits-ledger/widgets',
       version,
-      description: 'Credit widgets: header balance, purchase modal with Stripe embedded Checkout, history, cost preview',
+      description:
+        'Credit widgets: header balance, purchase modal with Stripe embedded Checkout, history, cost preview',
       type: 'module',
       sideEffects: false,
       exports: {
@@ -72,4 +92,6 @@ writeFileSync(
 mkdirSync(join(out, 'app', 'widgets'), { recursive: true });
 copyFileSync(join(out, 'lib', 'mount.js'), join(out, 'app', 'widgets', 'credit-widgets.js'));
 writeFileSync(hashFile, hash);
-process.stdout.write(`build:web: dist/web built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.stdout.write(
+  `build:web: dist/web built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+);

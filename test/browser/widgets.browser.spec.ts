@@ -160,7 +160,9 @@ describe('credit widgets in the browser', () => {
     const popular = page.getByTestId('pack-popular-badge');
     expect(await popular.count()).toBe(1);
     expect(
-      await popular.evaluate((badge) => badge.closest('[data-pack-id]')?.getAttribute('data-pack-id')),
+      await popular.evaluate((badge) =>
+        badge.closest('[data-pack-id]')?.getAttribute('data-pack-id'),
+      ),
     ).toBe('standard');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, '05-purchase-modal');
@@ -169,10 +171,15 @@ describe('credit widgets in the browser', () => {
     const container = page.getByTestId('checkout-container');
     await container.getByTestId('fake-stripe-checkout').waitFor({ state: 'visible' });
     // Inside the modal, on the same page: no redirect.
-    expect(await container.evaluate((element) => Boolean(element.closest('dialog[open]')))).toBe(true);
+    expect(await container.evaluate((element) => Boolean(element.closest('dialog[open]')))).toBe(
+      true,
+    );
     expect(new URL(page.url()).pathname).toBe('/app/');
     const [session] = stripeApi.calls('/v1/checkout/sessions');
-    expect(session.form).toMatchObject({ ui_mode: 'embedded_page', 'metadata[packId]': 'standard' });
+    expect(session.form).toMatchObject({
+      ui_mode: 'embedded_page',
+      'metadata[packId]': 'standard',
+    });
     const standIn = await page.evaluate<Record<string, string>>('window.__stripeStandIn');
     expect(standIn).toEqual({
       publishableKey: PUBLISHABLE_KEY,
@@ -236,7 +243,10 @@ describe('credit widgets in the browser', () => {
 
     stripeApi.responder = () => undefined;
     await page.getByTestId('purchase-retry').click();
-    await page.getByTestId('checkout-container').getByTestId('fake-stripe-checkout').waitFor({ state: 'visible' });
+    await page
+      .getByTestId('checkout-container')
+      .getByTestId('fake-stripe-checkout')
+      .waitFor({ state: 'visible' });
     await page.keyboard.press('Escape');
     await page.getByTestId('buy-credits-modal').waitFor({ state: 'hidden' });
   });

@@ -37,7 +37,10 @@ function Demo({ accountId, token }: { accountId: string; token: string }) {
         <div className="demo-user">
           <CreditBalance />
           <span className="demo-avatar" role="img" aria-label={`Signed in as ${accountId}`}>
-            {accountId.replace(/^[^:]*:/, '').slice(0, 1).toUpperCase() || '?'}
+            {accountId
+              .replace(/^[^:]*:/, '')
+              .slice(0, 1)
+              .toUpperCase() || '?'}
           </span>
         </div>
       </header>

@@ -1,6 +1,18 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import type { ReactNode } from 'react';
-import { createCreditsClient, type CreditsClient, type CreditsConnection } from './client/credits-client';
+import {
+  createCreditsClient,
+  type CreditsClient,
+  type CreditsConnection,
+} from './client/credits-client';
 import type { BalanceAnswer, CreditPack, WidgetsConfig } from './client/types';
 import { BuyCreditsModal } from './components/BuyCreditsModal';
 import { PurchaseSuccess } from './components/PurchaseSuccess';
@@ -26,10 +38,10 @@ interface CreditsState {
   config: WidgetsConfig | null;
   balance: BalanceAnswer | null;
   error: Error | null;
-  refresh(): Promise<void>;
+  refresh: () => Promise<void>;
   purchaseOpen: boolean;
-  openPurchase(): void;
-  closePurchase(): void;
+  openPurchase: () => void;
+  closePurchase: () => void;
   historyHref: string;
 }
 
@@ -70,7 +82,9 @@ export function CreditsProvider({
   const accept = useCallback((next: BalanceAnswer) => {
     setError(null);
     setBalance((previous) =>
-      previous !== null && previous.accountId === next.accountId && previous.revision > next.revision
+      previous !== null &&
+      previous.accountId === next.accountId &&
+      previous.revision > next.revision
         ? previous
         : next,
     );

@@ -12,7 +12,10 @@ export { InsufficientCredits } from './components/InsufficientCredits';
 export { LowBalanceBanner } from './components/LowBalanceBanner';
 export { CoinIcon } from './components/CoinIcon';
 export { useCredits, type Credits } from './hooks/useCredits';
-export { useCreditHistory, type CreditHistory as CreditHistoryState } from './hooks/useCreditHistory';
+export {
+  useCreditHistory,
+  type CreditHistory as CreditHistoryState,
+} from './hooks/useCreditHistory';
 export {
   createCreditsClient,
   CreditsApiError,
@@ -20,4 +23,9 @@ export {
   type CreditsConnection,
 } from './client/credits-client';
 export type * from './client/types';
-export { mountCreditWidgets, type MountOptions, type MountedWidgets, type WidgetName } from './mount';
+export {
+  mountCreditWidgets,
+  type MountOptions,
+  type MountedWidgets,
+  type WidgetName,
+} from './mount';

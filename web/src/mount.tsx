@@ -24,8 +24,8 @@ export interface MountOptions extends CreditsConnection {
 
 export interface MountedWidgets {
   /** Opens the purchase modal (e.g. from your own "Buy" button). */
-  buyCredits(): void;
-  unmount(): void;
+  buyCredits: () => void;
+  unmount: () => void;
 }
 
 /**

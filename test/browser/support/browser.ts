@@ -79,7 +79,10 @@ export async function standInForStripe(page: Page): Promise<string[]> {
     route.fulfill({ status: 200, contentType: 'application/javascript', body: STRIPE_JS_STAND_IN }),
   );
   await page.route(
-    (url) => url.protocol.startsWith('http') && url.hostname !== '127.0.0.1' && url.hostname !== 'js.stripe.com',
+    (url) =>
+      url.protocol.startsWith('http') &&
+      url.hostname !== '127.0.0.1' &&
+      url.hostname !== 'js.stripe.com',
     (route) => {
       refused.push(route.request().url());
       return route.abort('blockedbyclient');

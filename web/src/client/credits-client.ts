@@ -60,8 +60,7 @@ export function createCreditsClient(connection: CreditsConnection) {
       ),
     quote: (request: QuoteRequest): Promise<QuoteAnswer> =>
       settle(client.POST('/v1/accounts/{accountId}/quotes', { params: account, body: request })),
-    packs: async (): Promise<CreditPack[]> =>
-      (await settle(client.GET('/v1/credit-packs'))).data,
+    packs: async (): Promise<CreditPack[]> => (await settle(client.GET('/v1/credit-packs'))).data,
     createCheckoutSession: (packId: string): Promise<CheckoutSessionAnswer> =>
       settle(
         client.POST('/v1/checkout-sessions', {

@@ -15,18 +15,12 @@ export interface BalanceAnswer {
 }
 
 export type TransactionType =
-  | 'purchase'
-  | 'grant'
-  | 'spend'
-  | 'refund'
-  | 'expiry'
-  | 'reservation'
-  | 'release'
-  | 'reversal';
+  'purchase' | 'grant' | 'spend' | 'refund' | 'expiry' | 'reservation' | 'release' | 'reversal';
 
 export interface TransactionRow {
   id: string;
-  type: TransactionType | string;
+  /** A TransactionType; a newer service may add types, shown by their name. */
+  type: string;
   /** Signed: + in, − out. */
   credits: number;
   balanceAfter: number;

@@ -7,7 +7,11 @@ import { CoinIcon } from './CoinIcon';
 export function BillingPage({ children }: { children?: ReactNode }) {
   const { balance, available, reserved, buyCredits } = useCredits();
   return (
-    <section className="cw-root cw-card" data-testid="billing-page" aria-labelledby="cw-billing-title">
+    <section
+      className="cw-root cw-card"
+      data-testid="billing-page"
+      aria-labelledby="cw-billing-title"
+    >
       <p className="cw-muted">Settings › Billing</p>
       <h2 id="cw-billing-title">Billing</h2>
       <p style={{ display: 'flex', alignItems: 'center', gap: 8, fontSize: 18 }}>
@@ -22,7 +26,12 @@ export function BillingPage({ children }: { children?: ReactNode }) {
           jobs.
         </p>
       )}
-      <button type="button" className="cw-button" data-testid="billing-buy-credits" onClick={buyCredits}>
+      <button
+        type="button"
+        className="cw-button"
+        data-testid="billing-buy-credits"
+        onClick={buyCredits}
+      >
         Buy Credits
       </button>
       {children}

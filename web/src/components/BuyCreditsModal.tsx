@@ -18,9 +18,9 @@ const FOCUSABLE =
 
 export interface BuyCreditsModalProps {
   open: boolean;
-  onClose(): void;
+  onClose: () => void;
   /** Checkout completed (Stripe's onComplete); the credits follow with the webhook. */
-  onComplete(pack: CreditPack): void;
+  onComplete: (pack: CreditPack) => void;
 }
 
 /**
@@ -92,7 +92,8 @@ export function BuyCreditsModal({ open, onClose, onComplete }: BuyCreditsModalPr
       },
       (failure: unknown) => {
         setMounting(false);
-        if (!left) setStep({ kind: 'error', pack: checkoutStep.pack, message: messageFor(failure) });
+        if (!left)
+          setStep({ kind: 'error', pack: checkoutStep.pack, message: messageFor(failure) });
       },
     );
     return () => {
@@ -139,7 +140,12 @@ export function BuyCreditsModal({ open, onClose, onComplete }: BuyCreditsModalPr
             </button>
           </div>
           {step.kind === 'packs' && (
-            <PackList packs={packs} error={packsError} onRetry={loadPacks} onChoose={choose} />
+            <PackList
+              packs={packs}
+              error={packsError}
+              onRetry={loadPacks}
+              onChoose={(pack) => void choose(pack)}
+            />
           )}
           {step.kind === 'preparing' && (
             <div className="cw-status" role="status" aria-live="polite">
@@ -173,9 +179,7 @@ export function BuyCreditsModal({ open, onClose, onComplete }: BuyCreditsModalPr
                   type="button"
                   className="cw-button"
                   data-testid="purchase-retry"
-                  onClick={() =>
-                    step.pack ? void choose(step.pack) : setStep({ kind: 'packs' })
-                  }
+                  onClick={() => (step.pack ? void choose(step.pack) : setStep({ kind: 'packs' }))}
                 >
                   Try again
                 </button>{' '}
@@ -198,8 +202,8 @@ export function BuyCreditsModal({ open, onClose, onComplete }: BuyCreditsModalPr
 function PackList(props: {
   packs: CreditPack[] | null;
   error: string | null;
-  onRetry(): void;
-  onChoose(pack: CreditPack): void;
+  onRetry: () => void;
+  onChoose: (pack: CreditPack) => void;
 }) {
   if (props.error !== null)
     return (

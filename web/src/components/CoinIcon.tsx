@@ -4,7 +4,12 @@ export function CoinIcon({ className = 'cw-coin' }: { className?: string }) {
     <svg className={className} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
       <circle cx="12" cy="12" r="11" fill="#f59e0b" />
       <circle cx="12" cy="12" r="8" fill="#fbbf24" stroke="#b45309" strokeWidth="1.5" />
-      <path d="M12 7.5v9M9.5 10h5M9.5 14h5" stroke="#92400e" strokeWidth="1.8" strokeLinecap="round" />
+      <path
+        d="M12 7.5v9M9.5 10h5M9.5 14h5"
+        stroke="#92400e"
+        strokeWidth="1.8"
+        strokeLinecap="round"
+      />
     </svg>
   );
 }

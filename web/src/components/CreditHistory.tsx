@@ -16,7 +16,11 @@ const TYPE_LABELS: Record<string, string> = {
 export function CreditHistory({ pageSize = 20 }: { pageSize?: number }) {
   const history = useCreditHistory({ pageSize });
   return (
-    <section className="cw-root cw-card" aria-labelledby="cw-history-title" data-testid="history-page">
+    <section
+      className="cw-root cw-card"
+      aria-labelledby="cw-history-title"
+      data-testid="history-page"
+    >
       <h2 id="cw-history-title">Credit history</h2>
       {history.error && (
         <div className="cw-error" role="alert">

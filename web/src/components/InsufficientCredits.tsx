@@ -16,7 +16,8 @@ export function InsufficientCredits({
     <div className="cw-root cw-error" role="alert" data-testid="insufficient-credits">
       <span>
         Not enough credits{action ? ` for ${action}` : ''}: it needs{' '}
-        <strong>{formatCredits(required)}</strong>, you have <strong>{formatCredits(available)}</strong>.
+        <strong>{formatCredits(required)}</strong>, you have{' '}
+        <strong>{formatCredits(available)}</strong>.
       </span>
       <button type="button" className="cw-button" data-testid="top-up" onClick={buyCredits}>
         Top up

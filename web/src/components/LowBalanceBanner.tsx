@@ -6,7 +6,12 @@ export function LowBalanceBanner() {
   const { available, lowBalance, buyCredits } = useCredits();
   if (!lowBalance) return null;
   return (
-    <div className="cw-root cw-banner" role="region" aria-label="Low balance" data-testid="low-balance-banner">
+    <div
+      className="cw-root cw-banner"
+      role="region"
+      aria-label="Low balance"
+      data-testid="low-balance-banner"
+    >
       <span>
         Your credit balance is low: <strong>{formatCredits(available ?? 0)}</strong> left.
       </span>

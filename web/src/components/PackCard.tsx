@@ -2,7 +2,13 @@ import type { CreditPack } from '../client/types';
 import { formatCredits, formatMoney } from '../format';
 
 /** One pack of the catalog, a button: choosing it starts Checkout for it. */
-export function PackCard({ pack, onChoose }: { pack: CreditPack; onChoose(pack: CreditPack): void }) {
+export function PackCard({
+  pack,
+  onChoose,
+}: {
+  pack: CreditPack;
+  onChoose: (pack: CreditPack) => void;
+}) {
   const credits = pack.credits + (pack.bonusCredits ?? 0);
   const price = formatMoney(pack.price.minor, pack.price.currency);
   return (

@@ -15,7 +15,7 @@ export function PurchaseSuccess({
   onDismiss,
 }: {
   purchase: CompletedPurchase;
-  onDismiss(): void;
+  onDismiss: () => void;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const added = purchase.pack.credits + (purchase.pack.bonusCredits ?? 0);
@@ -39,7 +39,12 @@ export function PurchaseSuccess({
   return (
     <>
       <canvas ref={canvas} className="cw-confetti" data-testid="confetti" aria-hidden="true" />
-      <div className="cw-root cw-success" role="status" aria-live="polite" data-testid="purchase-success">
+      <div
+        className="cw-root cw-success"
+        role="status"
+        aria-live="polite"
+        data-testid="purchase-success"
+      >
         <span>
           {purchase.newBalance === null ? (
             <>
@@ -48,7 +53,9 @@ export function PurchaseSuccess({
           ) : (
             <>
               <strong>{formatCredits(added)}</strong> credits added. New balance:{' '}
-              <strong data-testid="purchase-new-balance">{formatCredits(purchase.newBalance)}</strong>
+              <strong data-testid="purchase-new-balance">
+                {formatCredits(purchase.newBalance)}
+              </strong>
             </>
           )}
         </span>

@@ -15,9 +15,9 @@ export interface CreditHistory {
   hasPrevious: boolean;
   loading: boolean;
   error: Error | null;
-  next(): void;
-  previous(): void;
-  reload(): void;
+  next: () => void;
+  previous: () => void;
+  reload: () => void;
 }
 
 /**
@@ -44,22 +44,22 @@ export function useCreditHistory({ pageSize = 20 }: { pageSize?: number } = {}):
     setLoading(true);
     const load = (attempt: number) =>
       client.transactions(pageSize, cursor).then(
-      (page) => {
-        if (!current) return;
-        setRows(page.data);
-        setNextCursor(page.nextCursor);
-        setError(null);
-        setLoading(false);
-        const newest = page.data[0]?.revision ?? -1;
-        if (onFirstPage && newest < revision && attempt < CATCH_UP_MAX_RETRIES)
-          retry = setTimeout(() => void load(attempt + 1), CATCH_UP_RETRY_MS);
-      },
-      (failure: Error) => {
-        if (!current) return;
-        setError(failure);
-        setLoading(false);
-      },
-    );
+        (page) => {
+          if (!current) return;
+          setRows(page.data);
+          setNextCursor(page.nextCursor);
+          setError(null);
+          setLoading(false);
+          const newest = page.data[0]?.revision ?? -1;
+          if (onFirstPage && newest < revision && attempt < CATCH_UP_MAX_RETRIES)
+            retry = setTimeout(() => void load(attempt + 1), CATCH_UP_RETRY_MS);
+        },
+        (failure: Error) => {
+          if (!current) return;
+          setError(failure);
+          setLoading(false);
+        },
+      );
     void load(0);
     return () => {
       current = false;

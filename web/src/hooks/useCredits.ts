@@ -10,9 +10,9 @@ export interface Credits {
   loading: boolean;
   error: Error | null;
   /** Reads the balance again (it also updates by itself from the live stream). */
-  refresh(): Promise<void>;
+  refresh: () => Promise<void>;
   /** Opens the purchase modal. */
-  buyCredits(): void;
+  buyCredits: () => void;
 }
 
 /** The account's balance, live: re-renders after every purchase or spend, without a reload. */
