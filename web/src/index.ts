@@ -2,7 +2,7 @@
  * The credit widgets for React apps (UI.md): wrap a part of your app in <CreditsProvider> with the
  * account and a customer token, then place the widgets anywhere inside it. docs/widgets.md.
  */
-export { CreditsProvider, type CreditsProviderProps } from './credits-context';
+export { CreditsProvider, type CreditsProviderProps } from './CreditsProvider';
 export { CreditBalance } from './components/CreditBalance';
 export { BillingPage } from './components/BillingPage';
 export { BuyCreditsModal, type BuyCreditsModalProps } from './components/BuyCreditsModal';

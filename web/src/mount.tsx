@@ -7,7 +7,8 @@ import { CostPreview } from './components/CostPreview';
 import { CreditBalance } from './components/CreditBalance';
 import { CreditHistory } from './components/CreditHistory';
 import { LowBalanceBanner } from './components/LowBalanceBanner';
-import { CreditsProvider, useCreditsContext } from './credits-context';
+import { useCreditsContext } from './credits-context';
+import { CreditsProvider } from './CreditsProvider';
 
 export type WidgetName = 'balance' | 'billing' | 'history' | 'low-balance' | 'cost-preview';
 
