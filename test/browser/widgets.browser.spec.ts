@@ -166,6 +166,7 @@ describe('credit widgets in the browser', () => {
     ).toBe('standard');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, '05-purchase-modal');
+    await screenshot(page, 'readme-modal', modal);
 
     await page.locator('[data-testid="pack-card"][data-pack-id="standard"]').click();
     const container = page.getByTestId('checkout-container');
@@ -213,6 +214,8 @@ describe('credit widgets in the browser', () => {
     await page.getByTestId('low-balance-banner').waitFor({ state: 'hidden' });
     await waitForText(page.getByTestId('cost-preview'), 'Covered');
     await screenshot(page, '08-purchase-success-new-balance');
+    await page.getByTestId('purchase-success').getByRole('button', { name: 'Dismiss' }).click();
+    await screenshot(page, 'readme-header', page.locator('header'));
 
     await balance().click();
     await page.getByTestId('view-history').click();

@@ -109,7 +109,13 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
   return violations.filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''));
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** The page (or one element of it) as test-results/screenshots/<name>.png, for people to look at. */
+export async function screenshot(
+  page: Page,
+  name: string,
+  element?: ReturnType<Page['locator']>,
+): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await (element ? element.screenshot({ path }) : page.screenshot({ path }));
 }
