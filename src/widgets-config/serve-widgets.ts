@@ -32,6 +32,9 @@ export async function serveWidgets(
         ),
       );
     const file = (request.params as { '*': string })['*'];
+    // Only plain paths inside the build: a `..` (percent-encoded or not) is a 404 like any miss.
+    if (file.split('/').some((segment) => segment === '..') || /[\\\0]/.test(file))
+      throw new HttpProblemException(problem('not_found', 'No such file'));
     if (file === '' || file === 'index.html')
       return reply.sendFile('index.html', { cacheControl: true, maxAge: 0 });
     return file.startsWith(HASHED_ASSETS)
