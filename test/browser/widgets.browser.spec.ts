@@ -81,6 +81,14 @@ describe('credit widgets in the browser', () => {
     // Strings, not functions: the page's DOM types are not in the tests' TypeScript program.
     page.evaluate<string | null>("document.activeElement?.getAttribute('data-testid') ?? null");
 
+  it('without a token, the demo says how to mint one (and mints none itself outside development)', async () => {
+    await page.goto(`${app.t.baseUrl}/app/?account=user:42`);
+    await page.getByRole('heading', { name: 'Credit widgets demo' }).waitFor();
+    expect(await page.getByRole('alert').innerText()).toMatch(/No token for user:42/);
+    expect(await page.getByTestId('credit-balance').count()).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
   it('shows 0 for an empty account, never hidden, and only the coin on a 375 px screen', async () => {
     await open('browser:empty');
     await balance().waitFor({ state: 'visible' });

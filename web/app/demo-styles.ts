@@ -11,6 +11,8 @@ body { margin: 0; background: #f3f4f6; font: 15px/1.5 system-ui, -apple-system, 
 .demo-avatar { width: 34px; height: 34px; border-radius: 50%; background: #4338ca; color: #fff; display: inline-flex; align-items: center; justify-content: center; font-weight: 700; }
 .demo-main { max-width: 960px; margin: 20px auto; padding: 0 16px; display: grid; gap: 16px; }
 .demo-main h1 { margin-top: 0; font-size: 22px; }
+.demo-form { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
+.demo-form input { font: inherit; padding: 7px 10px; border: 1px solid #6b7280; border-radius: 8px; }
 pre { background: #111827; color: #f9fafb; padding: 12px; border-radius: 8px; overflow-x: auto; white-space: pre-wrap; }
 @media (max-width: 480px) { .demo-nav { display: none; } .demo-header { justify-content: space-between; } }
 `;

@@ -65,23 +65,51 @@ function Demo({ accountId, token }: { accountId: string; token: string }) {
   );
 }
 
-function Instructions() {
+function Instructions({ accountId }: { accountId: string | null }) {
   return (
     <main className="demo-main cw-root">
       <section className="cw-card">
         <h1>Credit widgets demo</h1>
+        {accountId && (
+          <p role="alert">
+            No token for <code>{accountId}</code>: this service does not mint demo tokens (
+            <code>DEMO_TOKENS</code> is off outside development).
+          </p>
+        )}
         <p>
           Open this page with an account and a customer token:{' '}
           <code>/app/?account=user:42&amp;token=…</code>
         </p>
-        <p>Mint a token (a key with scope spend or admin):</p>
+        <p>Mint a token with an API key that has the spend or admin scope:</p>
         <pre>
           {`curl -s -X POST http://localhost:3000/v1/accounts/user:42/customer-tokens \\
   -H "Authorization: Bearer $LEDGER_KEY" -H 'content-type: application/json' -d '{}'`}
         </pre>
+        <form method="get" action="./" className="demo-form">
+          <label htmlFor="demo-account">
+            Or open an account with a demo token (development only)
+          </label>
+          <input id="demo-account" name="account" defaultValue="user:42" required />
+          <button type="submit" className="cw-button">
+            Open
+          </button>
+        </form>
       </section>
     </main>
   );
+}
+
+/** The demo's own server-side route (DEMO_TOKENS, development only): a token without a key. */
+async function demoToken(accountId: string): Promise<string | null> {
+  try {
+    const response = await fetch(`/demo/accounts/${encodeURIComponent(accountId)}/customer-token`, {
+      method: 'POST',
+    });
+    if (response.status !== 201) return null;
+    return ((await response.json()) as { token?: string }).token ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function useHashRoute(): string {
@@ -97,12 +125,16 @@ function useHashRoute(): string {
 
 const params = new URLSearchParams(window.location.search);
 const accountId = params.get('account');
-const token = params.get('token');
+const token = params.get('token') ?? (accountId ? await demoToken(accountId) : null);
 const style = document.createElement('style');
 style.textContent = demoStyles;
 document.head.appendChild(style);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    {accountId && token ? <Demo accountId={accountId} token={token} /> : <Instructions />}
+    {accountId && token ? (
+      <Demo accountId={accountId} token={token} />
+    ) : (
+      <Instructions accountId={accountId} />
+    )}
   </StrictMode>,
 );
