@@ -1,4 +1,4 @@
-import { StrictMode, useEffect, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
   BillingPage,
@@ -15,10 +15,28 @@ import { demoStyles } from './demo-styles';
  * every widget, for a newcomer to see them one minute after `npm start`. Routes are hash links:
  * #billing (Settings › Billing) and #history.
  */
-function Demo({ accountId, token }: { accountId: string; token: string }) {
+function Demo({
+  accountId,
+  token,
+  renewable,
+}: {
+  accountId: string;
+  token: string;
+  renewable: boolean;
+}) {
   const route = useHashRoute();
+  const renewToken = useCallback(async () => {
+    const next = await demoToken(accountId);
+    if (next === null) throw new Error('no demo token');
+    return next;
+  }, [accountId]);
   return (
-    <CreditsProvider accountId={accountId} token={token} historyHref="#history">
+    <CreditsProvider
+      accountId={accountId}
+      token={token}
+      historyHref="#history"
+      renewToken={renewable ? renewToken : undefined}
+    >
       <header className="demo-header">
         <a className="demo-brand" href="#">
           PixelForge
@@ -125,14 +143,16 @@ function useHashRoute(): string {
 
 const params = new URLSearchParams(window.location.search);
 const accountId = params.get('account');
-const token = params.get('token') ?? (accountId ? await demoToken(accountId) : null);
+const tokenInUrl = params.get('token');
+// A token from the URL cannot be renewed here; one from the demo route can.
+const token = tokenInUrl ?? (accountId ? await demoToken(accountId) : null);
 const style = document.createElement('style');
 style.textContent = demoStyles;
 document.head.appendChild(style);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     {accountId && token ? (
-      <Demo accountId={accountId} token={token} />
+      <Demo accountId={accountId} token={token} renewable={tokenInUrl === null} />
     ) : (
       <Instructions accountId={accountId} />
     )}

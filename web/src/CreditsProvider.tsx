@@ -1,6 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
-import { createCreditsClient, type CreditsConnection } from './client/credits-client';
+import {
+  createCreditsClient,
+  CreditsApiError,
+  type CreditsConnection,
+} from './client/credits-client';
 import type { BalanceAnswer, WidgetsConfig } from './client/types';
 import { BuyCreditsModal } from './components/BuyCreditsModal';
 import { PurchaseSuccess } from './components/PurchaseSuccess';
@@ -12,8 +16,14 @@ const FALLBACK_POLL_MS = 10_000;
 /** After Checkout completes, the webhook credits the account: look this often, this many times. */
 const AWAIT_CREDITS_POLL_MS = 1_000;
 const AWAIT_CREDITS_MAX_POLLS = 90;
+const TOKEN_RENEWAL_MIN_INTERVAL_MS = 60_000;
 
 export interface CreditsProviderProps extends CreditsConnection {
+  /**
+   * Asked for a new customer token when the service refuses the current one (401: tokens are
+   * short-lived). Without it, pass a new `token` prop yourself.
+   */
+  renewToken?: () => Promise<string>;
   /** Where "View History" leads (a route of your app). Default: `#history`. */
   historyHref?: string;
   children?: ReactNode;
@@ -28,12 +38,22 @@ export function CreditsProvider({
   token,
   apiBase,
   historyHref = '#history',
+  renewToken,
   children,
 }: CreditsProviderProps) {
+  const [currentToken, setCurrentToken] = useState(token);
+  useEffect(() => setCurrentToken(token), [token]);
   const client = useMemo(
-    () => createCreditsClient({ accountId, token, apiBase }),
-    [accountId, token, apiBase],
+    () => createCreditsClient({ accountId, token: currentToken, apiBase }),
+    [accountId, currentToken, apiBase],
   );
+  // One renewal at a time, at most one a minute: a renewer that hands out bad tokens cannot loop.
+  const lastRenewal = useRef(0);
+  const renew = useCallback(() => {
+    if (!renewToken || Date.now() - lastRenewal.current < TOKEN_RENEWAL_MIN_INTERVAL_MS) return;
+    lastRenewal.current = Date.now();
+    renewToken().then(setCurrentToken, () => undefined);
+  }, [renewToken]);
   const [config, setConfig] = useState<WidgetsConfig | null>(null);
   const [balance, setBalance] = useState<BalanceAnswer | null>(null);
   const [error, setError] = useState<Error | null>(null);
@@ -56,8 +76,12 @@ export function CreditsProvider({
     );
   }, []);
   const refresh = useCallback(
-    () => client.balance().then(accept, (failure: Error) => setError(failure)),
-    [client, accept],
+    () =>
+      client.balance().then(accept, (failure: Error) => {
+        setError(failure);
+        if (failure instanceof CreditsApiError && failure.status === 401) renew();
+      }),
+    [client, accept, renew],
   );
 
   useEffect(() => {
@@ -86,9 +110,12 @@ export function CreditsProvider({
       // Whatever changed while the stream was down.
       void refresh();
     });
-    // CONNECTING: the browser retries by itself. CLOSED: it gave up (no stream here), so poll.
+    // CONNECTING: the browser retries by itself. CLOSED: it gave up (no stream here, or the
+    // token expired: the read then renews it, and a new client opens a new stream), so poll.
     source.addEventListener('error', () => {
-      if (source.readyState === EventSource.CLOSED) startPolling();
+      if (source.readyState !== EventSource.CLOSED) return;
+      startPolling();
+      void refresh();
     });
     return () => {
       source.close();

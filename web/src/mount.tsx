@@ -15,6 +15,8 @@ export type WidgetName = 'balance' | 'billing' | 'history' | 'low-balance' | 'co
 export interface MountOptions extends CreditsConnection {
   /** Which widget goes into the element; default `balance` (header balance, menu and modal). */
   widget?: WidgetName;
+  /** Asked for a new customer token when the current one is refused (expired). */
+  renewToken?: () => Promise<string>;
   /** Where "View History" leads; default `#history`. */
   historyHref?: string;
   /** For `cost-preview`: the action and its quote request. */
@@ -47,6 +49,7 @@ export function mountCreditWidgets(element: Element, options: MountOptions): Mou
         token={options.token}
         apiBase={options.apiBase}
         historyHref={options.historyHref}
+        renewToken={options.renewToken}
       >
         <Bridge />
         <Widget options={options} />
