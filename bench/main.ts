@@ -14,6 +14,7 @@ import { failed, type BaselineResult, type ScenarioResult } from './lib/result';
 import { round } from './lib/stats';
 import { seedAccounts } from './lib/seed';
 import { warmAccountStates } from './lib/warm-states';
+import { analyticsHttp, ANALYTICS_HTTP_TARGET } from './scenarios/analytics-http';
 import { coldLoad, COLD_LOAD_TARGET } from './scenarios/cold-load';
 import { emmettBaseline } from './scenarios/emmett-baseline';
 import { hotAccount, HOT_ACCOUNT_TARGET } from './scenarios/hot-account';
@@ -46,6 +47,7 @@ const SCENARIOS = [
   'cold-load',
   'projector-rebuild',
   'memory',
+  'analytics-http',
 ] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -260,6 +262,11 @@ async function main(): Promise<number> {
         scenarios.push(await step('cold-load', COLD_LOAD_TARGET, () => coldLoad(context)));
       if (wants('memory'))
         scenarios.push(await step('memory', MEMORY_TARGET, () => memory(context)));
+      // Last: it fills the analytics tables by SQL, which no other scenario reads.
+      if (wants('analytics-http'))
+        scenarios.push(
+          await step('analytics-http', ANALYTICS_HTTP_TARGET, () => analyticsHttp(context)),
+        );
     } finally {
       await profiler?.close();
       await database.close();

@@ -1,4 +1,5 @@
 import { accountsProjection } from './accounts.projection';
+import { analyticsProjection } from './analytics/analytics.projection';
 import { holdsProjection } from './holds.projection';
 import type { Projection } from './projection';
 import { transactionsProjection } from './transactions.projection';
@@ -12,6 +13,7 @@ export const PROJECTIONS: readonly Projection[] = [
   accountsProjection,
   transactionsProjection,
   holdsProjection,
+  analyticsProjection,
 ];
 
 /** The projection GET /v1/accounts/{id}/transactions reads (and `?after=` waits for). */

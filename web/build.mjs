@@ -89,6 +89,12 @@ writeFileSync(
     2,
   )}\n`,
 );
+// tsc emits no copy of a .d.ts input: the generated API types go beside the declarations using them.
+mkdirSync(join(out, 'lib', 'types', 'api'), { recursive: true });
+copyFileSync(
+  join(web, 'src', 'api', 'schema.d.ts'),
+  join(out, 'lib', 'types', 'api', 'schema.d.ts'),
+);
 mkdirSync(join(out, 'app', 'widgets'), { recursive: true });
 copyFileSync(join(out, 'lib', 'mount.js'), join(out, 'app', 'widgets', 'credit-widgets.js'));
 writeFileSync(hashFile, hash);

@@ -40,6 +40,8 @@ export function benchEnv(
     LEDGER_API_KEYS: BENCH_API_KEYS.map(
       (secret, index) => `bench${index}:${secret}:spend|grant|read`,
     ).join(','),
+    // Required in production (customer tokens); the bench mints none.
+    CUSTOMER_TOKEN_SECRET: 'bench-customer-token-secret-0123456789abcdef',
     HOST: '127.0.0.1',
     PORT: '0',
     ...overrides,

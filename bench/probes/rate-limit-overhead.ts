@@ -3,8 +3,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/load-config';
 import { ApiKeyAuthenticator } from '../../src/http/auth/api-key-authenticator';
 import { authenticationHook } from '../../src/http/auth/authentication.hook';
+import { CustomerTokens } from '../../src/http/auth/customer-tokens';
 import { handleUnreadBody } from '../../src/http/errors/unread-body';
 import { RateLimits } from '../../src/http/rate-limits/rate-limits';
+import { SystemClock } from '../../src/shared/clock';
 
 /**
  * CPU per request of the per-key write limit alone (issue 11): the same Fastify route (the
@@ -20,6 +22,7 @@ const keys = Array.from({ length: 8 }, (_, index) => `bench-secret-key-${index}`
 const env = {
   LEDGER_API_KEYS: keys.map((key, index) => `k${index}:${key}:spend`).join(','),
   RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: process.argv[2] ?? '1000000',
+  CUSTOMER_TOKEN_SECRET: 'bench-customer-token-secret-0123456789',
 };
 
 async function build(withLimits: boolean): Promise<FastifyInstance> {
@@ -28,7 +31,11 @@ async function build(withLimits: boolean): Promise<FastifyInstance> {
   fastify.decorateRequest('principal', null);
   const limits = new RateLimits(config);
   if (withLimits) await limits.install(fastify);
-  fastify.addHook('onRequest', authenticationHook(new ApiKeyAuthenticator(config.apiKeys), limits));
+  const customerTokens = CustomerTokens.fromConfig(config, new SystemClock());
+  fastify.addHook(
+    'onRequest',
+    authenticationHook(new ApiKeyAuthenticator(config.apiKeys), customerTokens, limits),
+  );
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     handleUnreadBody(request, reply);

@@ -8,13 +8,15 @@ import { evolve, initialState } from '../../src/ledger/decider';
 import { STREAM_PREFIX, streamIdFor, accountIdFromStream } from '../../src/ledger/limits';
 import type { CreditBlock, LedgerState } from '../../src/ledger/state';
 import { toLedgerEvent } from '../../src/ledger/upcast';
+import { AnalyticsVerifier } from '../analytics/verify-analytics';
 import { TRANSACTION_TYPE_OF } from '../ledger/effects';
 import { projectionNamed } from '../registry';
 import { readCheckpoints } from '../runtime/checkpoints';
 
 /** One way a read model differs from what the streams say. */
 export interface Disagreement {
-  projection: 'accounts' | 'transactions' | 'holds';
+  projection: 'accounts' | 'transactions' | 'holds' | 'analytics';
+  /** The account, or `*` for a ledger-wide analytics table. */
   accountId: string;
   /** What differs: `balance`, `block b1 remaining`, `transactions revision 4 balanceAfter`, `transaction count`, … */
   what: string;
@@ -56,7 +58,9 @@ export interface VerifyOptions {
  *   availableAfter, reservedAfter, reservedChange) against the fold after that event;
  * - holds (when that projection is registered): open_holds against the reservations the fold
  *   has open and not captured (a capture closes the hold in that read model), with their credits
- *   and deadlines.
+ *   and deadlines;
+ * - analytics (when registered): every analytics table against the pure effects folded over the
+ *   streams (projections/analytics/verify-analytics.ts).
  * Balances are the events' own totals (balance = credits in − credits out, LEDGER.md invariant 2):
  * a block past its expiresAt counts until its CreditsExpired is recorded, as in the read model.
  */
@@ -74,11 +78,18 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
       accounts: checkpoints.get('accounts')?.position ?? null,
       transactions: checkpoints.get('transactions')?.position ?? null,
       holds: projectionNamed('holds') ? (checkpoints.get('holds')?.position ?? null) : undefined,
+      analytics: projectionNamed('analytics')
+        ? (checkpoints.get('analytics')?.position ?? null)
+        : undefined,
     };
+    const analytics = cuts.analytics === undefined ? null : new AnalyticsVerifier();
+    const noteAnalytics = (d: Omit<Disagreement, 'projection'>) =>
+      note({ projection: 'analytics', ...d });
     report.checkpoints = {
       accounts: cuts.accounts,
       transactions: cuts.transactions,
       ...(cuts.holds === undefined ? {} : { holds: cuts.holds }),
+      ...(cuts.analytics === undefined ? {} : { analytics: cuts.analytics }),
     };
     const accounts = new Set(await options.listAccounts());
     for (const accountId of await accountsInReadModels(client, cuts.holds !== undefined))
@@ -94,8 +105,16 @@ export async function verifyReadModels(options: VerifyOptions): Promise<VerifyRe
       chunk.forEach((accountId, index) => {
         report.events += streams[index].length;
         compareAccount(accountId, streams[index], rows, cuts, options.eventStore, note);
+        analytics?.addAccount(
+          accountId,
+          streams[index]
+            .filter((event) => withinCut(options.eventStore, event, cuts.analytics))
+            .map(toLedgerEvent),
+        );
       });
+      await analytics?.compareChunk(client, chunk, noteAnalytics);
     }
+    await analytics?.finish(client, noteAnalytics);
     report.accounts = ordered.length;
     await client.query('COMMIT');
   } catch (error) {
@@ -147,6 +166,17 @@ interface Cuts {
   transactions: GlobalPosition | null;
   /** Undefined when no holds projection is registered. */
   holds: GlobalPosition | null | undefined;
+  /** Undefined when no analytics projection is registered. */
+  analytics: GlobalPosition | null | undefined;
+}
+
+/** Whether the event is at or before the projection's checkpoint (null: nothing projected). */
+function withinCut(
+  eventStore: EventStore,
+  event: RecordedEvent,
+  cut: GlobalPosition | null | undefined,
+): boolean {
+  return cut !== null && cut !== undefined && eventStore.comparePositions(event.position, cut) <= 0;
 }
 
 interface BalanceRecord {
@@ -277,7 +307,7 @@ function compareAccount(
   note: (disagreement: Disagreement) => void,
 ): void {
   const within = (event: RecordedEvent, cut: GlobalPosition | null | undefined) =>
-    cut !== null && cut !== undefined && eventStore.comparePositions(event.position, cut) <= 0;
+    withinCut(eventStore, event, cut);
   const state = initialState();
   const expectedRows: ExpectedRow[] = [];
   let accounts: AccountsExpectation | null = null;

@@ -4,14 +4,18 @@ import { LoggerModule } from 'nestjs-pino';
 import { ProjectionsModule } from '../../projections/nest/projections.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { servesApi } from '../config/app-config';
+import { CustomerTokensModule } from '../customer-tokens/customer-tokens.module';
 import { ExpiryModule } from '../expiry/expiry.module';
 import { HistoryModule } from '../history/history.module';
 import { HttpKernelModule } from '../http/http-kernel.module';
+import { LiveBalanceModule } from '../live-balance/live-balance.module';
 import { loggerOptions } from '../observability/logger-options';
 import { OperationsModule } from '../operations/operations.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { PlatformModule, type PlatformOptions } from '../platform/platform.module';
 import { PricingModule } from '../pricing/pricing.module';
+import { ReportsModule } from '../reports/reports.module';
 import { WidgetsConfigModule } from '../widgets-config/widgets-config.module';
 
 export type AppModuleOptions = PlatformOptions;
@@ -38,6 +42,12 @@ export class AppModule {
         AuditModule,
         OperationsModule,
         PaymentsModule,
+        ReportsModule,
+        LiveBalanceModule,
+        CustomerTokensModule.register({
+          // A route that mints tokens without a key: development only, and only where the API is.
+          demoTokens: options.config.demoTokens && servesApi(options.config.role),
+        }),
         ProjectionsModule,
         ExpiryModule,
         WidgetsConfigModule,

@@ -3,13 +3,14 @@ import { maxHeaderSize } from 'node:http';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { REQUEST_ID_HEADER, requestIdFor } from '../observability/logger-options';
-import type { ProcessRole } from '../config/app-config';
+import { servesApi, type ProcessRole } from '../config/app-config';
 import { ApiKeyAuthenticator } from '../http/auth/api-key-authenticator';
 import { authenticationHook } from '../http/auth/authentication.hook';
+import { CustomerTokens } from '../http/auth/customer-tokens';
 import {
   answerClientError,
   answerConnect,
@@ -26,6 +27,7 @@ import type { RouteFlags } from '../http/route-flags';
 import { serveWidgets } from '../widgets-config/serve-widgets';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { installHttpDrain } from './http-drain';
+import { buildOpenApiDocument } from './openapi-document';
 
 const DOCS_PATH = 'docs';
 const httpLogger = new NestLogger('HTTP');
@@ -75,7 +77,16 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   installHttpDrain(app.getHttpAdapter().getInstance());
   const rateLimits = app.get(RateLimits);
   await rateLimits.install(app.getHttpAdapter().getInstance());
-  configureHttp(app, options.config.role, app.get(ApiKeyAuthenticator), rateLimits);
+  configureHttp(
+    app,
+    options.config.role,
+    app.get(ApiKeyAuthenticator),
+    app.get(CustomerTokens),
+    rateLimits,
+  );
+  if (options.config.widgetAllowedOrigins.length > 0) {
+    allowWidgetOrigins(app, options.config.widgetAllowedOrigins);
+  }
   // After configureHttp: its onRoute hook reads the routes' public flag.
   await serveWidgets(app.getHttpAdapter().getInstance());
   setUpOpenApi(app);
@@ -94,6 +105,7 @@ function configureHttp(
   app: NestFastifyApplication,
   role: ProcessRole,
   authenticator: ApiKeyAuthenticator,
+  customerTokens: CustomerTokens,
   rateLimits: RateLimits,
 ): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
@@ -117,7 +129,11 @@ function configureHttp(
   }
   // Callback-style hooks: they run on every request, and an async hook costs a promise and a
   // microtask hop each time.
-  const authenticate = authenticationHook(authenticator, rateLimits);
+  const authenticate = authenticationHook(authenticator, customerTokens, rateLimits);
+  // The live balance stream: EventSource cannot send headers, so a customer token may be in the URL.
+  const authenticateWithQueryToken = authenticationHook(authenticator, customerTokens, rateLimits, {
+    tokenInQuery: true,
+  });
   const refuseNonJson: onRequestHookHandler = (request, _reply, done) => {
     if (hasBody(request.headers) && !isJson(request.headers['content-type'])) {
       done(Object.assign(new Error('unsupported media type'), { statusCode: 415 }));
@@ -146,8 +162,9 @@ function configureHttp(
       route.url.startsWith(`/${DOCS_PATH}/`) ||
       route.url.startsWith(`/${DOCS_PATH}-`);
     const own = [route.onRequest ?? []].flat();
+    const authentication = flags.tokenInQuery ? authenticateWithQueryToken : authenticate;
     route.onRequest = [
-      ...(flags.publicRoute || isDocs ? [] : [authenticate]),
+      ...(flags.publicRoute || isDocs ? [] : [authentication]),
       refuseNonJson,
       ...own,
     ];
@@ -162,8 +179,26 @@ function configureHttp(
   });
 }
 
-export function servesApi(role: ProcessRole): boolean {
-  return role === 'all' || role === 'api';
+/**
+ * CORS for the browser widgets (WIDGET_ALLOWED_ORIGINS, exact origins): registered before the routes,
+ * its onRequest hook answers a preflight before authentication runs (a preflight carries no
+ * Authorization header). No cookies are used, so no credentials mode.
+ */
+function allowWidgetOrigins(app: NestFastifyApplication, origins: string[]): void {
+  app.enableCors({
+    origin: origins,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+    exposedHeaders: [
+      REQUEST_ID_HEADER,
+      'retry-after',
+      'ratelimit-limit',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+      'ratelimit-policy',
+    ],
+    maxAge: 600,
+  });
 }
 
 function hasBody(headers: IncomingHttpHeaders): boolean {
@@ -179,23 +214,7 @@ function isJson(contentType: string | undefined): boolean {
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Credits ledger')
-      .setDescription(
-        'Event-sourced credits: balances, spends, refunds, grants, purchases and holds. Errors are RFC 9457 problem details.',
-      )
-      .setVersion('1')
-      // Not addBearerAuth: it labels the token a JWT (bearerFormat). The name stays `bearer`, which
-      // @ApiBearerAuth() on the controllers refers to.
-      .addSecurity('bearer', {
-        type: 'http',
-        scheme: 'bearer',
-        description:
-          'An API key (LEDGER_API_KEYS: name:secret:scopes), sent as "Authorization: Bearer <secret>". An opaque secret with nothing to decode.',
-      })
-      .build(),
-  );
-  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
+  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+  });
 }

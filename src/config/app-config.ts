@@ -44,6 +44,24 @@ export interface RateLimitSettings {
   redisUrl: string | null;
 }
 
+/** PRODUCT.md §6: tokens a product backend mints for a browser, scoped to one account. */
+export interface CustomerTokenSettings {
+  /** HMAC key; null outside production means a random one per process (said loudly at start). */
+  secret: string | null;
+  /** Lifetime of a token when the request names none (CUSTOMER_TOKEN_TTL_SECONDS). */
+  ttlSeconds: number;
+}
+
+/** PRODUCT.md §5 "Live balance": the Server-Sent Events stream per account. */
+export interface BalanceStreamSettings {
+  /** Open streams per process; one more is refused with 503. */
+  maxConnections: number;
+  /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
+  heartbeatSeconds: number;
+  /** How often the log is polled for new events while at least one stream is open. */
+  pollIntervalMs: number;
+}
+
 export class AppConfig {
   nodeEnv!: string;
   port!: number;
@@ -90,10 +108,23 @@ export class AppConfig {
   quoteTtlSeconds!: number;
   /** PRODUCT.md §5: available credits below this are a low balance (LOW_BALANCE_THRESHOLD). */
   lowBalanceThreshold!: number;
+  /** CSV exports (docs/reports.md) one process streams at once; more are answered 503. */
+  reportsMaxConcurrentExports!: number;
+  customerTokens!: CustomerTokenSettings;
+  /** Browser origins allowed to call the API (CORS) for the widgets; empty: no CORS at all. */
+  widgetAllowedOrigins!: string[];
+  balanceStream!: BalanceStreamSettings;
+  /** POST /demo/customer-tokens exists (mints tokens with no API key): development only. */
+  demoTokens!: boolean;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
   }
+}
+
+/** The roles that serve the API (/v1/…): `all` (npm start) and `api`. */
+export function servesApi(role: ProcessRole): boolean {
+  return role === 'all' || role === 'api';
 }
 
 export class ConfigError extends Error {

@@ -140,9 +140,62 @@ export function loadConfig(env: Env): AppConfig {
 
   config.quoteTtlSeconds = read.integer('QUOTE_TTL_SECONDS', 600, 1, 86_400);
   config.lowBalanceThreshold = read.integer('LOW_BALANCE_THRESHOLD', 100, 0, 1_000_000_000_000);
+  config.reportsMaxConcurrentExports = read.integer('REPORTS_MAX_CONCURRENT_EXPORTS', 2, 1, 64);
+
+  config.customerTokens = {
+    secret: read.optionalString('CUSTOMER_TOKEN_SECRET'),
+    ttlSeconds: read.integer('CUSTOMER_TOKEN_TTL_SECONDS', 900, 1, MAX_CUSTOMER_TOKEN_TTL_SECONDS),
+  };
+  if (config.customerTokens.secret !== null && config.customerTokens.secret.length < 32) {
+    problems.push(
+      'CUSTOMER_TOKEN_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)',
+    );
+  }
+  if (config.isProduction && config.customerTokens.secret === null) {
+    problems.push(
+      'CUSTOMER_TOKEN_SECRET must be set when NODE_ENV=production (every replica needs the same one; e.g. openssl rand -hex 32)',
+    );
+  }
+  config.widgetAllowedOrigins = parseOrigins(env.WIDGET_ALLOWED_ORIGINS, problems);
+  config.balanceStream = {
+    maxConnections: read.integer('BALANCE_STREAM_MAX_CONNECTIONS', 1000, 1, 100_000),
+    heartbeatSeconds: read.integer('BALANCE_STREAM_HEARTBEAT_SECONDS', 15, 1, 3600),
+    pollIntervalMs: read.integer('BALANCE_STREAM_POLL_MS', 200, 10, 10_000),
+  };
+  config.demoTokens = read.boolean('DEMO_TOKENS', config.nodeEnv === 'development');
+  if (config.isProduction && config.demoTokens) {
+    problems.push(
+      'DEMO_TOKENS=true is refused when NODE_ENV=production: it mints tokens for anyone',
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The longest a customer token may live, whatever the setting or the request asks: a day. */
+export const MAX_CUSTOMER_TOKEN_TTL_SECONDS = 86_400;
+
+/** `https://app.example.com,http://localhost:5173`: exact origins, scheme://host[:port]. */
+function parseOrigins(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const origins: string[] = [];
+  for (const entry of raw.split(',').map((part) => part.trim())) {
+    let url: URL | null;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = null;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== entry) {
+      problems.push(
+        `WIDGET_ALLOWED_ORIGINS entry ${JSON.stringify(entry)} must be an origin like https://app.example.com (no path, no trailing slash)`,
+      );
+      continue;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
 }
 
 /** `name:secret:scope|scope,…`, e.g. `svc:s3cret:read|spend,ops:t0p:admin`. */
@@ -255,6 +308,15 @@ class EnvReader {
 
   string(name: string, fallback: string): string {
     return this.raw(name) ?? fallback;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
   }
 
   optionalString(name: string): string | null {

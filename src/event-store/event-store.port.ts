@@ -82,6 +82,15 @@ export interface ReadStreamOptions {
   maxCount?: number;
 }
 
+/** One stream's tail to read: its events from `fromRevision` on (see `readStreamTails`). */
+export interface StreamTailRequest {
+  streamId: string;
+  fromRevision: StreamRevision;
+}
+
+/** Streams one `readStreamTails` call may name. */
+export const MAX_STREAM_TAILS_PER_READ = 500;
+
 /** Events of one stream whose `data[dataField]` is the string `equals`, up to a revision. */
 export interface StreamQuery {
   dataField: string;
@@ -141,6 +150,18 @@ export interface EventStore {
   ): Promise<ExclusiveAppendResult>;
   /** A missing stream reads as empty, not an error. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * The tails of many streams in one read: for each request, in the requests' order, at most
+   * `maxCountPerStream` of its events from its revision on (a missing stream has none). At most
+   * MAX_STREAM_TAILS_PER_READ requests, each stream at most once. PostgreSQL answers with one
+   * query, so the write path can bring many cached states up to date for the price of one round
+   * trip (strongly consistent balance, check and quote reads under load); other stores read the
+   * streams concurrently.
+   */
+  readStreamTails(
+    requests: readonly StreamTailRequest[],
+    maxCountPerStream: number,
+  ): Promise<RecordedEvent[][]>;
   /**
    * The events of a stream matching `query`, in revision order; a missing stream has none. Rare
    * look-ups (a refund of a spend the cached state forgot): PostgreSQL filters on the server

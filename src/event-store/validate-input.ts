@@ -1,11 +1,13 @@
 import {
   DuplicateEventIdError,
+  MAX_STREAM_TAILS_PER_READ,
   NO_STREAM_REVISION,
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type StreamQuery,
+  type StreamTailRequest,
 } from './event-store.port';
 import { isStorableText } from '../shared/storable-text';
 
@@ -107,4 +109,26 @@ function assertStorable(name: string, value: string): void {
 /** Not a type guard: callers hold a number by type, and it is the value at run time that is checked. */
 function isRevision(value: unknown): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Requests of one tails read: bounded, each stream once, revisions and a positive count. */
+export function validateStreamTails(
+  requests: readonly StreamTailRequest[],
+  maxCountPerStream: number,
+): void {
+  if (requests.length > MAX_STREAM_TAILS_PER_READ)
+    throw new RangeError(
+      `at most ${MAX_STREAM_TAILS_PER_READ} streams per tails read, got ${requests.length}`,
+    );
+  if (!isRevision(maxCountPerStream) || maxCountPerStream === 0)
+    throw new RangeError(`maxCountPerStream must be an integer >= 1, got ${maxCountPerStream}`);
+  const seen = new Set<string>();
+  for (const { streamId, fromRevision } of requests) {
+    if (typeof streamId !== 'string' || streamId.length === 0)
+      throw new RangeError('a tails read names a stream by a non-empty id');
+    if (seen.has(streamId)) throw new RangeError(`stream ${streamId} named twice in a tails read`);
+    seen.add(streamId);
+    if (!isRevision(fromRevision))
+      throw new RangeError(`fromRevision must be a revision >= 0, got ${fromRevision}`);
+  }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { HistoryPage } from '../../projections/read-models/transaction-history';
+import { AcceptsCustomerToken } from '../http/auth/customer-access';
 import { RequireScope } from '../http/auth/scopes.decorator';
 import { AccountRoute } from '../http/route-docs';
 import { AccountIdPipe } from '../http/validation/path-id.pipes';
@@ -25,6 +26,7 @@ export class TransactionsController {
 
   @Get('transactions')
   @RequireScope('read')
+  @AcceptsCustomerToken()
   @ApiOperation({
     summary:
       'Transaction history, newest first (projected; ?after=<position> waits for your own write)',

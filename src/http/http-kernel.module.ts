@@ -1,8 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
+import { Clock } from '../shared/clock';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { CustomerTokens } from './auth/customer-tokens';
 import { ProblemCatalog } from './errors/problem-catalog';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { RateLimits } from './rate-limits/rate-limits';
@@ -10,7 +12,7 @@ import { FastBodyChecks } from './validation/fast-body-checks';
 import { createValidationPipe } from './validation/validation.pipe';
 
 /**
- * What every request passes, whatever the feature: API keys and scopes, rate limits, validation,
+ * What every request passes, whatever the feature: API keys and scopes, customer tokens, rate limits, validation,
  * and errors as problem details. Global, so that feature modules register their errors
  * (ProblemCatalog) and fast body checks (FastBodyChecks) and use the per-account limit guard.
  */
@@ -21,6 +23,11 @@ import { createValidationPipe } from './validation/validation.pipe';
       provide: ApiKeyAuthenticator,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => new ApiKeyAuthenticator(config.apiKeys),
+    },
+    {
+      provide: CustomerTokens,
+      inject: [AppConfig, Clock],
+      useFactory: (config: AppConfig, clock: Clock) => CustomerTokens.fromConfig(config, clock),
     },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     // Installed on Fastify by createApp before the routes (src/http/rate-limits/rate-limits.ts).
@@ -34,6 +41,6 @@ import { createValidationPipe } from './validation/validation.pipe';
       useFactory: (checks: FastBodyChecks) => createValidationPipe(checks.lookup),
     },
   ],
-  exports: [ApiKeyAuthenticator, RateLimits, ProblemCatalog, FastBodyChecks],
+  exports: [ApiKeyAuthenticator, CustomerTokens, RateLimits, ProblemCatalog, FastBodyChecks],
 })
 export class HttpKernelModule {}

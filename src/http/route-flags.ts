@@ -12,6 +12,8 @@ export interface RouteFlags {
   publicRoute?: true;
   /** Counts against RATE_LIMIT_WRITES_PER_SECOND_PER_KEY. */
   write?: true;
+  /** A customer token may come as `?token=` (the live balance stream: EventSource sends no headers). */
+  tokenInQuery?: true;
 }
 
 /**

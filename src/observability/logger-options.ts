@@ -21,7 +21,33 @@ export function requestIdFor(request: IncomingMessage): string {
   return randomUUID();
 }
 
-/** Structured JSON logs with the request id; secrets (API keys, Stripe signatures) never logged. */
+/** A customer token in a query string (`?token=`, the live balance stream): never written to a log. */
+const TOKEN_IN_QUERY = /([?&]token=)[^&#]*/gi;
+
+/** The URL as logs may show it: secrets in the query string replaced by `[redacted]`. */
+export function redactUrlSecrets(url: string): string {
+  return url.replace(TOKEN_IN_QUERY, '$1[redacted]');
+}
+
+interface SerializedRequest {
+  url?: string;
+  query?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** pino-http's request serializer wraps this one around the standard one's output. */
+function withoutUrlSecrets(request: SerializedRequest): SerializedRequest {
+  if (typeof request.url === 'string') request.url = redactUrlSecrets(request.url);
+  if (request.query && typeof request.query === 'object' && 'token' in request.query) {
+    request.query = { ...request.query, token: '[redacted]' };
+  }
+  return request;
+}
+
+/**
+ * Structured JSON logs with the request id; secrets (API keys, customer tokens, Stripe signatures)
+ * never logged.
+ */
 export function loggerOptions(config: AppConfig): Params {
   return {
     // Request lines are info. Below that level the middleware would cost ~30 % of HTTP throughput
@@ -42,6 +68,7 @@ export function loggerOptions(config: AppConfig): Params {
         ],
         censor: '[redacted]',
       },
+      serializers: { req: withoutUrlSecrets },
       customProps: () => ({ service: 'credits-ledger', role: config.role }),
       // originalUrl: the middleware layer may rewrite `url` relative to where it is mounted.
       autoLogging: {

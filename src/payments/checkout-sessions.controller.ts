@@ -11,6 +11,7 @@ import {
 import { AccountRoute, AuthenticatedRoute, BodyRoute, LimitPerKey } from '../http/route-docs';
 import { AccountIdPipe } from '../http/validation/path-id.pipes';
 import type { AuthenticatedRequest } from '../http/auth/api-key.guard';
+import { AcceptsCustomerToken } from '../http/auth/customer-access';
 import { RequireScope } from '../http/auth/scopes.decorator';
 import { LimitPerAccount } from '../http/rate-limits/limit-per-account';
 import { callerContext } from '../http/request-context';
@@ -39,6 +40,8 @@ export class CheckoutSessionsController {
    */
   @Post()
   @RequireScope('spend')
+  // The browser pays for its own account only: the body's accountId must be the token's.
+  @AcceptsCustomerToken({ from: 'body', field: 'accountId' })
   // Above the limits: the last decorator applied (the highest) describes the 429.
   @ApiResponse({
     status: 429,

@@ -25,6 +25,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../http/auth/api-key.guard';
 import { hasScope, OPEN_MODE_PRINCIPAL } from '../http/auth/api-key-authenticator';
+import { AcceptsCustomerToken } from '../http/auth/customer-access';
 import { RequireScope } from '../http/auth/scopes.decorator';
 import { HttpProblemException } from '../http/errors/http-problem.exception';
 import { problem, validationProblem } from '../http/errors/problem';
@@ -79,6 +80,8 @@ export class CreditPacksController {
 
   @Get()
   @RequireScope('read')
+  // The purchase modal lists the packs; include=inactive still needs admin.
+  @AcceptsCustomerToken({ from: 'none' })
   @ApiOperation({
     summary: 'The credit packs on sale now, each with savingsPercent (prices from the catalog)',
   })

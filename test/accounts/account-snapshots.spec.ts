@@ -82,9 +82,12 @@ describe('account snapshots', () => {
     await store.appendToStream('credits-long', [spent(), spent()], {
       expectedRevision: folded.revision,
     });
-    const reads = jest.spyOn(store, 'readStream');
+    const reads = jest.spyOn(store, 'readStreamTails');
     const loaded = await new AccountRepository(store, config, snapshots).refresh('long');
-    expect(reads).toHaveBeenCalledWith('credits-long', { fromRevision: folded.revision + 1 });
+    expect(reads).toHaveBeenCalledWith(
+      [{ streamId: 'credits-long', fromRevision: folded.revision + 1 }],
+      expect.any(Number),
+    );
     const fresh = await new AccountRepository(store, config).refresh('long');
     expect(loaded).toEqual(fresh);
     expect(loaded.revision).toBe(folded.revision + 2);

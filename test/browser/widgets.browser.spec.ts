@@ -65,10 +65,11 @@ describe('credit widgets in the browser', () => {
     );
     expect(response.status).toBe(201);
   };
-  /** A customer token when the service mints them; until then the test's read|spend key. */
+  /** What the browser holds (PRODUCT.md §6): a customer token for the account, never an API key. */
   const tokenFor = async (accountId: string): Promise<string> => {
     const minted = await http().post(`/v1/accounts/${accountId}/customer-tokens`, {});
-    return minted.status === 201 ? (minted.body.token as string) : TEST_KEYS.service;
+    expect(minted.status).toBe(201);
+    return minted.body.token as string;
   };
   const open = async (accountId: string, hash = '') => {
     const token = await tokenFor(accountId);

@@ -106,8 +106,71 @@ describe('loadConfig', () => {
   it('refuses production without API keys', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/LEDGER_API_KEYS must be set/);
     expect(
-      loadConfig({ NODE_ENV: 'production', LEDGER_API_KEYS: 'a:abcd:read' }).isProduction,
+      loadConfig({
+        NODE_ENV: 'production',
+        LEDGER_API_KEYS: 'a:abcd:read',
+        CUSTOMER_TOKEN_SECRET: 'x'.repeat(32),
+      }).isProduction,
     ).toBe(true);
+  });
+
+  describe('customer tokens, widget origins, the balance stream, demo tokens', () => {
+    it('has the defaults of PRODUCT.md §8 and docs/widgets-server.md', () => {
+      const config = loadConfig({});
+      expect(config.customerTokens).toEqual({ secret: null, ttlSeconds: 900 });
+      expect(config.widgetAllowedOrigins).toEqual([]);
+      expect(config.balanceStream).toEqual({
+        maxConnections: 1000,
+        heartbeatSeconds: 15,
+        pollIntervalMs: 200,
+      });
+      // npm start without NODE_ENV is development: the demo shell can mint its own token.
+      expect(config.demoTokens).toBe(true);
+      expect(loadConfig({ NODE_ENV: 'test' }).demoTokens).toBe(false);
+    });
+
+    it('needs CUSTOMER_TOKEN_SECRET in production, 32 characters at least, never echoed', () => {
+      const production = { NODE_ENV: 'production', LEDGER_API_KEYS: 'a:abcd:read' };
+      expect(() => loadConfig(production)).toThrow(/CUSTOMER_TOKEN_SECRET must be set/);
+      try {
+        loadConfig({ CUSTOMER_TOKEN_SECRET: 'short-secret-value' });
+        throw new Error('accepted');
+      } catch (error) {
+        expect((error as Error).message).toMatch(/CUSTOMER_TOKEN_SECRET must be at least 32/);
+        expect((error as Error).message).not.toContain('short-secret-value');
+      }
+    });
+
+    it('refuses DEMO_TOKENS=true in production', () => {
+      expect(() =>
+        loadConfig({
+          NODE_ENV: 'production',
+          LEDGER_API_KEYS: 'a:abcd:read',
+          CUSTOMER_TOKEN_SECRET: 'x'.repeat(32),
+          DEMO_TOKENS: 'true',
+        }),
+      ).toThrow(/DEMO_TOKENS=true is refused/);
+      expect(() => loadConfig({ DEMO_TOKENS: 'yes' })).toThrow(/DEMO_TOKENS must be true or false/);
+    });
+
+    it('reads WIDGET_ALLOWED_ORIGINS as exact origins', () => {
+      expect(
+        loadConfig({ WIDGET_ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173' })
+          .widgetAllowedOrigins,
+      ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+      expect(() =>
+        loadConfig({ WIDGET_ALLOWED_ORIGINS: 'https://app.example.com/,*,ftp://x.test' }),
+      ).toThrow(ConfigError);
+    });
+
+    it('bounds the token lifetime and the stream settings', () => {
+      expect(() => loadConfig({ CUSTOMER_TOKEN_TTL_SECONDS: '86401' })).toThrow(
+        /CUSTOMER_TOKEN_TTL_SECONDS must be an integer from 1 to 86400/,
+      );
+      expect(() => loadConfig({ BALANCE_STREAM_MAX_CONNECTIONS: '0' })).toThrow(
+        /BALANCE_STREAM_MAX_CONNECTIONS/,
+      );
+    });
   });
 
   it('needs a connection string for EventStoreDB', () => {

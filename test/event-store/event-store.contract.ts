@@ -1,6 +1,7 @@
 import {
   ClaimHeldElsewhereError,
   DuplicateEventIdError,
+  MAX_STREAM_TAILS_PER_READ,
   NO_STREAM_REVISION,
   WrongExpectedRevisionError,
   type AppendResult,
@@ -61,6 +62,7 @@ export const PORT_METHODS_UNDER_CONTRACT = {
   appendToStream: 'appending and reading a stream; optimistic concurrency; edge cases of appending',
   appendExclusive: 'holding a stream (optional: see ContractCapabilities)',
   readStream: 'appending and reading a stream',
+  readStreamTails: 'appending and reading a stream: reads the tails of many streams in one call …',
   findInStream: 'appending and reading a stream: finds the events whose data field equals …',
   streamRevision: 'appending and reading a stream; optimistic concurrency',
   readAll: 'the global log',
@@ -176,6 +178,50 @@ export function describeEventStoreContract(
         expect(await revisions({ fromRevision: 5 })).toEqual([]);
         expect(await revisions({ fromRevision: 99 })).toEqual([]);
         expect(await revisions({ maxCount: 0 })).toEqual([]);
+      });
+
+      it('reads the tails of many streams in one call, in the order asked, each up to a count', async () => {
+        const prefix = uniquePrefix('tails');
+        const [a, b, missing] = [`${prefix}a`, `${prefix}b`, `${prefix}missing`];
+        await store.appendToStream(a, newEvents(4), { expectedRevision: NO_STREAM_REVISION });
+        await store.appendToStream(b, newEvents(2), { expectedRevision: NO_STREAM_REVISION });
+        const tails = await store.readStreamTails(
+          [
+            { streamId: b, fromRevision: 1 },
+            { streamId: missing, fromRevision: 0 },
+            { streamId: a, fromRevision: 1 },
+            { streamId: `${prefix}caught-up`, fromRevision: 7 },
+          ],
+          2,
+        );
+        expect(
+          tails.map((tail) => tail.map((event) => `${event.streamId}@${event.revision}`)),
+        ).toEqual([[`${b}@1`], [], [`${a}@1`, `${a}@2`], []]);
+        const [[fromB]] = tails;
+        const [direct] = await store.readStream(b, { fromRevision: 1 });
+        expect(fromB).toEqual(direct);
+        expect(await store.readStreamTails([], 1)).toEqual([]);
+        await expect(
+          store.readStreamTails(
+            [
+              { streamId: a, fromRevision: 0 },
+              { streamId: a, fromRevision: 1 },
+            ],
+            1,
+          ),
+        ).rejects.toThrow(RangeError);
+        await expect(store.readStreamTails([{ streamId: a, fromRevision: 0 }], 0)).rejects.toThrow(
+          RangeError,
+        );
+        await expect(
+          store.readStreamTails(
+            Array.from({ length: MAX_STREAM_TAILS_PER_READ + 1 }, (_, index) => ({
+              streamId: `${prefix}many-${index}`,
+              fromRevision: 0,
+            })),
+            1,
+          ),
+        ).rejects.toThrow(RangeError);
       });
 
       it('finds the events whose data field equals a string, in order, up to a revision', async () => {

@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CheckCredits } from '../queries/check-credits.query';
 import { GetBalance } from '../queries/get-balance.query';
+import { AcceptsCustomerToken } from '../../http/auth/customer-access';
 import { RequireScope } from '../../http/auth/scopes.decorator';
 import { AccountIdPipe } from '../../http/validation/path-id.pipes';
 import { BalanceQuery, CheckRequest } from './dto/requests';
@@ -17,6 +18,7 @@ export class BalanceController {
 
   @Get('balance')
   @RequireScope('read')
+  @AcceptsCustomerToken()
   @ApiOperation({
     summary: 'Balance, available and reserved credits, and the blocks (strongly consistent)',
   })

@@ -1,6 +1,7 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AcceptsCustomerToken } from '../../http/auth/customer-access';
 import { RequireScope } from '../../http/auth/scopes.decorator';
 import { AccountRoute, BodyRoute, LimitPerKey } from '../../http/route-docs';
 import { AccountIdPipe } from '../../http/validation/path-id.pipes';
@@ -17,6 +18,7 @@ export class QuotesController {
 
   @Post()
   @RequireScope('spend')
+  @AcceptsCustomerToken()
   @BodyRoute()
   // It keeps a row (the quote), so it counts as a write against the per-key limit.
   @LimitPerKey()

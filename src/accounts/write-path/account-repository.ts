@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import {
   EVENT_STORE,
+  NO_STREAM_REVISION,
   type AppendResult,
   type EventStore,
   type NewEvent,
@@ -16,6 +17,7 @@ import { timeOrderedUuid } from '../../shared/time-ordered-uuid';
 import { AccountSnapshots, SNAPSHOT_AFTER_EVENTS } from './account-snapshots';
 import { purchaseClaimOf } from './purchase-claims';
 import { BoundedCache } from './bounded-cache';
+import { TailReader } from './tail-reader';
 
 /**
  * Loads and saves account streams, keeping a bounded cache of folded states so a command costs
@@ -26,6 +28,7 @@ import { BoundedCache } from './bounded-cache';
 @Injectable()
 export class AccountRepository {
   private readonly cache: BoundedCache<string, LedgerState>;
+  private readonly tails: TailReader;
 
   private readonly logger = new Logger(AccountRepository.name);
 
@@ -38,6 +41,7 @@ export class AccountRepository {
     @Optional() private readonly snapshots?: AccountSnapshots,
   ) {
     this.cache = new BoundedCache(config.accountCacheMaxEntries);
+    this.tails = new TailReader(eventStore);
     this.ledgerOptions = Object.freeze({
       idempotencyRetentionMs: config.idempotencyRetentionMs,
       recentSpendsKept: config.recentSpendsPerAccount,
@@ -57,7 +61,12 @@ export class AccountRepository {
     const streamId = streamIdFor(accountId);
     const state =
       this.cache.get(accountId) ?? (await this.loadSnapshot(streamId)) ?? this.newState();
-    const tail = await this.eventStore.readStream(streamId, { fromRevision: state.revision + 1 });
+    // A known state's tail is usually empty or short: grouped with other accounts' reads. A cold
+    // load reads the whole stream on its own.
+    const tail =
+      state.revision === NO_STREAM_REVISION
+        ? await this.eventStore.readStream(streamId)
+        : await this.tails.read(streamId, state.revision + 1);
     for (const recorded of tail) evolve(state, toLedgerEvent(recorded));
     this.cache.set(accountId, state);
     if (tail.length >= SNAPSHOT_AFTER_EVENTS) this.saveSnapshot(streamId, state);

@@ -25,9 +25,10 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamQuery,
+  type StreamTailRequest,
   type StreamRevision,
 } from '../event-store.port';
-import { validateClaim, validateStreamQuery } from '../validate-input';
+import { validateClaim, validateStreamQuery, validateStreamTails } from '../validate-input';
 import { EventStoreDbClaims } from './eventstoredb-claims';
 import { findInStreamBackwards } from './eventstoredb-find-in-stream';
 import {
@@ -131,6 +132,19 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       throw translateError(error, { streamId, expected: options.expectedRevision });
     }
+  }
+
+  /** No multi-stream read in db-client: one read per stream, all at once (at most 500). */
+  async readStreamTails(
+    requests: readonly StreamTailRequest[],
+    maxCountPerStream: number,
+  ): Promise<RecordedEvent[][]> {
+    validateStreamTails(requests, maxCountPerStream);
+    return Promise.all(
+      requests.map(({ streamId, fromRevision }) =>
+        this.readStream(streamId, { fromRevision, maxCount: maxCountPerStream }),
+      ),
+    );
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

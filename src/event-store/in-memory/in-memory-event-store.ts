@@ -14,6 +14,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamQuery,
+  type StreamTailRequest,
   type StreamRevision,
 } from '../event-store.port';
 import {
@@ -22,6 +23,7 @@ import {
   validateReadAll,
   validateReadStream,
   validateStreamQuery,
+  validateStreamTails,
 } from '../validate-input';
 
 /** readAll never returns more than this many events per call (as the PostgreSQL adapter). */
@@ -119,6 +121,18 @@ export class InMemoryEventStore implements EventStore {
     validateReadStream(options);
     const stream = this.streams.get(streamId) ?? [];
     return stream.slice(fromRevision, fromRevision + maxCount).map(copy);
+  }
+
+  async readStreamTails(
+    requests: readonly StreamTailRequest[],
+    maxCountPerStream: number,
+  ): Promise<RecordedEvent[][]> {
+    validateStreamTails(requests, maxCountPerStream);
+    return Promise.all(
+      requests.map(({ streamId, fromRevision }) =>
+        this.readStream(streamId, { fromRevision, maxCount: maxCountPerStream }),
+      ),
+    );
   }
 
   async findInStream(streamId: string, query: StreamQuery): Promise<RecordedEvent[]> {

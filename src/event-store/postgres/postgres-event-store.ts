@@ -15,6 +15,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamQuery,
+  type StreamTailRequest,
   type StreamRevision,
 } from '../event-store.port';
 import { checkExpectation, currentRevision, writeAppend } from './postgres-append';
@@ -22,13 +23,14 @@ import { writeClaim } from './postgres-claims';
 import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from './group-committer';
 import { mapPostgresError } from './postgres-errors';
 import { comparePostgresPositions } from './postgres-position';
-import { findStreamRows, readAllRows, readStreamRows } from './postgres-read';
+import { findStreamRows, readAllRows, readStreamRows, readStreamTailRows } from './postgres-read';
 import {
   validateAppend,
   validateClaim,
   validateReadAll,
   validateReadStream,
   validateStreamQuery,
+  validateStreamTails,
 } from '../validate-input';
 
 /** readAll never returns more than this many events per call. */
@@ -149,6 +151,16 @@ export class PostgresEventStore implements EventStore {
     if (maxCount === 0) return [];
     return this.run('readStream', () =>
       readStreamRows(this.pool, streamId, fromRevision, maxCount),
+    );
+  }
+
+  async readStreamTails(
+    requests: readonly StreamTailRequest[],
+    maxCountPerStream: number,
+  ): Promise<RecordedEvent[][]> {
+    validateStreamTails(requests, maxCountPerStream);
+    return this.run('readStreamTails', () =>
+      readStreamTailRows(this.pool, requests, maxCountPerStream),
     );
   }
 

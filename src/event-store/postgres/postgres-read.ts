@@ -4,6 +4,7 @@ import type {
   ReadAllResult,
   RecordedEvent,
   StreamQuery,
+  StreamTailRequest,
 } from '../event-store.port';
 import { encodePosition, parsePosition, START_POSITION } from './postgres-position';
 
@@ -52,6 +53,35 @@ export async function readStreamRows(
     [streamId, fromRevision, maxCount],
   );
   return rows.map(toRecordedEvent);
+}
+
+/**
+ * One statement for many streams' tails: each request probes the (stream_id, revision) index from
+ * its revision, so a stream with nothing new costs one index look-up and returns no row.
+ */
+export async function readStreamTailRows(
+  client: Queryable,
+  requests: readonly StreamTailRequest[],
+  maxCountPerStream: number,
+): Promise<RecordedEvent[][]> {
+  const tails: RecordedEvent[][] = requests.map(() => []);
+  if (requests.length === 0) return tails;
+  const { rows } = await client.query<EventRow & { request_index: string }>(
+    `SELECT t.request_index - 1 AS request_index, ${COLUMNS}
+     FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS t(stream_id, from_revision, request_index)
+     CROSS JOIN LATERAL (
+       SELECT * FROM events WHERE stream_id = t.stream_id AND revision >= t.from_revision
+       ORDER BY revision LIMIT $3
+     ) e
+     ORDER BY t.request_index, e.revision`,
+    [
+      requests.map((request) => request.streamId),
+      requests.map((request) => request.fromRevision),
+      maxCountPerStream,
+    ],
+  );
+  for (const row of rows) tails[Number(row.request_index)].push(toRecordedEvent(row));
+  return tails;
 }
 
 /**

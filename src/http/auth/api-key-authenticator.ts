@@ -1,9 +1,21 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { ApiKey, ApiScope } from '../../config/app-config';
+import type { CustomerTokenClaims } from './customer-token';
 
+/**
+ * Who is calling: an API key with its scopes, or a customer token (PRODUCT.md §6), which holds no
+ * scope and may only use the routes that accept customer tokens, for its own account
+ * (ApiKeyGuard, src/http/auth/customer-access.ts).
+ */
 export interface Principal {
   name: string;
   scopes: ApiScope[];
+  /** Set for a customer token: the one account it acts for, and until when. */
+  customer?: CustomerTokenClaims;
+}
+
+export function customerPrincipal(claims: CustomerTokenClaims): Principal {
+  return { name: `customer:${claims.accountId}`, scopes: [], customer: claims };
 }
 
 /** The identity used when no keys are configured outside production (open mode). */

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { REQUEST_ID_HEADER } from '../../observability/logger-options';
+import { REQUEST_ID_HEADER, redactUrlSecrets } from '../../observability/logger-options';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 import { ProblemCatalog } from './problem-catalog';
 
@@ -32,7 +32,10 @@ export function sendProblem(
 ): void {
   const { problem, headers } = problems.responseFor(error);
   if (problem.status >= 500) {
-    logger.error({ err: error, requestId: request.id, url: request.url }, 'request failed');
+    logger.error(
+      { err: error, requestId: request.id, url: redactUrlSecrets(request.url) },
+      'request failed',
+    );
   }
   for (const [name, value] of Object.entries(headers)) {
     // A Retry-After the thrower set on the reply itself is the better hint; keep it.

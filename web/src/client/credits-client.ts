@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import type { paths } from './local-paths';
+import type { paths } from '../api/schema';
 import type {
   BalanceAnswer,
   CheckoutSessionAnswer,

@@ -1,0 +1,250 @@
+import type { PoolClient } from 'pg';
+import type { Projection } from '../projection';
+import {
+  foldAnalytics,
+  key,
+  referencedIds,
+  type AnalyticsDelta,
+  type PurchaseRef,
+  type SpendRef,
+  type UsageAmounts,
+} from './effects';
+
+/**
+ * The analytics read models (migrations/1732254000000_analytics.sql): a batch is folded in memory
+ * by the pure effects (effects.ts) into one delta, then added to the stored rows (each changed row
+ * written once). The projector stores the checkpoint in the same transaction, so a batch is added
+ * exactly once and adding is safe.
+ */
+export const analyticsProjection: Projection = {
+  name: 'analytics',
+  tables: [
+    'analytics_usage_daily',
+    'analytics_account_usage_daily',
+    'analytics_account_usage_rollup',
+    'analytics_member_usage_daily',
+    'analytics_active_daily',
+    'analytics_purchases_daily',
+    'analytics_spend_refs',
+    'analytics_purchase_refs',
+  ],
+  description: 'analytics_* (usage, active accounts and purchases per day)',
+  async apply(client, events) {
+    if (events.length === 0) return;
+    const referenced = referencedIds(events);
+    const spends = await loadSpendRefs(client, referenced.spends);
+    const purchases = await loadPurchaseRefs(client, referenced.purchases);
+    const delta = foldAnalytics(events, {
+      spend: (accountId, spendId) => spends.get(key(accountId, spendId)),
+      purchase: (accountId, purchaseId) => purchases.get(key(accountId, purchaseId)),
+    });
+    await writeDelta(client, delta);
+  },
+};
+
+type Ids = Array<{ accountId: string; id: string }>;
+
+async function loadSpendRefs(client: PoolClient, ids: Ids): Promise<Map<string, SpendRef>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await client.query<{
+    account_id: string;
+    spend_id: string;
+    operation_id: string;
+    member: string;
+  }>(
+    `SELECT s.account_id, s.spend_id, s.operation_id, s.member FROM analytics_spend_refs s
+     JOIN unnest($1::text[], $2::text[]) AS k(account_id, spend_id) USING (account_id, spend_id)`,
+    [ids.map((id) => id.accountId), ids.map((id) => id.id)],
+  );
+  return new Map(
+    rows.map((row) => [
+      key(row.account_id, row.spend_id),
+      { operationId: row.operation_id, member: row.member },
+    ]),
+  );
+}
+
+async function loadPurchaseRefs(client: PoolClient, ids: Ids): Promise<Map<string, PurchaseRef>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await client.query<{
+    account_id: string;
+    purchase_id: string;
+    pack_id: string;
+    currency: string;
+  }>(
+    `SELECT p.account_id, p.purchase_id, p.pack_id, p.currency FROM analytics_purchase_refs p
+     JOIN unnest($1::text[], $2::text[]) AS k(account_id, purchase_id) USING (account_id, purchase_id)`,
+    [ids.map((id) => id.accountId), ids.map((id) => id.id)],
+  );
+  return new Map(
+    rows.map((row) => [
+      key(row.account_id, row.purchase_id),
+      { packId: row.pack_id, currency: row.currency },
+    ]),
+  );
+}
+
+const USAGE_COLUMNS = 'spent_credits, spends, refunded_credits, refunds';
+const USAGE_TYPES = 'spent_credits bigint, spends bigint, refunded_credits bigint, refunds bigint';
+const ADD_USAGE = `spent_credits = t.spent_credits + EXCLUDED.spent_credits, spends = t.spends + EXCLUDED.spends,
+  refunded_credits = t.refunded_credits + EXCLUDED.refunded_credits, refunds = t.refunds + EXCLUDED.refunds`;
+
+function usageRecords(
+  map: Map<string, UsageAmounts>,
+  keys: string[],
+): Array<Record<string, unknown>> {
+  return [...map].map(([at, amounts]) => {
+    // The last key part takes the rest: only it (a member id) could hold a `|`.
+    const parts = at.split('|');
+    const head = parts.slice(0, keys.length - 1);
+    head.push(parts.slice(keys.length - 1).join('|'));
+    const record: Record<string, unknown> = {
+      spent_credits: amounts.spentCredits,
+      spends: amounts.spends,
+      refunded_credits: amounts.refundedCredits,
+      refunds: amounts.refunds,
+    };
+    keys.forEach((name, index) => (record[name] = head[index]));
+    return record;
+  });
+}
+
+/** Adds the delta to the tables. Rows travel as one json parameter per table (as in the other projections). */
+async function writeDelta(client: PoolClient, delta: AnalyticsDelta): Promise<void> {
+  await addUsageRows(
+    client,
+    'analytics_usage_daily',
+    ['day', 'operation_id'],
+    ['date', 'text'],
+    delta.usageByOperation,
+  );
+  await addUsageRows(
+    client,
+    'analytics_account_usage_rollup',
+    ['start', 'account_id', 'granularity'],
+    ['date', 'text', 'text'],
+    delta.usageByAccountRollup,
+  );
+  await addUsageRows(
+    client,
+    'analytics_member_usage_daily',
+    ['day', 'account_id', 'member'],
+    ['date', 'text', 'text'],
+    delta.usageByMember,
+  );
+  if (delta.usageByAccount.size > 0) {
+    // An account becomes active on a day when its row for that day gets its first spend: after
+    // the addition, its spends equal what this batch added (and that is more than 0).
+    await client.query(
+      `WITH input AS (
+         SELECT * FROM json_to_recordset($1::json) AS r(day date, account_id text, ${USAGE_TYPES})
+       ), added AS (
+         INSERT INTO analytics_account_usage_daily AS t (day, account_id, ${USAGE_COLUMNS})
+         SELECT day, account_id, ${USAGE_COLUMNS} FROM input
+         ON CONFLICT (day, account_id) DO UPDATE SET ${ADD_USAGE}
+         RETURNING t.day, t.account_id, t.spends
+       ), activated AS (
+         SELECT a.day, count(*) AS accounts FROM added a JOIN input i USING (day, account_id)
+         WHERE i.spends > 0 AND a.spends = i.spends GROUP BY a.day
+       )
+       INSERT INTO analytics_active_daily AS t (day, active_accounts)
+       SELECT day, accounts FROM activated
+       ON CONFLICT (day) DO UPDATE SET active_accounts = t.active_accounts + EXCLUDED.active_accounts`,
+      [JSON.stringify(usageRecords(delta.usageByAccount, ['day', 'account_id']))],
+    );
+  }
+  if (delta.purchases.size > 0) {
+    await client.query(
+      `INSERT INTO analytics_purchases_daily AS t (day, pack_id, currency, purchases, credits, revenue_minor, reversals, reversed_credits)
+       SELECT day, pack_id, currency, purchases, credits, revenue_minor, reversals, reversed_credits
+       FROM json_to_recordset($1::json) AS r(day date, pack_id text, currency text, purchases bigint, credits bigint,
+                                            revenue_minor bigint, reversals bigint, reversed_credits bigint)
+       ON CONFLICT (day, pack_id, currency) DO UPDATE SET
+         purchases = t.purchases + EXCLUDED.purchases, credits = t.credits + EXCLUDED.credits,
+         revenue_minor = t.revenue_minor + EXCLUDED.revenue_minor, reversals = t.reversals + EXCLUDED.reversals,
+         reversed_credits = t.reversed_credits + EXCLUDED.reversed_credits`,
+      [
+        JSON.stringify(
+          [...delta.purchases].map(([at, amounts]) => {
+            const [day, packId, currency] = at.split('|');
+            return {
+              day,
+              pack_id: packId,
+              currency,
+              purchases: amounts.purchases,
+              credits: amounts.credits,
+              revenue_minor: amounts.revenueMinor,
+              reversals: amounts.reversals,
+              reversed_credits: amounts.reversedCredits,
+            };
+          }),
+        ),
+      ],
+    );
+  }
+  // Plain INSERTs: a spend or purchase id seen twice in one account is a broken log; fail the batch.
+  if (delta.spendRefs.size > 0) {
+    await client.query(
+      `INSERT INTO analytics_spend_refs (account_id, spend_id, operation_id, member)
+       SELECT account_id, spend_id, operation_id, member
+       FROM json_to_recordset($1::json) AS r(account_id text, spend_id text, operation_id text, member text)`,
+      [
+        JSON.stringify(
+          [...delta.spendRefs].map(([at, ref]) => {
+            const [accountId, spendId] = splitRefKey(at);
+            return {
+              account_id: accountId,
+              spend_id: spendId,
+              operation_id: ref.operationId,
+              member: ref.member,
+            };
+          }),
+        ),
+      ],
+    );
+  }
+  if (delta.purchaseRefs.size > 0) {
+    await client.query(
+      `INSERT INTO analytics_purchase_refs (account_id, purchase_id, pack_id, currency)
+       SELECT account_id, purchase_id, pack_id, currency
+       FROM json_to_recordset($1::json) AS r(account_id text, purchase_id text, pack_id text, currency text)`,
+      [
+        JSON.stringify(
+          [...delta.purchaseRefs].map(([at, ref]) => {
+            const [accountId, purchaseId] = splitRefKey(at);
+            return {
+              account_id: accountId,
+              purchase_id: purchaseId,
+              pack_id: ref.packId,
+              currency: ref.currency,
+            };
+          }),
+        ),
+      ],
+    );
+  }
+}
+
+/** `accountId|id`: the account id holds no `|`; the rest is the id, whatever it holds. */
+function splitRefKey(at: string): [string, string] {
+  const bar = at.indexOf('|');
+  return [at.slice(0, bar), at.slice(bar + 1)];
+}
+
+async function addUsageRows(
+  client: PoolClient,
+  table: string,
+  keys: string[],
+  types: string[],
+  map: Map<string, UsageAmounts>,
+): Promise<void> {
+  if (map.size === 0) return;
+  const keyTypes = keys.map((name, index) => `${name} ${types[index]}`).join(', ');
+  await client.query(
+    `INSERT INTO ${table} AS t (${keys.join(', ')}, ${USAGE_COLUMNS})
+     SELECT ${keys.join(', ')}, ${USAGE_COLUMNS}
+     FROM json_to_recordset($1::json) AS r(${keyTypes}, ${USAGE_TYPES})
+     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${ADD_USAGE}`,
+    [JSON.stringify(usageRecords(map, keys))],
+  );
+}

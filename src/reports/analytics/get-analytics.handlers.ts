@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ProjectionWaiter } from '../../../projections/nest/projection-waiter';
+import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../shared/clock';
+import { AnalyticsNotCaughtUpError } from '../errors';
+import {
+  InvalidReportQueryError,
+  previousPeriod,
+  resolvePeriod,
+  wholeDays,
+  type Period,
+} from '../period';
+import { AnalyticsReadModel } from './analytics-read-model';
+import type { AnalyticsAnswer, PurchaseRow, UsageRow } from './analytics-rows';
+import { GetPurchases, GetUsage, type PeriodRequest } from './get-analytics.query';
+
+/** The projection the analytics read (projections/analytics/analytics.projection.ts). */
+export const ANALYTICS_PROJECTION = 'analytics';
+
+/** Resolves the period in whole UTC days and waits for `after`; shared by both questions. */
+@Injectable()
+abstract class AnalyticsHandler {
+  constructor(
+    protected readonly readModel: AnalyticsReadModel,
+    private readonly waiter: ProjectionWaiter,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  protected async periods(request: PeriodRequest): Promise<{
+    period: Period;
+    previous: Period;
+    answer: Pick<AnalyticsAnswer<never>, 'period' | 'previousPeriod'>;
+  }> {
+    const period = wholeDays(resolvePeriod(request, this.clock.now()));
+    const previous = previousPeriod(period);
+    if (request.after !== undefined) {
+      if (!this.waiter.isValidPosition(request.after))
+        throw new InvalidReportQueryError(
+          'after',
+          'is not a position returned by a write of this service',
+        );
+      const timeoutMs = this.config.consistencyTimeoutMs;
+      const outcome = await this.waiter.waitFor(ANALYTICS_PROJECTION, request.after, timeoutMs);
+      if (!outcome.reached)
+        throw new AnalyticsNotCaughtUpError(request.after, outcome.checkpoint, timeoutMs);
+    }
+    const show = (p: Period) => ({ from: p.from.toISOString(), to: p.to.toISOString() });
+    return { period, previous, answer: { period: show(period), previousPeriod: show(previous) } };
+  }
+}
+
+@QueryHandler(GetUsage)
+export class GetUsageHandler
+  extends AnalyticsHandler
+  implements IQueryHandler<GetUsage, AnalyticsAnswer<UsageRow>>
+{
+  async execute({ groupBy, request, limit }: GetUsage): Promise<AnalyticsAnswer<UsageRow>> {
+    const { period, previous, answer } = await this.periods(request);
+    const [data, before] = await Promise.all([
+      this.readModel.usage(groupBy, period, limit),
+      this.readModel.usage(groupBy, previous, limit),
+    ]);
+    return { groupBy, ...answer, data, previous: before };
+  }
+}
+
+@QueryHandler(GetPurchases)
+export class GetPurchasesHandler
+  extends AnalyticsHandler
+  implements IQueryHandler<GetPurchases, AnalyticsAnswer<PurchaseRow>>
+{
+  async execute({ groupBy, request }: GetPurchases): Promise<AnalyticsAnswer<PurchaseRow>> {
+    const { period, previous, answer } = await this.periods(request);
+    const [data, before] = await Promise.all([
+      this.readModel.purchases(groupBy, period),
+      this.readModel.purchases(groupBy, previous),
+    ]);
+    return { groupBy, ...answer, data, previous: before };
+  }
+}
