@@ -14,7 +14,7 @@ const ADAPTERS = '^src/(event-store/(postgres|eventstoredb|in-memory)|database)/
 const EVENT_STORE_ADAPTERS = '^src/event-store/(postgres|eventstoredb|in-memory)/';
 /** Application and interface code: features, the HTTP kernel, the composition, the CLI, projections. */
 const APPLICATION_AND_INTERFACES =
-  '^(src/(accounts|history|audit|payments|pricing|operations|expiry|live-balance|customer-tokens|http|app|cli)/|projections/)';
+  '^(src/(accounts|history|audit|payments|pricing|operations|expiry|live-balance|customer-tokens|notifications|reports|http|app|cli)/|projections/)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -32,6 +32,7 @@ import {
   spendByOperationHttp,
 } from './scenarios/priced-http';
 import { spendInProcess, SPEND_INPROCESS_TARGET } from './scenarios/spend-inprocess';
+import { spendHttpWebhooks, SPEND_HTTP_WEBHOOKS_TARGET } from './scenarios/webhooks-http';
 import {
   naiveRowBaseline,
   prepareSqlBaselines,
@@ -48,6 +49,7 @@ const SCENARIOS = [
   'projector-rebuild',
   'memory',
   'analytics-http',
+  'spend-http-webhooks',
 ] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -250,6 +252,12 @@ async function main(): Promise<number> {
           }
         }
       }
+      if (wants('spend-http-webhooks'))
+        scenarios.push(
+          await step('spend-http-webhooks', SPEND_HTTP_WEBHOOKS_TARGET, () =>
+            spendHttpWebhooks(context),
+          ),
+        );
       // Before cold-load: the rebuild replays a log of many accounts, not mostly one 100,000-event stream.
       if (wants('projector-rebuild')) {
         scenarios.push(

@@ -3,6 +3,7 @@ import { analyticsProjection } from './analytics/analytics.projection';
 import { holdsProjection } from './holds.projection';
 import type { Projection } from './projection';
 import { transactionsProjection } from './transactions.projection';
+import { transfersProjection } from './transfers.projection';
 
 /**
  * Every projection, each with its own checkpoint, advisory lock and projector. They read the same
@@ -14,7 +15,11 @@ export const PROJECTIONS: readonly Projection[] = [
   transactionsProjection,
   holdsProjection,
   analyticsProjection,
+  transfersProjection,
 ];
+
+/** The projection GET /v1/transfers/{transferId} reads (and `?after=` waits for). */
+export const TRANSFERS_PROJECTION = transfersProjection.name;
 
 /** The projection GET /v1/accounts/{id}/transactions reads (and `?after=` waits for). */
 export const HISTORY_PROJECTION = transactionsProjection.name;

@@ -29,7 +29,7 @@ async function build(withLimits: boolean): Promise<FastifyInstance> {
   const config = loadConfig(env);
   const fastify = Fastify();
   fastify.decorateRequest('principal', null);
-  const limits = new RateLimits(config);
+  const limits = new RateLimits(config, new SystemClock());
   if (withLimits) await limits.install(fastify);
   const customerTokens = CustomerTokens.fromConfig(config, new SystemClock());
   fastify.addHook(

@@ -104,15 +104,11 @@ export function rollupsOf(day: string): Array<[Granularity, string]> {
   ];
 }
 
-/**
- * The pool member a spend names (PRODUCT.md §3). The field is being added to CreditsSpent by the
- * pools work; read here without depending on its type, so usage by member fills in as soon as
- * spends carry it (until then every spend has no member and `groupBy=member` answers no rows).
- */
+/** The pool member a spend names (PRODUCT.md §3), or NONE. */
 export function memberOf(event: LedgerEvent): string {
   if (event.type !== 'CreditsSpent') return NONE;
-  const member = (event.data as { member?: unknown }).member;
-  return typeof member === 'string' && member.length > 0 ? member : NONE;
+  const { member } = event.data;
+  return member !== undefined && member.length > 0 ? member : NONE;
 }
 
 /** What one event adds to the analytics (none for grants, expiries, holds and releases). */
@@ -192,10 +188,9 @@ export function analyticsFacts(
         },
       ];
     }
-    case 'CreditsGranted':
-    case 'CreditsExpired':
-    case 'CreditsReserved':
-    case 'ReservationReleased':
+    default:
+      // Grants, expiries, holds, releases and the programs' events (members, gift codes) are
+      // neither usage nor purchases.
       return [];
   }
 }

@@ -40,7 +40,13 @@ export type TransactionType =
   | 'reservation'
   | 'release'
   | 'reversal'
-  | 'reinstatement';
+  | 'reinstatement'
+  | 'gift'
+  | 'member'
+  /** Credits moved between accounts: out (TransferSent), in (TransferReceived), back (TransferReturned). */
+  | 'transfer'
+  /** The account was closed (a lead merged); moves nothing. */
+  | 'closure';
 
 export const TRANSACTION_TYPES: readonly TransactionType[] = [
   'purchase',
@@ -52,6 +58,10 @@ export const TRANSACTION_TYPES: readonly TransactionType[] = [
   'release',
   'reversal',
   'reinstatement',
+  'gift',
+  'member',
+  'transfer',
+  'closure',
 ];
 
 export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionType>> = {
@@ -64,6 +74,17 @@ export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionTy
   ReservationReleased: 'release',
   PurchaseReversed: 'reversal',
   ReversalUndone: 'reinstatement',
+  // Programs (PRODUCT.md §2–3): escrow out of a funder and a redemption in are gifts; a pool's
+  // member changes move no credits (a row of 0, so every event keeps its one row).
+  GiftCodesFunded: 'gift',
+  GiftCodeRedeemed: 'gift',
+  MemberSet: 'member',
+  MemberRemoved: 'member',
+  TransferSent: 'transfer',
+  TransferReceived: 'transfer',
+  TransferDeclined: 'transfer',
+  TransferReturned: 'transfer',
+  AccountClosed: 'closure',
 };
 
 function sum(amounts: readonly BlockAmount[]): number {
@@ -93,6 +114,21 @@ export function totalsChange(event: LedgerEvent): TotalsChange {
       return { available: -sum(event.data.removed), reserved: 0 };
     case 'ReversalUndone':
       return { available: sum(event.data.restored), reserved: 0 };
+    case 'GiftCodesFunded':
+      return { available: -sum(event.data.drawdown), reserved: 0 };
+    case 'GiftCodeRedeemed':
+      return { available: sum(event.data.blocks), reserved: 0 };
+    case 'TransferSent':
+      return { available: -sum(event.data.drawdown), reserved: 0 };
+    case 'TransferReceived':
+      return { available: event.data.credits, reserved: 0 };
+    case 'TransferReturned':
+      return { available: sum(event.data.returnedTo), reserved: 0 };
+    case 'MemberSet':
+    case 'MemberRemoved':
+    case 'TransferDeclined':
+    case 'AccountClosed':
+      return { available: 0, reserved: 0 };
   }
 }
 
@@ -173,6 +209,31 @@ export function blockChanges(event: LedgerEvent): BlockChange[] {
       return outOf(event.data.removed);
     case 'ReversalUndone':
       return into(event.data.restored);
+    case 'GiftCodesFunded':
+      return outOf(event.data.drawdown);
+    case 'TransferSent':
+      return outOf(event.data.drawdown);
+    case 'GiftCodeRedeemed':
+    case 'TransferReceived':
+      return event.data.blocks.map((block) => ({
+        kind: 'open',
+        block: {
+          blockId: block.blockId,
+          category: block.category,
+          credits: block.credits,
+          grantedAt: metadata.occurredAt,
+          expiresAt: block.expiresAt ?? null,
+          purchaseId: null,
+          costBasis: null,
+        },
+      }));
+    case 'TransferReturned':
+      return into(event.data.returnedTo);
+    case 'MemberSet':
+    case 'MemberRemoved':
+    case 'TransferDeclined':
+    case 'AccountClosed':
+      return [];
   }
 }
 
@@ -217,15 +278,36 @@ export function transactionFacts(event: LedgerEvent): TransactionFacts {
     reservedChange: change.reserved,
     description: describe(event) ?? description ?? null,
     reference: referenceOf(event) ?? reference ?? null,
-    metadata: { ...(details ?? {}) },
+    metadata: { ...(details ?? {}), ...memberOf(event) },
     operation: operation ?? null,
     detail,
   };
 }
 
+/** A pool member's spend shows the member in the row's metadata (PRODUCT.md §3). */
+function memberOf(event: LedgerEvent): { member?: string } {
+  return event.type === 'CreditsSpent' && event.data.member !== undefined
+    ? { member: event.data.member }
+    : {};
+}
+
 /** Events without a description of their own show their reason. */
 function describe(event: LedgerEvent): string | undefined {
-  return event.type === 'CreditsRefunded' ? event.data.reason : undefined;
+  switch (event.type) {
+    case 'CreditsRefunded':
+    case 'TransferSent':
+      return event.data.reason;
+    case 'GiftCodesFunded':
+      return `Gift codes funded: ${event.data.count} × ${event.data.creditsPerCode} credits`;
+    case 'GiftCodeRedeemed':
+      return 'Gift code redeemed';
+    case 'MemberSet':
+      return `Member ${event.data.memberId} set`;
+    case 'MemberRemoved':
+      return `Member ${event.data.memberId} removed`;
+    default:
+      return undefined;
+  }
 }
 
 /** Purchases and reversals carry the payment's reference (e.g. the PaymentIntent id). */

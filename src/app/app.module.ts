@@ -10,12 +10,17 @@ import { ExpiryModule } from '../expiry/expiry.module';
 import { HistoryModule } from '../history/history.module';
 import { HttpKernelModule } from '../http/http-kernel.module';
 import { LiveBalanceModule } from '../live-balance/live-balance.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { loggerOptions } from '../observability/logger-options';
 import { OperationsModule } from '../operations/operations.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { PlatformModule, type PlatformOptions } from '../platform/platform.module';
 import { PricingModule } from '../pricing/pricing.module';
 import { ReportsModule } from '../reports/reports.module';
+import { PoolsModule } from '../programs/pools/pools.module';
+import { GiftCodesModule } from '../programs/gift-codes/gift-codes.module';
+import { ReferralsModule } from '../programs/referrals/referrals.module';
+import { ProgramsModule } from '../programs/programs.module';
 import { WidgetsConfigModule } from '../widgets-config/widgets-config.module';
 
 export type AppModuleOptions = PlatformOptions;
@@ -48,8 +53,13 @@ export class AppModule {
           // A route that mints tokens without a key: development only, and only where the API is.
           demoTokens: options.config.demoTokens && servesApi(options.config.role),
         }),
+        ProgramsModule,
         ProjectionsModule,
         ExpiryModule,
+        NotificationsModule,
+        PoolsModule,
+        GiftCodesModule,
+        ReferralsModule,
         WidgetsConfigModule,
       ],
     };

@@ -81,10 +81,16 @@ export class AuditBook {
   private readonly reversals = new Map<string, ReversalEntry>();
   private readonly providerRefs = new Set<string>();
   private readonly refundIds = new Set<string>();
+  /** Gift codes redeemed into the account (SHA-256 of each). */
+  private readonly giftCodes = new Set<string>();
+  /** Transfers sent (what they drew, whether returned) and those that reached this account. */
+  private readonly transfersOut = new Map<string, { drawdown: BlockAmount[]; returned: boolean }>();
+  private readonly transfersIn = new Set<string>();
+  private closed = false;
   /** Lots holding credits (or, after a broken event, owing some): the only ones drawdown looks at. */
   private readonly lotsWithCredits = new Set<string>();
 
-  /** Credits in (purchases, grants, refunds) and out (spends, expiries, reversals), as the events state them. */
+  /** Credits in (purchases, grants, refunds, gifts) and out (spends, expiries, reversals, gift escrow), as the events state them. */
   creditsIn = 0;
   creditsOut = 0;
   /** Sum of the lots' remaining credits, moved block by block. */
@@ -426,6 +432,130 @@ export class AuditBook {
         this.creditsIn += restored;
         return restored;
       }
+      case 'MemberSet':
+      case 'MemberRemoved':
+        // Pool membership moves no credits; the limits are the domain's to enforce.
+        if (typeof event.data.memberId !== 'string' || event.data.memberId === '')
+          report('unreadable_event', `${event.type} without a memberId`);
+        return 0;
+      case 'GiftCodesFunded': {
+        const { data } = event;
+        at.positive('credits', data.credits);
+        at.parts('drawdown', data.drawdown, data.credits);
+        if (data.credits !== data.count * data.creditsPerCode)
+          report(
+            'invalid_amount',
+            `gift escrow of ${data.credits} credits for ${data.count} codes of ${data.creditsPerCode}`,
+          );
+        for (const part of data.drawdown) {
+          const lot = this.lots.get(part.blockId);
+          if (
+            lot &&
+            (lot.category !== part.category || lot.expiresAtMs !== instantOrNull(part.expiresAt))
+          )
+            report(
+              'amounts_disagree',
+              `gift escrow records block ${part.blockId} as ${part.category}, expiring ${part.expiresAt ?? 'never'}; the block is ${lot.category}, expiring ${lot.expiresAtMs === null ? 'never' : iso(lot.expiresAtMs)}`,
+            );
+        }
+        this.expectDrawdown(
+          'gift escrow',
+          data.drawdown,
+          this.liveLotsInOrder(atMs),
+          data.credits,
+          report,
+        );
+        this.takeFromLots(data.drawdown, atMs, report);
+        this.creditsOut += data.credits;
+        return -data.credits;
+      }
+      case 'GiftCodeRedeemed': {
+        const { data } = event;
+        at.positive('credits', data.credits);
+        at.parts('blocks', data.blocks, data.credits);
+        if (this.giftCodes.has(data.codeHash))
+          report('duplicate_id', `gift code ${data.codeHash} redeemed twice`);
+        this.giftCodes.add(data.codeHash);
+        for (const block of data.blocks)
+          this.openLot(block.blockId, block.category, block.credits, atMs, block.expiresAt, report);
+        this.creditsIn += data.credits;
+        return data.credits;
+      }
+      case 'TransferSent': {
+        const { data } = event;
+        at.positive('credits', data.credits);
+        at.parts('drawdown', data.drawdown, data.credits);
+        if (this.transfersOut.has(data.transferId))
+          report('duplicate_id', `transfer ${data.transferId} sent twice`);
+        this.expectDrawdown(
+          'transfer',
+          data.drawdown,
+          this.liveLotsInOrder(atMs),
+          data.credits,
+          report,
+        );
+        this.takeFromLots(data.drawdown, atMs, report);
+        this.transfersOut.set(data.transferId, {
+          drawdown: copyParts(data.drawdown),
+          returned: false,
+        });
+        this.creditsOut += data.credits;
+        return -data.credits;
+      }
+      case 'TransferReceived': {
+        const { data } = event;
+        at.positive('credits', data.credits);
+        at.parts('blocks', data.blocks, data.credits);
+        if (this.transfersIn.has(data.transferId))
+          report('duplicate_id', `transfer ${data.transferId} received twice`);
+        this.transfersIn.add(data.transferId);
+        // A block may arrive past its time (it expired on the way): expired in the same append.
+        for (const block of data.blocks)
+          this.openLot(
+            block.blockId,
+            block.category,
+            block.credits,
+            atMs,
+            block.expiresAt,
+            report,
+            true,
+          );
+        this.creditsIn += data.credits;
+        return data.credits;
+      }
+      case 'TransferDeclined': {
+        if (this.transfersIn.has(event.data.transferId))
+          report('duplicate_id', `transfer ${event.data.transferId} decided twice`);
+        this.transfersIn.add(event.data.transferId);
+        return 0;
+      }
+      case 'TransferReturned': {
+        const { data } = event;
+        at.positive('credits', data.credits);
+        at.parts('returnedTo', data.returnedTo, data.credits);
+        const sent = this.transfersOut.get(data.transferId);
+        if (!sent) {
+          report('unknown_reference', `return of transfer ${data.transferId}, never sent`);
+        } else {
+          if (sent.returned) report('duplicate_id', `transfer ${data.transferId} returned twice`);
+          const rest = withoutParts(sent.drawdown, data.returnedTo, 'last');
+          if (rest.missing.length > 0 || sumParts(rest.left) > 0)
+            report(
+              'refund_not_from_spend',
+              `transfer ${data.transferId} returns ${describeParts(data.returnedTo)}, it drew ${describeParts(sent.drawdown)}`,
+            );
+          sent.returned = true;
+        }
+        this.putIntoLots(data.returnedTo, report);
+        this.creditsIn += data.credits;
+        return data.credits;
+      }
+      case 'AccountClosed': {
+        if (this.closed)
+          report('duplicate_id', `account closed twice (merge ${event.data.mergeId})`);
+        this.closed = true;
+        return 0;
+      }
       default: {
         const unknown: never = event;
         report('unreadable_event', `cannot audit event type ${(unknown as { type: string }).type}`);
@@ -471,6 +601,7 @@ export class AuditBook {
     atMs: number,
     expiresAt: string | undefined,
     report: Report,
+    mayArriveExpired = false,
   ): void {
     if (this.lots.has(blockId)) {
       report('duplicate_id', `block ${blockId} created twice`);
@@ -484,7 +615,7 @@ export class AuditBook {
           'invalid_instant',
           `block ${blockId}: expiresAt ${JSON.stringify(expiresAt)} is not an instant`,
         );
-      else if (expiresAtMs <= atMs)
+      else if (expiresAtMs <= atMs && !mayArriveExpired)
         report('invalid_instant', `block ${blockId} was born expired (expiresAt ${expiresAt})`);
     }
     const lot: Lot = {
@@ -758,4 +889,8 @@ function describeParts(parts: readonly BlockAmount[]): string {
 
 function iso(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
+}
+
+function instantOrNull(instant: string | null | undefined): number | null {
+  return instant === null || instant === undefined ? null : Date.parse(instant);
 }

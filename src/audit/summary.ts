@@ -42,6 +42,40 @@ export function summarize(event: LedgerEvent): string {
       const { data } = event;
       return `reversal ${data.reversalId} of purchase ${data.purchaseId} undone (${data.reason}): restored ${parts(data.restored) || 'nothing'}, shortfall cancelled ${data.shortfallCancelled}`;
     }
+    case 'MemberSet': {
+      const { limit } = event.data;
+      return `member ${event.data.memberId} set, ${limit ? `limit ${limit.credits} per ${limit.period}` : 'no limit'}`;
+    }
+    case 'MemberRemoved':
+      return `member ${event.data.memberId} removed`;
+    case 'GiftCodesFunded': {
+      const { data } = event;
+      return `gift codes ${data.mintId} funded: ${data.count} × ${data.creditsPerCode} into escrow from ${parts(data.drawdown)}`;
+    }
+    case 'GiftCodeRedeemed': {
+      const { data } = event;
+      return `gift code ${data.codeHash.slice(0, 12)}… redeemed${data.fundedBy ? ` (funded by ${data.fundedBy})` : ''} → ${parts(data.blocks)}`;
+    }
+    case 'TransferSent': {
+      const { data } = event;
+      return `${data.purpose} ${data.transferId} of ${data.credits} to ${data.to} "${data.reason}" from ${parts(data.drawdown)}`;
+    }
+    case 'TransferReceived': {
+      const { data } = event;
+      return `${data.purpose} ${data.transferId} of ${data.credits} from ${data.from} → ${data.blocks.map((block) => `${block.blockId}:${block.credits} (${block.category}, from ${block.fromBlockId})`).join(', ')}`;
+    }
+    case 'TransferDeclined': {
+      const { data } = event;
+      return `transfer ${data.transferId} of ${data.credits} from ${data.from} declined (${data.reason})`;
+    }
+    case 'TransferReturned': {
+      const { data } = event;
+      return `transfer ${data.transferId} to ${data.to} returned (${data.reason}) → ${parts(data.returnedTo)}`;
+    }
+    case 'AccountClosed': {
+      const { data } = event;
+      return `closed: merged into ${data.into} (merge ${data.mergeId}, ${data.credits} credits moved)`;
+    }
   }
 }
 

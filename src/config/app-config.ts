@@ -38,6 +38,8 @@ export interface RateLimitSettings {
   writesPerSecondPerKey: number;
   /** Checkout sessions created per account per minute. */
   checkoutsPerMinutePerAccount: number;
+  /** Wrong gift codes per account per minute; past it, every redemption gets 429 until the minute ends. */
+  giftCodeGuessesPerMinutePerAccount: number;
   /** Failed authentications per client address per minute; past it, 429 instead of 401. */
   authFailuresPerMinutePerAddress: number;
   /** A Redis shared by every replica (redis:// or rediss://); null = counters in each process. */
@@ -60,6 +62,35 @@ export interface BalanceStreamSettings {
   heartbeatSeconds: number;
   /** How often the log is polled for new events while at least one stream is open. */
   pollIntervalMs: number;
+}
+
+/** PRODUCT.md §5 (docs/notifications.md). */
+export interface NotificationSettings {
+  /** credits.expiring this many days before a block with credits expires (EXPIRING_NOTICE_DAYS). */
+  expiringNoticeDays: number;
+  /** How often the notification workers look for due deliveries, emails and notices. */
+  pollIntervalMs: number;
+  /** Finished deliveries, emails and notices are deleted after this many days. */
+  retentionDays: number;
+  webhooks: {
+    /** Seconds to wait before each retry (WEBHOOK_RETRY_SCHEDULE); used up → failed. */
+    retryScheduleSeconds: number[];
+    /** Endpoints on loopback, private, link-local or metadata addresses (WEBHOOKS_ALLOW_PRIVATE_URLS). */
+    allowPrivateUrls: boolean;
+    /** One attempt's whole budget: connect, send, answer. */
+    timeoutMs: number;
+    /** Attempts in flight per endpoint, and in all (one slow endpoint holds only its own share). */
+    concurrencyPerEndpoint: number;
+    maxInFlight: number;
+    /** An endpoint failing without a success for this long is disabled. */
+    disableAfterFailingSeconds: number;
+  };
+  email: {
+    /** smtp:// or smtps://; null = emails off (said once at start). */
+    smtpUrl: string | null;
+    from: string;
+    productName: string;
+  };
 }
 
 export class AppConfig {
@@ -116,6 +147,19 @@ export class AppConfig {
   balanceStream!: BalanceStreamSettings;
   /** POST /demo/customer-tokens exists (mints tokens with no API key): development only. */
   demoTokens!: boolean;
+  /** PRODUCT.md §5, docs/notifications.md: alerts, outbound webhooks and emails. */
+  notifications!: NotificationSettings;
+  /** PRODUCT.md §2: credits the referrer and the referee each get (REFERRAL_CREDITS). */
+  referralCredits!: number;
+  /** PRODUCT.md §2: the welcome policies' credits (SIGNUP_CREDITS; LEAD_CREDITS for `lead:` ids). */
+  signupCredits!: number;
+  leadCredits!: number;
+  /**
+   * Whether POST /v1/transfers and merges run the second step (the destination's credit) at once,
+   * so their answer is usually `completed`; false leaves it to the transfers reactor alone
+   * (TRANSFERS_DELIVER_INLINE; docs/programs.md).
+   */
+  transfersDeliverInline!: boolean;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

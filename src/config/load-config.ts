@@ -129,6 +129,12 @@ export function loadConfig(env: Env): AppConfig {
       1,
       100_000,
     ),
+    giftCodeGuessesPerMinutePerAccount: read.integer(
+      'RATE_LIMIT_GIFT_CODE_GUESSES_PER_MINUTE_PER_ACCOUNT',
+      5,
+      1,
+      100_000,
+    ),
     authFailuresPerMinutePerAddress: read.integer(
       'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS',
       30,
@@ -168,6 +174,32 @@ export function loadConfig(env: Env): AppConfig {
       'DEMO_TOKENS=true is refused when NODE_ENV=production: it mints tokens for anyone',
     );
   }
+  config.notifications = {
+    expiringNoticeDays: read.integer('EXPIRING_NOTICE_DAYS', 7, 1, 365),
+    pollIntervalMs: read.integer('NOTIFICATIONS_POLL_MS', 1000, 10, 60_000),
+    retentionDays: read.integer('NOTIFICATION_RETENTION_DAYS', 30, 1, 3650),
+    webhooks: {
+      retryScheduleSeconds: read.secondsList(
+        'WEBHOOK_RETRY_SCHEDULE',
+        [5, 300, 1800, 7200, 18000, 36000, 36000],
+      ),
+      allowPrivateUrls: read.boolean('WEBHOOKS_ALLOW_PRIVATE_URLS', false),
+      timeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      concurrencyPerEndpoint: read.integer('WEBHOOK_CONCURRENCY_PER_ENDPOINT', 4, 1, 100),
+      maxInFlight: read.integer('WEBHOOK_MAX_IN_FLIGHT', 64, 1, 10_000),
+      disableAfterFailingSeconds: read.integer('WEBHOOK_DISABLE_AFTER_DAYS', 5, 1, 365) * 86_400,
+    },
+    email: {
+      smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']),
+      from: read.string('EMAIL_FROM', 'Credits <no-reply@localhost>'),
+      productName: read.string('EMAIL_PRODUCT_NAME', 'Credits'),
+    },
+  };
+  config.referralCredits = read.integer('REFERRAL_CREDITS', 50, 1, 1_000_000_000);
+  config.signupCredits = read.integer('SIGNUP_CREDITS', 100, 1, 1_000_000_000);
+  config.leadCredits = read.integer('LEAD_CREDITS', 20, 1, 1_000_000_000);
+  config.transfersDeliverInline =
+    read.oneOf('TRANSFERS_DELIVER_INLINE', ['true', 'false'], 'true') === 'true';
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -332,6 +364,25 @@ class EnvReader {
       return fallback;
     }
     return parsed;
+  }
+
+  /** `5,300,1800`: seconds (decimals allowed, so tests can retry fast), at most 50 of them. */
+  secondsList(name: string, fallback: number[]): number[] {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parts = value.split(',').map((part) => part.trim());
+    const numbers = parts.map(Number);
+    if (
+      parts.length > 50 ||
+      parts.some((part) => !/^\d+(\.\d+)?$/.test(part)) ||
+      numbers.some((seconds) => !(seconds > 0 && seconds <= 30 * 86_400))
+    ) {
+      this.problems.push(
+        `${name} must be up to 50 comma-separated numbers of seconds, each above 0 and at most 2592000 (got "${value}")`,
+      );
+      return fallback;
+    }
+    return numbers;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

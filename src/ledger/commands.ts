@@ -2,10 +2,14 @@ import type {
   Actor,
   BlockCategory,
   GrantReason,
+  MemberLimit,
   Money,
+  MovedCredits,
   OperationRecord,
   QuoteUse,
   ReversalReason,
+  TransferDeclineReason,
+  TransferPurpose,
 } from './events';
 
 /**
@@ -58,6 +62,8 @@ export interface SpendCreditsCommand extends PricedCharge {
   description: string;
   reference?: string;
   details?: Record<string, string>;
+  /** A pool member spending from this (organization) account: checked against its limit. */
+  member?: string;
 }
 
 export interface RefundSpendCommand {
@@ -142,6 +148,91 @@ export interface ReinstateReversalCommand {
   toTotalCredits?: number;
 }
 
+/** Add a member to this account's pool, or change its limit (PRODUCT.md §3). */
+export interface SetMemberCommand {
+  kind: 'set-member';
+  memberId: string;
+  limit?: MemberLimit;
+}
+
+/** Remove a member from the pool; nothing is written when it is not one. */
+export interface RemoveMemberCommand {
+  kind: 'remove-member';
+  memberId: string;
+}
+
+/** Move `count × creditsPerCode` credits into escrow for the gift codes of mint `mintId`. */
+export interface FundGiftCodesCommand {
+  kind: 'fund-gift-codes';
+  mintId: string;
+  creditsPerCode: number;
+  count: number;
+}
+
+/** Redeem a gift code into this account: one new block per part, source `gift`. */
+export interface RedeemGiftCodeCommand {
+  kind: 'redeem-gift-code';
+  codeHash: string;
+  /** The code's parts, as minted (src/ledger/programs/gift-parts.ts). */
+  parts: { credits: number; category: BlockCategory; expiresAt: string | null }[];
+  /** One new block id per part, chosen by the caller. */
+  blockIds: string[];
+  fundedBy?: string;
+}
+
+/**
+ * The welcome grant (PRODUCT.md §2), once ever per account: `reason` is the policy the application
+ * chose by the account id (`signup`, or `lead` for `lead:` ids). A repeat writes nothing and
+ * answers the first grant.
+ */
+export interface WelcomeCreditsCommand {
+  kind: 'welcome';
+  blockId: string;
+  credits: number;
+  reason: 'signup' | 'lead';
+  expiresAt?: string;
+  description?: string;
+}
+
+/** First step of a transfer, on the source: all or nothing, from available credits in drawdown order. */
+export interface SendTransferCommand {
+  kind: 'transfer';
+  transferId: string;
+  to: string;
+  credits: number;
+  reason: string;
+}
+
+/**
+ * Second step, on the destination, sent by the transfers process with what the TransferSent drew.
+ * Decided once per transferId: taken in, or declined (closed account, balance limit).
+ */
+export interface ReceiveTransferCommand {
+  kind: 'receive';
+  transferId: string;
+  from: string;
+  purpose: TransferPurpose;
+  /** One new block per block drawn; `blockId` is the new block's id, chosen by the caller. */
+  blocks: Array<MovedCredits & { fromBlockId: string }>;
+}
+
+/** A declined transfer goes back to the source's blocks, once. */
+export interface ReturnTransferCommand {
+  kind: 'return';
+  transferId: string;
+  reason: TransferDeclineReason;
+}
+
+/**
+ * Merge a lead into `into` (PRODUCT.md §2): release its open holds, send everything left (blocks as
+ * they are), close it. A repeat writes nothing and answers the first merge.
+ */
+export interface MergeAccountCommand {
+  kind: 'merge';
+  mergeId: string;
+  into: string;
+}
+
 export type LedgerCommand =
   | PurchaseCreditsCommand
   | GrantCreditsCommand
@@ -152,7 +243,16 @@ export type LedgerCommand =
   | ReleaseReservationCommand
   | ExpireDueCommand
   | ReversePurchaseCommand
-  | ReinstateReversalCommand;
+  | ReinstateReversalCommand
+  | SetMemberCommand
+  | RemoveMemberCommand
+  | FundGiftCodesCommand
+  | RedeemGiftCodeCommand
+  | WelcomeCreditsCommand
+  | SendTransferCommand
+  | ReceiveTransferCommand
+  | ReturnTransferCommand
+  | MergeAccountCommand;
 
 /**
  * Everything a decision needs besides the command, the state and the spends recalled for refunds
@@ -167,8 +267,9 @@ export interface CommandContext {
   /** A hash of the request; the same key with another hash is `idempotency_key_reused`. */
   requestHash?: string;
   /**
-   * Purchase references other accounts hold: purchaseRefClaim → that account's id. Learnt from the
-   * event store, which refused an append's claim; the domain cannot see other accounts otherwise.
+   * Purchase references (and redeemed gift codes) other accounts hold: claim (purchaseRefClaim,
+   * giftCodeClaim) → that account's id. Learnt from the event store, which refused an append's
+   * claim; the domain cannot see other accounts otherwise.
    */
   purchaseRefsHeldElsewhere?: ReadonlyMap<string, string>;
 }

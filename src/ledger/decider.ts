@@ -10,7 +10,7 @@ import { cloneLedgerState } from './compact-state';
  * - expiry.ts, drawdown.ts, idempotency.ts: rules shared by several commands
  * - view.ts: viewAt and checkCredits
  */
-export type { Decision, DuplicatePurchase } from './decide/decision';
+export type { Decision, DuplicatePurchase, RepeatedCommand } from './decide/decision';
 export { initialState, evolve } from './evolve';
 export { decide } from './decide/decide';
 export { viewAt, checkCredits, type CreditCheck } from './view';

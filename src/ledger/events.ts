@@ -121,6 +121,8 @@ export type CreditsSpent = EventOf<
     operation?: OperationRecord;
     /** A spend that paid a quote. */
     quote?: QuoteUse;
+    /** An organization pool's member who spent (PRODUCT.md §3): counted against its limit. */
+    member?: string;
   }
 >;
 
@@ -212,6 +214,133 @@ export type ReversalUndone = EventOf<
   }
 >;
 
+/** How much a pool member may spend per UTC calendar period (PRODUCT.md §3). */
+export type LimitPeriod = 'day' | 'month';
+export interface MemberLimit {
+  credits: number;
+  period: LimitPeriod;
+}
+
+/** A member joined an organization pool, or its limit changed; no limit: `limit` absent. */
+export type MemberSet = EventOf<'MemberSet', { memberId: string; limit?: MemberLimit }>;
+
+/** A member left the pool: its spends are refused from now on, its usage is forgotten. */
+export type MemberRemoved = EventOf<'MemberRemoved', { memberId: string }>;
+
+/** A drawn block's credits with what the receiver must keep of it (category, expiry). */
+export interface EscrowedAmount extends BlockAmount {
+  category: BlockCategory;
+  expiresAt: string | null;
+}
+
+/**
+ * Credits left this account into escrow, to fund gift codes minted together (`mintId`): each of
+ * the `count` codes carries `creditsPerCode`, taken from `drawdown` in order (giftParts).
+ */
+export type GiftCodesFunded = EventOf<
+  'GiftCodesFunded',
+  {
+    mintId: string;
+    credits: number;
+    count: number;
+    creditsPerCode: number;
+    drawdown: EscrowedAmount[];
+  }
+>;
+
+/**
+ * A gift code was redeemed into this account: one block per part (category and expiry as funded),
+ * each with source `gift`. `codeHash` is the code's SHA-256, never the code; the append claims it
+ * ledger-wide so a code is redeemed once.
+ */
+export type GiftCodeRedeemed = EventOf<
+  'GiftCodeRedeemed',
+  {
+    codeHash: string;
+    credits: number;
+    blocks: { blockId: string; credits: number; category: BlockCategory; expiresAt?: string }[];
+    fundedBy?: string;
+  }
+>;
+
+/**
+ * Credits a transfer (or a merge) takes out of one block, with what the receiving block keeps: a
+ * promotional credit stays promotional and keeps its expiry (PRODUCT.md §2).
+ */
+export interface MovedCredits extends BlockAmount {
+  category: BlockCategory;
+  expiresAt?: string;
+}
+
+/** Why credits move between accounts: a transfer asked for, or a lead merged into its user. */
+export type TransferPurpose = 'transfer' | 'merge';
+
+/** Why a destination did not take a transfer in (the credits go back to the source). */
+export type TransferDeclineReason = 'account_closed' | 'balance_limit';
+
+/**
+ * First step of a transfer, on the source: the credits leave its blocks. The destination is
+ * credited by a TransferReceived on its own stream, driven by the transfers reactor (or returned by a
+ * TransferReturned here when it declines): docs/architecture.md "Transfers".
+ */
+export type TransferSent = EventOf<
+  'TransferSent',
+  {
+    transferId: string;
+    to: string;
+    credits: number;
+    reason: string;
+    purpose: TransferPurpose;
+    drawdown: MovedCredits[];
+  }
+>;
+
+/** Second step, on the destination: one new block per block drawn, category and expiry kept. */
+export type TransferReceived = EventOf<
+  'TransferReceived',
+  {
+    transferId: string;
+    from: string;
+    credits: number;
+    purpose: TransferPurpose;
+    blocks: Array<MovedCredits & { fromBlockId: string }>;
+  }
+>;
+
+/** The destination refused the transfer (closed, or it would pass the balance limit): forever. */
+export type TransferDeclined = EventOf<
+  'TransferDeclined',
+  {
+    transferId: string;
+    from: string;
+    credits: number;
+    purpose: TransferPurpose;
+    reason: TransferDeclineReason;
+  }
+>;
+
+/** A declined transfer's credits back in the source's blocks (those expired since are lost). */
+export type TransferReturned = EventOf<
+  'TransferReturned',
+  {
+    transferId: string;
+    to: string;
+    credits: number;
+    purpose: TransferPurpose;
+    reason: TransferDeclineReason;
+    returnedTo: BlockAmount[];
+  }
+>;
+
+/**
+ * A lead merged into `into` (PRODUCT.md §2): its last event as an open account; later client writes
+ * are refused (account_closed). `credits`: what the merge moved (its TransferSent, id = mergeId).
+ */
+export type AccountClosed = EventOf<
+  'AccountClosed',
+  { reason: 'merged'; mergeId: string; into: string; credits: number }
+>;
+
 export type LedgerEvent =
   | CreditsPurchased
   | CreditsGranted
@@ -221,7 +350,16 @@ export type LedgerEvent =
   | CreditsReserved
   | ReservationReleased
   | PurchaseReversed
-  | ReversalUndone;
+  | ReversalUndone
+  | MemberSet
+  | MemberRemoved
+  | GiftCodesFunded
+  | GiftCodeRedeemed
+  | TransferSent
+  | TransferReceived
+  | TransferDeclined
+  | TransferReturned
+  | AccountClosed;
 
 export type LedgerEventType = LedgerEvent['type'];
 
@@ -235,4 +373,13 @@ export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
   'ReservationReleased',
   'PurchaseReversed',
   'ReversalUndone',
+  'MemberSet',
+  'MemberRemoved',
+  'GiftCodesFunded',
+  'GiftCodeRedeemed',
+  'TransferSent',
+  'TransferReceived',
+  'TransferDeclined',
+  'TransferReturned',
+  'AccountClosed',
 ];

@@ -5,7 +5,10 @@ import type {
   CreditsRefunded,
   CreditsReserved,
   CreditsSpent,
+  GiftCodeRedeemed,
+  GiftCodesFunded,
   LedgerEvent,
+  MemberSet,
   PurchaseReversed,
   ReservationReleased,
   ReversalUndone,
@@ -26,6 +29,8 @@ import { lookup, remove } from './keyed-records';
 import { forgetExpiredQuotes, rememberUsedQuote } from './used-quotes';
 import { copyOperation } from './operation-record';
 import { emptyRecords, putInState, refundFromSpend, rememberSpend } from './compact-state';
+import { countSpend, newMemberRecord } from './programs/pool-usage';
+import { answeredAt, applyProgramEvent } from './programs/evolve-programs';
 
 /** The state of an account with no stream yet. */
 export function initialState(options?: Partial<LedgerOptions>): LedgerState {
@@ -45,6 +50,12 @@ export function initialState(options?: Partial<LedgerOptions>): LedgerState {
     blockIdsWithCredits: emptyRecords(),
     unexpiredRemaining: 0,
     reserved: 0,
+    members: emptyRecords(),
+    giftCodesRedeemed: emptyRecords(),
+    transfersOut: emptyRecords(),
+    transfersIn: emptyRecords(),
+    welcome: null,
+    closed: null,
     options: completeOptions(options),
   };
 }
@@ -97,6 +108,20 @@ function applyEvent(state: LedgerState, event: LedgerEvent): void {
       return applyReversed(state, event);
     case 'ReversalUndone':
       return applyUndone(state, event);
+    case 'MemberSet':
+      return applyMemberSet(state, event);
+    case 'MemberRemoved':
+      return remove(state.members, event.data.memberId);
+    case 'GiftCodesFunded':
+      return applyGiftCodesFunded(state, event);
+    case 'GiftCodeRedeemed':
+      return applyGiftCodeRedeemed(state, event);
+    case 'TransferSent':
+    case 'TransferReceived':
+    case 'TransferDeclined':
+    case 'TransferReturned':
+    case 'AccountClosed':
+      return applyProgramEvent(state, event);
     default: {
       const unknown: never = event;
       throw new LedgerInvariantError(
@@ -150,6 +175,8 @@ function applyGranted(state: LedgerState, { data, metadata }: CreditsGranted): v
     expiresAt: data.expiresAt ?? null,
     expired: false,
   });
+  if (state.welcome === null && (data.reason === 'signup' || data.reason === 'lead'))
+    state.welcome = answeredAt(state);
 }
 
 function openBlock(state: LedgerState, block: CreditBlock): void {
@@ -157,7 +184,11 @@ function openBlock(state: LedgerState, block: CreditBlock): void {
   adjustRemaining(state, block.blockId, block.credits);
 }
 
-function applySpent(state: LedgerState, { data }: CreditsSpent): void {
+function applySpent(state: LedgerState, { data, metadata }: CreditsSpent): void {
+  if (data.member !== undefined) {
+    const member = lookup(state.members, data.member);
+    if (member) countSpend(member, data.credits, metadata.occurredAt);
+  }
   if (data.reservationId === undefined) {
     for (const { blockId, credits } of data.drawdown) adjustRemaining(state, blockId, -credits);
   } else {
@@ -271,6 +302,37 @@ function applyUndone(state: LedgerState, { data }: ReversalUndone): void {
       undone: true,
     });
   }
+}
+
+/** A new member starts with no usage; a changed limit keeps the usage counted so far. */
+function applyMemberSet(state: LedgerState, { data, metadata }: MemberSet): void {
+  const existing = lookup(state.members, data.memberId);
+  if (existing) {
+    existing.limit = data.limit === undefined ? null : { ...data.limit };
+    return;
+  }
+  putInState(state, 'members', data.memberId, newMemberRecord(data.limit, metadata.occurredAt));
+}
+
+/** Escrow: the credits leave the blocks, and the account (the codes carry them now). */
+function applyGiftCodesFunded(state: LedgerState, { data }: GiftCodesFunded): void {
+  for (const { blockId, credits } of data.drawdown) adjustRemaining(state, blockId, -credits);
+}
+
+function applyGiftCodeRedeemed(state: LedgerState, { data, metadata }: GiftCodeRedeemed): void {
+  for (const block of data.blocks) {
+    openBlock(state, {
+      blockId: block.blockId,
+      category: block.category === 'paid' ? 'paid' : 'promotional',
+      source: 'gift',
+      credits: block.credits,
+      remaining: 0,
+      grantedAt: metadata.occurredAt,
+      expiresAt: block.expiresAt ?? null,
+      expired: false,
+    });
+  }
+  putInState(state, 'giftCodesRedeemed', data.codeHash, true);
 }
 
 function openHold(state: LedgerState, reservationId: string): OpenReservation {

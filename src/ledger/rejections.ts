@@ -4,7 +4,9 @@
  */
 export type Rejection =
   | { code: 'insufficient_credits'; available: number; required: number }
-  | { code: 'not_found'; entity: 'spend' | 'reservation' | 'purchase'; id: string }
+  | { code: 'not_found'; entity: 'spend' | 'reservation' | 'purchase' | 'transfer'; id: string }
+  /** The account was merged into another and accepts no more client writes (PRODUCT.md §2). */
+  | { code: 'account_closed'; mergedInto: string }
   | { code: 'reservation_expired'; reservationId: string }
   | { code: 'reservation_closed'; reservationId: string; status: 'captured' | 'released' }
   | { code: 'refund_exceeds_spend'; spendId: string; refundable: number; requested: number }
@@ -28,6 +30,21 @@ export type Rejection =
   /** The operation's minimumAvailable is more than the account has available (PRODUCT.md §1). */
   | { code: 'minimum_available'; available: number; minimumAvailable: number }
   | { code: 'quote_expired'; quoteId: string; expiresAt: string }
-  | { code: 'quote_used'; quoteId: string };
+  | { code: 'quote_used'; quoteId: string }
+  /** A spend named a member the pool does not have (PRODUCT.md §3). */
+  | { code: 'not_a_member'; memberId: string }
+  /** The spend would take the member over its limit for the current period. */
+  | {
+      code: 'member_limit_exceeded';
+      memberId: string;
+      limit: number;
+      used: number;
+      period: 'day' | 'month';
+      periodStart: string;
+      required: number;
+    }
+  | { code: 'too_many_members'; limit: number }
+  /** The gift code was redeemed already, into this account or another. */
+  | { code: 'gift_code_redeemed'; codeHash: string };
 
 export type RejectionCode = Rejection['code'];

@@ -1,10 +1,18 @@
-import type { BlockAmount, BlockCategory, BlockSource, Money, OperationRecord } from './events';
+import type {
+  BlockAmount,
+  BlockCategory,
+  BlockSource,
+  MemberLimit,
+  Money,
+  OperationRecord,
+  TransferPurpose,
+} from './events';
 
 /**
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 6;
+export const LEDGER_STATE_VERSION = 8;
 
 export interface CreditBlock {
   blockId: string;
@@ -91,6 +99,44 @@ export interface IdempotencyRecord {
   occurredAt: string;
 }
 
+/** What a member spent in one UTC calendar period (`periodStart`, the period's first instant). */
+export interface UsageWindow {
+  periodStart: string;
+  used: number;
+}
+
+/**
+ * A member of an organization pool (PRODUCT.md §3). Usage is kept for the current day and the
+ * current month only (two counters, whatever the limit's period, so a limit may change period
+ * without losing count): bounded per member, however long the stream.
+ */
+export interface MemberRecord {
+  limit: MemberLimit | null;
+  day: UsageWindow;
+  month: UsageWindow;
+}
+
+/**
+ * A command done once ever (the welcome grant, the merge): where its events are and the account
+ * right after them, which is what a repeat answers (decide's `noop` with reason `repeated`).
+ */
+export interface AnsweredCommand {
+  firstRevision: number;
+  lastRevision: number;
+  balance: number;
+  available: number;
+  reserved: number;
+}
+
+/** A transfer this account sent: what it drew, so that a declined one goes back where it came from. */
+export interface TransferOutRecord {
+  to: string;
+  credits: number;
+  purpose: TransferPurpose;
+  drawdown: BlockAmount[];
+  returned: boolean;
+}
+
 export interface LedgerOptions {
   /** How long idempotency keys are remembered (LEDGER.md: at least 7 days). */
   idempotencyRetentionMs: number;
@@ -147,6 +193,21 @@ export interface LedgerState {
    */
   unexpiredRemaining: number;
   reserved: number;
+  /** Pool members by memberId (MemberSet, MemberRemoved); usage from their spends. */
+  members: Record<string, MemberRecord>;
+  /** SHA-256 of the gift codes redeemed into this account (a set), so one is never taken twice. */
+  giftCodesRedeemed: Record<string, true>;
+  /** Transfers sent, by transferId (kept: one small entry per transfer; see docs/programs.md). */
+  transfersOut: Record<string, TransferOutRecord>;
+  /**
+   * Transfers that reached this account, by transferId: taken in or declined, each decided once;
+   * `revision` is the event that decided it, what a redelivery answers.
+   */
+  transfersIn: Record<string, { status: 'received' | 'declined'; revision: number }>;
+  /** The welcome (signup or lead) grant, once ever; null before it. */
+  welcome: AnsweredCommand | null;
+  /** Set by AccountClosed (a lead merged): client writes are refused from then on. */
+  closed: (AnsweredCommand & { mergeId: string; into: string }) | null;
   options: LedgerOptions;
 }
 

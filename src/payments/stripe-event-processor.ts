@@ -5,6 +5,7 @@ import type { CallerContext } from '../accounts/write-path/caller-context';
 import type { WriteOutcome } from '../accounts/write-path/write-outcome';
 import { PurchaseCredits, toAccountCommand } from '../accounts/commands';
 import { ACCOUNT_ID_PATTERN } from '../ledger/limits';
+import { RecordCheckoutEmail } from '../notifications/commands/preferences.commands';
 import type { Rejection } from '../ledger/rejections';
 import type { LedgerCommand } from '../ledger/commands';
 import { Clock } from '../shared/clock';
@@ -181,6 +182,11 @@ export class StripeEventProcessor {
     }
     // Visible to support whatever the ledger makes of it (an anomaly below is still a completed session).
     await this.recordSession(session, accountId, 'complete');
+    // The customer's email is the account's contact while its profile has none (PRODUCT.md §5);
+    // recorded before the purchase is credited, so that purchase's receipt has an address.
+    const email = session.customer_details?.email;
+    if (typeof email === 'string' && email.length > 0 && email.length <= 254)
+      await this.commandBus.execute(new RecordCheckoutEmail(accountId, email));
     const sold = await this.packSold(metadata);
     if ('refused' in sold) return this.anomaly(event, { ...detail, ...sold.refused }, where);
     const pack = sold.pack;

@@ -13,7 +13,16 @@ import {
   ReserveCredits,
   ReversePurchase,
   SpendCredits,
+  SetMember,
+  RemoveMember,
+  FundGiftCodes,
+  RedeemGiftCode,
   toAccountCommand,
+  WelcomeCredits,
+  SendTransfer,
+  ReceiveTransfer,
+  ReturnTransfer,
+  MergeAccount,
   type AccountCommand,
 } from '../../src/accounts/commands';
 import { WRITE_PATH_PROVIDERS } from '../../src/accounts/write-path';
@@ -114,6 +123,53 @@ const USE_CASES: Record<LedgerCommand['kind'], { useCase: CommandClass; command:
         reversalId: 'dispute:du_1',
         reason: 'dispute',
       },
+    },
+    'set-member': {
+      useCase: SetMember,
+      command: { kind: 'set-member', memberId: 'user:ann', limit: { credits: 5, period: 'day' } },
+    },
+    'remove-member': {
+      useCase: RemoveMember,
+      command: { kind: 'remove-member', memberId: 'user:ann' },
+    },
+    'fund-gift-codes': {
+      useCase: FundGiftCodes,
+      command: { kind: 'fund-gift-codes', mintId: 'mint_1', creditsPerCode: 5, count: 2 },
+    },
+    'redeem-gift-code': {
+      useCase: RedeemGiftCode,
+      command: {
+        kind: 'redeem-gift-code',
+        codeHash: 'a'.repeat(64),
+        parts: [{ credits: 5, category: 'promotional', expiresAt: null }],
+        blockIds: ['block_gift'],
+      },
+    },
+    welcome: {
+      useCase: WelcomeCredits,
+      command: { kind: 'welcome', blockId: 'block_welcome', credits: 100, reason: 'signup' },
+    },
+    transfer: {
+      useCase: SendTransfer,
+      command: { kind: 'transfer', transferId: 'tr_1', to: 'org:other', credits: 5, reason: 'x' },
+    },
+    receive: {
+      useCase: ReceiveTransfer,
+      command: {
+        kind: 'receive',
+        transferId: 'tr_2',
+        from: 'org:other',
+        purpose: 'transfer',
+        blocks: [{ blockId: 'block_in', credits: 3, category: 'paid', fromBlockId: 'b' }],
+      },
+    },
+    return: {
+      useCase: ReturnTransfer,
+      command: { kind: 'return', transferId: 'tr_1', reason: 'account_closed' },
+    },
+    merge: {
+      useCase: MergeAccount,
+      command: { kind: 'merge', mergeId: 'merge_1', into: 'org:other' },
     },
   };
 

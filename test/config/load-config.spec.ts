@@ -16,6 +16,9 @@ describe('loadConfig', () => {
       consistencyTimeoutMs: 2000,
       quoteTtlSeconds: 600,
       lowBalanceThreshold: 100,
+      signupCredits: 100,
+      leadCredits: 20,
+      transfersDeliverInline: true,
     });
     expect(
       config.creditPacks.map((pack) => [pack.packId, pack.credits, pack.price.minor, pack.popular]),
@@ -24,6 +27,16 @@ describe('loadConfig', () => {
       ['standard', 275, 2500, true],
       ['pro', 600, 5000, false],
     ]);
+  });
+
+  it('reads the welcome policies (SIGNUP_CREDITS, LEAD_CREDITS) and refuses a bad one', () => {
+    expect(loadConfig({ SIGNUP_CREDITS: '250', LEAD_CREDITS: '5' })).toMatchObject({
+      signupCredits: 250,
+      leadCredits: 5,
+    });
+    expect(() => loadConfig({ LEAD_CREDITS: 'twenty' })).toThrow(ConfigError);
+    expect(loadConfig({ TRANSFERS_DELIVER_INLINE: 'false' }).transfersDeliverInline).toBe(false);
+    expect(() => loadConfig({ TRANSFERS_DELIVER_INLINE: 'no' })).toThrow(ConfigError);
   });
 
   it('reads CREDIT_PACKS as the seed of the pack catalog, with the optional bonus and Stripe Price', () => {
@@ -222,21 +235,33 @@ describe('loadConfig', () => {
     expect(loadConfig({}).rateLimits).toEqual({
       writesPerSecondPerKey: 1000,
       checkoutsPerMinutePerAccount: 10,
+      giftCodeGuessesPerMinutePerAccount: 5,
       authFailuresPerMinutePerAddress: 30,
       redisUrl: null,
     });
+  });
+
+  it('has the programs settings of PRODUCT.md §8 (REFERRAL_CREDITS), validated', () => {
+    expect(loadConfig({}).referralCredits).toBe(50);
+    expect(loadConfig({ REFERRAL_CREDITS: '75' }).referralCredits).toBe(75);
+    expect(() => loadConfig({ REFERRAL_CREDITS: 'many' })).toThrow(/REFERRAL_CREDITS/);
+    expect(() => loadConfig({ RATE_LIMIT_GIFT_CODE_GUESSES_PER_MINUTE_PER_ACCOUNT: '0' })).toThrow(
+      /RATE_LIMIT_GIFT_CODE_GUESSES_PER_MINUTE_PER_ACCOUNT/,
+    );
   });
 
   it('reads the rate-limit settings and a shared Redis store', () => {
     const config = loadConfig({
       RATE_LIMIT_WRITES_PER_SECOND_PER_KEY: '50',
       RATE_LIMIT_CHECKOUTS_PER_MINUTE_PER_ACCOUNT: '3',
+      RATE_LIMIT_GIFT_CODE_GUESSES_PER_MINUTE_PER_ACCOUNT: '7',
       RATE_LIMIT_AUTH_FAILURES_PER_MINUTE_PER_ADDRESS: '5',
       RATE_LIMIT_REDIS_URL: 'rediss://:pw@redis.internal:6380/2',
     });
     expect(config.rateLimits).toEqual({
       writesPerSecondPerKey: 50,
       checkoutsPerMinutePerAccount: 3,
+      giftCodeGuessesPerMinutePerAccount: 7,
       authFailuresPerMinutePerAddress: 5,
       redisUrl: 'rediss://:pw@redis.internal:6380/2',
     });

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
  * A stand-in for Redis (none is installed here) speaking just enough RESP for ioredis and the two
  * Lua scripts of @fastify/rate-limit's RedisStore: the ioredis handshake (CLIENT, INFO), EVALSHA
  * answered NOSCRIPT so the client sends EVAL, and EVAL of the counter script (INCR + PEXPIRE on the
- * first hit, PTTL after) or the read script (GET + PTTL), recognized by their text. Enough to show
+ * first hit, PTTL after) or the read script (GET + PTTL), recognized by their text; and plain INCR,
+ * PEXPIRE, PTTL and GET for the gift-code miss counters. Enough to show
  * that several app instances share their counters through RATE_LIMIT_REDIS_URL; not a Redis.
  */
 export class FakeRedis {
@@ -58,9 +59,39 @@ export class FakeRedis {
         return '-NOSCRIPT No matching script. Please use EVAL.\r\n';
       case 'EVAL':
         return this.evaluate(args[0], args[2], args.slice(3));
+      // Plain counters, as the gift-code miss counters use them (src/http/rate-limits/miss-counters.ts).
+      case 'INCR': {
+        const counter = this.live(args[0]) ?? { value: 0, expiresAtMs: Number.POSITIVE_INFINITY };
+        counter.value += 1;
+        this.counters.set(args[0], counter);
+        return `:${counter.value}\r\n`;
+      }
+      case 'PEXPIRE': {
+        const counter = this.live(args[0]);
+        if (counter) counter.expiresAtMs = Date.now() + Number(args[1]);
+        return `:${counter ? 1 : 0}\r\n`;
+      }
+      case 'PTTL': {
+        const counter = this.live(args[0]);
+        if (!counter) return ':-2\r\n';
+        return Number.isFinite(counter.expiresAtMs)
+          ? `:${counter.expiresAtMs - Date.now()}\r\n`
+          : ':-1\r\n';
+      }
+      case 'GET': {
+        const counter = this.live(args[0]);
+        if (!counter) return '$-1\r\n';
+        const text = String(counter.value);
+        return `$${text.length}\r\n${text}\r\n`;
+      }
       default:
         return `-ERR unknown command '${name}'\r\n`;
     }
+  }
+
+  private live(key: string): { value: number; expiresAtMs: number } | undefined {
+    const counter = this.counters.get(key);
+    return counter && counter.expiresAtMs > Date.now() ? counter : undefined;
   }
 
   /** KEYS[1] = key; the counter script's ARGV: timeWindow, max, continueExceeding, exponentialBackoff. */

@@ -82,6 +82,8 @@ describe('ledger flow over HTTP', () => {
       reserved: 0,
       blocks: [],
       revision: -1,
+      // 0 available is below LOW_BALANCE_THRESHOLD (PRODUCT.md §5).
+      lowBalance: true,
     });
   });
 

@@ -40,6 +40,12 @@ describe('initialState', () => {
       blockIdsWithCredits: {},
       unexpiredRemaining: 0,
       reserved: 0,
+      members: {},
+      giftCodesRedeemed: {},
+      transfersOut: {},
+      transfersIn: {},
+      welcome: null,
+      closed: null,
       options: DEFAULT_LEDGER_OPTIONS,
     });
   });

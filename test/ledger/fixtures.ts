@@ -256,8 +256,21 @@ export function balanceChange(event: LedgerEvent): number {
       return -event.data.removed.reduce((sum, { credits }) => sum + credits, 0);
     case 'ReversalUndone':
       return event.data.restored.reduce((sum, { credits }) => sum + credits, 0);
+    case 'GiftCodesFunded':
+      return -event.data.credits;
+    case 'GiftCodeRedeemed':
+      return event.data.credits;
     case 'CreditsReserved':
     case 'ReservationReleased':
+    case 'MemberSet':
+    case 'MemberRemoved':
+    case 'TransferDeclined':
+    case 'AccountClosed':
       return 0;
+    case 'TransferSent':
+      return -event.data.credits;
+    case 'TransferReceived':
+    case 'TransferReturned':
+      return event.data.credits;
   }
 }

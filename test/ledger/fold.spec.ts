@@ -282,13 +282,16 @@ describe('folding long command sequences', () => {
   });
 });
 
+const COMMANDS_PER_BATCH = 13;
+
 /** A deterministic mix of every kind of event, made by deciding commands one minute apart. */
 function longStream(steps: number): LedgerEvent[] {
   const state = initialState({ idempotencyRetentionMs: RETENTION_MS });
   const events: LedgerEvent[] = [];
   let nowMs = Date.parse(T0);
-  // Batches of eight commands on the same ids: grant, buy, hold, spend, capture the hold, refund the
-  // spend, reverse part of the purchase, undo the reversal (half of them before it happened).
+  // Batches of commands on the same ids: grant, buy, hold, spend, capture the hold, refund the
+  // spend, reverse part of the purchase, undo the reversal (half of them before it happened), then
+  // the programs' commands.
   const reverse = (n: number): LedgerCommand => ({
     kind: 'reverse',
     providerRef: `pi_${n}`,
@@ -326,11 +329,28 @@ function longStream(steps: number): LedgerEvent[] {
     { kind: 'refund', refundId: `rf${n}`, spendId: `s${n}`, credits: 30, reason: 'x' },
     // Every dispute is won: after the reversal, or (odd batches) announced before it, which then never applies.
     ...(n % 2 === 0 ? [reverse(n), reinstate(n)] : [reinstate(n), reverse(n)]),
+    // Programs: a pool member and its spend, gift codes funded and one redeemed, a member leaving.
+    { kind: 'set-member', memberId: `m${n % 3}`, limit: { credits: 500, period: 'day' } },
+    { kind: 'spend', spendId: `ms${n}`, credits: 10, description: 'member', member: `m${n % 3}` },
+    { kind: 'fund-gift-codes', mintId: `mint${n}`, creditsPerCode: 5, count: 2 },
+    {
+      kind: 'redeem-gift-code',
+      codeHash: `h${n}`,
+      parts: [
+        {
+          credits: 5,
+          category: 'promotional',
+          expiresAt: new Date(nowMs + 5 * MINUTE).toISOString(),
+        },
+      ],
+      blockIds: [`gift${n}`],
+    },
+    { kind: 'remove-member', memberId: `m${(n + 1) % 3}` },
   ];
   for (let i = 0; i < steps; i += 1) {
     nowMs += MINUTE;
-    const batch = commands(Math.floor(i / 8));
-    const command = batch[i % 8];
+    const batch = commands(Math.floor(i / COMMANDS_PER_BATCH));
+    const command = batch[i % COMMANDS_PER_BATCH];
     const context: CommandContext = {
       now: new Date(nowMs),
       correlationId: 'long',
@@ -339,6 +359,40 @@ function longStream(steps: number): LedgerEvent[] {
     };
     const decision = decide(command, state, context);
     if (decision.kind !== 'accepted') continue;
+    for (const event of decision.events) {
+      evolve(state, event);
+      events.push(event);
+    }
+  }
+  // The end of the account: a transfer out and one in, the merge that closes it, a transfer it
+  // declines once closed, and its own transfer coming back.
+  const ending: LedgerCommand[] = [
+    { kind: 'transfer', transferId: 'tout', to: 'user:b', credits: 10, reason: 'gift' },
+    {
+      kind: 'receive',
+      transferId: 'tin',
+      from: 'user:b',
+      purpose: 'transfer',
+      blocks: [{ blockId: 'tin-1', fromBlockId: 'x', credits: 5, category: 'paid' }],
+    },
+    { kind: 'merge', mergeId: 'merge', into: 'user:b' },
+    {
+      kind: 'receive',
+      transferId: 'tin2',
+      from: 'user:b',
+      purpose: 'transfer',
+      blocks: [{ blockId: 'tin-2', fromBlockId: 'x', credits: 5, category: 'paid' }],
+    },
+    { kind: 'return', transferId: 'tout', reason: 'account_closed' },
+  ];
+  for (const command of ending) {
+    nowMs += MINUTE;
+    const decision = decide(command, state, {
+      now: new Date(nowMs),
+      correlationId: 'long',
+      actor: TEST_ACTOR,
+    });
+    if (decision.kind !== 'accepted') throw new Error(`${command.kind}: ${decision.kind}`);
     for (const event of decision.events) {
       evolve(state, event);
       events.push(event);

@@ -174,7 +174,9 @@ describe('rebuild and verify', () => {
     // And a rebuild repairs them.
     expect((await cli('rebuild')).code).toBe(0);
     expect((await cli('verify')).code).toBe(0);
-  });
+    // Four projections replayed and verified several times over a 5,000-command workload: more
+    // than jest's default minute on a busy 2-core machine.
+  }, 240_000);
 
   it('refuses an unknown projection or option', async () => {
     const unknown = await cli('rebuild', 'nope');

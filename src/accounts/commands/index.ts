@@ -9,6 +9,15 @@ import { ReleaseReservationHandler } from './release-reservation';
 import { ReserveCreditsHandler } from './reserve-credits';
 import { ReversePurchaseHandler } from './reverse-purchase';
 import { SpendCreditsHandler } from './spend-credits';
+import { RemoveMemberHandler, SetMemberHandler } from './pool-members';
+import { FundGiftCodesHandler, RedeemGiftCodeHandler } from './gift-codes';
+import { WelcomeCreditsHandler } from './welcome-credits';
+import {
+  MergeAccountHandler,
+  ReceiveTransferHandler,
+  ReturnTransferHandler,
+  SendTransferHandler,
+} from './transfers';
 
 export { AccountCommand } from './account-command';
 export { CaptureReservation } from './capture-reservation';
@@ -21,6 +30,10 @@ export { ReleaseReservation } from './release-reservation';
 export { ReserveCredits } from './reserve-credits';
 export { ReversePurchase } from './reverse-purchase';
 export { SpendCredits } from './spend-credits';
+export { RemoveMember, SetMember } from './pool-members';
+export { FundGiftCodes, RedeemGiftCode } from './gift-codes';
+export { WelcomeCredits } from './welcome-credits';
+export { MergeAccount, ReceiveTransfer, ReturnTransfer, SendTransfer } from './transfers';
 export { toAccountCommand } from './to-account-command';
 
 /** The command handlers of the accounts feature: one per use case, each submitting to the mailbox. */
@@ -35,4 +48,13 @@ export const ACCOUNT_COMMAND_HANDLERS: Provider[] = [
   ExpireDueHandler,
   ReversePurchaseHandler,
   ReinstateReversalHandler,
+  SetMemberHandler,
+  RemoveMemberHandler,
+  FundGiftCodesHandler,
+  RedeemGiftCodeHandler,
+  WelcomeCreditsHandler,
+  SendTransferHandler,
+  ReceiveTransferHandler,
+  ReturnTransferHandler,
+  MergeAccountHandler,
 ];

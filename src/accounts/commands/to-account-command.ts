@@ -11,6 +11,10 @@ import { ReleaseReservation } from './release-reservation';
 import { ReserveCredits } from './reserve-credits';
 import { ReversePurchase } from './reverse-purchase';
 import { SpendCredits } from './spend-credits';
+import { RemoveMember, SetMember } from './pool-members';
+import { FundGiftCodes, RedeemGiftCode } from './gift-codes';
+import { MergeAccount, ReceiveTransfer, ReturnTransfer, SendTransfer } from './transfers';
+import { WelcomeCredits } from './welcome-credits';
 
 /**
  * The use case of a ledger command of any kind, for senders that hold commands of several kinds as
@@ -43,6 +47,24 @@ export function toAccountCommand(
       return new ReversePurchase(accountId, command, context);
     case 'reinstate':
       return new ReinstateReversal(accountId, command, context);
+    case 'set-member':
+      return new SetMember(accountId, command, context);
+    case 'remove-member':
+      return new RemoveMember(accountId, command, context);
+    case 'fund-gift-codes':
+      return new FundGiftCodes(accountId, command, context);
+    case 'redeem-gift-code':
+      return new RedeemGiftCode(accountId, command, context);
+    case 'welcome':
+      return new WelcomeCredits(accountId, command, context);
+    case 'transfer':
+      return new SendTransfer(accountId, command, context);
+    case 'receive':
+      return new ReceiveTransfer(accountId, command, context);
+    case 'return':
+      return new ReturnTransfer(accountId, command, context);
+    case 'merge':
+      return new MergeAccount(accountId, command, context);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);

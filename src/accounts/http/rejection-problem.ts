@@ -84,9 +84,39 @@ export function rejectionProblem(rejection: Rejection): Problem {
         `Quote ${rejection.quoteId} expired at ${rejection.expiresAt}; ask for a new quote`,
         { quoteId: rejection.quoteId, expiresAt: rejection.expiresAt },
       );
+    case 'account_closed':
+      // The account it was merged into is not named: the caller may not know that account.
+      return problem('account_closed', 'This account was merged and closed; it can still be read');
     case 'quote_used':
       return problem('quote_used', `Quote ${rejection.quoteId} was already used`, {
         quoteId: rejection.quoteId,
       });
+    case 'not_a_member':
+      return problem(
+        'not_a_member',
+        `${rejection.memberId} is not a member of this organization's pool`,
+        { member: rejection.memberId },
+      );
+    case 'member_limit_exceeded':
+      return problem(
+        'member_limit_exceeded',
+        `${rejection.memberId} may spend ${rejection.limit} credits per ${rejection.period}; ${rejection.used} used since ${rejection.periodStart}, ${rejection.required} more asked`,
+        {
+          member: rejection.memberId,
+          limit: rejection.limit,
+          used: rejection.used,
+          period: rejection.period,
+          periodStart: rejection.periodStart,
+          required: rejection.required,
+        },
+      );
+    case 'too_many_members':
+      return problem(
+        'too_many_members',
+        `An organization pool may have at most ${rejection.limit} members`,
+        { limit: rejection.limit },
+      );
+    case 'gift_code_redeemed':
+      return problem('gift_code_redeemed', 'This gift code was already redeemed');
   }
 }

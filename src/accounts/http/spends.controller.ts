@@ -26,6 +26,7 @@ function plainSpend(body: SpendRequest): SpendCreditsCommand {
     description: body.description!,
     reference: body.reference,
     details: body.metadata,
+    ...(body.member !== undefined && { member: body.member }),
   };
 }
 
@@ -52,7 +53,13 @@ export class SpendsController {
     status: 402,
     description:
       'insufficient_credits, with available and required; minimum_available (the operation needs more ' +
-      'credits available to start), with available and minimumAvailable',
+      'credits available to start), with available and minimumAvailable; member_limit_exceeded (a pool ' +
+      'member over its limit), with member, limit, used, period and periodStart',
+  })
+  @ApiResponse({
+    status: 403,
+    description:
+      'not_a_member: `member` is not a member of this organization pool; or forbidden (scope)',
   })
   @PRICED_CHARGE_RESPONSES
   async spend(
@@ -83,6 +90,7 @@ export class SpendsController {
       description: body.description ?? description,
       reference: body.reference,
       details: body.metadata,
+      ...(body.member !== undefined && { member: body.member }),
       ...priced,
     };
   }

@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../shared/clock';
 import { newId } from '../../shared/ids';
 import { AccountQueries } from '../queries/account-queries';
+import { LowBalance } from '../queries/low-balance';
 import { ChargePricer } from './charge-pricer';
 import { CreateQuote } from './create-quote.command';
 import type { QuoteAnswer } from './quote-answer';
@@ -18,6 +19,7 @@ export class CreateQuoteHandler implements ICommandHandler<CreateQuote, QuoteAns
     private readonly quotes: QuoteStore,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly lowBalance: LowBalance,
   ) {}
 
   async execute({ accountId, request }: CreateQuote): Promise<QuoteAnswer> {
@@ -36,8 +38,9 @@ export class CreateQuoteHandler implements ICommandHandler<CreateQuote, QuoteAns
     };
     // The row does not depend on the balance: both round trips at once. Like `check`, the balance
     // is the account as of every command queued before, whichever process wrote it.
-    const [{ available, balance }] = await Promise.all([
+    const [{ available, balance }, line] = await Promise.all([
       this.queries.balance(accountId),
+      this.lowBalance.lineFor(accountId),
       this.quotes.save(quote),
     ]);
     const { credits } = priced;
@@ -50,7 +53,7 @@ export class CreateQuoteHandler implements ICommandHandler<CreateQuote, QuoteAns
       available,
       sufficient: available >= credits && available >= (priced.minimumAvailable ?? 0),
       balanceAfter: balance - credits,
-      lowBalance: available - credits < this.config.lowBalanceThreshold,
+      lowBalance: LowBalance.isBelow(available - credits, line),
     };
   }
 }

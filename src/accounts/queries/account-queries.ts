@@ -3,6 +3,8 @@ import { evolve, viewAt } from '../../ledger/decider';
 import { lookup } from '../../ledger/keyed-records';
 import type { CreditBlock, OpenReservation } from '../../ledger/state';
 import { toLedgerEvent } from '../../ledger/upcast';
+import { reportedPeriod, usageAt } from '../../ledger/programs/pool-usage';
+import type { PoolMember } from './get-pool-members.query';
 import { Clock } from '../../shared/clock';
 import { AccountRepository } from '../write-path/account-repository';
 import { AccountMailbox } from '../write-path/account-mailbox';
@@ -66,6 +68,30 @@ export class AccountQueries {
       const hold = lookup(state.reservations, reservationId);
       // A copy: the cached state is folded in place by the next write.
       return hold === undefined ? null : structuredClone(hold);
+    });
+  }
+
+  /** An organization pool's members with their use in the current period (PRODUCT.md §3). */
+  poolMembers(accountId: string, memberId?: string): Promise<PoolMember[]> {
+    return this.mailbox.runExclusive(accountId, async () => {
+      const state = await this.accounts.refresh(accountId);
+      const nowMs = this.clock.now().getTime();
+      const ids =
+        memberId === undefined
+          ? Object.keys(state.members).sort()
+          : lookup(state.members, memberId)
+            ? [memberId]
+            : [];
+      return ids.map((id) => {
+        const member = lookup(state.members, id)!;
+        const period = reportedPeriod(member);
+        return {
+          memberId: id,
+          limit: member.limit && { ...member.limit },
+          period,
+          ...usageAt(member, period, nowMs),
+        };
+      });
     });
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AppendResult } from '../../event-store/event-store.port';
 import type { LedgerCommand } from '../../ledger/commands';
 import type { DuplicatePurchase } from '../../ledger/decider';
-import type { IdempotencyRecord } from '../../ledger/state';
+import type { AnsweredCommand } from '../../ledger/state';
 import { toLedgerEvent } from '../../ledger/upcast';
 import { AccountRepository } from './account-repository';
 import type { BatchDecision, DecidedBatch } from './command-batch';
@@ -65,17 +65,19 @@ export class AnswerBuilder implements BatchAnswers {
       case 'replayed':
         return this.replayedOutcome(accountId, decision.record);
       case 'noop':
-        return this.repeatedPurchaseOutcome(accountId, command, decision);
+        return decision.reason === 'repeated'
+          ? this.replayedOutcome(accountId, decision.answer)
+          : this.repeatedPurchaseOutcome(accountId, command, decision);
       case 'accepted':
         return acceptedUnwrittenOutcome(accountId, decided);
     }
   }
 
-  /** The first answer to the same Idempotency-Key: its events as recorded (with their position). */
-  private async replayedOutcome(
-    accountId: string,
-    record: IdempotencyRecord,
-  ): Promise<WriteOutcome> {
+  /**
+   * The first answer to the same Idempotency-Key, or to a command done once ever (welcome, merge):
+   * its events as recorded (with their position).
+   */
+  private async replayedOutcome(accountId: string, record: AnsweredCommand): Promise<WriteOutcome> {
     const recorded = await this.accounts.readRange(
       accountId,
       record.firstRevision,

@@ -76,8 +76,8 @@ export type MailboxEntry = PendingCommand | ExclusiveTurn;
 
 /**
  * How many entries at the head of a mailbox make the next batch: its commands up to
- * MAX_COMMANDS_PER_APPEND, ending with the first purchase, because an append claims at most one
- * purchase reference (purchase-claims.ts), and before the first exclusive turn, which waits for the
+ * MAX_COMMANDS_PER_APPEND, ending with the first purchase or gift redemption, because an append
+ * claims at most one purchase reference or gift code (purchase-claims.ts), and before the first exclusive turn, which waits for the
  * commands queued before it. Purchases are rare next to spends, so this costs batching next to
  * nothing. 0 when the head is a turn.
  */
@@ -86,7 +86,8 @@ export function nextBatchLength(waiting: readonly MailboxEntry[]): number {
   for (let index = 0; index < limit; index++) {
     const entry = waiting[index];
     if (!(entry instanceof PendingCommand)) return index;
-    if (entry.command.kind === 'purchase') return index + 1;
+    if (entry.command.kind === 'purchase' || entry.command.kind === 'redeem-gift-code')
+      return index + 1;
   }
   return limit;
 }

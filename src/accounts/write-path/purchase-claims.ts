@@ -1,20 +1,29 @@
 import { ClaimHeldElsewhereError } from '../../event-store/event-store.port';
 import { accountIdFromStream } from '../../ledger/limits';
 import { purchaseRefClaim } from '../../ledger/purchase-ref';
+import { giftCodeClaim } from '../../ledger/programs/gift-parts';
 
 /**
  * The claim an append of these events makes (AppendOptions.claim): the reference of the purchase
  * among them, so that the event store lets one account, ever, record it (docs/architecture.md
- * "One payment, one purchase"). The mailbox puts at most one purchase in a batch (nextBatchLength).
+ * "One payment, one purchase"), or the code of the gift redemption among them. The mailbox puts at
+ * most one purchase or redemption in a batch (nextBatchLength).
  */
 export function purchaseClaimOf(
   events: readonly { type: string; data: unknown }[],
 ): string | undefined {
-  const purchases = events.filter((event) => event.type === 'CreditsPurchased');
-  if (purchases.length > 1)
-    throw new Error(`an append may carry one purchase, this one has ${purchases.length}`);
-  if (purchases.length === 0) return undefined;
-  const { provider, providerRef } = purchases[0].data as { provider: string; providerRef: string };
+  const claiming = events.filter(
+    (event) => event.type === 'CreditsPurchased' || event.type === 'GiftCodeRedeemed',
+  );
+  if (claiming.length > 1)
+    throw new Error(
+      `an append may carry one purchase or gift redemption, this one has ${claiming.length}`,
+    );
+  if (claiming.length === 0) return undefined;
+  // A gift code is redeemed once ledger-wide the same way (src/ledger/programs/gift-parts.ts).
+  if (claiming[0].type === 'GiftCodeRedeemed')
+    return giftCodeClaim((claiming[0].data as { codeHash: string }).codeHash);
+  const { provider, providerRef } = claiming[0].data as { provider: string; providerRef: string };
   return purchaseRefClaim(provider, providerRef);
 }
 

@@ -19,6 +19,15 @@ export type ProblemCode =
   | 'quote_used'
   | 'minimum_available'
   | 'credit_pack_exists'
+  | 'url_not_allowed'
+  | 'not_a_member'
+  | 'member_limit_exceeded'
+  | 'too_many_members'
+  | 'gift_code_not_found'
+  | 'gift_code_redeemed'
+  | 'gift_code_expired'
+  | 'referral_exists'
+  | 'account_closed'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
@@ -65,6 +74,18 @@ const TITLES: Record<ProblemCode, { status: number; title: string }> = {
   quote_used: { status: 409, title: 'The quote was already used' },
   minimum_available: { status: 402, title: 'The operation needs more credits available to start' },
   credit_pack_exists: { status: 409, title: 'A credit pack with this packId already exists' },
+  url_not_allowed: {
+    status: 400,
+    title: 'The URL is not allowed (not http(s), or a loopback, private or link-local address)',
+  },
+  not_a_member: { status: 403, title: 'Not a member of this organization pool' },
+  member_limit_exceeded: { status: 402, title: "The spend would exceed the member's limit" },
+  too_many_members: { status: 409, title: 'The organization pool has as many members as it may' },
+  gift_code_not_found: { status: 404, title: 'No such gift code' },
+  gift_code_redeemed: { status: 409, title: 'The gift code was already redeemed' },
+  gift_code_expired: { status: 410, title: 'The gift code has expired' },
+  referral_exists: { status: 409, title: 'The referee already has a referral' },
+  account_closed: { status: 409, title: 'The account is closed' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },

@@ -6,6 +6,8 @@ import type { AuthFailureLimiter } from '../auth/authentication.hook';
 import type { RouteFlags } from '../route-flags';
 import { connectRateLimitStore } from './redis-store';
 import { RateLimitedError } from '../errors/rate-limited.error';
+import { Clock } from '../../shared/clock';
+import { LocalMissCounters, type MissCounters, RedisMissCounters } from './miss-counters';
 
 /**
  * Per-account limits by name (PRODUCT.md §6: checkout creation, gift-code guessing). A feature adds
@@ -19,6 +21,19 @@ const ACCOUNT_POLICIES = {
   }),
 } as const;
 export type AccountPolicy = keyof typeof ACCOUNT_POLICIES;
+
+/**
+ * Per-account limits on failed attempts only (PRODUCT.md §6: gift-code guessing): past `max`
+ * misses within the window, every attempt of the account is refused until the window ends.
+ */
+const MISS_POLICIES = {
+  giftCodeGuesses: (settings: RateLimitSettings) => ({
+    what: 'wrong gift codes per account',
+    max: settings.giftCodeGuessesPerMinutePerAccount,
+    windowSeconds: 60,
+  }),
+} as const;
+export type MissPolicy = keyof typeof MISS_POLICIES;
 
 /**
  * Keys each in-process counter set keeps, least recently used dropped first: a dropped key starts
@@ -43,9 +58,13 @@ export class RateLimits implements AuthFailureLimiter {
   private readonly logger = new Logger('RateLimits');
   private readonly settings: RateLimitSettings;
   private readonly accountLimiters = new Map<AccountPolicy, Limiter>();
+  private readonly missCounters = new Map<MissPolicy, MissCounters>();
   private authFailures: Limiter | null = null;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly clock: Clock,
+  ) {
     this.settings = config.rateLimits;
   }
 
@@ -99,6 +118,17 @@ export class RateLimits implements AuthFailureLimiter {
       const { what, max, windowSeconds } = limits(this.settings);
       this.accountLimiters.set(policy, limiter(fastify, what, max, windowSeconds));
     }
+    for (const [policy, limits] of Object.entries(MISS_POLICIES) as Array<
+      [MissPolicy, (typeof MISS_POLICIES)[MissPolicy]]
+    >) {
+      const { what, max, windowSeconds } = limits(this.settings);
+      this.missCounters.set(
+        policy,
+        store
+          ? new RedisMissCounters(store.client, store.nameSpace, what, max, windowSeconds)
+          : new LocalMissCounters(what, max, windowSeconds, this.clock, COUNTERS_KEPT),
+      );
+    }
     this.authFailures = limiter(
       fastify,
       'failed authentications per client address',
@@ -110,6 +140,22 @@ export class RateLimits implements AuthFailureLimiter {
   /** Counts one request of `policy` for the account; the error to answer once over its limit. */
   forAccount(policy: AccountPolicy, accountId: string): Promise<RateLimitedError | null> {
     return this.installed(this.accountLimiters.get(policy))({ key: `${policy}:${accountId}` });
+  }
+
+  /** The error to answer when the account used up its misses of `policy` in the current window. */
+  missesExhausted(policy: MissPolicy, accountId: string): Promise<RateLimitedError | null> {
+    return this.misses(policy).blocked(`${policy}:${accountId}`);
+  }
+
+  /** Counts one miss (a wrong gift code) of the account. */
+  recordMiss(policy: MissPolicy, accountId: string): Promise<void> {
+    return this.misses(policy).recordMiss(`${policy}:${accountId}`);
+  }
+
+  private misses(policy: MissPolicy): MissCounters {
+    const counters = this.missCounters.get(policy);
+    if (!counters) throw new Error('RateLimits.install() has not run');
+    return counters;
   }
 
   recordFailure(request: FastifyRequest): Promise<RateLimitedError | null> {

@@ -13,6 +13,10 @@ const RECORD_FIELDS = [
   'idempotency',
   'reversals',
   'usedQuotes',
+  'members',
+  'giftCodesRedeemed',
+  'transfersOut',
+  'transfersIn',
 ] as const;
 type StateRecords = Pick<LedgerState, (typeof RECORD_FIELDS)[number]>;
 

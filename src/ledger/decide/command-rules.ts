@@ -10,6 +10,14 @@ import { decideCaptureReservation } from './capture-reservation';
 import { decideReleaseReservation } from './release-reservation';
 import { decideReversePurchase } from './reverse-purchase';
 import { decideReinstateReversal } from './reinstate-reversal';
+import { decideRemoveMember, decideSetMember } from './pool-members';
+import { decideFundGiftCodes } from './fund-gift-codes';
+import { decideRedeemGiftCode } from './redeem-gift-code';
+import { decideWelcomeCredits } from './welcome-credits';
+import { decideSendTransfer } from './send-transfer';
+import { decideReceiveTransfer } from './receive-transfer';
+import { decideReturnTransfer } from './return-transfer';
+import { decideMergeAccount } from './merge-account';
 
 /**
  * The rules of one command, on the account as it is once everything due has expired. Each kind's
@@ -39,6 +47,24 @@ export function commandRules(command: LedgerCommand, situation: Situation): Rule
       return decideReversePurchase(command, situation);
     case 'reinstate':
       return decideReinstateReversal(command, situation);
+    case 'set-member':
+      return decideSetMember(command, situation);
+    case 'remove-member':
+      return decideRemoveMember(command, situation);
+    case 'fund-gift-codes':
+      return decideFundGiftCodes(command, situation);
+    case 'redeem-gift-code':
+      return decideRedeemGiftCode(command, situation);
+    case 'welcome':
+      return decideWelcomeCredits(command, situation);
+    case 'transfer':
+      return decideSendTransfer(command, situation);
+    case 'receive':
+      return decideReceiveTransfer(command, situation);
+    case 'return':
+      return decideReturnTransfer(command, situation);
+    case 'merge':
+      return decideMergeAccount(command, situation);
     default: {
       const unknown: never = command;
       throw new Error(`unknown ledger command ${(unknown as { kind: string }).kind}`);

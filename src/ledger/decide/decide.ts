@@ -27,6 +27,8 @@ export function decide(
   const nowMs = instantOf(context);
   const remembered = answerFromMemory(state, context, nowMs);
   if (remembered) return remembered;
+  const closed = closedAccountRejection(command, state);
+  if (closed) return closed;
   const outcome = commandRules(command, {
     state,
     view: viewAtMs(state, nowMs),
@@ -64,4 +66,23 @@ function answerFromMemory(
     kind: 'rejected',
     rejection: { code: 'idempotency_key_reused', idempotencyKey: context.idempotencyKey },
   };
+}
+
+/**
+ * Commands the ledger itself sends go on after an account is closed: expiry, the two steps of the
+ * transfer process, a repeated merge (answered as the first), and the payment provider's reversals
+ * (facts about money already paid). Every other write is refused (PRODUCT.md §2).
+ */
+const ALLOWED_WHEN_CLOSED: ReadonlySet<LedgerCommand['kind']> = new Set([
+  'expire',
+  'receive',
+  'return',
+  'merge',
+  'reverse',
+  'reinstate',
+]);
+
+function closedAccountRejection(command: LedgerCommand, state: LedgerState): Decision | null {
+  if (state.closed === null || ALLOWED_WHEN_CLOSED.has(command.kind)) return null;
+  return { kind: 'rejected', rejection: { code: 'account_closed', mergedInto: state.closed.into } };
 }

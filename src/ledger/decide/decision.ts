@@ -1,6 +1,6 @@
 import type { LedgerEvent } from '../events';
 import type { Rejection } from '../rejections';
-import type { IdempotencyRecord } from '../state';
+import type { AnsweredCommand, IdempotencyRecord } from '../state';
 
 /**
  * A repeat of a purchase the account already has: same reference, same figures (LEDGER.md
@@ -18,6 +18,17 @@ export interface DuplicatePurchase {
   reserved: number;
 }
 
+/**
+ * A command done once ever (the welcome grant, a merge) asked again: nothing is written; the
+ * caller answers with the first one's events (revisions `answer.firstRevision`..`lastRevision`)
+ * and the account as it was right after them.
+ */
+export interface RepeatedCommand {
+  kind: 'noop';
+  reason: 'repeated';
+  answer: AnsweredCommand;
+}
+
 export type Decision =
   /** Append these, in order: lazy expiry events first, then the command's own. May be empty. */
   | { kind: 'accepted'; events: LedgerEvent[] }
@@ -25,4 +36,5 @@ export type Decision =
   | { kind: 'replayed'; record: IdempotencyRecord }
   /** Nothing is written, not even expiry that was due (LEDGER.md invariant 3). */
   | { kind: 'rejected'; rejection: Rejection }
-  | DuplicatePurchase;
+  | DuplicatePurchase
+  | RepeatedCommand;

@@ -4,10 +4,12 @@ import type { Situation } from './situation';
 import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { assertUnusedId } from './fresh-id';
 import { pricedChargeData, pricedChargeRejection } from './priced-charge';
+import { memberSpendRejection } from './member-spend';
 
 /**
  * LEDGER.md "Spend": all or nothing, from available credits in drawdown order. A priced spend
- * (PRODUCT.md §1) also pays its quote once and needs its operation's minimumAvailable.
+ * (PRODUCT.md §1) also pays its quote once and needs its operation's minimumAvailable; a spend by
+ * a pool member (PRODUCT.md §3) needs the membership and room under the member's limit.
  */
 export function decideSpendCredits(
   command: SpendCreditsCommand,
@@ -17,6 +19,11 @@ export function decideSpendCredits(
   assertUnusedId(state.spends, command.spendId, 'spend');
   const priced = isPriced(command) ? pricedChargeRejection(command, situation) : null;
   if (priced) return reject(priced);
+  const member =
+    command.member === undefined
+      ? null
+      : memberSpendRejection(command.member, command.credits, situation);
+  if (member) return reject(member);
   const { available, blocks } = view;
   if (available < command.credits) {
     return reject({ code: 'insufficient_credits', available, required: command.credits });
@@ -31,6 +38,7 @@ export function decideSpendCredits(
       ...(command.details !== undefined && { details: { ...command.details } }),
       drawdown: drawFrom(blocks, command.credits),
       ...(isPriced(command) && pricedChargeData(command)),
+      ...(command.member !== undefined && { member: command.member }),
     },
   });
 }

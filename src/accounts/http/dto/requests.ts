@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import type { BlockCategory, GrantReason } from '../../../ledger/events';
 import {
+  ACCOUNT_ID_PATTERN,
   DEFAULT_RESERVATION_TTL_SECONDS,
   MAX_COMMAND_CREDITS,
   MAX_RESERVATION_TTL_SECONDS,
@@ -106,6 +107,19 @@ export class SpendRequest extends ChargeFields {
   @IsOptional()
   @IsStringDetails()
   metadata?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    maxLength: 128,
+    example: 'user:alice',
+    description:
+      "An organization pool's member spending from it (PRODUCT.md §3): refused unless a member (403 not_a_member) and within its limit (402 member_limit_exceeded)",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(ACCOUNT_ID_PATTERN, {
+    message: 'must be a member id (1–128 characters of A–Z a–z 0–9 . _ : @ -)',
+  })
+  member?: string;
 }
 
 export class RefundRequest {

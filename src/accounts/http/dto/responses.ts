@@ -45,6 +45,11 @@ export class BalanceResponse {
     description: 'Stream revision; -1 for an account with no events',
   })
   revision!: number;
+  @ApiProperty({
+    description:
+      "Available is below the account's low-balance line: its highest absolute alert threshold (PUT …/alerts), by default LOW_BALANCE_THRESHOLD",
+  })
+  lowBalance!: boolean;
 }
 
 export class CheckResponse {
