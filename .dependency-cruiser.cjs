@@ -20,6 +20,22 @@ const APPLICATION_AND_INTERFACES =
 module.exports = {
   forbidden: [
     {
+      name: 'web-talks-to-the-service-over-http',
+      severity: 'error',
+      comment:
+        'The widgets (web/) run in a browser: they reach the service through its REST API only ' +
+        '(UI.md), never by importing its code, and the service never imports them (it serves the build).',
+      from: { path: '^web/' },
+      to: { path: '^(src|projections|test|bench|scripts)/' },
+    },
+    {
+      name: 'service-does-not-import-web',
+      severity: 'error',
+      comment: 'The service serves the built widgets (dist/web); it does not import their sources.',
+      from: { path: '^(src|projections)/' },
+      to: { path: '^web/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment:

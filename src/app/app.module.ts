@@ -22,6 +22,7 @@ import { GiftCodesModule } from '../programs/gift-codes/gift-codes.module';
 import { ReferralsModule } from '../programs/referrals/referrals.module';
 import { ProgramsModule } from '../programs/programs.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
+import { WidgetsConfigModule } from '../widgets-config/widgets-config.module';
 
 export type AppModuleOptions = PlatformOptions;
 
@@ -61,6 +62,7 @@ export class AppModule {
         PoolsModule,
         GiftCodesModule,
         ReferralsModule,
+        WidgetsConfigModule,
       ],
     };
   }

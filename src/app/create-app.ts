@@ -24,6 +24,7 @@ import { missingRetryAfter } from '../http/errors/problem-response';
 import { handleUnreadBody } from '../http/errors/unread-body';
 import { RateLimits } from '../http/rate-limits/rate-limits';
 import type { RouteFlags } from '../http/route-flags';
+import { serveWidgets } from '../widgets-config/serve-widgets';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { installHttpDrain } from './http-drain';
 import { buildOpenApiDocument } from './openapi-document';
@@ -86,6 +87,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   if (options.config.widgetAllowedOrigins.length > 0) {
     allowWidgetOrigins(app, options.config.widgetAllowedOrigins);
   }
+  // After configureHttp: its onRoute hook reads the routes' public flag.
+  await serveWidgets(app.getHttpAdapter().getInstance());
   setUpOpenApi(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -132,6 +132,8 @@ export class AppConfig {
     webhookSecret: string | null;
     apiUrl: string | null;
     webhookToleranceSeconds: number;
+    /** `pk_…`, public by design: served to the widgets (GET /v1/widgets/config) for Stripe.js. */
+    publishableKey: string | null;
   };
   /** The seed of the credit-pack catalog (first use only; then the catalog's own stream). */
   creditPacks!: CreditPackSeed[];

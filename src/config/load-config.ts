@@ -118,7 +118,16 @@ export function loadConfig(env: Env): AppConfig {
     webhookSecret: read.optionalString('STRIPE_WEBHOOK_SECRET'),
     apiUrl: read.optionalUrl('STRIPE_API_URL', ['http:', 'https:']),
     webhookToleranceSeconds: read.integer('STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 3600),
+    publishableKey: read.optionalString('STRIPE_PUBLISHABLE_KEY'),
   };
+  // A secret key here would be handed to every browser: refuse anything but a publishable key.
+  if (
+    config.stripe.publishableKey !== null &&
+    !/^pk_(test|live)_\w+$/.test(config.stripe.publishableKey)
+  )
+    problems.push(
+      'STRIPE_PUBLISHABLE_KEY must be a Stripe publishable key (pk_test_… or pk_live_…)',
+    );
   config.creditPacks = parseCreditPacks(env.CREDIT_PACKS, problems);
   config.creditPacksFromEnv = (env.CREDIT_PACKS ?? '').trim() !== '';
   config.rateLimits = {

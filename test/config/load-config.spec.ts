@@ -198,6 +198,16 @@ describe('loadConfig', () => {
     ).toBe('eventstoredb');
   });
 
+  it('takes a Stripe publishable key for the widgets, and refuses a secret key there', () => {
+    expect(loadConfig({}).stripe.publishableKey).toBeNull();
+    expect(loadConfig({ STRIPE_PUBLISHABLE_KEY: 'pk_test_abc123' }).stripe.publishableKey).toBe(
+      'pk_test_abc123',
+    );
+    expect(() => loadConfig({ STRIPE_PUBLISHABLE_KEY: 'sk_test_abc123' })).toThrow(
+      /STRIPE_PUBLISHABLE_KEY must be a Stripe publishable key/,
+    );
+  });
+
   it('never echoes a secret in its problems', () => {
     expect(() => loadConfig({ LEDGER_API_KEYS: 'svc:supersecretvalue:nope' })).toThrow(ConfigError);
     try {

@@ -98,7 +98,10 @@ describe('OpenAPI document', () => {
     for (const [path, operations] of Object.entries<Record<string, any>>(document.paths)) {
       for (const [method, operation] of Object.entries<any>(operations)) {
         const isPublic =
-          path.startsWith('/health') || path === '/metrics' || path === '/v1/webhooks/stripe';
+          path.startsWith('/health') ||
+          path === '/metrics' ||
+          path === '/v1/webhooks/stripe' ||
+          path === '/v1/widgets/config';
         expect({ route: `${method} ${path}`, security: operation.security ?? [] }).toEqual({
           route: `${method} ${path}`,
           security: isPublic ? [] : [{ bearer: [] }],

@@ -534,6 +534,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/accounts/{accountId}/welcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Welcome credits, once ever: the signup policy, or the lead policy for lead: ids
+         * @description SIGNUP_CREDITS (LEAD_CREDITS for ids starting with lead:) promotional credits expiring after 365 days. A second call writes nothing and answers the first grant again (200, the same body).
+         */
+        post: operations["WelcomeController_welcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move credits from one account to another (blocks keep their category and expiry)
+         * @description Exactly once per Idempotency-Key; 402 insufficient_credits when the source has too little available. `status` is `completed` when the destination took the credits in, `returned` when it declined them (closed, or over the balance limit), `pending` when the second step is still under way.
+         */
+        post: operations["TransfersController_transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/{transferId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A transfer (or merge) and its status: pending, completed or returned (projected) */
+        get: operations["TransfersController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{accountId}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a lead into a user: release its holds, move every credit left, close it
+         * @description Blocks keep their category and expiry. Later writes to the lead are 409 account_closed; reads still work. A second merge answers the first again (200) and moves nothing.
+         */
+        post: operations["MergeController_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints": {
         parameters: {
             query?: never;
@@ -640,6 +717,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/accounts/{accountId}/members/{memberId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add a member to the pool, or change its limit (none: no limit)
+         * @description Usage already counted in the current period is kept when the limit changes.
+         */
+        put: operations["MembersController_set"];
+        post?: never;
+        /** Remove a member: its later spends are refused (403 not_a_member) */
+        delete: operations["MembersController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{accountId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pool's members, with what each used in the current period */
+        get: operations["MembersController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gift-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint gift codes (1 to 1,000), promotional or funded by an account
+         * @description The codes are in this answer only: the service keeps their SHA-256. With `fundedBy`, the credits leave that account at once (402 insufficient_credits if it lacks them, and no code is made); a code's expiry is then at most the earliest expiry of the credits it carries. No Idempotency-Key: a retry mints new codes.
+         */
+        post: operations["GiftCodesController_mint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{accountId}/gift-codes/redeem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeem a gift code into the account (once per code, ledger-wide)
+         * @description After 5 wrong codes within a minute (RATE_LIMIT_GIFT_CODE_GUESSES_PER_MINUTE_PER_ACCOUNT), every try of the account gets 429 rate_limited until that minute is over.
+         */
+        post: operations["GiftCodesController_redeem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a referral: both get REFERRAL_CREDITS when the referee’s first purchase lands
+         * @description Once per referee, ever. The credits land once each, even if that purchase is refunded later; a referee who had already bought before the referral never pays one out.
+         */
+        post: operations["ReferralsController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/widgets/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public settings of the credit widgets (Stripe publishable key) */
+        get: operations["WidgetsConfigController_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -720,6 +912,11 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             };
+            /**
+             * @description An organization pool's member spending from it (PRODUCT.md §3): refused unless a member (403 not_a_member) and within its limit (402 member_limit_exceeded)
+             * @example user:alice
+             */
+            member?: string;
         };
         OperationRecordResponse: {
             /** @example video-export */
@@ -1053,7 +1250,7 @@ export interface components {
             /** @description The event id: unique and stable */
             id: string;
             /** @enum {string} */
-            type: "purchase" | "grant" | "spend" | "refund" | "expiry" | "reservation" | "release" | "reversal" | "reinstatement";
+            type: "purchase" | "grant" | "spend" | "refund" | "expiry" | "reservation" | "release" | "reversal" | "reinstatement" | "gift" | "member" | "transfer" | "closure";
             /** @description Signed change of the balance: + in, − out; 0 for reservation and release */
             credits: number;
             /** @description Balance after this row: the previous row's balanceAfter + credits */
@@ -1404,6 +1601,84 @@ export interface components {
              */
             expiresAt: string;
         };
+        WelcomeResponse: {
+            accountId: string;
+            /** @enum {string} */
+            policy: "signup" | "lead";
+            blockId: string;
+            credits: number;
+            /** @enum {string} */
+            category: "promotional";
+            /** Format: date-time */
+            expiresAt: string | null;
+            balance: number;
+            available: number;
+            reserved: number;
+            revision: number;
+            position: string | null;
+        };
+        TransferRequestBody: {
+            /**
+             * @description The account the credits leave
+             * @example user:ann
+             */
+            from: string;
+            /**
+             * @description The account the credits go to
+             * @example user:bob
+             */
+            to: string;
+            /** @example 10 */
+            credits: number;
+            /** @example birthday gift */
+            reason: string;
+        };
+        TransferResponse: {
+            transferId: string;
+            /** @enum {string} */
+            status: "pending" | "completed" | "returned";
+            credits: number;
+            from: string;
+            to: string;
+            reason: string;
+            /** @description The source account's revision after the transfer left it */
+            revision: number;
+            /** @description Global log position of the last step written: pass it as ?after= to GET */
+            position: Record<string, never>;
+        };
+        TransferStatusResponse: {
+            transferId: string;
+            /** @enum {string} */
+            status: "pending" | "completed" | "returned";
+            credits: number;
+            from: string;
+            to: string;
+            /** @enum {string} */
+            purpose: "transfer" | "merge";
+            reason: string | null;
+            /** @enum {string|null} */
+            declinedReason: "account_closed" | "balance_limit" | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        MergeRequest: {
+            /**
+             * @description The user's account the lead's credits go to
+             * @example user:ann
+             */
+            into: string;
+        };
+        MergeResponse: {
+            mergeId: string;
+            /** @description Credits moved (also the id of their transfer: GET /v1/transfers/{mergeId}) */
+            credits: number;
+            into: string;
+            accountId: string;
+            revision: number;
+            position: string | null;
+        };
         CreateWebhookEndpointRequest: {
             /** @example https://example.com/webhooks/credits */
             url: string;
@@ -1498,6 +1773,128 @@ export interface components {
             accountId: string;
             email: string | null;
             name: string | null;
+        };
+        MemberLimitDto: {
+            /**
+             * @description Credits the member may spend per period
+             * @example 500
+             */
+            credits: number;
+            /**
+             * @description UTC calendar day or month
+             * @enum {string}
+             */
+            period: "day" | "month";
+        };
+        SetMemberRequest: {
+            /** @description No limit when absent */
+            limit?: components["schemas"]["MemberLimitDto"];
+        };
+        PoolMemberResponse: {
+            /** @example user:alice */
+            memberId: string;
+            limit: components["schemas"]["MemberLimitDto"] | null;
+            /** @description Credits spent by the member in the current period */
+            used: number;
+            /**
+             * @description The period `used` counts: the limit's, else month
+             * @enum {string}
+             */
+            period: "day" | "month";
+            /**
+             * Format: date-time
+             * @description First instant of the current period (UTC)
+             */
+            periodStart: string;
+        };
+        PoolMembersResponse: {
+            data: components["schemas"]["PoolMemberResponse"][];
+        };
+        MintGiftCodesRequest: {
+            /**
+             * @description Credits each code is worth
+             * @example 100
+             */
+            credits: number;
+            /** @default 1 */
+            count: number;
+            /**
+             * Format: date-time
+             * @description After this, the code is refused (410)
+             */
+            expiresAt?: string;
+            /**
+             * @description The account paying for the codes: their credits leave it now, into escrow, and each receiver gets the categories and expiries they had. Absent: promotional credits minted for the codes.
+             * @example org:acme
+             */
+            fundedBy?: string;
+        };
+        MintedGiftCodeDto: {
+            /**
+             * @description Shown once: only its hash is kept
+             * @example K7Q2M-9XH4D-PZ3WA-1BC8R
+             */
+            code: string;
+            credits: number;
+            /** Format: date-time */
+            expiresAt: string | null;
+        };
+        MintGiftCodesResponse: {
+            data: components["schemas"]["MintedGiftCodeDto"][];
+            mintId: string;
+            fundedBy: string | null;
+        };
+        RedeemGiftCodeRequest: {
+            /**
+             * @description Case and dashes do not matter
+             * @example K7Q2M-9XH4D-PZ3WA-1BC8R
+             */
+            code: string;
+        };
+        GiftBlockDto: {
+            blockId: string;
+            credits: number;
+            /** @enum {string} */
+            category: "paid" | "promotional";
+            /** Format: date-time */
+            expiresAt: string | null;
+        };
+        RedeemGiftCodeResponse: {
+            credits: number;
+            balance: number;
+            available: number;
+            /** @description The blocks received (source gift) */
+            blocks: components["schemas"]["GiftBlockDto"][];
+            revision: number;
+            position: string | null;
+        };
+        RegisterReferralRequest: {
+            /** @example user:alice */
+            referrer: string;
+            /** @example user:bob */
+            referee: string;
+        };
+        ReferralResponse: {
+            referrer: string;
+            referee: string;
+            /** @description Credits each side gets at the referee’s first purchase */
+            credits: number;
+            /** @enum {string} */
+            status: "pending";
+            /** Format: date-time */
+            registeredAt: string;
+        };
+        WidgetsConfigResponse: {
+            /**
+             * @description STRIPE_PUBLISHABLE_KEY, for Stripe.js in the browser; null when not configured (the purchase modal then says payments are unavailable)
+             * @example pk_test_51Abc
+             */
+            stripePublishableKey: string | null;
+            /**
+             * @description LOW_BALANCE_THRESHOLD: the widgets show the low-balance banner below it
+             * @example 100
+             */
+            lowBalanceThreshold: number;
         };
     };
     responses: never;
@@ -1708,14 +2105,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description insufficient_credits, with available and required; minimum_available (the operation needs more credits available to start), with available and minimumAvailable */
+            /** @description insufficient_credits, with available and required; minimum_available (the operation needs more credits available to start), with available and minimumAvailable; member_limit_exceeded (a pool member over its limit), with member, limit, used, period and periodStart */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description forbidden: the API key lacks the scope */
+            /** @description not_a_member: `member` is not a member of this organization pool; or forbidden (scope) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2685,7 +3082,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page (opaque) */
                 cursor?: string;
-                /** @description Only rows of this type (several separated by commas): purchase, grant, spend, refund, expiry, reservation, release, reversal, reinstatement */
+                /** @description Only rows of this type (several separated by commas): purchase, grant, spend, refund, expiry, reservation, release, reversal, reinstatement, gift, member, transfer, closure */
                 type?: string;
                 /** @description occurredAt at or after this instant */
                 from?: string;
@@ -3966,6 +4363,341 @@ export interface operations {
             };
         };
     };
+    WelcomeController_welcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Already welcomed: the first grant */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WelcomeResponse"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WelcomeResponse"];
+                };
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TransfersController_transfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 printable characters, sent once; a repeat returns the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequestBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferResponse"];
+                };
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description idempotency_key_reused, or concurrency_conflict after COMMAND_MAX_ATTEMPTS lost races (safe to retry) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TransfersController_get: {
+        parameters: {
+            query?: {
+                /** @description Wait until the transfers projection passed this position */
+                after?: string;
+            };
+            header?: never;
+            path: {
+                transferId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferStatusResponse"];
+                };
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MergeController_merge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 printable characters, sent once; a repeat returns the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeRequest"];
+            };
+        };
+        responses: {
+            /** @description Already merged: the first merge */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeResponse"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeResponse"];
+                };
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description idempotency_key_reused, or concurrency_conflict after COMMAND_MAX_ATTEMPTS lost races (safe to retry) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     WebhookEndpointsController_list: {
         parameters: {
             query?: never;
@@ -4484,6 +5216,596 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    MembersController_set: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 printable characters, sent once; a repeat returns the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetMemberRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoolMemberResponse"];
+                };
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description too_many_members: the pool has 1,000 members
+             *
+             *     idempotency_key_reused, or concurrency_conflict after COMMAND_MAX_ATTEMPTS lost races (safe to retry)
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 printable characters, sent once; a repeat returns the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed, or was not a member */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description idempotency_key_reused, or concurrency_conflict after COMMAND_MAX_ATTEMPTS lost races (safe to retry) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MembersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoolMembersResponse"];
+                };
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GiftCodesController_mint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MintGiftCodesRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MintGiftCodesResponse"];
+                };
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description insufficient_credits: the funding account lacks them */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written.
+             *
+             *     rate_limited: too many failed authentications from this address
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GiftCodesController_redeem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 printable characters, sent once; a repeat returns the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeemGiftCodeRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedeemGiftCodeResponse"];
+                };
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description gift_code_not_found (counts as a wrong guess) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description gift_code_redeemed
+             *
+             *     idempotency_key_reused, or concurrency_conflict after COMMAND_MAX_ATTEMPTS lost races (safe to retry)
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description gift_code_expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description rate_limited: too many wrong codes, Retry-After
+             *
+             *     rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written.
+             *
+             *     rate_limited: too many failed authentications from this address
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReferralsController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterReferralRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralResponse"];
+                };
+            };
+            /** @description validation_failed (also: referee equals referrer) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description referral_exists: the referee already has a referral */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WidgetsConfigController_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetsConfigResponse"];
+                };
             };
         };
     };
