@@ -611,6 +611,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The subscription plans, in the order they were created */
+        get: operations["PlansController_list"];
+        put?: never;
+        /** Create a plan (scope admin) */
+        post: operations["PlansController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{planId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace a plan (scope admin); the body is the whole plan
+         * @description A change applies to periods paid from now on; periods already paid keep the terms they were paid under. A PUT of the plan as it is writes nothing.
+         */
+        put: operations["PlansController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{accountId}/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's subscription: { planId, status, currentPeriodEnd, cancelAtPeriodEnd }
+         * @description As Stripe last reported it (status is Stripe's: active, past_due, canceled, …). Credits are in the balance, as blocks with source subscription and rollover.
+         */
+        get: operations["SubscriptionController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{accountId}/auto-top-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Turn auto top-up on or off: a pack is charged off session when available credits fall below the threshold */
+        put: operations["AutoTopUpController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints": {
         parameters: {
             query?: never;
@@ -1250,7 +1325,7 @@ export interface components {
             /** @description The event id: unique and stable */
             id: string;
             /** @enum {string} */
-            type: "purchase" | "grant" | "spend" | "refund" | "expiry" | "reservation" | "release" | "reversal" | "reinstatement" | "gift" | "member" | "transfer" | "closure";
+            type: "purchase" | "grant" | "spend" | "refund" | "expiry" | "reservation" | "release" | "reversal" | "reinstatement" | "gift" | "member" | "transfer" | "closure" | "subscription" | "auto_top_up";
             /** @description Signed change of the balance: + in, − out; 0 for reservation and release */
             credits: number;
             /** @description Balance after this row: the previous row's balanceAfter + credits */
@@ -1512,10 +1587,17 @@ export interface components {
              */
             accountId: string;
             /**
-             * @description A packId of GET /v1/credit-packs
+             * @description A packId of GET /v1/credit-packs (one of packId, planId)
              * @example standard
              */
-            packId: string;
+            packId?: string;
+            /**
+             * @description A planId of GET /v1/plans: Checkout in subscription mode (one of packId, planId)
+             * @example pro
+             */
+            planId?: string;
+            /** @description A pack only: save the payment method for auto top-up (Stripe setup_future_usage=off_session; Checkout shows the consent) */
+            saveForAutoTopUp?: boolean;
             /**
              * @description embedded: Stripe's embedded Checkout (answers clientSecret); hosted: a Stripe-hosted page (answers url)
              * @enum {string}
@@ -3082,7 +3164,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page (opaque) */
                 cursor?: string;
-                /** @description Only rows of this type (several separated by commas): purchase, grant, spend, refund, expiry, reservation, release, reversal, reinstatement, gift, member, transfer, closure */
+                /** @description Only rows of this type (several separated by commas): purchase, grant, spend, refund, expiry, reservation, release, reversal, reinstatement, gift, member, transfer, closure, subscription, auto_top_up */
                 type?: string;
                 /** @description occurredAt at or after this instant */
                 from?: string;
@@ -4650,6 +4732,471 @@ export interface operations {
                 content?: never;
             };
             /** @description idempotency_key_reused, or concurrency_conflict after COMMAND_MAX_ATTEMPTS lost races (safe to retry) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { data: [plan] } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1–64 of a–z 0–9 - (POST)
+                     * @example pro
+                     */
+                    planId?: string;
+                    /** @example Pro */
+                    name: string;
+                    /** @example 1000 */
+                    creditsPerPeriod: number;
+                    price: {
+                        /** @example 2900 */
+                        minor?: number;
+                        /** @example USD */
+                        currency?: string;
+                    };
+                    /** @example price_1Pro */
+                    stripePriceId?: string | null;
+                    rollover: {
+                        /** @example 500 */
+                        maxCredits?: number;
+                        /** @example 2 */
+                        expiresAfterPeriods?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The plan, with the position of the change */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description plan_exists: the planId is taken; concurrency_conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlansController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1–64 of a–z 0–9 - (POST)
+                     * @example pro
+                     */
+                    planId?: string;
+                    /** @example Pro */
+                    name: string;
+                    /** @example 1000 */
+                    creditsPerPeriod: number;
+                    price: {
+                        /** @example 2900 */
+                        minor?: number;
+                        /** @example USD */
+                        currency?: string;
+                    };
+                    /** @example price_1Pro */
+                    stripePriceId?: string | null;
+                    rollover: {
+                        /** @example 500 */
+                        maxCredits?: number;
+                        /** @example 2 */
+                        expiresAfterPeriods?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The plan as saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description concurrency_conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SubscriptionController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { planId, status, currentPeriodEnd, cancelAtPeriodEnd } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not_found: the account never had a subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AutoTopUpController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled: boolean;
+                    /**
+                     * @description Top up when available falls below this
+                     * @example 100
+                     */
+                    threshold: number;
+                    /** @example standard */
+                    packId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description { accountId, enabled, threshold, packId, consecutiveFailures } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no_payment_method: buy a pack once with saveForAutoTopUp: true first */
             409: {
                 headers: {
                     [name: string]: unknown;
