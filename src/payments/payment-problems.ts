@@ -63,8 +63,9 @@ export const PAYMENT_PROBLEMS: ProblemMappings = [
       `Pack ${error.packId} cannot be sold now: its Stripe Price does not charge its price; an admin must correct the pack`,
     ),
   ),
+  // UI.md: a refused session creation is 502 payment_provider_error (the widget shows its retry).
   mapError(PaymentProviderError, () =>
-    problem('unavailable', 'Stripe did not accept the request; retry later'),
+    problem('payment_provider_error', 'Stripe did not accept the request; retry later'),
   ),
   // Any 5xx makes Stripe deliver the event again; 503 when the cause passes by itself (its owner
   // declares it transient: the event store unreachable, an account too busy).

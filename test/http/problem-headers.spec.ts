@@ -31,7 +31,6 @@ describe('problem headers', () => {
     ['appends waiting for the database', new EventStoreSaturatedError(50_000)],
     ['an unreachable event store', new EventStoreUnavailableError('down')],
     ['Stripe not configured', new StripeNotConfiguredError('STRIPE_SECRET_KEY', 'Checkout')],
-    ['Stripe failing', new PaymentProviderError('checkout.sessions.create', new Error('boom'))],
     [
       'a webhook event to redeliver',
       new StripeEventProcessingError(
@@ -73,6 +72,13 @@ describe('problem headers', () => {
         new HttpProblemException(problem('unavailable', 'stopping'), { retryAfterSeconds: 7 }),
       ).headers['retry-after'],
     ).toBe('7');
+  });
+
+  it('Stripe refusing a call: 502 payment_provider_error, retried by hand (UI.md: the widget offers it)', () => {
+    const { problem: answer } = toProblemResponse(
+      new PaymentProviderError('checkout.sessions.create', new Error('boom')),
+    );
+    expect(answer).toMatchObject({ status: 502, code: 'payment_provider_error' });
   });
 
   it('401 asks for a bearer token', () => {

@@ -232,7 +232,7 @@ describe('credit packs and checkout sessions', () => {
       expect(stripeApi.requests).toEqual([]);
     });
 
-    it("answers 503 when Stripe refuses, without leaking Stripe's answer", async () => {
+    it("answers 502 payment_provider_error when Stripe refuses, without leaking Stripe's answer", async () => {
       stripeApi.responder = (request) =>
         request.path === '/v1/checkout/sessions'
           ? {
@@ -251,8 +251,8 @@ describe('credit packs and checkout sessions', () => {
         packId: 'basic',
         uiMode: 'embedded',
       });
-      expect(response.status).toBe(503);
-      expect(response.body).toMatchObject({ code: 'unavailable' });
+      expect(response.status).toBe(502);
+      expect(response.body).toMatchObject({ code: 'payment_provider_error' });
       expect(JSON.stringify(response.body)).not.toMatch(/secret internal detail|sk_/);
     });
   });

@@ -37,6 +37,7 @@ export type ProblemCode =
   | 'expectation_failed'
   | 'headers_too_large'
   | 'rate_limited'
+  | 'payment_provider_error'
   | 'unavailable'
   | 'internal_error';
 
@@ -97,6 +98,7 @@ const TITLES: Record<ProblemCode, { status: number; title: string }> = {
   expectation_failed: { status: 417, title: 'The expectation cannot be met' },
   headers_too_large: { status: 431, title: 'The request headers are too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  payment_provider_error: { status: 502, title: 'The payment provider refused or failed' },
   unavailable: { status: 503, title: 'Temporarily unavailable' },
   internal_error: { status: 500, title: 'Internal error' },
 };
