@@ -5,6 +5,7 @@ import type { LedgerEvent } from '../../ledger/events';
 import { crossedAlerts, type BalanceAlert } from '../alerts/alert-rules';
 import { effectiveSettings, type AlertSettings } from '../alerts/alert-settings';
 import { noticeAt } from '../alerts/expiry-notice';
+import type { EmailTemplateName } from '../email/email-templates';
 import { derivedId } from '../outbox/message-ids';
 import { writeOutbox, type OutgoingEmail, type OutgoingMessage } from '../outbox/outbox-writer';
 import { ledgerFact } from '../webhooks/ledger-facts';
@@ -159,6 +160,14 @@ function emailsOf(
       data: { ...common, credits: welcome },
     });
   }
+  const notice = lifecycleEmail(event);
+  if (notice)
+    emails.push({
+      ...base,
+      id: derivedId('eml', eventId, notice.template),
+      template: notice.template,
+      data: { ...common, ...notice.data },
+    });
   // One email for the event, however many lines it crossed.
   if (alerts.length > 0) {
     emails.push({
@@ -176,6 +185,42 @@ function emailsOf(
     });
   }
   return emails;
+}
+
+/** The subscription and auto top-up notices (PRODUCT.md §5), from their events. */
+function lifecycleEmail(
+  event: LedgerEvent,
+): { template: EmailTemplateName; data: Record<string, unknown> } | null {
+  switch (event.type) {
+    case 'SubscriptionRenewed':
+      return {
+        template: 'subscription-renewed',
+        data: {
+          planId: event.data.plan.planId,
+          credits: event.data.credits,
+          rolloverCredits: event.data.rollover?.credits ?? 0,
+          periodEnd: event.data.periodEnd.slice(0, 10),
+        },
+      };
+    case 'SubscriptionCanceled':
+      return {
+        template: 'subscription-canceled',
+        data: { planId: event.data.planId ?? '—', endedAt: event.data.endedAt.slice(0, 10) },
+      };
+    case 'AutoTopUpFailed':
+      return {
+        template: 'auto-top-up-failed',
+        data: {
+          packId: event.data.packId,
+          reason: event.data.reason,
+          nextStep: event.data.disabled
+            ? `After ${event.data.consecutiveFailures} failures in a row, automatic top-up is now off: update your payment method and turn it on again.`
+            : 'We will try again the next time your balance falls below your threshold.',
+        },
+      };
+    default:
+      return null;
+  }
 }
 
 function welcomeCredits(event: LedgerEvent): number | null {
