@@ -264,7 +264,13 @@ describe('transfer, subscription and auto top-up notices', () => {
       { key: TEST_KEYS.service },
     );
     expect(put.status).toBe(200);
-    // 100 bought: spending 50 takes available below the threshold; the worker's charge is declined.
+    // (The checkout's credits come with its checkout.session.completed: granted here instead.)
+    await t.http.post(
+      `/v1/accounts/${accountId}/grants`,
+      { credits: 100, category: 'promotional', reason: 'promotion' },
+      granter,
+    );
+    // Spending 50 takes available below the threshold; the worker's charge is declined.
     expect(
       (await t.http.post(`/v1/accounts/${accountId}/spends`, { credits: 50, description: 'use' }))
         .status,
