@@ -246,6 +246,19 @@ describe('ledger facts', () => {
     expect(
       ledgerFact(
         {
+          type: 'AutoTopUpSucceeded',
+          data: { paymentIntentId: 'pi_2', packId: 'basic', credits: 100, purchaseId: 'pur_2' },
+          metadata,
+        },
+        'acct',
+      ),
+    ).toEqual({
+      type: 'auto_top_up.succeeded',
+      data: { paymentIntentId: 'pi_2', packId: 'basic', credits: 100, purchaseId: 'pur_2' },
+    });
+    expect(
+      ledgerFact(
+        {
           type: 'SubscriptionStarted',
           data: {
             subscriptionId: 'sub_1',
