@@ -88,7 +88,6 @@ const step: fc.Arbitrary<Step> = fc.record({
   replay: rarely(fc.nat({ max: 1000 })),
 });
 
-
 class Run {
   state: LedgerState = initialState({ idempotencyRetentionMs: RETENTION_MS });
   nowMs = Date.parse(T0);
