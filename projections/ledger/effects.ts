@@ -140,7 +140,9 @@ export function totalsChange(event: LedgerEvent): TotalsChange {
     case 'MemberRemoved':
     case 'TransferDeclined':
     case 'AccountClosed':
-    // Facts only: their credits move in the CreditsGranted / CreditsPurchased beside them.
+    // The subscription and auto top-up events are facts only: their credits move in the
+    // CreditsGranted / CreditsPurchased beside them.
+    // falls through
     case 'SubscriptionStarted':
     case 'SubscriptionRenewed':
     case 'SubscriptionPlanChanged':

@@ -102,25 +102,176 @@ describe('ledger facts', () => {
 
   it('publishes purchases, grants, refunds, expiries and reversals, not spends', () => {
     expect(
-      ledgerFact({
-        type: 'CreditsExpired',
-        data: { blockId: 'b1', credits: 4 },
-        metadata,
-      }),
+      ledgerFact(
+        {
+          type: 'CreditsExpired',
+          data: { blockId: 'b1', credits: 4 },
+          metadata,
+        },
+        'acct',
+      ),
     ).toEqual({ type: 'credits.expired', data: { blockId: 'b1', credits: 4 } });
     expect(
-      ledgerFact({
-        type: 'CreditsSpent',
-        data: { spendId: 's', credits: 1, description: 'd', drawdown: [] },
-        metadata,
-      }),
+      ledgerFact(
+        {
+          type: 'CreditsSpent',
+          data: { spendId: 's', credits: 1, description: 'd', drawdown: [] },
+          metadata,
+        },
+        'acct',
+      ),
     ).toBeNull();
     expect(
-      ledgerFact({
-        type: 'PurchaseReversed',
-        data: { purchaseId: 'p', credits: 10, removed: [], shortfall: 3, reason: 'dispute' },
-        metadata,
-      })?.type,
+      ledgerFact(
+        {
+          type: 'PurchaseReversed',
+          data: { purchaseId: 'p', credits: 10, removed: [], shortfall: 3, reason: 'dispute' },
+          metadata,
+        },
+        'acct',
+      )?.type,
     ).toBe('purchase.reversed');
+  });
+
+  it('publishes a transfer once, on the destination, and not a merge', () => {
+    const received = (purpose: 'transfer' | 'merge') =>
+      ledgerFact(
+        {
+          type: 'TransferReceived',
+          data: { transferId: 't1', from: 'user:ann', credits: 30, purpose, blocks: [] },
+          metadata,
+        },
+        'user:bob',
+      );
+    expect(received('transfer')).toEqual({
+      type: 'transfer.completed',
+      data: { transferId: 't1', from: 'user:ann', to: 'user:bob', credits: 30 },
+    });
+    expect(received('merge')).toBeNull();
+    expect(
+      ledgerFact(
+        {
+          type: 'TransferSent',
+          data: {
+            transferId: 't1',
+            to: 'user:bob',
+            credits: 30,
+            reason: 'gift',
+            purpose: 'transfer',
+            drawdown: [],
+          },
+          metadata,
+        },
+        'user:ann',
+      ),
+    ).toBeNull();
+  });
+
+  it('publishes renewals (without balances: their credits follow), cancellations and auto top-ups', () => {
+    const plan = {
+      planId: 'pro',
+      creditsPerPeriod: 500,
+      rollover: { maxCredits: 100, expiresAfterPeriods: 1 },
+    };
+    expect(
+      ledgerFact(
+        {
+          type: 'SubscriptionRenewed',
+          data: {
+            subscriptionId: 'sub_1',
+            invoiceId: 'in_2',
+            plan,
+            periodStart: '2026-04-01T00:00:00.000Z',
+            periodEnd: '2026-05-01T00:00:00.000Z',
+            credits: 500,
+            blockId: 'b2',
+            rollover: {
+              fromPeriodEnd: '2026-04-01T00:00:00.000Z',
+              unusedCredits: 150,
+              credits: 100,
+            },
+          },
+          metadata,
+        },
+        'acct',
+      ),
+    ).toEqual({
+      type: 'subscription.renewed',
+      data: {
+        subscriptionId: 'sub_1',
+        invoiceId: 'in_2',
+        planId: 'pro',
+        periodStart: '2026-04-01T00:00:00.000Z',
+        periodEnd: '2026-05-01T00:00:00.000Z',
+        credits: 500,
+        rolloverCredits: 100,
+      },
+      withBalances: false,
+    });
+    expect(
+      ledgerFact(
+        {
+          type: 'SubscriptionCanceled',
+          data: { subscriptionId: 'sub_1', planId: 'pro', endedAt: '2026-05-01T00:00:00.000Z' },
+          metadata,
+        },
+        'acct',
+      )?.type,
+    ).toBe('subscription.canceled');
+    expect(
+      ledgerFact(
+        {
+          type: 'AutoTopUpFailed',
+          data: {
+            paymentIntentId: 'pi_1',
+            packId: 'basic',
+            reason: 'card_declined',
+            consecutiveFailures: 3,
+            disabled: true,
+          },
+          metadata,
+        },
+        'acct',
+      ),
+    ).toEqual({
+      type: 'auto_top_up.failed',
+      data: {
+        paymentIntentId: 'pi_1',
+        packId: 'basic',
+        reason: 'card_declined',
+        consecutiveFailures: 3,
+        disabled: true,
+      },
+    });
+    expect(
+      ledgerFact(
+        {
+          type: 'AutoTopUpSucceeded',
+          data: { paymentIntentId: 'pi_2', packId: 'basic', credits: 100, purchaseId: 'pur_2' },
+          metadata,
+        },
+        'acct',
+      ),
+    ).toEqual({
+      type: 'auto_top_up.succeeded',
+      data: { paymentIntentId: 'pi_2', packId: 'basic', credits: 100, purchaseId: 'pur_2' },
+    });
+    expect(
+      ledgerFact(
+        {
+          type: 'SubscriptionStarted',
+          data: {
+            subscriptionId: 'sub_1',
+            invoiceId: 'in_1',
+            plan,
+            periodStart: '2026-03-01T00:00:00.000Z',
+            periodEnd: '2026-04-01T00:00:00.000Z',
+            credits: 500,
+          },
+          metadata,
+        },
+        'acct',
+      ),
+    ).toBeNull();
   });
 });

@@ -33,11 +33,21 @@ export function nextAlertAccount(
   availableChange: number,
 ): AlertAccount {
   const available = before.available + availableChange;
-  const lastTopUp =
-    event.type === 'CreditsPurchased' || event.type === 'CreditsGranted'
-      ? event.data.credits
-      : before.lastTopUp;
-  return { available, lastTopUp };
+  return { available, lastTopUp: topUpCredits(event) ?? before.lastTopUp };
+}
+
+/**
+ * The credits of a top-up (PRODUCT.md §5: a purchase — an auto top-up's included —, a subscription
+ * grant or another grant), else null. Not top-ups: credits moved in from another account (a
+ * transfer, a returned transfer, a redeemed gift code: they are someone's earlier top-up), refunds
+ * and released holds (credits coming back), and a rollover grant (last period's unused credits:
+ * appended right after the period's own grant, it would otherwise replace it as the reference).
+ */
+function topUpCredits(event: LedgerEvent): number | null {
+  if (event.type === 'CreditsPurchased') return event.data.credits;
+  if (event.type === 'CreditsGranted' && event.data.reason !== 'rollover')
+    return event.data.credits;
+  return null;
 }
 
 /**

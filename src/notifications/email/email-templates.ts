@@ -7,6 +7,9 @@ export const EMAIL_TEMPLATE_NAMES = [
   'welcome',
   'low-balance',
   'credits-expiring',
+  'subscription-renewed',
+  'subscription-canceled',
+  'auto-top-up-failed',
 ] as const;
 export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number];
 

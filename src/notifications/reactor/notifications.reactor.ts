@@ -1,13 +1,15 @@
 import type { PoolClient } from 'pg';
-import { blockChanges, totalsChange } from '../../../projections/ledger/effects';
+import { blockChanges } from '../../../projections/ledger/effects';
 import type { Projection, ProjectedEvent } from '../../../projections/projection';
 import type { LedgerEvent } from '../../ledger/events';
-import { crossedAlerts, nextAlertAccount, type BalanceAlert } from '../alerts/alert-rules';
+import { crossedAlerts, type BalanceAlert } from '../alerts/alert-rules';
 import { effectiveSettings, type AlertSettings } from '../alerts/alert-settings';
 import { noticeAt } from '../alerts/expiry-notice';
+import type { EmailTemplateName } from '../email/email-templates';
 import { derivedId } from '../outbox/message-ids';
 import { writeOutbox, type OutgoingEmail, type OutgoingMessage } from '../outbox/outbox-writer';
 import { ledgerFact } from '../webhooks/ledger-facts';
+import { foldReactorAccount, newReactorAccount } from './account-fold';
 import {
   loadAccounts,
   loadContacts,
@@ -65,29 +67,17 @@ export class NotificationsReactor implements Projection {
     const emails: OutgoingEmail[] = [];
     const notices: NoticeChanges = { opened: [], deltas: new Map(), expired: [] };
     for (const projected of events) {
-      const before = changed.get(projected.accountId) ??
-        accounts.get(projected.accountId) ?? {
-          accountId: projected.accountId,
-          revision: -1,
-          available: 0,
-          reserved: 0,
-          lastTopUp: null,
-        };
+      const before =
+        changed.get(projected.accountId) ??
+        accounts.get(projected.accountId) ??
+        newReactorAccount(projected.accountId);
       if (projected.revision <= before.revision) continue;
       const settings = effectiveSettings(stored.get(projected.accountId), this.options);
-      const change = totalsChange(projected.event);
-      const alertAfter = nextAlertAccount(before, projected.event, change.available);
-      const after: ReactorAccount = {
-        accountId: projected.accountId,
-        revision: projected.revision,
-        available: alertAfter.available,
-        reserved: before.reserved + change.reserved,
-        lastTopUp: alertAfter.lastTopUp,
-      };
+      const after = foldReactorAccount(before, projected.event, projected.revision);
       changed.set(projected.accountId, after);
       recordNoticeChanges(notices, projected, settings);
       if (projected.recordedAt.getTime() < this.start.getTime()) continue;
-      const alerts = crossedAlerts(before, alertAfter, settings);
+      const alerts = crossedAlerts(before, after, settings);
       messages.push(...messagesOf(projected, after, alerts));
       const contact = contacts.get(projected.accountId);
       if (contact) emails.push(...emailsOf(projected, after, alerts, contact));
@@ -110,14 +100,18 @@ function messagesOf(
   const { accountId, eventId, event } = projected;
   const timestamp = event.metadata.occurredAt;
   const messages: OutgoingMessage[] = [];
-  const fact = ledgerFact(event);
+  const fact = ledgerFact(event, accountId);
   if (fact) {
     messages.push({
       id: derivedId('msg', eventId, fact.type),
       type: fact.type,
       accountId,
       timestamp,
-      data: { accountId, ...fact.data, ...balances(after) },
+      data: {
+        accountId,
+        ...fact.data,
+        ...(fact.withBalances === false ? {} : balances(after)),
+      },
     });
   }
   for (const alert of alerts) {
@@ -166,6 +160,14 @@ function emailsOf(
       data: { ...common, credits: welcome },
     });
   }
+  const notice = lifecycleEmail(event);
+  if (notice)
+    emails.push({
+      ...base,
+      id: derivedId('eml', eventId, notice.template),
+      template: notice.template,
+      data: { ...common, ...notice.data },
+    });
   // One email for the event, however many lines it crossed.
   if (alerts.length > 0) {
     emails.push({
@@ -183,6 +185,42 @@ function emailsOf(
     });
   }
   return emails;
+}
+
+/** The subscription and auto top-up notices (PRODUCT.md §5), from their events. */
+function lifecycleEmail(
+  event: LedgerEvent,
+): { template: EmailTemplateName; data: Record<string, unknown> } | null {
+  switch (event.type) {
+    case 'SubscriptionRenewed':
+      return {
+        template: 'subscription-renewed',
+        data: {
+          planId: event.data.plan.planId,
+          credits: event.data.credits,
+          rolloverCredits: event.data.rollover?.credits ?? 0,
+          periodEnd: event.data.periodEnd.slice(0, 10),
+        },
+      };
+    case 'SubscriptionCanceled':
+      return {
+        template: 'subscription-canceled',
+        data: { planId: event.data.planId ?? '—', endedAt: event.data.endedAt.slice(0, 10) },
+      };
+    case 'AutoTopUpFailed':
+      return {
+        template: 'auto-top-up-failed',
+        data: {
+          packId: event.data.packId,
+          reason: event.data.reason,
+          nextStep: event.data.disabled
+            ? `After ${event.data.consecutiveFailures} failures in a row, automatic top-up is now off: update your payment method and turn it on again.`
+            : 'We will try again the next time your balance falls below your threshold.',
+        },
+      };
+    default:
+      return null;
+  }
 }
 
 function welcomeCredits(event: LedgerEvent): number | null {
