@@ -62,6 +62,7 @@ const CSS = `
 .cw-minus { color: #991b1b; font-weight: 700; }
 .cw-pager { display: flex; gap: 8px; align-items: center; justify-content: flex-end; margin-top: 12px; }
 .cw-muted { color: #4b5563; }
+.cw-auto-top-up { margin-top: 16px; }
 .cw-form { display: grid; gap: 12px; max-width: 420px; }
 .cw-field { display: grid; gap: 4px; }
 .cw-field > span, .cw-field > label { font-weight: 600; color: #111827; }
