@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { AutoTopUpResponse } from '../http/auto-top-up.dto';
+import type { AutoTopUpResponse } from '../auto-top-up/auto-top-up.dto';
 
 /** PUT /v1/accounts/{id}/auto-top-up: `{ enabled, threshold, packId }`, checked by the handler. */
 export class SetAutoTopUp extends Command<AutoTopUpResponse> {

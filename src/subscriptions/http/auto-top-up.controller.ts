@@ -7,7 +7,7 @@ import { AccountRoute, BodyRoute, LimitPerKey } from '../../http/route-docs';
 import { AccountIdPipe } from '../../http/validation/path-id.pipes';
 import { SetAutoTopUp } from '../commands/set-auto-top-up.command';
 import { GetAutoTopUp } from '../queries/get-auto-top-up.query';
-import { AutoTopUpResponse } from './auto-top-up.dto';
+import { AutoTopUpResponse } from '../auto-top-up/auto-top-up.dto';
 
 /**
  * Auto top-up (PRODUCT.md §4). Scope `spend`: the product backend that lets a user buy packs lets

@@ -4,7 +4,7 @@ import { notOnSaleReason } from '../../payments/catalog/credit-pack';
 import { CreditPackCatalog } from '../../payments/credit-pack-catalog';
 import { Clock } from '../../shared/clock';
 import { AutoTopUpRepository } from '../auto-top-up/auto-top-up.repository';
-import type { AutoTopUpResponse } from '../http/auto-top-up.dto';
+import type { AutoTopUpResponse } from '../auto-top-up/auto-top-up.dto';
 import { GetAutoTopUp } from './get-auto-top-up.query';
 
 /**
