@@ -8,6 +8,7 @@ import { PlansController } from './http/plans.controller';
 import { SubscriptionController } from './http/subscription.controller';
 import { PlanCatalog } from './plans/plan-catalog';
 import { PlanCheckout } from './plans/plan-checkout';
+import { GetAutoTopUpHandler } from './queries/get-auto-top-up.handler';
 import { GetSubscriptionHandler } from './queries/get-subscription.handler';
 import { ListPlansHandler } from './queries/list-plans.handler';
 import { SubscriptionEvents } from './stripe-events/subscription-events';
@@ -40,6 +41,7 @@ import { autoTopUpReactor } from './auto-top-up/auto-top-up.reactor';
     SubscriptionEvents,
     SubscriptionsRepository,
     SetAutoTopUpHandler,
+    GetAutoTopUpHandler,
     AutoTopUpRepository,
     AutoTopUpWorker,
     AutoTopUpEvents,

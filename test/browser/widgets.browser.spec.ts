@@ -3,6 +3,7 @@ import { TEST_OPERATIONS } from '../support/rate-cards';
 import { TEST_KEYS } from '../support/test-app';
 import { FakeStripeApi } from '../payments/support/fake-stripe-api';
 import { checkoutSession, event, WEBHOOK_SECRET } from '../payments/support/stripe-events';
+import { billingEvent, paymentIntent } from '../subscriptions/support/billing-events';
 import {
   deliverStripeEvent,
   startWithFakeStripe,
@@ -261,6 +262,83 @@ describe('credit widgets in the browser', () => {
       .waitFor({ state: 'visible' });
     await page.keyboard.press('Escape');
     await page.getByTestId('buy-credits-modal').waitFor({ state: 'hidden' });
+  });
+
+  it('auto top-up settings: no saved card is a clear message with a purchase that saves one; then it turns on and stays on', async () => {
+    const account = 'browser:auto-top-up';
+    await grant(account, 500);
+    await open(account, '#billing');
+    const widget = page.getByTestId('auto-top-up');
+    const toggle = widget.getByRole('switch', { name: 'Auto top-up' });
+    await toggle.waitFor({ state: 'visible' });
+    expect(await widget.getByLabel('When available credits fall below').inputValue()).toBe('100');
+    expect(await widget.getByLabel('Buy this pack').inputValue()).toBe('standard');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // Keyboard only: the switch, the threshold, the pack, Save.
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('50');
+    await widget.getByLabel('Buy this pack').selectOption('basic');
+    await widget.getByTestId('auto-top-up-save').focus();
+    await page.keyboard.press('Enter');
+    const missing = widget.getByTestId('auto-top-up-no-payment-method');
+    await waitForText(missing, 'needs a saved card');
+    await screenshot(page, '12-auto-top-up-no-payment-method');
+
+    // The way out: a purchase whose Checkout asks Stripe to save the card for off-session use.
+    await missing.getByTestId('auto-top-up-buy').click();
+    const consent = page.getByTestId('save-for-auto-top-up');
+    await consent.waitFor({ state: 'visible' });
+    expect(await consent.isChecked()).toBe(true);
+    await page.locator('[data-testid="pack-card"][data-pack-id="basic"]').click();
+    await page
+      .getByTestId('checkout-container')
+      .getByTestId('fake-stripe-checkout')
+      .waitFor({ state: 'visible' });
+    const [session] = stripeApi.calls('/v1/checkout/sessions');
+    expect(session.form).toMatchObject({
+      'metadata[accountId]': account,
+      'payment_intent_data[setup_future_usage]': 'off_session',
+    });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('buy-credits-modal').waitFor({ state: 'hidden' });
+
+    // Stripe's signed event for that purchase's PaymentIntent records the saved card.
+    const saved = await deliverStripeEvent(
+      app.t,
+      billingEvent(
+        'payment_intent.succeeded',
+        paymentIntent({
+          amount: 1000,
+          metadata: {
+            accountId: account,
+            packId: 'basic',
+            credits: '100',
+            saveForAutoTopUp: 'true',
+          },
+          setupFutureUsage: 'off_session',
+          paymentMethod: 'pm_browser_auto',
+          customer: 'cus_browser_auto',
+        }),
+        app.t.clock.now().toISOString(),
+      ),
+    );
+    expect(saved.status).toBe(200);
+
+    await widget.getByTestId('auto-top-up-save').click();
+    await waitForText(widget.getByTestId('auto-top-up-saved'), 'Auto top-up is on');
+    await screenshot(page, '13-auto-top-up-on');
+
+    await page.reload();
+    await toggle.waitFor({ state: 'visible' });
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+    expect(await widget.getByLabel('When available credits fall below').inputValue()).toBe('50');
+    expect(await widget.getByLabel('Buy this pack').inputValue()).toBe('basic');
+    await waitForText(widget.getByTestId('auto-top-up-card'), 'A card is saved');
   });
 
   it('pages through the history, newest first, and follows a spend without a reload', async () => {

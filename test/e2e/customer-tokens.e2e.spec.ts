@@ -140,6 +140,58 @@ describe('customer tokens', () => {
       const none = await t.http.post('/v1/checkout-sessions', { packId: 'standard' }, as());
       expect(none.status).toBe(403);
     });
+
+    it('reads and sets its auto top-up (the settings widget), and buys with saveForAutoTopUp', async () => {
+      const before = await t.http.get<any>(`/v1/accounts/${ACCOUNT}/auto-top-up`, as());
+      expect(before.status).toBe(200);
+      expect(before.body).toEqual({
+        accountId: ACCOUNT,
+        enabled: false,
+        threshold: 100,
+        packId: 'standard',
+        consecutiveFailures: 0,
+        hasPaymentMethod: false,
+      });
+      const path = `/v1/accounts/${ACCOUNT}/auto-top-up`;
+      const on = await t.http.send<any>(
+        'PUT',
+        path,
+        { enabled: true, threshold: 50, packId: 'basic' },
+        as(),
+      );
+      expect(on.status).toBe(409);
+      expect(on.body.code).toBe('no_payment_method');
+      const off = await t.http.send<any>(
+        'PUT',
+        path,
+        { enabled: false, threshold: 50, packId: 'basic' },
+        as(),
+      );
+      expect(off.status).toBe(200);
+      expect(off.body).toMatchObject({ enabled: false, threshold: 50, packId: 'basic' });
+      expect((await t.http.get<any>(path, as())).body).toMatchObject({
+        threshold: 50,
+        packId: 'basic',
+        hasPaymentMethod: false,
+      });
+
+      const checkout = await t.http.post(
+        '/v1/checkout-sessions',
+        {
+          accountId: ACCOUNT,
+          packId: 'basic',
+          uiMode: 'embedded',
+          returnUrl: 'https://x.test/r',
+          saveForAutoTopUp: true,
+        },
+        as(),
+      );
+      expect(checkout.status).toBe(201);
+      const [sent] = stripeApi.calls('/v1/checkout/sessions').slice(-1);
+      expect(sent.form).toMatchObject({
+        'payment_intent_data[setup_future_usage]': 'off_session',
+      });
+    });
   });
 
   it('another account: 403 forbidden on every route it may use', async () => {
@@ -149,6 +201,13 @@ describe('customer tokens', () => {
       t.http.get(`/v1/accounts/${OTHER}/balance/stream`, key),
       t.http.get(`/v1/accounts/${OTHER}/transactions`, key),
       t.http.post(`/v1/accounts/${OTHER}/quotes`, { operation: 'stem-separation' }, key),
+      t.http.get(`/v1/accounts/${OTHER}/auto-top-up`, key),
+      t.http.send(
+        'PUT',
+        `/v1/accounts/${OTHER}/auto-top-up`,
+        { enabled: false, threshold: 10, packId: 'basic' },
+        key,
+      ),
     ]);
     for (const answer of answers) {
       expect(answer.status).toBe(403);

@@ -160,6 +160,7 @@ describe('auto top-up (HTTP, PostgreSQL, reactor and worker, Stripe stood in at 
       threshold: 100,
       packId: 'basic',
       consecutiveFailures: 0,
+      hasPaymentMethod: true,
     });
     await t.http.post(
       `/v1/accounts/${accountId}/grants`,

@@ -1,6 +1,7 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
+  AutoTopUpSettings,
   BillingPage,
   CostPreview,
   CreditBalance,
@@ -64,7 +65,11 @@ function Demo({
       </header>
       <main className="demo-main">
         <LowBalanceBanner />
-        {route === 'billing' && <BillingPage />}
+        {route === 'billing' && (
+          <BillingPage>
+            <AutoTopUpSettings />
+          </BillingPage>
+        )}
         {route === 'history' && <CreditHistory pageSize={10} />}
         {route === '' && (
           <section className="cw-root cw-card">

@@ -58,6 +58,7 @@ export function CreditsProvider({
   const [balance, setBalance] = useState<BalanceAnswer | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [purchaseOpen, setPurchaseOpen] = useState(false);
+  const [offerSaveForAutoTopUp, setOfferSaveForAutoTopUp] = useState(false);
   const [purchase, setPurchase] = useState<CompletedPurchase | null>(null);
   const latestBalance = useRef<number>(0);
   latestBalance.current = balance?.balance ?? 0;
@@ -149,7 +150,10 @@ export function CreditsProvider({
       error,
       refresh,
       purchaseOpen,
-      openPurchase: () => setPurchaseOpen(true),
+      openPurchase: (options) => {
+        setOfferSaveForAutoTopUp(options?.saveForAutoTopUp === true);
+        setPurchaseOpen(true);
+      },
       closePurchase: () => setPurchaseOpen(false),
       historyHref,
     }),
@@ -161,6 +165,7 @@ export function CreditsProvider({
       {children}
       <BuyCreditsModal
         open={purchaseOpen}
+        offerSaveForAutoTopUp={offerSaveForAutoTopUp}
         onClose={() => setPurchaseOpen(false)}
         onComplete={(pack) => {
           setPurchaseOpen(false);

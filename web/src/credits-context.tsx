@@ -12,6 +12,15 @@ export interface CompletedPurchase {
   newBalance: number | null;
 }
 
+/** How the purchase modal opens. */
+export interface PurchaseOptions {
+  /**
+   * Offer to save the card for auto top-up (checked, the buyer may uncheck it): the Checkout then
+   * asks Stripe to keep it for off-session charges, with the consent Checkout shows.
+   */
+  saveForAutoTopUp?: boolean;
+}
+
 export interface CreditsState {
   client: CreditsClient;
   config: WidgetsConfig | null;
@@ -19,7 +28,7 @@ export interface CreditsState {
   error: Error | null;
   refresh: () => Promise<void>;
   purchaseOpen: boolean;
-  openPurchase: () => void;
+  openPurchase: (options?: PurchaseOptions) => void;
   closePurchase: () => void;
   historyHref: string;
 }

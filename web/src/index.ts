@@ -5,6 +5,7 @@
 export { CreditsProvider, type CreditsProviderProps } from './CreditsProvider';
 export { CreditBalance } from './components/CreditBalance';
 export { BillingPage } from './components/BillingPage';
+export { AutoTopUpSettings } from './components/AutoTopUpSettings';
 export { BuyCreditsModal, type BuyCreditsModalProps } from './components/BuyCreditsModal';
 export { CreditHistory } from './components/CreditHistory';
 export { CostPreview, type CostPreviewProps } from './components/CostPreview';

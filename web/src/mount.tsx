@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { CreditsConnection } from './client/credits-client';
 import type { QuoteRequest } from './client/types';
+import { AutoTopUpSettings } from './components/AutoTopUpSettings';
 import { BillingPage } from './components/BillingPage';
 import { CostPreview } from './components/CostPreview';
 import { CreditBalance } from './components/CreditBalance';
@@ -10,7 +11,8 @@ import { LowBalanceBanner } from './components/LowBalanceBanner';
 import { useCreditsContext } from './credits-context';
 import { CreditsProvider } from './CreditsProvider';
 
-export type WidgetName = 'balance' | 'billing' | 'history' | 'low-balance' | 'cost-preview';
+export type WidgetName =
+  'balance' | 'billing' | 'history' | 'low-balance' | 'cost-preview' | 'auto-top-up';
 
 export interface MountOptions extends CreditsConnection {
   /** Which widget goes into the element; default `balance` (header balance, menu and modal). */
@@ -63,6 +65,8 @@ function Widget({ options }: { options: MountOptions }) {
   switch (options.widget ?? 'balance') {
     case 'billing':
       return <BillingPage />;
+    case 'auto-top-up':
+      return <AutoTopUpSettings />;
     case 'history':
       return <CreditHistory pageSize={options.pageSize} />;
     case 'low-balance':

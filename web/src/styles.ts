@@ -62,6 +62,18 @@ const CSS = `
 .cw-minus { color: #991b1b; font-weight: 700; }
 .cw-pager { display: flex; gap: 8px; align-items: center; justify-content: flex-end; margin-top: 12px; }
 .cw-muted { color: #4b5563; }
+.cw-auto-top-up { margin-top: 16px; }
+.cw-form { display: grid; gap: 12px; max-width: 420px; }
+.cw-field { display: grid; gap: 4px; }
+.cw-field > span, .cw-field > label { font-weight: 600; color: #111827; }
+.cw-input { font: inherit; border: 1px solid #6b7280; border-radius: 8px; padding: 8px 10px; background: #fff; color: #111827; }
+.cw-switch { display: inline-flex; align-items: center; gap: 8px; justify-self: start; border: 1px solid #6b7280; background: #fff; color: #111827; border-radius: 999px; padding: 4px 12px 4px 4px; font-weight: 600; }
+.cw-switch-knob { width: 36px; height: 20px; border-radius: 999px; background: #9ca3af; position: relative; }
+.cw-switch-knob::after { content: ""; position: absolute; top: 2px; left: 2px; width: 16px; height: 16px; border-radius: 50%; background: #fff; transition: left .15s; }
+.cw-switch[aria-checked="true"] .cw-switch-knob { background: #1d4ed8; }
+.cw-switch[aria-checked="true"] .cw-switch-knob::after { left: 18px; }
+@media (prefers-reduced-motion: reduce) { .cw-switch-knob::after { transition: none; } }
+.cw-check { display: inline-flex; gap: 6px; align-items: flex-start; }
 .cw-visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0,0,0,0); white-space: nowrap; border: 0; }
 `;
 

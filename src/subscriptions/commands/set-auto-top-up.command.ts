@@ -1,8 +1,8 @@
 import { Command } from '@nestjs/cqrs';
-import type { AutoTopUpSettings } from '../auto-top-up/auto-top-up.repository';
+import type { AutoTopUpResponse } from '../auto-top-up/auto-top-up.dto';
 
 /** PUT /v1/accounts/{id}/auto-top-up: `{ enabled, threshold, packId }`, checked by the handler. */
-export class SetAutoTopUp extends Command<AutoTopUpSettings> {
+export class SetAutoTopUp extends Command<AutoTopUpResponse> {
   constructor(
     readonly accountId: string,
     readonly body: unknown,

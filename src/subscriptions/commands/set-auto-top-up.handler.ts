@@ -3,7 +3,8 @@ import { MAX_BALANCE_CREDITS } from '../../ledger/limits';
 import { notOnSaleReason } from '../../payments/catalog/credit-pack';
 import { CreditPackCatalog } from '../../payments/credit-pack-catalog';
 import { Clock } from '../../shared/clock';
-import { AutoTopUpRepository, type AutoTopUpSettings } from '../auto-top-up/auto-top-up.repository';
+import { AutoTopUpRepository } from '../auto-top-up/auto-top-up.repository';
+import type { AutoTopUpResponse } from '../auto-top-up/auto-top-up.dto';
 import {
   NoPaymentMethodError,
   SubscriptionRequestInvalidError,
@@ -20,14 +21,14 @@ const FIELDS = new Set(['enabled', 'threshold', 'packId']);
  * its threshold is topped up without waiting for its next spend.
  */
 @CommandHandler(SetAutoTopUp)
-export class SetAutoTopUpHandler implements ICommandHandler<SetAutoTopUp, AutoTopUpSettings> {
+export class SetAutoTopUpHandler implements ICommandHandler<SetAutoTopUp, AutoTopUpResponse> {
   constructor(
     private readonly repository: AutoTopUpRepository,
     private readonly packs: CreditPackCatalog,
     private readonly clock: Clock,
   ) {}
 
-  async execute({ accountId, body }: SetAutoTopUp): Promise<AutoTopUpSettings> {
+  async execute({ accountId, body }: SetAutoTopUp): Promise<AutoTopUpResponse> {
     const invalid: InvalidField[] = [];
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw new SubscriptionRequestInvalidError([
@@ -55,9 +56,9 @@ export class SetAutoTopUpHandler implements ICommandHandler<SetAutoTopUp, AutoTo
       if (notOnSale !== null) invalid.push({ field: 'packId', message: notOnSale });
     }
     if (invalid.length > 0) throw new SubscriptionRequestInvalidError(invalid);
-    if (enabled === true && !(await this.repository.paymentMethod(accountId)))
-      throw new NoPaymentMethodError(accountId);
-    return this.repository.save(
+    const hasPaymentMethod = (await this.repository.paymentMethod(accountId)) !== null;
+    if (enabled === true && !hasPaymentMethod) throw new NoPaymentMethodError(accountId);
+    const saved = await this.repository.save(
       {
         accountId,
         enabled: enabled as boolean,
@@ -66,5 +67,6 @@ export class SetAutoTopUpHandler implements ICommandHandler<SetAutoTopUp, AutoTo
       },
       this.clock.now(),
     );
+    return { ...saved, hasPaymentMethod };
   }
 }

@@ -676,7 +676,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The account's auto top-up and whether a payment method is saved for it (the defaults before any PUT) */
+        get: operations["AutoTopUpController_get"];
         /** Turn auto top-up on or off: a pack is charged off session when available credits fall below the threshold */
         put: operations["AutoTopUpController_set"];
         post?: never;
@@ -1760,6 +1761,29 @@ export interface components {
             accountId: string;
             revision: number;
             position: string | null;
+        };
+        AutoTopUpResponse: {
+            /** @example user:42 */
+            accountId: string;
+            /** @description False until turned on (and after too many failures in a row) */
+            enabled: boolean;
+            /**
+             * @description Top up when available credits fall below this; before any PUT, LOW_BALANCE_THRESHOLD
+             * @example 100
+             */
+            threshold: number;
+            /**
+             * @description The pack charged; before any PUT, the popular pack on sale (else the first on sale, else null)
+             * @example standard
+             */
+            packId: string | null;
+            /**
+             * @description Failed auto top-ups in a row
+             * @example 0
+             */
+            consecutiveFailures: number;
+            /** @description A payment method is saved for auto top-up (a pack Checkout with saveForAutoTopUp: true); without one, turning it on is 409 no_payment_method */
+            hasPaymentMethod: boolean;
         };
         CreateWebhookEndpointRequest: {
             /** @example https://example.com/webhooks/credits */
@@ -5143,6 +5167,75 @@ export interface operations {
             };
         };
     };
+    AutoTopUpController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoTopUpResponse"];
+                };
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     AutoTopUpController_set: {
         parameters: {
             query?: never;
@@ -5168,12 +5261,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { accountId, enabled, threshold, packId, consecutiveFailures } */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AutoTopUpResponse"];
+                };
             };
             /** @description validation_failed, errors[] naming each bad field */
             400: {

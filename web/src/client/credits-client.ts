@@ -1,6 +1,8 @@
 import createClient from 'openapi-fetch';
 import type { paths } from '../api/schema';
 import type {
+  AutoTopUpAnswer,
+  AutoTopUpRequest,
   BalanceAnswer,
   CheckoutSessionAnswer,
   CreditPack,
@@ -61,11 +63,26 @@ export function createCreditsClient(connection: CreditsConnection) {
     quote: (request: QuoteRequest): Promise<QuoteAnswer> =>
       settle(client.POST('/v1/accounts/{accountId}/quotes', { params: account, body: request })),
     packs: async (): Promise<CreditPack[]> => (await settle(client.GET('/v1/credit-packs'))).data,
-    createCheckoutSession: (packId: string): Promise<CheckoutSessionAnswer> =>
+    createCheckoutSession: (
+      packId: string,
+      options: { saveForAutoTopUp?: boolean } = {},
+    ): Promise<CheckoutSessionAnswer> =>
       settle(
         client.POST('/v1/checkout-sessions', {
-          body: { accountId: connection.accountId, packId, uiMode: 'embedded' },
+          body: {
+            accountId: connection.accountId,
+            packId,
+            uiMode: 'embedded',
+            // Only when asked: a plain purchase sends what it always did.
+            ...(options.saveForAutoTopUp === true && { saveForAutoTopUp: true }),
+          },
         }),
+      ),
+    autoTopUp: (): Promise<AutoTopUpAnswer> =>
+      settle(client.GET('/v1/accounts/{accountId}/auto-top-up', { params: account })),
+    setAutoTopUp: (settings: AutoTopUpRequest): Promise<AutoTopUpAnswer> =>
+      settle(
+        client.PUT('/v1/accounts/{accountId}/auto-top-up', { params: account, body: settings }),
       ),
     widgetsConfig: (): Promise<WidgetsConfig> => settle(client.GET('/v1/widgets/config')),
     /** An EventSource cannot send headers: the stream takes the token in its query (UI.md). */

@@ -15,6 +15,13 @@ export type CheckoutSessionAnswer = Schemas['CheckoutSessionResponse'];
 export type QuoteRequest = Schemas['QuoteRequest'];
 export type QuoteAnswer = Schemas['QuoteResponse'];
 export type WidgetsConfig = Schemas['WidgetsConfigResponse'];
+export type AutoTopUpAnswer = Schemas['AutoTopUpResponse'];
+/** PUT /v1/accounts/{accountId}/auto-top-up's body. */
+export interface AutoTopUpRequest {
+  enabled: boolean;
+  threshold: number;
+  packId: string;
+}
 
 /** RFC 9457 problem details, as every error of the service is answered. */
 export interface Problem {

@@ -21,6 +21,8 @@ export interface BuyCreditsModalProps {
   onClose: () => void;
   /** Checkout completed (Stripe's onComplete); the credits follow with the webhook. */
   onComplete: (pack: CreditPack) => void;
+  /** Show "Save my card for auto top-up" (checked: the buyer asked for it, and may uncheck it). */
+  offerSaveForAutoTopUp?: boolean;
 }
 
 /**
@@ -28,7 +30,12 @@ export interface BuyCreditsModalProps {
  * embedded Checkout inside the modal (no redirect). A native modal <dialog>: the page behind is
  * inert, Escape closes it, and Tab cycles inside it.
  */
-export function BuyCreditsModal({ open, onClose, onComplete }: BuyCreditsModalProps) {
+export function BuyCreditsModal({
+  open,
+  onClose,
+  onComplete,
+  offerSaveForAutoTopUp = false,
+}: BuyCreditsModalProps) {
   const { client, config } = useCreditsContext();
   const dialog = useRef<HTMLDialogElement>(null);
   const container = useRef<HTMLDivElement>(null);
@@ -37,6 +44,10 @@ export function BuyCreditsModal({ open, onClose, onComplete }: BuyCreditsModalPr
   const [packsError, setPacksError] = useState<string | null>(null);
   const [step, setStep] = useState<Step>({ kind: 'packs' });
   const [mounting, setMounting] = useState(false);
+  const [saveCard, setSaveCard] = useState(false);
+  useEffect(() => {
+    if (open) setSaveCard(offerSaveForAutoTopUp);
+  }, [open, offerSaveForAutoTopUp]);
 
   useEffect(() => {
     const element = dialog.current;
@@ -63,7 +74,9 @@ export function BuyCreditsModal({ open, onClose, onComplete }: BuyCreditsModalPr
       const publishableKey =
         config?.stripePublishableKey ?? (await client.widgetsConfig()).stripePublishableKey;
       if (!publishableKey) throw new Error('Payments are not configured on this service yet.');
-      const session = await client.createCheckoutSession(pack.packId);
+      const session = await client.createCheckoutSession(pack.packId, {
+        saveForAutoTopUp: offerSaveForAutoTopUp && saveCard,
+      });
       if (!session.clientSecret) throw new Error('The payment provider did not start a checkout.');
       setStep({ kind: 'checkout', pack, clientSecret: session.clientSecret, publishableKey });
     } catch (failure) {
@@ -139,6 +152,19 @@ export function BuyCreditsModal({ open, onClose, onComplete }: BuyCreditsModalPr
               ×
             </button>
           </div>
+          {step.kind === 'packs' && offerSaveForAutoTopUp && (
+            <p>
+              <label className="cw-check">
+                <input
+                  type="checkbox"
+                  data-testid="save-for-auto-top-up"
+                  checked={saveCard}
+                  onChange={(event) => setSaveCard(event.target.checked)}
+                />{' '}
+                Save my card for auto top-up: charge it for my chosen pack when my credits run low
+              </label>
+            </p>
+          )}
           {step.kind === 'packs' && (
             <PackList
               packs={packs}

@@ -26,6 +26,6 @@ export function useCredits(): Credits {
     loading: balance === null && error === null,
     error,
     refresh,
-    buyCredits: openPurchase,
+    buyCredits: () => openPurchase(),
   };
 }
