@@ -48,6 +48,19 @@ export class PreferencesRepository {
     }
   }
 
+  /**
+   * Every account's own absolute thresholds (accounts with none set are absent), or null when more
+   * than `maxAccounts` have some: then callers read them account by account.
+   */
+  async lowBalanceOverrides(maxAccounts: number): Promise<Map<string, number[]> | null> {
+    const { rows } = await this.database.pool.query<{ account_id: string; low_balance: string[] }>(
+      `SELECT account_id, low_balance FROM alert_settings WHERE low_balance IS NOT NULL LIMIT $1`,
+      [maxAccounts + 1],
+    );
+    if (rows.length > maxAccounts) return null;
+    return new Map(rows.map((row) => [row.account_id, row.low_balance.map(Number)]));
+  }
+
   async alertSettings(accountId: string): Promise<StoredAlertSettings | undefined> {
     const { rows } = await this.database.pool.query<{
       low_balance: number[] | null;
