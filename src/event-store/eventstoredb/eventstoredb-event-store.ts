@@ -28,7 +28,7 @@ import {
   type StreamTailRequest,
   type StreamRevision,
 } from '../event-store.port';
-import { validateClaim, validateStreamQuery, validateStreamTails } from '../validate-input';
+import { validateClaim, validateStreamQuery } from '../validate-input';
 import { EventStoreDbClaims } from './eventstoredb-claims';
 import { findInStreamBackwards } from './eventstoredb-find-in-stream';
 import {
@@ -48,6 +48,7 @@ import {
   toRecordedEvent,
   translateError,
 } from './eventstoredb-translation';
+import { readStreamTailsOneByOne } from '../stream-tails';
 
 export interface EventStoreDbEventStoreOptions {
   /**
@@ -134,17 +135,11 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  /** No multi-stream read in db-client: one read per stream, all at once (at most 500). */
-  async readStreamTails(
+  readStreamTails(
     requests: readonly StreamTailRequest[],
     maxCountPerStream: number,
   ): Promise<RecordedEvent[][]> {
-    validateStreamTails(requests, maxCountPerStream);
-    return Promise.all(
-      requests.map(({ streamId, fromRevision }) =>
-        this.readStream(streamId, { fromRevision, maxCount: maxCountPerStream }),
-      ),
-    );
+    return readStreamTailsOneByOne(this, requests, maxCountPerStream);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -23,8 +23,8 @@ import {
   validateReadAll,
   validateReadStream,
   validateStreamQuery,
-  validateStreamTails,
 } from '../validate-input';
+import { readStreamTailsOneByOne } from '../stream-tails';
 
 /** readAll never returns more than this many events per call (as the PostgreSQL adapter). */
 export const IN_MEMORY_READ_ALL_MAX_COUNT = 10_000;
@@ -123,16 +123,11 @@ export class InMemoryEventStore implements EventStore {
     return stream.slice(fromRevision, fromRevision + maxCount).map(copy);
   }
 
-  async readStreamTails(
+  readStreamTails(
     requests: readonly StreamTailRequest[],
     maxCountPerStream: number,
   ): Promise<RecordedEvent[][]> {
-    validateStreamTails(requests, maxCountPerStream);
-    return Promise.all(
-      requests.map(({ streamId, fromRevision }) =>
-        this.readStream(streamId, { fromRevision, maxCount: maxCountPerStream }),
-      ),
-    );
+    return readStreamTailsOneByOne(this, requests, maxCountPerStream);
   }
 
   async findInStream(streamId: string, query: StreamQuery): Promise<RecordedEvent[]> {
