@@ -1,6 +1,7 @@
 import type { LedgerCommand } from '../../ledger/commands';
 import type { CommandMetrics, CommandResultLabel } from './command-metrics';
 import { LedgerRejectedError } from './errors';
+import { claimsLedgerWide } from './purchase-claims';
 import type { CallerContext } from './caller-context';
 import type { QueuedCommand } from './queued-command';
 import type { WriteOutcome } from './write-outcome';
@@ -86,8 +87,7 @@ export function nextBatchLength(waiting: readonly MailboxEntry[]): number {
   for (let index = 0; index < limit; index++) {
     const entry = waiting[index];
     if (!(entry instanceof PendingCommand)) return index;
-    if (entry.command.kind === 'purchase' || entry.command.kind === 'redeem-gift-code')
-      return index + 1;
+    if (claimsLedgerWide(entry.command.kind)) return index + 1;
   }
   return limit;
 }

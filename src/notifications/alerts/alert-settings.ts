@@ -35,5 +35,10 @@ export function effectiveSettings(
  * highest absolute threshold (below it, at least one balance.low is due); null when it has none.
  */
 export function lowBalanceLine(settings: AlertSettings): number | null {
-  return settings.lowBalance.length === 0 ? null : Math.max(...settings.lowBalance);
+  return highestLine(settings.lowBalance);
+}
+
+/** The highest of an account's absolute thresholds; null when it has none. */
+export function highestLine(lowBalance: readonly number[]): number | null {
+  return lowBalance.length === 0 ? null : Math.max(...lowBalance);
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AccountLowBalanceLines } from '../../accounts/queries/low-balance';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../shared/clock';
-import { effectiveSettings, lowBalanceLine } from '../alerts/alert-settings';
+import { effectiveSettings, highestLine, lowBalanceLine } from '../alerts/alert-settings';
 import { PreferencesRepository } from './preferences.repository';
 
 /** Accounts with thresholds of their own kept in memory at once; past it, read one by one. */
@@ -76,10 +76,7 @@ export class LowBalanceLines implements AccountLowBalanceLines {
     this.overrides =
       overrides &&
       new Map(
-        [...overrides].map(([accountId, lowBalance]) => [
-          accountId,
-          lowBalance.length === 0 ? null : Math.max(...lowBalance),
-        ]),
+        [...overrides].map(([accountId, lowBalance]) => [accountId, highestLine(lowBalance)]),
       );
     this.loadedAtMs = startedAtMs;
     if (generation === this.generation) this.mustWait = false;
