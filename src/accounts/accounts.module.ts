@@ -8,6 +8,7 @@ import { BalanceController } from './http/balance.controller';
 import { QuoteRequest, SpendRequest } from './http/dto/requests';
 import { checkQuoteRequest } from './http/dto/quote-request.fast-check';
 import { checkSpendRequest } from './http/dto/spend-request.fast-check';
+import { AdjustmentsController } from './http/adjustments.controller';
 import { GrantsController } from './http/grants.controller';
 import { LedgerWriter } from './http/ledger-writer';
 import { ReservationsController } from './http/reservations.controller';
@@ -31,6 +32,7 @@ import { QuotesController } from './http/quotes.controller';
     BalanceController,
     SpendsController,
     GrantsController,
+    AdjustmentsController,
     ReservationsController,
     QuotesController,
   ],
