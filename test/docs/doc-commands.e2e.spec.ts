@@ -1,0 +1,133 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestApp } from '../support/test-app';
+import { parseDoc, type DocBlock } from './doc-blocks';
+import { DocDatabases } from './doc-databases';
+import { runDocBlocks, type BlockResult } from './doc-shell';
+
+/**
+ * Every ```sh / ```bash block of README.md and docs/*.md runs, so that the docs cannot rot
+ * (docs/development.md "Commands in the docs"). One test per document: its blocks in order in one
+ * bash process, against a fresh instance of the service (its own database on the suite's embedded
+ * PostgreSQL, real HTTP on a loopback port), so each document starts from an empty ledger as a
+ * reader does, and no document depends on another's accounts.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+
+/** The keys the docs use (contracts: ADMIN_KEY, KEY, FINANCE_KEY, READ_KEY at the top of a doc). */
+export const DOC_API_KEYS = [
+  'admin:dev-admin-secret:admin',
+  'service:dev-service-secret:read|spend|grant',
+  'finance:dev-finance-secret:finance|read',
+  'reader:dev-read-secret:read',
+].join(',');
+
+/** The Stripe webhook secret the instance checks signatures with (docs/stripe.md signs with it). */
+export const DOC_STRIPE_WEBHOOK_SECRET = 'whsec_doc_test_secret';
+
+/** The settings of the instance the docs run against (docs/development.md lists them). */
+const DOC_ENV: Record<string, string> = {
+  LEDGER_API_KEYS: DOC_API_KEYS,
+  STRIPE_WEBHOOK_SECRET: DOC_STRIPE_WEBHOOK_SECRET,
+  WIDGET_ALLOWED_ORIGINS: 'http://localhost:5173',
+  DEMO_TOKENS: 'true',
+};
+
+const BLOCK_TIMEOUT_MS = 20_000;
+const TRUNCATE_AT = 1_500;
+
+const documents = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((name) => `docs/${name}`)]
+  .filter((file) => file.endsWith('.md'))
+  .sort()
+  .map((file) => ({ file, ...parseDoc(readFileSync(join(ROOT, file), 'utf8')) }))
+  .filter((doc) => doc.blocks.length > 0 || doc.problems.length > 0);
+
+describe('the commands in the docs', () => {
+  const report: string[] = [];
+  let databases: DocDatabases;
+
+  beforeAll(async () => {
+    databases = await DocDatabases.create();
+  });
+
+  afterAll(async () => {
+    await databases?.drop();
+    // Every skip with its reason, and what ran, in one place at the end of the run.
+    process.stdout.write(`\ndoc commands:\n${report.join('\n')}\n`);
+  });
+
+  it.each(documents)(
+    '$file',
+    async ({ file, blocks, problems }) => {
+      if (problems.length > 0)
+        throw new Error(
+          `${file}: ${problems.map((problem) => `line ${problem.line}: ${problem.message}`).join('\n')}`,
+        );
+      for (const block of blocks)
+        if (block.mode.kind === 'skip')
+          report.push(`  ${file}:${block.line} skipped: ${block.mode.reason}`);
+      const runnable = blocks.filter((block) => block.mode.kind === 'run');
+      if (runnable.length === 0) return;
+
+      const started = Date.now();
+      const database = await databases.fresh();
+      let results: BlockResult[];
+      try {
+        const app = await startTestApp({ env: DOC_ENV, database });
+        try {
+          results = await runDocBlocks(runnable, {
+            baseUrl: app.baseUrl,
+            blockTimeoutMs: BLOCK_TIMEOUT_MS,
+            truncateAt: TRUNCATE_AT,
+          });
+        } finally {
+          await app.close();
+        }
+      } finally {
+        await database.drop();
+      }
+      const curls = results.reduce((sum, result) => sum + result.curls.length, 0);
+      report.push(
+        `  ${file}: ${runnable.length} block(s), ${curls} curl(s) in ${Date.now() - started} ms`,
+      );
+      const failed = results.find((result) => !result.ok);
+      if (failed) throw new Error(describeFailure(file, failed, results));
+    },
+    120_000,
+  );
+});
+
+function describeFailure(file: string, failed: BlockResult, results: BlockResult[]): string {
+  const where = (block: DocBlock) => `${file}:${block.line}`;
+  const lines = [
+    `${where(failed.block)}: ${failed.failure}`,
+    '',
+    `--- the block (${where(failed.block)}${failed.block.mode.kind === 'run' && failed.block.mode.expect === '4xx' ? ', expect 4xx' : ''}) ---`,
+    failed.block.code,
+    '',
+    '--- its curls (in the order they ran) ---',
+    ...(failed.curls.length === 0
+      ? ['(none)']
+      : failed.curls.flatMap((curl) => [
+          `${curl.verdict === 'ok' ? 'ok ' : 'BAD'} ${curl.command}`,
+          `    status ${curl.status}, curl exit code ${curl.exitCode}${curl.verdict === 'ok' ? '' : `: ${curl.verdict}`}`,
+          `    answer: ${curl.answer || '(empty)'}`,
+        ])),
+    '',
+    '--- the block printed ---',
+    failed.output || '(nothing)',
+  ];
+  if (failed.curls.some((curl) => curl.status === '401'))
+    lines.push(
+      '',
+      'A 401: a doc sets its keys at the top of its first block, e.g. ADMIN_KEY=dev-admin-secret, ' +
+        'KEY=dev-service-secret, FINANCE_KEY=dev-finance-secret, READ_KEY=dev-read-secret.',
+    );
+  const passed = results.filter((result) => result.ok).map((result) => result.block.line);
+  const notRun = results
+    .filter((result) => !result.ok && result !== failed)
+    .map((result) => result.block.line);
+  lines.push('', `Passed before it: lines ${passed.join(', ') || '-'}; not run: ${notRun.join(', ') || '-'}`);
+  return lines.join('\n');
+}
