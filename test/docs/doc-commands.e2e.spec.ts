@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SystemClock } from '../../src/shared/clock';
 import { startTestApp } from '../support/test-app';
 import { parseDoc, type DocBlock } from './doc-blocks';
 import { DocDatabases } from './doc-databases';
@@ -24,7 +25,7 @@ export const DOC_API_KEYS = [
 ].join(',');
 
 /** The Stripe webhook secret the instance checks signatures with (docs/stripe.md signs with it). */
-export const DOC_STRIPE_WEBHOOK_SECRET = 'whsec_doc_test_secret';
+export const DOC_STRIPE_WEBHOOK_SECRET = 'whsec_dev_webhook_secret';
 
 /** The settings of the instance the docs run against (docs/development.md lists them). */
 const DOC_ENV: Record<string, string> = {
@@ -32,6 +33,7 @@ const DOC_ENV: Record<string, string> = {
   STRIPE_WEBHOOK_SECRET: DOC_STRIPE_WEBHOOK_SECRET,
   WIDGET_ALLOWED_ORIGINS: 'http://localhost:5173',
   DEMO_TOKENS: 'true',
+  WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
 };
 
 const BLOCK_TIMEOUT_MS = 20_000;
@@ -39,6 +41,8 @@ const TRUNCATE_AT = 1_500;
 
 const documents = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((name) => `docs/${name}`)]
   .filter((file) => file.endsWith('.md'))
+  // DOC_FILE=pricing (a substring of the path) runs only the matching documents while writing one.
+  .filter((file) => !process.env.DOC_FILE || file.includes(process.env.DOC_FILE))
   .sort()
   .map((file) => ({ file, ...parseDoc(readFileSync(join(ROOT, file), 'utf8')) }))
   .filter((doc) => doc.blocks.length > 0 || doc.problems.length > 0);
@@ -74,7 +78,8 @@ describe('the commands in the docs', () => {
       const database = await databases.fresh();
       let results: BlockResult[];
       try {
-        const app = await startTestApp({ env: DOC_ENV, database });
+        // The real clock, as a reader has: a signed Stripe event carries `date +%s`.
+        const app = await startTestApp({ env: DOC_ENV, database, clock: new SystemClock() });
         try {
           results = await runDocBlocks(runnable, {
             baseUrl: app.baseUrl,
@@ -91,6 +96,11 @@ describe('the commands in the docs', () => {
       report.push(
         `  ${file}: ${runnable.length} block(s), ${curls} curl(s) in ${Date.now() - started} ms`,
       );
+      // DOC_VERBOSE=1: every command with its status and answer, to check what a doc claims.
+      if (process.env.DOC_VERBOSE)
+        for (const result of results)
+          for (const curl of result.curls)
+            report.push(`    ${file}:${result.block.line} ${curl.status} ${curl.command}\n      ${curl.answer}`);
       const failed = results.find((result) => !result.ok);
       if (failed) throw new Error(describeFailure(file, failed, results));
     },
