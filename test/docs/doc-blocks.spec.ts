@@ -60,7 +60,9 @@ describe('finding the commands of a document', () => {
   });
 
   it('strips the indentation of a block inside a list item', () => {
-    const { blocks } = parseDoc(doc('1. Run:', '   ```sh', '   echo one', '     echo two', '   ```'));
+    const { blocks } = parseDoc(
+      doc('1. Run:', '   ```sh', '   echo one', '     echo two', '   ```'),
+    );
     expect(blocks[0].code).toBe('echo one\n  echo two');
   });
 

@@ -74,33 +74,40 @@ describe('the commands in the docs', () => {
       const runnable = blocks.filter((block) => block.mode.kind === 'run');
       if (runnable.length === 0) return;
 
-      const started = Date.now();
+      const times = { start: Date.now(), blocks: 0, run: 0, stop: 0 };
       const database = await databases.fresh();
       let results: BlockResult[];
       try {
         // The real clock, as a reader has: a signed Stripe event carries `date +%s`.
         const app = await startTestApp({ env: DOC_ENV, database, clock: new SystemClock() });
         try {
+          times.blocks = Date.now();
           results = await runDocBlocks(runnable, {
             baseUrl: app.baseUrl,
             blockTimeoutMs: BLOCK_TIMEOUT_MS,
             truncateAt: TRUNCATE_AT,
           });
         } finally {
+          times.run = Date.now();
           await app.close();
         }
       } finally {
         await database.drop();
+        times.stop = Date.now();
       }
       const curls = results.reduce((sum, result) => sum + result.curls.length, 0);
       report.push(
-        `  ${file}: ${runnable.length} block(s), ${curls} curl(s) in ${Date.now() - started} ms`,
+        `  ${file}: ${runnable.length} block(s), ${curls} curl(s) in ${times.stop - times.start} ms ` +
+          `(instance start ${times.blocks - times.start} ms, blocks ${times.run - times.blocks} ms, ` +
+          `stop ${times.stop - times.run} ms)`,
       );
       // DOC_VERBOSE=1: every command with its status and answer, to check what a doc claims.
       if (process.env.DOC_VERBOSE)
         for (const result of results)
           for (const curl of result.curls)
-            report.push(`    ${file}:${result.block.line} ${curl.status} ${curl.command}\n      ${curl.answer}`);
+            report.push(
+              `    ${file}:${result.block.line} ${curl.status} ${curl.command}\n      ${curl.answer}`,
+            );
       const failed = results.find((result) => !result.ok);
       if (failed) throw new Error(describeFailure(file, failed, results));
     },
@@ -138,6 +145,9 @@ function describeFailure(file: string, failed: BlockResult, results: BlockResult
   const notRun = results
     .filter((result) => !result.ok && result !== failed)
     .map((result) => result.block.line);
-  lines.push('', `Passed before it: lines ${passed.join(', ') || '-'}; not run: ${notRun.join(', ') || '-'}`);
+  lines.push(
+    '',
+    `Passed before it: lines ${passed.join(', ') || '-'}; not run: ${notRun.join(', ') || '-'}`,
+  );
   return lines.join('\n');
 }

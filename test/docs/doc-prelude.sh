@@ -7,7 +7,7 @@ set -o pipefail
 __doc_test_curl_seq=0
 curl() {
   local format='' out='' args=() arg shown
-  shown=$(printf '%q ' curl "$@")
+  printf -v shown '%q ' curl "$@"
   while (($#)); do
     arg=$1; shift
     case $arg in
@@ -27,19 +27,23 @@ curl() {
   printf '%s' "$out" > "$meta.out"
   local rc=0
   command curl "${args[@]}" -w "$format%{stderr}\n__DOC_TEST_STATUS__ %{http_code}\n" 2> "$meta.err" | tee "$meta.body" || rc=$?
-  grep -v '^__DOC_TEST_STATUS__ ' "$meta.err" >&2 || true
-  local statuses status verdict=ok
-  statuses=$(sed -n 's/^__DOC_TEST_STATUS__ //p' "$meta.err")
-  for status in $statuses; do
-    if [[ $status == 000 ]]; then verdict="no answer (curl exit code $rc)"
+  # Builtins only from here: a doc runs dozens of these on a busy machine.
+  local line statuses=() status verdict=ok
+  while IFS= read -r line || [[ -n $line ]]; do
+    if [[ $line == '__DOC_TEST_STATUS__ '* ]]; then statuses+=("${line#__DOC_TEST_STATUS__ }")
+    elif [[ -n $line ]]; then printf '%s\n' "$line" >&2
+    fi
+  done < "$meta.err"
+  for status in "${statuses[@]}"; do
+    if [[ $status == 000 ]]; then verdict="got no answer (curl exit code $rc)"
     elif ((status >= 500)); then verdict="answered $status"
     elif [[ $DOC_TEST_EXPECT == 4xx ]]; then
       ((status >= 400 && status < 500)) || verdict="answered $status; the block is marked expect 4xx"
     elif ((status < 200 || status >= 300)); then verdict="answered $status"
     fi
   done
-  [[ -z $statuses && $rc != 0 ]] && verdict="curl failed (exit code $rc)"
-  printf '%s' "$statuses" > "$meta.status"
+  ((${#statuses[@]} == 0 && rc != 0)) && verdict="failed (exit code $rc)"
+  printf '%s\n' "${statuses[@]}" > "$meta.status"
   printf '%s' "$rc" > "$meta.rc"
   printf '%s' "$verdict" > "$meta.verdict"
   printf '%s\n' "$meta" >> "$DOC_TEST_DIR/curls-$DOC_TEST_BLOCK"
@@ -47,5 +51,5 @@ curl() {
     printf 'doc-test: %s\n' "$verdict" >&2
     return 1
   fi
-  [[ -n $statuses ]] || return "$rc"
+  ((${#statuses[@]} > 0)) || return "$rc"
 }

@@ -40,7 +40,10 @@ export interface RunOptions {
 /** The curl wrapper every document's shell starts with. */
 const PRELUDE = join(__dirname, 'doc-prelude.sh');
 
-export async function runDocBlocks(blocks: DocBlock[], options: RunOptions): Promise<BlockResult[]> {
+export async function runDocBlocks(
+  blocks: DocBlock[],
+  options: RunOptions,
+): Promise<BlockResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'doc-test-'));
   const work = join(dir, 'work');
   try {
@@ -161,7 +164,7 @@ function judge(
       const answer = out ? read(resolve(work, out)) : read(`${meta}.body`);
       return {
         command: read(`${meta}.cmd`).trim(),
-        status: read(`${meta}.status`).replace(/\n/g, ', ') || '(none)',
+        status: read(`${meta}.status`).split('\n').filter(Boolean).join(', ') || '(none)',
         exitCode: Number(read(`${meta}.rc`) || 0),
         verdict: read(`${meta}.verdict`),
         answer: cut(answer.trim()),
