@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SystemClock } from '../../src/shared/clock';
@@ -52,6 +53,14 @@ describe('the commands in the docs', () => {
   let databases: DocDatabases;
 
   beforeAll(async () => {
+    // What the docs themselves use; a reader has them too. Missing: one clear message, not 12.
+    const missing = ['curl', 'jq', 'openssl'].filter(
+      (tool) => spawnSync('bash', ['-c', `command -v ${tool}`]).status !== 0,
+    );
+    if (missing.length > 0)
+      throw new Error(
+        `the doc commands need ${missing.join(', ')} on the PATH (docs/development.md)`,
+      );
     databases = await DocDatabases.create();
   });
 
