@@ -80,6 +80,19 @@ describe('finding the commands of a document', () => {
     expect(problems[0].message).toContain('outside this machine');
   });
 
+  it('lets a skip name any reason when curl is only in a comment line', () => {
+    const { problems } = parseDoc(
+      doc(
+        '<!-- doc-test: skip starts the service -->',
+        '```sh',
+        'npm start',
+        '# then: curl localhost:3000/health/ready',
+        '```',
+      ),
+    );
+    expect(problems).toEqual([]);
+  });
+
   it('refuses a skip without a reason, an unknown marker, and a marker before no shell block', () => {
     const { problems } = parseDoc(
       doc(

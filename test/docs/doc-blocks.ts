@@ -130,7 +130,7 @@ export function parseDoc(markdown: string): ParsedDoc {
       problems.push({ line, message: 'a skip needs a reason: <!-- doc-test: skip <reason> -->' });
       return null;
     }
-    if (/\bcurl\b/.test(code) && !OUTSIDE_DEPENDENCIES.some((dep) => dep.pattern.test(reason)))
+    if (runsCurl(code) && !OUTSIDE_DEPENDENCIES.some((dep) => dep.pattern.test(reason)))
       problems.push({
         line,
         message: `a block with curl is skipped only when it needs something outside this machine; name it in the reason (one of: ${OUTSIDE_DEPENDENCIES.map((dep) => dep.name).join(', ')})`,
@@ -140,6 +140,11 @@ export function parseDoc(markdown: string): ParsedDoc {
 }
 
 const RUN_2XX: BlockMode = { kind: 'run', expect: '2xx' };
+
+/** A curl outside `#` comment lines (a comment may show what to run next without running it). */
+function runsCurl(code: string): boolean {
+  return code.split('\n').some((text) => !/^\s*#/.test(text) && /\bcurl\b/.test(text));
+}
 
 function isClosingFence(text: string, fence: Fence): boolean {
   const match = /^\s*(`{3,}|~{3,})\s*$/.exec(text);
