@@ -115,6 +115,13 @@ describe('running the blocks of a document', () => {
     expect(slow.failure).toBe('timed out after 500 ms');
   });
 
+  it('ends what a block left running in the background with the document', async () => {
+    const started = Date.now();
+    const [result] = await go(run('sleep 30 &\nsleep 30 > /dev/null 2>&1 &\necho started'));
+    expect(result).toMatchObject({ ok: true, output: 'started' });
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
   it('runs in a clean environment: no key of the test process leaks in', async () => {
     process.env.DOC_LEAK_CHECK = 'leaked';
     const [result] = await go(run('echo "[${DOC_LEAK_CHECK:-clean}]"'));

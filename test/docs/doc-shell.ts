@@ -116,17 +116,23 @@ function runScript(dir: string, work: string, blockTimeoutMs: number): Promise<P
           current = Number(index);
           progress.started.set(current, Date.now());
           arm(current);
-        } else if (what === 'end') progress.ended.set(Number(index), Date.now());
+        } else if (what === 'end') {
+          clearTimeout(timer);
+          progress.ended.set(Number(index), Date.now());
+        }
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       progress.stderr = (progress.stderr + chunk).slice(-4000);
     });
-    child.on('close', (code) => {
-      clearTimeout(timer);
+    // Whatever a block left running in the background goes with the document, at once (it may
+    // hold the pipes open, which would otherwise keep 'close' waiting).
+    child.on('exit', (code) => {
       progress.exitCode = code;
-      // Whatever a block left running in the background goes with the document.
       killGroup(child.pid);
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
       done(progress);
     });
   });
