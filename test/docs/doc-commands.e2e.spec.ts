@@ -51,6 +51,11 @@ const documents = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((name) =>
   .map((file) => ({ file, ...parseDoc(readFileSync(join(ROOT, file), 'utf8')) }))
   .filter((doc) => doc.blocks.length > 0 || doc.problems.length > 0);
 
+if (documents.length === 0)
+  throw new Error(
+    `no document with sh or bash blocks matches DOC_FILE=${process.env.DOC_FILE ?? ''}`,
+  );
+
 /** Documents with blocks to run (the ones that get an instance), in the order they run. */
 const needsInstance = documents
   .filter((doc) => doc.problems.length === 0 && doc.blocks.some((b) => b.mode.kind === 'run'))
