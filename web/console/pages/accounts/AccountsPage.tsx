@@ -1,12 +1,17 @@
 import type { ConsoleClient } from '../../api';
+import { routeHref } from '../../routes';
+import { AccountDetail } from './AccountDetail';
+import { AccountSearch } from './AccountSearch';
 
-/** Accounts (UI.md "The console"). */
-export function AccountsPage(props: { client: ConsoleClient; accountId: string }) {
+/** Accounts (UI.md "The console"): find one, then everything about it. `#/accounts/<id>`. */
+export function AccountsPage({ client, accountId }: { client: ConsoleClient; accountId: string }) {
+  const open = (id: string) => {
+    location.hash = routeHref('accounts', id);
+  };
   return (
-    <section className="c-card" aria-label="Accounts">
-      <p className="c-muted">
-        Accounts for a {props.client.scope} key{props.accountId ? `: ${props.accountId}` : ''}.
-      </p>
-    </section>
+    <>
+      <AccountSearch client={client} current={accountId} open={open} />
+      {accountId !== '' && <AccountDetail key={accountId} client={client} accountId={accountId} />}
+    </>
   );
 }
