@@ -87,6 +87,14 @@ export async function settle<T>(
   throw problemError(answer.response.status, answer.error);
 }
 
+/** A typed call answered with no content (204, 202): done, or a ConsoleApiError. */
+export async function settleEmpty(
+  call: Promise<{ error?: unknown; response: Response }>,
+): Promise<void> {
+  const answer = await call.catch(networkError);
+  if (!answer.response.ok) throw problemError(answer.response.status, answer.error);
+}
+
 /** The JSON of a raw call, or a ConsoleApiError with the problem's detail. */
 export async function readJson<T>(response: Response): Promise<T> {
   const text = await response.text();
