@@ -50,7 +50,9 @@ function Shell({ client, signOut }: { client: ConsoleClient; signOut: () => void
             </a>
           ))}
         </nav>
-        <span className="c-who">Signed in with a {client.scope} key</span>
+        <span className="c-who" data-testid="console-scope">
+          Signed in · {client.scope} key
+        </span>
         <button type="button" className="c-secondary" onClick={signOut}>
           Sign out
         </button>
