@@ -125,10 +125,11 @@ function Verify({ client }: { client: ConsoleClient }) {
 
 /** Streamed by the service (a year of data works); fetched with the key, saved as it comes. */
 function Exports({ client }: { client: ConsoleClient }) {
-  const today = new Date().toISOString().slice(0, 10);
+  // Dates are midnight UTC and `to` is exclusive: up to tomorrow includes today.
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
   const [from, setFrom] = useState(monthAgo);
-  const [to, setTo] = useState(today);
+  const [to, setTo] = useState(tomorrow);
   const action = useAction((report: 'transactions' | 'purchases') =>
     download(
       client,
