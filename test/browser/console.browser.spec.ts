@@ -104,7 +104,9 @@ describe('console in the browser', () => {
     expect(await balance.getByTestId('balance-total').innerText()).toBe('70');
     expect(await balance.getByTestId('balance-available').innerText()).toBe('50');
     expect(await balance.getByTestId('balance-reserved').innerText()).toBe('20');
-    expect(await balance.getByTestId('block-row').first().innerText()).toMatch(/paid\s+grant\s+50\s+100/);
+    expect(await balance.getByTestId('block-row').first().innerText()).toMatch(
+      /paid\s+grant\s+50\s+100/,
+    );
     await waitForText(page.getByTestId('account-holds'), 'Render in progress');
     await waitForText(page.getByTestId('account-history'), 'Render 4K video');
     expect(await page.getByTestId('history-row').count()).toBe(3);

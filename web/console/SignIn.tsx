@@ -1,6 +1,6 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { signIn, type ConsoleClient } from './api';
-import { ErrorMessage } from './kit';
+import { ErrorMessage, submitHandler } from './kit';
 
 /**
  * Sign-in with an admin or finance API key. The key is checked by calling the service (a bad key
@@ -11,8 +11,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (client: ConsoleClient) => 
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const id = useId();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = submitHandler(async () => {
     setPending(true);
     setError(undefined);
     try {
@@ -24,7 +23,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (client: ConsoleClient) => 
     } finally {
       setPending(false);
     }
-  };
+  });
   return (
     <main className="c-main">
       <section className="c-card c-login">

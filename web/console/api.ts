@@ -96,11 +96,11 @@ export async function settleEmpty(
 /** The JSON of a raw call, or a ConsoleApiError with the problem's detail. */
 export async function readJson<T>(response: Response): Promise<T> {
   const text = await response.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text === '' ? undefined : JSON.parse(text);
   } catch {
-    body = undefined;
+    // Not JSON (a proxy's page): the status speaks for it.
   }
   if (!response.ok) throw problemError(response.status, body);
   return body as T;

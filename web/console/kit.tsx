@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ConsoleApiError } from './api';
 
 /** The console's small shared kit: loading and error states, tables, form fields, formats. */
@@ -251,4 +251,12 @@ export function formatMoney(money: { minor: number; currency: string } | undefin
   } catch {
     return `${money.minor} ${money.currency} (minor units)`;
   }
+}
+
+/** A form's onSubmit: no page load, and the async work's own errors are its state's, not React's. */
+export function submitHandler(run: () => Promise<unknown>): (event: FormEvent) => void {
+  return (event) => {
+    event.preventDefault();
+    void run();
+  };
 }

@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { idempotencyKey, settle, type ConsoleClient } from '../../api';
-import { ErrorMessage, Field, Section, useAction } from '../../kit';
+import { ErrorMessage, Field, Section, useAction, submitHandler } from '../../kit';
 import { adjustDown } from '../../pending-routes';
 import type { Done } from './ActionDone';
 
@@ -47,8 +47,7 @@ export function GrantForm({
       }),
     ),
   );
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = submitHandler(async () => {
     const answer = await action.submit();
     if (!answer) return;
     onDone(
@@ -62,7 +61,7 @@ export function GrantForm({
     );
     setCredits('');
     setReason('');
-  };
+  });
   return (
     <Section title="Grant credits">
       <form
@@ -161,8 +160,7 @@ export function AdjustForm({
       idempotencyKey(),
     ),
   );
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = submitHandler(async () => {
     const answer = await action.submit();
     if (!answer) return;
     onDone(
@@ -176,7 +174,7 @@ export function AdjustForm({
     );
     setCredits('');
     setReason('');
-  };
+  });
   return (
     <Section title="Adjust down">
       <form
@@ -240,8 +238,7 @@ export function MergeForm({
       }),
     ),
   );
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = submitHandler(async () => {
     const answer = await action.submit();
     if (!answer) return;
     onDone(
@@ -253,7 +250,7 @@ export function MergeForm({
       },
       answer.position,
     );
-  };
+  });
   return (
     <Section title="Merge this lead">
       <form

@@ -1,6 +1,6 @@
 import type { ConsoleClient } from '../../api';
 import { ActorLabel, ErrorMessage, formatInstant, useLoad } from '../../kit';
-import { recordedEvent } from './account-api';
+import { occurredAt, recordedEvent } from './account-api';
 
 /** What an action wrote, once it is done: the event, and who did it as the event records it. */
 export interface Done {
@@ -25,7 +25,7 @@ export function ActionDone({ client, done }: { client: ConsoleClient; done: Done
       {event.state === 'ready' && event.data && (
         <p>
           Recorded as <code>{event.data.type}</code> (revision {event.data.revision}) at{' '}
-          {formatInstant(String(event.data.metadata.occurredAt ?? event.data.recordedAt))} by{' '}
+          {formatInstant(occurredAt(event.data))} by{' '}
           <ActorLabel actor={event.data.metadata.actor} />.
         </p>
       )}

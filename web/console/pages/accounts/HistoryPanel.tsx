@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { idempotencyKey, settle, type ConsoleClient } from '../../api';
 import {
   DataTable,
@@ -9,6 +9,7 @@ import {
   formatCredits,
   formatInstant,
   useAction,
+  submitHandler,
 } from '../../kit';
 import type { OnDone } from './AccountActions';
 import { historyOf, type HistoryRow } from './account-api';
@@ -142,7 +143,8 @@ export function HistoryPanel({
 }
 
 function spendIdOf(row: HistoryRow): string {
-  return String(row.detail.spendId ?? row.reference ?? row.id);
+  const spendId = row.detail.spendId;
+  return typeof spendId === 'string' ? spendId : row.id;
 }
 
 /** The existing refund with the console as the actor: all that is left of the spend by default. */
@@ -170,8 +172,7 @@ function RefundForm({
       }),
     ),
   );
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = submitHandler(async () => {
     const answer = await action.submit();
     if (!answer) return;
     onDone(
@@ -183,7 +184,7 @@ function RefundForm({
       },
       answer.position,
     );
-  };
+  });
   return (
     <form
       className="c-form"

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { idempotencyKey, settle, type ConsoleClient } from '../../api';
 import {
   DataTable,
@@ -10,6 +10,7 @@ import {
   formatInstant,
   useAction,
   useLoad,
+  submitHandler,
 } from '../../kit';
 import type { OnDone } from './AccountActions';
 import { openHolds, type Hold } from './account-api';
@@ -120,8 +121,7 @@ function ReleaseForm({
       }),
     ),
   );
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = submitHandler(async () => {
     const answer = await action.submit();
     if (!answer) return;
     onDone(
@@ -133,7 +133,7 @@ function ReleaseForm({
       },
       answer.position,
     );
-  };
+  });
   return (
     <form
       className="c-form"

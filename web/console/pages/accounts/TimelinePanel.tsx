@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ConsoleClient } from '../../api';
 import { ActorLabel, ErrorMessage, Loading, Section, formatInstant } from '../../kit';
-import { eventsOf, type RawEvent } from './account-api';
+import { eventsOf, occurredAt, type RawEvent } from './account-api';
 
 const PAGE_SIZE = 50;
 
@@ -71,9 +71,4 @@ export function TimelinePanel({
       )}
     </Section>
   );
-}
-
-function occurredAt(event: RawEvent): string {
-  const value = event.metadata.occurredAt;
-  return typeof value === 'string' ? value : event.recordedAt;
 }

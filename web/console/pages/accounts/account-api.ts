@@ -104,3 +104,9 @@ export async function openHolds(
   }
   return { holds: [...open.values()], complete: from === null };
 }
+
+/** When the event happened (its metadata's occurredAt), else when the store committed it. */
+export function occurredAt(event: RawEvent): string {
+  const value = event.metadata.occurredAt;
+  return typeof value === 'string' ? value : event.recordedAt;
+}

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { components } from '../../../src/api/schema';
 import { ConsoleApiError, readJson, settle, type ConsoleClient } from '../../api';
 import {
@@ -11,6 +11,7 @@ import {
   formatMoney,
   useAction,
   useLoad,
+  submitHandler,
 } from '../../kit';
 
 type RateCard = components['schemas']['RateCardResponse'];
@@ -174,10 +175,9 @@ function PublishCard({
       }),
     );
   });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = submitHandler(async () => {
     if (await action.submit()) onPublished();
-  };
+  });
   return (
     <form className="c-form c-stack" aria-label="Publish a new rate card version" onSubmit={submit}>
       <Field label="New version (JSON: { operations: [...] }, the whole card)">

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { components } from '../../../src/api/schema';
 import { settle, settleEmpty, type ConsoleClient } from '../../api';
 import {
@@ -10,6 +10,7 @@ import {
   formatInstant,
   useAction,
   useLoad,
+  submitHandler,
 } from '../../kit';
 
 type Endpoint = components['schemas']['WebhookEndpointResponse'];
@@ -145,14 +146,13 @@ function CreateEndpoint({ client, onCreated }: { client: ConsoleClient; onCreate
       }),
     ),
   );
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = submitHandler(async () => {
     if (await action.submit()) {
       setUrl('');
       setDescription('');
       onCreated();
     }
-  };
+  });
   const toggle = (type: EventType, on: boolean) =>
     setEvents((previous) => (on ? [...previous, type] : previous.filter((item) => item !== type)));
   return (
