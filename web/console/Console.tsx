@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ConsoleClient } from './api';
+import { PageBoundary } from './kit';
 import { AccountsPage } from './pages/accounts/AccountsPage';
 import { AnalyticsPage } from './pages/analytics/AnalyticsPage';
 import { CatalogPage } from './pages/catalog/CatalogPage';
@@ -61,7 +62,9 @@ function Shell({ client, signOut }: { client: ConsoleClient; signOut: () => void
         <h1 ref={heading} tabIndex={-1}>
           {title}
         </h1>
-        <Page client={client} route={route} />
+        <PageBoundary key={route.page}>
+          <Page client={client} route={route} />
+        </PageBoundary>
       </main>
     </>
   );

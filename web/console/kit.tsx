@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import {
+  Component,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from 'react';
 import { ConsoleApiError } from './api';
 
 /** The console's small shared kit: loading and error states, tables, form fields, formats. */
@@ -259,4 +267,28 @@ export function submitHandler(run: () => Promise<unknown>): (event: FormEvent) =
     event.preventDefault();
     void run();
   };
+}
+
+/** A page that throws while rendering shows what went wrong, never a blank page. */
+export class PageBoundary extends Component<{ children: ReactNode }, { error: unknown }> {
+  override state: { error: unknown } = { error: undefined };
+
+  static getDerivedStateFromError(error: unknown): { error: unknown } {
+    return { error };
+  }
+
+  override render(): ReactNode {
+    if (this.state.error !== undefined)
+      return (
+        <section className="c-card" aria-label="Error">
+          <ErrorMessage error={this.state.error} />
+          <p>
+            <button type="button" onClick={() => this.setState({ error: undefined })}>
+              Try again
+            </button>
+          </p>
+        </section>
+      );
+    return this.props.children;
+  }
 }

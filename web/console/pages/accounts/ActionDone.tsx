@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { ConsoleClient } from '../../api';
 import { ActorLabel, ErrorMessage, formatInstant, useLoad } from '../../kit';
 import { occurredAt, recordedEvent } from './account-api';
@@ -17,8 +18,11 @@ export function ActionDone({ client, done }: { client: ConsoleClient; done: Done
     () => recordedEvent(client, done.accountId, done.revision),
     [client, done.accountId, done.revision],
   );
+  // The confirmation is above the forms: bring it into view (role=status announces it).
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => box.current?.scrollIntoView({ block: 'nearest' }), [done]);
   return (
-    <div className="c-ok" role="status" data-testid="action-done">
+    <div className="c-ok" role="status" data-testid="action-done" ref={box}>
       <p>
         <strong>{done.summary}</strong> — reason: “{done.reason}”.
       </p>
