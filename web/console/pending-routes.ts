@@ -41,8 +41,60 @@ export interface VerifyAnswer {
   tookMs: number;
 }
 
-/** The audit report `ledger audit` prints, as JSON: its shape is the CLI's, shown as it comes. */
-export type AuditReport = Record<string, unknown>;
+interface Actor {
+  kind: string;
+  id: string;
+}
+
+/** The audit report `ledger audit --format json` prints (src/finance/http/dto.ts). */
+export interface AuditReport {
+  accountId: string;
+  at: string | null;
+  summary: {
+    events: number;
+    creditsIn: number;
+    creditsOut: number;
+    out: {
+      spent: number;
+      adjusted: number;
+      expired: number;
+      reversed: number;
+      giftEscrow: number;
+      transferred: number;
+    };
+    violations: number;
+    warnings: number;
+  };
+  closing: { balance: number; available: number; reserved: number; asOf: string; revision: number };
+  creditsIn: number;
+  creditsOut: number;
+  lots: {
+    blockId: string;
+    category: string;
+    source: string;
+    credits: number;
+    remaining: number;
+    grantedAt: string;
+    expiresAt: string | null;
+    expired: boolean;
+  }[];
+  holds: { reservationId: string; credits: number; expiresAt: string; status: string }[];
+  violations: { revision: number | null; rule: string; message: string }[];
+  warnings: { revision: number; message: string }[];
+  timeline: {
+    revision: number;
+    eventId: string | null;
+    position: string | null;
+    occurredAt: string;
+    type: string;
+    change: number;
+    balance: number;
+    available: number;
+    reserved: number;
+    summary: string;
+    actor: Actor | null;
+  }[];
+}
 
 export async function searchAccounts(
   client: ConsoleClient,

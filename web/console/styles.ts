@@ -19,6 +19,7 @@ pre { background: #111827; color: #f9fafb; padding: 12px; border-radius: 8px; ov
 .c-main > h1:focus { outline: none; }
 .c-card { background: #fff; border: 1px solid #e5e7eb; border-radius: 10px; padding: 16px; display: grid; gap: 12px; min-width: 0; }
 .c-card > p { margin: 0; }
+.c-stack-lg { display: grid; gap: 14px; }
 .c-card-head { display: flex; align-items: center; justify-content: space-between; gap: 12px; flex-wrap: wrap; }
 .c-grid { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); }
 .c-muted { color: #4b5563; }
