@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { download, type ConsoleClient } from '../../api';
-import { DataTable, ErrorMessage, Field, Section, formatInstant, useAction } from '../../kit';
+import { DataTable, ErrorMessage, Field, Section, useAction } from '../../kit';
 import { auditReport, verifyReadModels } from '../../pending-routes';
 import { balanceOf } from '../accounts/account-api';
 import { BlocksTable, Figures, toInstant } from '../accounts/BalancePanel';
@@ -229,9 +229,6 @@ function Audit({ client }: { client: ConsoleClient }) {
       </form>
       <ErrorMessage error={action.error} />
       {action.result && <AuditView report={action.result} />}
-      {action.result && (
-        <p className="c-muted">Read at {formatInstant(new Date().toISOString())}.</p>
-      )}
     </Section>
   );
 }
