@@ -97,8 +97,12 @@ describe('console in the browser', () => {
   });
 
   it('finds an account by its id: balance, blocks with source and expiry, the hold, history, timeline', async () => {
-    await page.getByTestId('account-search').fill(ACCOUNT);
-    await page.getByTestId('account-search').press('Enter');
+    const search = page.getByTestId('account-search');
+    await search.fill('console:');
+    await waitForText(page.getByTestId('search-result').first(), ACCOUNT);
+    expect(await page.getByTestId('search-result').count()).toBe(1);
+    // Typing the exact id opens it.
+    await search.fill(ACCOUNT);
     const balance = page.getByTestId('account-balance');
     await waitForText(balance, 'Balance of console:ann');
     expect(await balance.getByTestId('balance-total').innerText()).toBe('70');
@@ -184,6 +188,23 @@ describe('console in the browser', () => {
     const expected = Buffer.from(await answer.arrayBuffer());
     expect(downloaded.equals(expected)).toBe(true);
     expect(downloaded.toString('utf8')).toContain('Goodwill after the outage');
+  });
+
+  it('audits the account and verifies its read models on the Finance page', async () => {
+    await page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: 'Finance' })
+      .click();
+    await page.getByLabel('Account to audit').fill(ACCOUNT);
+    await page.getByRole('button', { name: 'Audit', exact: true }).click();
+    const report = page.getByTestId('audit-report');
+    await waitForText(report, `${ACCOUNT}: 8 events, no violations`);
+    expect(await report.innerText()).toMatch(/CreditsAdjusted[^\n]*by admin ops/);
+    await page.getByLabel('Account (empty: every account)').fill(ACCOUNT);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await waitForText(page.getByTestId('verify-result'), '1 accounts, 8 events checked');
+    expect(await page.getByTestId('verify-result').innerText()).toMatch(/: 0 differences/);
+    await screenshot(page, 'console-05-finance-audit');
   });
 
   it('passes axe on every page, with a screenshot of each', async () => {
