@@ -198,11 +198,11 @@ describe('console in the browser', () => {
     await page.getByLabel('Account to audit').fill(ACCOUNT);
     await page.getByRole('button', { name: 'Audit', exact: true }).click();
     const report = page.getByTestId('audit-report');
-    await waitForText(report, `${ACCOUNT}: 8 events, no violations`);
+    await waitForText(report, `${ACCOUNT}: 7 events, no violations`);
     expect(await report.innerText()).toMatch(/CreditsAdjusted[^\n]*by admin ops/);
     await page.getByLabel('Account (empty: every account)').fill(ACCOUNT);
     await page.getByRole('button', { name: 'Verify' }).click();
-    await waitForText(page.getByTestId('verify-result'), '1 accounts, 8 events checked');
+    await waitForText(page.getByTestId('verify-result'), '1 accounts, 7 events checked');
     expect(await page.getByTestId('verify-result').innerText()).toMatch(/: 0 differences/);
     await screenshot(page, 'console-05-finance-audit');
   });
