@@ -8,7 +8,7 @@ import type { LedgerEvent } from '../../src/ledger/events';
  * - Usage is what spends consumed: a CreditsSpent (a capture too) adds its credits and one spend;
  *   a CreditsRefunded adds refunded credits and one refund, on the day of the refund, to the
  *   operation and member of the spend it gives back. Net usage = spent − refunded. Holds and
- *   releases are not usage (only the capture is).
+ *   releases are not usage (only the capture is); nor is an admin's adjustment (CreditsAdjusted).
  * - An account is active on a day when it has at least one spend that day.
  * - Purchases: a CreditsPurchased adds one purchase, its credits and its revenue (minor units, in
  *   its currency) under its pack; a PurchaseReversed adds one reversal and the credits it was to
@@ -188,6 +188,10 @@ export function analyticsFacts(
         },
       ];
     }
+    case 'CreditsAdjusted':
+      // An admin's adjustment down is a correction, not consumption: never usage, never an active
+      // day (docs/reports.md "Definitions").
+      return [];
     default:
       // Grants, expiries, holds, releases and the programs' events (members, gift codes) are
       // neither usage nor purchases.

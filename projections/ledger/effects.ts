@@ -35,6 +35,8 @@ export type TransactionType =
   | 'purchase'
   | 'grant'
   | 'spend'
+  /** An admin's debit with a reason ("adjust down"), CreditsAdjusted: never a spend. */
+  | 'adjusted'
   | 'refund'
   | 'expiry'
   | 'reservation'
@@ -56,6 +58,7 @@ export const TRANSACTION_TYPES: readonly TransactionType[] = [
   'purchase',
   'grant',
   'spend',
+  'adjusted',
   'refund',
   'expiry',
   'reservation',
@@ -74,6 +77,7 @@ export const TRANSACTION_TYPE_OF: Readonly<Record<LedgerEventType, TransactionTy
   CreditsPurchased: 'purchase',
   CreditsGranted: 'grant',
   CreditsSpent: 'spend',
+  CreditsAdjusted: 'adjusted',
   CreditsRefunded: 'refund',
   CreditsExpired: 'expiry',
   CreditsReserved: 'reservation',
@@ -114,6 +118,8 @@ export function totalsChange(event: LedgerEvent): TotalsChange {
       return event.data.reservationId === undefined
         ? { available: -sum(event.data.drawdown), reserved: 0 }
         : { available: 0, reserved: -event.data.credits };
+    case 'CreditsAdjusted':
+      return { available: -sum(event.data.drawdown), reserved: 0 };
     case 'CreditsRefunded':
       return { available: sum(event.data.returnedTo), reserved: 0 };
     case 'CreditsExpired':
@@ -218,6 +224,8 @@ export function blockChanges(event: LedgerEvent): BlockChange[] {
       ];
     case 'CreditsSpent':
       return event.data.reservationId === undefined ? outOf(event.data.drawdown) : [];
+    case 'CreditsAdjusted':
+      return outOf(event.data.drawdown);
     case 'CreditsRefunded':
       return into(event.data.returnedTo);
     case 'CreditsExpired':
@@ -322,6 +330,7 @@ function memberOf(event: LedgerEvent): { member?: string } {
 function describe(event: LedgerEvent): string | undefined {
   switch (event.type) {
     case 'CreditsRefunded':
+    case 'CreditsAdjusted':
     case 'TransferSent':
       return event.data.reason;
     case 'GiftCodesFunded':

@@ -8,6 +8,9 @@ import { BalanceController } from './http/balance.controller';
 import { QuoteRequest, SpendRequest } from './http/dto/requests';
 import { checkQuoteRequest } from './http/dto/quote-request.fast-check';
 import { checkSpendRequest } from './http/dto/spend-request.fast-check';
+import { AdjustmentsController } from './http/adjustments.controller';
+import { AccountSearchController } from './http/account-search.controller';
+import { SearchAccountsHandler } from './search/search-accounts.handler';
 import { GrantsController } from './http/grants.controller';
 import { LedgerWriter } from './http/ledger-writer';
 import { ReservationsController } from './http/reservations.controller';
@@ -31,6 +34,8 @@ import { QuotesController } from './http/quotes.controller';
     BalanceController,
     SpendsController,
     GrantsController,
+    AdjustmentsController,
+    AccountSearchController,
     ReservationsController,
     QuotesController,
   ],
@@ -40,6 +45,7 @@ import { QuotesController } from './http/quotes.controller';
     ...ACCOUNT_QUERY_PROVIDERS,
     ...ACCOUNT_PRICING_PROVIDERS,
     LedgerWriter,
+    SearchAccountsHandler,
   ],
 })
 export class AccountsModule {

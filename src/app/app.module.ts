@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ProjectionsModule } from '../../projections/nest/projections.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
+import { FinanceModule } from '../finance/finance.module';
 import { servesApi } from '../config/app-config';
 import { CustomerTokensModule } from '../customer-tokens/customer-tokens.module';
 import { ExpiryModule } from '../expiry/expiry.module';
@@ -46,6 +47,7 @@ export class AppModule {
         PricingModule,
         HistoryModule,
         AuditModule,
+        FinanceModule,
         OperationsModule,
         PaymentsModule,
         ReportsModule,

@@ -1,9 +1,9 @@
 import { evolve, initialState, viewAt } from '../ledger/decider';
-import type { LedgerEvent } from '../ledger/events';
+import type { Actor, BlockCategory, BlockSource, LedgerEvent } from '../ledger/events';
 import type { LedgerOptions, LedgerState } from '../ledger/state';
 import { toLedgerEvent } from '../ledger/upcast';
 import type { AuditedEvent, AuditRule, AuditWarning, Violation } from './audited-event';
-import { AuditBook, type BookView } from './book';
+import { AuditBook, type BookView, type CreditsOutByKind, type HoldStatus } from './book';
 import { summarize } from './summary';
 
 /** One line of the timeline: an event and the account right after it. */
@@ -20,6 +20,40 @@ export interface TimelineEntry {
   reserved: number;
   /** One human line: ids, amounts, blocks, reasons. */
   summary: string;
+  /** Who wrote it (the event's metadata): an API key, Stripe, the system, an admin. */
+  actor: Actor | null;
+}
+
+/** A block as the audit's book has it at the end of the fold. */
+export interface AuditLot {
+  blockId: string;
+  category: BlockCategory;
+  source: BlockSource;
+  credits: number;
+  remaining: number;
+  grantedAt: string;
+  expiresAt: string | null;
+  /** A CreditsExpired was recorded for it. */
+  expired: boolean;
+}
+
+export interface AuditHold {
+  reservationId: string;
+  /** Credits still held (0 once closed). */
+  credits: number;
+  expiresAt: string;
+  status: HoldStatus;
+}
+
+/** The figures of the report in one place (the console's and finance's first look). */
+export interface AuditSummary {
+  events: number;
+  creditsIn: number;
+  creditsOut: number;
+  /** creditsOut by what took them: adjustments are never counted as spent. */
+  out: CreditsOutByKind;
+  violations: number;
+  warnings: number;
 }
 
 export interface AuditReport {
@@ -34,6 +68,9 @@ export interface AuditReport {
   closing: BookView & { asOf: string; revision: number };
   creditsIn: number;
   creditsOut: number;
+  summary: AuditSummary;
+  lots: AuditLot[];
+  holds: AuditHold[];
   violations: Violation[];
   warnings: AuditWarning[];
 }
@@ -136,6 +173,7 @@ export function auditStream(
       change,
       ...totals,
       summary: safely(() => summarize(event)),
+      actor: actorOf(event),
     });
   }
   endAppend();
@@ -156,9 +194,45 @@ export function auditStream(
     },
     creditsIn: book.creditsIn,
     creditsOut: book.creditsOut,
+    summary: {
+      events: timeline.length,
+      creditsIn: book.creditsIn,
+      creditsOut: book.creditsOut,
+      out: { ...book.out },
+      violations: violations.length,
+      warnings: warnings.length,
+    },
+    lots: [...book.lots.values()].map((lot) => ({
+      blockId: lot.blockId,
+      category: lot.category,
+      source: lot.source,
+      credits: lot.credits,
+      remaining: lot.remaining,
+      grantedAt: isoOrNull(lot.grantedAtMs) ?? '',
+      expiresAt: isoOrNull(lot.expiresAtMs),
+      expired: lot.expired,
+    })),
+    holds: [...book.holds.values()].map((hold) => ({
+      reservationId: hold.reservationId,
+      credits: hold.credits,
+      expiresAt: isoOrNull(hold.deadlineMs) ?? '',
+      status: hold.status,
+    })),
     violations,
     warnings,
   };
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+
+/** The actor as stored, when it has the expected shape (the audit reads events, it does not trust them). */
+function actorOf(event: LedgerEvent): Actor | null {
+  const actor = event.metadata.actor as Partial<Actor> | undefined;
+  return actor && typeof actor.kind === 'string' && typeof actor.id === 'string'
+    ? { kind: actor.kind, id: actor.id }
+    : null;
 }
 
 function safely(describe: () => string): string {

@@ -1,4 +1,5 @@
-import type { BlockAmount, BlockCategory, LedgerEvent } from '../ledger/events';
+import type { BlockAmount, BlockCategory, BlockSource, LedgerEvent } from '../ledger/events';
+import { sourceOfGrant } from '../ledger/blocks';
 import { MAX_RESERVATION_TTL_SECONDS } from '../ledger/limits';
 import type { AuditRule } from './audited-event';
 
@@ -12,6 +13,8 @@ import type { AuditRule } from './audited-event';
 export interface Lot {
   blockId: string;
   category: BlockCategory;
+  /** Where its credits came from (purchase, grant, subscription, rollover, transfer, gift). */
+  source: BlockSource;
   credits: number;
   remaining: number;
   grantedAtMs: number;
@@ -59,6 +62,19 @@ interface ReversalEntry {
   undone: boolean;
 }
 
+/**
+ * Credits out by what took them, so finance sees an admin's adjustment apart from usage: `spent`
+ * counts spends (captures included) only, never an adjustment.
+ */
+export interface CreditsOutByKind {
+  spent: number;
+  adjusted: number;
+  expired: number;
+  reversed: number;
+  giftEscrow: number;
+  transferred: number;
+}
+
 export interface BookView {
   balance: number;
   available: number;
@@ -81,6 +97,8 @@ export class AuditBook {
   private readonly reversals = new Map<string, ReversalEntry>();
   private readonly providerRefs = new Set<string>();
   private readonly refundIds = new Set<string>();
+  /** Admin debits ("adjust down"): never spends, so never refundable. */
+  private readonly adjustmentIds = new Set<string>();
   /** Gift codes redeemed into the account (SHA-256 of each). */
   private readonly giftCodes = new Set<string>();
   /** Transfers sent (what they drew, whether returned) and those that reached this account. */
@@ -90,9 +108,17 @@ export class AuditBook {
   /** Lots holding credits (or, after a broken event, owing some): the only ones drawdown looks at. */
   private readonly lotsWithCredits = new Set<string>();
 
-  /** Credits in (purchases, grants, refunds, gifts) and out (spends, expiries, reversals, gift escrow), as the events state them. */
+  /** Credits in (purchases, grants, refunds, gifts) and out (spends, adjustments, expiries, reversals, gift escrow), as the events state them. */
   creditsIn = 0;
   creditsOut = 0;
+  readonly out: CreditsOutByKind = {
+    spent: 0,
+    adjusted: 0,
+    expired: 0,
+    reversed: 0,
+    giftEscrow: 0,
+    transferred: 0,
+  };
   /** Sum of the lots' remaining credits, moved block by block. */
   inLots = 0;
   /** Sum of the open holds' credits. */
@@ -162,7 +188,7 @@ export class AuditBook {
           reversedUnnamed: 0,
           unnamedRemoved: [],
         });
-        this.openLot(data.blockId, 'paid', data.credits, atMs, data.expiresAt, report);
+        this.openLot(data.blockId, 'paid', 'purchase', data.credits, atMs, data.expiresAt, report);
         this.creditsIn += data.credits;
         return data.credits;
       }
@@ -171,7 +197,15 @@ export class AuditBook {
         at.positive('credits', data.credits);
         if (data.category !== 'paid' && data.category !== 'promotional')
           report('unreadable_event', `category ${JSON.stringify(data.category)}`);
-        this.openLot(data.blockId, data.category, data.credits, atMs, data.expiresAt, report);
+        this.openLot(
+          data.blockId,
+          data.category,
+          sourceOfGrant(data.reason),
+          data.credits,
+          atMs,
+          data.expiresAt,
+          report,
+        );
         this.creditsIn += data.credits;
         return data.credits;
       }
@@ -199,6 +233,26 @@ export class AuditBook {
           refundable: copyParts(data.drawdown),
         });
         this.creditsOut += data.credits;
+        this.out.spent += data.credits;
+        return -data.credits;
+      }
+      case 'CreditsAdjusted': {
+        const { data } = event;
+        at.positive('credits', data.credits);
+        at.parts('drawdown', data.drawdown, data.credits);
+        if (this.adjustmentIds.has(data.adjustmentId))
+          report('duplicate_id', `adjustment ${data.adjustmentId} recorded twice`);
+        this.adjustmentIds.add(data.adjustmentId);
+        this.expectDrawdown(
+          'adjustment',
+          data.drawdown,
+          this.liveLotsInOrder(atMs),
+          data.credits,
+          report,
+        );
+        this.takeFromLots(data.drawdown, atMs, report);
+        this.creditsOut += data.credits;
+        this.out.adjusted += data.credits;
         return -data.credits;
       }
       case 'CreditsRefunded': {
@@ -263,6 +317,7 @@ export class AuditBook {
           this.move(lot, -data.credits);
         }
         this.creditsOut += data.credits;
+        this.out.expired += data.credits;
         return -data.credits;
       }
       case 'CreditsReserved': {
@@ -369,6 +424,7 @@ export class AuditBook {
         }
         this.takeFromLots(data.removed, atMs, report);
         this.creditsOut += removed;
+        this.out.reversed += removed;
         return -removed;
       }
       case 'ReversalUndone': {
@@ -467,6 +523,7 @@ export class AuditBook {
         );
         this.takeFromLots(data.drawdown, atMs, report);
         this.creditsOut += data.credits;
+        this.out.giftEscrow += data.credits;
         return -data.credits;
       }
       case 'GiftCodeRedeemed': {
@@ -477,7 +534,15 @@ export class AuditBook {
           report('duplicate_id', `gift code ${data.codeHash} redeemed twice`);
         this.giftCodes.add(data.codeHash);
         for (const block of data.blocks)
-          this.openLot(block.blockId, block.category, block.credits, atMs, block.expiresAt, report);
+          this.openLot(
+            block.blockId,
+            block.category,
+            'gift',
+            block.credits,
+            atMs,
+            block.expiresAt,
+            report,
+          );
         this.creditsIn += data.credits;
         return data.credits;
       }
@@ -500,6 +565,7 @@ export class AuditBook {
           returned: false,
         });
         this.creditsOut += data.credits;
+        this.out.transferred += data.credits;
         return -data.credits;
       }
       case 'TransferReceived': {
@@ -514,6 +580,7 @@ export class AuditBook {
           this.openLot(
             block.blockId,
             block.category,
+            'transfer',
             block.credits,
             atMs,
             block.expiresAt,
@@ -605,6 +672,7 @@ export class AuditBook {
   private openLot(
     blockId: string,
     category: BlockCategory,
+    source: BlockSource,
     credits: number,
     atMs: number,
     expiresAt: string | undefined,
@@ -629,6 +697,7 @@ export class AuditBook {
     const lot: Lot = {
       blockId,
       category,
+      source,
       credits,
       remaining: 0,
       grantedAtMs: atMs,

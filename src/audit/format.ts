@@ -77,7 +77,7 @@ function formatTable(report: AuditReport): string {
   return `${header}${[line(COLUMNS.map((column) => column.title)), ...cells.map(line)].join('\n')}\n`;
 }
 
-const CSV_FIELDS: (keyof TimelineEntry)[] = [
+const CSV_FIELDS: (keyof Omit<TimelineEntry, 'actor'>)[] = [
   'revision',
   'occurredAt',
   'type',

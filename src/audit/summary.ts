@@ -20,6 +20,10 @@ export function summarize(event: LedgerEvent): string {
       const hold = data.reservationId ? ` capturing ${data.reservationId}` : '';
       return `spend ${data.spendId}${hold} "${data.description}"${data.reference ? ` ref ${data.reference}` : ''} from ${parts(data.drawdown)}`;
     }
+    case 'CreditsAdjusted': {
+      const { data } = event;
+      return `adjustment ${data.adjustmentId} (down) "${data.reason}"${data.description ? ` (${data.description})` : ''} from ${parts(data.drawdown)}`;
+    }
     case 'CreditsRefunded': {
       const { data } = event;
       return `refund ${data.refundId} of spend ${data.spendId} "${data.reason}" → ${parts(data.returnedTo)}`;

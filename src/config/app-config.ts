@@ -114,6 +114,10 @@ export class AppConfig {
   commandMaxAttempts!: number;
   /** Default wait for `?after=<position>` reads. */
   consistencyTimeoutMs!: number;
+  /** `GET …/audit`: events of one stream folded at most (else 422 stream_too_long; the CLI has no bound). */
+  auditHttpMaxEvents!: number;
+  /** `POST /v1/verify` without an account: accounts checked at most (else 422 verify_too_large). */
+  verifyHttpMaxAccounts!: number;
   /** Projector: events per batch (one transaction), idle poll ceiling, standby lock retry. */
   projectionBatchSize!: number;
   projectionIdlePollMs!: number;

@@ -99,6 +99,8 @@ export function loadConfig(env: Env): AppConfig {
   config.accountCacheMaxEntries = read.integer('ACCOUNT_CACHE_MAX_ENTRIES', 100_000, 0, 10_000_000);
   config.commandMaxAttempts = read.integer('COMMAND_MAX_ATTEMPTS', 12, 1, 100);
   config.consistencyTimeoutMs = read.integer('CONSISTENCY_TIMEOUT_MS', 2000, 0, 30_000);
+  config.auditHttpMaxEvents = read.integer('AUDIT_HTTP_MAX_EVENTS', 100_000, 1, 1_000_000);
+  config.verifyHttpMaxAccounts = read.integer('VERIFY_HTTP_MAX_ACCOUNTS', 10_000, 1, 100_000);
   config.projectionBatchSize = read.integer('PROJECTION_BATCH_SIZE', 500, 1, 10_000);
   config.projectionIdlePollMs = read.integer('PROJECTION_IDLE_POLL_MS', 100, 5, 10_000);
   config.projectionStandbyRetryMs = read.integer('PROJECTION_STANDBY_RETRY_MS', 1000, 50, 60_000);

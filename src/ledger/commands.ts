@@ -67,6 +67,18 @@ export interface SpendCreditsCommand extends PricedCharge {
   member?: string;
 }
 
+/**
+ * An admin debit with a reason ("adjust down"): all or nothing, from available credits in drawdown
+ * order like a spend. Who may adjust is checked by the caller (scope admin).
+ */
+export interface AdjustCreditsCommand {
+  kind: 'adjust';
+  adjustmentId: string;
+  credits: number;
+  reason: string;
+  description?: string;
+}
+
 export interface RefundSpendCommand {
   kind: 'refund';
   refundId: string;
@@ -280,6 +292,7 @@ export type LedgerCommand =
   | PurchaseCreditsCommand
   | GrantCreditsCommand
   | SpendCreditsCommand
+  | AdjustCreditsCommand
   | RefundSpendCommand
   | ReserveCreditsCommand
   | CaptureReservationCommand

@@ -126,6 +126,23 @@ export type CreditsSpent = EventOf<
   }
 >;
 
+/**
+ * An admin took credits off the account ("adjust down", a correction with a reason): drawn from
+ * available credits in drawdown order like a spend, never below zero available. Not usage: finance
+ * sees it as an adjustment, never as a spend (docs/audit.md, docs/reports.md).
+ */
+export type CreditsAdjusted = EventOf<
+  'CreditsAdjusted',
+  {
+    adjustmentId: string;
+    credits: number;
+    /** Why, required: shown as the history row's description and in the audit book. */
+    reason: string;
+    description?: string;
+    drawdown: BlockAmount[];
+  }
+>;
+
 export type CreditsRefunded = EventOf<
   'CreditsRefunded',
   {
@@ -446,6 +463,7 @@ export type LedgerEvent =
   | CreditsPurchased
   | CreditsGranted
   | CreditsSpent
+  | CreditsAdjusted
   | CreditsRefunded
   | CreditsExpired
   | CreditsReserved
@@ -474,6 +492,7 @@ export const LEDGER_EVENT_TYPES: readonly LedgerEventType[] = [
   'CreditsPurchased',
   'CreditsGranted',
   'CreditsSpent',
+  'CreditsAdjusted',
   'CreditsRefunded',
   'CreditsExpired',
   'CreditsReserved',

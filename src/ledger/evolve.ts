@@ -1,5 +1,6 @@
 import type {
   BlockAmount,
+  CreditsAdjusted,
   CreditsExpired,
   CreditsGranted,
   CreditsPurchased,
@@ -104,6 +105,8 @@ function applyEvent(state: LedgerState, event: LedgerEvent): void {
       return applyGranted(state, event);
     case 'CreditsSpent':
       return applySpent(state, event);
+    case 'CreditsAdjusted':
+      return applyAdjusted(state, event);
     case 'CreditsRefunded':
       return applyRefunded(state, event);
     case 'CreditsExpired':
@@ -215,6 +218,11 @@ function applySpent(state: LedgerState, { data, metadata }: CreditsSpent): void 
   }
   rememberSpend(state, data.spendId, data.credits, data.drawdown);
   if (data.quote !== undefined) rememberUsedQuote(state, data.quote);
+}
+
+/** Out of the blocks like a plain spend; nothing to remember (an adjustment is never refunded). */
+function applyAdjusted(state: LedgerState, { data }: CreditsAdjusted): void {
+  for (const { blockId, credits } of data.drawdown) adjustRemaining(state, blockId, -credits);
 }
 
 /**

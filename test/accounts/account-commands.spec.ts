@@ -5,6 +5,7 @@ import {
   ACCOUNT_COMMAND_HANDLERS,
   CaptureReservation,
   ExpireDue,
+  AdjustCredits,
   GrantCredits,
   PurchaseCredits,
   RefundSpend,
@@ -69,6 +70,15 @@ const USE_CASES: Record<LedgerCommand['kind'], { useCase: CommandClass; command:
         amountPaid: { minor: 1_000, currency: 'EUR' },
         provider: 'manual',
         providerRef: 'pi_1',
+      },
+    },
+    adjust: {
+      useCase: AdjustCredits,
+      command: {
+        kind: 'adjust',
+        adjustmentId: 'adjustment_1',
+        credits: 5,
+        reason: 'correction',
       },
     },
     grant: {

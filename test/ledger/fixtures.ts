@@ -2,6 +2,7 @@ import type {
   Actor,
   BlockAmount,
   BlockCategory,
+  CreditsAdjusted,
   CreditsExpired,
   CreditsGranted,
   CreditsPurchased,
@@ -143,6 +144,25 @@ export function spent(
   };
 }
 
+export function adjusted(
+  adjustmentId: string,
+  drawdown: Record<string, number>,
+  options: At & { reason?: string; description?: string } = {},
+): CreditsAdjusted {
+  const { reason = 'correction', description } = options;
+  return {
+    type: 'CreditsAdjusted',
+    data: {
+      adjustmentId,
+      credits: total(drawdown),
+      reason,
+      ...(description !== undefined && { description }),
+      drawdown: amounts(drawdown),
+    },
+    metadata: metadata(options),
+  };
+}
+
 export function refunded(
   refundId: string,
   spendId: string,
@@ -250,6 +270,7 @@ export function balanceChange(event: LedgerEvent): number {
     case 'CreditsRefunded':
       return event.data.credits;
     case 'CreditsSpent':
+    case 'CreditsAdjusted':
     case 'CreditsExpired':
       return -event.data.credits;
     case 'PurchaseReversed':

@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { AdjustCreditsHandler } from './adjust-credits';
 import { CaptureReservationHandler } from './capture-reservation';
 import { ExpireDueHandler } from './expire-due';
 import { GrantCreditsHandler } from './grant-credits';
@@ -24,6 +25,7 @@ import { CancelSubscriptionHandler } from './cancel-subscription';
 import { RecordAutoTopUpHandler } from './record-auto-top-up';
 
 export { AccountCommand } from './account-command';
+export { AdjustCredits } from './adjust-credits';
 export { CaptureReservation } from './capture-reservation';
 export { ExpireDue } from './expire-due';
 export { GrantCredits } from './grant-credits';
@@ -48,6 +50,7 @@ export { toAccountCommand } from './to-account-command';
 export const ACCOUNT_COMMAND_HANDLERS: Provider[] = [
   SpendCreditsHandler,
   RefundSpendHandler,
+  AdjustCreditsHandler,
   GrantCreditsHandler,
   PurchaseCreditsHandler,
   ReserveCreditsHandler,

@@ -1,6 +1,7 @@
 import type { LedgerCommand } from '../../ledger/commands';
 import type { CallerContext } from '../write-path/caller-context';
 import type { AccountCommand } from './account-command';
+import { AdjustCredits } from './adjust-credits';
 import { CaptureReservation } from './capture-reservation';
 import { ExpireDue } from './expire-due';
 import { GrantCredits } from './grant-credits';
@@ -37,6 +38,8 @@ export function toAccountCommand(
       return new GrantCredits(accountId, command, context);
     case 'spend':
       return new SpendCredits(accountId, command, context);
+    case 'adjust':
+      return new AdjustCredits(accountId, command, context);
     case 'refund':
       return new RefundSpend(accountId, command, context);
     case 'reserve':

@@ -1,6 +1,7 @@
 import type { WriteOutcome } from '../write-path/write-outcome';
 import type { LedgerEvent, OperationRecord, QuoteUse } from '../../ledger/events';
 import type {
+  AdjustmentResponse,
   CaptureResponse,
   GrantResponse,
   PurchaseResponse,
@@ -62,6 +63,11 @@ export function refundResponse(outcome: WriteOutcome): RefundResponse {
 export function grantResponse(outcome: WriteOutcome): GrantResponse {
   const { blockId, credits } = find(outcome, 'CreditsGranted').data;
   return { blockId, credits, ...common(outcome) };
+}
+
+export function adjustmentResponse(outcome: WriteOutcome): AdjustmentResponse {
+  const { adjustmentId, credits } = find(outcome, 'CreditsAdjusted').data;
+  return { adjustmentId, credits, ...common(outcome) };
 }
 
 /** From the purchase's event, also for a repeat: the first purchase's own event, revision and position. */

@@ -1,11 +1,10 @@
 import {
+  auditAccount,
   auditStream,
   AUDIT_FORMATS,
   formatReport,
   formatVerdict,
-  readAccountStream,
   type AuditFormat,
-  type AuditedEvent,
 } from '../../audit';
 import { ACCOUNT_ID_PATTERN } from '../../ledger/limits';
 import { formatPayments, PaymentsBook } from '../../audit/payments';
@@ -44,16 +43,17 @@ export const auditCommand: CliCommand = {
     if (args.includes('--payments')) return runPayments(parsePaymentsArguments(args), context);
     const { accountId, at, format } = parseAuditArguments(args);
     const eventStore = await context.eventStore();
-    const events: AuditedEvent[] = [];
-    for await (const event of readAccountStream(eventStore, accountId)) events.push(event);
-    const report = auditStream(accountId, events, {
+    const options = {
       at,
       now: new Date(),
       ledgerOptions: {
         idempotencyRetentionMs: context.config.idempotencyRetentionMs,
         recentSpendsKept: context.config.recentSpendsPerAccount,
       },
-    });
+    };
+    // The same code as GET …/audit (src/audit/audit-account.ts), without its bound on the stream.
+    const report =
+      (await auditAccount(eventStore, accountId, options)) ?? auditStream(accountId, [], options);
     context.stdout.write(formatReport(report, format));
     // The machine formats keep stdout parseable; the verdict goes to stderr for people and logs.
     if (format !== 'table') context.stderr.write(formatVerdict(report));

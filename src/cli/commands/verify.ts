@@ -1,7 +1,6 @@
 import {
   formatDisagreement,
-  listAccountsFromLog,
-  listAccountsFromPostgres,
+  listLedgerAccounts,
   verifyReadModels,
 } from '../../../projections/ops/verify';
 import { formatCount } from '../../../projections/ops/progress-line';
@@ -20,10 +19,7 @@ export const verifyCommand: CliCommand = {
     if (args.length > 0) throw new UsageError(`unexpected argument ${args[0]}`);
     const database = await context.database();
     const eventStore = await context.eventStore();
-    const listAccounts =
-      context.config.eventStore === 'postgres'
-        ? listAccountsFromPostgres(database.pool)
-        : listAccountsFromLog(eventStore);
+    const listAccounts = listLedgerAccounts(context.config.eventStore, database.pool, eventStore);
     const started = performance.now();
     const report = await verifyReadModels({
       pool: database.pool,

@@ -12,7 +12,8 @@ import { REQUIRED_SCOPE } from './scopes.decorator';
 export type AuthenticatedRequest = FastifyRequest;
 
 interface RouteRules {
-  scope: ApiScope | null;
+  /** Any one of these (or admin); null: no scope needed. */
+  scopes: readonly ApiScope[] | null;
   /** Null: customer tokens are refused here. */
   customer: CustomerAccountSource | null;
 }
@@ -38,12 +39,15 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const { principal } = request;
     if (principal?.customer) return this.allowCustomer(principal, rules.customer, request);
-    if (rules.scope === null) return true;
+    if (rules.scopes === null) return true;
     // Unreachable unless a route needing a scope was also flagged public: refuse rather than serve.
     if (!principal) throw new HttpProblemException(problem('unauthorized', MISSING_API_KEY_DETAIL));
-    if (!hasScope(principal, rules.scope)) {
+    if (!rules.scopes.some((scope) => hasScope(principal, scope))) {
       throw new HttpProblemException(
-        problem('forbidden', `This API key lacks the "${rules.scope}" scope`),
+        problem(
+          'forbidden',
+          `This API key lacks the ${rules.scopes.map((scope) => `"${scope}"`).join(' or ')} scope`,
+        ),
       );
     }
     return true;
@@ -78,8 +82,8 @@ export class ApiKeyGuard implements CanActivate {
     let rules = ofController.get(handler);
     if (rules === undefined) {
       rules = {
-        scope:
-          this.reflector.getAllAndOverride<ApiScope | undefined>(REQUIRED_SCOPE, [
+        scopes:
+          this.reflector.getAllAndOverride<readonly ApiScope[] | undefined>(REQUIRED_SCOPE, [
             handler,
             controller,
           ]) ?? null,

@@ -4,8 +4,12 @@ import { RouteFlag } from '../route-flags';
 
 export const REQUIRED_SCOPE = 'ledger:required-scope';
 
-/** The route needs an API key holding this scope (or `admin`). */
-export const RequireScope = (scope: ApiScope) => SetMetadata(REQUIRED_SCOPE, scope);
+/**
+ * The route needs an API key holding this scope (or `admin`); with several, any one of them (the
+ * console's reads: `read`, `finance` or `admin`).
+ */
+export const RequireScope = (...scopes: [ApiScope, ...ApiScope[]]) =>
+  SetMetadata(REQUIRED_SCOPE, scopes);
 
 /**
  * No API key: docs, health, metrics, and the Stripe webhook (authenticated by its signature). On a

@@ -30,6 +30,9 @@ export type ProblemCode =
   | 'account_closed'
   | 'plan_exists'
   | 'no_payment_method'
+  | 'account_not_found'
+  | 'stream_too_long'
+  | 'verify_too_large'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
@@ -91,6 +94,15 @@ const TITLES: Record<ProblemCode, { status: number; title: string }> = {
   account_closed: { status: 409, title: 'The account is closed' },
   plan_exists: { status: 409, title: 'A plan with this planId already exists' },
   no_payment_method: { status: 409, title: 'No payment method is saved for auto top-up' },
+  account_not_found: { status: 404, title: 'No such account' },
+  stream_too_long: {
+    status: 422,
+    title: 'The stream is too long to audit over HTTP; use the ledger CLI',
+  },
+  verify_too_large: {
+    status: 422,
+    title: 'Too many accounts to verify over HTTP; use the ledger CLI',
+  },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },

@@ -5,6 +5,7 @@ import { decidePurchaseCredits } from './purchase-credits';
 import { decideGrantCredits } from './grant-credits';
 import { decideSpendCredits } from './spend-credits';
 import { decideRefundSpend } from './refund-spend';
+import { decideAdjustCredits } from './adjust-credits';
 import { decideReserveCredits } from './reserve-credits';
 import { decideCaptureReservation } from './capture-reservation';
 import { decideReleaseReservation } from './release-reservation';
@@ -36,6 +37,8 @@ export function commandRules(command: LedgerCommand, situation: Situation): Rule
       return decideGrantCredits(command, situation);
     case 'spend':
       return decideSpendCredits(command, situation);
+    case 'adjust':
+      return decideAdjustCredits(command, situation);
     case 'refund':
       return decideRefundSpend(command, situation);
     case 'reserve':

@@ -2,7 +2,11 @@ import type { LedgerEventType } from '../../ledger/events';
 import type { Projection } from '../../../projections/projection';
 import type { AutoTopUpRepository } from './auto-top-up.repository';
 
-/** The events after which available credits may have fallen. */
+/**
+ * The events after which available credits may have fallen through use. Not an admin's adjustment
+ * down (CreditsAdjusted): a correction must not charge the customer's card by itself; the next
+ * spend flags the account as usual.
+ */
 const LOWERING: ReadonlySet<LedgerEventType> = new Set<LedgerEventType>([
   'CreditsSpent',
   'CreditsReserved',

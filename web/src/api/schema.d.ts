@@ -109,6 +109,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/accounts/{accountId}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take credits off an account by hand, with a reason (admin)
+         * @description Drawn from available credits in the order of a spend; 402 insufficient_credits when more than available is asked (nothing is written). Recorded as CreditsAdjusted: a history row of type adjusted, an adjustment in the audit, never usage.
+         */
+        post: operations["AdjustmentsController_adjust"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find accounts by the start of their id (projected balances), ordered by accountId
+         * @description From the balances read model, so eventually consistent (an account appears once its first event is projected). Keyset-paged: pass nextCursor as `after` for the next page.
+         */
+        get: operations["AccountSearchController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts/{accountId}/reservations": {
         parameters: {
             query?: never;
@@ -244,6 +284,46 @@ export interface paths {
         get: operations["EventsController_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{accountId}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's audit report, as `ledger audit --format json` prints it (finance)
+         * @description The timeline (balances after each event, its actor), the blocks with their source, the holds, and every invariant checked. 404 account_not_found without events; 422 stream_too_long past 100,000 events (use the CLI).
+         */
+        get: operations["AuditController_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compare the read models with a fresh fold of the streams, as `ledger verify` (finance)
+         * @description One account, or every account when there are at most 10,000 (else 422 verify_too_large: run `ledger verify`). One verify at a time per instance (503 with Retry-After otherwise).
+         */
+        post: operations["VerifyController_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1105,6 +1185,40 @@ export interface components {
             /** @example USD */
             currency: string;
         };
+        AdjustmentRequest: {
+            /** @example 10 */
+            credits: number;
+            /** @example duplicate grant, ticket 4211 */
+            reason: string;
+            description?: string;
+        };
+        AdjustmentResponse: {
+            balance: number;
+            available: number;
+            reserved: number;
+            /** @description The account's stream revision after the write */
+            revision: number;
+            /** @description Opaque global log position; pass as ?after= to read your write */
+            position: string | null;
+            adjustmentId: string;
+            credits: number;
+        };
+        AccountSummaryResponse: {
+            accountId: string;
+            balance: number;
+            available: number;
+            reserved: number;
+            /**
+             * Format: date-time
+             * @description occurredAt of the account's last event
+             */
+            updatedAt: string;
+        };
+        AccountSearchPageResponse: {
+            data: components["schemas"]["AccountSummaryResponse"][];
+            /** @description Pass as `after` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         ReserveRequest: {
             /**
              * @description Required unless operation or quoteId is given
@@ -1326,7 +1440,7 @@ export interface components {
             /** @description The event id: unique and stable */
             id: string;
             /** @enum {string} */
-            type: "purchase" | "grant" | "spend" | "refund" | "expiry" | "reservation" | "release" | "reversal" | "reinstatement" | "gift" | "member" | "transfer" | "closure" | "subscription" | "auto_top_up";
+            type: "purchase" | "grant" | "spend" | "adjusted" | "refund" | "expiry" | "reservation" | "release" | "reversal" | "reinstatement" | "gift" | "member" | "transfer" | "closure" | "subscription" | "auto_top_up";
             /** @description Signed change of the balance: + in, − out; 0 for reservation and release */
             credits: number;
             /** @description Balance after this row: the previous row's balanceAfter + credits */
@@ -1386,6 +1500,128 @@ export interface components {
             data: components["schemas"]["RawEventResponse"][];
             /** @description Pass as ?fromRevision= for the next page; null when the end of the stream was reached */
             nextRevision: number | null;
+        };
+        CreditsOutResponse: {
+            /** @description Spends and captures: usage */
+            spent: number;
+            /** @description Admins' adjustments down: never usage */
+            adjusted: number;
+            expired: number;
+            reversed: number;
+            giftEscrow: number;
+            transferred: number;
+        };
+        AuditSummaryResponse: {
+            events: number;
+            creditsIn: number;
+            creditsOut: number;
+            out: components["schemas"]["CreditsOutResponse"];
+            violations: number;
+            warnings: number;
+        };
+        AuditClosingResponse: {
+            balance: number;
+            available: number;
+            reserved: number;
+            /** Format: date-time */
+            asOf: string;
+            /** @description The last revision folded (-1: none) */
+            revision: number;
+        };
+        AuditLotResponse: {
+            blockId: string;
+            /** @enum {string} */
+            category: "paid" | "promotional";
+            /** @enum {string} */
+            source: "purchase" | "grant" | "subscription" | "rollover" | "transfer" | "gift";
+            credits: number;
+            remaining: number;
+            /** Format: date-time */
+            grantedAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            expired: boolean;
+        };
+        AuditHoldResponse: {
+            reservationId: string;
+            /** @description Still held (0 once closed) */
+            credits: number;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @enum {string} */
+            status: "open" | "captured" | "released" | "expired";
+        };
+        ViolationResponse: {
+            /** @description null: the stream as a whole */
+            revision: number | null;
+            /** @description The rule broken (docs/audit.md) */
+            rule: string;
+            message: string;
+        };
+        WarningResponse: {
+            revision: number;
+            message: string;
+        };
+        ActorResponse: {
+            /** @enum {string} */
+            kind: "apiKey" | "stripe" | "system" | "admin";
+            /** @description The API key name, or the system process */
+            id: string;
+        };
+        AuditTimelineEntryResponse: {
+            revision: number;
+            eventId: string | null;
+            position: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description The event type, e.g. CreditsAdjusted */
+            type: string;
+            /** @description Change of the balance: + in, − out, 0 for holds */
+            change: number;
+            balance: number;
+            available: number;
+            reserved: number;
+            /** @description One human line: ids, amounts, blocks, reasons */
+            summary: string;
+            /** @description Who wrote the event */
+            actor: components["schemas"]["ActorResponse"] | null;
+        };
+        AuditReportResponse: {
+            accountId: string;
+            /** Format: date-time */
+            at: string | null;
+            summary: components["schemas"]["AuditSummaryResponse"];
+            closing: components["schemas"]["AuditClosingResponse"];
+            creditsIn: number;
+            creditsOut: number;
+            /** @description Every block, with its source */
+            lots: components["schemas"]["AuditLotResponse"][];
+            holds: components["schemas"]["AuditHoldResponse"][];
+            violations: components["schemas"]["ViolationResponse"][];
+            warnings: components["schemas"]["WarningResponse"][];
+            timeline: components["schemas"]["AuditTimelineEntryResponse"][];
+        };
+        VerifyRequest: {
+            /** @description Verify this account only; without it, every account (at most 10,000, else 422 verify_too_large) */
+            accountId?: string;
+        };
+        VerifyDifferenceResponse: {
+            /** @description The account, or * for a ledger-wide analytics table */
+            accountId: string;
+            /** @enum {string} */
+            readModel: "accounts" | "transactions" | "holds" | "analytics";
+            /** @description What differs: balance, block b1 remaining, … */
+            field: string;
+            /** @description What the streams say */
+            expected: Record<string, never>;
+            /** @description What the read model holds */
+            actual: Record<string, never>;
+        };
+        VerifyResponse: {
+            accounts: number;
+            events: number;
+            differences: components["schemas"]["VerifyDifferenceResponse"][];
+            tookMs: number;
         };
         MoneyDto: {
             /**
@@ -2592,6 +2828,128 @@ export interface operations {
             };
         };
     };
+    AdjustmentsController_adjust: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 printable characters, sent once; a repeat returns the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdjustmentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdjustmentResponse"];
+                };
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description idempotency_key_reused, or concurrency_conflict after COMMAND_MAX_ATTEMPTS lost races (safe to retry) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payload_too_large: body over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unsupported_media_type: a body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: writes per API key over RATE_LIMIT_WRITES_PER_SECOND_PER_KEY, too many commands queued for the account, or too many failed authentications from this address. Nothing was written. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountSearchController_search: {
+        parameters: {
+            query?: {
+                /** @description Only accounts whose id starts with this (matched literally) */
+                prefix?: string;
+                limit?: number;
+                /** @description nextCursor of the previous page (the last accountId) */
+                after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountSearchPageResponse"];
+                };
+            };
+        };
+    };
     ReservationsController_reserve: {
         parameters: {
             query?: never;
@@ -3188,7 +3546,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page (opaque) */
                 cursor?: string;
-                /** @description Only rows of this type (several separated by commas): purchase, grant, spend, refund, expiry, reservation, release, reversal, reinstatement, gift, member, transfer, closure, subscription, auto_top_up */
+                /** @description Only rows of this type (several separated by commas): purchase, grant, spend, adjusted, refund, expiry, reservation, release, reversal, reinstatement, gift, member, transfer, closure, subscription, auto_top_up */
                 type?: string;
                 /** @description occurredAt at or after this instant */
                 from?: string;
@@ -3331,6 +3689,101 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    AuditController_audit: {
+        parameters: {
+            query?: {
+                /** @description Fold only the events that occurred at or before this instant (as balance?at=) */
+                at?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 1–128 characters of A–Z a–z 0–9 . _ : @ -, not `.` or `..` */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditReportResponse"];
+                };
+            };
+            /** @description validation_failed, errors[] naming each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: no API key or an unknown one (WWW-Authenticate: Bearer); checked before the body is read */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description forbidden: the API key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited: too many failed authentications from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window of the limit that was hit */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description The limit and its window: `<limit>;w=<seconds>` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unavailable: the database or event store cannot be reached or is saturated */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VerifyController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyResponse"];
+                };
             };
         };
     };

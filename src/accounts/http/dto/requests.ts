@@ -267,3 +267,27 @@ export class BalanceQuery {
   @IsInstant()
   at?: string;
 }
+
+/** The contract's cap for one adjustment (docs/api.md), below the ledger's command maximum. */
+export const MAX_ADJUSTMENT_CREDITS = 1_000_000_000;
+
+/** An admin's "adjust down": credits off the account, with the reason finance will read. */
+export class AdjustmentRequest {
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_ADJUSTMENT_CREDITS, example: 10 })
+  @IsInt({ message: 'must be a whole number of credits' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(MAX_ADJUSTMENT_CREDITS, { message: `must be at most ${MAX_ADJUSTMENT_CREDITS}` })
+  credits!: number;
+
+  @ApiProperty({ maxLength: MAX_DESCRIPTION, example: 'duplicate grant, ticket 4211' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_DESCRIPTION)
+  reason!: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_DESCRIPTION)
+  description?: string;
+}

@@ -95,6 +95,11 @@ export class GrantResponse extends WriteResponse {
   @ApiProperty({ type: 'integer' }) credits!: number;
 }
 
+export class AdjustmentResponse extends WriteResponse {
+  @ApiProperty() adjustmentId!: string;
+  @ApiProperty({ type: 'integer' }) credits!: number;
+}
+
 export class PurchaseResponse extends WriteResponse {
   @ApiProperty() accountId!: string;
   @ApiProperty() purchaseId!: string;
