@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { idempotencyKey, settle, type ConsoleClient } from '../../api';
 import { ErrorMessage, Field, Section, useAction, submitHandler } from '../../kit';
-import { adjustDown } from '../../pending-routes';
+import { adjustDown } from '../../console-routes';
 import type { Done } from './ActionDone';
 
 const GRANT_KINDS = [

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ConsoleApiError, type ConsoleClient } from '../../api';
 import { DataTable, ErrorMessage, formatCredits, formatInstant } from '../../kit';
-import { searchAccounts, type AccountSummary } from '../../pending-routes';
+import { searchAccounts, type AccountSummary } from '../../console-routes';
 import { routeHref } from '../../routes';
 
 const SEARCH_DELAY_MS = 250;

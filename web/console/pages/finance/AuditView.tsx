@@ -1,5 +1,5 @@
 import { ActorLabel, DataTable, formatCredits, formatInstant } from '../../kit';
-import type { AuditReport } from '../../pending-routes';
+import type { AuditReport } from '../../console-routes';
 import { Figures } from '../accounts/BalancePanel';
 
 /**

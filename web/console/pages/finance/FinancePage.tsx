@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { download, type ConsoleClient } from '../../api';
 import { DataTable, ErrorMessage, Field, Section, useAction } from '../../kit';
-import { auditReport, verifyReadModels } from '../../pending-routes';
+import { auditReport, verifyReadModels } from '../../console-routes';
 import { balanceOf } from '../accounts/account-api';
 import { BlocksTable, Figures, toInstant } from '../accounts/BalancePanel';
 import { AuditView } from './AuditView';
