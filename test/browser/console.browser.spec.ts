@@ -202,8 +202,8 @@ describe('console in the browser', () => {
     expect(await report.innerText()).toMatch(/CreditsAdjusted[^\n]*admin ops/);
     await page.getByLabel('Account (empty: every account)').fill(ACCOUNT);
     await page.getByRole('button', { name: 'Verify' }).click();
-    await waitForText(page.getByTestId('verify-result'), '1 accounts, 7 events checked');
-    expect(await page.getByTestId('verify-result').innerText()).toMatch(/: 0 differences/);
+    await waitForText(page.getByTestId('verify-result'), '1 account, 7 events checked');
+    expect(await page.getByTestId('verify-result').innerText()).toMatch(/: 0 differences\./);
     await screenshot(page, 'console-05-finance-audit');
   });
 

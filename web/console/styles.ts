@@ -21,7 +21,7 @@ pre { background: #111827; color: #f9fafb; padding: 12px; border-radius: 8px; ov
 .c-card > p { margin: 0; }
 .c-stack-lg { display: grid; gap: 14px; }
 .c-card-head { display: flex; align-items: center; justify-content: space-between; gap: 12px; flex-wrap: wrap; }
-.c-grid { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); }
+.c-grid { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); align-items: start; }
 .c-muted { color: #4b5563; }
 .c-error { border: 1px solid #b91c1c; background: #fef2f2; color: #7f1d1d; border-radius: 8px; padding: 8px 12px; }
 .c-error p { margin: 0; }

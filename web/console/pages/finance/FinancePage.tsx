@@ -100,8 +100,9 @@ function Verify({ client }: { client: ConsoleClient }) {
       {action.result && (
         <div role="status" data-testid="verify-result">
           <p className={action.result.differences.length === 0 ? 'c-ok' : 'c-error'}>
-            {action.result.accounts} accounts, {action.result.events} events checked in{' '}
-            {action.result.tookMs} ms: {action.result.differences.length} differences.
+            {count(action.result.accounts, 'account')}, {count(action.result.events, 'event')}{' '}
+            checked in {action.result.tookMs} ms:{' '}
+            {count(action.result.differences.length, 'difference')}.
           </p>
           {action.result.differences.length > 0 && (
             <DataTable
@@ -231,4 +232,8 @@ function Audit({ client }: { client: ConsoleClient }) {
       {action.result && <AuditView report={action.result} />}
     </Section>
   );
+}
+
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
