@@ -136,9 +136,10 @@ export function longStream(steps: number): LedgerEvent[] {
       events.push(event);
     }
   }
-  // The end of the account: a transfer out and one in, the merge that closes it, a transfer it
-  // declines once closed, and its own transfer coming back.
+  // The end of the account: an admin's adjustment down, a transfer out and one in, the merge that
+  // closes it, a transfer it declines once closed, and its own transfer coming back.
   const ending: LedgerCommand[] = [
+    { kind: 'adjust', adjustmentId: 'adj', credits: 5, reason: 'correction' },
     { kind: 'transfer', transferId: 'tout', to: 'user:b', credits: 10, reason: 'gift' },
     {
       kind: 'receive',

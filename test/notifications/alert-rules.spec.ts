@@ -11,6 +11,7 @@ import {
 } from '../../src/notifications/alerts/alert-settings';
 import { noticeAt, noticeStillDue } from '../../src/notifications/alerts/expiry-notice';
 import type { LedgerEvent } from '../../src/ledger/events';
+import { totalsChange } from '../../projections/ledger/effects';
 
 const DEFAULTS: AlertSettings = {
   lowBalance: [100],
@@ -54,6 +55,24 @@ function given(events: LedgerEvent[], settings: AlertSettings = DEFAULTS) {
 const keys = (alerts: BalanceAlert[]) => alerts.map((alert) => alert.key);
 
 describe('balance alerts (pure rules)', () => {
+  it("given 1000 granted, when an admin adjusts 950 down, then the lines fire as for a spend (the reactor's change is the read models')", () => {
+    const adjusted: LedgerEvent = {
+      type: 'CreditsAdjusted',
+      data: {
+        adjustmentId: 'a',
+        credits: 950,
+        reason: 'r',
+        drawdown: [{ blockId: 'b', credits: 950 }],
+      },
+      metadata,
+    };
+    const before = nextAlertAccount({ available: 0, lastTopUp: null }, granted(1000), 1000);
+    const after = nextAlertAccount(before, adjusted, totalsChange(adjusted).available);
+    expect(after).toEqual({ available: 50, lastTopUp: 1000 });
+    // 50 left: below 100, 200 and 100 (10 %), not below 50 (5 %).
+    expect(keys(crossedAlerts(before, after, DEFAULTS))).toEqual(['abs:100', 'pct:20', 'pct:10']);
+  });
+
   it('given 1000 granted, when 850 are spent, then 20 % of the last top-up is crossed', () => {
     const { then } = given([granted(1000)]).when(spent(850));
     expect(then).toEqual([
