@@ -14,4 +14,5 @@ module.exports = {
   // ANY transaction in the cluster is open (the rule that never skips a late commit). Tests that
   // hold transactions open on purpose would otherwise delay readers in other files at random.
   maxWorkers: 1,
+  ...require('./test/support/coverage.config'),
 };
