@@ -15,7 +15,7 @@ import {
  * 2000, …, price: { minor: 1990, currency: 'USD' } }`); a running deployment adds it with one
  * `PUT /v1/credit-packs/bulk` (docs/stripe.md "The pack catalog").
  */
-const DEFAULT_CREDIT_PACKS: CreditPackSeed[] = [
+export const DEFAULT_CREDIT_PACKS: CreditPackSeed[] = [
   {
     packId: 'basic',
     name: 'Basic',
