@@ -258,7 +258,6 @@ describe('folding long command sequences', () => {
     const events = longStream(24_000);
     const folded = initialState({ idempotencyRetentionMs: RETENTION_MS });
     let balance = 0;
-    const started = Date.now();
     for (const event of events) {
       evolve(folded, event);
       balance += balanceChange(event);
@@ -268,14 +267,12 @@ describe('folding long command sequences', () => {
       if (folded.unexpiredRemaining + folded.reserved !== balance)
         throw new Error(`balance drift at ${folded.revision}`);
     }
-    const foldMs = Date.now() - started;
     expect(folded.revision).toBe(events.length - 1);
     expectConsistent(folded);
     expect(Object.keys(folded.idempotency).length).toBeLessThan(4_000);
     // A long history of spent-out blocks, few still holding credits: what deciding has to look at.
     expect(Object.keys(folded.blocks).length).toBeGreaterThan(5_000);
     expect(Object.keys(folded.blockIdsWithCredits).length).toBeLessThan(50);
-    // Generous bound: a 20k-event fold takes tens of milliseconds; this only catches a quadratic fold.
-    expect(foldMs).toBeLessThan(5_000);
+    // How long it takes is the bench's (`cold-load`), never a timed test's: machines are shared.
   });
 });
