@@ -39,21 +39,13 @@ async function main(): Promise<void> {
           ...(['day', 'operation', 'account', 'member'] as UsageGroupBy[]).map(
             (groupBy): [string, () => Promise<unknown>] => [
               `usage ${groupBy} ${days}d`,
-              () =>
-                Promise.all([
-                  readModel.usage(groupBy, period, 100),
-                  readModel.usage(groupBy, previous, 100),
-                ]),
+              () => readModel.usage(groupBy, period, previous, 100),
             ],
           ),
           ...(['day', 'pack'] as PurchasesGroupBy[]).map(
             (groupBy): [string, () => Promise<unknown>] => [
               `purchases ${groupBy} ${days}d`,
-              () =>
-                Promise.all([
-                  readModel.purchases(groupBy, period),
-                  readModel.purchases(groupBy, previous),
-                ]),
+              () => readModel.purchases(groupBy, period, previous),
             ],
           ),
         ];

@@ -58,11 +58,8 @@ export class GetUsageHandler
 {
   async execute({ groupBy, request, limit }: GetUsage): Promise<AnalyticsAnswer<UsageRow>> {
     const { period, previous, answer } = await this.periods(request);
-    const [data, before] = await Promise.all([
-      this.readModel.usage(groupBy, period, limit),
-      this.readModel.usage(groupBy, previous, limit),
-    ]);
-    return { groupBy, ...answer, data, previous: before };
+    const both = await this.readModel.usage(groupBy, period, previous, limit);
+    return { groupBy, ...answer, data: both.data, previous: both.previous };
   }
 }
 
@@ -73,10 +70,7 @@ export class GetPurchasesHandler
 {
   async execute({ groupBy, request }: GetPurchases): Promise<AnalyticsAnswer<PurchaseRow>> {
     const { period, previous, answer } = await this.periods(request);
-    const [data, before] = await Promise.all([
-      this.readModel.purchases(groupBy, period),
-      this.readModel.purchases(groupBy, previous),
-    ]);
-    return { groupBy, ...answer, data, previous: before };
+    const both = await this.readModel.purchases(groupBy, period, previous);
+    return { groupBy, ...answer, data: both.data, previous: both.previous };
   }
 }
