@@ -39,7 +39,7 @@ async function main(): Promise<void> {
           ...(['day', 'operation', 'account', 'member'] as UsageGroupBy[]).map(
             (groupBy): [string, () => Promise<unknown>] => [
               `usage ${groupBy} ${days}d`,
-              () => readModel.usage(groupBy, period, previous, 100),
+              () => readModel.usage(groupBy, period, previous, 100, now),
             ],
           ),
           ...(['day', 'pack'] as PurchasesGroupBy[]).map(
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
           if (!name.includes(filter)) continue;
           statements.length = 0;
           await ask();
-          const explained = statements.filter((s) => /^\s*SELECT/i.test(s.text)).slice(0, 1);
+          const explained = statements.filter((s) => /^\s*\(?\s*SELECT/i.test(s.text)).slice(0, 1);
           const times: number[] = [];
           for (let round = 0; round < 15; round++) {
             const started = performance.now();

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '../../database/database';
 import { dayString, daysOf, type Period } from '../period';
+import { signedCover } from './rollup-cover';
 import type {
   PurchaseAmountsAnswer,
   PurchaseRow,
@@ -15,6 +16,15 @@ import type {
 const USAGE_SUMS = `sum(spent_credits)::bigint AS spent_credits, sum(spends)::bigint AS spends,
   sum(refunded_credits)::bigint AS refunded_credits, sum(refunds)::bigint AS refunds`;
 const NET = `sum(spent_credits) - sum(refunded_credits)`;
+/**
+ * The same sums in float8 for the top-N questions, which sum every account of the period: a
+ * float8 running sum is a plain value, where sum(bigint) keeps a 128-bit state allocated per group
+ * and ends in numeric (measured: most of the time of the question). Exact: integers add exactly
+ * in float8 while every sum stays under 2^53 (9 × 10^15 credits).
+ */
+const FAST_SUMS = `sum(spent_credits::float8)::bigint AS spent_credits, sum(spends::float8)::bigint AS spends,
+  sum(refunded_credits::float8)::bigint AS refunded_credits, sum(refunds::float8)::bigint AS refunds`;
+const FAST_NET = `sum(spent_credits::float8) - sum(refunded_credits::float8)`;
 
 interface UsageRecord {
   spent_credits: number;
@@ -44,6 +54,16 @@ export interface BothPeriods<Row> {
   previous: Row[];
 }
 
+/** Most used first; ties by id, in byte order as the statements sort them (UNION ALL keeps no order). */
+function byUsage<R extends UsageRecord>(ids: (row: R) => string): (a: R, b: R) => number {
+  return (a, b) => {
+    const net = b.spent_credits - b.refunded_credits - (a.spent_credits - a.refunded_credits);
+    if (net !== 0) return net;
+    const [x, y] = [ids(a), ids(b)];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+}
+
 /** Splits tagged rows into the period's and the previous period's, keeping their order. */
 function split<R, Row>(rows: Array<Tagged<R>>, map: (row: R) => Row): BothPeriods<Row> {
   const both: BothPeriods<Row> = { data: [], previous: [] };
@@ -70,6 +90,8 @@ export class AnalyticsReadModel {
     period: Period,
     previous: Period,
     limit: number,
+    /** Units after today hold nothing yet: cheap to subtract (rollup-cover.ts). */
+    now: Date,
   ): Promise<BothPeriods<UsageRow>> {
     switch (groupBy) {
       case 'day':
@@ -77,7 +99,7 @@ export class AnalyticsReadModel {
       case 'operation':
         return this.usageByOperation(period, previous);
       case 'account':
-        return this.usageByAccount(period, previous, limit);
+        return this.usageByAccount(period, previous, limit, now);
       case 'member':
         return this.usageByMember(period, previous, limit);
     }
@@ -104,13 +126,16 @@ export class AnalyticsReadModel {
     const { rows } = await this.pool.query<
       UsageRecord & { day: string; operation_id: string | null; active_accounts: number | null }
     >(
-      `SELECT day::text AS day, operation_id, spent_credits, spends, refunded_credits, refunds,
-              NULL::bigint AS active_accounts
-       FROM analytics_usage_daily WHERE day >= $1::date AND day < $2::date
-       UNION ALL
-       SELECT day::text, NULL, 0, 0, 0, 0, active_accounts
-       FROM analytics_active_daily WHERE day >= $1::date AND day < $2::date
-       ORDER BY 1, 2`,
+      // Sorted by the date and byte order (COLLATE "C"): a locale's collation made the sort
+      // most of the statement's time.
+      `SELECT day::text AS day, operation_id, spent_credits, spends, refunded_credits, refunds, active_accounts
+       FROM (SELECT day, operation_id, spent_credits, spends, refunded_credits, refunds,
+                    NULL::bigint AS active_accounts
+             FROM analytics_usage_daily WHERE day >= $1::date AND day < $2::date
+             UNION ALL
+             SELECT day, NULL, 0, 0, 0, 0, active_accounts
+             FROM analytics_active_daily WHERE day >= $1::date AND day < $2::date) rows
+       ORDER BY rows.day, rows.operation_id COLLATE "C"`,
       [dayString(previous.from), dayString(period.to)],
     );
     const activeByDay = new Map<string, number>();
@@ -153,7 +178,7 @@ export class AnalyticsReadModel {
     const { rows } = await this.pool.query<Tagged<UsageRecord & { operation_id: string }>>(
       `SELECT day >= $2::date AS current, operation_id, ${USAGE_SUMS} FROM analytics_usage_daily
        WHERE day >= $1::date AND day < $3::date
-       GROUP BY 1, operation_id ORDER BY 1, ${NET} DESC, operation_id`,
+       GROUP BY 1, operation_id ORDER BY 1, ${NET} DESC, operation_id COLLATE "C"`,
       [dayString(previous.from), dayString(period.from), dayString(period.to)],
     );
     return split(rows, (row) => ({
@@ -163,38 +188,35 @@ export class AnalyticsReadModel {
   }
 
   /**
-   * The `limit` accounts that used most in each period. A period is read as the whole calendar
-   * years, quarters and months inside it (the roll-up table) plus the days at its edges (the
-   * daily table): at most seven index range scans per period, and for two years a handful of rows
-   * per account instead of 730. Parallel workers are off for these tables (their migration):
-   * one backend aggregates the few 10,000s of index-only rows faster than workers start.
+   * The `limit` accounts that used most in each period. A period is read as calendar years,
+   * quarters and months (the roll-up table) and days at its edges (the daily table), added or
+   * subtracted, whichever reads fewest rows (rollup-cover.ts): for two years a handful of rows
+   * per account instead of 730. Each period is summed and cut to its top `limit` on its own
+   * (a hash of ~10,000 accounts and a top-N heap, not a sort of every account), by the SQL
+   * function analytics_top_accounts (migration 1732262000000: float8 sums, no parallel workers).
    */
   private async usageByAccount(
     period: Period,
     previous: Period,
     limit: number,
+    now: Date,
   ): Promise<BothPeriods<UsageRow>> {
-    const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
+    const ranges = (of: Period) => {
+      const list = signedCover(of, now);
+      return [
+        list.map((range) => range.granularity),
+        list.map((range) => range.from),
+        list.map((range) => range.to),
+        list.map((range) => range.sign),
+      ];
     };
-    const columns = 'account_id, spent_credits, spends, refunded_credits, refunds';
-    const branches = (current: boolean, of: Period) =>
-      rollupRanges(of).map((range) =>
-        range.granularity === 'day'
-          ? `SELECT ${current} AS current, ${columns} FROM analytics_account_usage_daily WHERE day >= ${param(range.from)}::date AND day < ${param(range.to)}::date`
-          : `SELECT ${current} AS current, ${columns} FROM analytics_account_usage_rollup WHERE granularity = ${param(range.granularity)} AND start >= ${param(range.from)}::date AND start < ${param(range.to)}::date`,
-      );
-    const all = [...branches(true, period), ...branches(false, previous)];
     const { rows } = await this.pool.query<Tagged<UsageRecord & { account_id: string }>>(
-      `SELECT current, account_id, spent_credits, spends, refunded_credits, refunds FROM (
-         SELECT current, account_id, ${USAGE_SUMS},
-                row_number() OVER (PARTITION BY current ORDER BY ${NET} DESC, account_id) AS rank
-         FROM (${all.join(' UNION ALL ')}) usage GROUP BY current, account_id
-       ) ranked WHERE rank <= ${param(limit)} ORDER BY current DESC, rank`,
-      params,
+      `SELECT true AS current, * FROM analytics_top_accounts($1::text[], $2::date[], $3::date[], $4::int[], $9)
+       UNION ALL
+       SELECT false, * FROM analytics_top_accounts($5::text[], $6::date[], $7::date[], $8::int[], $9)`,
+      [...ranges(period), ...ranges(previous), limit],
     );
+    rows.sort(byUsage((row) => row.account_id));
     return split(rows, (row) => ({ accountId: row.account_id, ...amounts(row) }));
   }
 
@@ -203,17 +225,19 @@ export class AnalyticsReadModel {
     previous: Period,
     limit: number,
   ): Promise<BothPeriods<UsageRow>> {
+    const top = (current: boolean, from: string, to: string) =>
+      `(SELECT ${current} AS current, account_id, member, ${FAST_SUMS} FROM analytics_member_usage_daily
+        WHERE day >= ${from}::date AND day < ${to}::date GROUP BY account_id, member
+        ORDER BY ${FAST_NET} DESC, account_id COLLATE "C", member COLLATE "C" LIMIT $4)`;
     const { rows } = await this.pool.query<
       Tagged<UsageRecord & { account_id: string; member: string }>
-    >(
-      `SELECT current, account_id, member, spent_credits, spends, refunded_credits, refunds FROM (
-         SELECT day >= $2::date AS current, account_id, member, ${USAGE_SUMS},
-                row_number() OVER (PARTITION BY day >= $2::date ORDER BY ${NET} DESC, account_id, member) AS rank
-         FROM analytics_member_usage_daily WHERE day >= $1::date AND day < $3::date
-         GROUP BY 1, account_id, member
-       ) ranked WHERE rank <= $4 ORDER BY current DESC, rank`,
-      [dayString(previous.from), dayString(period.from), dayString(period.to), limit],
-    );
+    >(`${top(true, '$2', '$3')} UNION ALL ${top(false, '$1', '$2')}`, [
+      dayString(previous.from),
+      dayString(period.from),
+      dayString(period.to),
+      limit,
+    ]);
+    rows.sort(byUsage((row) => `${row.account_id}\u0000${row.member}`));
     return split(rows, (row) => ({
       accountId: row.account_id,
       member: row.member,
@@ -272,7 +296,7 @@ export class AnalyticsReadModel {
               sum(revenue_minor)::bigint AS revenue_minor, sum(reversals)::bigint AS reversals,
               sum(reversed_credits)::bigint AS reversed_credits
        FROM analytics_purchases_daily WHERE day >= $1::date AND day < $3::date
-       GROUP BY 1, ${groupKey}, currency ORDER BY 1, ${groupKey}, currency`,
+       GROUP BY 1, ${groupKey}, currency ORDER BY 1, ${groupKey === 'day' ? 'day' : 'pack_id COLLATE "C"'}, currency COLLATE "C"`,
       [dayString(previous.from), dayString(period.from), dayString(period.to)],
     );
     return rows;
@@ -304,54 +328,4 @@ function purchaseAmounts(records: PurchaseRecord[]): PurchaseAmountsAnswer {
     reversedCredits += record.reversed_credits;
   }
   return { purchases, credits, revenue, reversals, reversedCredits };
-}
-
-export interface RollupRange {
-  granularity: 'year' | 'quarter' | 'month' | 'day';
-  /** First day (of a unit of that granularity) included, `YYYY-MM-DD`. */
-  from: string;
-  /** First day excluded. */
-  to: string;
-}
-
-const COARSE_TO_FINE = ['year', 'quarter', 'month'] as const;
-type Unit = (typeof COARSE_TO_FINE)[number];
-
-/** The start of the unit holding `instant`. */
-function floorTo(unit: Unit, instant: Date): Date {
-  const year = instant.getUTCFullYear();
-  const month = instant.getUTCMonth();
-  if (unit === 'year') return new Date(Date.UTC(year, 0, 1));
-  if (unit === 'quarter') return new Date(Date.UTC(year, month - (month % 3), 1));
-  return new Date(Date.UTC(year, month, 1));
-}
-
-/** The first unit boundary at or after `instant`. */
-function ceilTo(unit: Unit, instant: Date): Date {
-  const floor = floorTo(unit, instant);
-  if (floor.getTime() === instant.getTime()) return floor;
-  const months = unit === 'year' ? 12 : unit === 'quarter' ? 3 : 1;
-  return new Date(Date.UTC(floor.getUTCFullYear(), floor.getUTCMonth() + months, 1));
-}
-
-/**
- * A whole-day period as the largest units inside it, coarse to fine: the whole years, then the
- * quarters and months around them, then the days left at the edges. Pure.
- */
-export function rollupRanges(
-  period: Period,
-  units: readonly Unit[] = COARSE_TO_FINE,
-): RollupRange[] {
-  const { from, to } = period;
-  if (from.getTime() >= to.getTime()) return [];
-  if (units.length === 0) return [{ granularity: 'day', from: dayString(from), to: dayString(to) }];
-  const [unit, ...finer] = units;
-  const lo = ceilTo(unit, from);
-  const hi = floorTo(unit, to);
-  if (lo.getTime() >= hi.getTime()) return rollupRanges(period, finer);
-  return [
-    ...rollupRanges({ from, to: lo }, finer),
-    { granularity: unit, from: dayString(lo), to: dayString(hi) },
-    ...rollupRanges({ from: hi, to }, finer),
-  ];
 }

@@ -25,7 +25,7 @@ abstract class AnalyticsHandler {
     protected readonly readModel: AnalyticsReadModel,
     private readonly waiter: ProjectionWaiter,
     private readonly config: AppConfig,
-    private readonly clock: Clock,
+    protected readonly clock: Clock,
   ) {}
 
   protected async periods(request: PeriodRequest): Promise<{
@@ -58,7 +58,7 @@ export class GetUsageHandler
 {
   async execute({ groupBy, request, limit }: GetUsage): Promise<AnalyticsAnswer<UsageRow>> {
     const { period, previous, answer } = await this.periods(request);
-    const both = await this.readModel.usage(groupBy, period, previous, limit);
+    const both = await this.readModel.usage(groupBy, period, previous, limit, this.clock.now());
     return { groupBy, ...answer, data: both.data, previous: both.previous };
   }
 }
