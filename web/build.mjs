@@ -1,4 +1,4 @@
-// `npm run build:web`: the widgets' three builds (web/vite.config.ts), their type declarations
+// `npm run build:web`: the widgets' three builds and the console's (web/vite.config.ts), their type declarations
 // (tsc -p web/tsconfig.lib.json), a package.json that makes dist/web/lib publishable, and the plain
 // ESM bundle copied beside the demo so non-React pages can load it from the service
 // (/app/widgets/credit-widgets.js). Skipped when the sources have not changed since the last build
@@ -42,7 +42,8 @@ if (
   !force &&
   existsSync(hashFile) &&
   readFileSync(hashFile, 'utf8') === hash &&
-  existsSync(join(out, 'app', 'index.html'))
+  existsSync(join(out, 'app', 'index.html')) &&
+  existsSync(join(out, 'console', 'index.html'))
 ) {
   process.stdout.write('build:web: up to date (dist/web)\n');
   process.exit(0);
@@ -53,7 +54,8 @@ const started = Date.now();
 process.env.NODE_ENV = 'production';
 const { build } = await import('vite');
 const configFile = join(web, 'vite.config.ts');
-for (const mode of ['app', 'lib', 'mount']) await build({ configFile, mode, logLevel: 'warn' });
+for (const mode of ['app', 'lib', 'mount', 'console'])
+  await build({ configFile, mode, logLevel: 'warn' });
 execFileSync(
   process.execPath,
   [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(web, 'tsconfig.lib.json')],

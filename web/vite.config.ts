@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { defineConfig, type UserConfig } from 'vite';
 
 /**
- * Three builds of web/ (web/build.mjs runs them; `vite build web --mode <name>` runs one):
+ * Four builds of web/ (web/build.mjs runs them; `vite build web --mode <name>` runs one):
  * - app:   the demo shell, served by the service at /app/ (dist/web/app);
+ * - console: the operators' and finance console, served at /console/ (dist/web/console);
  * - lib:   the React package entry, React left to the host app (dist/web/lib/index.js);
  * - mount: one self-contained ESM file for pages without React (dist/web/lib/mount.js).
  * No @vitejs/plugin-react: esbuild's automatic JSX runtime is all the widgets need (no Fast
@@ -35,6 +36,13 @@ export default defineConfig(({ mode }): UserConfig => {
             ? { external: [/^react($|\/)/, /^react-dom($|\/)/] }
             : { output: { inlineDynamicImports: true } },
       },
+    };
+  if (mode === 'console')
+    return {
+      ...shared,
+      root: resolve(web, 'console'),
+      base: '/console/',
+      build: { outDir: resolve(out, 'console'), emptyOutDir: true, sourcemap: true },
     };
   return {
     ...shared,

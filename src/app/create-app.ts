@@ -24,6 +24,7 @@ import { missingRetryAfter } from '../http/errors/problem-response';
 import { handleUnreadBody } from '../http/errors/unread-body';
 import { RateLimits } from '../http/rate-limits/rate-limits';
 import type { RouteFlags } from '../http/route-flags';
+import { serveConsole } from '../console/serve-console';
 import { serveWidgets } from '../widgets-config/serve-widgets';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { installHttpDrain } from './http-drain';
@@ -89,6 +90,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   }
   // After configureHttp: its onRoute hook reads the routes' public flag.
   await serveWidgets(app.getHttpAdapter().getInstance());
+  await serveConsole(app.getHttpAdapter().getInstance());
   setUpOpenApi(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

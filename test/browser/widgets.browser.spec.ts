@@ -15,6 +15,7 @@ import {
   screenshot,
   seriousAxeViolations,
   standInForStripe,
+  waitForText,
 } from './support/browser';
 
 const PUBLISHABLE_KEY = 'pk_test_credits_ledger_widgets';
@@ -363,19 +364,3 @@ describe('credit widgets in the browser', () => {
     await waitForText(balance(), '70', 15_000);
   });
 });
-
-/** Waits (polling the page) until the element's text contains `text`. */
-async function waitForText(
-  locator: ReturnType<Page['getByTestId']>,
-  text: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.innerText({ timeout: timeoutMs }).catch(() => '')) ?? '';
-    if (last.includes(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`expected "${text}" in the element's text, last seen: "${last}"`);
-}

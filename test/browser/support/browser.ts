@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -118,4 +118,20 @@ export async function screenshot(
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
   await (element ? element.screenshot({ path }) : page.screenshot({ path }));
+}
+
+/** Waits (polling the page) until the element's text contains `text`. */
+export async function waitForText(
+  locator: Locator,
+  text: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.innerText({ timeout: timeoutMs }).catch(() => '')) ?? '';
+    if (last.includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`expected "${text}" in the element's text, last seen: "${last}"`);
 }

@@ -1,0 +1,300 @@
+import { useState } from 'react';
+import { idempotencyKey, settle, type ConsoleClient } from '../../api';
+import { ErrorMessage, Field, Section, useAction, submitHandler } from '../../kit';
+import { adjustDown } from '../../pending-routes';
+import type { Done } from './ActionDone';
+
+const GRANT_KINDS = [
+  'adjustment',
+  'compensation',
+  'promotion',
+  'signup',
+  'referral',
+  'lead',
+  'subscription',
+] as const;
+const MAX_REASON = 500;
+
+/** Every write hands back what it did; the page refreshes and shows who did it. */
+export type OnDone = (done: Done, position: string | null) => void;
+
+/** Grant credits with a required reason (API: `description`; the grant's kind is its `reason`). */
+export function GrantForm({
+  client,
+  accountId,
+  onDone,
+}: {
+  client: ConsoleClient;
+  accountId: string;
+  onDone: OnDone;
+}) {
+  const [credits, setCredits] = useState('');
+  const [reason, setReason] = useState('');
+  const [kind, setKind] = useState<(typeof GRANT_KINDS)[number]>('adjustment');
+  const [category, setCategory] = useState<'paid' | 'promotional'>('promotional');
+  const [expiresAt, setExpiresAt] = useState('');
+  const action = useAction(() =>
+    settle(
+      client.api.POST('/v1/accounts/{accountId}/grants', {
+        params: { path: { accountId }, header: { 'Idempotency-Key': idempotencyKey() } },
+        body: {
+          credits: Number(credits),
+          category,
+          reason: kind,
+          description: reason.trim(),
+          ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
+        },
+      }),
+    ),
+  );
+  const submit = submitHandler(async () => {
+    const answer = await action.submit();
+    if (!answer) return;
+    onDone(
+      {
+        summary: `Granted ${answer.credits} ${category} credits to ${accountId}`,
+        accountId,
+        revision: answer.revision,
+        reason: reason.trim(),
+      },
+      answer.position,
+    );
+    setCredits('');
+    setReason('');
+  });
+  return (
+    <Section title="Grant credits">
+      <form
+        className="c-form"
+        data-testid="action-grant"
+        aria-label="Grant credits"
+        onSubmit={submit}
+      >
+        <Field label="Credits">
+          {(id) => (
+            <input
+              id={id}
+              data-testid="grant-credits"
+              type="number"
+              min={1}
+              step={1}
+              required
+              value={credits}
+              onChange={(event) => setCredits(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Reason">
+          {(id) => (
+            <input
+              id={id}
+              data-testid="grant-reason"
+              required
+              maxLength={MAX_REASON}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Kind">
+          {(id) => (
+            <select
+              id={id}
+              value={kind}
+              onChange={(event) => setKind(event.target.value as typeof kind)}
+            >
+              {GRANT_KINDS.map((value) => (
+                <option key={value}>{value}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Category">
+          {(id) => (
+            <select
+              id={id}
+              value={category}
+              onChange={(event) => setCategory(event.target.value as typeof category)}
+            >
+              <option>promotional</option>
+              <option>paid</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Expires (optional)">
+          {(id) => (
+            <input
+              id={id}
+              type="datetime-local"
+              value={expiresAt}
+              onChange={(event) => setExpiresAt(event.target.value)}
+            />
+          )}
+        </Field>
+        <button type="submit" data-testid="grant-submit" disabled={action.pending}>
+          {action.pending ? 'Granting…' : 'Grant'}
+        </button>
+      </form>
+      <ErrorMessage error={action.error} />
+    </Section>
+  );
+}
+
+/** Adjust down: an admin debit with a reason, never below zero available (402 otherwise). */
+export function AdjustForm({
+  client,
+  accountId,
+  onDone,
+}: {
+  client: ConsoleClient;
+  accountId: string;
+  onDone: OnDone;
+}) {
+  const [credits, setCredits] = useState('');
+  const [reason, setReason] = useState('');
+  const action = useAction(() =>
+    adjustDown(
+      client,
+      accountId,
+      { credits: Number(credits), reason: reason.trim() },
+      idempotencyKey(),
+    ),
+  );
+  const submit = submitHandler(async () => {
+    const answer = await action.submit();
+    if (!answer) return;
+    onDone(
+      {
+        summary: `Adjusted ${accountId} down by ${answer.credits} credits`,
+        accountId,
+        revision: answer.revision,
+        reason: reason.trim(),
+      },
+      answer.position,
+    );
+    setCredits('');
+    setReason('');
+  });
+  return (
+    <Section title="Adjust down">
+      <form
+        className="c-form"
+        data-testid="action-adjust"
+        aria-label="Adjust down"
+        onSubmit={submit}
+      >
+        <Field label="Credits to remove">
+          {(id) => (
+            <input
+              id={id}
+              data-testid="adjust-credits"
+              type="number"
+              min={1}
+              step={1}
+              required
+              value={credits}
+              onChange={(event) => setCredits(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Reason for the adjustment">
+          {(id) => (
+            <input
+              id={id}
+              data-testid="adjust-reason"
+              required
+              maxLength={MAX_REASON}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+            />
+          )}
+        </Field>
+        <button type="submit" data-testid="adjust-submit" disabled={action.pending}>
+          {action.pending ? 'Adjusting…' : 'Adjust down'}
+        </button>
+      </form>
+      <ErrorMessage error={action.error} />
+    </Section>
+  );
+}
+
+/** Merge a lead (this account) into a user's account: holds released, credits moved, lead closed. */
+export function MergeForm({
+  client,
+  accountId,
+  onDone,
+}: {
+  client: ConsoleClient;
+  accountId: string;
+  onDone: OnDone;
+}) {
+  const [into, setInto] = useState('');
+  const [reason, setReason] = useState('');
+  const action = useAction(() =>
+    settle(
+      client.api.POST('/v1/accounts/{accountId}/merge', {
+        params: { path: { accountId }, header: { 'Idempotency-Key': idempotencyKey() } },
+        body: { into: into.trim() },
+      }),
+    ),
+  );
+  const submit = submitHandler(async () => {
+    const answer = await action.submit();
+    if (!answer) return;
+    onDone(
+      {
+        summary: `Merged lead ${accountId} into ${answer.into}: ${answer.credits} credits moved (merge ${answer.mergeId})`,
+        accountId,
+        revision: answer.revision,
+        reason: reason.trim(),
+      },
+      answer.position,
+    );
+  });
+  return (
+    <Section title="Merge this lead">
+      <form
+        className="c-form"
+        data-testid="action-merge"
+        aria-label="Merge this lead"
+        onSubmit={submit}
+      >
+        <Field label="Into account">
+          {(id) => (
+            <input
+              id={id}
+              data-testid="merge-into"
+              required
+              value={into}
+              onChange={(event) => setInto(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label="Reason for the merge"
+          hint="Shown here; the API records the actor, not a reason"
+        >
+          {(id) => (
+            <input
+              id={id}
+              data-testid="merge-reason"
+              required
+              maxLength={MAX_REASON}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+            />
+          )}
+        </Field>
+        <button
+          type="submit"
+          className="c-danger"
+          data-testid="merge-submit"
+          disabled={action.pending}
+        >
+          {action.pending ? 'Merging…' : 'Merge and close the lead'}
+        </button>
+      </form>
+      <ErrorMessage error={action.error} />
+    </Section>
+  );
+}
