@@ -61,8 +61,12 @@ async function main(): Promise<void> {
             times.push(performance.now() - started);
           }
           times.sort((a, b) => a - b);
+          const answer = await ask();
+          const jsonStarted = performance.now();
+          const json = JSON.stringify(answer);
+          const jsonMs = performance.now() - jsonStarted;
           log(
-            `\n== ${name}: read model ${times[7].toFixed(1)} ms median, ${times[14].toFixed(1)} ms worst (load ${loadavg()[0].toFixed(1)})`,
+            `\n== ${name}: read model ${times[7].toFixed(1)} ms median, ${times[14].toFixed(1)} ms worst; JSON ${Math.round(json.length / 1024)} kB in ${jsonMs.toFixed(1)} ms (load ${loadavg()[0].toFixed(1)})`,
           );
           for (const statement of explained) {
             const { rows } = await database.pool.query<{ 'QUERY PLAN': string }>(
