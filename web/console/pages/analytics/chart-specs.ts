@@ -107,10 +107,15 @@ export function twoDecimals(value: number): number {
 
 const span = (period: PeriodAnswer) => `${period.from.slice(0, 10)} to ${period.to.slice(0, 10)}`;
 
-/** The previous period's figure for the same position (day i of the period ↔ day i of the previous one). */
-function previousLabel(answer: AnalyticsAnswer<unknown>): string {
-  return `previous period (${span(answer.previousPeriod)}, day for day)`;
-}
+/**
+ * A previous period's dataset: short, for the legend and the CSV header (the dates are in the
+ * description). Per day, day i of the period is drawn over day i of the previous one.
+ */
+const PREVIOUS = 'previous period';
+
+/** "2026-02-18 to 2026-03-21, compared with 2026-01-18 to 2026-02-18". */
+const spans = (answer: AnalyticsAnswer<unknown>) =>
+  `${span(answer.period)}, compared with ${span(answer.previousPeriod)}`;
 
 function usageByOperationPerDay(answer: AnalyticsAnswer<UsageDayRow>): ChartSpec {
   const operations = [
@@ -121,7 +126,7 @@ function usageByOperationPerDay(answer: AnalyticsAnswer<UsageDayRow>): ChartSpec
   return {
     id: 'usage-by-operation',
     title: 'Credits spent per day, by operation',
-    description: `Net credits used each day (spent minus refunded), stacked by operation, ${span(answer.period)}; the line is the total of the previous period.`,
+    description: `Net credits used each day (spent minus refunded), stacked by operation, ${spans(answer)} (the dashed line: its daily total, day for day).`,
     labelHeader: 'day',
     labels: answer.data.map((row) => row.day),
     datasets: [
@@ -135,7 +140,7 @@ function usageByOperationPerDay(answer: AnalyticsAnswer<UsageDayRow>): ChartSpec
         previous: false,
       })),
       {
-        label: `Total, ${previousLabel(answer)}`,
+        label: `Total, ${PREVIOUS}`,
         data: answer.previous.map((row) => row.credits),
         kind: 'line',
         previous: true,
@@ -156,7 +161,7 @@ function activeAccounts(answer: AnalyticsAnswer<UsageDayRow>): ChartSpec {
   return {
     id: 'active-accounts',
     title: 'Active accounts per day',
-    description: `Accounts with at least one spend each day, ${span(answer.period)}, with the previous period.`,
+    description: `Accounts with at least one spend each day, ${spans(answer)} (dashed, day for day).`,
     labelHeader: 'day',
     labels: answer.data.map((row) => row.day),
     datasets: [
@@ -167,7 +172,7 @@ function activeAccounts(answer: AnalyticsAnswer<UsageDayRow>): ChartSpec {
         previous: false,
       },
       {
-        label: `Active accounts, ${previousLabel(answer)}`,
+        label: `Active accounts, ${PREVIOUS}`,
         data: answer.previous.map((row) => row.activeAccounts),
         kind: 'line',
         previous: true,
@@ -194,7 +199,7 @@ function averagePerOperation(answer: AnalyticsAnswer<UsageOperationRow>): ChartS
   return {
     id: 'average-per-operation',
     title: 'Average credits per operation',
-    description: `Credits spent divided by the number of spends, per operation, ${span(answer.period)} and the previous period (0: not used).`,
+    description: `Credits spent divided by the number of spends, per operation, ${spans(answer)} (0: not used).`,
     labelHeader: 'operation',
     labels: operations.map((operation) => (operation === '' ? NO_OPERATION : operation)),
     datasets: [
@@ -205,7 +210,7 @@ function averagePerOperation(answer: AnalyticsAnswer<UsageOperationRow>): ChartS
         previous: false,
       },
       {
-        label: `Average credits per spend, previous period (${span(answer.previousPeriod)})`,
+        label: `Average credits per spend, ${PREVIOUS}`,
         data: operations.map((operation) => average(answer.previous, operation)),
         kind: 'bar',
         previous: true,
@@ -235,7 +240,7 @@ function purchasesPerDay(answer: AnalyticsAnswer<PurchaseDayRow>): ChartSpec {
   return {
     id: 'purchases-per-day',
     title: 'Purchases per day',
-    description: `Credit purchases each day, ${span(answer.period)}, with the previous period.`,
+    description: `Credit purchases each day, ${spans(answer)} (dashed, day for day).`,
     labelHeader: 'day',
     labels: answer.data.map((row) => row.day),
     datasets: [
@@ -246,7 +251,7 @@ function purchasesPerDay(answer: AnalyticsAnswer<PurchaseDayRow>): ChartSpec {
         previous: false,
       },
       {
-        label: `Purchases, ${previousLabel(answer)}`,
+        label: `Purchases, ${PREVIOUS}`,
         data: answer.previous.map((row) => row.purchases),
         kind: 'line',
         previous: true,
@@ -268,7 +273,7 @@ function revenuePerDay(answer: AnalyticsAnswer<PurchaseDayRow>): ChartSpec {
   return {
     id: 'revenue-per-day',
     title: 'Revenue per day',
-    description: `Money paid for credits each day (gross, in each currency's major unit), ${span(answer.period)}, with the previous period.`,
+    description: `Money paid for credits each day (gross, in each currency's major unit), ${spans(answer)} (dashed, day for day).`,
     labelHeader: 'day',
     labels: answer.data.map((row) => row.day),
     datasets: currencies.flatMap((currency): ChartDataset[] => [
@@ -279,7 +284,7 @@ function revenuePerDay(answer: AnalyticsAnswer<PurchaseDayRow>): ChartSpec {
         previous: false,
       },
       {
-        label: `Revenue ${currency}, ${previousLabel(answer)}`,
+        label: `Revenue ${currency}, ${PREVIOUS}`,
         data: answer.previous.map((row) => revenueIn(row, currency)),
         kind: 'line',
         previous: true,
@@ -299,11 +304,11 @@ function perPack(answer: AnalyticsAnswer<PurchasePackRow>): ChartSpec {
   const packs = [...new Set([...answer.data, ...answer.previous].map(key))].sort();
   const find = (rows: PurchasePackRow[], pack: string) => rows.find((row) => key(row) === pack);
   const currencies = currenciesOf([...answer.data, ...answer.previous]);
-  const previous = `previous period (${span(answer.previousPeriod)})`;
+  const previous = PREVIOUS;
   return {
     id: 'purchases-per-pack',
     title: 'Purchases and revenue per pack',
-    description: `Purchases and gross revenue (major units) per credit pack, ${span(answer.period)} and the previous period.`,
+    description: `Purchases and gross revenue (major units) per credit pack, ${spans(answer)} (grey).`,
     labelHeader: 'pack',
     labels: packs.map((pack) => (pack === '' ? NO_PACK : pack)),
     datasets: [
