@@ -21,3 +21,16 @@ export class TooManyExportsError extends Error {
     this.name = 'TooManyExportsError';
   }
 }
+
+/**
+ * An export failed before its first byte was sent (no database connection, the statement
+ * refused): still answerable as a problem (503, retry later) instead of a 200 cut short.
+ */
+export class ExportFailedError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(
+      `the export could not be started: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+    this.name = 'ExportFailedError';
+  }
+}

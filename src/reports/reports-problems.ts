@@ -1,6 +1,11 @@
 import { problem, validationProblem } from '../http/errors/problem';
 import { mapError, type ProblemMappings } from '../http/errors/problem-mapping';
-import { AnalyticsNotCaughtUpError, InvalidReportQueryError, TooManyExportsError } from './errors';
+import {
+  AnalyticsNotCaughtUpError,
+  ExportFailedError,
+  InvalidReportQueryError,
+  TooManyExportsError,
+} from './errors';
 
 /** Seconds a client should wait before retrying a busy export or a read that did not catch up. */
 export const EXPORT_RETRY_AFTER_SECONDS = 5;
@@ -28,6 +33,15 @@ export const REPORTS_PROBLEMS: ProblemMappings = [
         'unavailable',
         `${error.limit} CSV exports are already running on this instance (REPORTS_MAX_CONCURRENT_EXPORTS); retry in a few seconds`,
         { limit: error.limit },
+      ),
+    { retryAfterSeconds: () => EXPORT_RETRY_AFTER_SECONDS, transient: true },
+  ),
+  mapError(
+    ExportFailedError,
+    () =>
+      problem(
+        'unavailable',
+        'The export could not be started (the database did not answer its query); nothing was sent, retry in a few seconds',
       ),
     { retryAfterSeconds: () => EXPORT_RETRY_AFTER_SECONDS, transient: true },
   ),

@@ -333,4 +333,36 @@ describe('CSV exports', () => {
     expect(lines.at(-1)).toBe('');
     expect(slots.running).toBe(0);
   }, 240_000);
+
+  it('answers a problem, not a 200 cut short, when the export fails before its first row', async () => {
+    const slots = t.app.get(ExportSlots);
+    const pool = t.app.get<Database>(DATABASE).pool;
+    // The export's statement fails (a column it reads is gone) before any row is sent.
+    await database.pool.query(
+      'ALTER TABLE credit_transactions RENAME COLUMN reference TO reference_gone',
+    );
+    try {
+      const failed = await t.http.get(
+        '/v1/reports/transactions.csv?from=2025-06-01&to=2025-06-30',
+        finance,
+      );
+      expect(failed.status).toBe(503);
+      expect(failed.headers.get('content-type')).toContain('application/problem+json');
+      expect(failed.headers.get('retry-after')).toBe('5');
+      expect(failed.body.code).toBe('unavailable');
+      expect(JSON.stringify(failed.body)).not.toContain('reference');
+      const purchases = await t.http.get('/v1/reports/purchases.csv', finance);
+      expect(purchases.status).toBe(503);
+    } finally {
+      await database.pool.query(
+        'ALTER TABLE credit_transactions RENAME COLUMN reference_gone TO reference',
+      );
+    }
+    // Nothing leaked: the slot and the connection are back, and the next export runs.
+    await eventually(async () => slots.running === 0);
+    await eventually(async () => pool.totalCount === pool.idleCount);
+    const ok = await t.http.get('/v1/reports/purchases.csv', finance);
+    expect(ok.status).toBe(200);
+    expect(ok.body as string).toMatch(/^occurredAt,accountId,purchaseId,/);
+  });
 });

@@ -5,7 +5,8 @@ import {
   textCell,
   type CsvColumn,
 } from '../../src/reports/exports/csv';
-import { rollupRanges } from '../../src/reports/analytics/analytics-read-model';
+import fc from 'fast-check';
+import { signedCover, type SignedRange } from '../../src/reports/analytics/rollup-cover';
 import {
   InvalidReportQueryError,
   parseInstantOrDate,
@@ -102,21 +103,65 @@ describe('report periods', () => {
     });
   });
 
-  it('reads a period as the whole years, quarters and months inside it, and days at its edges', () => {
-    const period = (from: string, to: string) => ({ from: new Date(from), to: new Date(to) });
-    expect(rollupRanges(period('2024-11-29', '2026-11-30'))).toEqual([
-      { granularity: 'day', from: '2024-11-29', to: '2024-12-01' },
-      { granularity: 'month', from: '2024-12-01', to: '2025-01-01' },
-      { granularity: 'year', from: '2025-01-01', to: '2026-01-01' },
-      { granularity: 'quarter', from: '2026-01-01', to: '2026-10-01' },
-      { granularity: 'month', from: '2026-10-01', to: '2026-11-01' },
-      { granularity: 'day', from: '2026-11-01', to: '2026-11-30' },
+  const period = (from: string, to: string) => ({ from: new Date(from), to: new Date(to) });
+  const today = new Date('2026-11-30T15:00:00Z');
+
+  /** Net count of each day under a signed cover (a day counted +1 −1 +1 is counted once). */
+  const dayCounts = (ranges: SignedRange[]) => {
+    const counts = new Map<string, number>();
+    for (const range of ranges) {
+      const end = new Date(`${range.to}T00:00:00Z`).getTime();
+      for (let at = new Date(`${range.from}T00:00:00Z`).getTime(); at < end; at += 86_400_000) {
+        const day = new Date(at).toISOString().slice(0, 10);
+        counts.set(day, (counts.get(day) ?? 0) + range.sign);
+      }
+    }
+    return new Map([...counts].filter(([, count]) => count !== 0));
+  };
+
+  it('reads a period from years, quarters, months and days, subtracting when that reads fewer units', () => {
+    // A year to today: 2026 minus its December (the future: empty), plus December 2025 and a day.
+    expect(signedCover(period('2025-11-30', '2026-12-01'), today)).toEqual([
+      { granularity: 'day', from: '2025-11-30', to: '2025-12-01', sign: 1 },
+      { granularity: 'month', from: '2025-12-01', to: '2026-01-01', sign: 1 },
+      { granularity: 'year', from: '2026-01-01', to: '2027-01-01', sign: 1 },
+      { granularity: 'month', from: '2026-12-01', to: '2027-01-01', sign: -1 },
     ]);
-    expect(rollupRanges(period('2026-01-01', '2026-03-01'))).toEqual([
-      { granularity: 'month', from: '2026-01-01', to: '2026-03-01' },
+    expect(signedCover(period('2026-01-01', '2026-03-01'), today)).toEqual([
+      { granularity: 'month', from: '2026-01-01', to: '2026-03-01', sign: 1 },
     ]);
-    expect(rollupRanges(period('2026-01-15', '2026-02-10'))).toEqual([
-      { granularity: 'day', from: '2026-01-15', to: '2026-02-10' },
+    // Thirty days ending the day before a month's last: the month minus that day.
+    expect(signedCover(period('2026-09-30', '2026-10-31'), today)).toEqual([
+      { granularity: 'day', from: '2026-09-30', to: '2026-10-01', sign: 1 },
+      { granularity: 'month', from: '2026-10-01', to: '2026-11-01', sign: 1 },
+      { granularity: 'day', from: '2026-10-31', to: '2026-11-01', sign: -1 },
     ]);
+    expect(signedCover(period('2026-01-15', '2026-01-18'), today)).toEqual([
+      { granularity: 'day', from: '2026-01-15', to: '2026-01-18', sign: 1 },
+    ]);
+  });
+
+  it('counts every day of any period exactly once, and no other day', () => {
+    const base = Date.UTC(2023, 0, 1);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1500 }),
+        fc.integer({ min: 1, max: 731 }),
+        fc.integer({ min: 0, max: 1500 }),
+        (start, length, nowDay) => {
+          const from = new Date(base + start * 86_400_000);
+          const to = new Date(from.getTime() + length * 86_400_000);
+          const counts = dayCounts(signedCover({ from, to }, new Date(base + nowDay * 86_400_000)));
+          expect(counts.size).toBe(length);
+          for (const [day, count] of counts) {
+            expect(count).toBe(1);
+            expect(
+              day >= from.toISOString().slice(0, 10) && day < to.toISOString().slice(0, 10),
+            ).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

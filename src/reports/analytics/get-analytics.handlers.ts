@@ -25,7 +25,7 @@ abstract class AnalyticsHandler {
     protected readonly readModel: AnalyticsReadModel,
     private readonly waiter: ProjectionWaiter,
     private readonly config: AppConfig,
-    private readonly clock: Clock,
+    protected readonly clock: Clock,
   ) {}
 
   protected async periods(request: PeriodRequest): Promise<{
@@ -58,11 +58,8 @@ export class GetUsageHandler
 {
   async execute({ groupBy, request, limit }: GetUsage): Promise<AnalyticsAnswer<UsageRow>> {
     const { period, previous, answer } = await this.periods(request);
-    const [data, before] = await Promise.all([
-      this.readModel.usage(groupBy, period, limit),
-      this.readModel.usage(groupBy, previous, limit),
-    ]);
-    return { groupBy, ...answer, data, previous: before };
+    const both = await this.readModel.usage(groupBy, period, previous, limit, this.clock.now());
+    return { groupBy, ...answer, data: both.data, previous: both.previous };
   }
 }
 
@@ -73,10 +70,7 @@ export class GetPurchasesHandler
 {
   async execute({ groupBy, request }: GetPurchases): Promise<AnalyticsAnswer<PurchaseRow>> {
     const { period, previous, answer } = await this.periods(request);
-    const [data, before] = await Promise.all([
-      this.readModel.purchases(groupBy, period),
-      this.readModel.purchases(groupBy, previous),
-    ]);
-    return { groupBy, ...answer, data, previous: before };
+    const both = await this.readModel.purchases(groupBy, period, previous);
+    return { groupBy, ...answer, data: both.data, previous: both.previous };
   }
 }

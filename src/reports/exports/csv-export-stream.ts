@@ -14,12 +14,19 @@ export const EXPORT_BATCH_ROWS = 1_000;
  * or is destroyed (a client that disconnects: Fastify destroys the stream), after the batch in
  * flight has arrived; a connection whose cursor could not be closed is discarded, not reused.
  * `onClose` runs once, when everything is released.
+ *
+ * `open()` connects, starts the cursor and reads the first batch before the response is sent: a
+ * failure there (no connection, a bad statement) can still be answered as a problem, while one
+ * after the first bytes can only cut the download short.
  */
 export class CsvExportStream<Row> extends Readable {
   private client: PoolClient | null = null;
   private cursor: Cursor<Row> | null = null;
   private reading: Promise<void> | null = null;
   private released = false;
+  /** The first batch, read by open() before any byte is sent. */
+  private firstBatch: Row[] | null = null;
+  private headerSent = false;
 
   constructor(
     private readonly pool: Pool,
@@ -29,6 +36,19 @@ export class CsvExportStream<Row> extends Readable {
   ) {
     // Strings in, bytes out; a few batches of buffer before a slow client pauses the reading.
     super({ highWaterMark: 256 * 1024 });
+  }
+
+  /** Connects and reads the first batch; on failure everything is released and the error thrown. */
+  async open(): Promise<void> {
+    try {
+      this.client = await this.pool.connect();
+      this.cursor = this.client.query(new Cursor<Row>(this.report.sql, this.report.params));
+      this.firstBatch = await this.cursor.read(this.batchRows);
+    } catch (error) {
+      await this.release();
+      this.destroy();
+      throw error;
+    }
   }
 
   override _read(): void {
@@ -43,10 +63,15 @@ export class CsvExportStream<Row> extends Readable {
         this.client = await this.pool.connect();
         if (this.destroyed) return;
         this.cursor = this.client.query(new Cursor<Row>(this.report.sql, this.report.params));
+      }
+      const cursor = this.cursor;
+      if (!this.headerSent) {
+        this.headerSent = true;
         if (!this.push(headerLine(this.report.columns))) return;
       }
       for (;;) {
-        const rows = await this.cursor.read(this.batchRows);
+        const rows = this.firstBatch ?? (await cursor.read(this.batchRows));
+        this.firstBatch = null;
         if (this.destroyed) return;
         if (rows.length === 0) {
           await this.release();

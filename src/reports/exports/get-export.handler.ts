@@ -1,7 +1,8 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '../../database/database';
 import { Clock } from '../../shared/clock';
+import { ExportFailedError } from '../errors';
 import { resolvePeriod } from '../period';
 import { CsvExportStream } from './csv-export-stream';
 import { purchasesReport, transactionsReport } from './csv-reports';
@@ -15,13 +16,15 @@ import { GetCsvExport, type CsvDownload } from './get-export.query';
  */
 @QueryHandler(GetCsvExport)
 export class GetCsvExportHandler implements IQueryHandler<GetCsvExport, CsvDownload> {
+  private readonly logger = new Logger('Exports');
+
   constructor(
     @Inject(DATABASE) private readonly database: Database,
     private readonly slots: ExportSlots,
     private readonly clock: Clock,
   ) {}
 
-  execute({ report, request }: GetCsvExport): Promise<CsvDownload> {
+  async execute({ report, request }: GetCsvExport): Promise<CsvDownload> {
     const { from, to } = resolvePeriod(request, this.clock.now());
     const giveBack = this.slots.take();
     const stream =
@@ -38,9 +41,11 @@ export class GetCsvExportHandler implements IQueryHandler<GetCsvExport, CsvDownl
       request.accountId === undefined
         ? ''
         : `-${request.accountId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
-    return Promise.resolve({
-      filename: `${report}${scope}-${stamp(from)}--${stamp(to)}.csv`,
-      stream,
+    // The first batch is read before the 200 goes out: a failure there is still a problem answer.
+    await stream.open().catch((error: unknown) => {
+      this.logger.warn({ err: error, report }, 'export failed before its first row');
+      throw new ExportFailedError(error);
     });
+    return { filename: `${report}${scope}-${stamp(from)}--${stamp(to)}.csv`, stream };
   }
 }
