@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../../http/auth/scopes.decorator';
+import { AuthenticatedRoute } from '../../http/route-docs';
 import {
   type AccountSearchPage,
   DEFAULT_SEARCH_LIMIT,
@@ -11,6 +12,7 @@ import { AccountSearchPageResponse, AccountSearchQuery } from './dto/account-sea
 
 /** The console's account search (issue 18): the balances read model, by accountId. */
 @ApiTags('accounts')
+@AuthenticatedRoute()
 @Controller('v1/accounts')
 export class AccountSearchController {
   constructor(private readonly queryBus: QueryBus) {}
@@ -23,6 +25,7 @@ export class AccountSearchController {
       'From the balances read model, so eventually consistent (an account appears once its first event is projected). ' +
       'Keyset-paged: pass nextCursor as `after` for the next page.',
   })
+  @ApiResponse({ status: 400, description: 'validation_failed, errors[] naming each bad field' })
   @ApiOkResponse({ type: AccountSearchPageResponse })
   search(@Query() query: AccountSearchQuery): Promise<AccountSearchPage> {
     return this.queryBus.execute(

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { AuditReport } from '../../audit';
 import { RequireScope } from '../../http/auth/scopes.decorator';
 import { AccountRoute } from '../../http/route-docs';
@@ -22,6 +22,11 @@ export class AuditController {
     description:
       'The timeline (balances after each event, its actor), the blocks with their source, the holds, and every invariant ' +
       'checked. 404 account_not_found without events; 422 stream_too_long past 100,000 events (use the CLI).',
+  })
+  @ApiResponse({ status: 404, description: 'account_not_found: the account has no events' })
+  @ApiResponse({
+    status: 422,
+    description: 'stream_too_long: more than AUDIT_HTTP_MAX_EVENTS events; run ledger audit',
   })
   @ApiOkResponse({ type: AuditReportResponse })
   audit(
