@@ -250,6 +250,16 @@ async function main(): Promise<number> {
                   spendByOperationHttp(context, app),
                 )
               : null;
+            // Without spend-inprocess (whose warm-up fills the cache) or the priced warm-up above,
+            // spend-http would pay for 10,000 cold loads that default-start (warm) does not.
+            if (
+              wants('spend-http') &&
+              !wants('spend-inprocess') &&
+              !wants('spend-by-operation-http')
+            ) {
+              log('  warming the account states for spend-http…');
+              await warmAccountStates(app, ACCOUNT_PREFIX, settings.accounts);
+            }
             if (wants('spend-http')) {
               const plain = await step('spend-http', SPEND_HTTP_TARGET, () =>
                 spendHttp(context, app, rawInsert),

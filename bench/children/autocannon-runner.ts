@@ -20,6 +20,8 @@ export interface RunRequest {
   apiKeys: string[];
   /** The account route posted to: `/v1/accounts/{account}/{route}`. */
   route: 'spends' | 'quotes' | 'check';
+  /** A fixed rate (requests per second, all servers together) instead of a closed loop. */
+  rate?: number;
   /** Without the API key header (bare-http: a route with no authentication). */
   anonymous?: boolean;
   /** The JSON body of every request. */
@@ -115,6 +117,7 @@ function runInstance(
         connections,
         duration: durationSec,
         pipelining: 1,
+        ...(request.rate ? { overallRate: Math.max(1, Math.round(request.rate / request.urls.length)) } : {}),
         timeout: 10,
         headers: { 'content-type': 'application/json' },
         requests: [

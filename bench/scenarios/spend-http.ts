@@ -103,6 +103,8 @@ export interface HttpTarget {
   /** Accounts `prefix000001…`; the settings' ACCOUNT_PREFIX and count by default. */
   accountPrefix?: string;
   accounts?: number;
+  /** A fixed request rate (open loop) instead of the closed loop (bench/probes/role-all-cost.ts). */
+  rate?: number;
   /** No API key (bare-http's route has no authentication). */
   anonymous?: boolean;
   /** Said in the notes instead of the in-process app's sentence. */
@@ -154,6 +156,7 @@ export async function httpLoad(
       route: spec.route,
       body: JSON.stringify(spec.body),
       anonymous: target.anonymous,
+      rate: target.rate,
     };
     const start = await context.probe.snapshot();
     child.send(request);
