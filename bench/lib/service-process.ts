@@ -55,12 +55,12 @@ export async function startServiceProcess(options: {
       resolve();
     }),
   );
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (exited) throw new Error(`the service exited during start-up (see ${options.logFile})`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the service did not answer /health/live within 60 s (${options.logFile})`);
+      throw new Error(`the service did not answer /health/live within 180 s (${options.logFile})`);
     }
     const up = await fetch(`${url}/health/live`).then(
       (response) => response.ok,
