@@ -117,7 +117,9 @@ function runInstance(
         connections,
         duration: durationSec,
         pipelining: 1,
-        ...(request.rate ? { overallRate: Math.max(1, Math.round(request.rate / request.urls.length)) } : {}),
+        ...(request.rate
+          ? { overallRate: Math.max(1, Math.round(request.rate / request.urls.length)) }
+          : {}),
         timeout: 10,
         headers: { 'content-type': 'application/json' },
         requests: [

@@ -331,8 +331,7 @@ export class Projector {
       mode.onProgress?.();
       const full = batch.events.length >= batchSize;
       waitMs = full ? 0 : idleMinMs;
-      if (!full && !mode.untilCaughtUp)
-        await this.linger.sleep(this.timings.batchLingerMs);
+      if (!full && !mode.untilCaughtUp) await this.linger.sleep(this.timings.batchLingerMs);
     }
   }
 
