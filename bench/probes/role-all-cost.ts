@@ -24,14 +24,8 @@ const ACCOUNTS = 2_000;
 const VARIANTS: Array<{ name: string; env: Record<string, string> }> = [
   { name: 'api warn', env: { ROLE: 'api', LOG_LEVEL: 'warn' } },
   { name: 'api info', env: { ROLE: 'api', LOG_LEVEL: 'info' } },
-  {
-    name: 'all info linger 0',
-    env: { ROLE: 'all', LOG_LEVEL: 'info', PROJECTION_BATCH_LINGER_MS: '0' },
-  },
-  {
-    name: 'all info linger 50',
-    env: { ROLE: 'all', LOG_LEVEL: 'info', PROJECTION_BATCH_LINGER_MS: '50' },
-  },
+  { name: 'all info', env: { ROLE: 'all', LOG_LEVEL: 'info' } },
+  { name: 'all warn', env: { ROLE: 'all', LOG_LEVEL: 'warn' } },
 ];
 
 async function main(): Promise<void> {

@@ -68,7 +68,6 @@ export class ProjectionRuntime implements OnApplicationBootstrap, OnModuleDestro
           timings: {
             batchSize: this.config.projectionBatchSize,
             idleMaxMs: this.config.projectionIdlePollMs,
-            batchLingerMs: this.config.projectionBatchLingerMs,
             standbyRetryMs: this.config.projectionStandbyRetryMs,
           },
           log,

@@ -42,13 +42,6 @@ export interface ProjectorTimings {
   idleMaxMs: number;
   /** First wait after an empty poll; doubles up to idleMaxMs. */
   idleMinMs: number;
-  /**
-   * After a batch that was not full, wait this long (at most idleMaxMs) before reading again, so
-   * that events arriving one by one under load are applied as one batch: one transaction (one
-   * commit, one fsync) per projection per interval instead of one per event. A `?after=` read
-   * wakes the projector at once (wake()), so read-your-writes does not wait for it.
-   */
-  batchLingerMs: number;
   /** How often a standby tries to take the lock (and an idle active one re-reads its stored checkpoint). */
   standbyRetryMs: number;
   /** Backoff after a failed batch: doubles from initial to max. */
@@ -60,7 +53,6 @@ export const DEFAULT_TIMINGS: ProjectorTimings = {
   batchSize: 500,
   idleMaxMs: 100,
   idleMinMs: 5,
-  batchLingerMs: 50,
   standbyRetryMs: 1000,
   errorBackoffInitialMs: 100,
   errorBackoffMaxMs: 5000,
@@ -110,7 +102,6 @@ export class Projector {
   private readonly log: ProjectorLog;
   private readonly pool: Pool;
   private readonly pause = new WakeableSleep();
-  private readonly linger = new WakeableSleep();
   private running: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
   private stopped = false;
@@ -165,7 +156,6 @@ export class Projector {
 
   /** Ends the wait in progress: someone needs a fresh position (a `?after=` read). */
   wake(): void {
-    this.linger.wake();
     this.options.source.wake();
   }
 
@@ -174,7 +164,6 @@ export class Projector {
     this.stopping ??= (async () => {
       this.stopped = true;
       this.pause.cancel();
-      this.linger.cancel();
       this.options.source.wake();
       await this.running?.catch(() => undefined);
       await this.options.source.close();
@@ -329,9 +318,7 @@ export class Projector {
       checkpoint = stored;
       this.position = stored;
       mode.onProgress?.();
-      const full = batch.events.length >= batchSize;
-      waitMs = full ? 0 : idleMinMs;
-      if (!full && !mode.untilCaughtUp) await this.linger.sleep(this.timings.batchLingerMs);
+      waitMs = batch.events.length >= batchSize ? 0 : idleMinMs;
     }
   }
 

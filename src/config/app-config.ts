@@ -117,8 +117,6 @@ export class AppConfig {
   /** Projector: events per batch (one transaction), idle poll ceiling, standby lock retry. */
   projectionBatchSize!: number;
   projectionIdlePollMs!: number;
-  /** After a batch that was not full, how long the projector waits for more events before reading. */
-  projectionBatchLingerMs!: number;
   projectionStandbyRetryMs!: number;
   /** How often the expiry worker looks for due blocks and holds. */
   workerIntervalMs!: number;

@@ -101,7 +101,6 @@ export function loadConfig(env: Env): AppConfig {
   config.consistencyTimeoutMs = read.integer('CONSISTENCY_TIMEOUT_MS', 2000, 0, 30_000);
   config.projectionBatchSize = read.integer('PROJECTION_BATCH_SIZE', 500, 1, 10_000);
   config.projectionIdlePollMs = read.integer('PROJECTION_IDLE_POLL_MS', 100, 5, 10_000);
-  config.projectionBatchLingerMs = read.integer('PROJECTION_BATCH_LINGER_MS', 50, 0, 1_000);
   config.projectionStandbyRetryMs = read.integer('PROJECTION_STANDBY_RETRY_MS', 1000, 50, 60_000);
   config.workerIntervalMs = read.integer('WORKER_INTERVAL_MS', 5000, 100, 3_600_000);
   config.workerBatchSize = read.integer('WORKER_BATCH_SIZE', 500, 1, 10_000);
