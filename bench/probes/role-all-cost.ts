@@ -108,9 +108,8 @@ async function main(): Promise<void> {
             `WAL B/req ${Math.round(resources.walBytes / Math.max(1, requests))}`,
             `machine ${resources.machineCpuPct}%`,
             `errors ${result.errors}`,
-            `load ${require('node:os')
-              .loadavg()
-              .map((value: number) => value.toFixed(1))
+            `load ${loadavg()
+              .map((value) => value.toFixed(1))
               .join(' ')}`,
           ].join(' | ');
           rows.push(line);
