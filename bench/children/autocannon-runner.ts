@@ -9,7 +9,8 @@ import { LatencyRecorder, type LatencySummary } from '../lib/stats';
  */
 export interface RunRequest {
   kind: 'run';
-  url: string;
+  /** One server, or several (two-replicas): the connections are split evenly between them. */
+  urls: string[];
   connections: number;
   warmupSec: number;
   durationSec: number;
@@ -18,7 +19,11 @@ export interface RunRequest {
   /** Used in turn, request by request. */
   apiKeys: string[];
   /** The account route posted to: `/v1/accounts/{account}/{route}`. */
-  route: 'spends' | 'quotes';
+  route: 'spends' | 'quotes' | 'check';
+  /** A fixed rate (requests per second, all servers together) instead of a closed loop. */
+  rate?: number;
+  /** Without the API key header (bare-http: a route with no authentication). */
+  anonymous?: boolean;
   /** The JSON body of every request. */
   body: string;
 }
@@ -46,16 +51,75 @@ export type RunnerMessage =
 let sent = 0;
 
 function runOnce(request: RunRequest, durationSec: number): Promise<HttpRunSummary> {
+  const exact = new LatencyRecorder();
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const share = (index: number) =>
+    Math.floor(request.connections / request.urls.length) +
+    (index < request.connections % request.urls.length ? 1 : 0);
+  return Promise.all(
+    request.urls.map((url, index) => runInstance(request, url, share(index), durationSec, exact)),
+  ).then((results) => {
+    const cpu = process.cpuUsage(cpuBefore);
+    const clientCpuPct = Math.round(
+      ((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100,
+    );
+    const statusCodes: Record<string, number> = {};
+    for (const result of results)
+      for (const [code, stat] of Object.entries(result.statusCodeStats ?? {}))
+        statusCodes[code] = (statusCodes[code] ?? 0) + stat.count;
+    const exactLatency = exact.summary();
+    const sum = (pick: (result: autocannon.Result) => number) =>
+      results.reduce((total, result) => total + pick(result), 0);
+    // One server: autocannon's own histogram, as before. Several: their histograms cannot be
+    // merged, so the exact per-response times stand in (whole milliseconds, as autocannon's).
+    const latency =
+      results.length === 1
+        ? {
+            p50: results[0].latency.p50,
+            p90: results[0].latency.p90,
+            p99: results[0].latency.p99,
+            max: results[0].latency.max,
+            mean: results[0].latency.mean,
+          }
+        : {
+            p50: Math.round(exactLatency.p50Ms ?? 0),
+            p90: Math.round(exactLatency.p90Ms ?? 0),
+            p99: Math.round(exactLatency.p99Ms ?? 0),
+            max: Math.round(exactLatency.maxMs ?? 0),
+            mean: exactLatency.meanMs ?? 0,
+          };
+    return {
+      seconds: Math.max(...results.map((result) => result.duration)),
+      ok2xx: sum((result) => result['2xx']),
+      non2xx: sum((result) => result.non2xx),
+      errors: sum((result) => result.errors),
+      timeouts: sum((result) => result.timeouts),
+      statusCodes,
+      autocannonLatency: latency,
+      exactLatency,
+      clientCpuPct,
+    };
+  });
+}
+
+function runInstance(
+  request: RunRequest,
+  url: string,
+  connections: number,
+  durationSec: number,
+  exact: LatencyRecorder,
+): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    const exact = new LatencyRecorder();
-    const cpuBefore = process.cpuUsage();
-    const wallBefore = performance.now();
     const instance = autocannon(
       {
-        url: request.url,
-        connections: request.connections,
+        url,
+        connections,
         duration: durationSec,
         pipelining: 1,
+        ...(request.rate
+          ? { overallRate: Math.max(1, Math.round(request.rate / request.urls.length)) }
+          : {}),
         timeout: 10,
         headers: { 'content-type': 'application/json' },
         requests: [
@@ -65,43 +129,15 @@ function runOnce(request: RunRequest, durationSec: number): Promise<HttpRunSumma
             setupRequest: (req) => {
               const n = 1 + Math.floor(Math.random() * request.accounts);
               sent += 1;
+              const path = `/v1/accounts/${request.accountPrefix}${String(n).padStart(6, '0')}/${request.route}`;
+              if (request.anonymous) return { ...req, path };
               const authorization = `Bearer ${request.apiKeys[sent % request.apiKeys.length]}`;
-              return {
-                ...req,
-                headers: { ...req.headers, authorization },
-                path: `/v1/accounts/${request.accountPrefix}${String(n).padStart(6, '0')}/${request.route}`,
-              };
+              return { ...req, headers: { ...req.headers, authorization }, path };
             },
           },
         ],
       },
-      (error, result) => {
-        if (error) return reject(error);
-        const cpu = process.cpuUsage(cpuBefore);
-        const clientCpuPct = Math.round(
-          ((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100,
-        );
-        const statusCodes: Record<string, number> = {};
-        for (const [code, stat] of Object.entries(result.statusCodeStats ?? {}))
-          statusCodes[code] = stat.count;
-        resolve({
-          seconds: result.duration,
-          ok2xx: result['2xx'],
-          non2xx: result.non2xx,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          statusCodes,
-          autocannonLatency: {
-            p50: result.latency.p50,
-            p90: result.latency.p90,
-            p99: result.latency.p99,
-            max: result.latency.max,
-            mean: result.latency.mean,
-          },
-          exactLatency: exact.summary(),
-          clientCpuPct,
-        });
-      },
+      (error, result) => (error ? reject(error) : resolve(result)),
     );
     instance.on(
       'response',

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join, relative } from 'node:path';
 import { projectRoot } from '../../src/database/project-root';
@@ -54,6 +54,20 @@ export class Profiler {
       const file = join(this.outDir, `${name}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
       this.summaries[name] = summarize(profile, file);
+    }
+  }
+
+  /** Where the profile of `name` is written (also by a child process: default-start). */
+  fileFor(name: string): string {
+    return join(this.outDir, `${name}.cpuprofile`);
+  }
+
+  /** Summarizes a profile another process wrote (bench/children/profile-on-signal.ts). */
+  addFile(name: string, file: string): void {
+    try {
+      this.summaries[name] = summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, file);
+    } catch {
+      // No profile (the child did not write it): the scenario has none.
     }
   }
 

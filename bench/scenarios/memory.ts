@@ -7,7 +7,8 @@ import type { ScenarioResult } from '../lib/result';
 import { round } from '../lib/stats';
 import { seedAccounts } from '../lib/seed';
 
-export const MEMORY_TARGET = 'peak RSS ≤ 300 MB';
+export const MEMORY_TARGET = 'peak RSS ≤ 250 MB';
+const MEMORY_LIMIT_MB = 250;
 const MEMORY_PREFIX = 'bench-mem-';
 
 /**
@@ -56,7 +57,7 @@ export async function memory(context: BenchContext): Promise<ScenarioResult> {
     available: true,
     target: {
       text: MEMORY_TARGET,
-      met: !complete ? false : judged ? report.peakRssMb <= 300 : null,
+      met: !complete ? false : judged ? report.peakRssMb <= MEMORY_LIMIT_MB : null,
     },
     errors: report.errors,
     rejected: null,

@@ -17,6 +17,8 @@ declare module 'autocannon' {
       duration?: number;
       amount?: number;
       pipelining?: number;
+      /** Requests per second over all connections (an open-loop rate). */
+      overallRate?: number;
       timeout?: number;
       method?: string;
       headers?: Record<string, string>;

@@ -5,8 +5,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { Logger } from 'nestjs-pino';
-import { REQUEST_ID_HEADER, requestIdFor } from '../observability/logger-options';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import {
+  REQUEST_ID_HEADER,
+  requestIdFor,
+  writesRequestLogs,
+} from '../observability/logger-options';
+import { installRequestLog } from '../observability/request-log';
 import { servesApi, type ProcessRole } from '../config/app-config';
 import { ApiKeyAuthenticator } from '../http/auth/api-key-authenticator';
 import { authenticationHook } from '../http/auth/authentication.hook';
@@ -76,6 +81,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   // the embedded PostgreSQL is the process's, not the app's. main.ts runs the shutdown sequence
   // (src/app/shutdown.ts); tests and the benchmark call app.close().
   installHttpDrain(app.getHttpAdapter().getInstance());
+  // Below info the lines would be dropped: no hook at all then (not even its cost per request).
+  if (writesRequestLogs(options.config.logLevel))
+    installRequestLog(app.getHttpAdapter().getInstance(), PinoLogger.root, options.config);
   const rateLimits = app.get(RateLimits);
   await rateLimits.install(app.getHttpAdapter().getInstance());
   configureHttp(

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 
@@ -29,37 +28,18 @@ export function redactUrlSecrets(url: string): string {
   return url.replace(TOKEN_IN_QUERY, '$1[redacted]');
 }
 
-interface SerializedRequest {
-  url?: string;
-  query?: Record<string, unknown>;
-  [key: string]: unknown;
-}
-
-/** pino-http's request serializer wraps this one around the standard one's output. */
-function withoutUrlSecrets(request: SerializedRequest): SerializedRequest {
-  if (typeof request.url === 'string') request.url = redactUrlSecrets(request.url);
-  if (request.query && typeof request.query === 'object' && 'token' in request.query) {
-    request.query = { ...request.query, token: '[redacted]' };
-  }
-  return request;
-}
-
 /**
  * Structured JSON logs with the request id; secrets (API keys, customer tokens, Stripe signatures)
  * never logged.
  */
 export function loggerOptions(config: AppConfig): Params {
   return {
-    // Request lines are info. Below that level the middleware would cost ~30 % of HTTP throughput
-    // (measured on spend-http) to write nothing, so it is not registered at all. Otherwise every
-    // path: nestjs-pino's default route pattern matches no path under Fastify with Nest 12.
-    forRoutes: writesRequestLogs(config.logLevel)
-      ? [{ path: '{*splat}', method: RequestMethod.ALL }]
-      : [],
+    // No pino-http middleware on any route: request lines are written by a Fastify onResponse
+    // hook (request-log.ts), at a fraction of the middleware's cost. pino-http still builds the
+    // root logger every other line goes through (level, redaction of the paths below).
+    forRoutes: [],
     pinoHttp: {
       level: config.logLevel,
-      genReqId: (request) =>
-        (request as IncomingMessage & { id?: string }).id ?? requestIdFor(request),
       redact: {
         paths: [
           'req.headers.authorization',
@@ -68,29 +48,13 @@ export function loggerOptions(config: AppConfig): Params {
         ],
         censor: '[redacted]',
       },
-      serializers: { req: withoutUrlSecrets },
-      customProps: () => ({ service: 'credits-ledger', role: config.role }),
-      // originalUrl: the middleware layer may rewrite `url` relative to where it is mounted.
-      autoLogging: {
-        ignore: (request) =>
-          isProbe(
-            (request as IncomingMessage & { originalUrl?: string }).originalUrl ??
-              request.url ??
-              '',
-          ),
-      },
     },
   };
 }
 
-/** Health checks and metrics scrapes come every few seconds: not worth a log line each. */
-function isProbe(url: string): boolean {
-  return url.startsWith('/health') || url === '/metrics';
-}
-
 const LEVELS_WITH_REQUEST_LOGS = new Set(['info', 'debug', 'trace']);
 
-/** Whether `level` lets through the info lines pino-http writes per request. */
+/** Whether `level` lets through the info lines written per request (request-log.ts). */
 export function writesRequestLogs(level: string): boolean {
   return LEVELS_WITH_REQUEST_LOGS.has(level);
 }

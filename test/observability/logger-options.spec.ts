@@ -1,18 +1,22 @@
-import { RequestMethod } from '@nestjs/common';
 import { loadConfig } from '../../src/config/load-config';
-import { loggerOptions } from '../../src/observability/logger-options';
+import { loggerOptions, writesRequestLogs } from '../../src/observability/logger-options';
 
 describe('logger options', () => {
-  it.each(['info', 'debug', 'trace'])('logs every request at LOG_LEVEL=%s', (level) => {
-    expect(loggerOptions(loadConfig({ LOG_LEVEL: level })).forRoutes).toEqual([
-      { path: '{*splat}', method: RequestMethod.ALL },
-    ]);
+  it.each(['info', 'debug', 'trace', 'warn', 'error', 'fatal', 'silent'])(
+    'registers no pino-http middleware at LOG_LEVEL=%s (request lines come from an onResponse hook)',
+    (level) => {
+      expect(loggerOptions(loadConfig({ LOG_LEVEL: level })).forRoutes).toEqual([]);
+    },
+  );
+
+  it.each(['info', 'debug', 'trace'])('writes request lines at LOG_LEVEL=%s', (level) => {
+    expect(writesRequestLogs(level)).toBe(true);
   });
 
   it.each(['warn', 'error', 'fatal', 'silent'])(
-    'registers no request middleware at LOG_LEVEL=%s (its lines are info)',
+    'installs no request-log hook at LOG_LEVEL=%s (its lines are info)',
     (level) => {
-      expect(loggerOptions(loadConfig({ LOG_LEVEL: level })).forRoutes).toEqual([]);
+      expect(writesRequestLogs(level)).toBe(false);
     },
   );
 });
