@@ -23,6 +23,8 @@ export interface HttpScenarioSpec {
   notes: string[];
   /** Shorter phases than the settings' (a discarded warm-up run). */
   seconds?: { warmup: number; duration: number };
+  /** Fewer connections than the bench's load (quote-http's lighter phases); never a verdict's. */
+  connections?: number;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function httpScenario(
     const request: RunRequest = {
       kind: 'run',
       url: `http://127.0.0.1:${port}`,
-      connections: settings.concurrency,
+      connections: spec.connections ?? settings.concurrency,
       warmupSec: spec.seconds?.warmup ?? settings.httpWarmupSec,
       durationSec: spec.seconds?.duration ?? settings.httpDurationSec,
       accountPrefix: ACCOUNT_PREFIX,
@@ -119,7 +121,7 @@ export async function httpScenario(
       rejected: result.statusCodes['402'] ?? 0,
       notes: [
         ...spec.notes,
-        `ROLE=api app over loopback HTTP, autocannon (child process) with ${settings.concurrency} connections, ${settings.accounts} accounts`,
+        `ROLE=api app over loopback HTTP, autocannon (child process) with ${spec.connections ?? settings.concurrency} connections, ${settings.accounts} accounts`,
         ...(errors > 0
           ? [
               `${errors} errors: status ${JSON.stringify(result.statusCodes)}, socket errors ${result.errors}, timeouts ${result.timeouts}`,
