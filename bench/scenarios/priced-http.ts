@@ -207,8 +207,7 @@ export async function quoteHttp(context: BenchContext, bench: BenchApp): Promise
 /** Microseconds of server-process and PostgreSQL CPU per successful operation of a phase. */
 function cpuPerOperation(result: ScenarioResult): Record<string, number | null> {
   const resources = result.details.resources as
-    | { nodeCpuPct: number; postgresCpuPct: number | null; clientCpuPct: number }
-    | undefined;
+    { nodeCpuPct: number; postgresCpuPct: number | null; clientCpuPct: number } | undefined;
   const ops = result.opsPerSec;
   if (!resources || !ops) return { nodeUsPerOp: null, postgresUsPerOp: null };
   const perOp = (pct: number | null) => (pct === null ? null : round((pct * 10_000) / ops, 1));
