@@ -164,7 +164,7 @@ export async function quoteHttp(context: BenchContext, bench: BenchApp): Promise
     met: (_opsPerSec: number, p99: number) => p99 < QUOTE_P99_LIMIT_MS,
     baselines: {},
     notes: [
-      `body ${JSON.stringify(request)}; each quote reads the account (as check) and keeps a row; account states loaded first`,
+      `body ${JSON.stringify(request)}; each quote reads the account (as check) and writes nothing (a signed id); account states loaded first`,
     ],
   };
   const result = await httpScenario(context, bench, spec);
