@@ -26,6 +26,8 @@ export interface HttpScenarioSpec {
   notes: string[];
   /** Shorter phases than the settings' (a discarded warm-up run). */
   seconds?: { warmup: number; duration: number };
+  /** Fewer connections than the bench's load (quote-http's lighter phases); never a verdict's. */
+  connections?: number;
 }
 
 /**
@@ -147,7 +149,7 @@ export async function httpLoad(
     const request: RunRequest = {
       kind: 'run',
       urls: target.urls,
-      connections: settings.concurrency,
+      connections: spec.connections ?? settings.concurrency,
       warmupSec: spec.seconds?.warmup ?? settings.httpWarmupSec,
       durationSec: spec.seconds?.duration ?? settings.httpDurationSec,
       accountPrefix: target.accountPrefix ?? ACCOUNT_PREFIX,
@@ -204,6 +206,11 @@ export async function httpLoad(
       notes: [
         ...spec.notes,
         target.serverNote,
+        ...(spec.connections === undefined
+          ? []
+          : [
+              `this phase: ${spec.connections} connections, not the bench's ${settings.concurrency}`,
+            ]),
         ...(errors > 0
           ? [
               `${errors} errors: status ${JSON.stringify(result.statusCodes)}, socket errors ${result.errors}, timeouts ${result.timeouts}`,

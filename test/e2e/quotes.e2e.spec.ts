@@ -11,8 +11,15 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 const grantKey = { key: TEST_KEYS.granter };
 const finance = { key: TEST_KEYS.finance };
 const SECOND = 1000;
-/** No background worker writing between the steps of a test. */
-const QUIET = { WORKER_INTERVAL_MS: '3600000', QUOTE_TTL_SECONDS: '600' };
+/**
+ * No background worker writing between the steps of a test. One CUSTOMER_TOKEN_SECRET for the two
+ * instances of the race test: quotes are signed with a key derived from it.
+ */
+const QUIET = {
+  WORKER_INTERVAL_MS: '3600000',
+  QUOTE_TTL_SECONDS: '600',
+  CUSTOMER_TOKEN_SECRET: 'quotes-e2e-secret-0123456789abcdef',
+};
 
 /**
  * Quotes over HTTP on PostgreSQL (PRODUCT.md §1, API.md "Prices"): a quote prices an operation for
@@ -180,8 +187,42 @@ describe('quotes', () => {
     const unknown = await spend('quote-thief', { quoteId: 'quote_nope' });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('not_found');
+    // The quote's own figures altered (a cheaper price): its signature no longer holds.
+    const [prefix, payload, mac] = (given.body.quoteId as string).split('.');
+    const cheaper = Buffer.from(
+      Buffer.from(payload, 'base64url').toString('utf8').replace(',10,', ',1,'),
+    ).toString('base64url');
+    expect(cheaper).not.toBe(payload);
+    const altered = await spend('quote-mine', { quoteId: `${prefix}.${cheaper}.${mac}` });
+    expect(altered.status).toBe(404);
+    expect(altered.body.code).toBe('not_found');
     // The owner still can.
     expect((await spend('quote-mine', { quoteId: given.body.quoteId })).status).toBe(201);
+  });
+
+  it('a quote given before quotes were signed (a row of the quotes table) is still paid, once', async () => {
+    await grant('quote-legacy', 100);
+    const quoteId = 'quote_0b6f7c1e-1111-4222-8333-944445555666';
+    await database.pool.query(
+      `INSERT INTO quotes (quote_id, account_id, operation, operation_name, credits, minimum_available, created_at, expires_at)
+       VALUES ($1, 'quote-legacy', $2, 'Stem separation', 12, NULL, $3, $4)`,
+      [
+        quoteId,
+        JSON.stringify({
+          operationId: 'stem-separation',
+          quantity: 1,
+          dimensions: {},
+          rateCardVersion: 1,
+        }),
+        clock.now().toISOString(),
+        new Date(clock.now().getTime() + 60 * SECOND).toISOString(),
+      ],
+    );
+    expect((await spend('quote-thief', { quoteId })).status).toBe(404);
+    const paid = await spend('quote-legacy', { quoteId });
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({ credits: 12, balance: 88, quoteId });
+    expect((await spend('quote-legacy', { quoteId })).body.code).toBe('quote_used');
   });
 
   it('a quote is the rate card minimumAvailable too: checked again when paid', async () => {

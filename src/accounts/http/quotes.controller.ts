@@ -20,7 +20,7 @@ export class QuotesController {
   @RequireScope('spend')
   @AcceptsCustomerToken()
   @BodyRoute()
-  // It keeps a row (the quote), so it counts as a write against the per-key limit.
+  // It hands out a quote a spend can pay, so it counts as a write against the per-key limit.
   @LimitPerKey()
   @ApiOperation({
     summary: 'Price an operation for this account, and say whether it can run now. No ledger event',

@@ -11,6 +11,7 @@ import {
   PricingRefusedError,
   QuoteNotFoundError,
 } from './errors';
+import { QuoteSigner } from './quote-signer';
 import { QuoteStore } from './quote-store';
 
 /**
@@ -23,6 +24,7 @@ import { QuoteStore } from './quote-store';
 export class ChargePricer {
   constructor(
     private readonly rateCards: RateCards,
+    private readonly signer: QuoteSigner,
     private readonly quotes: QuoteStore,
     private readonly queries: AccountQueries,
   ) {}
@@ -66,8 +68,28 @@ export class ChargePricer {
   }
 
   private async quoted(accountId: string, quoteId: string): Promise<Charge> {
+    if (!QuoteSigner.isSigned(quoteId)) return this.stored(accountId, quoteId);
+    // Another account's quote, or an altered one, is as unknown here as one never given.
+    const promise = this.signer.verify(accountId, quoteId);
+    if (promise === null) throw new QuoteNotFoundError(quoteId);
+    const { operation } = promise;
+    // The name and minimumAvailable of the card that priced it (a version never changes).
+    const card = await this.rateCards.version(operation.rateCardVersion);
+    const priced = card?.operations.find((each) => each.operationId === operation.operationId);
+    if (priced === undefined)
+      throw new Error(`rate card version ${operation.rateCardVersion} is not readable`);
+    return {
+      credits: promise.credits,
+      operation,
+      description: priced.name,
+      quote: { quoteId, expiresAt: promise.expiresAt },
+      ...(priced.minimumAvailable !== undefined && { minimumAvailable: priced.minimumAvailable }),
+    };
+  }
+
+  /** A quote given before quotes were signed: read from the table until it expires. */
+  private async stored(accountId: string, quoteId: string): Promise<Charge> {
     const quote = await this.quotes.find(quoteId);
-    // Another account's quote is as unknown here as one never given.
     if (quote === null || quote.accountId !== accountId) throw new QuoteNotFoundError(quoteId);
     return {
       credits: quote.credits,

@@ -14,76 +14,15 @@ interface QuoteRow {
   expires_at: Date;
 }
 
-/** Quotes written by one statement at most (a JSON parameter of about 300 bytes a quote). */
-const MAX_QUOTES_PER_INSERT = 500;
-
-interface PendingSave {
-  quote: StoredQuote;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 /**
- * The `quotes` table (migrations/1732241300000_quotes.sql): every instance reads the quotes any
- * other gave, across restarts. One primary-key read per spend that pays one. Whether a quote was
- * used is not kept here: the account's stream knows (docs/pricing.md).
- *
- * Saves are grouped: one insert is in flight at a time, and the quotes asked for meanwhile go in
- * the next one, one statement and one commit for all of them (as the event store's group commit
- * does for appends). Alone, a quote is written at once; under load, commits (and WAL flushes) do
- * not grow with the quotes. A quote is answered only once its row is committed.
+ * The `quotes` table (migrations/1732241300000_quotes.sql), where quotes were kept before they were
+ * signed (quote-signer.ts): no quote is written here any more. A spend naming an id of the old form
+ * reads it here, so the quotes given just before an upgrade stay payable until they expire; the
+ * retention sweep then empties the table (a later release can drop it).
  */
 @Injectable()
 export class QuoteStore {
-  private pending: PendingSave[] = [];
-  private flushing = false;
-
   constructor(@Inject(DATABASE) private readonly database: Database) {}
-
-  save(quote: StoredQuote): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ quote, resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_QUOTES_PER_INSERT);
-      try {
-        await this.insert(batch.map((saving) => saving.quote));
-        for (const saving of batch) saving.resolve();
-      } catch (error) {
-        for (const saving of batch) saving.reject(error);
-      }
-    }
-    this.flushing = false;
-  }
-
-  private async insert(quotes: StoredQuote[]): Promise<void> {
-    await this.database.pool.query(
-      `INSERT INTO quotes (quote_id, account_id, operation, operation_name, credits, minimum_available, created_at, expires_at)
-       SELECT quote_id, account_id, operation, operation_name, credits, minimum_available, created_at, expires_at
-       FROM json_to_recordset($1::json) AS r(quote_id text, account_id text, operation jsonb, operation_name text,
-                                            credits bigint, minimum_available bigint, created_at timestamptz,
-                                            expires_at timestamptz)`,
-      [
-        JSON.stringify(
-          quotes.map((quote) => ({
-            quote_id: quote.quoteId,
-            account_id: quote.accountId,
-            operation: quote.operation,
-            operation_name: quote.operationName,
-            credits: quote.credits,
-            minimum_available: quote.minimumAvailable,
-            created_at: quote.createdAt,
-            expires_at: quote.expiresAt,
-          })),
-        ),
-      ],
-    );
-  }
 
   async find(quoteId: string): Promise<StoredQuote | null> {
     const { rows } = await this.database.pool.query<QuoteRow>(

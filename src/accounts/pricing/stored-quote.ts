@@ -1,6 +1,6 @@
 import type { OperationRecord } from '../../ledger/events';
 
-/** What a quote promised (PRODUCT.md §1), as kept in the `quotes` table. */
+/** What a quote promised (PRODUCT.md §1), as the `quotes` table kept it before quotes were signed. */
 export interface StoredQuote {
   quoteId: string;
   accountId: string;

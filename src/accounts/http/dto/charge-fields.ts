@@ -12,13 +12,15 @@ import {
   buildMessage,
   type ValidationArguments,
 } from 'class-validator';
+import { MAX_SIGNED_QUOTE_ID_LENGTH } from '../../pricing/quote-signer';
 
 /**
  * The fields a spend, hold or quote names an operation or a quote with (PRODUCT.md §1, API.md
  * "Prices"), and the rule that a body pays in one way only: credits, an operation, or a quote.
  */
 export const MAX_OPERATION_ID = 128;
-export const MAX_QUOTE_ID = 200;
+/** A signed quote id carries the operation it prices (src/accounts/pricing/quote-signer.ts). */
+export const MAX_QUOTE_ID = MAX_SIGNED_QUOTE_ID_LENGTH;
 /** PRODUCT.md §1 "Bad input": quantities are integers 1…10⁹. */
 export const MIN_QUANTITY = 1;
 export const MAX_QUANTITY = 1_000_000_000;
