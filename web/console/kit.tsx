@@ -194,6 +194,76 @@ export function Field({
   );
 }
 
+/** What the API takes as a reason or description (500 characters). */
+export const MAX_REASON_CHARS = 500;
+
+/** The required reason every console action asks for. */
+export function ReasonField({
+  label,
+  testId,
+  value,
+  onChange,
+  hint,
+  autoFocus,
+}: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  hint?: string;
+  autoFocus?: boolean;
+}) {
+  return (
+    <Field label={label} hint={hint}>
+      {(id) => (
+        <input
+          id={id}
+          data-testid={testId}
+          required
+          autoFocus={autoFocus}
+          maxLength={MAX_REASON_CHARS}
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A whole number of credits, at least 1. */
+export function CreditsField({
+  label,
+  testId,
+  value,
+  onChange,
+  required = true,
+  hint,
+}: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+  hint?: string;
+}) {
+  return (
+    <Field label={label} hint={hint}>
+      {(id) => (
+        <input
+          id={id}
+          data-testid={testId}
+          type="number"
+          min={1}
+          step={1}
+          required={required}
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
 let nextId = 0;
 function useStableId(): number {
   const [id] = useState(() => (nextId += 1));

@@ -1,6 +1,14 @@
 import { useState } from 'react';
 import { idempotencyKey, settle, type ConsoleClient } from '../../api';
-import { ErrorMessage, Field, Section, useAction, submitHandler } from '../../kit';
+import {
+  CreditsField,
+  ErrorMessage,
+  Field,
+  ReasonField,
+  Section,
+  useAction,
+  submitHandler,
+} from '../../kit';
 import { adjustDown } from '../../console-routes';
 import type { Done } from './ActionDone';
 
@@ -13,7 +21,6 @@ const GRANT_KINDS = [
   'lead',
   'subscription',
 ] as const;
-const MAX_REASON = 500;
 
 /** Every write hands back what it did; the page refreshes and shows who did it. */
 export type OnDone = (done: Done, position: string | null) => void;
@@ -70,32 +77,13 @@ export function GrantForm({
         aria-label="Grant credits"
         onSubmit={submit}
       >
-        <Field label="Credits">
-          {(id) => (
-            <input
-              id={id}
-              data-testid="grant-credits"
-              type="number"
-              min={1}
-              step={1}
-              required
-              value={credits}
-              onChange={(event) => setCredits(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Reason">
-          {(id) => (
-            <input
-              id={id}
-              data-testid="grant-reason"
-              required
-              maxLength={MAX_REASON}
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-            />
-          )}
-        </Field>
+        <CreditsField
+          label="Credits"
+          testId="grant-credits"
+          value={credits}
+          onChange={setCredits}
+        />
+        <ReasonField label="Reason" testId="grant-reason" value={reason} onChange={setReason} />
         <Field label="Kind">
           {(id) => (
             <select
@@ -183,32 +171,18 @@ export function AdjustForm({
         aria-label="Adjust down"
         onSubmit={submit}
       >
-        <Field label="Credits to remove">
-          {(id) => (
-            <input
-              id={id}
-              data-testid="adjust-credits"
-              type="number"
-              min={1}
-              step={1}
-              required
-              value={credits}
-              onChange={(event) => setCredits(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Reason for the adjustment">
-          {(id) => (
-            <input
-              id={id}
-              data-testid="adjust-reason"
-              required
-              maxLength={MAX_REASON}
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-            />
-          )}
-        </Field>
+        <CreditsField
+          label="Credits to remove"
+          testId="adjust-credits"
+          value={credits}
+          onChange={setCredits}
+        />
+        <ReasonField
+          label="Reason for the adjustment"
+          testId="adjust-reason"
+          value={reason}
+          onChange={setReason}
+        />
         <button type="submit" data-testid="adjust-submit" disabled={action.pending}>
           {action.pending ? 'Adjusting…' : 'Adjust down'}
         </button>
@@ -270,21 +244,13 @@ export function MergeForm({
             />
           )}
         </Field>
-        <Field
+        <ReasonField
           label="Reason for the merge"
+          testId="merge-reason"
           hint="Shown here; the API records the actor, not a reason"
-        >
-          {(id) => (
-            <input
-              id={id}
-              data-testid="merge-reason"
-              required
-              maxLength={MAX_REASON}
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-            />
-          )}
-        </Field>
+          value={reason}
+          onChange={setReason}
+        />
         <button
           type="submit"
           className="c-danger"

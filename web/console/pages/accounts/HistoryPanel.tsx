@@ -2,9 +2,10 @@ import { useEffect, useState } from 'react';
 import { idempotencyKey, settle, type ConsoleClient } from '../../api';
 import {
   DataTable,
+  CreditsField,
   ErrorMessage,
-  Field,
   Loading,
+  ReasonField,
   Section,
   formatCredits,
   formatInstant,
@@ -196,32 +197,21 @@ function RefundForm({
         Refund spend <code>{spendId}</code> ({formatCredits(-spend.credits)} credits,{' '}
         {spend.description ?? 'no description'})
       </p>
-      <Field label="Credits to refund" hint="Empty: all that is left of the spend">
-        {(id) => (
-          <input
-            id={id}
-            data-testid="refund-credits"
-            type="number"
-            min={1}
-            step={1}
-            value={credits}
-            onChange={(event) => setCredits(event.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Reason for the refund">
-        {(id) => (
-          <input
-            id={id}
-            data-testid="refund-reason"
-            required
-            autoFocus
-            maxLength={500}
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-          />
-        )}
-      </Field>
+      <CreditsField
+        label="Credits to refund"
+        hint="Empty: all that is left of the spend"
+        testId="refund-credits"
+        required={false}
+        value={credits}
+        onChange={setCredits}
+      />
+      <ReasonField
+        label="Reason for the refund"
+        testId="refund-reason"
+        autoFocus
+        value={reason}
+        onChange={setReason}
+      />
       <button type="submit" data-testid="refund-submit" disabled={action.pending}>
         Refund
       </button>

@@ -3,8 +3,8 @@ import { idempotencyKey, settle, type ConsoleClient } from '../../api';
 import {
   DataTable,
   ErrorMessage,
-  Field,
   Loaded,
+  ReasonField,
   Section,
   formatCredits,
   formatInstant,
@@ -144,22 +144,14 @@ function ReleaseForm({
       <p>
         Release hold <code>{hold.reservationId}</code> ({formatCredits(hold.credits)} credits)
       </p>
-      <Field
+      <ReasonField
         label="Reason for the release"
+        testId="release-reason"
         hint="Shown here; the API records the actor, not a reason"
-      >
-        {(id) => (
-          <input
-            id={id}
-            data-testid="release-reason"
-            required
-            autoFocus
-            maxLength={500}
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-          />
-        )}
-      </Field>
+        autoFocus
+        value={reason}
+        onChange={setReason}
+      />
       <button type="submit" data-testid="release-submit" disabled={action.pending}>
         Release
       </button>
