@@ -25,16 +25,15 @@ const GRANT_KINDS = [
 /** Every write hands back what it did; the page refreshes and shows who did it. */
 export type OnDone = (done: Done, position: string | null) => void;
 
-/** Grant credits with a required reason (API: `description`; the grant's kind is its `reason`). */
-export function GrantForm({
-  client,
-  accountId,
-  onDone,
-}: {
+/** What every action form on an account gets. */
+interface ActionFormProps {
   client: ConsoleClient;
   accountId: string;
   onDone: OnDone;
-}) {
+}
+
+/** Grant credits with a required reason (API: `description`; the grant's kind is its `reason`). */
+export function GrantForm({ client, accountId, onDone }: ActionFormProps) {
   const [credits, setCredits] = useState('');
   const [reason, setReason] = useState('');
   const [kind, setKind] = useState<(typeof GRANT_KINDS)[number]>('adjustment');
@@ -129,15 +128,7 @@ export function GrantForm({
 }
 
 /** Adjust down: an admin debit with a reason, never below zero available (402 otherwise). */
-export function AdjustForm({
-  client,
-  accountId,
-  onDone,
-}: {
-  client: ConsoleClient;
-  accountId: string;
-  onDone: OnDone;
-}) {
+export function AdjustForm({ client, accountId, onDone }: ActionFormProps) {
   const [credits, setCredits] = useState('');
   const [reason, setReason] = useState('');
   const action = useAction(() =>
@@ -193,15 +184,7 @@ export function AdjustForm({
 }
 
 /** Merge a lead (this account) into a user's account: holds released, credits moved, lead closed. */
-export function MergeForm({
-  client,
-  accountId,
-  onDone,
-}: {
-  client: ConsoleClient;
-  accountId: string;
-  onDone: OnDone;
-}) {
+export function MergeForm({ client, accountId, onDone }: ActionFormProps) {
   const [into, setInto] = useState('');
   const [reason, setReason] = useState('');
   const action = useAction(() =>

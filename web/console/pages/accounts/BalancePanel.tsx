@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ConsoleClient } from '../../api';
 import {
   DataTable,
@@ -7,6 +7,7 @@ import {
   Section,
   formatCredits,
   formatInstant,
+  submitHandler,
   useAction,
 } from '../../kit';
 import { balanceOf, type Balance, type Block } from './account-api';
@@ -83,10 +84,7 @@ export function BalancePanel({
 export function PointInTime({ client, accountId }: { client: ConsoleClient; accountId: string }) {
   const [at, setAt] = useState('');
   const action = useAction((instant: string) => balanceOf(client, accountId, instant));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void action.submit(toInstant(at));
-  };
+  const submit = submitHandler(() => action.submit(toInstant(at)));
   return (
     <div data-testid="balance-at">
       <form className="c-form" aria-label="Balance at an instant" onSubmit={submit}>

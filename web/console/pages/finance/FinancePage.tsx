@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { download, type ConsoleClient } from '../../api';
-import { DataTable, ErrorMessage, Field, Section, useAction } from '../../kit';
+import { DataTable, ErrorMessage, Field, Section, submitHandler, useAction } from '../../kit';
 import { auditReport, verifyReadModels } from '../../console-routes';
 import { balanceOf } from '../accounts/account-api';
 import { BlocksTable, Figures, toInstant } from '../accounts/BalancePanel';
@@ -21,43 +21,19 @@ export function FinancePage({ client }: { client: ConsoleClient }) {
 }
 
 function BalanceAt({ client }: { client: ConsoleClient }) {
-  const [accountId, setAccountId] = useState('');
-  const [at, setAt] = useState('');
-  const action = useAction(() =>
-    balanceOf(client, accountId.trim(), at ? toInstant(at) : undefined),
+  const action = useAction((accountId: string, at: string | undefined) =>
+    balanceOf(client, accountId, at),
   );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void action.submit();
-  };
   return (
     <Section title="Balance at an instant" testId="finance-balance-at">
-      <form className="c-form" aria-label="Balance of an account at an instant" onSubmit={submit}>
-        <Field label="Account">
-          {(id) => (
-            <input
-              id={id}
-              required
-              value={accountId}
-              onChange={(event) => setAccountId(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="At (UTC; empty: now)">
-          {(id) => (
-            <input
-              id={id}
-              type="datetime-local"
-              step={1}
-              value={at}
-              onChange={(event) => setAt(event.target.value)}
-            />
-          )}
-        </Field>
-        <button type="submit" disabled={action.pending}>
-          Show
-        </button>
-      </form>
+      <AccountAtForm
+        formLabel="Balance of an account at an instant"
+        accountLabel="Account"
+        atLabel="At (UTC; empty: now)"
+        submitText="Show"
+        pending={action.pending}
+        onSubmit={action.submit}
+      />
       <ErrorMessage error={action.error} />
       {action.result && (
         <div role="status">
@@ -72,10 +48,7 @@ function BalanceAt({ client }: { client: ConsoleClient }) {
 function Verify({ client }: { client: ConsoleClient }) {
   const [accountId, setAccountId] = useState('');
   const action = useAction(() => verifyReadModels(client, accountId.trim() || undefined));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void action.submit();
-  };
+  const submit = submitHandler(action.submit);
   return (
     <Section title="Verify the read models" testId="finance-verify">
       <p className="c-muted">
@@ -191,46 +164,71 @@ function Exports({ client }: { client: ConsoleClient }) {
 }
 
 function Audit({ client }: { client: ConsoleClient }) {
-  const [accountId, setAccountId] = useState('');
-  const [at, setAt] = useState('');
-  const action = useAction(() =>
-    auditReport(client, accountId.trim(), at ? toInstant(at) : undefined),
+  const action = useAction((accountId: string, at: string | undefined) =>
+    auditReport(client, accountId, at),
   );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void action.submit();
-  };
   return (
     <Section title="Audit report" testId="finance-audit">
-      <form className="c-form" aria-label="Audit report of an account" onSubmit={submit}>
-        <Field label="Account to audit">
-          {(id) => (
-            <input
-              id={id}
-              required
-              value={accountId}
-              onChange={(event) => setAccountId(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="As of (UTC; empty: now)">
-          {(id) => (
-            <input
-              id={id}
-              type="datetime-local"
-              step={1}
-              value={at}
-              onChange={(event) => setAt(event.target.value)}
-            />
-          )}
-        </Field>
-        <button type="submit" disabled={action.pending}>
-          {action.pending ? 'Reading the stream…' : 'Audit'}
-        </button>
-      </form>
+      <AccountAtForm
+        formLabel="Audit report of an account"
+        accountLabel="Account to audit"
+        atLabel="As of (UTC; empty: now)"
+        submitText={action.pending ? 'Reading the stream…' : 'Audit'}
+        pending={action.pending}
+        onSubmit={action.submit}
+      />
       <ErrorMessage error={action.error} />
       {action.result && <AuditView report={action.result} />}
     </Section>
+  );
+}
+
+/** An account and an optional instant (empty: now): what both look-ups of this page ask for. */
+function AccountAtForm({
+  formLabel,
+  accountLabel,
+  atLabel,
+  submitText,
+  pending,
+  onSubmit,
+}: {
+  formLabel: string;
+  accountLabel: string;
+  atLabel: string;
+  submitText: string;
+  pending: boolean;
+  onSubmit: (accountId: string, at: string | undefined) => Promise<unknown>;
+}) {
+  const [accountId, setAccountId] = useState('');
+  const [at, setAt] = useState('');
+  const submit = submitHandler(() => onSubmit(accountId.trim(), at ? toInstant(at) : undefined));
+  return (
+    <form className="c-form" aria-label={formLabel} onSubmit={submit}>
+      <Field label={accountLabel}>
+        {(id) => (
+          <input
+            id={id}
+            required
+            value={accountId}
+            onChange={(event) => setAccountId(event.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={atLabel}>
+        {(id) => (
+          <input
+            id={id}
+            type="datetime-local"
+            step={1}
+            value={at}
+            onChange={(event) => setAt(event.target.value)}
+          />
+        )}
+      </Field>
+      <button type="submit" disabled={pending}>
+        {submitText}
+      </button>
+    </form>
   );
 }
 
