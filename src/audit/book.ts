@@ -240,9 +240,7 @@ export class AuditBook {
         const { data } = event;
         at.positive('credits', data.credits);
         at.parts('drawdown', data.drawdown, data.credits);
-        if (this.adjustmentIds.has(data.adjustmentId))
-          report('duplicate_id', `adjustment ${data.adjustmentId} recorded twice`);
-        this.adjustmentIds.add(data.adjustmentId);
+        recordOnce(this.adjustmentIds, data.adjustmentId, report, 'adjustment', 'recorded twice');
         this.expectDrawdown(
           'adjustment',
           data.drawdown,
@@ -259,9 +257,7 @@ export class AuditBook {
         const { data } = event;
         at.positive('credits', data.credits);
         at.parts('returnedTo', data.returnedTo, data.credits);
-        if (this.refundIds.has(data.refundId))
-          report('duplicate_id', `refund ${data.refundId} recorded twice`);
-        this.refundIds.add(data.refundId);
+        recordOnce(this.refundIds, data.refundId, report, 'refund', 'recorded twice');
         const spend = this.spends.get(data.spendId);
         if (!spend) {
           report(
@@ -530,9 +526,7 @@ export class AuditBook {
         const { data } = event;
         at.positive('credits', data.credits);
         at.parts('blocks', data.blocks, data.credits);
-        if (this.giftCodes.has(data.codeHash))
-          report('duplicate_id', `gift code ${data.codeHash} redeemed twice`);
-        this.giftCodes.add(data.codeHash);
+        recordOnce(this.giftCodes, data.codeHash, report, 'gift code', 'redeemed twice');
         for (const block of data.blocks)
           this.openLot(
             block.blockId,
@@ -572,9 +566,7 @@ export class AuditBook {
         const { data } = event;
         at.positive('credits', data.credits);
         at.parts('blocks', data.blocks, data.credits);
-        if (this.transfersIn.has(data.transferId))
-          report('duplicate_id', `transfer ${data.transferId} received twice`);
-        this.transfersIn.add(data.transferId);
+        recordOnce(this.transfersIn, data.transferId, report, 'transfer', 'received twice');
         // A block may arrive past its time (it expired on the way): expired in the same append.
         for (const block of data.blocks)
           this.openLot(
@@ -591,9 +583,7 @@ export class AuditBook {
         return data.credits;
       }
       case 'TransferDeclined': {
-        if (this.transfersIn.has(event.data.transferId))
-          report('duplicate_id', `transfer ${event.data.transferId} decided twice`);
-        this.transfersIn.add(event.data.transferId);
+        recordOnce(this.transfersIn, event.data.transferId, report, 'transfer', 'decided twice');
         return 0;
       }
       case 'TransferReturned': {
@@ -902,6 +892,12 @@ class Checks {
     if (total !== credits)
       this.report('amounts_disagree', `${field} moves ${total} credits; the event says ${credits}`);
   }
+}
+
+/** Notes `id` in `ids`; a second time is a duplicate_id ("<noun> <id> <how>"). */
+function recordOnce(ids: Set<string>, id: string, report: Report, noun: string, how: string): void {
+  if (ids.has(id)) report('duplicate_id', `${noun} ${id} ${how}`);
+  ids.add(id);
 }
 
 export function isLive(lot: Lot, atMs: number): boolean {
