@@ -21,5 +21,10 @@ export function createPool(options: PoolOptions): Pool {
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // pg-pool stops listening for a client's 'error' while it is checked out, and an 'error' event
+  // nobody listens to kills the process. A checked-out client whose PostgreSQL dies (kill -9, a
+  // restart, pg_terminate_backend) already fails its running and next queries, and pg-pool drops
+  // it on release, so the event itself carries nothing left to handle.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
