@@ -247,7 +247,11 @@ describe('projection functions (pure)', () => {
     const blocks = [{ ...moved[0], blockId: 'n', fromBlockId: 'g' }];
     const withNote: LedgerEvent[] = [
       { type: 'ReservationReleased', data: { ...release, note }, metadata },
-      { type: 'TransferSent', data: { ...sent, purpose: 'merge', drawdown: moved, note }, metadata },
+      {
+        type: 'TransferSent',
+        data: { ...sent, purpose: 'merge', drawdown: moved, note },
+        metadata,
+      },
       { type: 'TransferReceived', data: { ...received, blocks, note }, metadata },
       { type: 'AccountClosed', data: { ...closed, note }, metadata },
     ];
