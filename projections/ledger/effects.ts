@@ -326,13 +326,21 @@ function memberOf(event: LedgerEvent): { member?: string } {
     : {};
 }
 
-/** Events without a description of their own show their reason. */
+/**
+ * Events without a description of their own show their reason: the operator's (a release's or a
+ * merge's `note`) before the machine's.
+ */
 function describe(event: LedgerEvent): string | undefined {
   switch (event.type) {
     case 'CreditsRefunded':
     case 'CreditsAdjusted':
-    case 'TransferSent':
       return event.data.reason;
+    case 'TransferSent':
+      return event.data.note ?? event.data.reason;
+    case 'ReservationReleased':
+    case 'TransferReceived':
+    case 'AccountClosed':
+      return event.data.note;
     case 'GiftCodesFunded':
       return `Gift codes funded: ${event.data.count} × ${event.data.creditsPerCode} credits`;
     case 'GiftCodeRedeemed':

@@ -36,7 +36,7 @@ export function summarize(event: LedgerEvent): string {
     }
     case 'ReservationReleased': {
       const { data } = event;
-      return `hold ${data.reservationId}: ${data.credits} released (${data.reason}) → ${parts(data.returnedTo)}`;
+      return `hold ${data.reservationId}: ${data.credits} released (${data.reason})${note(data.note)} → ${parts(data.returnedTo)}`;
     }
     case 'PurchaseReversed': {
       const { data } = event;
@@ -62,11 +62,11 @@ export function summarize(event: LedgerEvent): string {
     }
     case 'TransferSent': {
       const { data } = event;
-      return `${data.purpose} ${data.transferId} of ${data.credits} to ${data.to} "${data.reason}" from ${parts(data.drawdown)}`;
+      return `${data.purpose} ${data.transferId} of ${data.credits} to ${data.to} "${data.reason}"${note(data.note)} from ${parts(data.drawdown)}`;
     }
     case 'TransferReceived': {
       const { data } = event;
-      return `${data.purpose} ${data.transferId} of ${data.credits} from ${data.from} → ${data.blocks.map((block) => `${block.blockId}:${block.credits} (${block.category}, from ${block.fromBlockId})`).join(', ')}`;
+      return `${data.purpose} ${data.transferId} of ${data.credits} from ${data.from}${note(data.note)} → ${data.blocks.map((block) => `${block.blockId}:${block.credits} (${block.category}, from ${block.fromBlockId})`).join(', ')}`;
     }
     case 'TransferDeclined': {
       const { data } = event;
@@ -78,7 +78,7 @@ export function summarize(event: LedgerEvent): string {
     }
     case 'AccountClosed': {
       const { data } = event;
-      return `closed: merged into ${data.into} (merge ${data.mergeId}, ${data.credits} credits moved)`;
+      return `closed: merged into ${data.into} (merge ${data.mergeId}, ${data.credits} credits moved)${note(data.note)}`;
     }
     case 'SubscriptionStarted':
     case 'SubscriptionRenewed': {
@@ -111,4 +111,9 @@ function parts(amounts: readonly BlockAmount[]): string {
 
 function expiry(expiresAt: string | undefined): string {
   return expiresAt ? `, expires ${expiresAt}` : ', never expires';
+}
+
+/** An operator's reason (a release's or a merge's `note`), when one was recorded. */
+function note(text: string | undefined): string {
+  return text === undefined ? '' : ` note "${text}"`;
 }

@@ -113,6 +113,8 @@ export interface CaptureReservationCommand {
 export interface ReleaseReservationCommand {
   kind: 'release';
   reservationId: string;
+  /** The operator's reason, recorded as the event's `note`. */
+  note?: string;
 }
 
 /** Expire whatever is due at `now` (blocks and holds). Used by the background worker. */
@@ -227,6 +229,8 @@ export interface ReceiveTransferCommand {
   purpose: TransferPurpose;
   /** One new block per block drawn; `blockId` is the new block's id, chosen by the caller. */
   blocks: Array<MovedCredits & { fromBlockId: string }>;
+  /** The TransferSent's note, if it had one. */
+  note?: string;
 }
 
 /** A declined transfer goes back to the source's blocks, once. */
@@ -244,6 +248,8 @@ export interface MergeAccountCommand {
   kind: 'merge';
   mergeId: string;
   into: string;
+  /** The operator's reason, recorded as the `note` of the merge's TransferSent and AccountClosed. */
+  note?: string;
 }
 /**
  * A subscription period was paid (an invoice): grant its credits once, rolling over the ending

@@ -185,6 +185,8 @@ export type ReservationReleased = EventOf<
     reason: ReleaseReason;
     /** Where the released credits went back to (the hold's drawdown, last-drawn first). */
     returnedTo: BlockAmount[];
+    /** The operator's reason, as typed; only when one was given (`reason` is the machine's). */
+    note?: string;
   }
 >;
 
@@ -309,6 +311,8 @@ export type TransferSent = EventOf<
     reason: string;
     purpose: TransferPurpose;
     drawdown: MovedCredits[];
+    /** A merge's: the operator's reason, as typed; only when one was given. */
+    note?: string;
   }
 >;
 
@@ -321,6 +325,8 @@ export type TransferReceived = EventOf<
     credits: number;
     purpose: TransferPurpose;
     blocks: Array<MovedCredits & { fromBlockId: string }>;
+    /** The sender's note (a merge's operator reason), carried so the receiving side shows it too. */
+    note?: string;
   }
 >;
 
@@ -355,7 +361,14 @@ export type TransferReturned = EventOf<
  */
 export type AccountClosed = EventOf<
   'AccountClosed',
-  { reason: 'merged'; mergeId: string; into: string; credits: number }
+  {
+    reason: 'merged';
+    mergeId: string;
+    into: string;
+    credits: number;
+    /** The operator's reason for the merge, as typed; only when one was given. */
+    note?: string;
+  }
 >;
 
 /** What a subscription plan gives per period, as it was when the period was paid (src/subscriptions). */

@@ -161,13 +161,33 @@ describe('console in the browser', () => {
     await waitForText(page.getByTestId('history-row').first(), 'Duplicate goodwill grant');
   });
 
-  it('releases a hold', async () => {
+  it('releases a hold with a reason: recorded in the event, shown in the history and the timeline', async () => {
     await page.getByTestId('hold-row').getByTestId('release-open').click();
     await page.getByTestId('release-reason').fill('Render job was cancelled');
     await page.getByTestId('release-submit').click();
     await expectDoneBy('Released hold', 'ReservationReleased');
     await waitForText(page.getByTestId('balance-reserved'), '0');
     await waitForText(page.getByTestId('account-holds'), 'No open holds');
+    // The reason is the API's now (issue 18): the event's note, the history row's description.
+    await waitForText(page.getByTestId('history-row').first(), 'Render job was cancelled');
+    const entry = page.getByTestId('timeline-entry').first();
+    await waitForText(entry, 'ReservationReleased');
+    // The event's data is folded away (<details>): its text is there, not shown.
+    expect(await entry.textContent()).toContain('"note": "Render job was cancelled"');
+    const events = await http().get(`/v1/accounts/${ACCOUNT}/events?fromRevision=0&limit=100`, {
+      key: TEST_KEYS.finance,
+    });
+    const release = events.body.data.at(-1);
+    expect(release).toMatchObject({
+      type: 'ReservationReleased',
+      data: { reason: 'released', note: 'Render job was cancelled' },
+      metadata: { actor: { kind: 'admin', id: 'ops' } },
+    });
+    const history = await http().get(`/v1/accounts/${ACCOUNT}/transactions?limit=1`);
+    expect(history.body.data[0]).toMatchObject({
+      type: 'release',
+      description: 'Render job was cancelled',
+    });
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'console-03-accounts');
   });

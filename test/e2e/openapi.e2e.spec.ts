@@ -76,6 +76,24 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it("release and merge take an optional operator's reason, with the refund's limit", () => {
+    const schemas = document.components.schemas;
+    const release = document.paths[`${account}/reservations/{reservationId}/release`].post;
+    expect(release.requestBody).toMatchObject({ required: false });
+    expect(release.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/ReleaseRequest',
+    );
+    const refundReason = schemas.RefundRequest.properties.reason;
+    for (const name of ['ReleaseRequest', 'MergeRequest']) {
+      expect(schemas[name].properties.reason).toMatchObject({
+        type: 'string',
+        maxLength: refundReason.maxLength,
+      });
+      expect(schemas[name].required ?? []).not.toContain('reason');
+    }
+    expect(schemas.RefundRequest.required).toContain('reason');
+  });
+
   it.each([
     [`${account}/balance`, 'get'],
     [`${account}/check`, 'post'],

@@ -209,11 +209,17 @@ export function released(
   reservationId: string,
   returnedTo: Record<string, number>,
   reason: ReleaseReason = 'released',
-  options: At = {},
+  options: At & { note?: string } = {},
 ): ReservationReleased {
   return {
     type: 'ReservationReleased',
-    data: { reservationId, credits: total(returnedTo), reason, returnedTo: amounts(returnedTo) },
+    data: {
+      reservationId,
+      credits: total(returnedTo),
+      reason,
+      returnedTo: amounts(returnedTo),
+      ...(options.note !== undefined && { note: options.note }),
+    },
     metadata: metadata(options),
   };
 }

@@ -25,9 +25,9 @@ export function sent(
   transferId: string,
   to: string,
   drawdown: MovedCredits[],
-  options: { at?: string; purpose?: 'transfer' | 'merge'; reason?: string } = {},
+  options: { at?: string; purpose?: 'transfer' | 'merge'; reason?: string; note?: string } = {},
 ): TransferSent {
-  const { purpose = 'transfer', reason = purpose === 'merge' ? 'merge' : 'gift' } = options;
+  const { purpose = 'transfer', reason = purpose === 'merge' ? 'merge' : 'gift', note } = options;
   return {
     type: 'TransferSent',
     data: {
@@ -37,6 +37,7 @@ export function sent(
       reason,
       purpose,
       drawdown,
+      ...(note !== undefined && { note }),
     },
     metadata: meta(options.at),
   };
@@ -46,7 +47,7 @@ export function received(
   transferId: string,
   from: string,
   blocks: TransferReceived['data']['blocks'],
-  options: { at?: string; purpose?: 'transfer' | 'merge' } = {},
+  options: { at?: string; purpose?: 'transfer' | 'merge'; note?: string } = {},
 ): TransferReceived {
   return {
     type: 'TransferReceived',
@@ -56,6 +57,7 @@ export function received(
       credits: blocks.reduce((sum, block) => sum + block.credits, 0),
       purpose: options.purpose ?? 'transfer',
       blocks,
+      ...(options.note !== undefined && { note: options.note }),
     },
     metadata: meta(options.at),
   };
@@ -98,10 +100,15 @@ export function returned(
   };
 }
 
-export function closed(mergeId: string, into: string, credits: number): AccountClosed {
+export function closed(
+  mergeId: string,
+  into: string,
+  credits: number,
+  note?: string,
+): AccountClosed {
   return {
     type: 'AccountClosed',
-    data: { reason: 'merged', mergeId, into, credits },
+    data: { reason: 'merged', mergeId, into, credits, ...(note !== undefined && { note }) },
     metadata: meta(),
   };
 }

@@ -236,6 +236,40 @@ describe('projection functions (pure)', () => {
     });
   });
 
+  it("describe a release's and a merge's rows with the operator's note, when there is one", () => {
+    const note = 'customer cancelled, ticket 4211';
+    const returnedTo = [{ blockId: 'g', credits: 5 }];
+    const release = { reservationId: 'r', credits: 5, reason: 'released', returnedTo } as const;
+    const moved = [{ blockId: 'g', credits: 5, category: 'paid' as const }];
+    const sent = { transferId: 'm', to: 'user:ann', credits: 5, reason: 'merge' } as const;
+    const received = { transferId: 'm', from: 'lead:1', credits: 5, purpose: 'merge' } as const;
+    const closed = { reason: 'merged', mergeId: 'm', into: 'user:ann', credits: 5 } as const;
+    const blocks = [{ ...moved[0], blockId: 'n', fromBlockId: 'g' }];
+    const withNote: LedgerEvent[] = [
+      { type: 'ReservationReleased', data: { ...release, note }, metadata },
+      {
+        type: 'TransferSent',
+        data: { ...sent, purpose: 'merge', drawdown: moved, note },
+        metadata,
+      },
+      { type: 'TransferReceived', data: { ...received, blocks, note }, metadata },
+      { type: 'AccountClosed', data: { ...closed, note }, metadata },
+    ];
+    for (const event of withNote) expect(transactionFacts(event).description).toBe(note);
+    const without: LedgerEvent[] = [
+      { type: 'ReservationReleased', data: release, metadata },
+      { type: 'TransferReceived', data: { ...received, blocks }, metadata },
+      { type: 'AccountClosed', data: closed, metadata },
+    ];
+    for (const event of without) expect(transactionFacts(event).description).toBeNull();
+    const plainMerge: LedgerEvent = {
+      type: 'TransferSent',
+      data: { ...sent, purpose: 'merge', drawdown: moved },
+      metadata,
+    };
+    expect(transactionFacts(plainMerge).description).toBe('merge');
+  });
+
   it('track blocks: open, draw, return, expire; a capture does not touch blocks', () => {
     const blocks = new Map<string, BlockRow>();
     for (const event of stream) applyBlockChanges(blocks, event);

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
+  ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -13,7 +14,7 @@ import { newId } from '../../shared/ids';
 import type { AuthenticatedRequest } from '../../http/auth/api-key.guard';
 import { RequireScope } from '../../http/auth/scopes.decorator';
 import { AccountIdPipe, ReservationIdPipe } from '../../http/validation/path-id.pipes';
-import { CaptureRequest, ReserveRequest } from './dto/requests';
+import { CaptureRequest, ReleaseRequest, ReserveRequest } from './dto/requests';
 import { CaptureResponse, ReleaseResponse, ReservationResponse } from './dto/responses';
 import { LedgerWriter } from './ledger-writer';
 import { callerContext } from '../../http/request-context';
@@ -150,18 +151,30 @@ export class ReservationsController {
   @HttpCode(200)
   @RequireScope('spend')
   @WriteRoute()
-  @ApiOperation({ summary: 'Give a hold back in full' })
+  @ApiOperation({
+    summary: 'Give a hold back in full',
+    description:
+      "The body is optional: `{ reason }`, the operator's reason, is recorded as the event's `note`.",
+  })
+  @ApiBody({ type: ReleaseRequest, required: false })
   @ApiOkResponse({ type: ReleaseResponse })
   @NOT_FOUND('reservation')
   @RESERVATION_CONFLICT
   async release(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Param('reservationId', ReservationIdPipe) reservationId: string,
+    @Body() body: ReleaseRequest,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReleaseResponse> {
-    const release: ReleaseReservationCommand = { kind: 'release', reservationId };
-    const context = callerContext(request, release.kind, accountId, { reservationId });
+    const release: ReleaseReservationCommand = {
+      kind: 'release',
+      reservationId,
+      ...(body.reason !== undefined && { note: body.reason }),
+    };
+    // As a refund's: the reason is part of what was asked (the same key with another reason is
+    // another request); without one, the hash is the one releases always had.
+    const context = callerContext(request, release.kind, accountId, { reservationId, ...body });
     const outcome = await this.writer.send(
       new ReleaseReservation(accountId, release, context),
       reply,

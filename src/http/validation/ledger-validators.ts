@@ -1,6 +1,17 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
-import { IsInt, Max, Min, ValidateBy, buildMessage, isISO8601 } from 'class-validator';
+import {
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  buildMessage,
+  isISO8601,
+} from 'class-validator';
 import { MAX_COMMAND_CREDITS, MIN_COMMAND_CREDITS } from '../../ledger/limits';
 
 /** A credits amount: an integer from 1 to 1,000,000,000,000 (LEDGER.md "Amounts and time"). */
@@ -16,6 +27,24 @@ export function IsCredits(options: Partial<ApiPropertyOptions> = {}): PropertyDe
     IsInt({ message: 'must be a whole number of credits' }),
     Min(MIN_COMMAND_CREDITS, { message: `must be at least ${MIN_COMMAND_CREDITS}` }),
     Max(MAX_COMMAND_CREDITS, { message: `must be at most ${MAX_COMMAND_CREDITS}` }),
+  );
+}
+
+/** The longest description or operator's reason the ledger keeps (the console's forms say the same). */
+export const MAX_DESCRIPTION = 500;
+
+/**
+ * An operator's reason, as typed (refund, adjust down, release, merge): a non-empty string of at
+ * most MAX_DESCRIPTION characters. An optional one may be left out, but not sent as null.
+ */
+export function IsReason(options: { required: boolean; example: string; description?: string }) {
+  const { required, ...docs } = options;
+  return applyDecorators(
+    ApiProperty({ maxLength: MAX_DESCRIPTION, required, ...docs }),
+    ...(required ? [] : [ValidateIf((_body: object, value: unknown) => value !== undefined)]),
+    IsString(),
+    IsNotEmpty(),
+    MaxLength(MAX_DESCRIPTION),
   );
 }
 

@@ -7,6 +7,7 @@ import { dueHolds, expireReturnedCredits } from '../expiry';
 import type { Situation } from './situation';
 import { accept, type RulesOutcome } from './rules-outcome';
 import { movedFrom } from './send-transfer';
+import { noteOf } from './note';
 
 /**
  * PRODUCT.md §2 "Lead credits": release the open holds (those past their deadline are released by
@@ -72,11 +73,18 @@ export function decideMergeAccount(
               reason: 'merge',
               purpose: 'merge',
               drawdown,
+              ...noteOf(command),
             },
           },
         ];
   return accept(...releases, ...sent, {
     type: 'AccountClosed',
-    data: { reason: 'merged', mergeId: command.mergeId, into: command.into, credits },
+    data: {
+      reason: 'merged',
+      mergeId: command.mergeId,
+      into: command.into,
+      credits,
+      ...noteOf(command),
+    },
   });
 }

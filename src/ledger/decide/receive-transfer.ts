@@ -6,6 +6,7 @@ import { lookup } from '../keyed-records';
 import type { Situation } from './situation';
 import { accept, type RulesOutcome } from './rules-outcome';
 import { assertUnusedId } from './fresh-id';
+import { noteOf } from './note';
 
 /**
  * Second step of a transfer, on the destination. Never refused: the process must end either way.
@@ -62,6 +63,7 @@ export function decideReceiveTransfer(
         credits,
         purpose: command.purpose,
         blocks: command.blocks.map((block) => ({ ...block })),
+        ...noteOf(command),
       },
     },
     ...lostOnTheWay,

@@ -4,6 +4,7 @@ import { takeLastDrawn } from '../block-amounts';
 import { expireReturnedCredits } from '../expiry';
 import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { openHoldOrRejection } from './open-hold';
+import { noteOf } from './note';
 
 /**
  * LEDGER.md "Release": all held credits go back, last-drawn first. A hold whose deadline passed was
@@ -26,6 +27,7 @@ export function decideReleaseReservation(
         credits: hold.credits,
         reason: 'released',
         returnedTo,
+        ...noteOf(command),
       },
     },
     ...expireReturnedCredits(state, returnedTo, nowMs),

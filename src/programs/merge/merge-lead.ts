@@ -3,6 +3,7 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { MergeAccount } from '../../accounts/commands';
 import type { CallerContext } from '../../accounts/write-path/caller-context';
 import type { WriteOutcome } from '../../accounts/write-path/write-outcome';
+import type { MergeAccountCommand } from '../../ledger/commands';
 import type { TransferSent } from '../../ledger/events';
 import { AppConfig } from '../../config/app-config';
 import { newId } from '../../shared/ids';
@@ -13,6 +14,8 @@ export class MergeLead extends Command<WriteOutcome> {
   constructor(
     readonly leadId: string,
     readonly into: string,
+    /** The operator's reason, if given: the `note` of the merge's events. */
+    readonly note: string | undefined,
     readonly context: CallerContext,
   ) {
     super();
@@ -34,9 +37,15 @@ export class MergeLeadHandler implements ICommandHandler<MergeLead, WriteOutcome
     private readonly config: AppConfig,
   ) {}
 
-  async execute({ leadId, into, context }: MergeLead): Promise<WriteOutcome> {
+  async execute({ leadId, into, note, context }: MergeLead): Promise<WriteOutcome> {
+    const merge: MergeAccountCommand = {
+      kind: 'merge',
+      mergeId: newId('merge'),
+      into,
+      ...(note !== undefined && { note }),
+    };
     const outcome: WriteOutcome = await this.commandBus.execute(
-      new MergeAccount(leadId, { kind: 'merge', mergeId: newId('merge'), into }, context),
+      new MergeAccount(leadId, merge, context),
     );
     const sent = outcome.events.find(
       (event): event is TransferSent => event.type === 'TransferSent',

@@ -14,6 +14,7 @@ import type { AuthenticatedRequest } from '../../http/auth/api-key.guard';
 import { RequireScope } from '../../http/auth/scopes.decorator';
 import { callerContext } from '../../http/request-context';
 import { AccountRoute, WriteRoute } from '../../http/route-docs';
+import { IsReason } from '../../http/validation/ledger-validators';
 import { AccountIdPipe } from '../../http/validation/path-id.pipes';
 import { ACCOUNT_ID_PATTERN } from '../../ledger/limits';
 import { InvalidProgramRequestError } from '../errors';
@@ -27,6 +28,13 @@ export class MergeRequest {
     message: 'must be 1–128 characters of A–Z a–z 0–9 . _ : @ -, and not . or ..',
   })
   into!: string;
+
+  @IsReason({
+    required: false,
+    example: 'lead signed up as user:ann',
+    description: "The operator's reason, recorded as the `note` of the merge's events",
+  })
+  reason?: string;
 }
 
 export class MergeResponse {
@@ -68,7 +76,7 @@ export class MergeController {
       throw new InvalidProgramRequestError('into', 'must be another account than the lead');
     const context = callerContext(request, 'merge', leadId, body);
     const outcome: WriteOutcome = await this.commandBus.execute(
-      new MergeLead(leadId, body.into, context),
+      new MergeLead(leadId, body.into, body.reason, context),
     );
     markReplayed(reply, outcome);
     if (outcome.replayed) void reply.status(200);

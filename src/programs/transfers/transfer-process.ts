@@ -56,6 +56,8 @@ export class TransferProcess {
             category: drawn.category,
             ...(drawn.expiresAt !== undefined && { expiresAt: drawn.expiresAt }),
           })),
+          // A merge's operator reason shows on the receiving side too.
+          ...(sent.note !== undefined && { note: sent.note }),
         },
         processContext(sent.transferId),
       ),

@@ -198,7 +198,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give a hold back in full */
+        /**
+         * Give a hold back in full
+         * @description The body is optional: `{ reason }`, the operator's reason, is recorded as the event's `note`.
+         */
         post: operations["ReservationsController_release"];
         delete?: never;
         options?: never;
@@ -1290,6 +1293,13 @@ export interface components {
             /** @description What it paid for, when priced by operation or quote */
             operation?: components["schemas"]["OperationRecordResponse"];
         };
+        ReleaseRequest: {
+            /**
+             * @description The operator's reason, recorded as the ReservationReleased event's `note`
+             * @example customer cancelled the job
+             */
+            reason?: string;
+        };
         ReleaseResponse: {
             balance: number;
             available: number;
@@ -1988,6 +1998,11 @@ export interface components {
              * @example user:ann
              */
             into: string;
+            /**
+             * @description The operator's reason, recorded as the `note` of the merge's events
+             * @example lead signed up as user:ann
+             */
+            reason?: string;
         };
         MergeResponse: {
             mergeId: string;
@@ -3235,7 +3250,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleaseRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {

@@ -18,7 +18,13 @@ import {
   MAX_COMMAND_CREDITS,
   MAX_RESERVATION_TTL_SECONDS,
 } from '../../../ledger/limits';
-import { IsCredits, IsInstant, IsStringDetails } from '../../../http/validation/ledger-validators';
+import {
+  IsCredits,
+  IsInstant,
+  IsReason,
+  IsStringDetails,
+  MAX_DESCRIPTION,
+} from '../../../http/validation/ledger-validators';
 import {
   IsDimensions,
   IsOperationId,
@@ -28,7 +34,7 @@ import {
   OnlyWith,
 } from './charge-fields';
 
-export const MAX_DESCRIPTION = 500;
+export { MAX_DESCRIPTION };
 export const MAX_REFERENCE = 200;
 const MAX_ID = 200;
 const GRANT_REASONS: GrantReason[] = [
@@ -133,10 +139,7 @@ export class RefundRequest {
   @IsCredits({ required: false, description: 'Default: all that is left of the spend' })
   credits?: number;
 
-  @ApiProperty({ maxLength: MAX_DESCRIPTION, example: 'render failed' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_DESCRIPTION)
+  @IsReason({ required: true, example: 'render failed' })
   reason!: string;
 }
 
@@ -246,6 +249,16 @@ export class CaptureRequest {
   description?: string;
 }
 
+/** An optional body: a release without one is recorded without a note, as before. */
+export class ReleaseRequest {
+  @IsReason({
+    required: false,
+    example: 'customer cancelled the job',
+    description: "The operator's reason, recorded as the ReservationReleased event's `note`",
+  })
+  reason?: string;
+}
+
 /** API.md "Prices": `{ operation, quantity?, dimensions? }`. */
 export class QuoteRequest {
   @IsOperationId(true)
@@ -279,10 +292,7 @@ export class AdjustmentRequest {
   @Max(MAX_ADJUSTMENT_CREDITS, { message: `must be at most ${MAX_ADJUSTMENT_CREDITS}` })
   credits!: number;
 
-  @ApiProperty({ maxLength: MAX_DESCRIPTION, example: 'duplicate grant, ticket 4211' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_DESCRIPTION)
+  @IsReason({ required: true, example: 'duplicate grant, ticket 4211' })
   reason!: string;
 
   @ApiPropertyOptional({ maxLength: MAX_DESCRIPTION })

@@ -191,7 +191,7 @@ export function MergeForm({ client, accountId, onDone }: ActionFormProps) {
     settle(
       client.api.POST('/v1/accounts/{accountId}/merge', {
         params: { path: { accountId }, header: { 'Idempotency-Key': idempotencyKey() } },
-        body: { into: into.trim() },
+        body: { into: into.trim(), reason: reason.trim() },
       }),
     ),
   );
@@ -230,7 +230,7 @@ export function MergeForm({ client, accountId, onDone }: ActionFormProps) {
         <ReasonField
           label="Reason for the merge"
           testId="merge-reason"
-          hint="Shown here; the API records the actor, not a reason"
+          hint="Recorded with the merge (the note of its events)"
           value={reason}
           onChange={setReason}
         />

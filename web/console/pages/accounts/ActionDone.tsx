@@ -9,7 +9,7 @@ export interface Done {
   accountId: string;
   /** The revision the write answered: its (last) event. */
   revision: number;
-  /** The reason the operator typed (release and merge: the API keeps none, only shown here). */
+  /** The reason the operator typed, as the write recorded it (a release's or merge's: `note`). */
   reason: string;
 }
 

@@ -118,6 +118,7 @@ function ReleaseForm({
           path: { accountId, reservationId: hold.reservationId },
           header: { 'Idempotency-Key': idempotencyKey() },
         },
+        body: { reason: reason.trim() },
       }),
     ),
   );
@@ -147,7 +148,7 @@ function ReleaseForm({
       <ReasonField
         label="Reason for the release"
         testId="release-reason"
-        hint="Shown here; the API records the actor, not a reason"
+        hint="Recorded with the release (the event's note)"
         autoFocus
         value={reason}
         onChange={setReason}
