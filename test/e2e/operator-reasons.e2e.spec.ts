@@ -129,15 +129,10 @@ describe("operator's reason on release and merge", () => {
       await grant(account, 50);
       const reservationId = await hold(account, 10);
       for (const reason of BAD_REASONS) {
-        const answer = await t.http.post(releasePath(account, reservationId), { reason });
-        expect({ reason, status: answer.status, code: answer.body.code }).toEqual({
+        expectReasonRefused(
           reason,
-          status: 400,
-          code: 'validation_failed',
-        });
-        expect(answer.body.errors.map((error: { field: string }) => error.field)).toEqual([
-          'reason',
-        ]);
+          await t.http.post(releasePath(account, reservationId), { reason }),
+        );
       }
       const unknown = await t.http.post(releasePath(account, reservationId), { why: 'x' });
       expect(unknown.status).toBe(400);
@@ -246,15 +241,7 @@ describe("operator's reason on release and merge", () => {
       const lead = 'lead:reasons-bad';
       await grant(lead, 10);
       for (const reason of BAD_REASONS) {
-        const answer = await merge(lead, { into: 'user:reasons-bad', reason });
-        expect({ reason, status: answer.status, code: answer.body.code }).toEqual({
-          reason,
-          status: 400,
-          code: 'validation_failed',
-        });
-        expect(answer.body.errors.map((error: { field: string }) => error.field)).toEqual([
-          'reason',
-        ]);
+        expectReasonRefused(reason, await merge(lead, { into: 'user:reasons-bad', reason }));
       }
       expect((await eventsOf(lead)).map((event) => event.type)).toEqual(['CreditsGranted']);
       expect((await eventsOf('user:reasons-bad')).length).toBe(0);
@@ -272,3 +259,16 @@ describe("operator's reason on release and merge", () => {
     });
   });
 });
+
+/** A 400 validation_failed whose errors name `reason` and nothing else. */
+function expectReasonRefused(
+  reason: unknown,
+  answer: { status: number; body: { code?: string; errors?: Array<{ field: string }> } },
+): void {
+  expect({ reason, status: answer.status, code: answer.body.code }).toEqual({
+    reason,
+    status: 400,
+    code: 'validation_failed',
+  });
+  expect(answer.body.errors?.map((error) => error.field)).toEqual(['reason']);
+}
