@@ -123,7 +123,10 @@ function timedProjection(projection: Projection, applyMs: Map<string, number>): 
     async apply(client, events) {
       const started = performance.now();
       await projection.apply(client, events);
-      applyMs.set(projection.name, (applyMs.get(projection.name) ?? 0) + performance.now() - started);
+      applyMs.set(
+        projection.name,
+        (applyMs.get(projection.name) ?? 0) + performance.now() - started,
+      );
     },
   };
 }
@@ -143,7 +146,10 @@ async function sampleWaits(connectionString: string): Promise<{ stop(): Promise<
       const idle = await client.query<{ n: string }>(
         `SELECT count(*)::text AS n FROM pg_stat_activity WHERE application_name LIKE 'credits-ledger-rebuild-%' AND state = 'idle'`,
       );
-      counts.set('idle (waiting for Node)', (counts.get('idle (waiting for Node)') ?? 0) + Number(idle.rows[0].n));
+      counts.set(
+        'idle (waiting for Node)',
+        (counts.get('idle (waiting for Node)') ?? 0) + Number(idle.rows[0].n),
+      );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();

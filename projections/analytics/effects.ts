@@ -82,7 +82,8 @@ export const ZERO_PURCHASES: Readonly<PurchaseAmounts> = Object.freeze({
 });
 
 /** `toISOString()`'s own shape (UTC, milliseconds): its first ten characters are the UTC date. */
-const CANONICAL_UTC_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const CANONICAL_UTC_INSTANT =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * The UTC date of an instant. Instants the service wrote are already in toISOString()'s shape:
