@@ -128,10 +128,13 @@ export async function readAllRows(
  * reports where it stopped: at the last kept event when the page filled up, else at the last
  * scanned row (possibly a skipped one), so a reader never rescans what it skipped.
  *
- * One walk of the (transaction_id, global_position) index: rows of other streams come back
- * without their data (only their position is needed) and the cut is made here. (It was a CTE
- * with two window functions, a sort and a join back to the events: 2–3× the PostgreSQL CPU per
- * event of a rebuild, see docs/performance.md.)
+ * Each statement is one walk of the (transaction_id, global_position) index: rows of other
+ * streams come back without their data (only their position is needed) and the cut is made here.
+ * A statement asks for no more rows than matching events are still missing (at least
+ * MIN_SCAN_STEP), so a page of a log of ledger events is one statement that carries no row it
+ * drops; skipped rows cost a further statement, within the same window. (It was one CTE with two
+ * window functions, a sort and a join back to the events: about twice PostgreSQL's CPU per event
+ * of a rebuild, see docs/performance.md.)
  */
 async function readAllWithPrefix(
   client: Queryable,
@@ -139,29 +142,39 @@ async function readAllWithPrefix(
   streamPrefix: string,
   scanWindow: number,
 ): Promise<ReadAllResult> {
-  const { rows } = await client.query<EventRow & { matches: boolean }>(
-    `SELECT starts_with(e.stream_id, $3) AS matches, e.transaction_id::text AS transaction_id, e.global_position,
-       e.stream_id, e.revision, e.event_id::text AS event_id, e.type,
-       CASE WHEN starts_with(e.stream_id, $3) THEN e.data END AS data,
-       CASE WHEN starts_with(e.stream_id, $3) THEN e.metadata END AS metadata, e.recorded_at
-     FROM events e WHERE ${FINISHED_AND_AFTER}
-     ORDER BY e.transaction_id, e.global_position LIMIT $4`,
-    [params[0], params[1], streamPrefix, scanWindow],
-  );
   const count = params[2] as number;
   const events: RecordedEvent[] = [];
+  let after: [unknown, unknown] = [params[0], params[1]];
   let last: EventRow | undefined;
-  for (const row of rows) {
-    last = row;
-    if (!row.matches) continue;
-    events.push(toRecordedEvent(row));
-    if (events.length === count) break;
+  for (let budget = scanWindow; budget > 0 && events.length < count;) {
+    const limit = Math.min(budget, Math.max(count - events.length, MIN_SCAN_STEP));
+    const { rows } = await client.query<EventRow & { matches: boolean }>(
+      `SELECT starts_with(e.stream_id, $3) AS matches, e.transaction_id::text AS transaction_id, e.global_position,
+         e.stream_id, e.revision, e.event_id::text AS event_id, e.type,
+         CASE WHEN starts_with(e.stream_id, $3) THEN e.data END AS data,
+         CASE WHEN starts_with(e.stream_id, $3) THEN e.metadata END AS metadata, e.recorded_at
+       FROM events e WHERE ${FINISHED_AND_AFTER}
+       ORDER BY e.transaction_id, e.global_position LIMIT $4`,
+      [...after, streamPrefix, limit],
+    );
+    for (const row of rows) {
+      last = row;
+      if (!row.matches) continue;
+      events.push(toRecordedEvent(row));
+      if (events.length === count) break;
+    }
+    if (rows.length < limit || !last) break; // the end of what the log hands out
+    budget -= rows.length;
+    after = [last.transaction_id, String(last.global_position)];
   }
   return {
     events,
     lastPosition: last ? encodePosition(last.transaction_id, last.global_position) : null,
   };
 }
+
+/** The fewest rows a prefix-filtered statement asks for (a reader asking for 1 event still scans ahead). */
+const MIN_SCAN_STEP = 100;
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
