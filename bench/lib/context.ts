@@ -1,3 +1,4 @@
+import { DEFAULT_REBUILD_BATCH_SIZE } from '../../projections/ops/rebuild';
 import type { AppConfig } from '../../src/config/app-config';
 import type { Database } from '../../src/database/database';
 import type { BenchPostgres, ResourceProbe } from './bench-postgres';
@@ -41,7 +42,7 @@ export const QUICK: Settings = {
   coldStreamEvents: 100_000,
   coldTrials: 3,
   rebuildMinEvents: null,
-  rebuildBatchSize: 2_000,
+  rebuildBatchSize: DEFAULT_REBUILD_BATCH_SIZE,
   // Loading states costs ~25–50 s per 100,000 here (one stream read each): half in quick mode,
   // so the RSS target (stated for 100,000) is judged in full runs (or `--only=memory`).
   memoryAccounts: 50_000,
@@ -63,7 +64,7 @@ export const FULL: Settings = {
   coldStreamEvents: 1_000_000,
   coldTrials: 10,
   rebuildMinEvents: 250_000,
-  rebuildBatchSize: 2_000,
+  rebuildBatchSize: DEFAULT_REBUILD_BATCH_SIZE,
   memoryAccounts: 100_000,
   memoryTargetAccounts: 100_000,
   memorySpendsPerAccount: 2,

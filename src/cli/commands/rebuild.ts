@@ -1,8 +1,6 @@
 import { PROJECTIONS, projectionNamed } from '../../../projections/registry';
-import { rebuildProjections } from '../../../projections/ops/rebuild';
+import { DEFAULT_REBUILD_BATCH_SIZE, rebuildProjections } from '../../../projections/ops/rebuild';
 import { UsageError, type CliCommand } from '../cli-command';
-
-const DEFAULT_BATCH_SIZE = 2_000;
 
 /**
  * `ledger rebuild [projection] [--batch-size=N]`: truncate and replay one projection, or all of
@@ -13,7 +11,7 @@ export const rebuildCommand: CliCommand = {
   summary: `Empty a projection's read models and replay the whole log into them (${PROJECTIONS.map((p) => p.name).join(', ')}; default all)`,
   usage: 'rebuild [projection] [--batch-size=N]',
   async run(args, context) {
-    let batchSize = DEFAULT_BATCH_SIZE;
+    let batchSize = DEFAULT_REBUILD_BATCH_SIZE;
     const names: string[] = [];
     for (const arg of args) {
       if (arg.startsWith('--batch-size=')) {

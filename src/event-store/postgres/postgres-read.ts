@@ -127,6 +127,14 @@ export async function readAllRows(
  * Scans a window of the global log, keeps the first `count` events of matching streams and
  * reports where it stopped: at the last kept event when the page filled up, else at the last
  * scanned row (possibly a skipped one), so a reader never rescans what it skipped.
+ *
+ * Each statement is one walk of the (transaction_id, global_position) index: rows of other
+ * streams come back without their data (only their position is needed) and the cut is made here.
+ * A statement asks for no more rows than matching events are still missing (at least
+ * MIN_SCAN_STEP), so a page of a log of ledger events is one statement that carries no row it
+ * drops; skipped rows cost a further statement, within the same window. (It was one CTE with two
+ * window functions, a sort and a join back to the events: about twice PostgreSQL's CPU per event
+ * of a rebuild, see docs/performance.md.)
  */
 async function readAllWithPrefix(
   client: Queryable,
@@ -134,33 +142,39 @@ async function readAllWithPrefix(
   streamPrefix: string,
   scanWindow: number,
 ): Promise<ReadAllResult> {
-  const { rows } = await client.query<
-    Partial<EventRow> & { scanned_xid: string; scanned_position: number | string; matches: boolean }
-  >(
-    `WITH scanned AS (
-       SELECT e.transaction_id, e.global_position, starts_with(e.stream_id, $4) AS matches
+  const count = params[2] as number;
+  const events: RecordedEvent[] = [];
+  let after: [unknown, unknown] = [params[0], params[1]];
+  let last: EventRow | undefined;
+  for (let budget = scanWindow; budget > 0 && events.length < count;) {
+    const limit = Math.min(budget, Math.max(count - events.length, MIN_SCAN_STEP));
+    const { rows } = await client.query<EventRow & { matches: boolean }>(
+      `SELECT starts_with(e.stream_id, $3) AS matches, e.transaction_id::text AS transaction_id, e.global_position,
+         e.stream_id, e.revision, e.event_id::text AS event_id, e.type,
+         CASE WHEN starts_with(e.stream_id, $3) THEN e.data END AS data,
+         CASE WHEN starts_with(e.stream_id, $3) THEN e.metadata END AS metadata, e.recorded_at
        FROM events e WHERE ${FINISHED_AND_AFTER}
-       ORDER BY e.transaction_id, e.global_position LIMIT $5
-     ), counted AS (
-       SELECT *, count(*) FILTER (WHERE matches) OVER (ORDER BY transaction_id, global_position) AS kept
-       FROM scanned
-     ), consumed AS (
-       SELECT *, row_number() OVER (ORDER BY transaction_id DESC, global_position DESC) = 1 AS is_last
-       FROM counted WHERE kept < $3 OR (kept = $3 AND matches)
-     )
-     SELECT c.transaction_id::text AS scanned_xid, c.global_position AS scanned_position, c.matches, ${COLUMNS}
-     FROM consumed c LEFT JOIN events e ON c.matches AND e.global_position = c.global_position
-     WHERE c.matches OR c.is_last
-     ORDER BY c.transaction_id, c.global_position`,
-    [...params, streamPrefix, scanWindow],
-  );
-  const events = rows.filter((row) => row.matches).map((row) => toRecordedEvent(row as EventRow));
-  const last = rows.at(-1);
+       ORDER BY e.transaction_id, e.global_position LIMIT $4`,
+      [...after, streamPrefix, limit],
+    );
+    for (const row of rows) {
+      last = row;
+      if (!row.matches) continue;
+      events.push(toRecordedEvent(row));
+      if (events.length === count) break;
+    }
+    if (rows.length < limit || !last) break; // the end of what the log hands out
+    budget -= rows.length;
+    after = [last.transaction_id, String(last.global_position)];
+  }
   return {
     events,
-    lastPosition: last ? encodePosition(last.scanned_xid, last.scanned_position) : null,
+    lastPosition: last ? encodePosition(last.transaction_id, last.global_position) : null,
   };
 }
+
+/** The fewest rows a prefix-filtered statement asks for (a reader asking for 1 event still scans ahead). */
+const MIN_SCAN_STEP = 100;
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
