@@ -65,11 +65,16 @@ function stringify<Row>(both: BothPeriods<Row>): BothPeriodsJson {
   return { data: JSON.stringify(both.data), previous: JSON.stringify(both.previous) };
 }
 
-/** The JSON arrays of a day statement's two rows (`current`, `json`); a period without days is []. */
+/**
+ * The JSON arrays of a day statement's rows (`current`, `json`: one day each, in order). A row per
+ * day, not one text per period: PostgreSQL sends one 0.4 MB value several times slower than the
+ * same bytes in a thousand rows (measured: 10–20 ms against 1.5–5 ms).
+ */
 function jsonOf(rows: Array<{ current: boolean; json: string }>): BothPeriodsJson {
-  const both: BothPeriodsJson = { data: '[]', previous: '[]' };
-  for (const row of rows) both[row.current ? 'data' : 'previous'] = row.json;
-  return both;
+  const data: string[] = [];
+  const previous: string[] = [];
+  for (const row of rows) (row.current ? data : previous).push(row.json);
+  return { data: `[${data.join(',')}]`, previous: `[${previous.join(',')}]` };
 }
 
 /**
@@ -172,19 +177,18 @@ export class AnalyticsReadModel {
                            ',' ORDER BY operation_id COLLATE "C") AS by_operation
          FROM analytics_usage_daily WHERE day >= $1::date AND day < $3::date GROUP BY day)
        SELECT days.day >= $2::date AS current,
-              '[' || string_agg('{"day":"' || days.day::text
+              '{"day":"' || days.day::text
                 || '","credits":' || coalesce(o.spent_credits - o.refunded_credits, 0)::text
                 || ',"spentCredits":' || coalesce(o.spent_credits, 0)::text
                 || ',"refundedCredits":' || coalesce(o.refunded_credits, 0)::text
                 || ',"spends":' || coalesce(o.spends, 0)::text
                 || ',"refunds":' || coalesce(o.refunds, 0)::text
                 || ',"activeAccounts":' || coalesce(a.active_accounts, 0)::text
-                || ',"byOperation":[' || coalesce(o.by_operation, '') || ']}',
-                ',' ORDER BY days.day) || ']' AS json
+                || ',"byOperation":[' || coalesce(o.by_operation, '') || ']}' AS json
        FROM ${DAYS}
        LEFT JOIN operations o ON o.day = days.day
        LEFT JOIN analytics_active_daily a ON a.day = days.day
-       GROUP BY 1`,
+       ORDER BY days.day`,
       AnalyticsReadModel.dayBounds(period, previous),
     );
     return jsonOf(rows);
@@ -282,16 +286,15 @@ export class AnalyticsReadModel {
                   FILTER (WHERE purchases <> 0 OR revenue_minor <> 0) AS revenue
          FROM currencies GROUP BY day)
        SELECT days.day >= $2::date AS current,
-              '[' || string_agg('{"day":"' || days.day::text
+              '{"day":"' || days.day::text
                 || '","purchases":' || coalesce(d.purchases, 0)::text
                 || ',"credits":' || coalesce(d.credits, 0)::text
                 || ',"revenue":[' || coalesce(d.revenue, '')
                 || '],"reversals":' || coalesce(d.reversals, 0)::text
-                || ',"reversedCredits":' || coalesce(d.reversed_credits, 0)::text || '}',
-                ',' ORDER BY days.day) || ']' AS json
+                || ',"reversedCredits":' || coalesce(d.reversed_credits, 0)::text || '}' AS json
        FROM ${DAYS}
        LEFT JOIN daily d ON d.day = days.day
-       GROUP BY 1`,
+       ORDER BY days.day`,
       AnalyticsReadModel.dayBounds(period, previous),
     );
     return jsonOf(rows);
