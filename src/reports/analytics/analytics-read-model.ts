@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '../../database/database';
 import { dayString, type Period } from '../period';
 import { signedCover } from './rollup-cover';
+import { topAccountsStatement } from './top-accounts-sql';
 import type {
   PurchaseAmountsAnswer,
   PurchaseRow,
@@ -206,13 +207,13 @@ export class AnalyticsReadModel {
       ...amounts(row),
     }));
   }
+
   /**
    * The `limit` accounts that used most in each period. A period is read as calendar years,
    * quarters and months (the roll-up table) and days at its edges (the daily table), added or
    * subtracted, whichever reads fewest rows (rollup-cover.ts): for two years a handful of rows
-   * per account instead of 730. Each period is summed and cut to its top `limit` on its own
-   * (a hash of ~10,000 accounts and a top-N heap, not a sort of every account), by the SQL
-   * function analytics_top_accounts (migration 1732262000000: float8 sums, no parallel workers).
+   * per account instead of 730. Each period is ranked on its own, then only its top accounts'
+   * figures are summed (top-accounts-sql.ts).
    */
   private async usageByAccount(
     period: Period,
@@ -220,20 +221,14 @@ export class AnalyticsReadModel {
     limit: number,
     now: Date,
   ): Promise<BothPeriods<UsageRow>> {
-    const ranges = (of: Period) => {
-      const list = signedCover(of, now);
-      return [
-        list.map((range) => range.granularity),
-        list.map((range) => range.from),
-        list.map((range) => range.to),
-        list.map((range) => range.sign),
-      ];
-    };
+    const { text, values } = topAccountsStatement(
+      signedCover(period, now),
+      signedCover(previous, now),
+      limit,
+    );
     const { rows } = await this.pool.query<Tagged<UsageRecord & { account_id: string }>>(
-      `SELECT true AS current, * FROM analytics_top_accounts($1::text[], $2::date[], $3::date[], $4::int[], $9)
-       UNION ALL
-       SELECT false, * FROM analytics_top_accounts($5::text[], $6::date[], $7::date[], $8::int[], $9)`,
-      [...ranges(period), ...ranges(previous), limit],
+      text,
+      values,
     );
     rows.sort(byUsage((row) => row.account_id));
     return split(rows, (row) => ({ accountId: row.account_id, ...amounts(row) }));
