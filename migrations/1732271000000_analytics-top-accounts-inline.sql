@@ -4,12 +4,28 @@
 -- float8 sums, then the figures of the top accounts only. It reads both tables by index-only
 -- scans of a few 10,000s of rows at most: one backend does that in a few ms, while parallel
 -- workers cost more to start than they save and, on a busy machine, made the slow tail (the
--- function below set max_parallel_workers_per_gather = 0 for the same reason).
+-- dropped function set max_parallel_workers_per_gather = 0 for the same reason).
 ALTER TABLE analytics_account_usage_daily SET (parallel_workers = 0);
 ALTER TABLE analytics_account_usage_rollup SET (parallel_workers = 0);
 DROP FUNCTION analytics_top_accounts(text[], date[], date[], integer[], integer);
 
+-- Runs the account question's statement, built by the service for the period's cover (its days
+-- in `days`, referred to as $1[n], and `top` as $2), with parallel workers off: the planner puts a
+-- year's ranking under a Parallel Append of index-only scans (which the tables' parallel_workers
+-- does not cover), and starting workers made the question 2-4 times slower on a busy machine. A
+-- function's SET is the way to set it for one statement without a transaction around it.
+CREATE FUNCTION analytics_serial_top_accounts(statement text, days date[], top integer)
+RETURNS TABLE (current boolean, account_id text, spent_credits bigint, spends bigint, refunded_credits bigint, refunds bigint)
+LANGUAGE plpgsql STABLE
+SET max_parallel_workers_per_gather = 0
+AS $$
+BEGIN
+  RETURN QUERY EXECUTE statement USING days, top;
+END
+$$;
+
 -- Down Migration
+DROP FUNCTION analytics_serial_top_accounts(text, date[], integer);
 CREATE FUNCTION analytics_top_accounts(granularities text[], froms date[], tos date[], signs integer[], top integer)
 RETURNS TABLE (account_id text, spent_credits bigint, spends bigint, refunded_credits bigint, refunds bigint)
 LANGUAGE sql STABLE

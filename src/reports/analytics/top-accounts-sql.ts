@@ -12,7 +12,12 @@ import type { SignedRange } from './rollup-cover';
  * 2. the figures of those `limit` accounts only: the same ranges again, each an index-only scan
  *    restricted to their ids (a few hundred rows).
  * Each range is a branch of its own (a constant table and sign), not a join with an unnested
- * list of ranges as the SQL function analytics_top_accounts did: half the time, measured.
+ * list of ranges as the SQL function analytics_top_accounts did: half the time, measured. The
+ * statement runs through analytics_serial_top_accounts (migration 1732271000000), which only
+ * executes it with parallel workers off: the planner otherwise puts a year's ranking under a
+ * Parallel Append (the tables' parallel_workers = 0 does not cover that), and starting workers
+ * made the question 2–4 times slower on a busy machine (measured: 25–60 ms serial, 160–230 ms
+ * parallel, one year). A SET LOCAL would need a transaction: three round trips instead of one.
  *
  * Sums in float8: a running float8 sum is a plain value, where sum(bigint) keeps a 128-bit state
  * per group and ends in numeric; integers add exactly in float8 below 2^53. Counts are never
@@ -23,11 +28,12 @@ export function topAccountsStatement(
   period: readonly SignedRange[],
   previous: readonly SignedRange[],
   limit: number,
-): { text: string; values: unknown[] } {
-  const values: unknown[] = [limit];
+): { text: string; values: [string, string[], number] } {
+  // The function analytics_serial_top_accounts runs the text with $1 = the days, $2 = limit.
+  const days: string[] = [];
   const bind = (value: string) => {
-    values.push(value);
-    return `$${values.length}::date`;
+    days.push(value);
+    return `$1[${days.length}]`;
   };
   // A range's rows, once per range: its bounds are bound once and used by both reads.
   const sources = (ranges: readonly SignedRange[]) =>
@@ -49,7 +55,7 @@ export function topAccountsStatement(
           )
           .join(' UNION ALL ')}) rows
          GROUP BY account_id HAVING sum(activity) <> 0
-         ORDER BY sum(net) DESC, account_id COLLATE "C" LIMIT $1`;
+         ORDER BY sum(net) DESC, account_id COLLATE "C" LIMIT $2`;
   const figures = (current: boolean, of: ReturnType<typeof sources>, top: string) =>
     of.length === 0
       ? `SELECT ${current}, NULL::text, 0::bigint, 0::bigint, 0::bigint, 0::bigint WHERE false`
@@ -66,9 +72,12 @@ export function topAccountsStatement(
            .join(' UNION ALL ')}) rows
          GROUP BY account_id`;
   const [ofPeriod, ofPrevious] = [sources(period), sources(previous)];
-  const text = `WITH period_top AS (${ranking(ofPeriod)}), previous_top AS (${ranking(ofPrevious)})
+  const statement = `WITH period_top AS (${ranking(ofPeriod)}), previous_top AS (${ranking(ofPrevious)})
     ${figures(true, ofPeriod, 'period_top')}
     UNION ALL
     ${figures(false, ofPrevious, 'previous_top')}`;
-  return { text, values };
+  return {
+    text: 'SELECT * FROM analytics_serial_top_accounts($1, $2::date[], $3)',
+    values: [statement, days, limit],
+  };
 }
