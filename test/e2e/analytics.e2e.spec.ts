@@ -222,6 +222,59 @@ describe('analytics', () => {
       },
     ]);
     expect(byPack.body.previous).toEqual([]);
+
+    // The day answers' JSON is written by SQL: the bytes are what JSON.stringify makes of the
+    // answer with its keys in the documented order, under the content type of any JSON answer.
+    const bytes = async (path: string) => {
+      const response = await fetch(`${t.http.baseUrl}${path}`, {
+        headers: { authorization: `Bearer ${TEST_KEYS.finance}` },
+      });
+      return { type: response.headers.get('content-type'), text: await response.text() };
+    };
+    const dayRow = (row: Record<string, unknown>) => ({
+      day: row.day,
+      credits: row.credits,
+      spentCredits: row.spentCredits,
+      refundedCredits: row.refundedCredits,
+      spends: row.spends,
+      refunds: row.refunds,
+      activeAccounts: row.activeAccounts,
+      byOperation: (row.byOperation as Array<Record<string, unknown>>).map((operation) => ({
+        operationId: operation.operationId,
+        credits: operation.credits,
+        spends: operation.spends,
+      })),
+    });
+    const purchaseRow = (row: Record<string, unknown>) => ({
+      day: row.day,
+      purchases: row.purchases,
+      credits: row.credits,
+      revenue: (row.revenue as Array<Record<string, unknown>>).map((revenue) => ({
+        currency: revenue.currency,
+        amountMinor: revenue.amountMinor,
+      })),
+      reversals: row.reversals,
+      reversedCredits: row.reversedCredits,
+    });
+    const inOrder = (
+      body: Record<string, unknown>,
+      row: (row: Record<string, unknown>) => Record<string, unknown>,
+    ) =>
+      JSON.stringify({
+        groupBy: body.groupBy,
+        period: body.period,
+        previousPeriod: body.previousPeriod,
+        data: (body.data as Array<Record<string, unknown>>).map(row),
+        previous: (body.previous as Array<Record<string, unknown>>).map(row),
+      });
+    const usageBytes = await bytes('/v1/analytics/usage?from=2026-03-01&to=2026-03-08&groupBy=day');
+    expect(usageBytes.type).toBe('application/json; charset=utf-8');
+    expect(usageBytes.text).toBe(inOrder(byDay.body, dayRow));
+    const purchaseBytes = await bytes(
+      '/v1/analytics/purchases?from=2026-03-01&to=2026-03-04&groupBy=day',
+    );
+    expect(purchaseBytes.type).toBe('application/json; charset=utf-8');
+    expect(purchaseBytes.text).toBe(inOrder(purchasesByDay.body, purchaseRow));
   });
 
   it('defaults to the last 30 days by day, and takes finance or admin keys only', async () => {

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '../../database/database';
-import { dayString, daysOf, type Period } from '../period';
+import { dayString, type Period } from '../period';
 import { signedCover } from './rollup-cover';
+import { topAccountsStatement } from './top-accounts-sql';
 import type {
   PurchaseAmountsAnswer,
   PurchaseRow,
@@ -46,13 +47,49 @@ function amounts(record: UsageRecord): UsageAmountsAnswer {
   };
 }
 
-const ZERO: UsageRecord = { spent_credits: 0, spends: 0, refunded_credits: 0, refunds: 0 };
-
 /** The period's rows and the previous period's, as the API answers them. */
 export interface BothPeriods<Row> {
   data: Row[];
   previous: Row[];
 }
+
+/**
+ * The same, each already a JSON array (the text `JSON.stringify` makes of it, byte for byte): the
+ * day questions' statements write their answer's JSON themselves (see usageByDay).
+ */
+export interface BothPeriodsJson {
+  data: string;
+  previous: string;
+}
+
+function stringify<Row>(both: BothPeriods<Row>): BothPeriodsJson {
+  return { data: JSON.stringify(both.data), previous: JSON.stringify(both.previous) };
+}
+
+/**
+ * The JSON arrays of a day statement's rows (`current`, `json`: one day each, in order). A row per
+ * day, not one text per period: PostgreSQL sends one 0.4 MB value several times slower than the
+ * same bytes in a thousand rows (measured: 10–20 ms against 1.5–5 ms).
+ */
+function jsonOf(rows: Array<{ current: boolean; json: string }>): BothPeriodsJson {
+  const data: string[] = [];
+  const previous: string[] = [];
+  for (const row of rows) (row.current ? data : previous).push(row.json);
+  return { data: `[${data.join(',')}]`, previous: `[${previous.join(',')}]` };
+}
+
+/**
+ * The days of both periods (previous.from ≤ day < period.to, $1 and $3), every one of them (a
+ * chart's x axis: zeros included), and whether it is in the period ($2 = period.from).
+ */
+const DAYS = `(SELECT $1::date + n AS day FROM generate_series(0, $3::date - $1::date - 1) AS n) days`;
+
+/**
+ * A JSON string of a text, escaped as JSON.stringify escapes it (`"`, `\\`, \b \f \n \r \t,
+ * other controls as \u00xx); '' is "none", null.
+ */
+const jsonOrNull = (column: string) =>
+  `CASE WHEN ${column} = '' THEN 'null' ELSE to_json(${column})::text END`;
 
 /** Most used first; ties by id, in byte order as the statements sort them (UNION ALL keeps no order). */
 function byUsage<R extends UsageRecord>(ids: (row: R) => string): (a: R, b: R) => number {
@@ -80,6 +117,11 @@ function split<R, Row>(rows: Array<Tagged<R>>, map: (row: R) => Row): BothPeriod
  * statement over both, each row tagged with the period it belongs to: one round trip and one
  * connection per question, which is what an answer costs on a busy machine (the queries
  * themselves take a few ms; see docs/performance.md "analytics-http").
+ *
+ * Answers are JSON text (BothPeriodsJson). The day questions (a row per day of up to four years
+ * of both periods, with its operations or currencies) have their JSON written by their statement:
+ * two text values come back instead of thousands of rows to parse into objects, sum, and
+ * stringify again in the one Node thread that serves every request (that was most of their time).
  */
 @Injectable()
 export class AnalyticsReadModel {
@@ -92,86 +134,65 @@ export class AnalyticsReadModel {
     limit: number,
     /** Units after today hold nothing yet: cheap to subtract (rollup-cover.ts). */
     now: Date,
-  ): Promise<BothPeriods<UsageRow>> {
+  ): Promise<BothPeriodsJson> {
     switch (groupBy) {
       case 'day':
         return this.usageByDay(period, previous);
       case 'operation':
-        return this.usageByOperation(period, previous);
+        return this.usageByOperation(period, previous).then(stringify);
       case 'account':
-        return this.usageByAccount(period, previous, limit, now);
+        return this.usageByAccount(period, previous, limit, now).then(stringify);
       case 'member':
-        return this.usageByMember(period, previous, limit);
+        return this.usageByMember(period, previous, limit).then(stringify);
     }
   }
 
-  purchases(
-    groupBy: PurchasesGroupBy,
-    period: Period,
-    previous: Period,
-  ): Promise<BothPeriods<PurchaseRow>> {
+  purchases(groupBy: PurchasesGroupBy, period: Period, previous: Period): Promise<BothPeriodsJson> {
     return groupBy === 'day'
       ? this.purchasesByDay(period, previous)
-      : this.purchasesByPack(period, previous);
+      : this.purchasesByPack(period, previous).then(stringify);
   }
 
   private get pool() {
     return this.database.pool;
   }
 
-  /** Every day of both periods, zeros included (a chart's x axis), with its operations. */
-  private async usageByDay(period: Period, previous: Period): Promise<BothPeriods<UsageRow>> {
-    // The operations' rows and the active accounts in one statement (active_accounts is null on
-    // the operations' rows, the operation on the active accounts' rows).
-    const { rows } = await this.pool.query<
-      UsageRecord & { day: string; operation_id: string | null; active_accounts: number | null }
-    >(
-      // Sorted by the date and byte order (COLLATE "C"): a locale's collation made the sort
-      // most of the statement's time.
-      `SELECT day::text AS day, operation_id, spent_credits, spends, refunded_credits, refunds, active_accounts
-       FROM (SELECT day, operation_id, spent_credits, spends, refunded_credits, refunds,
-                    NULL::bigint AS active_accounts
-             FROM analytics_usage_daily WHERE day >= $1::date AND day < $2::date
-             UNION ALL
-             SELECT day, NULL, 0, 0, 0, 0, active_accounts
-             FROM analytics_active_daily WHERE day >= $1::date AND day < $2::date) rows
-       ORDER BY rows.day, rows.operation_id COLLATE "C"`,
-      [dayString(previous.from), dayString(period.to)],
+  /** The three parameters of a day statement: previous.from, period.from, period.to. */
+  private static dayBounds(period: Period, previous: Period): string[] {
+    return [dayString(previous.from), dayString(period.from), dayString(period.to)];
+  }
+
+  /**
+   * Every day of both periods, zeros included (a chart's x axis), with its operations (byte order
+   * of their ids) and active accounts, as the UsageRow JSON of groupBy=day: the day's figures are
+   * the sums of its operations' (analytics_usage_daily holds a row per day and operation).
+   */
+  private async usageByDay(period: Period, previous: Period): Promise<BothPeriodsJson> {
+    const { rows } = await this.pool.query<{ current: boolean; json: string }>(
+      `WITH operations AS (
+         SELECT day, sum(spent_credits) AS spent_credits, sum(spends) AS spends,
+                sum(refunded_credits) AS refunded_credits, sum(refunds) AS refunds,
+                string_agg('{"operationId":' || ${jsonOrNull('operation_id')}
+                           || ',"credits":' || (spent_credits - refunded_credits)::text
+                           || ',"spends":' || spends::text || '}',
+                           ',' ORDER BY operation_id COLLATE "C") AS by_operation
+         FROM analytics_usage_daily WHERE day >= $1::date AND day < $3::date GROUP BY day)
+       SELECT days.day >= $2::date AS current,
+              '{"day":"' || days.day::text
+                || '","credits":' || coalesce(o.spent_credits - o.refunded_credits, 0)::text
+                || ',"spentCredits":' || coalesce(o.spent_credits, 0)::text
+                || ',"refundedCredits":' || coalesce(o.refunded_credits, 0)::text
+                || ',"spends":' || coalesce(o.spends, 0)::text
+                || ',"refunds":' || coalesce(o.refunds, 0)::text
+                || ',"activeAccounts":' || coalesce(a.active_accounts, 0)::text
+                || ',"byOperation":[' || coalesce(o.by_operation, '') || ']}' AS json
+       FROM ${DAYS}
+       LEFT JOIN operations o ON o.day = days.day
+       LEFT JOIN analytics_active_daily a ON a.day = days.day
+       ORDER BY days.day`,
+      AnalyticsReadModel.dayBounds(period, previous),
     );
-    const activeByDay = new Map<string, number>();
-    const byDay = new Map<string, Array<UsageRecord & { operation_id: string }>>();
-    for (const row of rows) {
-      if (row.operation_id === null) {
-        activeByDay.set(row.day, row.active_accounts ?? 0);
-        continue;
-      }
-      const list = byDay.get(row.day);
-      if (list) list.push(row as UsageRecord & { operation_id: string });
-      else byDay.set(row.day, [row as UsageRecord & { operation_id: string }]);
-    }
-    const dayRow = (day: string): UsageRow => {
-      const operations = byDay.get(day) ?? [];
-      const total = { ...ZERO };
-      for (const operation of operations) {
-        total.spent_credits += operation.spent_credits;
-        total.spends += operation.spends;
-        total.refunded_credits += operation.refunded_credits;
-        total.refunds += operation.refunds;
-      }
-      return {
-        day,
-        ...amounts(total),
-        activeAccounts: activeByDay.get(day) ?? 0,
-        // Three numbers per operation (a two-year answer has thousands of them): the rest of an
-        // operation's figures are in groupBy=operation.
-        byOperation: operations.map((operation) => ({
-          operationId: operation.operation_id === '' ? null : operation.operation_id,
-          credits: operation.spent_credits - operation.refunded_credits,
-          spends: operation.spends,
-        })),
-      };
-    };
-    return { data: daysOf(period).map(dayRow), previous: daysOf(previous).map(dayRow) };
+    return jsonOf(rows);
   }
 
   private async usageByOperation(period: Period, previous: Period): Promise<BothPeriods<UsageRow>> {
@@ -179,7 +200,7 @@ export class AnalyticsReadModel {
       `SELECT day >= $2::date AS current, operation_id, ${USAGE_SUMS} FROM analytics_usage_daily
        WHERE day >= $1::date AND day < $3::date
        GROUP BY 1, operation_id ORDER BY 1, ${NET} DESC, operation_id COLLATE "C"`,
-      [dayString(previous.from), dayString(period.from), dayString(period.to)],
+      AnalyticsReadModel.dayBounds(period, previous),
     );
     return split(rows, (row) => ({
       operationId: row.operation_id === '' ? null : row.operation_id,
@@ -191,9 +212,8 @@ export class AnalyticsReadModel {
    * The `limit` accounts that used most in each period. A period is read as calendar years,
    * quarters and months (the roll-up table) and days at its edges (the daily table), added or
    * subtracted, whichever reads fewest rows (rollup-cover.ts): for two years a handful of rows
-   * per account instead of 730. Each period is summed and cut to its top `limit` on its own
-   * (a hash of ~10,000 accounts and a top-N heap, not a sort of every account), by the SQL
-   * function analytics_top_accounts (migration 1732262000000: float8 sums, no parallel workers).
+   * per account instead of 730. Each period is ranked on its own, then only its top accounts'
+   * figures are summed (top-accounts-sql.ts).
    */
   private async usageByAccount(
     period: Period,
@@ -201,20 +221,14 @@ export class AnalyticsReadModel {
     limit: number,
     now: Date,
   ): Promise<BothPeriods<UsageRow>> {
-    const ranges = (of: Period) => {
-      const list = signedCover(of, now);
-      return [
-        list.map((range) => range.granularity),
-        list.map((range) => range.from),
-        list.map((range) => range.to),
-        list.map((range) => range.sign),
-      ];
-    };
+    const { text, values } = topAccountsStatement(
+      signedCover(period, now),
+      signedCover(previous, now),
+      limit,
+    );
     const { rows } = await this.pool.query<Tagged<UsageRecord & { account_id: string }>>(
-      `SELECT true AS current, * FROM analytics_top_accounts($1::text[], $2::date[], $3::date[], $4::int[], $9)
-       UNION ALL
-       SELECT false, * FROM analytics_top_accounts($5::text[], $6::date[], $7::date[], $8::int[], $9)`,
-      [...ranges(period), ...ranges(previous), limit],
+      text,
+      values,
     );
     rows.sort(byUsage((row) => row.account_id));
     return split(rows, (row) => ({ accountId: row.account_id, ...amounts(row) }));
@@ -245,29 +259,56 @@ export class AnalyticsReadModel {
     }));
   }
 
-  private async purchasesByDay(
-    period: Period,
-    previous: Period,
-  ): Promise<BothPeriods<PurchaseRow>> {
-    const rows = await this.purchaseRecords(period, previous, 'day');
-    const byDay = new Map<string, PurchaseRecord[]>();
-    for (const row of rows) {
-      const list = byDay.get(row.k);
-      if (list) list.push(row);
-      else byDay.set(row.k, [row]);
-    }
-    const dayRow = (day: string): PurchaseRow => ({
-      day,
-      ...purchaseAmounts(byDay.get(day) ?? []),
-    });
-    return { data: daysOf(period).map(dayRow), previous: daysOf(previous).map(dayRow) };
+  /**
+   * Every day of both periods, zeros included, as the PurchaseRow JSON of groupBy=day: the day's
+   * figures summed over its packs and currencies, its revenue per currency (byte order) with
+   * purchases or revenue that day (a currency with only reversals has no revenue entry).
+   */
+  private async purchasesByDay(period: Period, previous: Period): Promise<BothPeriodsJson> {
+    const { rows } = await this.pool.query<{ current: boolean; json: string }>(
+      `WITH currencies AS (
+         SELECT day, currency, sum(purchases) AS purchases, sum(credits) AS credits,
+                sum(revenue_minor) AS revenue_minor, sum(reversals) AS reversals,
+                sum(reversed_credits) AS reversed_credits
+         FROM analytics_purchases_daily WHERE day >= $1::date AND day < $3::date
+         GROUP BY day, currency),
+       daily AS (
+         SELECT day, sum(purchases) AS purchases, sum(credits) AS credits,
+                sum(reversals) AS reversals, sum(reversed_credits) AS reversed_credits,
+                string_agg('{"currency":' || to_json(currency)::text
+                           || ',"amountMinor":' || revenue_minor::text || '}',
+                           ',' ORDER BY currency COLLATE "C")
+                  FILTER (WHERE purchases <> 0 OR revenue_minor <> 0) AS revenue
+         FROM currencies GROUP BY day)
+       SELECT days.day >= $2::date AS current,
+              '{"day":"' || days.day::text
+                || '","purchases":' || coalesce(d.purchases, 0)::text
+                || ',"credits":' || coalesce(d.credits, 0)::text
+                || ',"revenue":[' || coalesce(d.revenue, '')
+                || '],"reversals":' || coalesce(d.reversals, 0)::text
+                || ',"reversedCredits":' || coalesce(d.reversed_credits, 0)::text || '}' AS json
+       FROM ${DAYS}
+       LEFT JOIN daily d ON d.day = days.day
+       ORDER BY days.day`,
+      AnalyticsReadModel.dayBounds(period, previous),
+    );
+    return jsonOf(rows);
   }
 
+  /** Every pack (byte order; '' is none: null) with purchases in a period, per period. */
   private async purchasesByPack(
     period: Period,
     previous: Period,
   ): Promise<BothPeriods<PurchaseRow>> {
-    const rows = await this.purchaseRecords(period, previous, 'pack_id');
+    const { rows } = await this.pool.query<Tagged<PurchaseRecord>>(
+      `SELECT day >= $2::date AS current, pack_id AS k, currency,
+              sum(purchases)::bigint AS purchases, sum(credits)::bigint AS credits,
+              sum(revenue_minor)::bigint AS revenue_minor, sum(reversals)::bigint AS reversals,
+              sum(reversed_credits)::bigint AS reversed_credits
+       FROM analytics_purchases_daily WHERE day >= $1::date AND day < $3::date
+       GROUP BY 1, pack_id, currency ORDER BY 1, pack_id COLLATE "C", currency COLLATE "C"`,
+      AnalyticsReadModel.dayBounds(period, previous),
+    );
     const byPack = (current: boolean) => {
       const packs = new Map<string, PurchaseRecord[]>();
       for (const row of rows) {
@@ -282,24 +323,6 @@ export class AnalyticsReadModel {
       }));
     };
     return { data: byPack(true), previous: byPack(false) };
-  }
-
-  /** Both periods' purchase rows per day (or pack) and currency. */
-  private async purchaseRecords(
-    period: Period,
-    previous: Period,
-    groupKey: 'day' | 'pack_id',
-  ): Promise<Array<Tagged<PurchaseRecord>>> {
-    const { rows } = await this.pool.query<Tagged<PurchaseRecord>>(
-      `SELECT day >= $2::date AS current, ${groupKey}::text AS k, currency,
-              sum(purchases)::bigint AS purchases, sum(credits)::bigint AS credits,
-              sum(revenue_minor)::bigint AS revenue_minor, sum(reversals)::bigint AS reversals,
-              sum(reversed_credits)::bigint AS reversed_credits
-       FROM analytics_purchases_daily WHERE day >= $1::date AND day < $3::date
-       GROUP BY 1, ${groupKey}, currency ORDER BY 1, ${groupKey === 'day' ? 'day' : 'pack_id COLLATE "C"'}, currency COLLATE "C"`,
-      [dayString(previous.from), dayString(period.from), dayString(period.to)],
-    );
-    return rows;
   }
 }
 

@@ -61,3 +61,10 @@ export interface AnalyticsAnswer<Row> {
   data: Row[];
   previous: Row[];
 }
+
+/**
+ * An AnalyticsAnswer as its JSON text (what JSON.stringify makes of it, byte for byte): the
+ * controller sends it as is. The day answers' rows are written as JSON by SQL
+ * (analytics-read-model.ts), so no object of the answer is ever built.
+ */
+export type AnalyticsJson = string;

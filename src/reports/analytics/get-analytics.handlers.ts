@@ -11,8 +11,8 @@ import {
   wholeDays,
   type Period,
 } from '../period';
-import { AnalyticsReadModel } from './analytics-read-model';
-import type { AnalyticsAnswer, PurchaseRow, UsageRow } from './analytics-rows';
+import { AnalyticsReadModel, type BothPeriodsJson } from './analytics-read-model';
+import type { AnalyticsJson, PeriodAnswer } from './analytics-rows';
 import { GetPurchases, GetUsage, type PeriodRequest } from './get-analytics.query';
 
 /** The projection the analytics read (projections/analytics/analytics.projection.ts). */
@@ -31,7 +31,7 @@ abstract class AnalyticsHandler {
   protected async periods(request: PeriodRequest): Promise<{
     period: Period;
     previous: Period;
-    answer: Pick<AnalyticsAnswer<never>, 'period' | 'previousPeriod'>;
+    answer: { period: PeriodAnswer; previousPeriod: PeriodAnswer };
   }> {
     const period = wholeDays(resolvePeriod(request, this.clock.now()));
     const previous = previousPeriod(period);
@@ -49,28 +49,40 @@ abstract class AnalyticsHandler {
     const show = (p: Period) => ({ from: p.from.toISOString(), to: p.to.toISOString() });
     return { period, previous, answer: { period: show(period), previousPeriod: show(previous) } };
   }
+
+  /**
+   * The answer's JSON, as JSON.stringify would write the AnalyticsAnswer
+   * `{ groupBy, period, previousPeriod, data, previous }`, around rows that are JSON already.
+   */
+  protected json(
+    groupBy: string,
+    answer: { period: PeriodAnswer; previousPeriod: PeriodAnswer },
+    both: BothPeriodsJson,
+  ): AnalyticsJson {
+    return `{"groupBy":${JSON.stringify(groupBy)},"period":${JSON.stringify(answer.period)},"previousPeriod":${JSON.stringify(answer.previousPeriod)},"data":${both.data},"previous":${both.previous}}`;
+  }
 }
 
 @QueryHandler(GetUsage)
 export class GetUsageHandler
   extends AnalyticsHandler
-  implements IQueryHandler<GetUsage, AnalyticsAnswer<UsageRow>>
+  implements IQueryHandler<GetUsage, AnalyticsJson>
 {
-  async execute({ groupBy, request, limit }: GetUsage): Promise<AnalyticsAnswer<UsageRow>> {
+  async execute({ groupBy, request, limit }: GetUsage): Promise<AnalyticsJson> {
     const { period, previous, answer } = await this.periods(request);
     const both = await this.readModel.usage(groupBy, period, previous, limit, this.clock.now());
-    return { groupBy, ...answer, data: both.data, previous: both.previous };
+    return this.json(groupBy, answer, both);
   }
 }
 
 @QueryHandler(GetPurchases)
 export class GetPurchasesHandler
   extends AnalyticsHandler
-  implements IQueryHandler<GetPurchases, AnalyticsAnswer<PurchaseRow>>
+  implements IQueryHandler<GetPurchases, AnalyticsJson>
 {
-  async execute({ groupBy, request }: GetPurchases): Promise<AnalyticsAnswer<PurchaseRow>> {
+  async execute({ groupBy, request }: GetPurchases): Promise<AnalyticsJson> {
     const { period, previous, answer } = await this.periods(request);
     const both = await this.readModel.purchases(groupBy, period, previous);
-    return { groupBy, ...answer, data: both.data, previous: both.previous };
+    return this.json(groupBy, answer, both);
   }
 }

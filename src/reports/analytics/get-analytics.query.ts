@@ -1,11 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type {
-  AnalyticsAnswer,
-  PurchaseRow,
-  PurchasesGroupBy,
-  UsageGroupBy,
-  UsageRow,
-} from './analytics-rows';
+import type { AnalyticsJson, PurchasesGroupBy, UsageGroupBy } from './analytics-rows';
 
 export interface PeriodRequest {
   from?: string;
@@ -14,8 +8,8 @@ export interface PeriodRequest {
   after?: string;
 }
 
-/** GET /v1/analytics/usage: the period and the previous one of the same length. */
-export class GetUsage extends Query<AnalyticsAnswer<UsageRow>> {
+/** GET /v1/analytics/usage: the period and the previous one of the same length (AnalyticsAnswer<UsageRow> as JSON). */
+export class GetUsage extends Query<AnalyticsJson> {
   constructor(
     readonly groupBy: UsageGroupBy,
     readonly request: PeriodRequest,
@@ -26,8 +20,8 @@ export class GetUsage extends Query<AnalyticsAnswer<UsageRow>> {
   }
 }
 
-/** GET /v1/analytics/purchases. */
-export class GetPurchases extends Query<AnalyticsAnswer<PurchaseRow>> {
+/** GET /v1/analytics/purchases (AnalyticsAnswer<PurchaseRow> as JSON). */
+export class GetPurchases extends Query<AnalyticsJson> {
   constructor(
     readonly groupBy: PurchasesGroupBy,
     readonly request: PeriodRequest,
