@@ -1,4 +1,37 @@
 // See test/support/jest-transform.js for why node_modules are transformed too.
+
+// What the coverage gate judges, and by how much (issue 22): CI fails below any of these.
+const COVERAGE_THRESHOLD = {
+  // The domain: pure functions, every branch specified by given/when/then.
+  './src/ledger/': { lines: 90, branches: 90 },
+  // Command and query handlers.
+  './src/accounts/commands/': { lines: 90 },
+  './src/accounts/queries/': { lines: 90 },
+  './src/accounts/pricing/': { lines: 90 },
+  './src/pricing/commands/': { lines: 90 },
+  './src/pricing/queries/': { lines: 90 },
+  './src/payments/commands/': { lines: 90 },
+  './src/payments/queries/': { lines: 90 },
+  './src/subscriptions/commands/': { lines: 90 },
+  './src/subscriptions/queries/': { lines: 90 },
+  './src/history/queries/': { lines: 90 },
+  './src/audit/queries/': { lines: 90 },
+  './src/notifications/commands/': { lines: 90 },
+  './src/notifications/queries/': { lines: 90 },
+  './src/programs/referrals/commands/': { lines: 90 },
+  './src/programs/gift-codes/commands/': { lines: 90 },
+  './src/customer-tokens/mint-customer-token.handler.ts': { lines: 90 },
+  './src/widgets-config/get-widgets-config.handler.ts': { lines: 90 },
+  './src/reports/exports/get-export.handler.ts': { lines: 90 },
+  './src/reports/analytics/get-analytics.handlers.ts': { lines: 90 },
+  './src/live-balance/watch-balance.handler.ts': { lines: 90 },
+  // The event-store adapters that run here. The EventStoreDB adapter is measured only where its
+  // server runs (`npm run test:esdb -- --coverage`, jest.esdb.config.js): in plain `npm test` its
+  // contract suite skips, so its numbers here would say nothing.
+  './src/event-store/postgres/': { lines: 90 },
+  './src/event-store/in-memory/': { lines: 90 },
+};
+
 module.exports = {
   testEnvironment: 'node',
   rootDir: __dirname,
@@ -15,46 +48,17 @@ module.exports = {
   // hold transactions open on purpose would otherwise delay readers in other files at random.
   maxWorkers: 1,
 
-  // Coverage, collected when jest runs with --coverage (`npm test` does; a single suite run by hand
-  // does not, so its partial numbers never trip the thresholds). V8's own counters, read back through
-  // the source maps the swc transform inlines: no instrumentation pass (docs/development.md).
-  coverageProvider: 'v8',
-  collectCoverageFrom: [
-    'src/**/*.ts',
-    // The EventStoreDB adapter is measured only where its server runs (`npm run test:esdb --
-    // --coverage`, jest.esdb.config.js): in plain `npm test` its contract suite skips, so its
-    // numbers here would say nothing.
-    '!src/event-store/eventstoredb/**',
-  ],
+  // Coverage (`npm test` runs jest with --coverage; a single suite run by hand does not, so its
+  // partial numbers never trip the thresholds). Istanbul counters added by a babel pass over the
+  // swc output, only in the files the thresholds judge: the rest of the code runs uninstrumented.
+  // V8's precise coverage was tried first and slowed every test file 2-2.5x (it counts every block
+  // of every script, node_modules included); this costs about 1.2x on the gated code only.
+  coverageProvider: 'babel',
+  collectCoverageFrom: Object.keys(COVERAGE_THRESHOLD).map((path) =>
+    path.endsWith('/') ? `${path}**/*.ts` : path,
+  ),
   coverageDirectory: '<rootDir>/coverage',
   // The summary at the end of the run (jest adds one line per missed threshold); HTML in coverage/.
   coverageReporters: ['text-summary', 'html'],
-  coverageThreshold: {
-    // The domain: pure functions, every branch specified by given/when/then.
-    './src/ledger/': { lines: 90, branches: 90 },
-    // Command and query handlers.
-    './src/accounts/commands/': { lines: 90 },
-    './src/accounts/queries/': { lines: 90 },
-    './src/accounts/pricing/': { lines: 90 },
-    './src/pricing/commands/': { lines: 90 },
-    './src/pricing/queries/': { lines: 90 },
-    './src/payments/commands/': { lines: 90 },
-    './src/payments/queries/': { lines: 90 },
-    './src/subscriptions/commands/': { lines: 90 },
-    './src/subscriptions/queries/': { lines: 90 },
-    './src/history/queries/': { lines: 90 },
-    './src/audit/queries/': { lines: 90 },
-    './src/notifications/commands/': { lines: 90 },
-    './src/notifications/queries/': { lines: 90 },
-    './src/programs/referrals/commands/': { lines: 90 },
-    './src/programs/gift-codes/commands/': { lines: 90 },
-    './src/customer-tokens/mint-customer-token.handler.ts': { lines: 90 },
-    './src/widgets-config/get-widgets-config.handler.ts': { lines: 90 },
-    './src/reports/exports/get-export.handler.ts': { lines: 90 },
-    './src/reports/analytics/get-analytics.handlers.ts': { lines: 90 },
-    './src/live-balance/watch-balance.handler.ts': { lines: 90 },
-    // The event-store adapters that run here.
-    './src/event-store/postgres/': { lines: 90 },
-    './src/event-store/in-memory/': { lines: 90 },
-  },
+  coverageThreshold: COVERAGE_THRESHOLD,
 };
