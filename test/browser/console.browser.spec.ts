@@ -250,7 +250,11 @@ describe('console in the browser', () => {
     const keyboardPage = await browser.newPage({ viewport: DESKTOP });
     try {
       await keyboardPage.goto(consoleUrl());
-      // The key field has the focus on arrival.
+      // The key field has the focus on arrival — once React has rendered it, which can be after
+      // the load event goto waits for: keys typed before then would go nowhere.
+      await keyboardPage.waitForFunction(
+        "document.activeElement?.getAttribute('name') === 'apiKey'",
+      );
       await keyboardPage.keyboard.type(TEST_KEYS.finance);
       await keyboardPage.keyboard.press('Enter');
       await keyboardPage.getByRole('navigation', { name: 'Console' }).waitFor({ state: 'visible' });
