@@ -102,28 +102,15 @@ export function monthOf(day: string): string {
 
 export type Granularity = 'month' | 'quarter' | 'year';
 
-let lastRollups: { day: string; rollups: ReadonlyArray<[Granularity, string]> } | null = null;
-
-/**
- * The month, quarter and year a day belongs to, each as its first day. The last answer is kept
- * (one entry): the events of a batch mostly share their day.
- */
-export function rollupsOf(day: string): ReadonlyArray<[Granularity, string]> {
-  if (lastRollups?.day === day) return lastRollups.rollups;
-  const rollups = computeRollups(day);
-  lastRollups = { day, rollups };
-  return rollups;
-}
-
-function computeRollups(day: string): ReadonlyArray<[Granularity, string]> {
+/** The month, quarter and year a day belongs to, each as its first day. */
+export function rollupsOf(day: string): Array<[Granularity, string]> {
   const month = Number(day.slice(5, 7));
   const quarterMonth = String(month - ((month - 1) % 3)).padStart(2, '0');
-  // Frozen: the same answer is handed out again.
-  return Object.freeze([
-    Object.freeze(['month', monthOf(day)]),
-    Object.freeze(['quarter', `${day.slice(0, 4)}-${quarterMonth}-01`]),
-    Object.freeze(['year', `${day.slice(0, 4)}-01-01`]),
-  ]) as ReadonlyArray<[Granularity, string]>;
+  return [
+    ['month', monthOf(day)],
+    ['quarter', `${day.slice(0, 4)}-${quarterMonth}-01`],
+    ['year', `${day.slice(0, 4)}-01-01`],
+  ];
 }
 
 /** The pool member a spend names (PRODUCT.md §3), or NONE. */
