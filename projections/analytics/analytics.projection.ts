@@ -24,11 +24,12 @@ export const analyticsProjection: Projection = {
     'analytics_account_usage_rollup',
     'analytics_member_usage_daily',
     'analytics_active_daily',
+    'analytics_usage_day_json',
     'analytics_purchases_daily',
     'analytics_spend_refs',
     'analytics_purchase_refs',
   ],
-  description: 'analytics_* (usage, active accounts and purchases per day)',
+  description: 'analytics_* (usage, active accounts and purchases per day; usage answers by day)',
   async apply(client, events) {
     if (events.length === 0) return;
     const referenced = referencedIds(events);
@@ -39,8 +40,26 @@ export const analyticsProjection: Projection = {
       purchase: (accountId, purchaseId) => purchases.get(key(accountId, purchaseId)),
     });
     await writeDelta(client, delta);
+    await refreshUsageDays(client, delta);
   },
 };
+
+/**
+ * Rewrites the stored usage-by-day answer of every day the batch added usage to, from the rows
+ * just written (migrations/1732273000000_analytics-usage-day-json.sql). A batch touches a day or
+ * two; a rebuild's batch a few more.
+ */
+async function refreshUsageDays(client: PoolClient, delta: AnalyticsDelta): Promise<void> {
+  const days = new Set<string>();
+  for (const at of delta.usageByOperation.keys()) days.add(at.slice(0, at.indexOf('|')));
+  if (days.size === 0) return;
+  await client.query(
+    `INSERT INTO analytics_usage_day_json AS t (day, json)
+     SELECT day, analytics_usage_day_json_of(day) FROM unnest($1::date[]) AS days(day)
+     ON CONFLICT (day) DO UPDATE SET json = EXCLUDED.json`,
+    [[...days]],
+  );
+}
 
 type Ids = Array<{ accountId: string; id: string }>;
 

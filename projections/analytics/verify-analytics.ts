@@ -135,7 +135,97 @@ export class AnalyticsVerifier {
       if (want !== have)
         note({ accountId: '*', what: `active accounts ${day}`, readModel: have, streams: want });
     }
+    await this.compareUsageDayAnswers(db, note);
   }
+
+  /**
+   * The stored usage-by-day answers (analytics_usage_day_json), read as the API serves them and
+   * compared figure by figure with the fold: a day the streams have usage on must have one.
+   */
+  private async compareUsageDayAnswers(db: Queryable, note: Note): Promise<void> {
+    const expected = usageDays(this.wide.usageByOperation, this.active);
+    const { rows } = await db.query<{ day: string; json: string }>(
+      `SELECT day::text AS day, json FROM analytics_usage_day_json`,
+    );
+    const stored = new Map(rows.map((row) => [row.day, parseUsageDay(row.json)]));
+    for (const day of new Set([...expected.keys(), ...stored.keys()])) {
+      const want = expected.get(day);
+      const have = stored.get(day);
+      const differ = (field: string, readModel: unknown, streams: unknown) =>
+        note({ accountId: '*', what: `usage answer ${day} ${field}`, readModel, streams });
+      if (!want || !have) {
+        differ('row', have ? 'present' : 'missing', want ? 'usage' : 'no usage');
+        continue;
+      }
+      for (const field of Object.keys(want) as Array<keyof UsageDayFigures>)
+        if (want[field] !== have[field]) differ(field, have[field], want[field]);
+    }
+  }
+}
+
+/** What a stored usage-by-day answer says, flattened for comparison (`byOperation` as text). */
+interface UsageDayFigures {
+  day: string;
+  credits: number;
+  spentCredits: number;
+  refundedCredits: number;
+  spends: number;
+  refunds: number;
+  activeAccounts: number;
+  byOperation: string;
+}
+
+const operationsText = (
+  operations: Array<{ operationId: string | null; credits: number; spends: number }>,
+) => operations.map((o) => `${o.operationId ?? ''}:${o.credits}:${o.spends}`).join(' ');
+
+/** A stored answer's figures; text that is not an answer compares as no figures at all. */
+function parseUsageDay(json: string): Partial<UsageDayFigures> {
+  try {
+    const row = JSON.parse(json) as Omit<UsageDayFigures, 'byOperation'> & {
+      byOperation: Array<{ operationId: string | null; credits: number; spends: number }>;
+    };
+    return { ...row, byOperation: operationsText(row.byOperation) };
+  } catch {
+    return {};
+  }
+}
+
+/** The answers the streams give, per day with usage (operations in byte order of their ids). */
+function usageDays(
+  byOperation: Map<string, UsageAmounts>,
+  active: Map<string, number>,
+): Map<string, UsageDayFigures> {
+  const operations = new Map<string, Array<[string, UsageAmounts]>>();
+  for (const [at, amounts] of byOperation) {
+    const bar = at.indexOf('|');
+    const day = at.slice(0, bar);
+    const list = operations.get(day) ?? [];
+    list.push([at.slice(bar + 1), amounts]);
+    operations.set(day, list);
+  }
+  const days = new Map<string, UsageDayFigures>();
+  for (const [day, list] of operations) {
+    list.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const sum = (field: keyof UsageAmounts) => list.reduce((total, [, a]) => total + a[field], 0);
+    days.set(day, {
+      day,
+      credits: sum('spentCredits') - sum('refundedCredits'),
+      spentCredits: sum('spentCredits'),
+      refundedCredits: sum('refundedCredits'),
+      spends: sum('spends'),
+      refunds: sum('refunds'),
+      activeAccounts: active.get(day) ?? 0,
+      byOperation: operationsText(
+        list.map(([operationId, a]) => ({
+          operationId,
+          credits: a.spentCredits - a.refundedCredits,
+          spends: a.spends,
+        })),
+      ),
+    });
+  }
+  return days;
 }
 
 function usageMap(rows: Array<Record<string, string | number>>): Map<string, UsageAmounts> {

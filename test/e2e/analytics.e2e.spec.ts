@@ -567,6 +567,9 @@ describe('analytics', () => {
     await database.pool.query(
       `UPDATE analytics_active_daily SET active_accounts = 99 WHERE day = (SELECT max(day) FROM analytics_active_daily)`,
     );
+    await database.pool.query(
+      `UPDATE analytics_usage_day_json SET json = replace(json, '"refunds":', '"refunds":7') WHERE day = (SELECT min(day) FROM analytics_usage_day_json)`,
+    );
     const dirty = await cli('verify');
     expect(dirty.code).toBe(1);
     expect(dirty.stdout).toMatch(
@@ -577,6 +580,9 @@ describe('analytics', () => {
     );
     expect(dirty.stdout).toMatch(
       /^analytics {2}\* {2}active accounts \d{4}-\d{2}-\d{2}: read model 99, streams \d+$/m,
+    );
+    expect(dirty.stdout).toMatch(
+      /^analytics {2}\* {2}usage answer \d{4}-\d{2}-\d{2} refunds: read model 7\d*, streams \d+$/m,
     );
 
     // A rebuild (the app's projector follows it) repairs them, and the answers are the same.

@@ -55,7 +55,7 @@ export interface BothPeriods<Row> {
 
 /**
  * The same, each already a JSON array (the text `JSON.stringify` makes of it, byte for byte): the
- * day questions' statements write their answer's JSON themselves (see usageByDay).
+ * day questions' JSON comes from PostgreSQL (usageByDay, purchasesByDay).
  */
 export interface BothPeriodsJson {
   data: string;
@@ -83,13 +83,6 @@ function jsonOf(rows: Array<{ current: boolean; json: string }>): BothPeriodsJso
  * chart's x axis: zeros included), and whether it is in the period ($2 = period.from).
  */
 const DAYS = `(SELECT $1::date + n AS day FROM generate_series(0, $3::date - $1::date - 1) AS n) days`;
-
-/**
- * A JSON string of a text, escaped as JSON.stringify escapes it (`"`, `\\`, \b \f \n \r \t,
- * other controls as \u00xx); '' is "none", null.
- */
-const jsonOrNull = (column: string) =>
-  `CASE WHEN ${column} = '' THEN 'null' ELSE to_json(${column})::text END`;
 
 /** Most used first; ties by id, in byte order as the statements sort them (UNION ALL keeps no order). */
 function byUsage<R extends UsageRecord>(ids: (row: R) => string): (a: R, b: R) => number {
@@ -119,9 +112,10 @@ function split<R, Row>(rows: Array<Tagged<R>>, map: (row: R) => Row): BothPeriod
  * themselves take a few ms; see docs/performance.md "analytics-http").
  *
  * Answers are JSON text (BothPeriodsJson). The day questions (a row per day of up to four years
- * of both periods, with its operations or currencies) have their JSON written by their statement:
- * two text values come back instead of thousands of rows to parse into objects, sum, and
- * stringify again in the one Node thread that serves every request (that was most of their time).
+ * of both periods, with its operations or currencies) have their JSON written in PostgreSQL — for
+ * usage, stored per day by the projection — one text per day instead of thousands of rows to parse
+ * into objects, sum, and stringify again in the one Node thread that serves every request (that
+ * was most of their time).
  */
 @Injectable()
 export class AnalyticsReadModel {
@@ -163,32 +157,16 @@ export class AnalyticsReadModel {
   }
 
   /**
-   * Every day of both periods, zeros included (a chart's x axis), with its operations (byte order
-   * of their ids) and active accounts, as the UsageRow JSON of groupBy=day: the day's figures are
-   * the sums of its operations' (analytics_usage_daily holds a row per day and operation).
+   * Every day of both periods, zeros included (a chart's x axis), as the UsageRow JSON of
+   * groupBy=day: each day's answer is stored by the analytics projection when its usage changes
+   * (analytics_usage_day_json); a day with no stored answer is made by the same SQL function.
    */
   private async usageByDay(period: Period, previous: Period): Promise<BothPeriodsJson> {
     const { rows } = await this.pool.query<{ current: boolean; json: string }>(
-      `WITH operations AS (
-         SELECT day, sum(spent_credits) AS spent_credits, sum(spends) AS spends,
-                sum(refunded_credits) AS refunded_credits, sum(refunds) AS refunds,
-                string_agg('{"operationId":' || ${jsonOrNull('operation_id')}
-                           || ',"credits":' || (spent_credits - refunded_credits)::text
-                           || ',"spends":' || spends::text || '}',
-                           ',' ORDER BY operation_id COLLATE "C") AS by_operation
-         FROM analytics_usage_daily WHERE day >= $1::date AND day < $3::date GROUP BY day)
-       SELECT days.day >= $2::date AS current,
-              '{"day":"' || days.day::text
-                || '","credits":' || coalesce(o.spent_credits - o.refunded_credits, 0)::text
-                || ',"spentCredits":' || coalesce(o.spent_credits, 0)::text
-                || ',"refundedCredits":' || coalesce(o.refunded_credits, 0)::text
-                || ',"spends":' || coalesce(o.spends, 0)::text
-                || ',"refunds":' || coalesce(o.refunds, 0)::text
-                || ',"activeAccounts":' || coalesce(a.active_accounts, 0)::text
-                || ',"byOperation":[' || coalesce(o.by_operation, '') || ']}' AS json
+      `SELECT days.day >= $2::date AS current,
+              coalesce(j.json, analytics_usage_day_json_of(days.day)) AS json
        FROM ${DAYS}
-       LEFT JOIN operations o ON o.day = days.day
-       LEFT JOIN analytics_active_daily a ON a.day = days.day
+       LEFT JOIN analytics_usage_day_json j ON j.day = days.day
        ORDER BY days.day`,
       AnalyticsReadModel.dayBounds(period, previous),
     );

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const MIGRATION = join(__dirname, '../../migrations/1732273000000_analytics-usage-day-json.sql');
+
+/**
+ * The migration that stores each day's usage answer: on a database with analytics already
+ * projected it fills the new table, and the text is what JSON.stringify makes of the answer,
+ * byte for byte (the API sends it as is).
+ */
+describe('migration 1732273000000_analytics-usage-day-json', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db?.drop());
+
+  it('stores the answer of every day with usage, as JSON.stringify writes it', async () => {
+    // Rows as the analytics projection wrote them before the migration: operation ids in byte
+    // order ('' is none), one with characters JSON must escape.
+    await db.pool.query(
+      `INSERT INTO analytics_usage_daily (day, operation_id, spent_credits, spends, refunded_credits, refunds)
+       VALUES ('2026-03-01', 'video-export', 40, 2, 5, 1), ('2026-03-01', '', 7, 1, 0, 0),
+              ('2026-03-01', 'Z"\\q', 3, 1, 0, 0), ('2026-03-03', 'video-export', 0, 0, 9, 1)`,
+    );
+    await db.pool.query(
+      `INSERT INTO analytics_active_daily (day, active_accounts) VALUES ('2026-03-01', 2)`,
+    );
+
+    const up = readFileSync(MIGRATION, 'utf8').split('-- Down Migration')[0];
+    await db.pool.query(
+      'DROP FUNCTION analytics_usage_day_json_of(date); DROP TABLE analytics_usage_day_json',
+    );
+    await db.pool.query(up);
+
+    const { rows } = await db.pool.query<{ day: string; json: string }>(
+      'SELECT day::text AS day, json FROM analytics_usage_day_json ORDER BY day',
+    );
+    expect(rows).toEqual([
+      {
+        day: '2026-03-01',
+        json: JSON.stringify({
+          day: '2026-03-01',
+          credits: 45,
+          spentCredits: 50,
+          refundedCredits: 5,
+          spends: 4,
+          refunds: 1,
+          activeAccounts: 2,
+          byOperation: [
+            { operationId: null, credits: 7, spends: 1 },
+            { operationId: 'Z"\\q', credits: 3, spends: 1 },
+            { operationId: 'video-export', credits: 35, spends: 2 },
+          ],
+        }),
+      },
+      {
+        day: '2026-03-03',
+        json: JSON.stringify({
+          day: '2026-03-03',
+          credits: -9,
+          spentCredits: 0,
+          refundedCredits: 9,
+          spends: 0,
+          refunds: 1,
+          activeAccounts: 0,
+          byOperation: [{ operationId: 'video-export', credits: -9, spends: 0 }],
+        }),
+      },
+    ]);
+
+    // A day with nothing stored: its zeros, from the same function.
+    const { rows: empty } = await db.pool.query<{ json: string }>(
+      `SELECT analytics_usage_day_json_of('2026-03-02') AS json`,
+    );
+    expect(empty[0].json).toBe(
+      JSON.stringify({
+        day: '2026-03-02',
+        credits: 0,
+        spentCredits: 0,
+        refundedCredits: 0,
+        spends: 0,
+        refunds: 0,
+        activeAccounts: 0,
+        byOperation: [],
+      }),
+    );
+  });
+});
