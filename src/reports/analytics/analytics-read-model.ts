@@ -159,13 +159,18 @@ export class AnalyticsReadModel {
   /**
    * Every day of both periods, zeros included (a chart's x axis), as the UsageRow JSON of
    * groupBy=day: each day's answer is stored by the analytics projection when its usage changes
-   * (analytics_usage_day_json); a day with no stored answer is made by the same SQL function.
+   * (analytics_usage_day_json). A day with none is the zero answer the same SQL function gives
+   * for a day before any event (0001-01-01), with its date put in: one call per question
+   * (MATERIALIZED, else PostgreSQL inlines it into every empty day), where a call per empty day
+   * cost ≈ 20 µs each (a two-year question over an empty previous period: 15 of its 17 ms).
    */
   private async usageByDay(period: Period, previous: Period): Promise<BothPeriodsJson> {
     const { rows } = await this.pool.query<{ current: boolean; json: string }>(
-      `SELECT days.day >= $2::date AS current,
-              coalesce(j.json, analytics_usage_day_json_of(days.day)) AS json
+      `WITH zero AS MATERIALIZED (SELECT analytics_usage_day_json_of('0001-01-01') AS json)
+       SELECT days.day >= $2::date AS current,
+              coalesce(j.json, replace(zero.json, '0001-01-01', days.day::text)) AS json
        FROM ${DAYS}
+       CROSS JOIN zero
        LEFT JOIN analytics_usage_day_json j ON j.day = days.day
        ORDER BY days.day`,
       AnalyticsReadModel.dayBounds(period, previous),
