@@ -4,12 +4,6 @@ import type { CreditBlock } from './state';
 /**
  * LEDGER.md "Drawdown order": soonest expiry first (never-expiring last), then promotional before
  * paid, then oldest grant, then blockId so that the order is total and every replica agrees.
- */
-export function compareDrawdownOrder(a: CreditBlock, b: CreditBlock): number {
-  return compareKeys(drawdownKey(a), drawdownKey(b));
-}
-
-/**
  * Sorted on keys computed once per block: parsing dates inside the comparator made a spend on an
  * account with thousands of live blocks cost a million Date.parse calls.
  */

@@ -4,7 +4,6 @@ export * from './state';
 export * from './rejections';
 export * from './limits';
 export * from './decider';
-export { compareDrawdownOrder } from './drawdown';
 export { LedgerInvariantError } from './errors';
 export { IDEMPOTENCY_PRUNE_INTERVAL } from './idempotency';
 export { EXPIRY_ACTOR } from './decide/metadata';
