@@ -2,7 +2,8 @@
  * The state's maps are plain objects (they must survive JSON snapshots and structuredClone), keyed
  * by strings callers choose: idempotency keys, spend ids, provider refs. A key such as
  * "constructor" or "__proto__" must behave like any other, so every access goes through these
- * instead of `map[key]`, which would see Object.prototype.
+ * instead of `map[key]`, which would see Object.prototype (a map read back from a snapshot or a
+ * clone has it; one written in this process has no prototype, see putInState).
  */
 export function lookup<T>(map: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(map, key) ? map[key] : undefined;
