@@ -141,7 +141,10 @@ export class LiveLogTail {
     return null;
   }
 
-  private placeOf(consumer: LiveConsumer, after: GlobalPosition | null): Place | 'behind' | 'ahead' {
+  private placeOf(
+    consumer: LiveConsumer,
+    after: GlobalPosition | null,
+  ): Place | 'behind' | 'ahead' {
     const key = keyOf(after);
     const next = consumer.next;
     if (next && next.key === key && next.seq >= this.firstSeq) return next;
@@ -160,7 +163,8 @@ export class LiveLogTail {
     head: GlobalPosition | null,
   ): Place | 'behind' | 'ahead' {
     const { compare } = this.options;
-    if (after === null) return 'behind'; // the head is past the start (else the keys matched)
+    if (after === null)
+      return this.held[0]?.after === null ? { seq: this.firstSeq, offset: 0 } : 'behind';
     if (head === null || compare(after, head) > 0) return 'ahead';
     const lowest = this.held[0]?.after ?? head;
     if (lowest !== null && compare(after, lowest) < 0) return 'behind';
