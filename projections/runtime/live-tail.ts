@@ -117,6 +117,7 @@ export class LiveLogTail {
         return batch;
       }
       // Caught up (or just past the chain's head): wait for the next read of the chain.
+      if (place !== 'ahead') consumer.next = { key: keyOf(after), seq: this.nextSeq, offset: 0 };
       this.track(consumer, this.nextSeq);
       waited = true;
       const generation = this.generation;
@@ -162,7 +163,7 @@ export class LiveLogTail {
     after: GlobalPosition | null,
     head: GlobalPosition | null,
   ): Place | 'behind' | 'ahead' {
-    const { compare } = this.options;
+    const compare = (a: GlobalPosition, b: GlobalPosition) => this.options.compare(a, b);
     if (after === null)
       return this.held[0]?.after === null ? { seq: this.firstSeq, offset: 0 } : 'behind';
     if (head === null || compare(after, head) > 0) return 'ahead';

@@ -237,6 +237,24 @@ describe('LiveLogTail (the live projectors of one process)', () => {
     await tail.close();
   });
 
+  it('a lone active reader (the others standby) reads each batch once through the chain', async () => {
+    const log = new FakeLog();
+    log.append(30);
+    const tail = log.tail();
+    const active = tail.consumer();
+    tail.consumer(); // standby
+    let after: GlobalPosition | null = null;
+    for (const expected of [ids(0, 10), ids(10, 20), ids(20, 30)]) {
+      const batch = await active.read(after, 10, 0);
+      expect(batch.events.map((event) => event.eventId)).toEqual(expected);
+      after = batch.position;
+    }
+    expect((await active.read(after, 10, 0)).position).toBeNull();
+    expect(log.reads).toBe(4);
+    expect(log.ownSources).toBe(0);
+    await tail.close();
+  });
+
   it('a standby reader that never reads holds no one back and keeps nothing held', async () => {
     const log = new FakeLog();
     const tail = log.tail();
