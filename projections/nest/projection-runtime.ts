@@ -58,7 +58,7 @@ export class ProjectionRuntime implements OnApplicationBootstrap, OnModuleDestro
     };
     const sourceContext = { eventStore: this.eventStore, pool: this.database.pool, log: log.warn };
     // One read of the log for all of them (each falls back to its own when it lags or fails).
-    const tail = createLiveLogTail(sourceContext);
+    const tail = createLiveLogTail(sourceContext, () => this.metrics.sharedReadDropped());
     this.tail = tail;
     this.projectors = [...PROJECTIONS, ...this.reactors.list()].map(
       (projection) =>

@@ -39,11 +39,12 @@ export function createProjectorSource({ eventStore, pool, log }: SourceContext):
  * source of its own; null with EventStoreDB, whose subscriptions push each projector its events
  * (one subscription per projector stays: the server does the filtering there).
  */
-export function createLiveLogTail(context: SourceContext): LiveLogTail | null {
+export function createLiveLogTail(context: SourceContext, onDrop?: () => void): LiveLogTail | null {
   const { eventStore } = context;
   if (eventStore instanceof EventStoreDbEventStore) return null;
   return new LiveLogTail(createProjectorSource(context), () => createProjectorSource(context), {
     compare: (a, b) => eventStore.comparePositions(a, b),
+    onDrop,
   });
 }
 

@@ -10,6 +10,8 @@ export interface LiveLogTailOptions {
   compare(a: GlobalPosition, b: GlobalPosition): number;
   maxHeldBatches?: number;
   maxHeldEvents?: number;
+  /** A reader fell off the chain at the limits (a metric: it reads on its own now). */
+  onDrop?: () => void;
 }
 
 interface HeldBatch {
@@ -249,6 +251,7 @@ export class LiveLogTail {
       if (consumer.need === null) continue;
       if (consumer.need < this.firstSeq) {
         this.laggardsDropped += 1;
+        this.options.onDrop?.();
         consumer.need = null;
         consumer.next = null;
       } else need = Math.min(need, consumer.need);
