@@ -32,6 +32,7 @@ export class ProjectionMetrics implements ProjectorObserver {
   private readonly batchSeconds: Histogram<'projection'>;
   private readonly active: Gauge<'projection'>;
   private readonly failures: Counter<'projection'>;
+  private readonly sharedReadDrops: Counter;
   private lag: { at: number; value: Promise<Map<string, Lag>> } | null = null;
 
   constructor(
@@ -85,6 +86,11 @@ export class ProjectionMetrics implements ProjectorObserver {
       labelNames: ['projection'],
       registers,
     });
+    this.sharedReadDrops = new Counter({
+      name: 'ledger_projection_shared_read_dropped_total',
+      help: 'Times a live projector fell too far behind the shared read of the log (held batches at their limit) and went on reading on its own',
+      registers,
+    });
   }
 
   committed(projection: string, info: { events: number; seconds: number }): void {
@@ -98,6 +104,10 @@ export class ProjectionMetrics implements ProjectorObserver {
 
   failed(projection: string): void {
     this.failures.inc({ projection });
+  }
+
+  sharedReadDropped(): void {
+    this.sharedReadDrops.inc();
   }
 
   private currentLag(): Promise<Map<string, Lag>> {

@@ -9,7 +9,8 @@ import { AppConfig, type ProcessRole } from '../../src/config/app-config';
 import { DATABASE, type Database } from '../../src/database/database';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
 import { PROJECTIONS } from '../registry';
-import { createProjectorSource } from '../runtime/create-source';
+import { createLiveLogTail, createProjectorSource } from '../runtime/create-source';
+import type { LiveLogTail } from '../runtime/live-tail';
 import { Projector, type ProjectorObserver } from '../runtime/projector';
 import { ProjectionMetrics } from './projection-metrics';
 import { ProjectionWaiter } from './projection-waiter';
@@ -29,6 +30,7 @@ export function runsProjectors(role: ProcessRole): boolean {
 export class ProjectionRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projector');
   private projectors: Projector[] = [];
+  private tail: LiveLogTail | null = null;
 
   constructor(
     private readonly config: AppConfig,
@@ -54,15 +56,15 @@ export class ProjectionRuntime implements OnApplicationBootstrap, OnModuleDestro
       warn: (message: string) => this.logger.warn(message),
       error: (message: string, error?: unknown) => this.logger.error({ err: error }, message),
     };
+    const sourceContext = { eventStore: this.eventStore, pool: this.database.pool, log: log.warn };
+    // One read of the log for all of them (each falls back to its own when it lags or fails).
+    const tail = createLiveLogTail(sourceContext, () => this.metrics.sharedReadDropped());
+    this.tail = tail;
     this.projectors = [...PROJECTIONS, ...this.reactors.list()].map(
       (projection) =>
         new Projector({
           projection,
-          source: createProjectorSource({
-            eventStore: this.eventStore,
-            pool: this.database.pool,
-            log: log.warn,
-          }),
+          source: tail ? tail.consumer() : createProjectorSource(sourceContext),
           connectionString: this.database.connectionString,
           applicationName: `credits-ledger-projector-${projection.name}`,
           timings: {
@@ -87,6 +89,8 @@ export class ProjectionRuntime implements OnApplicationBootstrap, OnModuleDestro
     const projectors = this.projectors;
     this.projectors = [];
     await Promise.all(projectors.map((projector) => projector.stop()));
+    await this.tail?.close();
+    this.tail = null;
   }
 }
 

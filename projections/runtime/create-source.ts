@@ -4,6 +4,7 @@ import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/event
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { STREAM_PREFIX } from '../../src/ledger/limits';
 import { EventStoreDbProjectorSource } from './eventstoredb-source';
+import { LiveLogTail } from './live-tail';
 import { PollingProjectorSource } from './polling-source';
 import type { ProjectorSource } from './projector-source';
 
@@ -31,6 +32,20 @@ export function createProjectorSource({ eventStore, pool, log }: SourceContext):
   const estimateTotal =
     eventStore instanceof PostgresEventStore ? () => countPostgresLedgerEvents(pool) : undefined;
   return new PollingProjectorSource(eventStore, { streamPrefix: STREAM_PREFIX, estimateTotal });
+}
+
+/**
+ * One read of the log for the live projectors of a process (LiveLogTail), each falling back to a
+ * source of its own; null with EventStoreDB, whose subscriptions push each projector its events
+ * (one subscription per projector stays: the server does the filtering there).
+ */
+export function createLiveLogTail(context: SourceContext, onDrop?: () => void): LiveLogTail | null {
+  const { eventStore } = context;
+  if (eventStore instanceof EventStoreDbEventStore) return null;
+  return new LiveLogTail(createProjectorSource(context), () => createProjectorSource(context), {
+    compare: (a, b) => eventStore.comparePositions(a, b),
+    onDrop,
+  });
 }
 
 /** The PostgreSQL event store keeps its events beside the read models: count them for progress. */

@@ -363,16 +363,22 @@ export class Projector {
 }
 
 /**
- * Batches a SharedLogReader hands to several projectors are the same array: decoded once for all of
- * them. Projections only read ProjectedEvents (they build new rows from them), so sharing is safe.
+ * The readers of a SharedLogReader (`ledger rebuild`) or a LiveLogTail (the live projectors) are
+ * handed the same RecordedEvent objects, in batches that differ (a live projector behind joins
+ * several held batches): each event is decoded once for all of them. Projections only read
+ * ProjectedEvents (they build new rows from them), so sharing is safe. Null: not a ledger event.
  */
-const decodedBatches = new WeakMap<readonly RecordedEvent[], ProjectedEvent[]>();
+const decodedEvents = new WeakMap<RecordedEvent, ProjectedEvent | null>();
 
 function projectedEventsOf(recorded: readonly RecordedEvent[]): ProjectedEvent[] {
-  let events = decodedBatches.get(recorded);
-  if (!events) {
-    events = toProjectedEvents(recorded);
-    decodedBatches.set(recorded, events);
+  const events: ProjectedEvent[] = [];
+  for (const event of recorded) {
+    let decoded = decodedEvents.get(event);
+    if (decoded === undefined) {
+      decoded = toProjectedEvent(event);
+      decodedEvents.set(event, decoded);
+    }
+    if (decoded) events.push(decoded);
   }
   return events;
 }
@@ -381,18 +387,23 @@ function projectedEventsOf(recorded: readonly RecordedEvent[]): ProjectedEvent[]
 export function toProjectedEvents(recorded: readonly RecordedEvent[]): ProjectedEvent[] {
   const events: ProjectedEvent[] = [];
   for (const event of recorded) {
-    const accountId = accountIdFromStream(event.streamId);
-    if (accountId === null) continue;
-    events.push({
-      accountId,
-      revision: event.revision,
-      eventId: event.eventId,
-      position: event.position,
-      recordedAt: event.recordedAt,
-      event: toLedgerEvent(event),
-    });
+    const decoded = toProjectedEvent(event);
+    if (decoded) events.push(decoded);
   }
   return events;
+}
+
+function toProjectedEvent(event: RecordedEvent): ProjectedEvent | null {
+  const accountId = accountIdFromStream(event.streamId);
+  if (accountId === null) return null;
+  return {
+    accountId,
+    revision: event.revision,
+    eventId: event.eventId,
+    position: event.position,
+    recordedAt: event.recordedAt,
+    event: toLedgerEvent(event),
+  };
 }
 
 function describe(error: unknown): string {
