@@ -142,7 +142,7 @@ export async function seedAnalytics(pool: Pool): Promise<Record<string, number>>
   // The scenario owns these tables' content (the bench app runs no projector): whatever an earlier
   // scenario's rebuild projected of the bench's own spends goes, so the numbers are as described.
   await pool.query(
-    'TRUNCATE analytics_account_usage_daily, analytics_account_usage_rollup, analytics_usage_daily, analytics_active_daily, analytics_usage_day_json, analytics_member_usage_daily, analytics_purchases_daily',
+    'TRUNCATE analytics_account_usage_daily, analytics_account_usage_rollup, analytics_usage_daily, analytics_active_daily, analytics_usage_day_json, analytics_member_usage_daily, analytics_purchases_daily, analytics_purchases_day_json',
   );
   await pool.query(
     `INSERT INTO analytics_account_usage_daily (day, account_id, spent_credits, spends, refunded_credits, refunds)
@@ -166,7 +166,7 @@ export async function seedAnalytics(pool: Pool): Promise<Record<string, number>>
     `INSERT INTO analytics_active_daily (day, active_accounts)
      SELECT day, count(*) FROM analytics_account_usage_daily WHERE spends > 0 GROUP BY day`,
   );
-  // What the projection stores after each batch: every day's usage answer, made by its function.
+  // What the projection stores after each batch: every day's answer, made by its function.
   await pool.query(
     `INSERT INTO analytics_usage_day_json (day, json)
      SELECT day, analytics_usage_day_json_of(day) FROM (SELECT DISTINCT day FROM analytics_usage_daily) AS days`,
@@ -187,7 +187,11 @@ export async function seedAnalytics(pool: Pool): Promise<Record<string, number>>
           LATERAL (SELECT 6 + (d % 6) AS n) AS counts`,
   );
   await pool.query(
-    'VACUUM ANALYZE analytics_account_usage_daily, analytics_account_usage_rollup, analytics_usage_daily, analytics_active_daily, analytics_usage_day_json, analytics_member_usage_daily, analytics_purchases_daily',
+    `INSERT INTO analytics_purchases_day_json (day, json)
+     SELECT day, analytics_purchases_day_json_of(day) FROM (SELECT DISTINCT day FROM analytics_purchases_daily) AS days`,
+  );
+  await pool.query(
+    'VACUUM ANALYZE analytics_account_usage_daily, analytics_account_usage_rollup, analytics_usage_daily, analytics_active_daily, analytics_usage_day_json, analytics_member_usage_daily, analytics_purchases_daily, analytics_purchases_day_json',
   );
   const { rows } = await pool.query<Record<string, number>>(
     `SELECT (SELECT count(*) FROM analytics_account_usage_daily) AS "accountDays",

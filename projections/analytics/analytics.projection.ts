@@ -26,10 +26,11 @@ export const analyticsProjection: Projection = {
     'analytics_active_daily',
     'analytics_usage_day_json',
     'analytics_purchases_daily',
+    'analytics_purchases_day_json',
     'analytics_spend_refs',
     'analytics_purchase_refs',
   ],
-  description: 'analytics_* (usage, active accounts and purchases per day; usage answers by day)',
+  description: 'analytics_* (usage, active accounts and purchases per day; day answers)',
   async apply(client, events) {
     if (events.length === 0) return;
     const referenced = referencedIds(events);
@@ -40,22 +41,43 @@ export const analyticsProjection: Projection = {
       purchase: (accountId, purchaseId) => purchases.get(key(accountId, purchaseId)),
     });
     await writeDelta(client, delta);
-    await refreshUsageDays(client, delta);
+    await refreshDayAnswers(client, delta);
   },
 };
 
 /**
- * Rewrites the stored usage-by-day answer of every day the batch added usage to, from the rows
- * just written (migrations/1732273000000_analytics-usage-day-json.sql). A batch touches a day or
- * two; a rebuild's batch a few more.
+ * Rewrites the stored day answers (usage, purchases) of every day the batch added to, from the
+ * rows just written (migrations 1732273000000 and 1732273100000). A batch touches a day or two; a
+ * rebuild's batch a few more.
  */
-async function refreshUsageDays(client: PoolClient, delta: AnalyticsDelta): Promise<void> {
+async function refreshDayAnswers(client: PoolClient, delta: AnalyticsDelta): Promise<void> {
+  await refreshDays(
+    client,
+    'analytics_usage_day_json',
+    'analytics_usage_day_json_of',
+    delta.usageByOperation,
+  );
+  await refreshDays(
+    client,
+    'analytics_purchases_day_json',
+    'analytics_purchases_day_json_of',
+    delta.purchases,
+  );
+}
+
+/** The days of a delta's keys (`day|…`), each answer made again by its SQL function. */
+async function refreshDays(
+  client: PoolClient,
+  table: string,
+  answerOf: string,
+  rows: Map<string, unknown>,
+): Promise<void> {
   const days = new Set<string>();
-  for (const at of delta.usageByOperation.keys()) days.add(at.slice(0, at.indexOf('|')));
+  for (const at of rows.keys()) days.add(at.slice(0, at.indexOf('|')));
   if (days.size === 0) return;
   await client.query(
-    `INSERT INTO analytics_usage_day_json AS t (day, json)
-     SELECT day, analytics_usage_day_json_of(day) FROM unnest($1::date[]) AS days(day)
+    `INSERT INTO ${table} AS t (day, json)
+     SELECT day, ${answerOf}(day) FROM unnest($1::date[]) AS days(day)
      ON CONFLICT (day) DO UPDATE SET json = EXCLUDED.json`,
     [[...days]],
   );

@@ -136,6 +136,7 @@ export class AnalyticsVerifier {
         note({ accountId: '*', what: `active accounts ${day}`, readModel: have, streams: want });
     }
     await this.compareUsageDayAnswers(db, note);
+    await this.comparePurchaseDayAnswers(db, note);
   }
 
   /**
@@ -143,23 +144,49 @@ export class AnalyticsVerifier {
    * compared figure by figure with the fold: a day the streams have usage on must have one.
    */
   private async compareUsageDayAnswers(db: Queryable, note: Note): Promise<void> {
-    const expected = usageDays(this.wide.usageByOperation, this.active);
     const { rows } = await db.query<{ day: string; json: string }>(
       `SELECT day::text AS day, json FROM analytics_usage_day_json`,
     );
-    const stored = new Map(rows.map((row) => [row.day, parseUsageDay(row.json)]));
-    for (const day of new Set([...expected.keys(), ...stored.keys()])) {
-      const want = expected.get(day);
-      const have = stored.get(day);
-      const differ = (field: string, readModel: unknown, streams: unknown) =>
-        note({ accountId: '*', what: `usage answer ${day} ${field}`, readModel, streams });
-      if (!want || !have) {
-        differ('row', have ? 'present' : 'missing', want ? 'usage' : 'no usage');
-        continue;
-      }
-      for (const field of Object.keys(want) as Array<keyof UsageDayFigures>)
-        if (want[field] !== have[field]) differ(field, have[field], want[field]);
+    compareDayAnswers(
+      'usage answer',
+      usageDays(this.wide.usageByOperation, this.active),
+      new Map(rows.map((row) => [row.day, parseUsageDay(row.json)])),
+      note,
+    );
+  }
+
+  /** The same for the stored purchases-by-day answers (analytics_purchases_day_json). */
+  private async comparePurchaseDayAnswers(db: Queryable, note: Note): Promise<void> {
+    const { rows } = await db.query<{ day: string; json: string }>(
+      `SELECT day::text AS day, json FROM analytics_purchases_day_json`,
+    );
+    compareDayAnswers(
+      'purchases answer',
+      purchaseDays(this.wide.purchases),
+      new Map(rows.map((row) => [row.day, parsePurchaseDay(row.json)])),
+      note,
+    );
+  }
+}
+
+/** Per day: a stored answer where the fold has one, and the same figures in it. */
+function compareDayAnswers<T extends object>(
+  what: string,
+  expected: Map<string, T>,
+  stored: Map<string, Partial<T>>,
+  note: Note,
+): void {
+  for (const day of new Set([...expected.keys(), ...stored.keys()])) {
+    const want = expected.get(day);
+    const have = stored.get(day);
+    const differ = (field: string, readModel: unknown, streams: unknown) =>
+      note({ accountId: '*', what: `${what} ${day} ${field}`, readModel, streams });
+    if (!want || !have) {
+      differ('row', have ? 'present' : 'missing', want ? 'figures' : 'none');
+      continue;
     }
+    for (const field of Object.keys(want) as Array<keyof T>)
+      if (want[field] !== have[field]) differ(String(field), have[field], want[field]);
   }
 }
 
@@ -273,4 +300,68 @@ function compareAmounts<T extends object>(
       if (want[field] !== have[field]) differ(at, String(field), have[field], want[field]);
     }
   }
+}
+
+/** What a stored purchases-by-day answer says, flattened for comparison (`revenue` as text). */
+interface PurchaseDayFigures {
+  day: string;
+  purchases: number;
+  credits: number;
+  revenue: string;
+  reversals: number;
+  reversedCredits: number;
+}
+
+const revenueText = (revenue: Array<{ currency: string; amountMinor: number }>) =>
+  revenue.map((r) => `${r.currency}:${r.amountMinor}`).join(' ');
+
+function parsePurchaseDay(json: string): Partial<PurchaseDayFigures> {
+  try {
+    const row = JSON.parse(json) as Omit<PurchaseDayFigures, 'revenue'> & {
+      revenue: Array<{ currency: string; amountMinor: number }>;
+    };
+    return { ...row, revenue: revenueText(row.revenue) };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The purchases answers the streams give, per day with purchases or reversals: sums over packs and
+ * currencies; revenue per currency (byte order) where that day had purchases or revenue in it.
+ */
+function purchaseDays(purchases: Map<string, PurchaseAmounts>): Map<string, PurchaseDayFigures> {
+  const byDay = new Map<string, Map<string, PurchaseAmounts>>();
+  for (const [at, amounts] of purchases) {
+    const [day, , currency] = at.split('|');
+    const currencies = byDay.get(day) ?? new Map<string, PurchaseAmounts>();
+    const before = currencies.get(currency) ?? ZERO_PURCHASES;
+    currencies.set(currency, {
+      purchases: before.purchases + amounts.purchases,
+      credits: before.credits + amounts.credits,
+      revenueMinor: before.revenueMinor + amounts.revenueMinor,
+      reversals: before.reversals + amounts.reversals,
+      reversedCredits: before.reversedCredits + amounts.reversedCredits,
+    });
+    byDay.set(day, currencies);
+  }
+  const days = new Map<string, PurchaseDayFigures>();
+  for (const [day, currencies] of byDay) {
+    const list = [...currencies].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const sum = (field: keyof PurchaseAmounts) =>
+      list.reduce((total, [, a]) => total + a[field], 0);
+    days.set(day, {
+      day,
+      purchases: sum('purchases'),
+      credits: sum('credits'),
+      revenue: revenueText(
+        list
+          .filter(([, a]) => a.purchases !== 0 || a.revenueMinor !== 0)
+          .map(([currency, a]) => ({ currency, amountMinor: a.revenueMinor })),
+      ),
+      reversals: sum('reversals'),
+      reversedCredits: sum('reversedCredits'),
+    });
+  }
+  return days;
 }

@@ -570,6 +570,9 @@ describe('analytics', () => {
     await database.pool.query(
       `UPDATE analytics_usage_day_json SET json = replace(json, '"refunds":', '"refunds":7') WHERE day = (SELECT min(day) FROM analytics_usage_day_json)`,
     );
+    await database.pool.query(
+      `UPDATE analytics_purchases_day_json SET json = replace(json, '"credits":', '"credits":9') WHERE day = (SELECT max(day) FROM analytics_purchases_day_json)`,
+    );
     const dirty = await cli('verify');
     expect(dirty.code).toBe(1);
     expect(dirty.stdout).toMatch(
@@ -583,6 +586,9 @@ describe('analytics', () => {
     );
     expect(dirty.stdout).toMatch(
       /^analytics {2}\* {2}usage answer \d{4}-\d{2}-\d{2} refunds: read model 7\d*, streams \d+$/m,
+    );
+    expect(dirty.stdout).toMatch(
+      /^analytics {2}\* {2}purchases answer \d{4}-\d{2}-\d{2} credits: read model 9\d*, streams \d+$/m,
     );
 
     // A rebuild (the app's projector follows it) repairs them, and the answers are the same.

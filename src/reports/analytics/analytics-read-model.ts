@@ -112,8 +112,8 @@ function split<R, Row>(rows: Array<Tagged<R>>, map: (row: R) => Row): BothPeriod
  * themselves take a few ms; see docs/performance.md "analytics-http").
  *
  * Answers are JSON text (BothPeriodsJson). The day questions (a row per day of up to four years
- * of both periods, with its operations or currencies) have their JSON written in PostgreSQL — for
- * usage, stored per day by the projection — one text per day instead of thousands of rows to parse
+ * of both periods, with its operations or currencies) have their JSON written in PostgreSQL — stored
+ * per day by the projection — one text per day instead of thousands of rows to parse
  * into objects, sum, and stringify again in the one Node thread that serves every request (that
  * was most of their time).
  */
@@ -158,20 +158,37 @@ export class AnalyticsReadModel {
 
   /**
    * Every day of both periods, zeros included (a chart's x axis), as the UsageRow JSON of
-   * groupBy=day: each day's answer is stored by the analytics projection when its usage changes
-   * (analytics_usage_day_json). A day with none is the zero answer the same SQL function gives
-   * for a day before any event (0001-01-01), with its date put in: one call per question
+   * groupBy=day (analytics_usage_day_json, see storedDays).
+   */
+  private usageByDay(period: Period, previous: Period): Promise<BothPeriodsJson> {
+    return this.storedDays(
+      'analytics_usage_day_json',
+      'analytics_usage_day_json_of',
+      period,
+      previous,
+    );
+  }
+
+  /**
+   * Every day of both periods, each as the answer the analytics projection stored for it when its
+   * figures changed (`table`). A day with none is the zero answer the same SQL function (`answerOf`)
+   * gives for a day before any event (0001-01-01), with its date put in: one call per question
    * (MATERIALIZED, else PostgreSQL inlines it into every empty day), where a call per empty day
    * cost ≈ 20 µs each (a two-year question over an empty previous period: 15 of its 17 ms).
    */
-  private async usageByDay(period: Period, previous: Period): Promise<BothPeriodsJson> {
+  private async storedDays(
+    table: string,
+    answerOf: string,
+    period: Period,
+    previous: Period,
+  ): Promise<BothPeriodsJson> {
     const { rows } = await this.pool.query<{ current: boolean; json: string }>(
-      `WITH zero AS MATERIALIZED (SELECT analytics_usage_day_json_of('0001-01-01') AS json)
+      `WITH zero AS MATERIALIZED (SELECT ${answerOf}('0001-01-01') AS json)
        SELECT days.day >= $2::date AS current,
               coalesce(j.json, replace(zero.json, '0001-01-01', days.day::text)) AS json
        FROM ${DAYS}
        CROSS JOIN zero
-       LEFT JOIN analytics_usage_day_json j ON j.day = days.day
+       LEFT JOIN ${table} j ON j.day = days.day
        ORDER BY days.day`,
       AnalyticsReadModel.dayBounds(period, previous),
     );
@@ -243,39 +260,16 @@ export class AnalyticsReadModel {
   }
 
   /**
-   * Every day of both periods, zeros included, as the PurchaseRow JSON of groupBy=day: the day's
-   * figures summed over its packs and currencies, its revenue per currency (byte order) with
-   * purchases or revenue that day (a currency with only reversals has no revenue entry).
+   * Every day of both periods, zeros included, as the PurchaseRow JSON of groupBy=day
+   * (analytics_purchases_day_json, see storedDays).
    */
-  private async purchasesByDay(period: Period, previous: Period): Promise<BothPeriodsJson> {
-    const { rows } = await this.pool.query<{ current: boolean; json: string }>(
-      `WITH currencies AS (
-         SELECT day, currency, sum(purchases) AS purchases, sum(credits) AS credits,
-                sum(revenue_minor) AS revenue_minor, sum(reversals) AS reversals,
-                sum(reversed_credits) AS reversed_credits
-         FROM analytics_purchases_daily WHERE day >= $1::date AND day < $3::date
-         GROUP BY day, currency),
-       daily AS (
-         SELECT day, sum(purchases) AS purchases, sum(credits) AS credits,
-                sum(reversals) AS reversals, sum(reversed_credits) AS reversed_credits,
-                string_agg('{"currency":' || to_json(currency)::text
-                           || ',"amountMinor":' || revenue_minor::text || '}',
-                           ',' ORDER BY currency COLLATE "C")
-                  FILTER (WHERE purchases <> 0 OR revenue_minor <> 0) AS revenue
-         FROM currencies GROUP BY day)
-       SELECT days.day >= $2::date AS current,
-              '{"day":"' || days.day::text
-                || '","purchases":' || coalesce(d.purchases, 0)::text
-                || ',"credits":' || coalesce(d.credits, 0)::text
-                || ',"revenue":[' || coalesce(d.revenue, '')
-                || '],"reversals":' || coalesce(d.reversals, 0)::text
-                || ',"reversedCredits":' || coalesce(d.reversed_credits, 0)::text || '}' AS json
-       FROM ${DAYS}
-       LEFT JOIN daily d ON d.day = days.day
-       ORDER BY days.day`,
-      AnalyticsReadModel.dayBounds(period, previous),
+  private purchasesByDay(period: Period, previous: Period): Promise<BothPeriodsJson> {
+    return this.storedDays(
+      'analytics_purchases_day_json',
+      'analytics_purchases_day_json_of',
+      period,
+      previous,
     );
-    return jsonOf(rows);
   }
 
   /** Every pack (byte order; '' is none: null) with purchases in a period, per period. */

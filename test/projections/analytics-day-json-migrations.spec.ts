@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 const MIGRATION = join(__dirname, '../../migrations/1732273000000_analytics-usage-day-json.sql');
 
 /**
- * The migration that stores each day's usage answer: on a database with analytics already
+ * The migrations that store each day's answers (usage, then purchases): on a database with analytics already
  * projected it fills the new table, and the text is what JSON.stringify makes of the answer,
  * byte for byte (the API sends it as is).
  */
@@ -85,6 +85,65 @@ describe('migration 1732273000000_analytics-usage-day-json', () => {
         refunds: 0,
         activeAccounts: 0,
         byOperation: [],
+      }),
+    );
+  });
+});
+
+describe('migration 1732273100000_analytics-purchases-day-json', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db?.drop());
+
+  it('stores the answer of every day with purchases or reversals, as JSON.stringify writes it', async () => {
+    // Two packs in USD, none in EUR, a currency with only a reversal that day (no revenue entry).
+    await db.pool.query(
+      `INSERT INTO analytics_purchases_daily (day, pack_id, currency, purchases, credits, revenue_minor, reversals, reversed_credits)
+       VALUES ('2026-03-01', 'pro', 'USD', 2, 1200, 10000, 0, 0), ('2026-03-01', 'basic', 'USD', 1, 100, 1000, 1, 100),
+              ('2026-03-01', '', 'EUR', 1, 50, 700, 0, 0), ('2026-03-01', 'basic', 'GBP', 0, 0, 0, 1, 100)`,
+    );
+    const up = readFileSync(
+      join(__dirname, '../../migrations/1732273100000_analytics-purchases-day-json.sql'),
+      'utf8',
+    ).split('-- Down Migration')[0];
+    await db.pool.query(
+      'DROP FUNCTION analytics_purchases_day_json_of(date); DROP TABLE analytics_purchases_day_json',
+    );
+    await db.pool.query(up);
+
+    const { rows } = await db.pool.query<{ day: string; json: string }>(
+      'SELECT day::text AS day, json FROM analytics_purchases_day_json ORDER BY day',
+    );
+    expect(rows).toEqual([
+      {
+        day: '2026-03-01',
+        json: JSON.stringify({
+          day: '2026-03-01',
+          purchases: 4,
+          credits: 1350,
+          revenue: [
+            { currency: 'EUR', amountMinor: 700 },
+            { currency: 'USD', amountMinor: 11000 },
+          ],
+          reversals: 2,
+          reversedCredits: 200,
+        }),
+      },
+    ]);
+    const { rows: empty } = await db.pool.query<{ json: string }>(
+      `SELECT analytics_purchases_day_json_of('2026-03-02') AS json`,
+    );
+    expect(empty[0].json).toBe(
+      JSON.stringify({
+        day: '2026-03-02',
+        purchases: 0,
+        credits: 0,
+        revenue: [],
+        reversals: 0,
+        reversedCredits: 0,
       }),
     );
   });
