@@ -67,7 +67,7 @@ async function main(): Promise<void> {
           const answer = await ask();
           // The handler's part: the answer around the rows' JSON (the day questions' is SQL's).
           const jsonStarted = performance.now();
-          const json = `{"data":${answer.data},"previous":${answer.previous}}`;
+          const json = `{"data":[${answer.data.join(',')}],"previous":[${answer.previous.join(',')}]}`;
           const jsonMs = performance.now() - jsonStarted;
           log(
             `\n== ${name}: read model ${times[7].toFixed(1)} ms median, ${times[14].toFixed(1)} ms worst; JSON ${Math.round(json.length / 1024)} kB in ${jsonMs.toFixed(1)} ms (load ${loadavg()[0].toFixed(1)})`,

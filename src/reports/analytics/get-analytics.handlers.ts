@@ -59,8 +59,34 @@ abstract class AnalyticsHandler {
     answer: { period: PeriodAnswer; previousPeriod: PeriodAnswer },
     both: BothPeriodsJson,
   ): AnalyticsJson {
-    return `{"groupBy":${JSON.stringify(groupBy)},"period":${JSON.stringify(answer.period)},"previousPeriod":${JSON.stringify(answer.previousPeriod)},"data":${both.data},"previous":${both.previous}}`;
+    return utf8Of([
+      `{"groupBy":${JSON.stringify(groupBy)},"period":${JSON.stringify(answer.period)},"previousPeriod":${JSON.stringify(answer.previousPeriod)},"data":[`,
+      ...between(both.data, ','),
+      '],"previous":[',
+      ...between(both.previous, ','),
+      ']}',
+    ]);
   }
+}
+
+/** The texts with `separator` between each two. */
+function between(texts: readonly string[], separator: string): string[] {
+  const parts: string[] = [];
+  texts.forEach((text, index) => {
+    if (index > 0) parts.push(separator);
+    parts.push(text);
+  });
+  return parts;
+}
+
+/** The texts one after another in UTF-8, written into one Buffer (never one joined string). */
+function utf8Of(texts: readonly string[]): Buffer {
+  let bytes = 0;
+  for (const text of texts) bytes += Buffer.byteLength(text);
+  const buffer = Buffer.allocUnsafe(bytes);
+  let offset = 0;
+  for (const text of texts) offset += buffer.write(text, offset);
+  return buffer;
 }
 
 @QueryHandler(GetUsage)

@@ -7,13 +7,13 @@ import type { AnalyticsJson } from '../analytics/analytics-rows';
 import { GetPurchases, GetUsage } from '../analytics/get-analytics.query';
 import { AnalyticsResponse, DEFAULT_GROUP_LIMIT, PurchasesQuery, UsageQuery } from './dto';
 
-/** What Fastify names JSON it serializes: the answers, JSON text already, are sent as is under it. */
+/** What Fastify names JSON it serializes: the answers, JSON bytes already, are sent as is under it. */
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Usage and purchases per period, with the previous period (docs/reports.md "Analytics"). The
- * answers come from the query bus as JSON text (AnalyticsJson, byte for byte what JSON.stringify
- * made of the answer objects before): a two-year day answer is ~0.5 MB.
+ * answers come from the query bus as JSON in a Buffer (AnalyticsJson, byte for byte what
+ * JSON.stringify made of the answer objects before), sent as is: a two-year day answer is ~0.5 MB.
  */
 @ApiTags('reports')
 @AuthenticatedRoute()
