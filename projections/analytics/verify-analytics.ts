@@ -331,19 +331,17 @@ function parsePurchaseDay(json: string): Partial<PurchaseDayFigures> {
  * currencies; revenue per currency (byte order) where that day had purchases or revenue in it.
  */
 function purchaseDays(purchases: Map<string, PurchaseAmounts>): Map<string, PurchaseDayFigures> {
-  const byDay = new Map<string, Map<string, PurchaseAmounts>>();
+  // Summed over packs: the same facts under no pack (`day||currency`).
+  const overPacks = emptyDelta();
   for (const [at, amounts] of purchases) {
     const [day, , currency] = at.split('|');
+    addFact(overPacks, { kind: 'purchase', day, packId: '', currency, amounts });
+  }
+  const byDay = new Map<string, Map<string, PurchaseAmounts>>();
+  for (const [at, amounts] of overPacks.purchases) {
+    const [day, , currency] = at.split('|');
     const currencies = byDay.get(day) ?? new Map<string, PurchaseAmounts>();
-    const before = currencies.get(currency) ?? ZERO_PURCHASES;
-    currencies.set(currency, {
-      purchases: before.purchases + amounts.purchases,
-      credits: before.credits + amounts.credits,
-      revenueMinor: before.revenueMinor + amounts.revenueMinor,
-      reversals: before.reversals + amounts.reversals,
-      reversedCredits: before.reversedCredits + amounts.reversedCredits,
-    });
-    byDay.set(day, currencies);
+    byDay.set(day, currencies.set(currency, amounts));
   }
   const days = new Map<string, PurchaseDayFigures>();
   for (const [day, currencies] of byDay) {

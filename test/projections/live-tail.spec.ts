@@ -1,6 +1,7 @@
 import type { GlobalPosition, RecordedEvent } from '../../src/event-store/event-store.port';
 import { LiveLogTail } from '../../projections/runtime/live-tail';
 import type { ProjectorSource, SourceBatch } from '../../projections/runtime/projector-source';
+import { appendFakeEvents } from '../support/fake-log';
 import { WakeableSleep } from '../../projections/runtime/wake-sleep';
 
 /** An in-memory log: positions are the events' indexes as strings; counts the reads it serves. */
@@ -11,19 +12,7 @@ class FakeLog {
   ownReads = 0;
 
   append(count: number): void {
-    for (let i = 0; i < count; i++) {
-      const index = this.events.length;
-      this.events.push({
-        eventId: `e${index}`,
-        type: 'CreditsGranted',
-        data: {},
-        metadata: {},
-        streamId: 'credits-a',
-        revision: index,
-        position: String(index),
-        recordedAt: new Date(0),
-      });
-    }
+    appendFakeEvents(this.events, count);
   }
 
   /** Like PollingProjectorSource: looks, and when nothing is there waits `waitMs` and looks again. */

@@ -1,5 +1,6 @@
 import type { GlobalPosition, RecordedEvent } from '../../src/event-store/event-store.port';
 import type { ProjectorSource, SourceBatch } from '../../projections/runtime/projector-source';
+import { appendFakeEvents } from '../support/fake-log';
 import { SharedLogReader } from '../../projections/runtime/shared-source';
 
 /** An in-memory log: positions are the events' indexes as strings; counts the reads it serves. */
@@ -8,19 +9,7 @@ class FakeLog {
   reads = 0;
 
   append(count: number): void {
-    for (let i = 0; i < count; i++) {
-      const index = this.events.length;
-      this.events.push({
-        eventId: `e${index}`,
-        type: 'CreditsGranted',
-        data: {},
-        metadata: {},
-        streamId: 'credits-a',
-        revision: index,
-        position: String(index),
-        recordedAt: new Date(0),
-      });
-    }
+    appendFakeEvents(this.events, count);
   }
 
   source(): ProjectorSource & { closed: boolean } {
