@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { Projection } from '../projection';
+import { PURCHASE_DAY_ANSWERS, USAGE_DAY_ANSWERS, type DayAnswers } from './day-answers';
 import {
   foldAnalytics,
   key,
@@ -24,9 +25,9 @@ export const analyticsProjection: Projection = {
     'analytics_account_usage_rollup',
     'analytics_member_usage_daily',
     'analytics_active_daily',
-    'analytics_usage_day_json',
+    USAGE_DAY_ANSWERS.table,
     'analytics_purchases_daily',
-    'analytics_purchases_day_json',
+    PURCHASE_DAY_ANSWERS.table,
     'analytics_spend_refs',
     'analytics_purchase_refs',
   ],
@@ -47,29 +48,17 @@ export const analyticsProjection: Projection = {
 
 /**
  * Rewrites the stored day answers (usage, purchases) of every day the batch added to, from the
- * rows just written (migrations 1732273000000 and 1732273100000). A batch touches a day or two; a
- * rebuild's batch a few more.
+ * rows just written (day-answers.ts). A batch touches a day or two; a rebuild's batch a few more.
  */
 async function refreshDayAnswers(client: PoolClient, delta: AnalyticsDelta): Promise<void> {
-  await refreshDays(
-    client,
-    'analytics_usage_day_json',
-    'analytics_usage_day_json_of',
-    delta.usageByOperation,
-  );
-  await refreshDays(
-    client,
-    'analytics_purchases_day_json',
-    'analytics_purchases_day_json_of',
-    delta.purchases,
-  );
+  await refreshDays(client, USAGE_DAY_ANSWERS, delta.usageByOperation);
+  await refreshDays(client, PURCHASE_DAY_ANSWERS, delta.purchases);
 }
 
 /** The days of a delta's keys (`day|…`), each answer made again by its SQL function. */
 async function refreshDays(
   client: PoolClient,
-  table: string,
-  answerOf: string,
+  { table, answerOf }: DayAnswers,
   rows: Map<string, unknown>,
 ): Promise<void> {
   const days = new Set<string>();

@@ -12,6 +12,7 @@ import {
   type PurchaseAmounts,
   type UsageAmounts,
 } from './effects';
+import { PURCHASE_DAY_ANSWERS, USAGE_DAY_ANSWERS, type DayAnswers } from './day-answers';
 
 type Queryable = Pick<ClientBase, 'query'>;
 
@@ -135,47 +136,41 @@ export class AnalyticsVerifier {
       if (want !== have)
         note({ accountId: '*', what: `active accounts ${day}`, readModel: have, streams: want });
     }
-    await this.compareUsageDayAnswers(db, note);
-    await this.comparePurchaseDayAnswers(db, note);
-  }
-
-  /**
-   * The stored usage-by-day answers (analytics_usage_day_json), read as the API serves them and
-   * compared figure by figure with the fold: a day the streams have usage on must have one.
-   */
-  private async compareUsageDayAnswers(db: Queryable, note: Note): Promise<void> {
-    const { rows } = await db.query<{ day: string; json: string }>(
-      `SELECT day::text AS day, json FROM analytics_usage_day_json`,
-    );
-    compareDayAnswers(
+    await compareDayAnswers(
+      db,
+      USAGE_DAY_ANSWERS,
       'usage answer',
       usageDays(this.wide.usageByOperation, this.active),
-      new Map(rows.map((row) => [row.day, parseUsageDay(row.json)])),
+      parseUsageDay,
       note,
     );
-  }
-
-  /** The same for the stored purchases-by-day answers (analytics_purchases_day_json). */
-  private async comparePurchaseDayAnswers(db: Queryable, note: Note): Promise<void> {
-    const { rows } = await db.query<{ day: string; json: string }>(
-      `SELECT day::text AS day, json FROM analytics_purchases_day_json`,
-    );
-    compareDayAnswers(
+    await compareDayAnswers(
+      db,
+      PURCHASE_DAY_ANSWERS,
       'purchases answer',
       purchaseDays(this.wide.purchases),
-      new Map(rows.map((row) => [row.day, parsePurchaseDay(row.json)])),
+      parsePurchaseDay,
       note,
     );
   }
 }
 
-/** Per day: a stored answer where the fold has one, and the same figures in it. */
-function compareDayAnswers<T extends object>(
+/**
+ * The stored day answers (day-answers.ts), read as the API serves them and compared figure by
+ * figure with the fold's: a day the fold has figures on must have one, and no other day.
+ */
+async function compareDayAnswers<T extends object>(
+  db: Queryable,
+  { table }: DayAnswers,
   what: string,
   expected: Map<string, T>,
-  stored: Map<string, Partial<T>>,
+  parse: (json: string) => Partial<T>,
   note: Note,
-): void {
+): Promise<void> {
+  const { rows } = await db.query<{ day: string; json: string }>(
+    `SELECT day::text AS day, json FROM ${table}`,
+  );
+  const stored = new Map(rows.map((row) => [row.day, parse(row.json)]));
   for (const day of new Set([...expected.keys(), ...stored.keys()])) {
     const want = expected.get(day);
     const have = stored.get(day);
@@ -188,6 +183,11 @@ function compareDayAnswers<T extends object>(
     for (const field of Object.keys(want) as Array<keyof T>)
       if (want[field] !== have[field]) differ(String(field), have[field], want[field]);
   }
+}
+
+/** In byte order of their keys (as PostgreSQL's COLLATE "C" sorts them in the stored answers). */
+function inByteOrder<V>(entries: Iterable<[string, V]>): Array<[string, V]> {
+  return [...entries].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
 
 /** What a stored usage-by-day answer says, flattened for comparison (`byOperation` as text). */
@@ -232,8 +232,8 @@ function usageDays(
     operations.set(day, list);
   }
   const days = new Map<string, UsageDayFigures>();
-  for (const [day, list] of operations) {
-    list.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  for (const [day, unsorted] of operations) {
+    const list = inByteOrder(unsorted);
     const sum = (field: keyof UsageAmounts) => list.reduce((total, [, a]) => total + a[field], 0);
     days.set(day, {
       day,
@@ -345,7 +345,7 @@ function purchaseDays(purchases: Map<string, PurchaseAmounts>): Map<string, Purc
   }
   const days = new Map<string, PurchaseDayFigures>();
   for (const [day, currencies] of byDay) {
-    const list = [...currencies].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const list = inByteOrder(currencies);
     const sum = (field: keyof PurchaseAmounts) =>
       list.reduce((total, [, a]) => total + a[field], 0);
     days.set(day, {

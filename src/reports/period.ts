@@ -94,11 +94,3 @@ export function previousPeriod(period: Period): Period {
 export function dayString(instant: Date): string {
   return instant.toISOString().slice(0, 10);
 }
-
-/** Every day of a whole-day period, in order. */
-export function daysOf(period: Period): string[] {
-  const days: string[] = [];
-  for (let ms = period.from.getTime(); ms < period.to.getTime(); ms += DAY_MS)
-    days.push(dayString(new Date(ms)));
-  return days;
-}

@@ -1,4 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import {
+  PURCHASE_DAY_ANSWERS,
+  USAGE_DAY_ANSWERS,
+  type DayAnswers,
+} from '../../../projections/analytics/day-answers';
 import { DATABASE, type Database } from '../../database/database';
 import { dayString, type Period } from '../period';
 import { signedCover } from './rollup-cover';
@@ -55,7 +60,7 @@ export interface BothPeriods<Row> {
 
 /**
  * The same, each row already JSON (the text `JSON.stringify` makes of it, byte for byte), in order:
- * the day questions' JSON comes from PostgreSQL (usageByDay, purchasesByDay). Kept as a list, not
+ * the day questions' JSON comes from PostgreSQL (storedDays). Kept as a list, not
  * joined (AnalyticsJson says why).
  */
 export interface BothPeriodsJson {
@@ -68,18 +73,6 @@ function stringify<Row>(both: BothPeriods<Row>): BothPeriodsJson {
     data: both.data.map((row) => JSON.stringify(row)),
     previous: both.previous.map((row) => JSON.stringify(row)),
   };
-}
-
-/**
- * The rows of a day statement (`current`, `json`: one day each, in order), split by period. A row
- * per day, not one text per period: PostgreSQL sends one 0.4 MB value several times slower than
- * the same bytes in a thousand rows (measured: 10–20 ms against 1.5–5 ms).
- */
-function jsonOf(rows: Array<{ current: boolean; json: string }>): BothPeriodsJson {
-  const data: string[] = [];
-  const previous: string[] = [];
-  for (const row of rows) (row.current ? data : previous).push(row.json);
-  return { data, previous };
 }
 
 /**
@@ -135,7 +128,7 @@ export class AnalyticsReadModel {
   ): Promise<BothPeriodsJson> {
     switch (groupBy) {
       case 'day':
-        return this.usageByDay(period, previous);
+        return this.storedDays(USAGE_DAY_ANSWERS, period, previous);
       case 'operation':
         return this.usageByOperation(period, previous).then(stringify);
       case 'account':
@@ -147,7 +140,7 @@ export class AnalyticsReadModel {
 
   purchases(groupBy: PurchasesGroupBy, period: Period, previous: Period): Promise<BothPeriodsJson> {
     return groupBy === 'day'
-      ? this.purchasesByDay(period, previous)
+      ? this.storedDays(PURCHASE_DAY_ANSWERS, period, previous)
       : this.purchasesByPack(period, previous).then(stringify);
   }
 
@@ -161,28 +154,17 @@ export class AnalyticsReadModel {
   }
 
   /**
-   * Every day of both periods, zeros included (a chart's x axis), as the UsageRow JSON of
-   * groupBy=day (analytics_usage_day_json, see storedDays).
-   */
-  private usageByDay(period: Period, previous: Period): Promise<BothPeriodsJson> {
-    return this.storedDays(
-      'analytics_usage_day_json',
-      'analytics_usage_day_json_of',
-      period,
-      previous,
-    );
-  }
-
-  /**
-   * Every day of both periods, each as the answer the analytics projection stored for it when its
-   * figures changed (`table`). A day with none is the zero answer the same SQL function (`answerOf`)
-   * gives for a day before any event (0001-01-01), with its date put in: one call per question
-   * (MATERIALIZED, else PostgreSQL inlines it into every empty day), where a call per empty day
-   * cost ≈ 20 µs each (a two-year question over an empty previous period: 15 of its 17 ms).
+   * Every day of both periods, zeros included (a chart's x axis), as the UsageRow or PurchaseRow
+   * JSON of groupBy=day: each the answer the analytics projection stored for it when its figures
+   * changed (day-answers.ts). A day with none is the zero answer the same SQL function gives for a
+   * day before any event (0001-01-01), with its date put in: one call per question (MATERIALIZED,
+   * else PostgreSQL inlines it into every empty day), where a call per empty day cost ≈ 20 µs each
+   * (a two-year question over an empty previous period: 15 of its 17 ms). A row per day, not one
+   * text per period: PostgreSQL sends one 0.4 MB value several times slower than the same bytes in
+   * a thousand rows (measured: 10–20 ms against 1.5–5 ms).
    */
   private async storedDays(
-    table: string,
-    answerOf: string,
+    { table, answerOf }: DayAnswers,
     period: Period,
     previous: Period,
   ): Promise<BothPeriodsJson> {
@@ -196,7 +178,7 @@ export class AnalyticsReadModel {
        ORDER BY days.day`,
       AnalyticsReadModel.dayBounds(period, previous),
     );
-    return jsonOf(rows);
+    return split(rows, (row) => row.json);
   }
 
   private async usageByOperation(period: Period, previous: Period): Promise<BothPeriods<UsageRow>> {
@@ -261,19 +243,6 @@ export class AnalyticsReadModel {
       member: row.member,
       ...amounts(row),
     }));
-  }
-
-  /**
-   * Every day of both periods, zeros included, as the PurchaseRow JSON of groupBy=day
-   * (analytics_purchases_day_json, see storedDays).
-   */
-  private purchasesByDay(period: Period, previous: Period): Promise<BothPeriodsJson> {
-    return this.storedDays(
-      'analytics_purchases_day_json',
-      'analytics_purchases_day_json_of',
-      period,
-      previous,
-    );
   }
 
   /** Every pack (byte order; '' is none: null) with purchases in a period, per period. */

@@ -12,8 +12,11 @@ import {
   type Period,
 } from '../period';
 import { AnalyticsReadModel, type BothPeriodsJson } from './analytics-read-model';
-import type { AnalyticsJson, PeriodAnswer } from './analytics-rows';
+import type { AnalyticsAnswer, AnalyticsJson } from './analytics-rows';
 import { GetPurchases, GetUsage, type PeriodRequest } from './get-analytics.query';
+
+/** The two periods of an answer, as it names them. */
+type PeriodsAnswer = Pick<AnalyticsAnswer<never>, 'period' | 'previousPeriod'>;
 
 /** The projection the analytics read (projections/analytics/analytics.projection.ts). */
 export const ANALYTICS_PROJECTION = 'analytics';
@@ -31,7 +34,7 @@ abstract class AnalyticsHandler {
   protected async periods(request: PeriodRequest): Promise<{
     period: Period;
     previous: Period;
-    answer: { period: PeriodAnswer; previousPeriod: PeriodAnswer };
+    answer: PeriodsAnswer;
   }> {
     const period = wholeDays(resolvePeriod(request, this.clock.now()));
     const previous = previousPeriod(period);
@@ -54,11 +57,7 @@ abstract class AnalyticsHandler {
    * The answer's JSON, as JSON.stringify would write the AnalyticsAnswer
    * `{ groupBy, period, previousPeriod, data, previous }`, around rows that are JSON already.
    */
-  protected json(
-    groupBy: string,
-    answer: { period: PeriodAnswer; previousPeriod: PeriodAnswer },
-    both: BothPeriodsJson,
-  ): AnalyticsJson {
+  protected json(groupBy: string, answer: PeriodsAnswer, both: BothPeriodsJson): AnalyticsJson {
     return utf8Of([
       `{"groupBy":${JSON.stringify(groupBy)},"period":${JSON.stringify(answer.period)},"previousPeriod":${JSON.stringify(answer.previousPeriod)},"data":[`,
       ...between(both.data, ','),
