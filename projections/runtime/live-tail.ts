@@ -1,5 +1,5 @@
 import type { GlobalPosition, RecordedEvent } from '../../src/event-store/event-store.port';
-import type { ProjectorSource, SourceBatch } from './projector-source';
+import { positionKey, type ProjectorSource, type SourceBatch } from './projector-source';
 import { TailPoller } from './tail-poller';
 
 /** Held batches are bounded by both: batches (some carry no event, only a moved position) and events. */
@@ -104,7 +104,7 @@ export class LiveLogTail {
     if (this.closed) return null;
     // Asked again for what it was handed: its apply failed. A fresh read of its own, as a lone
     // source would do, and it holds nothing while it retries.
-    if (consumer.handedAfter !== undefined && consumer.handedAfter === keyOf(after)) {
+    if (consumer.handedAfter !== undefined && consumer.handedAfter === positionKey(after)) {
       return this.offChain(consumer);
     }
     consumer.handedAfter = undefined;
@@ -115,11 +115,12 @@ export class LiveLogTail {
       if (place === 'behind' || (place === 'ahead' && waited)) return this.offChain(consumer);
       if (place !== 'ahead' && place.seq < this.nextSeq) {
         const batch = this.hand(consumer, place, maxCount);
-        consumer.handedAfter = keyOf(after);
+        consumer.handedAfter = positionKey(after);
         return batch;
       }
       // Caught up (or just past the chain's head): wait for the next read of the chain.
-      if (place !== 'ahead') consumer.next = { key: keyOf(after), seq: this.nextSeq, offset: 0 };
+      if (place !== 'ahead')
+        consumer.next = { key: positionKey(after), seq: this.nextSeq, offset: 0 };
       this.track(consumer, this.nextSeq);
       waited = true;
       const generation = this.generation;
@@ -148,10 +149,10 @@ export class LiveLogTail {
     consumer: LiveConsumer,
     after: GlobalPosition | null,
   ): Place | 'behind' | 'ahead' {
-    const key = keyOf(after);
+    const key = positionKey(after);
     const next = consumer.next;
     if (next && next.key === key && next.seq >= this.firstSeq) return next;
-    if (this.head && keyOf(this.head.after) === key) return { seq: this.nextSeq, offset: 0 };
+    if (this.head && positionKey(this.head.after) === key) return { seq: this.nextSeq, offset: 0 };
     if (!this.head || !this.othersTracked(consumer)) {
       // No one else is on the chain: it starts again where this reader is.
       this.rebase(after);
@@ -199,7 +200,7 @@ export class LiveLogTail {
       seq += 1;
       offset = 0;
     }
-    consumer.next = { key: keyOf(position), seq, offset };
+    consumer.next = { key: positionKey(position), seq, offset };
     this.track(consumer, seq);
     return { events, position };
   }
@@ -301,10 +302,6 @@ class LiveConsumer implements ProjectorSource {
     this.tail.leave(this);
     await this.own?.close();
   }
-}
-
-function keyOf(after: GlobalPosition | null): string {
-  return after === null ? '' : `@${after}`;
 }
 
 /** The first index in [0, length) where `past` holds (it holds for all after it); length if none. */

@@ -27,3 +27,8 @@ export interface ProjectorSource {
   estimateTotal?(): Promise<number | null>;
   close(): Promise<void>;
 }
+
+/** A position as a map key of the shared readers (SharedLogReader, LiveLogTail); '' is the start. */
+export function positionKey(after: GlobalPosition | null): string {
+  return after === null ? '' : `@${after}`;
+}

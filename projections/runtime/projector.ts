@@ -388,16 +388,7 @@ function projectedEventsOf(recorded: readonly RecordedEvent[]): ProjectedEvent[]
   return events;
 }
 
-/** Decodes (and upcasts) each event once; events of other streams never reach a projection. */
-export function toProjectedEvents(recorded: readonly RecordedEvent[]): ProjectedEvent[] {
-  const events: ProjectedEvent[] = [];
-  for (const event of recorded) {
-    const decoded = toProjectedEvent(event);
-    if (decoded) events.push(decoded);
-  }
-  return events;
-}
-
+/** Decodes (and upcasts) an event; events of other streams never reach a projection (null). */
 function toProjectedEvent(event: RecordedEvent): ProjectedEvent | null {
   const accountId = accountIdFromStream(event.streamId);
   if (accountId === null) return null;

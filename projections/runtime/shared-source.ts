@@ -1,5 +1,5 @@
 import type { GlobalPosition } from '../../src/event-store/event-store.port';
-import type { ProjectorSource, SourceBatch } from './projector-source';
+import { positionKey, type ProjectorSource, type SourceBatch } from './projector-source';
 
 /** How far (in batches) the fastest consumer may run ahead of the slowest: bounds the memory held. */
 export const DEFAULT_MAX_BATCHES_AHEAD = 4;
@@ -79,7 +79,7 @@ export class SharedLogReader {
   ): Promise<SourceBatch> | null {
     if (this.batchSize !== null && this.batchSize !== maxCount) return null;
     this.batchSize = maxCount;
-    const key = keyOf(after);
+    const key = positionKey(after);
     const entry = this.entries.get(key);
     if (entry) {
       // Asked again after being handed it (a failed apply): a fresh read, as a lone source would do.
@@ -87,7 +87,7 @@ export class SharedLogReader {
       this.handOver(entry, key, consumer);
       return entry.batch;
     }
-    if (this.chainNext !== undefined && keyOf(this.chainNext.after) !== key) {
+    if (this.chainNext !== undefined && positionKey(this.chainNext.after) !== key) {
       // Off the chain (its checkpoint moved): it must not hold the others back while it catches up.
       this.forget(consumer);
       return null;
@@ -112,7 +112,7 @@ export class SharedLogReader {
     waitMs: number,
     reader: SharedConsumer | null,
   ): Entry {
-    const key = keyOf(after);
+    const key = positionKey(after);
     const pending = new Set([...this.consumers].filter((consumer) => consumer !== reader));
     const entry: Entry = { after, pending, batch: Promise.resolve({ events: [], position: null }) };
     this.chainNext = { after };
@@ -131,7 +131,11 @@ export class SharedLogReader {
           return;
         }
         this.chainNext = { after: batch.position };
-        if (!this.closed && this.consumers.size > 0 && !this.entries.has(keyOf(batch.position))) {
+        if (
+          !this.closed &&
+          this.consumers.size > 0 &&
+          !this.entries.has(positionKey(batch.position))
+        ) {
           this.startEntry(batch.position, maxCount, 0, null);
         }
       },
@@ -205,8 +209,4 @@ class SharedConsumer implements ProjectorSource {
     this.reader.leave(this);
     await this.own?.close();
   }
-}
-
-function keyOf(after: GlobalPosition | null): string {
-  return after === null ? '' : `@${after}`;
 }
