@@ -1,21 +1,46 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  PURCHASE_DAY_ANSWERS,
+  USAGE_DAY_ANSWERS,
+  type DayAnswers,
+} from '../../projections/analytics/day-answers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const MIGRATION = join(__dirname, '../../migrations/1732273000000_analytics-usage-day-json.sql');
-
 /**
- * The migrations that store each day's answers (usage, then purchases): on a database with analytics already
- * projected it fills the new table, and the text is what JSON.stringify makes of the answer,
- * byte for byte (the API sends it as is).
+ * The migrations that store each day's answers (usage, then purchases): on a database with
+ * analytics already projected each fills its new table, and the text is what JSON.stringify
+ * makes of the answer, byte for byte (the API sends it as is).
  */
-describe('migration 1732273000000_analytics-usage-day-json', () => {
+describe('migrations 1732273000000 and 1732273100000 (stored day answers)', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
     db = await createTestDatabase();
   });
   afterAll(() => db?.drop());
+
+  /** Runs a migration's Up part again, as if the rows written so far were there when it ran. */
+  async function storedByMigration(
+    file: string,
+    { table, answerOf }: DayAnswers,
+  ): Promise<Array<{ day: string; json: string }>> {
+    const up = readFileSync(join(__dirname, '../../migrations', file), 'utf8').split(
+      '-- Down Migration',
+    )[0];
+    await db.pool.query(`DROP FUNCTION ${answerOf}(date); DROP TABLE ${table}`);
+    await db.pool.query(up);
+    const { rows } = await db.pool.query<{ day: string; json: string }>(
+      `SELECT day::text AS day, json FROM ${table} ORDER BY day`,
+    );
+    return rows;
+  }
+
+  /** A day with nothing stored: its zeros, from the same function. */
+  async function answerOf({ answerOf }: DayAnswers, day: string): Promise<string> {
+    const { rows } = await db.pool.query<{ json: string }>(`SELECT ${answerOf}($1) AS json`, [day]);
+    return rows[0].json;
+  }
 
   it('stores the answer of every day with usage, as JSON.stringify writes it', async () => {
     // Rows as the analytics projection wrote them before the migration: operation ids in byte
@@ -29,14 +54,9 @@ describe('migration 1732273000000_analytics-usage-day-json', () => {
       `INSERT INTO analytics_active_daily (day, active_accounts) VALUES ('2026-03-01', 2)`,
     );
 
-    const up = readFileSync(MIGRATION, 'utf8').split('-- Down Migration')[0];
-    await db.pool.query(
-      'DROP FUNCTION analytics_usage_day_json_of(date); DROP TABLE analytics_usage_day_json',
-    );
-    await db.pool.query(up);
-
-    const { rows } = await db.pool.query<{ day: string; json: string }>(
-      'SELECT day::text AS day, json FROM analytics_usage_day_json ORDER BY day',
+    const rows = await storedByMigration(
+      '1732273000000_analytics-usage-day-json.sql',
+      USAGE_DAY_ANSWERS,
     );
     expect(rows).toEqual([
       {
@@ -71,11 +91,7 @@ describe('migration 1732273000000_analytics-usage-day-json', () => {
       },
     ]);
 
-    // A day with nothing stored: its zeros, from the same function.
-    const { rows: empty } = await db.pool.query<{ json: string }>(
-      `SELECT analytics_usage_day_json_of('2026-03-02') AS json`,
-    );
-    expect(empty[0].json).toBe(
+    expect(await answerOf(USAGE_DAY_ANSWERS, '2026-03-02')).toBe(
       JSON.stringify({
         day: '2026-03-02',
         credits: 0,
@@ -88,15 +104,6 @@ describe('migration 1732273000000_analytics-usage-day-json', () => {
       }),
     );
   });
-});
-
-describe('migration 1732273100000_analytics-purchases-day-json', () => {
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db?.drop());
 
   it('stores the answer of every day with purchases or reversals, as JSON.stringify writes it', async () => {
     // Two packs in USD, none in EUR, a currency with only a reversal that day (no revenue entry).
@@ -105,17 +112,9 @@ describe('migration 1732273100000_analytics-purchases-day-json', () => {
        VALUES ('2026-03-01', 'pro', 'USD', 2, 1200, 10000, 0, 0), ('2026-03-01', 'basic', 'USD', 1, 100, 1000, 1, 100),
               ('2026-03-01', '', 'EUR', 1, 50, 700, 0, 0), ('2026-03-01', 'basic', 'GBP', 0, 0, 0, 1, 100)`,
     );
-    const up = readFileSync(
-      join(__dirname, '../../migrations/1732273100000_analytics-purchases-day-json.sql'),
-      'utf8',
-    ).split('-- Down Migration')[0];
-    await db.pool.query(
-      'DROP FUNCTION analytics_purchases_day_json_of(date); DROP TABLE analytics_purchases_day_json',
-    );
-    await db.pool.query(up);
-
-    const { rows } = await db.pool.query<{ day: string; json: string }>(
-      'SELECT day::text AS day, json FROM analytics_purchases_day_json ORDER BY day',
+    const rows = await storedByMigration(
+      '1732273100000_analytics-purchases-day-json.sql',
+      PURCHASE_DAY_ANSWERS,
     );
     expect(rows).toEqual([
       {
@@ -133,10 +132,7 @@ describe('migration 1732273100000_analytics-purchases-day-json', () => {
         }),
       },
     ]);
-    const { rows: empty } = await db.pool.query<{ json: string }>(
-      `SELECT analytics_purchases_day_json_of('2026-03-02') AS json`,
-    );
-    expect(empty[0].json).toBe(
+    expect(await answerOf(PURCHASE_DAY_ANSWERS, '2026-03-02')).toBe(
       JSON.stringify({
         day: '2026-03-02',
         purchases: 0,
