@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { JsonRows } from '../src/database/json-rows';
 import {
   applyBlockChanges,
   AccountFoldError,
@@ -141,60 +142,57 @@ async function loadBlocks(
   );
 }
 
-// Rows travel as ONE json parameter (json_to_recordset): one native JSON.stringify instead of an
-// array literal per column, escaped element by element by pg.
+const ACCOUNT_ROWS = new JsonRows<AccountRow>(
+  'account_id text, balance bigint, available bigint, reserved bigint, revision bigint, created_at timestamptz, updated_at timestamptz',
+  (row) => [
+    row.accountId,
+    row.balance,
+    row.available,
+    row.reserved,
+    row.revision,
+    row.createdAt,
+    row.updatedAt,
+  ],
+);
 
 async function writeAccounts(client: PoolClient, rows: AccountRow[]): Promise<void> {
   await client.query(
     `INSERT INTO account_balances (account_id, balance, available, reserved, revision, created_at, updated_at)
      SELECT account_id, balance, available, reserved, revision, created_at, updated_at
-     FROM json_to_recordset($1::json) AS r(account_id text, balance bigint, available bigint, reserved bigint, revision bigint,
-                                          created_at timestamptz, updated_at timestamptz)
+     FROM ${ACCOUNT_ROWS.from('$1')}
      ON CONFLICT (account_id) DO UPDATE SET
        balance = EXCLUDED.balance, available = EXCLUDED.available, reserved = EXCLUDED.reserved,
        revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at`,
-    [
-      JSON.stringify(
-        rows.map((row) => ({
-          account_id: row.accountId,
-          balance: row.balance,
-          available: row.available,
-          reserved: row.reserved,
-          revision: row.revision,
-          created_at: row.createdAt,
-          updated_at: row.updatedAt,
-        })),
-      ),
-    ],
+    [ACCOUNT_ROWS.parameter(rows)],
   );
 }
+
+const BLOCK_ROWS = new JsonRows<BlockRow>(
+  `account_id text, block_id text, category text, credits bigint, remaining bigint, granted_at timestamptz,
+   expires_at timestamptz, expired boolean, purchase_id text, cost_basis jsonb, revision bigint`,
+  (row) => [
+    row.accountId,
+    row.blockId,
+    row.category,
+    row.credits,
+    row.remaining,
+    row.grantedAt,
+    row.expiresAt,
+    row.expired,
+    row.purchaseId,
+    row.costBasis,
+    row.revision,
+  ],
+);
 
 async function writeBlocks(client: PoolClient, rows: BlockRow[]): Promise<void> {
   if (rows.length === 0) return;
   await client.query(
     `INSERT INTO credit_blocks (account_id, block_id, category, credits, remaining, granted_at, expires_at, expired, purchase_id, cost_basis, revision)
      SELECT account_id, block_id, category, credits, remaining, granted_at, expires_at, expired, purchase_id, cost_basis, revision
-     FROM json_to_recordset($1::json) AS r(account_id text, block_id text, category text, credits bigint, remaining bigint,
-                                          granted_at timestamptz, expires_at timestamptz, expired boolean, purchase_id text,
-                                          cost_basis jsonb, revision bigint)
+     FROM ${BLOCK_ROWS.from('$1')}
      ON CONFLICT (account_id, block_id) DO UPDATE SET
        remaining = EXCLUDED.remaining, expired = EXCLUDED.expired, revision = EXCLUDED.revision`,
-    [
-      JSON.stringify(
-        rows.map((row) => ({
-          account_id: row.accountId,
-          block_id: row.blockId,
-          category: row.category,
-          credits: row.credits,
-          remaining: row.remaining,
-          granted_at: row.grantedAt,
-          expires_at: row.expiresAt,
-          expired: row.expired,
-          purchase_id: row.purchaseId,
-          cost_basis: row.costBasis,
-          revision: row.revision,
-        })),
-      ),
-    ],
+    [BLOCK_ROWS.parameter(rows)],
   );
 }

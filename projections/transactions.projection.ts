@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { JsonRows } from '../src/database/json-rows';
 import { NO_STREAM_REVISION } from '../src/event-store/event-store.port';
 import { AccountFoldError, expectNextRevision } from './ledger/account-fold';
 import {
@@ -109,41 +110,39 @@ async function loadLatest(
   );
 }
 
-/** A credit_transactions row as json_to_recordset reads it: keys are the column names. */
-function toRecord(row: TransactionRow): Record<string, unknown> {
-  return {
-    account_id: row.accountId,
-    revision: row.revision,
-    event_id: row.eventId,
-    type: row.type,
-    credits: row.credits,
-    balance_after: row.balanceAfter,
-    available_after: row.availableAfter,
-    reserved_after: row.reservedAfter,
-    reserved_change: row.reservedChange,
-    description: row.description,
-    reference: row.reference,
-    occurred_at: row.occurredAt,
-    metadata: row.metadata,
-    operation: row.operation,
-    detail: row.detail,
-  };
-}
+/** credit_transactions' columns as the batch insert sends them. */
+const HISTORY_ROWS = new JsonRows<TransactionRow>(
+  `account_id text, revision bigint, event_id uuid, type text, credits bigint, balance_after bigint,
+   available_after bigint, reserved_after bigint, reserved_change bigint, description text,
+   reference text, occurred_at timestamptz, metadata jsonb, operation jsonb, detail jsonb`,
+  (row) => [
+    row.accountId,
+    row.revision,
+    row.eventId,
+    row.type,
+    row.credits,
+    row.balanceAfter,
+    row.availableAfter,
+    row.reservedAfter,
+    row.reservedChange,
+    row.description,
+    row.reference,
+    row.occurredAt,
+    row.metadata,
+    row.operation,
+    row.detail,
+  ],
+);
 
 async function insertRows(client: PoolClient, rows: TransactionRow[]): Promise<void> {
   // A plain INSERT: a row that already exists (same account and revision, or same event) fails
-  // the whole batch instead of being duplicated or silently skipped. The rows travel as ONE json
-  // parameter: one native JSON.stringify instead of 14 arrays escaped element by element (pg's
-  // array literals were the projection's biggest cost in Node); PostgreSQL parses it once.
+  // the whole batch instead of being duplicated or silently skipped.
   await client.query(
     `INSERT INTO credit_transactions (account_id, revision, event_id, type, credits, balance_after, available_after, reserved_after,
                                       reserved_change, description, reference, occurred_at, metadata, operation, detail)
      SELECT account_id, revision, event_id, type, credits, balance_after, available_after, reserved_after,
             reserved_change, description, reference, occurred_at, metadata, operation, detail
-     FROM json_to_recordset($1::json) AS r(account_id text, revision bigint, event_id uuid, type text, credits bigint,
-                                          balance_after bigint, available_after bigint, reserved_after bigint, reserved_change bigint,
-                                          description text, reference text, occurred_at timestamptz, metadata jsonb,
-                                          operation jsonb, detail jsonb)`,
-    [JSON.stringify(rows.map(toRecord))],
+     FROM ${HISTORY_ROWS.from('$1')}`,
+    [HISTORY_ROWS.parameter(rows)],
   );
 }

@@ -199,6 +199,10 @@ export class ResourceProbe {
         const pid = Number(entry);
         if (pid === postmaster || stat.ppid === postmaster)
           byPid.set(pid, ((stat.utime + stat.stime) / this.clockTicks) * 1000);
+        // Backends that exited (a rebuild's connections close before the phase's last snapshot)
+        // are reaped by the postmaster: their CPU is its children's time, kept under its own key.
+        if (pid === postmaster)
+          byPid.set(-pid, ((stat.childUtime + stat.childStime) / this.clockTicks) * 1000);
       }
       return byPid;
     } catch {
@@ -208,13 +212,17 @@ export class ResourceProbe {
 }
 
 /**
- * CPU spent between two snapshots by the processes alive at the second one (new ones count from
- * zero). A backend that exited in between is lost: the figure is a lower bound.
+ * CPU spent between two snapshots by PostgreSQL's processes: those alive at the second one (new
+ * ones count from zero), plus what the ones reaped in between spent (the postmaster's children's
+ * time, under its negated pid), less what those had spent before the first snapshot.
  */
 function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
   let spent = 0;
   for (const [pid, ms] of after) spent += Math.max(0, ms - (before.get(pid) ?? 0));
-  return spent;
+  // A process alive before and reaped since: its whole time is in the reaped total, only the part
+  // after the first snapshot belongs to the phase.
+  for (const [pid, ms] of before) if (!after.has(pid)) spent -= ms;
+  return Math.max(0, spent);
 }
 
 function machineBusyMs(): number | null {
@@ -232,12 +240,20 @@ function machineBusyMs(): number | null {
   }
 }
 
-function readStat(pid: string): { ppid: number; utime: number; stime: number } | null {
+function readStat(
+  pid: string,
+): { ppid: number; utime: number; stime: number; childUtime: number; childStime: number } | null {
   try {
     const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
     const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), utime: Number(fields[11]), stime: Number(fields[12]) };
+    return {
+      ppid: Number(fields[1]),
+      utime: Number(fields[11]),
+      stime: Number(fields[12]),
+      childUtime: Number(fields[13]),
+      childStime: Number(fields[14]),
+    };
   } catch {
     return null;
   }

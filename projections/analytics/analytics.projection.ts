@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { JsonRows } from '../../src/database/json-rows';
 import type { Projection } from '../projection';
 import { PURCHASE_DAY_ANSWERS, USAGE_DAY_ANSWERS, type DayAnswers } from './day-answers';
 import {
@@ -6,6 +7,7 @@ import {
   key,
   referencedIds,
   type AnalyticsDelta,
+  type PurchaseAmounts,
   type PurchaseRef,
   type SpendRef,
   type UsageAmounts,
@@ -115,61 +117,89 @@ async function loadPurchaseRefs(client: PoolClient, ids: Ids): Promise<Map<strin
 }
 
 const USAGE_COLUMNS = 'spent_credits, spends, refunded_credits, refunds';
-const USAGE_TYPES = 'spent_credits bigint, spends bigint, refunded_credits bigint, refunds bigint';
 const ADD_USAGE = `spent_credits = t.spent_credits + EXCLUDED.spent_credits, spends = t.spends + EXCLUDED.spends,
   refunded_credits = t.refunded_credits + EXCLUDED.refunded_credits, refunds = t.refunds + EXCLUDED.refunds`;
 
-function usageRecords(
-  map: Map<string, UsageAmounts>,
-  keys: string[],
-): Array<Record<string, unknown>> {
-  return [...map].map(([at, amounts]) => {
-    // The last key part takes the rest: only it (a member id) could hold a `|`.
-    const parts = at.split('|');
-    const head = parts.slice(0, keys.length - 1);
-    head.push(parts.slice(keys.length - 1).join('|'));
-    const record: Record<string, unknown> = {
-      spent_credits: amounts.spentCredits,
-      spends: amounts.spends,
-      refunded_credits: amounts.refundedCredits,
-      refunds: amounts.refunds,
-    };
-    keys.forEach((name, index) => (record[name] = head[index]));
-    return record;
-  });
+/** A usage table: its key columns (the delta's `a|b|rest` keys, in order), then the amounts. */
+interface UsageTable {
+  name: string;
+  keys: string[];
+  rows: JsonRows<[string, UsageAmounts]>;
 }
+
+function usageTable(name: string, keyColumns: string): UsageTable {
+  const keys = keyColumns.split(',').map((column) => column.trim().split(' ')[0]);
+  return {
+    name,
+    keys,
+    rows: new JsonRows(
+      `${keyColumns}, spent_credits bigint, spends bigint, refunded_credits bigint, refunds bigint`,
+      ([at, amounts]) => [
+        ...splitUsageKey(at, keys.length),
+        amounts.spentCredits,
+        amounts.spends,
+        amounts.refundedCredits,
+        amounts.refunds,
+      ],
+    ),
+  };
+}
+
+/** The last key part takes the rest: only it (a member id) could hold a `|`. */
+function splitUsageKey(at: string, count: number): string[] {
+  const parts = at.split('|');
+  const head = parts.slice(0, count - 1);
+  head.push(parts.slice(count - 1).join('|'));
+  return head;
+}
+
+const USAGE_BY_OPERATION = usageTable('analytics_usage_daily', 'day date, operation_id text');
+const USAGE_BY_ACCOUNT_ROLLUP = usageTable(
+  'analytics_account_usage_rollup',
+  'start date, account_id text, granularity text',
+);
+const USAGE_BY_MEMBER = usageTable(
+  'analytics_member_usage_daily',
+  'day date, account_id text, member text',
+);
+const USAGE_BY_ACCOUNT = usageTable('analytics_account_usage_daily', 'day date, account_id text');
+
+const PURCHASE_ROWS = new JsonRows<[string, PurchaseAmounts]>(
+  `day date, pack_id text, currency text, purchases bigint, credits bigint, revenue_minor bigint,
+   reversals bigint, reversed_credits bigint`,
+  ([at, amounts]) => [
+    ...at.split('|'),
+    amounts.purchases,
+    amounts.credits,
+    amounts.revenueMinor,
+    amounts.reversals,
+    amounts.reversedCredits,
+  ],
+);
+
+const SPEND_REF_ROWS = new JsonRows<[string, SpendRef]>(
+  'account_id text, spend_id text, operation_id text, member text',
+  ([at, ref]) => [...splitRefKey(at), ref.operationId, ref.member],
+);
+
+const PURCHASE_REF_ROWS = new JsonRows<[string, PurchaseRef]>(
+  'account_id text, purchase_id text, pack_id text, currency text',
+  ([at, ref]) => [...splitRefKey(at), ref.packId, ref.currency],
+);
 
 /** Adds the delta to the tables. Rows travel as one json parameter per table (as in the other projections). */
 async function writeDelta(client: PoolClient, delta: AnalyticsDelta): Promise<void> {
-  await addUsageRows(
-    client,
-    'analytics_usage_daily',
-    ['day', 'operation_id'],
-    ['date', 'text'],
-    delta.usageByOperation,
-  );
-  await addUsageRows(
-    client,
-    'analytics_account_usage_rollup',
-    ['start', 'account_id', 'granularity'],
-    ['date', 'text', 'text'],
-    delta.usageByAccountRollup,
-  );
-  await addUsageRows(
-    client,
-    'analytics_member_usage_daily',
-    ['day', 'account_id', 'member'],
-    ['date', 'text', 'text'],
-    delta.usageByMember,
-  );
+  await addUsageRows(client, USAGE_BY_OPERATION, delta.usageByOperation);
+  await addUsageRows(client, USAGE_BY_ACCOUNT_ROLLUP, delta.usageByAccountRollup);
+  await addUsageRows(client, USAGE_BY_MEMBER, delta.usageByMember);
   if (delta.usageByAccount.size > 0) {
     // An account becomes active on a day when its row for that day gets its first spend: after
     // the addition, its spends equal what this batch added (and that is more than 0).
     await client.query(
       `WITH input AS (
-         SELECT * FROM json_to_recordset($1::json) AS r(day date, account_id text, ${USAGE_TYPES})
+         SELECT * FROM ${USAGE_BY_ACCOUNT.rows.from('$1')}
        ), added AS (
-         INSERT INTO analytics_account_usage_daily AS t (day, account_id, ${USAGE_COLUMNS})
+         INSERT INTO ${USAGE_BY_ACCOUNT.name} AS t (day, account_id, ${USAGE_COLUMNS})
          SELECT day, account_id, ${USAGE_COLUMNS} FROM input
          ON CONFLICT (day, account_id) DO UPDATE SET ${ADD_USAGE}
          RETURNING t.day, t.account_id, t.spends
@@ -180,77 +210,34 @@ async function writeDelta(client: PoolClient, delta: AnalyticsDelta): Promise<vo
        INSERT INTO analytics_active_daily AS t (day, active_accounts)
        SELECT day, accounts FROM activated
        ON CONFLICT (day) DO UPDATE SET active_accounts = t.active_accounts + EXCLUDED.active_accounts`,
-      [JSON.stringify(usageRecords(delta.usageByAccount, ['day', 'account_id']))],
+      [USAGE_BY_ACCOUNT.rows.parameter(delta.usageByAccount)],
     );
   }
   if (delta.purchases.size > 0) {
     await client.query(
       `INSERT INTO analytics_purchases_daily AS t (day, pack_id, currency, purchases, credits, revenue_minor, reversals, reversed_credits)
        SELECT day, pack_id, currency, purchases, credits, revenue_minor, reversals, reversed_credits
-       FROM json_to_recordset($1::json) AS r(day date, pack_id text, currency text, purchases bigint, credits bigint,
-                                            revenue_minor bigint, reversals bigint, reversed_credits bigint)
+       FROM ${PURCHASE_ROWS.from('$1')}
        ON CONFLICT (day, pack_id, currency) DO UPDATE SET
          purchases = t.purchases + EXCLUDED.purchases, credits = t.credits + EXCLUDED.credits,
          revenue_minor = t.revenue_minor + EXCLUDED.revenue_minor, reversals = t.reversals + EXCLUDED.reversals,
          reversed_credits = t.reversed_credits + EXCLUDED.reversed_credits`,
-      [
-        JSON.stringify(
-          [...delta.purchases].map(([at, amounts]) => {
-            const [day, packId, currency] = at.split('|');
-            return {
-              day,
-              pack_id: packId,
-              currency,
-              purchases: amounts.purchases,
-              credits: amounts.credits,
-              revenue_minor: amounts.revenueMinor,
-              reversals: amounts.reversals,
-              reversed_credits: amounts.reversedCredits,
-            };
-          }),
-        ),
-      ],
+      [PURCHASE_ROWS.parameter(delta.purchases)],
     );
   }
   // Plain INSERTs: a spend or purchase id seen twice in one account is a broken log; fail the batch.
   if (delta.spendRefs.size > 0) {
     await client.query(
       `INSERT INTO analytics_spend_refs (account_id, spend_id, operation_id, member)
-       SELECT account_id, spend_id, operation_id, member
-       FROM json_to_recordset($1::json) AS r(account_id text, spend_id text, operation_id text, member text)`,
-      [
-        JSON.stringify(
-          [...delta.spendRefs].map(([at, ref]) => {
-            const [accountId, spendId] = splitRefKey(at);
-            return {
-              account_id: accountId,
-              spend_id: spendId,
-              operation_id: ref.operationId,
-              member: ref.member,
-            };
-          }),
-        ),
-      ],
+       SELECT account_id, spend_id, operation_id, member FROM ${SPEND_REF_ROWS.from('$1')}`,
+      [SPEND_REF_ROWS.parameter(delta.spendRefs)],
     );
   }
   if (delta.purchaseRefs.size > 0) {
     await client.query(
       `INSERT INTO analytics_purchase_refs (account_id, purchase_id, pack_id, currency)
-       SELECT account_id, purchase_id, pack_id, currency
-       FROM json_to_recordset($1::json) AS r(account_id text, purchase_id text, pack_id text, currency text)`,
-      [
-        JSON.stringify(
-          [...delta.purchaseRefs].map(([at, ref]) => {
-            const [accountId, purchaseId] = splitRefKey(at);
-            return {
-              account_id: accountId,
-              purchase_id: purchaseId,
-              pack_id: ref.packId,
-              currency: ref.currency,
-            };
-          }),
-        ),
-      ],
+       SELECT account_id, purchase_id, pack_id, currency FROM ${PURCHASE_REF_ROWS.from('$1')}`,
+      [PURCHASE_REF_ROWS.parameter(delta.purchaseRefs)],
     );
   }
 }
@@ -263,18 +250,15 @@ function splitRefKey(at: string): [string, string] {
 
 async function addUsageRows(
   client: PoolClient,
-  table: string,
-  keys: string[],
-  types: string[],
+  table: UsageTable,
   map: Map<string, UsageAmounts>,
 ): Promise<void> {
   if (map.size === 0) return;
-  const keyTypes = keys.map((name, index) => `${name} ${types[index]}`).join(', ');
+  const keys = table.keys.join(', ');
   await client.query(
-    `INSERT INTO ${table} AS t (${keys.join(', ')}, ${USAGE_COLUMNS})
-     SELECT ${keys.join(', ')}, ${USAGE_COLUMNS}
-     FROM json_to_recordset($1::json) AS r(${keyTypes}, ${USAGE_TYPES})
-     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${ADD_USAGE}`,
-    [JSON.stringify(usageRecords(map, keys))],
+    `INSERT INTO ${table.name} AS t (${keys}, ${USAGE_COLUMNS})
+     SELECT ${keys}, ${USAGE_COLUMNS} FROM ${table.rows.from('$1')}
+     ON CONFLICT (${keys}) DO UPDATE SET ${ADD_USAGE}`,
+    [table.rows.parameter(map)],
   );
 }

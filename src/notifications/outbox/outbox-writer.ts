@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { JsonRows } from '../../database/json-rows';
 import { randomId } from './message-ids';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -26,6 +27,24 @@ export interface OutgoingEmail {
 /** Most rows one statement writes; bigger outputs are written in several. */
 const ROWS_PER_STATEMENT = 2_000;
 
+const MESSAGE_ROWS = new JsonRows<OutgoingMessage>(
+  'id text, type text, account_id text, body text',
+  (message) => [
+    message.id,
+    message.type,
+    message.accountId,
+    JSON.stringify({ type: message.type, timestamp: message.timestamp, data: message.data }),
+  ],
+);
+const DELIVERY_ROWS = new JsonRows<{ id: string; messageId: string; endpointId: string }>(
+  'id text, message_id text, endpoint_id text',
+  (delivery) => [delivery.id, delivery.messageId, delivery.endpointId],
+);
+const EMAIL_ROWS = new JsonRows<OutgoingEmail>(
+  'id text, account_id text, template text, to_address text, data jsonb',
+  (email) => [email.id, email.accountId, email.template, email.to, email.data],
+);
+
 /**
  * Writes messages and emails into the outboxes, inside the caller's transaction (the reactor's, or
  * the notice worker's): they exist exactly when what caused them is recorded as handled. A message
@@ -48,38 +67,22 @@ export async function writeOutbox(
     for (const chunk of chunks(messages)) {
       await client.query(
         `INSERT INTO notification_messages (id, type, account_id, body, created_at)
-         SELECT id, type, account_id, body, $2 FROM json_to_recordset($1::json)
-           AS r(id text, type text, account_id text, body text)
+         SELECT id, type, account_id, body, $2 FROM ${MESSAGE_ROWS.from('$1')}
          ON CONFLICT (id) DO NOTHING`,
-        [
-          JSON.stringify(
-            chunk.map((message) => ({
-              id: message.id,
-              type: message.type,
-              account_id: message.accountId,
-              body: JSON.stringify({
-                type: message.type,
-                timestamp: message.timestamp,
-                data: message.data,
-              }),
-            })),
-          ),
-          now,
-        ],
+        [MESSAGE_ROWS.parameter(chunk), now],
       );
       const rows = chunk.flatMap((message) =>
         subscribed(message.type).map((endpoint) => ({
           id: randomId('dlv'),
-          message_id: message.id,
-          endpoint_id: endpoint.id,
+          messageId: message.id,
+          endpointId: endpoint.id,
         })),
       );
       const result = await client.query(
         `INSERT INTO webhook_deliveries (id, message_id, endpoint_id, status, next_attempt_at, created_at, updated_at)
-         SELECT id, message_id, endpoint_id, 'pending', $2, $2, $2 FROM json_to_recordset($1::json)
-           AS r(id text, message_id text, endpoint_id text)
+         SELECT id, message_id, endpoint_id, 'pending', $2, $2, $2 FROM ${DELIVERY_ROWS.from('$1')}
          ON CONFLICT (message_id, endpoint_id) DO NOTHING`,
-        [JSON.stringify(rows), now],
+        [DELIVERY_ROWS.parameter(rows), now],
       );
       deliveries += result.rowCount ?? 0;
     }
@@ -88,21 +91,9 @@ export async function writeOutbox(
   for (const chunk of chunks(outgoing.emails)) {
     const result = await client.query(
       `INSERT INTO email_outbox (id, account_id, template, to_address, data, status, next_attempt_at, created_at)
-       SELECT id, account_id, template, to_address, data, 'pending', $2, $2 FROM json_to_recordset($1::json)
-         AS r(id text, account_id text, template text, to_address text, data jsonb)
+       SELECT id, account_id, template, to_address, data, 'pending', $2, $2 FROM ${EMAIL_ROWS.from('$1')}
        ON CONFLICT (id) DO NOTHING`,
-      [
-        JSON.stringify(
-          chunk.map((email) => ({
-            id: email.id,
-            account_id: email.accountId,
-            template: email.template,
-            to_address: email.to,
-            data: email.data,
-          })),
-        ),
-        now,
-      ],
+      [EMAIL_ROWS.parameter(chunk), now],
     );
     emails += result.rowCount ?? 0;
   }

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { JsonRows } from '../../database/json-rows';
 import type { StoredAlertSettings } from '../alerts/alert-settings';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -54,25 +55,19 @@ export async function loadAccounts(
   );
 }
 
+const ACCOUNT_ROWS = new JsonRows<ReactorAccount>(
+  'account_id text, revision bigint, available bigint, reserved bigint, last_top_up bigint',
+  (row) => [row.accountId, row.revision, row.available, row.reserved, row.lastTopUp],
+);
+
 export async function writeAccounts(client: Queryable, rows: ReactorAccount[]): Promise<void> {
   if (rows.length === 0) return;
   await client.query(
     `INSERT INTO notification_accounts (account_id, revision, available, reserved, last_top_up)
-     SELECT account_id, revision, available, reserved, last_top_up FROM json_to_recordset($1::json)
-       AS r(account_id text, revision bigint, available bigint, reserved bigint, last_top_up bigint)
+     SELECT account_id, revision, available, reserved, last_top_up FROM ${ACCOUNT_ROWS.from('$1')}
      ON CONFLICT (account_id) DO UPDATE SET revision = EXCLUDED.revision,
        available = EXCLUDED.available, reserved = EXCLUDED.reserved, last_top_up = EXCLUDED.last_top_up`,
-    [
-      JSON.stringify(
-        rows.map((row) => ({
-          account_id: row.accountId,
-          revision: row.revision,
-          available: row.available,
-          reserved: row.reserved,
-          last_top_up: row.lastTopUp,
-        })),
-      ),
-    ],
+    [ACCOUNT_ROWS.parameter(rows)],
   );
 }
 
@@ -128,25 +123,37 @@ export interface NoticeChanges {
   expired: Array<{ accountId: string; blockId: string }>;
 }
 
+type OpenedNotice = NoticeChanges['opened'][number];
+type BlockRef = NoticeChanges['expired'][number];
+type BlockDelta = BlockRef & { credits: number };
+
+const OPENED_ROWS = new JsonRows<OpenedNotice>(
+  'account_id text, block_id text, expires_at timestamptz, notice_at timestamptz, remaining bigint',
+  (open) => [
+    open.accountId,
+    open.blockId,
+    open.expiresAt,
+    open.noticeAt.toISOString(),
+    open.credits,
+  ],
+);
+const DELTA_ROWS = new JsonRows<BlockDelta>(
+  'account_id text, block_id text, credits bigint',
+  (delta) => [delta.accountId, delta.blockId, delta.credits],
+);
+const BLOCK_ROWS = new JsonRows<BlockRef>('account_id text, block_id text', (block) => [
+  block.accountId,
+  block.blockId,
+]);
+
 /** Keeps expiry_notices in step with the blocks (opens first, then changes, then expiries). */
 export async function writeNoticeChanges(client: Queryable, changes: NoticeChanges): Promise<void> {
   if (changes.opened.length > 0) {
     await client.query(
       `INSERT INTO expiry_notices (account_id, block_id, expires_at, notice_at, remaining, status)
-       SELECT account_id, block_id, expires_at, notice_at, remaining, 'pending' FROM json_to_recordset($1::json)
-         AS r(account_id text, block_id text, expires_at timestamptz, notice_at timestamptz, remaining bigint)
+       SELECT account_id, block_id, expires_at, notice_at, remaining, 'pending' FROM ${OPENED_ROWS.from('$1')}
        ON CONFLICT (account_id, block_id) DO NOTHING`,
-      [
-        JSON.stringify(
-          changes.opened.map((open) => ({
-            account_id: open.accountId,
-            block_id: open.blockId,
-            expires_at: open.expiresAt,
-            notice_at: open.noticeAt.toISOString(),
-            remaining: open.credits,
-          })),
-        ),
-      ],
+      [OPENED_ROWS.parameter(changes.opened)],
     );
   }
   const deltas = [...changes.deltas.values()].filter((delta) => delta.credits !== 0);
@@ -154,25 +161,17 @@ export async function writeNoticeChanges(client: Queryable, changes: NoticeChang
     // Blocks without an expiry have no row: they match nothing.
     await client.query(
       `UPDATE expiry_notices n SET remaining = greatest(0, n.remaining + r.credits)
-       FROM json_to_recordset($1::json) AS r(account_id text, block_id text, credits bigint)
+       FROM ${DELTA_ROWS.from('$1')}
        WHERE n.account_id = r.account_id AND n.block_id = r.block_id`,
-      [
-        JSON.stringify(
-          deltas.map((d) => ({ account_id: d.accountId, block_id: d.blockId, credits: d.credits })),
-        ),
-      ],
+      [DELTA_ROWS.parameter(deltas)],
     );
   }
   if (changes.expired.length > 0) {
     await client.query(
       `UPDATE expiry_notices n SET status = 'void'
-       FROM json_to_recordset($1::json) AS r(account_id text, block_id text)
+       FROM ${BLOCK_ROWS.from('$1')}
        WHERE n.account_id = r.account_id AND n.block_id = r.block_id AND n.status = 'pending'`,
-      [
-        JSON.stringify(
-          changes.expired.map((e) => ({ account_id: e.accountId, block_id: e.blockId })),
-        ),
-      ],
+      [BLOCK_ROWS.parameter(changes.expired)],
     );
   }
 }

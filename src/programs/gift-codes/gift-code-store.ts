@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '../../database/database';
+import { JsonRows } from '../../database/json-rows';
 import type { GiftPart } from '../../ledger/programs/gift-parts';
 
 export interface StoredGiftCode {
@@ -30,6 +31,11 @@ export interface NewGiftCode {
   expiresAt: string | null;
 }
 
+const CODE_ROWS = new JsonRows<NewGiftCode>(
+  'code_hash text, parts jsonb, expires_at timestamptz',
+  (code) => [code.codeHash, code.parts, code.expiresAt],
+);
+
 /**
  * The `gift_codes` table (migrations/1732253100000_gift-codes.sql): hashes only. A mint writes its
  * codes in one statement (at most 1,000 rows, one JSON parameter).
@@ -46,15 +52,9 @@ export class GiftCodeStore {
     await this.database.pool.query(
       `INSERT INTO gift_codes (code_hash, mint_id, credits, parts, funded_by, status, expires_at, created_at)
        SELECT code_hash, $2, $3, parts, $4, $5, expires_at, $6
-       FROM json_to_recordset($1::json) AS r(code_hash text, parts jsonb, expires_at timestamptz)`,
+       FROM ${CODE_ROWS.from('$1')}`,
       [
-        JSON.stringify(
-          codes.map((code) => ({
-            code_hash: code.codeHash,
-            parts: code.parts,
-            expires_at: code.expiresAt,
-          })),
-        ),
+        CODE_ROWS.parameter(codes),
         mint.mintId,
         mint.credits,
         mint.fundedBy,
@@ -68,18 +68,9 @@ export class GiftCodeStore {
   async activate(mintId: string, codes: readonly NewGiftCode[]): Promise<void> {
     await this.database.pool.query(
       `UPDATE gift_codes AS g SET parts = r.parts, expires_at = r.expires_at, status = 'active'
-       FROM json_to_recordset($1::json) AS r(code_hash text, parts jsonb, expires_at timestamptz)
+       FROM ${CODE_ROWS.from('$1')}
        WHERE g.code_hash = r.code_hash AND g.mint_id = $2`,
-      [
-        JSON.stringify(
-          codes.map((code) => ({
-            code_hash: code.codeHash,
-            parts: code.parts,
-            expires_at: code.expiresAt,
-          })),
-        ),
-        mintId,
-      ],
+      [CODE_ROWS.parameter(codes), mintId],
     );
   }
 
