@@ -41,6 +41,7 @@ export const holdsProjection: Projection = {
   name: 'holds',
   tables: ['open_holds'],
   description: 'open_holds (open reservations by deadline, for the expiry worker)',
+  affectedBy: (projected) => holdChange(projected.event) !== null,
   async apply(client, events) {
     const net = new Map<string, HoldRow | null>();
     for (const projected of events) {

@@ -25,6 +25,16 @@ export interface Projection {
   readonly tables: readonly string[];
   /** One line for `ledger rebuild` help and the docs. */
   readonly description: string;
+  /**
+   * Whether `event` can change what this projection writes or does; leave it out when every event
+   * may (the default). A batch none of whose events can is not applied: no transaction, and its
+   * position is stored with the next applied batch, or once the log is idle, or after at most
+   * `ProjectorTimings.unstoredMaxMs`. Under a steady stream of spends, most projections and
+   * reactors have nothing to do in most batches, and the transaction alone (fence, checkpoint,
+   * commit) was most of their cost. Only for a projection that keeps no per-stream revision: it
+   * would see the skipped events as a gap.
+   */
+  readonly affectedBy?: (event: ProjectedEvent) => boolean;
   apply(client: PoolClient, events: readonly ProjectedEvent[]): Promise<void>;
 }
 

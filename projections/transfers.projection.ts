@@ -90,6 +90,7 @@ export const transfersProjection: Projection = {
   name: 'transfers',
   tables: ['transfers'],
   description: 'transfers (each transfer or merge between accounts and its status)',
+  affectedBy: (projected) => transferFacts(projected) !== null,
   async apply(client, events) {
     const net = new Map<string, TransferRow>();
     for (const projected of events) {

@@ -48,6 +48,7 @@ export class ProjectionRuntime implements OnApplicationBootstrap, OnModuleDestro
         this.metrics.committed(projection, info);
         this.waiter.committed(projection, info.position);
       },
+      passed: (projection, position) => this.waiter.committed(projection, position),
       activeChanged: (projection, active) => this.metrics.activeChanged(projection, active),
       failed: (projection) => this.metrics.failed(projection),
     };

@@ -21,7 +21,10 @@ export interface ProjectorLog {
 
 /** What a projector reports (metrics, the `?after=` waiters, rebuild progress). */
 export interface ProjectorObserver {
-  /** A batch (possibly of zero events: only the checkpoint moved) committed. */
+  /**
+   * A batch (possibly of zero events: only the checkpoint moved) committed. `events`: the ledger
+   * events the checkpoint moved over, those passed before it (Projection.affectedBy) included.
+   */
   committed?(
     projection: string,
     info: {
@@ -31,6 +34,11 @@ export interface ProjectorObserver {
       lastRecordedAt: Date | null;
     },
   ): void;
+  /**
+   * The projection is up to date at `position`, but it is not stored yet: the batch had nothing
+   * for it (Projection.affectedBy). In-process waiters may go on; the checkpoint row follows.
+   */
+  passed?(projection: string, position: GlobalPosition): void;
   activeChanged?(projection: string, active: boolean): void;
   failed?(projection: string, error: unknown): void;
 }
@@ -47,6 +55,8 @@ export interface ProjectorTimings {
   /** Backoff after a failed batch: doubles from initial to max. */
   errorBackoffInitialMs: number;
   errorBackoffMaxMs: number;
+  /** Longest time a position passed without a write (Projection.affectedBy) stays unstored. */
+  unstoredMaxMs: number;
 }
 
 export const DEFAULT_TIMINGS: ProjectorTimings = {
@@ -56,6 +66,7 @@ export const DEFAULT_TIMINGS: ProjectorTimings = {
   standbyRetryMs: 1000,
   errorBackoffInitialMs: 100,
   errorBackoffMaxMs: 5000,
+  unstoredMaxMs: 250,
 };
 
 export interface ProjectorOptions {
@@ -278,19 +289,47 @@ export class Projector {
     session: PoolClient,
     mode: { untilCaughtUp: boolean; onProgress?: () => void },
   ): Promise<void> {
-    const { batchSize, idleMinMs, idleMaxMs } = this.timings;
+    const { batchSize, idleMinMs, idleMaxMs, unstoredMaxMs } = this.timings;
+    // `checkpoint` is what the checkpoint row holds; `readFrom` may be ahead of it by batches
+    // that had nothing for this projection (passed, not stored).
     let checkpoint = (await ensureCheckpoint(session, this.name)).position;
     this.position = checkpoint;
+    let readFrom = checkpoint;
+    // The ledger events passed over since the stored checkpoint: counted when it is stored.
+    let passed: Passed = { events: 0, lastRecordedAt: null };
+    let storedAt = Date.now();
     let waitMs = 0;
     let checkedAt = Date.now();
+    const continueFrom = (stored: GlobalPosition | null) => {
+      checkpoint = stored;
+      readFrom = stored;
+      this.position = stored;
+      passed = { events: 0, lastRecordedAt: null };
+    };
+    const movedUnderUs = (stored: GlobalPosition | null) =>
+      this.log.warn(
+        `projection ${this.name}: checkpoint moved to ${stored ?? 'the start'} under this projector (rebuild?); continuing from there`,
+      );
+    const store = async (batch: SourceBatch) => {
+      const stored = await this.applyBatch(session, checkpoint, batch, passed);
+      if (stored !== batch.position) movedUnderUs(stored);
+      continueFrom(stored);
+      storedAt = Date.now();
+      mode.onProgress?.();
+    };
     while (!this.stopped) {
       const batch = await this.options.source.read(
-        checkpoint,
+        readFrom,
         batchSize,
         mode.untilCaughtUp ? 250 : waitMs,
       );
       if (this.stopped) return;
       if (batch.position === null) {
+        // Caught up: store what was passed over, so an idle log leaves no checkpoint behind.
+        if (readFrom !== checkpoint) {
+          await store({ events: [], position: readFrom });
+          continue;
+        }
         if (mode.untilCaughtUp) return;
         waitMs = waitMs === 0 ? idleMinMs : Math.min(idleMaxMs, waitMs * 2);
         // Idle: the next batch's fence would notice a reset checkpoint (rebuild), but with no new
@@ -299,27 +338,35 @@ export class Projector {
           checkedAt = Date.now();
           const stored = await readCheckpointPosition(session, this.name);
           if (stored !== checkpoint) {
-            this.log.warn(
-              `projection ${this.name}: checkpoint moved to ${stored ?? 'the start'} under this projector (rebuild?); continuing from there`,
-            );
-            checkpoint = stored;
-            this.position = stored;
+            movedUnderUs(stored);
+            continueFrom(stored);
             waitMs = 0;
           }
         }
         continue;
       }
-      const stored = await this.applyBatch(session, checkpoint, batch);
-      if (stored !== batch.position) {
-        this.log.warn(
-          `projection ${this.name}: checkpoint moved to ${stored ?? 'the start'} under this projector (rebuild?); continuing from there`,
-        );
-      }
-      checkpoint = stored;
-      this.position = stored;
-      mode.onProgress?.();
       waitMs = batch.events.length >= batchSize ? 0 : idleMinMs;
+      if (!this.affects(batch) && Date.now() - storedAt < unstoredMaxMs) {
+        readFrom = batch.position;
+        passed = {
+          events: passed.events + projectedEventsOf(batch.events).length,
+          lastRecordedAt: batch.events.at(-1)?.recordedAt ?? passed.lastRecordedAt,
+        };
+        this.options.observer?.passed?.(this.name, readFrom);
+        mode.onProgress?.();
+        continue;
+      }
+      // Events this projection skips may sit between the stored checkpoint and this batch: the
+      // fence compares with what is stored, and the new checkpoint covers both.
+      await store(batch);
     }
+  }
+
+  /** Whether any event of the batch can change this projection (always, without `affectedBy`). */
+  private affects(batch: SourceBatch): boolean {
+    const { affectedBy } = this.options.projection;
+    if (!affectedBy) return true;
+    return projectedEventsOf(batch.events).some(affectedBy);
   }
 
   /** One transaction: fence on the checkpoint, apply, store the new checkpoint. Returns the stored position. */
@@ -327,6 +374,7 @@ export class Projector {
     session: PoolClient,
     expected: GlobalPosition | null,
     batch: SourceBatch,
+    passed: Passed,
   ): Promise<GlobalPosition | null> {
     const started = process.hrtime.bigint();
     const events = projectedEventsOf(batch.events);
@@ -339,16 +387,18 @@ export class Projector {
         return current;
       }
       await this.options.projection.apply(session, events);
-      const lastRecordedAt = batch.events.at(-1)?.recordedAt ?? null;
-      await storeCheckpoint(session, this.name, position, events.length, lastRecordedAt);
+      const lastRecordedAt = batch.events.at(-1)?.recordedAt ?? passed.lastRecordedAt;
+      // The checkpoint moves over the events passed before this batch too.
+      const advanced = passed.events + events.length;
+      await storeCheckpoint(session, this.name, position, advanced, lastRecordedAt);
       await this.options.beforeCommit?.({ projection: this.name, events, client: session });
       await session.query('COMMIT');
       this.batchesApplied += 1;
-      this.eventsApplied += events.length;
+      this.eventsApplied += advanced;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.options.observer?.committed?.(this.name, {
         position,
-        events: events.length,
+        events: advanced,
         seconds,
         lastRecordedAt,
       });
@@ -360,6 +410,12 @@ export class Projector {
       throw error;
     }
   }
+}
+
+/** Ledger events read past without a transaction (Projection.affectedBy), not yet in the checkpoint. */
+interface Passed {
+  events: number;
+  lastRecordedAt: Date | null;
 }
 
 /**

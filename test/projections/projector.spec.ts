@@ -6,7 +6,7 @@ import { accountsProjection } from '../../projections/accounts.projection';
 import { rebuildProjections } from '../../projections/ops/rebuild';
 import { listAccountsFromPostgres, verifyReadModels } from '../../projections/ops/verify';
 import type { Projection } from '../../projections/projection';
-import { resetProjection } from '../../projections/runtime/checkpoints';
+import { readCheckpoints, resetProjection } from '../../projections/runtime/checkpoints';
 import { PollingProjectorSource } from '../../projections/runtime/polling-source';
 import { Projector, type ProjectorOptions } from '../../projections/runtime/projector';
 import { PROJECTIONS } from '../../projections/registry';
@@ -217,6 +217,98 @@ describe('projector (PostgreSQL)', () => {
     const events = (await historyMatchesEvents(db.pool)).events;
     expect(results.map((result) => result.events)).toEqual(PROJECTIONS.map(() => events));
     await expectConsistent();
+  });
+
+  /** A projection that writes nothing and records what it was given; `affectedBy` as given. */
+  function recording(name: string, affectedBy: Projection['affectedBy']) {
+    const batches: Array<Array<{ id: string; type: string }>> = [];
+    const projection: Projection = {
+      name,
+      tables: [],
+      description: 'test: records the batches it is given',
+      affectedBy,
+      apply: (_client, events) => {
+        if (events.length > 0)
+          batches.push(events.map((event) => ({ id: event.eventId, type: event.event.type })));
+        return Promise.resolve();
+      },
+    };
+    return { projection, batches };
+  }
+
+  async function ledgerEvents(): Promise<Array<{ id: string; type: string }>> {
+    const { rows } = await db.pool.query<{ id: string; type: string }>(
+      `SELECT event_id::text AS id, type FROM events WHERE starts_with(stream_id, 'credits-')`,
+    );
+    return rows;
+  }
+
+  it('opens no transaction for a batch without an event the projection is affected by, and stores its position later', async () => {
+    const purchases = recording('test-purchases', ({ event }) => event.type === 'CreditsPurchased');
+    const none = recording('test-none', () => false);
+    const commits = { 'test-purchases': 0, 'test-none': 0 } as Record<string, number>;
+    const passed: string[] = [];
+    const observed = (projection: Projection) =>
+      projector(projection, {
+        timings: { batchSize: 10, idleMaxMs: 20, standbyRetryMs: 50, unstoredMaxMs: 60_000 },
+        beforeCommit: async ({ projection: name }) => {
+          commits[name] += 1;
+        },
+        observer: { passed: (name) => passed.push(name) },
+      });
+    const running = [observed(purchases.projection), observed(none.projection)];
+    running.forEach((p) => p.start());
+    await workload(300, 9);
+    await waitForCatchUp(db.pool, store, 20_000, ['test-purchases', 'test-none']);
+
+    const events = await ledgerEvents();
+    const purchaseIds = events
+      .filter((event) => event.type === 'CreditsPurchased')
+      .map((e) => e.id);
+    expect(purchaseIds.length).toBeGreaterThan(0);
+    // Every event it is affected by applied exactly once; a batch without one never applied.
+    const appliedPurchases = purchases.batches
+      .flat()
+      .filter((event) => event.type === 'CreditsPurchased')
+      .map((event) => event.id);
+    expect(appliedPurchases.sort()).toEqual(purchaseIds.sort());
+    for (const batch of purchases.batches)
+      expect(batch.some((event) => event.type === 'CreditsPurchased')).toBe(true);
+    expect(none.batches).toEqual([]);
+    // One batch in ten events at most, so 30 or more batches: the one that needs nothing wrote
+    // only when the log went idle, and its count still covers every event.
+    expect(passed.filter((name) => name === 'test-none').length).toBeGreaterThan(20);
+    expect(commits['test-none']).toBeLessThanOrEqual(5);
+    const checkpoints = await readCheckpoints(db.pool);
+    expect(checkpoints.get('test-none')?.eventsApplied).toBe(events.length);
+    expect(checkpoints.get('test-purchases')?.eventsApplied).toBe(events.length);
+  });
+
+  it('stores every batch with unstoredMaxMs 0, as before; a restart with passing reads on from what is stored', async () => {
+    const none = recording('test-none', () => false);
+    let commits = 0;
+    const first = projector(none.projection, {
+      timings: { batchSize: 5, idleMaxMs: 20, standbyRetryMs: 50, unstoredMaxMs: 0 },
+      beforeCommit: async () => {
+        commits += 1;
+      },
+    });
+    first.start();
+    const writing = workload(200, 10);
+    // unstoredMaxMs 0: every batch is stored as before.
+    await eventually(() => commits >= 5, 10_000, 'batches stored');
+    await first.stop();
+    // Stored batches were applied (apply ignores what does not affect it); from here none is.
+    none.batches.length = 0;
+    const second = projector(none.projection, {
+      timings: { batchSize: 5, idleMaxMs: 20, standbyRetryMs: 50, unstoredMaxMs: 60_000 },
+    });
+    second.start();
+    await writing;
+    await waitForCatchUp(db.pool, store, 20_000, ['test-none']);
+    const checkpoints = await readCheckpoints(db.pool);
+    expect(checkpoints.get('test-none')?.eventsApplied).toBe((await ledgerEvents()).length);
+    expect(none.batches).toEqual([]);
   });
 
   it('replays from the start when a rebuild resets the checkpoint under it, idle or busy', async () => {

@@ -29,6 +29,8 @@ export class ReferralRewardReactor implements Projection {
   readonly name = 'referral-rewards';
   readonly tables: readonly string[] = [];
   readonly description = 'referral rewards: grants both sides at the referee’s first purchase';
+  readonly affectedBy = (projected: ProjectedEvent): boolean =>
+    projected.event.type === 'CreditsPurchased';
   private readonly logger = new Logger('ReferralRewards');
 
   constructor(

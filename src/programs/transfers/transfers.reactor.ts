@@ -17,6 +17,7 @@ export function transfersReactor(process: TransferProcess): Projection {
     name: TRANSFERS_REACTOR,
     tables: [],
     description: 'transfers: delivers sent transfers, returns declined ones (a reactor)',
+    affectedBy: ({ event }) => event.type === 'TransferSent' || event.type === 'TransferDeclined',
     async apply(_client, events) {
       // Steps of different transfers are independent; each account's mailbox orders its own.
       await Promise.all(events.map((projected) => step(process, projected)));

@@ -25,6 +25,7 @@ export function autoTopUpReactor(repository: AutoTopUpRepository): Projection {
     name: 'auto-top-up',
     tables: [],
     description: 'auto top-up: flags accounts whose available credits may have fallen (reactor)',
+    affectedBy: ({ event }) => LOWERING.has(event.type),
     async apply(client, events) {
       const accounts = new Set<string>();
       for (const { accountId, event } of events)
