@@ -325,8 +325,13 @@ export class Projector {
       );
       if (this.stopped) return;
       if (batch.position === null) {
-        // Caught up: store what was passed over, so an idle log leaves no checkpoint behind.
-        if (readFrom !== checkpoint) {
+        // Caught up (a live projector is, between the polls of a steady stream): store what was
+        // passed over once it is unstoredMaxMs old, or at the end of a replay, so an idle log
+        // leaves no checkpoint behind.
+        if (
+          readFrom !== checkpoint &&
+          (mode.untilCaughtUp || Date.now() - storedAt >= unstoredMaxMs)
+        ) {
           await store({ events: [], position: readFrom });
           continue;
         }
@@ -346,14 +351,15 @@ export class Projector {
         continue;
       }
       waitMs = batch.events.length >= batchSize ? 0 : idleMinMs;
-      if (!this.affects(batch) && Date.now() - storedAt < unstoredMaxMs) {
+      if (!this.affects(batch)) {
         readFrom = batch.position;
         passed = {
           events: passed.events + projectedEventsOf(batch.events).length,
           lastRecordedAt: batch.events.at(-1)?.recordedAt ?? passed.lastRecordedAt,
         };
         this.options.observer?.passed?.(this.name, readFrom);
-        mode.onProgress?.();
+        if (Date.now() - storedAt >= unstoredMaxMs) await store({ events: [], position: readFrom });
+        else mode.onProgress?.();
         continue;
       }
       // Events this projection skips may sit between the stored checkpoint and this batch: the
@@ -386,7 +392,7 @@ export class Projector {
         await session.query('ROLLBACK');
         return current;
       }
-      await this.options.projection.apply(session, events);
+      if (events.length > 0) await this.options.projection.apply(session, events);
       const lastRecordedAt = batch.events.at(-1)?.recordedAt ?? passed.lastRecordedAt;
       // The checkpoint moves over the events passed before this batch too.
       const advanced = passed.events + events.length;
