@@ -124,6 +124,18 @@ describe('programs: welcome, transfers, lead merge', () => {
         purpose: 'transfer',
         reason: 'gift',
       });
+
+      // A grant is nothing to the transfers projection (Projection.affectedBy): it passes the
+      // grant's position without a transaction, and a read after it still answers at once.
+      const granted = await grant('user:unrelated', { credits: 5, category: 'paid' });
+      expect(granted.status).toBe(201);
+      const started = Date.now();
+      const afterGrant = await t.http.get(
+        `/v1/transfers/${answer.body.transferId}?after=${encodeURIComponent(granted.body.position)}`,
+      );
+      expect(afterGrant.status).toBe(200);
+      expect(afterGrant.body).toEqual(status.body);
+      expect(Date.now() - started).toBeLessThan(1_500);
     });
 
     it('exactly once per Idempotency-Key: a repeat answers the first transfer', async () => {
