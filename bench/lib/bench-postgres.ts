@@ -131,9 +131,17 @@ export class ResourceProbe {
     private readonly clusterDir: string,
   ) {}
 
-  /** Flushes dirty buffers now, so that no scheduled checkpoint lands inside a timed phase. */
+  /**
+   * Before a timed phase: vacuums what earlier phases wrote, then flushes dirty buffers, so that
+   * neither an autovacuum of their tables nor a scheduled checkpoint lands inside the phase. An
+   * autovacuum of `events` after the seed once fell into spend-inprocess and wrote ≈ 11,000
+   * full-page images there (twice the baseline's WAL per spend; docs/performance.md).
+   */
   async checkpoint(): Promise<void> {
-    await withClient(this.connectionString, (client) => client.query('CHECKPOINT'));
+    await withClient(this.connectionString, async (client) => {
+      await client.query('VACUUM');
+      await client.query('CHECKPOINT');
+    });
   }
 
   async snapshot(): Promise<ResourceSnapshot> {
