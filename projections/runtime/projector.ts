@@ -310,8 +310,8 @@ export class Projector {
       this.log.warn(
         `projection ${this.name}: checkpoint moved to ${stored ?? 'the start'} under this projector (rebuild?); continuing from there`,
       );
-    const store = async (batch: SourceBatch) => {
-      const stored = await this.applyBatch(session, checkpoint, batch, passed);
+    const store = async (batch: SourceBatch, events: readonly ProjectedEvent[]) => {
+      const stored = await this.applyBatch(session, checkpoint, batch, events, passed);
       if (stored !== batch.position) movedUnderUs(stored);
       continueFrom(stored);
       storedAt = Date.now();
@@ -332,7 +332,7 @@ export class Projector {
           readFrom !== checkpoint &&
           (mode.untilCaughtUp || Date.now() - storedAt >= unstoredMaxMs)
         ) {
-          await store({ events: [], position: readFrom });
+          await store({ events: [], position: readFrom }, []);
           continue;
         }
         if (mode.untilCaughtUp) return;
@@ -351,28 +351,31 @@ export class Projector {
         continue;
       }
       waitMs = batch.events.length >= batchSize ? 0 : idleMinMs;
-      if (!this.affects(batch)) {
+      // Decoded once per batch: `affects`, the passed count and `apply` all read this array.
+      const events = projectedEventsOf(batch.events);
+      if (!this.affects(events)) {
         readFrom = batch.position;
         passed = {
-          events: passed.events + projectedEventsOf(batch.events).length,
+          events: passed.events + events.length,
           lastRecordedAt: batch.events.at(-1)?.recordedAt ?? passed.lastRecordedAt,
         };
         this.options.observer?.passed?.(this.name, readFrom);
-        if (Date.now() - storedAt >= unstoredMaxMs) await store({ events: [], position: readFrom });
+        if (Date.now() - storedAt >= unstoredMaxMs)
+          await store({ events: [], position: readFrom }, []);
         else mode.onProgress?.();
         continue;
       }
       // Events this projection skips may sit between the stored checkpoint and this batch: the
       // fence compares with what is stored, and the new checkpoint covers both.
-      await store(batch);
+      await store(batch, events);
     }
   }
 
   /** Whether any event of the batch can change this projection (always, without `affectedBy`). */
-  private affects(batch: SourceBatch): boolean {
+  private affects(events: readonly ProjectedEvent[]): boolean {
     const { affectedBy } = this.options.projection;
     if (!affectedBy) return true;
-    return projectedEventsOf(batch.events).some(affectedBy);
+    return events.some(affectedBy);
   }
 
   /** One transaction: fence on the checkpoint, apply, store the new checkpoint. Returns the stored position. */
@@ -380,10 +383,10 @@ export class Projector {
     session: PoolClient,
     expected: GlobalPosition | null,
     batch: SourceBatch,
+    events: readonly ProjectedEvent[],
     passed: Passed,
   ): Promise<GlobalPosition | null> {
     const started = process.hrtime.bigint();
-    const events = projectedEventsOf(batch.events);
     const position = batch.position!;
     await session.query('BEGIN ISOLATION LEVEL READ COMMITTED');
     try {
