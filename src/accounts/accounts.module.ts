@@ -5,7 +5,8 @@ import { FastBodyChecks } from '../http/validation/fast-body-checks';
 import { ACCOUNT_COMMAND_HANDLERS } from './commands';
 import { ACCOUNT_PROBLEMS } from './http/account-problems';
 import { BalanceController } from './http/balance.controller';
-import { QuoteRequest, SpendRequest } from './http/dto/requests';
+import { CheckRequest, QuoteRequest, SpendRequest } from './http/dto/requests';
+import { checkCheckRequest } from './http/dto/check-request.fast-check';
 import { checkQuoteRequest } from './http/dto/quote-request.fast-check';
 import { checkSpendRequest } from './http/dto/spend-request.fast-check';
 import { AdjustmentsController } from './http/adjustments.controller';
@@ -54,7 +55,8 @@ export class AccountsModule {
     problems.register(PRICED_CHARGE_PROBLEMS);
     // The spend body, the hottest route's, is checked without class-validator when plainly valid.
     fastBodyChecks.register(SpendRequest, checkSpendRequest);
-    // The quote body too: a quote should answer about as fast as a check.
+    // The check and quote bodies too: both are reads that should answer as fast as they can.
+    fastBodyChecks.register(CheckRequest, checkCheckRequest);
     fastBodyChecks.register(QuoteRequest, checkQuoteRequest);
   }
 }

@@ -1,3 +1,4 @@
+import { MAX_COMMAND_CREDITS, MIN_COMMAND_CREDITS } from '../../../ledger/limits';
 import { isStorableText } from '../../../shared/storable-text';
 import {
   MAX_DIMENSION_TEXT,
@@ -11,6 +12,16 @@ import {
  * What the fast body checks accept as plainly valid: each is at least as strict as the DTO rule
  * it stands for, so a value these accept the full validation accepts too (docs/performance.md).
  */
+
+/** A whole number of credits a command may carry (IsCredits). */
+export function isCommandCredits(value: unknown): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= MIN_COMMAND_CREDITS &&
+    value <= MAX_COMMAND_CREDITS
+  );
+}
 
 export function isQuantity(value: unknown): value is number {
   return (

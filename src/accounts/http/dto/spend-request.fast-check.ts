@@ -1,6 +1,10 @@
-import { MAX_COMMAND_CREDITS, MIN_COMMAND_CREDITS } from '../../../ledger/limits';
 import type { FastBodyCheck } from '../../../http/validation/fast-body-check';
-import { copyPlainOperationRequest, isPlainObject, isShortString } from './plain-values';
+import {
+  copyPlainOperationRequest,
+  isCommandCredits,
+  isPlainObject,
+  isShortString,
+} from './plain-values';
 import { MAX_DESCRIPTION, MAX_REFERENCE, SpendRequest } from './requests';
 
 /**
@@ -21,13 +25,7 @@ function checkPlainSpend(body: Record<string, unknown>): SpendRequest | null {
     if (key !== 'credits' && key !== 'description' && key !== 'reference') return null;
   }
   const { credits, description, reference } = body;
-  if (
-    typeof credits !== 'number' ||
-    !Number.isInteger(credits) ||
-    credits < MIN_COMMAND_CREDITS ||
-    credits > MAX_COMMAND_CREDITS
-  )
-    return null;
+  if (!isCommandCredits(credits)) return null;
   // String lengths in UTF-16 units: never fewer than the characters MaxLength counts, so a string
   // accepted here is also accepted there (an emoji-heavy one near the limit takes the full path).
   if (!isShortString(description, MAX_DESCRIPTION)) return null;
