@@ -156,6 +156,26 @@ describe('projector (PostgreSQL)', () => {
     expect(calls).toBeGreaterThanOrEqual(failing.batchesApplied + 2);
   });
 
+  it("commits its batches without waiting for the WAL flush, and only its own: the ledger's appends stay synchronous", async () => {
+    await workload(60, 4);
+    const seen = new Set<string>();
+    const running = projector(transactionsProjection, {
+      beforeCommit: async ({ client }) => {
+        const { rows } = await client.query<{ synchronous_commit: string }>(
+          'SHOW synchronous_commit',
+        );
+        seen.add(rows[0].synchronous_commit);
+      },
+    });
+    running.start();
+    projector(accountsProjection).start();
+    await expectConsistent();
+    expect([...seen]).toEqual(['off']);
+    // SET LOCAL, in the projector's own session: the app's pool keeps the server's setting.
+    const { rows } = await db.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+    expect(rows[0].synchronous_commit).toBe('on');
+  });
+
   it('starts two projectors at once: one applies every batch, the other waits and takes over when the first dies', async () => {
     const applied = new Map<string, string>(); // event id → which projector committed it
     const duplicates: string[] = [];
