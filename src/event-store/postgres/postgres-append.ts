@@ -94,8 +94,10 @@ async function insertEvents(
     }>(
       `INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
        SELECT $1, $2::bigint + batch.ordinality - 1, batch.event_id, batch.type, batch.data, batch.metadata
-       FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])
-         WITH ORDINALITY AS batch (event_id, type, data, metadata, ordinality)
+       FROM ROWS FROM (
+              unnest($3::uuid[]), unnest($4::text[]),
+              jsonb_array_elements($5::jsonb), jsonb_array_elements($6::jsonb)
+            ) WITH ORDINALITY AS batch (event_id, type, data, metadata, ordinality)
        ORDER BY batch.ordinality
        RETURNING transaction_id::text AS transaction_id, global_position, revision`,
       [
@@ -103,9 +105,9 @@ async function insertEvents(
         first,
         events.map((event) => event.eventId),
         events.map((event) => event.type),
-        // Serialized here: node-postgres would read a top-level JSON array as a nested SQL array.
-        events.map((event) => JSON.stringify(event.data)),
-        events.map((event) => JSON.stringify(event.metadata)),
+        // One JSON array each, as the batch append sends them (postgres-batch-append.ts says why).
+        JSON.stringify(events.map((event) => event.data)),
+        JSON.stringify(events.map((event) => event.metadata)),
       ],
     );
     const last = rows.reduce((a, b) => (Number(b.revision) > Number(a.revision) ? b : a));

@@ -50,8 +50,10 @@ won AS (
 inserted AS (
   INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
   SELECT e.stream_id, w.base + e.ordinal, e.event_id, e.type, e.data, e.metadata
-  FROM unnest($4::text[], $5::int[], $6::uuid[], $7::text[], $8::jsonb[], $9::jsonb[])
-         WITH ORDINALITY AS e(stream_id, ordinal, event_id, type, data, metadata, batch_order)
+  FROM ROWS FROM (
+         unnest($4::text[]), unnest($5::int[]), unnest($6::uuid[]), unnest($7::text[]),
+         jsonb_array_elements($8::jsonb), jsonb_array_elements($9::jsonb)
+       ) WITH ORDINALITY AS e(stream_id, ordinal, event_id, type, data, metadata, batch_order)
   JOIN won w ON w.stream_id = e.stream_id
   ORDER BY e.batch_order
   RETURNING stream_id, revision, transaction_id::text AS transaction_id, global_position
@@ -87,9 +89,11 @@ export async function appendBatch(
       events.map((entry) => entry.ordinal),
       events.map((entry) => entry.event.eventId),
       events.map((entry) => entry.event.type),
-      // Serialized here: node-postgres would read a top-level JSON array as a nested SQL array.
-      events.map((entry) => JSON.stringify(entry.event.data)),
-      events.map((entry) => JSON.stringify(entry.event.metadata)),
+      // Data and metadata each as ONE JSON array, not a jsonb[] of JSON texts: node-postgres
+      // escapes every element of an array parameter (two regex replaces over each JSON text),
+      // which was a fifth of what an in-process spend allocated.
+      JSON.stringify(events.map((entry) => entry.event.data)),
+      JSON.stringify(events.map((entry) => entry.event.metadata)),
     ],
   });
   const appended = new Map(rows.map((row) => [row.stream_id, row]));
