@@ -15,21 +15,15 @@ import {
 
 /** A whole number of credits a command may carry (IsCredits). */
 export function isCommandCredits(value: unknown): value is number {
-  return (
-    typeof value === 'number' &&
-    Number.isInteger(value) &&
-    value >= MIN_COMMAND_CREDITS &&
-    value <= MAX_COMMAND_CREDITS
-  );
+  return isWholeNumberIn(value, MIN_COMMAND_CREDITS, MAX_COMMAND_CREDITS);
 }
 
 export function isQuantity(value: unknown): value is number {
-  return (
-    typeof value === 'number' &&
-    Number.isInteger(value) &&
-    value >= MIN_QUANTITY &&
-    value <= MAX_QUANTITY
-  );
+  return isWholeNumberIn(value, MIN_QUANTITY, MAX_QUANTITY);
+}
+
+function isWholeNumberIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
 /** `{ resolution: '4k' }`: a few short, storable strings under short, storable keys. */
