@@ -430,7 +430,9 @@ export class Projector {
  * The next synchronous commit of any session (every ledger append is one) flushes the WAL before
  * it, so at most the last wal_writer_delay × 3 (600 ms by default) of projector work is exposed.
  * The ledger's own appends stay synchronous. Not waiting for the flush took a quarter to a third
- * off PostgreSQL's CPU per event at live batch sizes (docs/performance.md).
+ * off PostgreSQL's CPU per event in a replay at live batch sizes (30 events); under `npm start`'s
+ * load, where the API's commits already flush often, the gain was within the noise
+ * (docs/performance.md).
  */
 const BEGIN_BATCH = 'BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO off';
 
