@@ -1,6 +1,8 @@
 import type { FastBodyCheck } from '../../../http/validation/fast-body-check';
-import { isCommandCredits, isPlainObject } from './plain-values';
+import { hasOnlyKeys, isCommandCredits, isPlainObject } from './plain-values';
 import { CheckRequest } from './requests';
+
+const CHECK_KEYS = ['credits'];
 
 /**
  * The check body `{ credits }`, a plainly valid whole number, without class-validator (about a
@@ -9,7 +11,7 @@ import { CheckRequest } from './requests';
  */
 export const checkCheckRequest: FastBodyCheck<CheckRequest> = (body) => {
   if (!isPlainObject(body)) return null;
-  for (const key in body) if (key !== 'credits') return null;
+  if (!hasOnlyKeys(body, CHECK_KEYS)) return null;
   const { credits } = body;
   if (!isCommandCredits(credits)) return null;
   const request = new CheckRequest();

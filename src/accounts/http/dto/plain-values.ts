@@ -46,6 +46,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return prototype !== null && Object.getPrototypeOf(prototype) === null;
 }
 
+/** Every key of `body` is one of `keys`: an unknown key sends a body to the full validation. */
+export function hasOnlyKeys(body: Record<string, unknown>, keys: readonly string[]): boolean {
+  for (const key in body) if (!keys.includes(key)) return false;
+  return true;
+}
+
 /** Non-empty, at most maxLength UTF-16 units, and storable (one regex test: the pipe's text rule). */
 export function isShortString(value: unknown, maxLength: number): boolean {
   return (

@@ -1,6 +1,8 @@
 import type { FastBodyCheck } from '../../../http/validation/fast-body-check';
-import { copyPlainOperationRequest, isPlainObject } from './plain-values';
+import { copyPlainOperationRequest, hasOnlyKeys, isPlainObject } from './plain-values';
 import { QuoteRequest } from './requests';
+
+const QUOTE_KEYS = ['operation', 'quantity', 'dimensions'];
 
 /**
  * The quote body `{ operation, quantity?, dimensions? }`, every value plainly valid, without
@@ -9,9 +11,7 @@ import { QuoteRequest } from './requests';
  */
 export const checkQuoteRequest: FastBodyCheck<QuoteRequest> = (body) => {
   if (!isPlainObject(body)) return null;
-  for (const key in body) {
-    if (key !== 'operation' && key !== 'quantity' && key !== 'dimensions') return null;
-  }
+  if (!hasOnlyKeys(body, QUOTE_KEYS)) return null;
   const request = new QuoteRequest();
   return copyPlainOperationRequest(body, request) ? request : null;
 };
