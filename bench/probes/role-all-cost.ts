@@ -16,7 +16,10 @@ import { httpLoad } from '../scenarios/spend-http';
  * run in interleaved rounds on one PostgreSQL (A B C D, then D C B A), each a fresh
  * `node dist/src/main.js` child with its states warmed:
  *
- *   npm run build && node dist/bench/probes/role-all-cost.js [rate/s] [seconds] [rounds]
+ *   npm run build && node dist/bench/probes/role-all-cost.js [rate/s] [seconds] [rounds] [variants] [profileDir]
+ *
+ * `variants`: the names to run, comma-separated (e.g. `api warn,api info`; default all).
+ * `profileDir`: a V8 CPU profile of each variant's timed part, `<variant>-<round>.cpuprofile` there.
  */
 const PREFIX = 'bench-rc-';
 const ACCOUNTS = 2_000;
@@ -32,6 +35,10 @@ async function main(): Promise<void> {
   const rate = Number(process.argv[2] ?? 40);
   const seconds = Number(process.argv[3] ?? 20);
   const rounds = Number(process.argv[4] ?? 2);
+  const only = process.argv[5]?.split(',');
+  const variants = only ? VARIANTS.filter((variant) => only.includes(variant.name)) : VARIANTS;
+  if (variants.length === 0) throw new Error(`no variant named ${only?.join(', ')}`);
+  const profileDir = process.argv[6];
   const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
   const pg = await startBenchPostgres(log);
   try {
@@ -54,16 +61,20 @@ async function main(): Promise<void> {
     });
     const rows: string[] = [];
     for (let round_ = 0; round_ < rounds; round_++) {
-      const order = round_ % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+      const order = round_ % 2 === 0 ? variants : [...variants].reverse();
       for (const variant of order) {
         const env = { ...benchEnv(pg.connectionString), NODE_ENV: 'production', ...variant.env };
         const service = await startServiceProcess({
           env,
           logFile: join(pg.dataDir, `${variant.name.replaceAll(' ', '-')}.log`),
           log,
+          profileFile: profileDir
+            ? join(profileDir, `${variant.name.replaceAll(' ', '-')}-${round_ + 1}.cpuprofile`)
+            : undefined,
         });
         try {
           await warm(service);
+          if (profileDir) service.toggleProfile();
           const result = await httpLoad(
             context,
             {
@@ -84,6 +95,11 @@ async function main(): Promise<void> {
               serverNote: variant.name,
             },
           );
+          // The second toggle writes the profile: give the child a moment before stopping it.
+          if (profileDir) {
+            service.toggleProfile();
+            await new Promise((resolve) => setTimeout(resolve, 2_000));
+          }
           const resources = result.details.resources as {
             serverProcessesCpuPct: number;
             postgresCpuPct: number | null;

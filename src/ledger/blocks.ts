@@ -33,10 +33,14 @@ export function adjustRemaining(state: LedgerState, blockId: string, delta: numb
       `block ${blockId}: would go to ${block.remaining + delta} credits`,
     );
   }
+  const held = block.remaining > 0;
   block.remaining += delta;
   state.unexpiredRemaining += delta;
-  if (block.remaining > 0) putInState(state, 'blockIdsWithCredits', blockId, true);
-  else remove(state.blockIdsWithCredits, blockId);
+  // The set changes only when the block starts or stops holding credits, and most spends leave
+  // their block with some: writing the map on every move showed in a spend's profile.
+  if (block.remaining > 0) {
+    if (!held) putInState(state, 'blockIdsWithCredits', blockId, true);
+  } else if (held) remove(state.blockIdsWithCredits, blockId);
 }
 
 /** The blocks that still hold credits, expired or not, in no particular order. */

@@ -1,5 +1,6 @@
 import type { BlockAmount } from './events';
 import type { CreditBlock } from './state';
+import { epochMs } from './instants';
 
 /**
  * LEDGER.md "Drawdown order": soonest expiry first (never-expiring last), then promotional before
@@ -37,9 +38,9 @@ interface DrawdownKey {
 function drawdownKey(block: CreditBlock): DrawdownKey {
   return {
     block,
-    expiresAtMs: block.expiresAt === null ? Number.POSITIVE_INFINITY : Date.parse(block.expiresAt),
+    expiresAtMs: block.expiresAt === null ? Number.POSITIVE_INFINITY : epochMs(block.expiresAt),
     categoryRank: block.category === 'promotional' ? 0 : 1,
-    grantedAtMs: Date.parse(block.grantedAt),
+    grantedAtMs: epochMs(block.grantedAt),
   };
 }
 

@@ -14,5 +14,6 @@ export type DraftOf<T extends LedgerEventType> = Omit<
 
 export function withMetadata(draft: EventDraft, metadata: LedgerEventMetadata): LedgerEvent {
   // Each draft is the data part of exactly one LedgerEvent variant; adding metadata restores it.
-  return { ...draft, metadata };
+  // Named fields rather than a spread: one small object per event, without copying through a spread.
+  return { type: draft.type, data: draft.data, metadata } as LedgerEvent;
 }

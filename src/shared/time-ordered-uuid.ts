@@ -19,14 +19,28 @@ export function timeOrderedUuid(nowMs: number = Date.now()): string {
     randomFillSync(randomPool);
     randomOffset = 0;
   }
-  const random = randomPool.subarray(randomOffset, randomOffset + 10);
+  // Read in place: a subarray per id was a Buffer allocated per event.
+  const at = randomOffset;
   randomOffset += 10;
-  let time = '';
-  for (let shift = 40; shift >= 0; shift -= 8) time += HEX[Math.floor(nowMs / 2 ** shift) % 256];
+  const random = randomPool;
   return (
-    `${time.slice(0, 8)}-${time.slice(8, 12)}-` +
-    `7${HEX[random[0] & 0x0f][1]}${HEX[random[1]]}-` +
-    `${HEX[0x80 | (random[2] & 0x3f)]}${HEX[random[3]]}-` +
-    `${HEX[random[4]]}${HEX[random[5]]}${HEX[random[6]]}${HEX[random[7]]}${HEX[random[8]]}${HEX[random[9]]}`
+    `${timePrefix(nowMs)}-` +
+    `7${HEX[random[at] & 0x0f][1]}${HEX[random[at + 1]]}-` +
+    `${HEX[0x80 | (random[at + 2] & 0x3f)]}${HEX[random[at + 3]]}-` +
+    `${HEX[random[at + 4]]}${HEX[random[at + 5]]}${HEX[random[at + 6]]}${HEX[random[at + 7]]}${HEX[random[at + 8]]}${HEX[random[at + 9]]}`
   );
+}
+
+let prefixMs = Number.NaN;
+let prefix = '';
+
+/** `xxxxxxxx-xxxx`, the 48 bits of time; the ids of one millisecond share it, so it is made once. */
+function timePrefix(nowMs: number): string {
+  if (nowMs !== prefixMs) {
+    let time = '';
+    for (let shift = 40; shift >= 0; shift -= 8) time += HEX[Math.floor(nowMs / 2 ** shift) % 256];
+    prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}`;
+    prefixMs = nowMs;
+  }
+  return prefix;
 }

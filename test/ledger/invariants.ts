@@ -38,6 +38,11 @@ export function expectConsistent(state: LedgerState, event?: LedgerEvent): void 
   const inBlocks = blocks.reduce((sum, block) => sum + block.remaining, 0);
   if (inBlocks !== state.unexpiredRemaining)
     problems.push(`blocks hold ${inBlocks}, state says ${state.unexpiredRemaining}`);
+  // The index deciding reads instead of every block (blocks.ts adjustRemaining keeps it).
+  const withCredits = blocks.filter((block) => block.remaining > 0).map((block) => block.blockId);
+  const indexed = Object.keys(state.blockIdsWithCredits);
+  if (withCredits.sort().join() !== indexed.sort().join())
+    problems.push(`blocks with credits ${withCredits.join()}, index says ${indexed.join()}`);
   const held = holds.reduce((sum, hold) => sum + hold.credits, 0);
   if (held !== state.reserved) problems.push(`holds hold ${held}, state says ${state.reserved}`);
   for (const hold of holds) {

@@ -10,6 +10,9 @@ describe('timeOrderedUuid', () => {
     expect(parseInt(id.replace('-', '').slice(0, 12), 16)).toBe(nowMs);
     expect(timeOrderedUuid(0).startsWith('00000000-0000-7')).toBe(true);
     expect(timeOrderedUuid(2 ** 48 - 1).startsWith('ffffffff-ffff-7')).toBe(true);
+    // The time part is kept from one id to the next: back to an earlier instant, it is that one's.
+    expect(timeOrderedUuid(nowMs).slice(0, 13)).toBe(id.slice(0, 13));
+    expect(timeOrderedUuid(nowMs + 1).slice(0, 13)).not.toBe(id.slice(0, 13));
   });
 
   it('sorts by time (as text and as PostgreSQL uuid), and never repeats within a millisecond', () => {
