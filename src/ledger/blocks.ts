@@ -2,8 +2,7 @@ import type { BlockSource, GrantReason } from './events';
 import type { CreditBlock, LedgerState } from './state';
 import { type EpochMs, isDue } from './instants';
 import { LedgerInvariantError } from './errors';
-import { lookup, remove } from './keyed-records';
-import { putInState } from './compact-state';
+import { lookup } from './keyed-records';
 
 /** A grant's block source: subscription and rollover grants are shown apart, any other is a grant. */
 export function sourceOfGrant(reason: GrantReason): BlockSource {
@@ -36,16 +35,26 @@ export function adjustRemaining(state: LedgerState, blockId: string, delta: numb
   const held = block.remaining > 0;
   block.remaining += delta;
   state.unexpiredRemaining += delta;
-  // The set changes only when the block starts or stops holding credits, and most spends leave
-  // their block with some: writing the map on every move showed in a spend's profile.
+  // The list changes only when the block starts or stops holding credits (most spends leave their
+  // block with some), and is replaced then, never written in place: a copy of a state, or the
+  // empty list every new state starts with, never shares a change.
+  // (concat and slice allocate the exact length; a spread would leave room for 16 more ids.)
   if (block.remaining > 0) {
-    if (!held) putInState(state, 'blockIdsWithCredits', blockId, true);
-  } else if (held) remove(state.blockIdsWithCredits, blockId);
+    if (!held) state.blockIdsWithCredits = state.blockIdsWithCredits.concat(block.blockId);
+  } else if (held) {
+    const ids = state.blockIdsWithCredits;
+    const at = ids.indexOf(blockId);
+    state.blockIdsWithCredits =
+      ids.length === 1 ? NO_BLOCK_IDS : ids.slice(0, at).concat(ids.slice(at + 1));
+  }
 }
+
+/** What a new state starts with: shared, hence frozen. */
+export const NO_BLOCK_IDS: readonly string[] = Object.freeze([]);
 
 /** The blocks that still hold credits, expired or not, in no particular order. */
 export function blocksWithCredits(state: LedgerState): CreditBlock[] {
-  return Object.keys(state.blockIdsWithCredits).map((blockId) => blockOf(state, blockId));
+  return state.blockIdsWithCredits.map((blockId) => blockOf(state, blockId));
 }
 
 /** The named blocks that exist, each once (ids from drawdowns, holds or refunds). */

@@ -28,7 +28,7 @@ import type {
   OpenReservation,
 } from './state';
 import { DEFAULT_LEDGER_OPTIONS } from './state';
-import { adjustRemaining, blockOf, isGone, sourceOfGrant } from './blocks';
+import { adjustRemaining, blockOf, isGone, NO_BLOCK_IDS, sourceOfGrant } from './blocks';
 import { epochMs } from './instants';
 import { copyAmounts, withoutAmounts } from './block-amounts';
 import { LedgerInvariantError } from './errors';
@@ -55,7 +55,7 @@ export function initialState(options?: Partial<LedgerOptions>): LedgerState {
     idempotency: emptyRecords(),
     reversals: emptyRecords(),
     usedQuotes: emptyRecords(),
-    blockIdsWithCredits: emptyRecords(),
+    blockIdsWithCredits: NO_BLOCK_IDS,
     unexpiredRemaining: 0,
     reserved: 0,
     members: emptyRecords(),

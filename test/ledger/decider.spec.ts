@@ -37,7 +37,7 @@ describe('initialState', () => {
       idempotency: {},
       reversals: {},
       usedQuotes: {},
-      blockIdsWithCredits: {},
+      blockIdsWithCredits: [],
       unexpiredRemaining: 0,
       reserved: 0,
       members: {},

@@ -40,7 +40,7 @@ export function expectConsistent(state: LedgerState, event?: LedgerEvent): void 
     problems.push(`blocks hold ${inBlocks}, state says ${state.unexpiredRemaining}`);
   // The index deciding reads instead of every block (blocks.ts adjustRemaining keeps it).
   const withCredits = blocks.filter((block) => block.remaining > 0).map((block) => block.blockId);
-  const indexed = Object.keys(state.blockIdsWithCredits);
+  const indexed = [...state.blockIdsWithCredits];
   if (withCredits.sort().join() !== indexed.sort().join())
     problems.push(`blocks with credits ${withCredits.join()}, index says ${indexed.join()}`);
   const held = holds.reduce((sum, hold) => sum + hold.credits, 0);

@@ -119,7 +119,7 @@ export class AccountRepository {
           claim: purchaseClaimOf(events),
         },
       );
-      this.cache.set(accountId, state);
+      this.cache.keep(accountId, state);
       return result;
     } catch (error) {
       this.forget(accountId);
@@ -151,7 +151,7 @@ export class AccountRepository {
         },
         claimFor: purchaseClaimOf,
       });
-      this.cache.set(accountId, state);
+      this.cache.keep(accountId, state);
       return appended;
     } catch (error) {
       this.forget(accountId);

@@ -27,6 +27,16 @@ export class BoundedCache<K, V> {
     }
   }
 
+  /**
+   * Makes sure `value` is cached under `key`, as set does, except that when it still is, its place
+   * in the order stays: the get that handed it out already counted as its use. The write path puts
+   * the state it folded back after every append; moving it again was two more map operations per
+   * command for nothing.
+   */
+  keep(key: K, value: V): void {
+    if (this.entries.get(key) !== value) this.set(key, value);
+  }
+
   delete(key: K): void {
     this.entries.delete(key);
   }

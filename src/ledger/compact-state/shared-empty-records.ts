@@ -4,7 +4,6 @@ import { put } from '../keyed-records';
 /** The keyed maps of a LedgerState. */
 const RECORD_FIELDS = [
   'blocks',
-  'blockIdsWithCredits',
   'reservations',
   'closedReservations',
   'spends',
