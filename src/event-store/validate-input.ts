@@ -28,15 +28,11 @@ export function validateAppend(
       `expectedRevision must be 'any', ${NO_STREAM_REVISION} (no stream) or a revision >= 0, got ${got}`,
     );
   }
+  const seen = new Set<string>();
   for (const event of events) {
     // The events table keys on a uuid column (and EventStoreDB requires UUIDs too).
     if (!UUID.test(event.eventId))
       throw new TypeError(`eventId must be a UUID, got ${JSON.stringify(event.eventId)}`);
-  }
-  // Most appends are one event (a spend): nothing to compare it with.
-  if (events.length < 2) return;
-  const seen = new Set<string>();
-  for (const event of events) {
     const id = event.eventId.toLowerCase();
     if (seen.has(id)) throw new DuplicateEventIdError(streamId, [id]);
     seen.add(id);

@@ -1,7 +1,7 @@
 /** Instants are ISO-8601 strings in events and state; comparisons are done on epoch milliseconds. */
 export type EpochMs = number;
 
-// Each keeps its last answer: a command reads the same instants again and again (its own \`now\`, a
+// Each keeps its last answer: a command reads the same instants again and again (its own `now`, a
 // one-block account's grantedAt in every view), and parsing or printing one costs 0.2–0.5 µs.
 let parsedIso = '';
 let parsedMs: EpochMs = Number.NaN;
