@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '../../src/event-store/event-store.port';
-import { EventStoreDbEventStore } from '../../src/event-store/eventstoredb/eventstoredb-event-store';
+import { isEventStoreDb } from '../../src/event-store/eventstoredb/is-eventstoredb';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { STREAM_PREFIX } from '../../src/ledger/limits';
 import { EventStoreDbProjectorSource } from './eventstoredb-source';
@@ -20,7 +20,7 @@ export interface SourceContext {
  * live there, else polling readAll (the PostgreSQL global log).
  */
 export function createProjectorSource({ eventStore, pool, log }: SourceContext): ProjectorSource {
-  if (eventStore instanceof EventStoreDbEventStore) {
+  if (isEventStoreDb(eventStore)) {
     return new EventStoreDbProjectorSource((options) => eventStore.subscribe(options), {
       streamPrefix: STREAM_PREFIX,
       onDrop: (drop) =>
@@ -41,7 +41,7 @@ export function createProjectorSource({ eventStore, pool, log }: SourceContext):
  */
 export function createLiveLogTail(context: SourceContext, onDrop?: () => void): LiveLogTail | null {
   const { eventStore } = context;
-  if (eventStore instanceof EventStoreDbEventStore) return null;
+  if (isEventStoreDb(eventStore)) return null;
   return new LiveLogTail(createProjectorSource(context), () => createProjectorSource(context), {
     compare: (a, b) => eventStore.comparePositions(a, b),
     onDrop,

@@ -11,9 +11,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database on the suite's PostgreSQL (see global-setup.ts). */
+/** A fresh database on the suite's PostgreSQL (see global-setup.ts), migrated unless `migrate` is false. */
 export async function createTestDatabase(
-  options: { poolMax?: number } = {},
+  options: { poolMax?: number; migrate?: boolean } = {},
 ): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl)
@@ -25,7 +25,7 @@ export async function createTestDatabase(
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const connectionString = url.toString();
-  await migrateToLatest(connectionString);
+  if (options.migrate ?? true) await migrateToLatest(connectionString);
   const pool = createPool({
     connectionString,
     max: options.poolMax ?? 10,

@@ -31,6 +31,7 @@ import {
 import { validateClaim, validateStreamQuery } from '../validate-input';
 import { EventStoreDbClaims } from './eventstoredb-claims';
 import { findInStreamBackwards } from './eventstoredb-find-in-stream';
+import { EVENTSTOREDB_STORE_KIND } from './is-eventstoredb';
 import {
   EventStoreDbSubscriptionSource,
   type EventStoreDbSubscriptionOptions,
@@ -77,6 +78,8 @@ const PING_STREAM = 'ledger-ping-never-written';
  * eventstoredb-translation.ts; claims (a stream per claimed value) in eventstoredb-claims.ts.
  */
 export class EventStoreDbEventStore implements EventStore {
+  /** What isEventStoreDb looks for (is-eventstoredb.ts): code that must not load this module. */
+  readonly storeKind = EVENTSTOREDB_STORE_KIND;
   private readonly pingTimeoutMs: number;
   private readonly maxReadAllBatch: number;
   private readonly readAllScanWindow: number;

@@ -13,7 +13,7 @@ import { MetricsRegistry } from '../../observability/metrics-registry';
 import { Clock } from '../../shared/clock';
 import { EmailTemplates } from '../email/email-templates';
 import { EmailWorker } from '../email/email-worker';
-import { Mailer } from '../email/mailer';
+import type { Mailer } from '../email/mailer';
 import { WebhookDeliveryWorker } from '../webhooks/delivery-worker';
 import { ExpiryNoticesWorker } from './expiry-notices-worker';
 import { OutboxRetention } from './outbox-retention';
@@ -26,6 +26,8 @@ interface Loop {
 
 /** The retention sweep has no hurry. */
 const RETENTION_INTERVAL_MS = 60_000;
+
+type MailerModule = typeof import('../email/mailer');
 
 /**
  * The notification workers, in the roles that run background work (ARCHITECTURE.md "Processes":
@@ -77,7 +79,11 @@ export class NotificationWorkers implements OnApplicationBootstrap, OnModuleDest
         this.logger.warn({ endpointId }, 'webhook endpoint disabled after days of failures');
       },
     });
-    this.mailer = email.smtpUrl ? new Mailer(email.smtpUrl, email.from) : null;
+    // nodemailer is loaded only when SMTP_URL is set: ≈ 2 MB of heap in every process without it.
+    this.mailer = email.smtpUrl
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+        new (require('../email/mailer') as MailerModule).Mailer(email.smtpUrl, email.from)
+      : null;
     this.emails = this.mailer
       ? new EmailWorker(
           database.pool,
