@@ -10,11 +10,12 @@ export function createEventStore(config: AppConfig, database: Database): EventSt
   switch (config.eventStore) {
     case 'postgres':
       return new PostgresEventStore(database.pool);
-    case 'eventstoredb':
+    case 'eventstoredb': {
       // loadConfig guarantees the connection string when EVENT_STORE=eventstoredb. Loaded here, not
       // at the top: its gRPC client is ≈ 6 MB of heap in every process that never uses it.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return (require('./eventstoredb/eventstoredb-event-store') as EventStoreDbAdapter)
-        .createEventStoreDbEventStore(config.eventStoreConnectionString!);
+      const adapter = require('./eventstoredb/eventstoredb-event-store') as EventStoreDbAdapter;
+      return adapter.createEventStoreDbEventStore(config.eventStoreConnectionString!);
+    }
   }
 }
