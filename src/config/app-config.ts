@@ -111,6 +111,8 @@ export class AppConfig {
   /** Spends an account state remembers for refunds; older ones are looked up in the stream. */
   recentSpendsPerAccount!: number;
   accountCacheMaxEntries!: number;
+  /** Bound on the cached states' estimated heap (state-weight.ts), besides their number. */
+  accountCacheMaxBytes!: number;
   commandMaxAttempts!: number;
   /** Default wait for `?after=<position>` reads. */
   consistencyTimeoutMs!: number;

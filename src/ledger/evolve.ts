@@ -33,10 +33,16 @@ import { epochMs } from './instants';
 import { copyAmounts, withoutAmounts } from './block-amounts';
 import { LedgerInvariantError } from './errors';
 import { forgetStaleKeys, rememberCommandEvent } from './idempotency';
-import { lookup, remove } from './keyed-records';
+import { lookup } from './keyed-records';
 import { forgetExpiredQuotes, rememberUsedQuote } from './used-quotes';
 import { copyOperation } from './operation-record';
-import { emptyRecords, putInState, refundFromSpend, rememberSpend } from './compact-state';
+import {
+  emptyRecords,
+  putInState,
+  refundFromSpend,
+  rememberSpend,
+  removeFromState,
+} from './compact-state';
 import { countSpend, newMemberRecord } from './programs/pool-usage';
 import { answeredAt, applyProgramEvent } from './programs/evolve-programs';
 
@@ -50,6 +56,7 @@ export function initialState(options?: Partial<LedgerOptions>): LedgerState {
     spends: emptyRecords(),
     rememberedSpends: 0,
     forgottenSpends: 0,
+    keyedRecords: 0,
     purchases: emptyRecords(),
     purchasesByProviderRef: emptyRecords(),
     idempotency: emptyRecords(),
@@ -122,7 +129,7 @@ function applyEvent(state: LedgerState, event: LedgerEvent): void {
     case 'MemberSet':
       return applyMemberSet(state, event);
     case 'MemberRemoved':
-      return remove(state.members, event.data.memberId);
+      return removeFromState(state, 'members', event.data.memberId);
     case 'GiftCodesFunded':
       return applyGiftCodesFunded(state, event);
     case 'GiftCodeRedeemed':
@@ -454,6 +461,6 @@ function closeHold(
   reservationId: string,
   status: ClosedReservationStatus,
 ): void {
-  remove(state.reservations, reservationId);
+  removeFromState(state, 'reservations', reservationId);
   putInState(state, 'closedReservations', reservationId, status);
 }

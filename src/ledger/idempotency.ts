@@ -1,8 +1,8 @@
 import type { LedgerEvent } from './events';
 import type { IdempotencyRecord, LedgerState } from './state';
 import { type EpochMs, epochMs } from './instants';
-import { lookup, remove } from './keyed-records';
-import { putInState } from './compact-state';
+import { lookup } from './keyed-records';
+import { putInState, removeFromState } from './compact-state';
 
 /**
  * Forgetting stale keys scans the whole map, so it runs once every this many events: memory stays
@@ -51,7 +51,7 @@ export function forgetStaleKeys(state: LedgerState, event: LedgerEvent): void {
   if (state.revision % IDEMPOTENCY_PRUNE_INTERVAL !== 0) return;
   const nowMs = epochMs(event.metadata.occurredAt);
   for (const [key, record] of Object.entries(state.idempotency)) {
-    if (!isWithinRetention(state, record, nowMs)) remove(state.idempotency, key);
+    if (!isWithinRetention(state, record, nowMs)) removeFromState(state, 'idempotency', key);
   }
 }
 

@@ -13,7 +13,7 @@ import type {
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 10;
+export const LEDGER_STATE_VERSION = 11;
 
 export interface CreditBlock {
   blockId: string;
@@ -194,6 +194,12 @@ export interface LedgerState {
   rememberedSpends: number;
   /** Spends dropped from `spends` so far. Above 0, a spend not in `spends` may still be in the stream. */
   forgottenSpends: number;
+  /**
+   * Entries across all the keyed maps (blocks, spends, idempotency keys, ...), kept by putInState
+   * and removeFromState. A state's size grows with them: the account cache weighs states by it
+   * (src/accounts/write-path/state-weight.ts), where counting keys would cost a scan per command.
+   */
+  keyedRecords: number;
   purchases: Record<string, PurchaseRecord>;
   /**
    * providerRef → purchaseId; forever, so a replayed purchase never credits twice. Keyed by the

@@ -3,8 +3,8 @@ import type { Rejection } from './rejections';
 import type { LedgerState } from './state';
 import { IDEMPOTENCY_PRUNE_INTERVAL } from './idempotency';
 import { type EpochMs, epochMs, isDue } from './instants';
-import { lookup, remove } from './keyed-records';
-import { putInState } from './compact-state';
+import { lookup } from './keyed-records';
+import { putInState, removeFromState } from './compact-state';
 
 /**
  * A quote pays one spend or hold (PRODUCT.md §1). The account's own stream enforces it: the event
@@ -41,6 +41,6 @@ export function forgetExpiredQuotes(state: LedgerState, event: LedgerEvent): voi
   if (state.revision % IDEMPOTENCY_PRUNE_INTERVAL !== 0) return;
   const nowMs = epochMs(event.metadata.occurredAt);
   for (const [quoteId, expiresAt] of Object.entries(state.usedQuotes)) {
-    if (isDue(expiresAt, nowMs)) remove(state.usedQuotes, quoteId);
+    if (isDue(expiresAt, nowMs)) removeFromState(state, 'usedQuotes', quoteId);
   }
 }

@@ -36,3 +36,82 @@ describe('BoundedCache', () => {
     expect(cache.get('a')).toBeUndefined();
   });
 });
+
+describe('BoundedCache with weights', () => {
+  const byLength = (maxWeight: number) =>
+    new BoundedCache<string, string[]>(10, {
+      maxWeight,
+      minWeight: 0,
+      weigh: (value) => value.length,
+    });
+
+  it('evicts the least recently used entries while the weights sum past the limit', () => {
+    const cache = byLength(5);
+    cache.set('a', ['x', 'x']);
+    cache.set('b', ['x', 'x']);
+    cache.get('a');
+    cache.set('c', ['x', 'x']);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.size).toBe(2);
+    expect(cache.weight).toBe(4);
+    expect(cache.evictions).toBe(1);
+  });
+
+  it('weighs a value again when it is kept: one that grew in place pushes older ones out', () => {
+    const cache = byLength(5);
+    const grows = ['x'];
+    cache.set('old', ['x', 'x']);
+    cache.set('grows', grows);
+    grows.push('x', 'x', 'x');
+    expect(cache.weight).toBe(3);
+    cache.keep('grows', grows);
+    expect(cache.weight).toBe(4);
+    grows.push('x', 'x');
+    cache.keep('grows', grows);
+    expect(cache.get('old')).toBeUndefined();
+    expect(cache.weight).toBe(6);
+  });
+
+  it('keeps a single value heavier than the whole limit, alone', () => {
+    const cache = byLength(3);
+    cache.set('a', ['x']);
+    cache.set('huge', ['x', 'x', 'x', 'x', 'x']);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('huge')).toHaveLength(5);
+    expect(cache.size).toBe(1);
+  });
+
+  it('gives a deleted or replaced value its weight back', () => {
+    const cache = byLength(100);
+    cache.set('a', ['x', 'x']);
+    cache.set('a', ['x']);
+    cache.set('b', ['x', 'x', 'x']);
+    expect(cache.weight).toBe(4);
+    cache.delete('b');
+    cache.delete('missing');
+    expect(cache.weight).toBe(1);
+    cache.clear();
+    expect(cache.weight).toBe(0);
+  });
+
+  it('counts a light entry as the minimum weight, and one that grows past it by its own', () => {
+    const cache = new BoundedCache<string, string[]>(10, {
+      maxWeight: 100,
+      minWeight: 3,
+      weigh: (value) => value.length,
+    });
+    const grows = ['x'];
+    cache.set('light', ['x', 'x']);
+    cache.set('grows', grows);
+    expect(cache.weight).toBe(6);
+    grows.push('x', 'x', 'x', 'x');
+    cache.keep('grows', grows);
+    expect(cache.weight).toBe(3 + 5);
+    grows.length = 1;
+    cache.keep('grows', grows);
+    expect(cache.weight).toBe(6);
+    cache.delete('light');
+    cache.delete('grows');
+    expect(cache.weight).toBe(0);
+  });
+});

@@ -186,6 +186,16 @@ describe('loadConfig', () => {
     });
   });
 
+  it('bounds the account cache by states and by their estimated megabytes', () => {
+    expect(loadConfig({})).toMatchObject({
+      accountCacheMaxEntries: 100_000,
+      accountCacheMaxBytes: 1_024 * 2 ** 20,
+    });
+    expect(loadConfig({ ACCOUNT_CACHE_MAX_MB: '64' }).accountCacheMaxBytes).toBe(64 * 2 ** 20);
+    expect(() => loadConfig({ ACCOUNT_CACHE_MAX_MB: '0' })).toThrow(/ACCOUNT_CACHE_MAX_MB/);
+    expect(() => loadConfig({ ACCOUNT_CACHE_MAX_MB: '1.5' })).toThrow(/ACCOUNT_CACHE_MAX_MB/);
+  });
+
   it('needs a connection string for EventStoreDB', () => {
     expect(() => loadConfig({ EVENT_STORE: 'eventstoredb' })).toThrow(
       /EVENTSTORE_CONNECTION_STRING is required/,

@@ -32,6 +32,7 @@ describe('initialState', () => {
       spends: {},
       rememberedSpends: 0,
       forgottenSpends: 0,
+      keyedRecords: 0,
       purchases: {},
       purchasesByProviderRef: {},
       idempotency: {},

@@ -1,5 +1,6 @@
 import type { LedgerEvent, LedgerState } from '../../src/ledger';
 import { cloneState, evolve, initialState } from '../../src/ledger';
+import { RECORD_FIELDS } from '../../src/ledger/compact-state';
 import { balanceChange } from './fixtures';
 
 /**
@@ -43,6 +44,10 @@ export function expectConsistent(state: LedgerState, event?: LedgerEvent): void 
   const indexed = [...state.blockIdsWithCredits];
   if (withCredits.sort().join() !== indexed.sort().join())
     problems.push(`blocks with credits ${withCredits.join()}, index says ${indexed.join()}`);
+  // The count the account cache weighs a state by (putInState and removeFromState keep it).
+  const keyed = RECORD_FIELDS.reduce((sum, field) => sum + Object.keys(state[field]).length, 0);
+  if (keyed !== state.keyedRecords)
+    problems.push(`maps hold ${keyed} entries, keyedRecords says ${state.keyedRecords}`);
   const held = holds.reduce((sum, hold) => sum + hold.credits, 0);
   if (held !== state.reserved) problems.push(`holds hold ${held}, state says ${state.reserved}`);
   for (const hold of holds) {

@@ -17,7 +17,16 @@ import { timeOrderedUuid } from '../../shared/time-ordered-uuid';
 import { AccountSnapshots, SNAPSHOT_AFTER_EVENTS } from './account-snapshots';
 import { purchaseClaimOf } from './purchase-claims';
 import { BoundedCache } from './bounded-cache';
+import { estimatedStateBytes, LIGHT_STATE_BYTES } from './state-weight';
 import { TailReader } from './tail-reader';
+
+export interface AccountCacheStats {
+  states: number;
+  /** The states' estimated heap (state-weight.ts), bounded by ACCOUNT_CACHE_MAX_MB. */
+  estimatedBytes: number;
+  /** States dropped to stay within ACCOUNT_CACHE_MAX_ENTRIES or ACCOUNT_CACHE_MAX_MB, since start. */
+  evictions: number;
+}
 
 /**
  * Loads and saves account streams, keeping a bounded cache of folded states so a command costs
@@ -40,7 +49,11 @@ export class AccountRepository {
     private readonly config: AppConfig,
     @Optional() private readonly snapshots?: AccountSnapshots,
   ) {
-    this.cache = new BoundedCache(config.accountCacheMaxEntries);
+    this.cache = new BoundedCache(config.accountCacheMaxEntries, {
+      maxWeight: config.accountCacheMaxBytes,
+      minWeight: LIGHT_STATE_BYTES,
+      weigh: estimatedStateBytes,
+    });
     this.tails = new TailReader(eventStore);
     this.ledgerOptions = Object.freeze({
       idempotencyRetentionMs: config.idempotencyRetentionMs,
@@ -178,6 +191,15 @@ export class AccountRepository {
 
   get cachedAccounts(): number {
     return this.cache.size;
+  }
+
+  /** For the cache's metrics (account-cache-metrics.ts). */
+  cacheStats(): AccountCacheStats {
+    return {
+      states: this.cache.size,
+      estimatedBytes: this.cache.weight,
+      evictions: this.cache.evictions,
+    };
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { DATABASE, type Database } from '../../database/database';
+import { AccountCacheMetrics } from './account-cache-metrics';
 import { AccountMailbox } from './account-mailbox';
 import { AccountRepository } from './account-repository';
 import { AccountSnapshots } from './account-snapshots';
@@ -20,6 +21,7 @@ export const WRITE_PATH_PROVIDERS: Provider[] = [
     useFactory: (database: Database) => new AccountSnapshots(database.pool),
   },
   AccountRepository,
+  AccountCacheMetrics,
   SpendRecall,
   CommandMetrics,
   WriteAttempts,

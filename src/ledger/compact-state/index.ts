@@ -2,13 +2,20 @@
  * How an account's state stays small (docs/performance.md: RSS ≤ 300 MB with 100,000 cached
  * states), without ever being anything but the fold of its events. The rest of the domain writes
  * the state's maps and spends through this interface only:
- * - a new state's maps are one shared, frozen, empty object until first written (putInState);
+ * - a new state's maps are one shared, frozen, empty object until first written (putInState),
+ *   and every entry added or removed (removeFromState) is counted in `keyedRecords`;
  * - the state remembers the most recently touched spends and forgets older ones (rememberSpend,
  *   refundFromSpend);
  * - a refund of a forgotten spend decides on a copy recalled from the stream for its batch,
  *   given to decide beside the state (RecalledSpends).
  */
-export { cloneLedgerState, emptyRecords, putInState } from './shared-empty-records';
+export {
+  cloneLedgerState,
+  emptyRecords,
+  putInState,
+  RECORD_FIELDS,
+  removeFromState,
+} from './shared-empty-records';
 export { refundFromSpend, rememberSpend } from './recent-spends';
 export {
   foldIntoRecalled,

@@ -2,8 +2,8 @@ import type { BlockAmount } from '../events';
 import type { LedgerState, SpendRecord } from '../state';
 import { withoutAmounts } from '../block-amounts';
 import { LedgerInvariantError } from '../errors';
-import { lookup, remove } from '../keyed-records';
-import { putInState } from './shared-empty-records';
+import { lookup } from '../keyed-records';
+import { putInState, removeFromState } from './shared-empty-records';
 
 /**
  * A refund needs what is left of its spend, per block. Remembering every spend forever made a
@@ -57,7 +57,7 @@ function forgetOldestSpends(state: LedgerState, kept: number): void {
   const newestFirst = Object.entries(state.spends).sort(
     ([, a], [, b]) => b.touchedRevision - a.touchedRevision,
   );
-  for (const [spendId] of newestFirst.slice(kept)) remove(state.spends, spendId);
+  for (const [spendId] of newestFirst.slice(kept)) removeFromState(state, 'spends', spendId);
   state.forgottenSpends += newestFirst.length - kept;
   state.rememberedSpends = kept;
 }

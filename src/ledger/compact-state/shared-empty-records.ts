@@ -1,8 +1,8 @@
 import type { LedgerState } from '../state';
-import { put } from '../keyed-records';
+import { put, remove } from '../keyed-records';
 
 /** The keyed maps of a LedgerState. */
-const RECORD_FIELDS = [
+export const RECORD_FIELDS = [
   'blocks',
   'reservations',
   'closedReservations',
@@ -44,7 +44,21 @@ export function putInState<F extends keyof StateRecords>(
   value: StateRecords[F][string],
 ): void {
   if (state[field] === EMPTY_RECORDS) state[field] = Object.create(null) as LedgerState[F];
-  put(state[field] as Record<string, StateRecords[F][string]>, key, value);
+  const map = state[field] as Record<string, StateRecords[F][string]>;
+  if (!Object.hasOwn(map, key)) state.keyedRecords += 1;
+  put(map, key, value);
+}
+
+/** Deletes `state[field][key]` if it is there (the map stays the state's own, even when emptied). */
+export function removeFromState<F extends keyof StateRecords>(
+  state: LedgerState,
+  field: F,
+  key: string,
+): void {
+  const map = state[field] as Record<string, unknown>;
+  if (!Object.hasOwn(map, key)) return;
+  remove(map, key);
+  state.keyedRecords -= 1;
 }
 
 /**
