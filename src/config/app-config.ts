@@ -113,6 +113,8 @@ export class AppConfig {
   accountCacheMaxEntries!: number;
   /** Bound on the cached states' estimated heap (state-weight.ts), besides their number. */
   accountCacheMaxBytes!: number;
+  /** The most recently used cached states keep their remembered spends; the others forget them. */
+  accountCacheActiveStates!: number;
   commandMaxAttempts!: number;
   /** Default wait for `?after=<position>` reads. */
   consistencyTimeoutMs!: number;

@@ -97,6 +97,12 @@ export function loadConfig(env: Env): AppConfig {
     read.integer('IDEMPOTENCY_RETENTION_DAYS', 7, 1, 3650) * 86_400_000;
   config.recentSpendsPerAccount = read.integer('RECENT_SPENDS_PER_ACCOUNT', 1_000, 1, 1_000_000);
   config.accountCacheMaxEntries = read.integer('ACCOUNT_CACHE_MAX_ENTRIES', 100_000, 0, 10_000_000);
+  config.accountCacheActiveStates = read.integer(
+    'ACCOUNT_CACHE_ACTIVE_STATES',
+    10_000,
+    0,
+    10_000_000,
+  );
   config.accountCacheMaxBytes = read.integer('ACCOUNT_CACHE_MAX_MB', 1_024, 1, 1_000_000) * 2 ** 20;
   config.commandMaxAttempts = read.integer('COMMAND_MAX_ATTEMPTS', 12, 1, 100);
   config.consistencyTimeoutMs = read.integer('CONSISTENCY_TIMEOUT_MS', 2000, 0, 30_000);

@@ -3,10 +3,11 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 import { ServiceProcess } from './support/service-process';
 
 /**
- * Issue 20 (memory): a process loads the EventStoreDB client, ioredis, nodemailer and
- * node-pg-migrate only when its configuration uses them. Each stays in the heap for the life of
- * the process once required (≈ 6, 1.6, 2 and 5 MB), and the default start uses none of them: the
- * PostgreSQL event store, counters in this process, no SMTP_URL, a database already migrated.
+ * Issue 20 (memory): a process loads the EventStoreDB client, ioredis, nodemailer, node-pg-migrate
+ * and the Stripe SDK only when its configuration uses them. Each stays in the heap for the life of
+ * the process once required (≈ 6, 1.6, 2, 5 and 3 MB), and the default start uses none of them:
+ * the PostgreSQL event store, counters in this process, no SMTP_URL, a database already migrated,
+ * no Stripe keys.
  */
 describe('packages only some configurations need', () => {
   let database: TestDatabase;

@@ -28,6 +28,17 @@ export class AccountCacheMetrics {
         this.set(repository.cacheStats().estimatedBytes);
       },
     });
+    let idledCounted = 0;
+    new Counter({
+      name: 'ledger_account_cache_idled_total',
+      help: 'Cached account states that forgot their remembered spends on leaving the active ones',
+      registers,
+      collect() {
+        const { idled } = repository.cacheStats();
+        this.inc(idled - idledCounted);
+        idledCounted = idled;
+      },
+    });
     let evictionsCounted = 0;
     new Counter({
       name: 'ledger_account_cache_evictions_total',

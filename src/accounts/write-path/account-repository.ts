@@ -16,17 +16,8 @@ import { toLedgerEvent } from '../../ledger/upcast';
 import { timeOrderedUuid } from '../../shared/time-ordered-uuid';
 import { AccountSnapshots, SNAPSHOT_AFTER_EVENTS } from './account-snapshots';
 import { purchaseClaimOf } from './purchase-claims';
-import { BoundedCache } from './bounded-cache';
-import { estimatedStateBytes, LIGHT_STATE_BYTES } from './state-weight';
+import { AccountStateCache, type AccountCacheStats } from './account-state-cache';
 import { TailReader } from './tail-reader';
-
-export interface AccountCacheStats {
-  states: number;
-  /** The states' estimated heap (state-weight.ts), bounded by ACCOUNT_CACHE_MAX_MB. */
-  estimatedBytes: number;
-  /** States dropped to stay within ACCOUNT_CACHE_MAX_ENTRIES or ACCOUNT_CACHE_MAX_MB, since start. */
-  evictions: number;
-}
 
 /**
  * Loads and saves account streams, keeping a bounded cache of folded states so a command costs
@@ -36,7 +27,7 @@ export interface AccountCacheStats {
  */
 @Injectable()
 export class AccountRepository {
-  private readonly cache: BoundedCache<string, LedgerState>;
+  private readonly cache: AccountStateCache;
   private readonly tails: TailReader;
 
   private readonly logger = new Logger(AccountRepository.name);
@@ -49,10 +40,10 @@ export class AccountRepository {
     private readonly config: AppConfig,
     @Optional() private readonly snapshots?: AccountSnapshots,
   ) {
-    this.cache = new BoundedCache(config.accountCacheMaxEntries, {
-      maxWeight: config.accountCacheMaxBytes,
-      minWeight: LIGHT_STATE_BYTES,
-      weigh: estimatedStateBytes,
+    this.cache = new AccountStateCache({
+      maxStates: config.accountCacheMaxEntries,
+      maxBytes: config.accountCacheMaxBytes,
+      activeStates: config.accountCacheActiveStates,
     });
     this.tails = new TailReader(eventStore);
     this.ledgerOptions = Object.freeze({
@@ -190,16 +181,12 @@ export class AccountRepository {
   }
 
   get cachedAccounts(): number {
-    return this.cache.size;
+    return this.cache.stats().states;
   }
 
   /** For the cache's metrics (account-cache-metrics.ts). */
   cacheStats(): AccountCacheStats {
-    return {
-      states: this.cache.size,
-      estimatedBytes: this.cache.weight,
-      evictions: this.cache.evictions,
-    };
+    return this.cache.stats();
   }
 }
 

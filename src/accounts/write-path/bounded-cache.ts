@@ -36,6 +36,20 @@ export class BoundedCache<K, V> {
     return value;
   }
 
+  /** The value without counting it as a use. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Weighs the cached value again (it changed in place), keeping its place in the order. */
+  reweigh(key: K): void {
+    const value = this.entries.get(key);
+    if (value === undefined || !this.weights) return;
+    this.weighOut(key);
+    this.weighIn(key, value);
+    this.evictPastLimits();
+  }
+
   set(key: K, value: V): void {
     if (this.maxEntries <= 0) return;
     this.delete(key);

@@ -5,7 +5,7 @@
  * - a new state's maps are one shared, frozen, empty object until first written (putInState),
  *   and every entry added or removed (removeFromState) is counted in `keyedRecords`;
  * - the state remembers the most recently touched spends and forgets older ones (rememberSpend,
- *   refundFromSpend);
+ *   refundFromSpend), or all of them when the account cache finds it idle (forgetAllSpends);
  * - a refund of a forgotten spend decides on a copy recalled from the stream for its batch,
  *   given to decide beside the state (RecalledSpends).
  */
@@ -16,7 +16,7 @@ export {
   RECORD_FIELDS,
   removeFromState,
 } from './shared-empty-records';
-export { refundFromSpend, rememberSpend } from './recent-spends';
+export { forgetAllSpends, refundFromSpend, rememberSpend } from './recent-spends';
 export {
   foldIntoRecalled,
   refundableSpend,

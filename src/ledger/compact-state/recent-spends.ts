@@ -3,16 +3,31 @@ import type { LedgerState, SpendRecord } from '../state';
 import { withoutAmounts } from '../block-amounts';
 import { LedgerInvariantError } from '../errors';
 import { lookup } from '../keyed-records';
-import { putInState, removeFromState } from './shared-empty-records';
+import { emptyRecords, putInState, removeFromState } from './shared-empty-records';
 
 /**
  * A refund needs what is left of its spend, per block. Remembering every spend forever made a
  * long account's state (and its snapshot) grow with its history: 100,000 spends cost ~0.3 s to
  * load. So the state keeps the `recentSpendsKept` most recently touched spends, and counts the
  * ones it forgot. Pruning depends only on the events folded, so every fold of a stream forgets
- * the same spends, and a state is always exactly the fold of its events. A refund of a forgotten
- * spend decides on a copy recalled from the stream instead (recalled-spends.ts).
+ * the same spends (forgetAllSpends, for idle cached states, is the one exception). A refund of a
+ * forgotten spend decides on a copy recalled from the stream instead (recalled-spends.ts).
  */
+
+/**
+ * Forgets every remembered spend at once (O(1)): what the account cache does to a state that is no
+ * longer among the recently used (src/accounts/write-path/account-state-cache.ts). The state is as
+ * valid as one that pruned them: a refund of one recalls it from the stream and decides the same.
+ * Unlike pruning this depends on when it ran, so two folds of one stream may differ in the spends
+ * they remember; never in what they decide.
+ */
+export function forgetAllSpends(state: LedgerState): void {
+  if (state.rememberedSpends === 0) return;
+  state.forgottenSpends += state.rememberedSpends;
+  state.keyedRecords -= state.rememberedSpends;
+  state.rememberedSpends = 0;
+  state.spends = emptyRecords();
+}
 
 /** A spend folded in, with `touchedRevision` = the revision of its event. */
 export function rememberSpend(

@@ -2,7 +2,13 @@
 // which of the packages only some configurations need it has loaded (optional-packages.process.spec.ts).
 const { join, sep } = require('node:path');
 
-const OPTIONAL_PACKAGES = ['@eventstore/db-client', 'ioredis', 'nodemailer', 'node-pg-migrate'];
+const OPTIONAL_PACKAGES = [
+  '@eventstore/db-client',
+  'ioredis',
+  'nodemailer',
+  'node-pg-migrate',
+  'stripe',
+];
 
 process.on('SIGUSR2', () => {
   const files = Object.keys(require.cache);
