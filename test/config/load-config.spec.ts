@@ -190,7 +190,12 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({
       accountCacheMaxEntries: 100_000,
       accountCacheMaxBytes: 1_024 * 2 ** 20,
+      accountCacheActiveStates: 10_000,
     });
+    expect(loadConfig({ ACCOUNT_CACHE_ACTIVE_STATES: '0' }).accountCacheActiveStates).toBe(0);
+    expect(() => loadConfig({ ACCOUNT_CACHE_ACTIVE_STATES: '-1' })).toThrow(
+      /ACCOUNT_CACHE_ACTIVE_STATES/,
+    );
     expect(loadConfig({ ACCOUNT_CACHE_MAX_MB: '64' }).accountCacheMaxBytes).toBe(64 * 2 ** 20);
     expect(() => loadConfig({ ACCOUNT_CACHE_MAX_MB: '0' })).toThrow(/ACCOUNT_CACHE_MAX_MB/);
     expect(() => loadConfig({ ACCOUNT_CACHE_MAX_MB: '1.5' })).toThrow(/ACCOUNT_CACHE_MAX_MB/);
