@@ -31,7 +31,7 @@ import {
 import { validateClaim, validateStreamQuery } from '../validate-input';
 import { EventStoreDbClaims } from './eventstoredb-claims';
 import { findInStreamBackwards } from './eventstoredb-find-in-stream';
-import { EVENTSTOREDB_STORE_KIND } from './is-eventstoredb';
+import { EVENTSTOREDB_STORE_KIND } from './store-kind';
 import {
   EventStoreDbSubscriptionSource,
   type EventStoreDbSubscriptionOptions,

@@ -1,7 +1,6 @@
 import type { EventStore } from '../event-store.port';
 import type { EventStoreDbEventStore } from './eventstoredb-event-store';
-
-export const EVENTSTOREDB_STORE_KIND = 'eventstoredb';
+import { EVENTSTOREDB_STORE_KIND } from './store-kind';
 
 /**
  * Whether `store` is the EventStoreDB adapter, told without loading it: `instanceof` needs the class,
