@@ -224,7 +224,9 @@ function isJson(contentType: string | undefined): boolean {
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {
-  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app), {
+  // A factory: the document (≈ 1 MB of heap) is built on the first request for it, not in every
+  // process at start, most of which never serve it.
+  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
   });
 }

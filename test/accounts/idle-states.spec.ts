@@ -1,33 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { CallerContext } from '../../src/accounts/write-path/caller-context';
 import { loadConfig } from '../../src/config/load-config';
 import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
 import type { LedgerCommand } from '../../src/ledger/commands';
 import { ManualClock } from '../../src/shared/clock';
+import { CALLER, grant, refund, spend } from './support/commands';
 import { startWritePath } from './support/write-path';
-
-const CALLER: CallerContext = { correlationId: 'test', actor: { kind: 'apiKey', id: 'svc' } };
-
-const grant = (credits: number, blockId = `block_${randomUUID()}`): LedgerCommand => ({
-  kind: 'grant',
-  blockId,
-  credits,
-  category: 'paid',
-  reason: 'adjustment',
-});
-const spend = (spendId: string, credits: number): LedgerCommand => ({
-  kind: 'spend',
-  spendId,
-  credits,
-  description: 'test',
-});
-const refund = (spendId: string, credits?: number): LedgerCommand => ({
-  kind: 'refund',
-  refundId: `refund_${randomUUID()}`,
-  spendId,
-  reason: 'failed',
-  ...(credits !== undefined && { credits }),
-});
 
 /**
  * Issue 20 (memory): a cached state that leaves the ACCOUNT_CACHE_ACTIVE_STATES most recently used
@@ -50,8 +26,8 @@ describe('an account whose cached state went idle', () => {
   async function spendThenIdle(activeStates: string) {
     const context = setUp(activeStates);
     await context.run('acct', grant(100, 'block_acct'));
-    await context.run('acct', spend('spend_a', 30));
-    await context.run('acct', spend('spend_b', 20));
+    await context.run('acct', spend(30, 'spend_a'));
+    await context.run('acct', spend(20, 'spend_b'));
     // Other accounts used since: 'acct' is no longer among the most recently used.
     for (const other of ['other-1', 'other-2']) await context.run(other, grant(5));
     return context;

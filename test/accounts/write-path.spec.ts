@@ -9,24 +9,10 @@ import type { EventStore, NewEvent } from '../../src/event-store/event-store.por
 import { InMemoryEventStore } from '../../src/event-store/in-memory/in-memory-event-store';
 import type { LedgerCommand } from '../../src/ledger/commands';
 import { ManualClock } from '../../src/shared/clock';
+import { CALLER, grant, refund, spend } from './support/commands';
 import { startWritePath } from './support/write-path';
 
-const CALLER: CallerContext = { correlationId: 'test', actor: { kind: 'apiKey', id: 'svc' } };
 const STREAM = 'credits-acct';
-
-function grant(credits: number): LedgerCommand {
-  return {
-    kind: 'grant',
-    blockId: `block_${randomUUID()}`,
-    credits,
-    category: 'paid',
-    reason: 'adjustment',
-  };
-}
-
-function spend(credits: number): LedgerCommand {
-  return { kind: 'spend', spendId: `spend_${randomUUID()}`, credits, description: 'test' };
-}
 
 /** Another process: appends straight to the store, behind this write path's cache. */
 function otherProcessGrants(
@@ -126,13 +112,6 @@ describe('write path (AccountMailbox.submit)', () => {
   });
 
   describe('refunds of spends the state has forgotten (RECENT_SPENDS_PER_ACCOUNT=2)', () => {
-    const refund = (spendId: string, credits?: number): LedgerCommand => ({
-      kind: 'refund',
-      refundId: `refund_${randomUUID()}`,
-      spendId,
-      reason: 'failed',
-      ...(credits !== undefined && { credits }),
-    });
     /** A grant of 100 and spends of 10, 11, 12, …: the first ones are long forgotten. */
     async function spentAccount(store: EventStore) {
       const { run } = setUp(store, { RECENT_SPENDS_PER_ACCOUNT: '2' });

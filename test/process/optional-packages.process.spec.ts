@@ -28,15 +28,7 @@ describe('packages only some configurations need', () => {
     });
     expect(service.listening).toBe(true);
     // Something to do for the write path and the projectors before asking.
-    expect(
-      (
-        await service.post('/v1/accounts/optional-1/grants', {
-          credits: 5,
-          category: 'promotional',
-          reason: 'signup',
-        })
-      ).status,
-    ).toBe(201);
+    expect((await service.grantSignupCredits('optional-1', 5)).status).toBe(201);
 
     service.child.kill('SIGUSR2');
     const line = await service.waitForLine(/OPTIONAL_PACKAGES_LOADED/);

@@ -50,15 +50,7 @@ describe('a project in a private folder', () => {
     service = await ServiceProcess.start({ cwd: project, main: join(project, 'dist/src/main.js') });
     expect(service.lines.filter((line) => line.startsWith('[stderr]'))).toEqual([]);
     expect(service.listening).toBe(true);
-    expect(
-      (
-        await service.post('/v1/accounts/private-1/grants', {
-          credits: 5,
-          category: 'promotional',
-          reason: 'signup',
-        })
-      ).status,
-    ).toBe(201);
+    expect((await service.grantSignupCredits('private-1', 5)).status).toBe(201);
 
     if (runsAsRoot) {
       const postgres = postmasterOf(dataDir)!;

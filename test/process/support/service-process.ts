@@ -178,6 +178,15 @@ export class ServiceProcess {
     return { status: response.status, body: text ? JSON.parse(text) : null };
   }
 
+  /** A signup grant of `credits` to `accountId`: something for the write path and projectors to do. */
+  grantSignupCredits(accountId: string, credits: number): Promise<{ status: number; body: any }> {
+    return this.post(`/v1/accounts/${accountId}/grants`, {
+      credits,
+      category: 'promotional',
+      reason: 'signup',
+    });
+  }
+
   async get(path: string): Promise<{ status: number; body: any }> {
     const response = await fetch(`${this.baseUrl}${path}`);
     const text = await response.text();
