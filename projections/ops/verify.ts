@@ -350,7 +350,7 @@ function compareAccount(
     if (event.type === 'CreditsSpent' && event.data.reservationId !== undefined)
       captured.add(event.data.reservationId);
     if (within(recorded, cuts.holds)) {
-      holds = Object.values(state.reservations)
+      holds = Object.values(state.extras.reservations)
         .filter((hold) => !captured.has(hold.reservationId))
         .map((hold) => ({
           reservationId: hold.reservationId,

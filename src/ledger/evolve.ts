@@ -37,7 +37,9 @@ import { lookup } from './keyed-records';
 import { forgetExpiredQuotes, rememberUsedQuote } from './used-quotes';
 import { copyOperation } from './operation-record';
 import {
+  EMPTY_EXTRAS,
   emptyRecords,
+  ownExtras,
   putInState,
   refundFromSpend,
   rememberSpend,
@@ -51,27 +53,14 @@ export function initialState(options?: Partial<LedgerOptions>): LedgerState {
   return {
     revision: -1,
     blocks: emptyRecords(),
-    reservations: emptyRecords(),
-    closedReservations: emptyRecords(),
     spends: emptyRecords(),
     rememberedSpends: 0,
     forgottenSpends: 0,
     keyedRecords: 0,
-    purchases: emptyRecords(),
-    purchasesByProviderRef: emptyRecords(),
-    idempotency: emptyRecords(),
-    reversals: emptyRecords(),
-    usedQuotes: emptyRecords(),
     blockIdsWithCredits: NO_BLOCK_IDS,
     unexpiredRemaining: 0,
     reserved: 0,
-    members: emptyRecords(),
-    giftCodesRedeemed: emptyRecords(),
-    transfersOut: emptyRecords(),
-    transfersIn: emptyRecords(),
-    welcome: null,
-    closed: null,
-    subscription: null,
+    extras: EMPTY_EXTRAS,
     options: completeOptions(options),
   };
 }
@@ -204,8 +193,8 @@ function applyGranted(state: LedgerState, { data, metadata }: CreditsGranted): v
     expiresAt: data.expiresAt ?? null,
     expired: false,
   });
-  if (state.welcome === null && (data.reason === 'signup' || data.reason === 'lead'))
-    state.welcome = answeredAt(state);
+  if (state.extras.welcome === null && (data.reason === 'signup' || data.reason === 'lead'))
+    ownExtras(state).welcome = answeredAt(state);
 }
 
 function openBlock(state: LedgerState, block: CreditBlock): void {
@@ -215,7 +204,7 @@ function openBlock(state: LedgerState, block: CreditBlock): void {
 
 function applySpent(state: LedgerState, { data, metadata }: CreditsSpent): void {
   if (data.member !== undefined) {
-    const member = lookup(state.members, data.member);
+    const member = lookup(state.extras.members, data.member);
     if (member) countSpend(member, data.credits, metadata.occurredAt);
   }
   if (data.reservationId === undefined) {
@@ -261,7 +250,7 @@ function noteReturnedAfterEnd(
   returnedTo: readonly BlockAmount[],
   occurredAt: string,
 ): void {
-  const period = state.subscription?.period;
+  const period = state.extras.subscription?.period;
   if (!period) return;
   for (const { blockId, credits } of returnedTo) {
     if (period.blockIds.includes(blockId) && isGone(blockOf(state, blockId), epochMs(occurredAt)))
@@ -270,7 +259,7 @@ function noteReturnedAfterEnd(
 }
 
 function applyExpired(state: LedgerState, { data }: CreditsExpired): void {
-  const period = state.subscription?.period;
+  const period = state.extras.subscription?.period;
   if (period?.blockIds.includes(data.blockId)) period.expiredCredits += data.credits;
   adjustRemaining(state, data.blockId, -data.credits);
   blockOf(state, data.blockId).expired = true;
@@ -280,9 +269,9 @@ function applyPeriodPaid(
   state: LedgerState,
   { data }: SubscriptionStarted | SubscriptionRenewed,
 ): void {
-  const known = state.subscription;
+  const known = state.extras.subscription;
   const sameSubscription = known?.subscriptionId === data.subscriptionId;
-  state.subscription = {
+  ownExtras(state).subscription = {
     subscriptionId: data.subscriptionId,
     period: {
       periodStart: data.periodStart,
@@ -299,12 +288,12 @@ function applyPeriodPaid(
 }
 
 function applyPlanChanged(state: LedgerState, { data }: SubscriptionPlanChanged): void {
-  const known = state.subscription;
+  const known = state.extras.subscription;
   const subscription =
     known?.subscriptionId === data.subscriptionId
       ? known
       : { subscriptionId: data.subscriptionId, period: null, pendingPlan: null, endedAt: null };
-  state.subscription = subscription;
+  ownExtras(state).subscription = subscription;
   const period = subscription.period;
   if (data.effective === 'now' && period && period.periodStart === data.periodStart) {
     period.plan = copyTerms(data.plan);
@@ -316,8 +305,8 @@ function applyPlanChanged(state: LedgerState, { data }: SubscriptionPlanChanged)
 }
 
 function applyCanceled(state: LedgerState, { data }: SubscriptionCanceled): void {
-  const known = state.subscription;
-  state.subscription =
+  const known = state.extras.subscription;
+  ownExtras(state).subscription =
     known?.subscriptionId === data.subscriptionId
       ? { ...known, endedAt: data.endedAt }
       : {
@@ -375,7 +364,7 @@ function applyReleased(state: LedgerState, { data, metadata }: ReservationReleas
 
 function applyReversed(state: LedgerState, { data }: PurchaseReversed): void {
   for (const { blockId, credits } of data.removed) adjustRemaining(state, blockId, -credits);
-  const purchase = lookup(state.purchases, data.purchaseId);
+  const purchase = lookup(state.extras.purchases, data.purchaseId);
   if (!purchase) throw new LedgerInvariantError(`reversal of unknown purchase ${data.purchaseId}`);
   purchase.reversed += data.credits;
   if (data.reversalId === undefined) {
@@ -394,13 +383,13 @@ function applyReversed(state: LedgerState, { data }: PurchaseReversed): void {
 
 function applyUndone(state: LedgerState, { data }: ReversalUndone): void {
   for (const { blockId, credits } of data.restored) adjustRemaining(state, blockId, credits);
-  const purchase = lookup(state.purchases, data.purchaseId);
+  const purchase = lookup(state.extras.purchases, data.purchaseId);
   if (!purchase)
     throw new LedgerInvariantError(`reinstatement of unknown purchase ${data.purchaseId}`);
   // What is no longer reversed: what comes back plus the shortfall no longer owed.
   const undoneCredits = data.credits + data.shortfallCancelled;
   purchase.reversed -= undoneCredits;
-  const reversal = lookup(state.reversals, data.reversalId);
+  const reversal = lookup(state.extras.reversals, data.reversalId);
   if (reversal) {
     if (reversal.undone) throw new LedgerInvariantError(`reversal ${data.reversalId} undone twice`);
     reversal.undone = true;
@@ -421,7 +410,7 @@ function applyUndone(state: LedgerState, { data }: ReversalUndone): void {
 
 /** A new member starts with no usage; a changed limit keeps the usage counted so far. */
 function applyMemberSet(state: LedgerState, { data, metadata }: MemberSet): void {
-  const existing = lookup(state.members, data.memberId);
+  const existing = lookup(state.extras.members, data.memberId);
   if (existing) {
     existing.limit = data.limit === undefined ? null : { ...data.limit };
     return;
@@ -451,7 +440,7 @@ function applyGiftCodeRedeemed(state: LedgerState, { data, metadata }: GiftCodeR
 }
 
 function openHold(state: LedgerState, reservationId: string): OpenReservation {
-  const hold = lookup(state.reservations, reservationId);
+  const hold = lookup(state.extras.reservations, reservationId);
   if (!hold) throw new LedgerInvariantError(`unknown or closed reservation ${reservationId}`);
   return hold;
 }

@@ -40,7 +40,7 @@ export function expireReturnedCredits(
 
 /** Holds past their deadline at `nowMs`, the earliest deadline first. */
 export function dueHolds(state: LedgerState, nowMs: EpochMs): OpenReservation[] {
-  return Object.values(state.reservations)
+  return Object.values(state.extras.reservations)
     .filter((hold) => isDue(hold.expiresAt, nowMs))
     .sort(
       (a, b) =>

@@ -16,7 +16,7 @@ export function rememberedCommand(
   key: string,
   nowMs: EpochMs,
 ): IdempotencyRecord | undefined {
-  const record = lookup(state.idempotency, key);
+  const record = lookup(state.extras.idempotency, key);
   if (!record) return undefined;
   return isWithinRetention(state, record, nowMs) ? record : undefined;
 }
@@ -29,7 +29,7 @@ export function rememberedCommand(
 export function rememberCommandEvent(state: LedgerState, event: LedgerEvent): void {
   const { idempotencyKey, requestHash = '', occurredAt } = event.metadata;
   if (idempotencyKey === undefined) return;
-  const existing = lookup(state.idempotency, idempotencyKey);
+  const existing = lookup(state.extras.idempotency, idempotencyKey);
   const continues =
     existing !== undefined &&
     existing.requestHash === requestHash &&
@@ -50,7 +50,7 @@ export function rememberCommandEvent(state: LedgerState, event: LedgerEvent): vo
 export function forgetStaleKeys(state: LedgerState, event: LedgerEvent): void {
   if (state.revision % IDEMPOTENCY_PRUNE_INTERVAL !== 0) return;
   const nowMs = epochMs(event.metadata.occurredAt);
-  for (const [key, record] of Object.entries(state.idempotency)) {
+  for (const [key, record] of Object.entries(state.extras.idempotency)) {
     if (!isWithinRetention(state, record, nowMs)) removeFromState(state, 'idempotency', key);
   }
 }

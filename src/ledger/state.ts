@@ -13,7 +13,7 @@ import type {
  * Version of the LedgerState shape. Bump it whenever the shape or the meaning of a field changes:
  * snapshots written by older code are then ignored and states fold from the streams again.
  */
-export const LEDGER_STATE_VERSION = 11;
+export const LEDGER_STATE_VERSION = 12;
 
 export interface CreditBlock {
   blockId: string;
@@ -178,28 +178,13 @@ export interface LedgerOptions {
   recentSpendsKept: number;
 }
 
-export interface LedgerState {
-  /** Revision of the last event folded in; -1 for an account with no stream. */
-  revision: number;
-  blocks: Record<string, CreditBlock>;
+/**
+ * The part of an account's state most accounts never write (LedgerState.extras). Written only
+ * through putInState, removeFromState and ownExtras, which give a state its own copy first.
+ */
+export interface AccountExtras {
   reservations: Record<string, OpenReservation>;
   closedReservations: Record<string, ClosedReservationStatus>;
-  /**
-   * Spends by spendId: the `options.recentSpendsKept` most recently touched (up to a quarter more
-   * between prunings). Bounded, so a long account's state and snapshot stay small
-   * (compact-state/recent-spends.ts).
-   */
-  spends: Record<string, SpendRecord>;
-  /** Number of entries in `spends` (counting keys would cost a scan). */
-  rememberedSpends: number;
-  /** Spends dropped from `spends` so far. Above 0, a spend not in `spends` may still be in the stream. */
-  forgottenSpends: number;
-  /**
-   * Entries across all the keyed maps (blocks, spends, idempotency keys, ...), kept by putInState
-   * and removeFromState. A state's size grows with them: the account cache weighs states by it
-   * (src/accounts/write-path/state-weight.ts), where counting keys would cost a scan per command.
-   */
-  keyedRecords: number;
   purchases: Record<string, PurchaseRecord>;
   /**
    * providerRef → purchaseId; forever, so a replayed purchase never credits twice. Keyed by the
@@ -216,22 +201,6 @@ export interface LedgerState {
    * the quotes used within one quote lifetime (used-quotes.ts).
    */
   usedQuotes: Record<string, string>;
-  /**
-   * Ids of the blocks whose `remaining` is above 0, each once, in no particular order. Deciding
-   * only looks at these, so a command costs the same on an account with years of spent-out blocks.
-   * An array replaced on change, not a map: it changes only when a block starts or stops holding
-   * credits, is read by every view, and an account holds credits in a few blocks (a map of one id
-   * cost ≈ 200 bytes per cached state, and listing its keys a sort on every view).
-   */
-  blockIdsWithCredits: readonly string[];
-  /**
-   * Sum of `remaining` over all blocks. Blocks recorded as expired hold nothing, except for the
-   * instant between credits coming back to one and the CreditsExpired right after them in the same
-   * append; counting those keeps balance = credits in − credits out after every single event.
-   * May include blocks now past due that no CreditsExpired has removed yet (see viewAt).
-   */
-  unexpiredRemaining: number;
-  reserved: number;
   /** Pool members by memberId (MemberSet, MemberRemoved); usage from their spends. */
   members: Record<string, MemberRecord>;
   /** SHA-256 of the gift codes redeemed into this account (a set), so one is never taken twice. */
@@ -249,6 +218,51 @@ export interface LedgerState {
   closed: (AnsweredCommand & { mergeId: string; into: string }) | null;
   /** The account's subscription (src/subscriptions), null when it never had one. */
   subscription: SubscriptionRecord | null;
+}
+
+export interface LedgerState {
+  /** Revision of the last event folded in; -1 for an account with no stream. */
+  revision: number;
+  blocks: Record<string, CreditBlock>;
+  /**
+   * Spends by spendId: the `options.recentSpendsKept` most recently touched (up to a quarter more
+   * between prunings). Bounded, so a long account's state and snapshot stay small
+   * (compact-state/recent-spends.ts).
+   */
+  spends: Record<string, SpendRecord>;
+  /** Number of entries in `spends` (counting keys would cost a scan). */
+  rememberedSpends: number;
+  /** Spends dropped from `spends` so far. Above 0, a spend not in `spends` may still be in the stream. */
+  forgottenSpends: number;
+  /**
+   * Entries across all the keyed maps (blocks, spends, idempotency keys, ...), kept by putInState
+   * and removeFromState. A state's size grows with them: the account cache weighs states by it
+   * (src/accounts/write-path/state-weight.ts), where counting keys would cost a scan per command.
+   */
+  keyedRecords: number;
+  /**
+   * Ids of the blocks whose `remaining` is above 0, each once, in no particular order. Deciding
+   * only looks at these, so a command costs the same on an account with years of spent-out blocks.
+   * An array replaced on change, not a map: it changes only when a block starts or stops holding
+   * credits, is read by every view, and an account holds credits in a few blocks (a map of one id
+   * cost ≈ 200 bytes per cached state, and listing its keys a sort on every view).
+   */
+  blockIdsWithCredits: readonly string[];
+  /**
+   * Sum of `remaining` over all blocks. Blocks recorded as expired hold nothing, except for the
+   * instant between credits coming back to one and the CreditsExpired right after them in the same
+   * append; counting those keeps balance = credits in − credits out after every single event.
+   * May include blocks now past due that no CreditsExpired has removed yet (see viewAt).
+   */
+  unexpiredRemaining: number;
+  reserved: number;
+  /**
+   * What most accounts never have (holds, purchases, idempotency keys, quotes, pool members,
+   * transfers, gift codes, the welcome grant, a merge, a subscription): one object, shared by
+   * every account without any of them until its first (compact-state/shared-empty-records.ts).
+   * As fields of the state itself they cost ≈ 110 bytes in every cached state.
+   */
+  extras: AccountExtras;
   options: LedgerOptions;
 }
 

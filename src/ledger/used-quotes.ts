@@ -23,7 +23,7 @@ export function quoteRefusal(
   // Expiry first: the answer for an old quote must not depend on whether pruning has run.
   if (isDue(quote.expiresAt, nowMs))
     return { code: 'quote_expired', quoteId: quote.quoteId, expiresAt: quote.expiresAt };
-  if (lookup(state.usedQuotes, quote.quoteId) !== undefined)
+  if (lookup(state.extras.usedQuotes, quote.quoteId) !== undefined)
     return { code: 'quote_used', quoteId: quote.quoteId };
   return null;
 }
@@ -40,7 +40,7 @@ export function rememberUsedQuote(state: LedgerState, quote: QuoteUse): void {
 export function forgetExpiredQuotes(state: LedgerState, event: LedgerEvent): void {
   if (state.revision % IDEMPOTENCY_PRUNE_INTERVAL !== 0) return;
   const nowMs = epochMs(event.metadata.occurredAt);
-  for (const [quoteId, expiresAt] of Object.entries(state.usedQuotes)) {
+  for (const [quoteId, expiresAt] of Object.entries(state.extras.usedQuotes)) {
     if (isDue(expiresAt, nowMs)) removeFromState(state, 'usedQuotes', quoteId);
   }
 }

@@ -27,27 +27,29 @@ describe('initialState', () => {
     expect(initialState()).toEqual({
       revision: -1,
       blocks: {},
-      reservations: {},
-      closedReservations: {},
       spends: {},
       rememberedSpends: 0,
       forgottenSpends: 0,
       keyedRecords: 0,
-      purchases: {},
-      purchasesByProviderRef: {},
-      idempotency: {},
-      reversals: {},
-      usedQuotes: {},
       blockIdsWithCredits: [],
       unexpiredRemaining: 0,
       reserved: 0,
-      members: {},
-      giftCodesRedeemed: {},
-      transfersOut: {},
-      transfersIn: {},
-      welcome: null,
-      closed: null,
-      subscription: null,
+      extras: {
+        reservations: {},
+        closedReservations: {},
+        purchases: {},
+        purchasesByProviderRef: {},
+        idempotency: {},
+        reversals: {},
+        usedQuotes: {},
+        members: {},
+        giftCodesRedeemed: {},
+        transfersOut: {},
+        transfersIn: {},
+        welcome: null,
+        closed: null,
+        subscription: null,
+      },
       options: DEFAULT_LEDGER_OPTIONS,
     });
   });
@@ -66,13 +68,22 @@ describe('initialState', () => {
     const options = { idempotencyRetentionMs: 5, recentSpendsKept: 3 };
     const [first, second] = [initialState(options), initialState(options)];
     expect(first.options).toBe(options);
-    expect(first.reservations).toBe(second.reservations);
+    expect(first.extras).toBe(second.extras);
     evolve(first, purchased('b1', 100));
     expect(Object.keys(first.blocks)).toEqual(['b1']);
-    expect([second.blocks, first.reservations, first.spends]).toEqual([{}, {}, {}]);
+    expect([second.blocks, first.extras.reservations, first.spends]).toEqual([{}, {}, {}]);
+    // The purchase gave the first its own extras (it remembers the purchase); the second still
+    // shares the empty ones, and so does every map the purchase did not write.
+    expect(first.extras).not.toBe(second.extras);
+    expect(Object.keys(first.extras.purchases)).toHaveLength(1);
+    expect(second.extras.purchases).toEqual({});
+    expect(first.extras.reservations).toBe(second.extras.reservations);
     expect(() => {
       (second.blocks as Record<string, unknown>).b2 = {};
     }).toThrow(TypeError); // the shared empty map is frozen: a write around putInState fails loudly
+    expect(() => {
+      second.extras.welcome = first.extras.welcome;
+    }).toThrow(TypeError); // so are the shared extras: a write around ownExtras fails as loudly
   });
 });
 
@@ -101,13 +112,13 @@ describe('evolve', () => {
       refundable: [{ blockId: 'b1', credits: 30 }],
       touchedRevision: 1,
     });
-    expect(state.purchasesByProviderRef).toEqual({ pi_b1: 'pur-b1' });
+    expect(state.extras.purchasesByProviderRef).toEqual({ pi_b1: 'pur-b1' });
   });
 
   it('moves held credits out of available and into reserved', () => {
     const state = given(purchased('b1', 100), reserved('r1', { b1: 40 }, after(HOUR))).state();
     expect(state).toMatchObject({ unexpiredRemaining: 60, reserved: 40 });
-    expect(state.reservations.r1).toEqual({
+    expect(state.extras.reservations.r1).toEqual({
       reservationId: 'r1',
       credits: 40,
       expiresAt: after(HOUR),
@@ -136,8 +147,12 @@ describe('evolve', () => {
     expect(state.spends).toEqual({});
     // Maps still empty in the copy stay separate (structuredClone alone would alias them).
     evolve(copy, reserved('r1', { b1: 10 }, after(HOUR)));
-    expect(Object.keys(copy.reservations)).toEqual(['r1']);
-    expect([copy.closedReservations, copy.idempotency, state.reservations]).toEqual([{}, {}, {}]);
+    expect(Object.keys(copy.extras.reservations)).toEqual(['r1']);
+    expect([
+      copy.extras.closedReservations,
+      copy.extras.idempotency,
+      state.extras.reservations,
+    ]).toEqual([{}, {}, {}]);
   });
 });
 

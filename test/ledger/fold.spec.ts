@@ -105,8 +105,8 @@ class Run {
     const key = step.keyed ? `key-${this.next()}` : undefined;
     const decision = this.decide(command, key);
     if (decision.kind === 'accepted') this.fold(decision);
-    if (decision.kind === 'accepted' && key !== undefined && this.state.idempotency[key]) {
-      this.keyed.push({ command, key, record: this.state.idempotency[key] });
+    if (decision.kind === 'accepted' && key !== undefined && this.state.extras.idempotency[key]) {
+      this.keyed.push({ command, key, record: this.state.extras.idempotency[key] });
     }
   }
 
@@ -269,7 +269,7 @@ describe('folding long command sequences', () => {
     }
     expect(folded.revision).toBe(events.length - 1);
     expectConsistent(folded);
-    expect(Object.keys(folded.idempotency).length).toBeLessThan(4_000);
+    expect(Object.keys(folded.extras.idempotency).length).toBeLessThan(4_000);
     // A long history of spent-out blocks, few still holding credits: what deciding has to look at.
     expect(Object.keys(folded.blocks).length).toBeGreaterThan(5_000);
     expect(folded.blockIdsWithCredits.length).toBeLessThan(50);

@@ -105,7 +105,7 @@ describe('gift codes', () => {
       expect(state).toHaveLength(1);
       const folded = given(...state).state();
       expect(folded.blocks.g1).toMatchObject({ source: 'gift', category: 'promotional' });
-      expect(folded.giftCodesRedeemed).toEqual({ [HASH]: true });
+      expect(folded.extras.giftCodesRedeemed).toEqual({ [HASH]: true });
     });
 
     it('keeps the funded parts: category and expiry', () => {

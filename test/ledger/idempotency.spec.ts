@@ -110,7 +110,7 @@ describe('idempotency', () => {
       'CreditsSpent',
       'ReservationReleased',
     ]);
-    expect(state.idempotency['key-1']).toEqual({
+    expect(state.extras.idempotency['key-1']).toEqual({
       requestHash: 'hash-a',
       firstRevision: 4,
       lastRevision: 5,
@@ -126,7 +126,7 @@ describe('idempotency', () => {
       ...firstSpend,
       spent('s2', { paid: 10 }, { at: after(HOUR + 8 * DAY), ...keyed }),
     ).state();
-    expect(state.idempotency['key-1']).toMatchObject({
+    expect(state.extras.idempotency['key-1']).toMatchObject({
       firstRevision: 2,
       lastRevision: 2,
       balance: 60,
@@ -136,7 +136,7 @@ describe('idempotency', () => {
   it('does not remember a rejected command', () => {
     const refused = given(purchased('paid', 10)).when(spend(30), { now: after(HOUR), ...keyed });
     refused.thenRejects({ code: 'insufficient_credits' });
-    expect(refused.stateBefore.idempotency).toEqual({});
+    expect(refused.stateBefore.extras.idempotency).toEqual({});
   });
 
   it('handles keys named like Object.prototype members as plain keys', () => {
@@ -148,8 +148,8 @@ describe('idempotency', () => {
       spent('s1', { paid: 30 }, { at: after(HOUR), idempotencyKey: '__proto__', requestHash: 'h' }),
     ).state();
     // Stored as an entry: the map's prototype (none: maps are null-prototype dictionaries) is untouched.
-    expect(Object.hasOwn(state.idempotency, '__proto__')).toBe(true);
-    expect(Object.getPrototypeOf(state.idempotency)).toBeNull();
+    expect(Object.hasOwn(state.extras.idempotency, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(state.extras.idempotency)).toBeNull();
     given(
       purchased('paid', 100),
       spent('s1', { paid: 30 }, { at: after(HOUR), idempotencyKey: '__proto__', requestHash: 'h' }),
@@ -171,12 +171,12 @@ describe('idempotency', () => {
       );
     }
     for (const event of events) evolve(state, event);
-    const kept = Object.keys(state.idempotency).length;
+    const kept = Object.keys(state.extras.idempotency).length;
     // Within the last hour: 60 keys, plus at most one prune interval of not yet pruned ones.
     expect(kept).toBeGreaterThanOrEqual(61);
     expect(kept).toBeLessThanOrEqual(61 + IDEMPOTENCY_PRUNE_INTERVAL);
-    expect(state.idempotency[`k${4 * IDEMPOTENCY_PRUNE_INTERVAL - 1}`]).toBeDefined();
-    expect(state.idempotency.k0).toBeUndefined();
+    expect(state.extras.idempotency[`k${4 * IDEMPOTENCY_PRUNE_INTERVAL - 1}`]).toBeDefined();
+    expect(state.extras.idempotency.k0).toBeUndefined();
   });
 
   it('replays a release with its first answer', () => {

@@ -1,6 +1,6 @@
 import type { LedgerEvent, LedgerState } from '../../src/ledger';
 import { cloneState, evolve, initialState } from '../../src/ledger';
-import { RECORD_FIELDS } from '../../src/ledger/compact-state';
+import { RECORD_FIELDS, recordsOf } from '../../src/ledger/compact-state';
 import { balanceChange } from './fixtures';
 
 /**
@@ -30,7 +30,7 @@ export function expectInvariantsAlong(
 
 export function expectConsistent(state: LedgerState, event?: LedgerEvent): void {
   const blocks = Object.values(state.blocks);
-  const holds = Object.values(state.reservations);
+  const holds = Object.values(state.extras.reservations);
   const problems: string[] = [];
   if (state.unexpiredRemaining < 0) problems.push(`available ${state.unexpiredRemaining} < 0`);
   if (state.reserved < 0) problems.push(`reserved ${state.reserved} < 0`);
@@ -45,7 +45,10 @@ export function expectConsistent(state: LedgerState, event?: LedgerEvent): void 
   if (withCredits.sort().join() !== indexed.sort().join())
     problems.push(`blocks with credits ${withCredits.join()}, index says ${indexed.join()}`);
   // The count the account cache weighs a state by (putInState and removeFromState keep it).
-  const keyed = RECORD_FIELDS.reduce((sum, field) => sum + Object.keys(state[field]).length, 0);
+  const keyed = RECORD_FIELDS.reduce(
+    (sum, field) => sum + Object.keys(recordsOf(state, field)).length,
+    0,
+  );
   if (keyed !== state.keyedRecords)
     problems.push(`maps hold ${keyed} entries, keyedRecords says ${state.keyedRecords}`);
   const held = holds.reduce((sum, hold) => sum + hold.credits, 0);

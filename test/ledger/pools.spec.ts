@@ -179,7 +179,9 @@ describe('organization pools', () => {
         memberSpent('s0', 'user:ann', { b1: 10 }, after(HOUR)),
         refunded('r0', 's0', { b1: 10 }),
       ).state();
-      expect(usageAt(state.members['user:ann'], 'day', Date.parse(after(2 * HOUR))).used).toBe(10);
+      expect(
+        usageAt(state.extras.members['user:ann'], 'day', Date.parse(after(2 * HOUR))).used,
+      ).toBe(10);
     });
 
     it('changing the limit keeps what was used; re-adding a removed member starts from 0', () => {

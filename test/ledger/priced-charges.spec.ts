@@ -76,7 +76,7 @@ describe('priced spends', () => {
       { now: after(MINUTE) },
     );
     then.then(pricedSpent({ b1: 30 }, { operation: exportOperation, quote: quote() }));
-    expect(then.stateAfter().usedQuotes).toEqual({ q1: after(HOUR) });
+    expect(then.stateAfter().extras.usedQuotes).toEqual({ q1: after(HOUR) });
   });
 
   it('refuses a quote already used, by a spend or by a hold', () => {
@@ -198,7 +198,7 @@ describe('priced holds and their capture', () => {
       granted('b1', 100),
       pricedHold({ b1: 30 }, { operation: exportOperation }),
     ).state();
-    expect(state.reservations.r1.operation).toEqual(exportOperation);
+    expect(state.extras.reservations.r1.operation).toEqual(exportOperation);
   });
 });
 
@@ -219,7 +219,7 @@ describe('the used-quote memory', () => {
     }
     // Quotes live 10 minutes after their use here: pruning keeps at most those of the last 10
     // minutes plus one prune interval's worth.
-    const remembered = Object.keys(state.usedQuotes).length;
+    const remembered = Object.keys(state.extras.usedQuotes).length;
     expect(remembered).toBeGreaterThan(0);
     expect(remembered).toBeLessThanOrEqual(10 + IDEMPOTENCY_PRUNE_INTERVAL);
     // A quote still within its lifetime is never forgotten.

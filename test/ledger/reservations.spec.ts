@@ -89,8 +89,8 @@ describe('capture', () => {
       released('r1', { paid: 18 }, 'captured_remainder'),
     );
     const after_ = outcome.stateAfter();
-    expect(after_.reservations).toEqual({});
-    expect(after_.closedReservations).toEqual({ r1: 'captured' });
+    expect(after_.extras.reservations).toEqual({});
+    expect(after_.extras.closedReservations).toEqual({ r1: 'captured' });
     expect(after_.reserved).toBe(0);
     expect(after_.unexpiredRemaining).toBe(110 - 12);
   });

@@ -65,7 +65,7 @@ export class AccountQueries {
   openHold(accountId: string, reservationId: string): Promise<OpenReservation | null> {
     return this.mailbox.runExclusive(accountId, async () => {
       const state = await this.accounts.refresh(accountId);
-      const hold = lookup(state.reservations, reservationId);
+      const hold = lookup(state.extras.reservations, reservationId);
       // A copy: the cached state is folded in place by the next write.
       return hold === undefined ? null : structuredClone(hold);
     });
@@ -78,12 +78,12 @@ export class AccountQueries {
       const nowMs = this.clock.now().getTime();
       const ids =
         memberId === undefined
-          ? Object.keys(state.members).sort()
-          : lookup(state.members, memberId)
+          ? Object.keys(state.extras.members).sort()
+          : lookup(state.extras.members, memberId)
             ? [memberId]
             : [];
       return ids.map((id) => {
-        const member = lookup(state.members, id)!;
+        const member = lookup(state.extras.members, id)!;
         const period = reportedPeriod(member);
         return {
           memberId: id,

@@ -1,12 +1,13 @@
-import type { LedgerState } from '../state';
+import type { AccountExtras, LedgerState } from '../state';
 import { put, remove } from '../keyed-records';
 
-/** The keyed maps of a LedgerState. */
-export const RECORD_FIELDS = [
-  'blocks',
+/** The keyed maps on the state itself: every account has blocks and spends. */
+export const STATE_RECORD_FIELDS = ['blocks', 'spends'] as const;
+
+/** The keyed maps in `state.extras`: what most accounts never write. */
+export const EXTRAS_RECORD_FIELDS = [
   'reservations',
   'closedReservations',
-  'spends',
   'purchases',
   'purchasesByProviderRef',
   'idempotency',
@@ -17,7 +18,14 @@ export const RECORD_FIELDS = [
   'transfersOut',
   'transfersIn',
 ] as const;
-type StateRecords = Pick<LedgerState, (typeof RECORD_FIELDS)[number]>;
+
+/** Every keyed map of a LedgerState, wherever it lives. */
+export const RECORD_FIELDS = [...STATE_RECORD_FIELDS, ...EXTRAS_RECORD_FIELDS] as const;
+
+type StateRecordField = (typeof STATE_RECORD_FIELDS)[number];
+type ExtrasRecordField = (typeof EXTRAS_RECORD_FIELDS)[number];
+export type RecordField = StateRecordField | ExtrasRecordField;
+type StateRecords = Pick<LedgerState, StateRecordField> & Pick<AccountExtras, ExtrasRecordField>;
 
 /**
  * The map every new state starts with, shared: most accounts never hold a reservation or a
@@ -31,31 +39,65 @@ export function emptyRecords<T>(): Record<string, T> {
 }
 
 /**
- * Sets `state[field][key]`, giving the state its own map on its first write to that field. The map
- * has no prototype: V8 keeps such an object as a hash table from the start, where a plain `{}`
- * gets a new hidden class for every id added to it (ids are unique: a class per key, each held by
- * the map). Measured on 10,000 states with 30 spends each: decide + evolve 13–19 → 11–12 µs per
- * spend, and 1,382 → 1,313 bytes per cached 3-event state.
+ * The extras every new state starts with, shared and frozen like EMPTY_RECORDS: a state gets its
+ * own copy (ownExtras) on its first write to any of them.
  */
-export function putInState<F extends keyof StateRecords>(
+export const EMPTY_EXTRAS: Readonly<AccountExtras> = Object.freeze<AccountExtras>({
+  reservations: emptyRecords(),
+  closedReservations: emptyRecords(),
+  purchases: emptyRecords(),
+  purchasesByProviderRef: emptyRecords(),
+  idempotency: emptyRecords(),
+  reversals: emptyRecords(),
+  usedQuotes: emptyRecords(),
+  members: emptyRecords(),
+  giftCodesRedeemed: emptyRecords(),
+  transfersOut: emptyRecords(),
+  transfersIn: emptyRecords(),
+  welcome: null,
+  closed: null,
+  subscription: null,
+});
+
+/** The state's own extras, to write into: a copy of the shared empty ones on the first write. */
+export function ownExtras(state: LedgerState): AccountExtras {
+  if (state.extras === EMPTY_EXTRAS) state.extras = { ...EMPTY_EXTRAS };
+  return state.extras;
+}
+
+function isStateField(field: RecordField): field is StateRecordField {
+  return field === 'blocks' || field === 'spends';
+}
+
+/** The keyed map `field` of `state`, for reading. */
+export function recordsOf<F extends RecordField>(state: LedgerState, field: F): StateRecords[F] {
+  const holder = (isStateField(field) ? state : state.extras) as unknown as StateRecords;
+  return holder[field];
+}
+
+/**
+ * Sets `field[key]`, giving the state its own map (and its own extras) on its first write to that
+ * field. The map has no prototype: V8 keeps such an object as a hash table from the start, where a
+ * plain `{}` gets a new hidden class for every id added to it (ids are unique: a class per key,
+ * each held by the map). Measured on 10,000 states with 30 spends each: decide + evolve 13–19 →
+ * 11–12 µs per spend, and 1,382 → 1,313 bytes per cached 3-event state.
+ */
+export function putInState<F extends RecordField>(
   state: LedgerState,
   field: F,
   key: string,
   value: StateRecords[F][string],
 ): void {
-  if (state[field] === EMPTY_RECORDS) state[field] = Object.create(null) as LedgerState[F];
-  const map = state[field] as Record<string, StateRecords[F][string]>;
+  const holder = (isStateField(field) ? state : ownExtras(state)) as unknown as StateRecords;
+  if (holder[field] === EMPTY_RECORDS) holder[field] = Object.create(null) as StateRecords[F];
+  const map = holder[field] as Record<string, StateRecords[F][string]>;
   if (!Object.hasOwn(map, key)) state.keyedRecords += 1;
   put(map, key, value);
 }
 
-/** Deletes `state[field][key]` if it is there (the map stays the state's own, even when emptied). */
-export function removeFromState<F extends keyof StateRecords>(
-  state: LedgerState,
-  field: F,
-  key: string,
-): void {
-  const map = state[field] as Record<string, unknown>;
+/** Deletes `field[key]` if it is there (the map stays the state's own, even when emptied). */
+export function removeFromState(state: LedgerState, field: RecordField, key: string): void {
+  const map = recordsOf(state, field) as Record<string, unknown>;
   if (!Object.hasOwn(map, key)) return;
   remove(map, key);
   state.keyedRecords -= 1;
@@ -67,8 +109,14 @@ export function removeFromState<F extends keyof StateRecords>(
  */
 export function cloneLedgerState(state: LedgerState): LedgerState {
   const copy = structuredClone(state);
-  for (const field of RECORD_FIELDS)
+  for (const field of STATE_RECORD_FIELDS)
     if (state[field] === EMPTY_RECORDS) copy[field] = emptyRecords();
+  if (state.extras === EMPTY_EXTRAS) {
+    copy.extras = EMPTY_EXTRAS;
+  } else {
+    for (const field of EXTRAS_RECORD_FIELDS)
+      if (state.extras[field] === EMPTY_RECORDS) copy.extras[field] = emptyRecords();
+  }
   copy.options = state.options;
   return copy;
 }

@@ -13,7 +13,9 @@ export function decideCancelSubscription(
   { state }: Situation,
 ): RulesOutcome {
   const known =
-    state.subscription?.subscriptionId === command.subscriptionId ? state.subscription : null;
+    state.extras.subscription?.subscriptionId === command.subscriptionId
+      ? state.extras.subscription
+      : null;
   if (known?.endedAt != null) return accept();
   return accept({
     type: 'SubscriptionCanceled',

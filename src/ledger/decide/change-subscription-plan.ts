@@ -19,7 +19,9 @@ export function decideChangeSubscriptionPlan(
 ): RulesOutcome {
   const { state, nowMs } = situation;
   const known =
-    state.subscription?.subscriptionId === command.subscriptionId ? state.subscription : null;
+    state.extras.subscription?.subscriptionId === command.subscriptionId
+      ? state.extras.subscription
+      : null;
   if (known?.endedAt != null) return accept();
   const startMs = epochMs(command.periodStart);
   const endMs = epochMs(command.periodEnd);

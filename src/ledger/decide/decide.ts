@@ -83,6 +83,9 @@ const ALLOWED_WHEN_CLOSED: ReadonlySet<LedgerCommand['kind']> = new Set([
 ]);
 
 function closedAccountRejection(command: LedgerCommand, state: LedgerState): Decision | null {
-  if (state.closed === null || ALLOWED_WHEN_CLOSED.has(command.kind)) return null;
-  return { kind: 'rejected', rejection: { code: 'account_closed', mergedInto: state.closed.into } };
+  if (state.extras.closed === null || ALLOWED_WHEN_CLOSED.has(command.kind)) return null;
+  return {
+    kind: 'rejected',
+    rejection: { code: 'account_closed', mergedInto: state.extras.closed.into },
+  };
 }

@@ -13,7 +13,7 @@ export function memberSpendRejection(
   credits: number,
   { state, nowMs }: Situation,
 ): Rejection | null {
-  const member = lookup(state.members, memberId);
+  const member = lookup(state.extras.members, memberId);
   if (!member) return { code: 'not_a_member', memberId };
   if (member.limit === null) return null;
   const { period, credits: limit } = member.limit;

@@ -20,14 +20,14 @@ export function decideMergeAccount(
   situation: Situation,
 ): RulesOutcome {
   const { state, view, nowMs } = situation;
-  if (state.closed !== null) {
-    const { mergeId: _mergeId, into: _into, ...answer } = state.closed;
+  if (state.extras.closed !== null) {
+    const { mergeId: _mergeId, into: _into, ...answer } = state.extras.closed;
     return { kind: 'noop', reason: 'repeated', answer };
   }
   const due = new Set(dueHolds(state, nowMs).map((hold) => hold.reservationId));
   const releases: EventDraft[] = [];
   const released: { blockId: string; credits: number }[] = [];
-  for (const hold of Object.values(state.reservations)) {
+  for (const hold of Object.values(state.extras.reservations)) {
     if (due.has(hold.reservationId)) continue;
     const returnedTo = takeLastDrawn(hold.drawdown);
     releases.push(

@@ -13,13 +13,13 @@ export function openHoldOrRejection(
   reservationId: string,
   nowMs: EpochMs,
 ): { hold: OpenReservation } | { rejection: Rejection } {
-  const hold = lookup(state.reservations, reservationId);
+  const hold = lookup(state.extras.reservations, reservationId);
   if (hold) {
     return isDue(hold.expiresAt, nowMs)
       ? { rejection: { code: 'reservation_expired', reservationId } }
       : { hold };
   }
-  const status = lookup(state.closedReservations, reservationId);
+  const status = lookup(state.extras.closedReservations, reservationId);
   if (status === undefined)
     return { rejection: { code: 'not_found', entity: 'reservation', id: reservationId } };
   if (status === 'expired') return { rejection: { code: 'reservation_expired', reservationId } };

@@ -22,7 +22,9 @@ export function decidePaySubscriptionPeriod(
 ): RulesOutcome {
   const { state, nowMs } = situation;
   const known =
-    state.subscription?.subscriptionId === command.subscriptionId ? state.subscription : null;
+    state.extras.subscription?.subscriptionId === command.subscriptionId
+      ? state.extras.subscription
+      : null;
   const startMs = epochMs(command.periodStart);
   const endMs = epochMs(command.periodEnd);
   if (!(endMs > startMs)) return accept();

@@ -9,9 +9,9 @@ import { accept, type RulesOutcome, reject } from './rules-outcome';
  * nothing. A pool is bounded (MAX_MEMBERS_PER_ACCOUNT), so its state stays small.
  */
 export function decideSetMember(command: SetMemberCommand, { state }: Situation): RulesOutcome {
-  const existing = lookup(state.members, command.memberId);
+  const existing = lookup(state.extras.members, command.memberId);
   if (existing && sameLimit(existing.limit, command.limit)) return accept();
-  if (!existing && Object.keys(state.members).length >= MAX_MEMBERS_PER_ACCOUNT)
+  if (!existing && Object.keys(state.extras.members).length >= MAX_MEMBERS_PER_ACCOUNT)
     return reject({ code: 'too_many_members', limit: MAX_MEMBERS_PER_ACCOUNT });
   return accept({
     type: 'MemberSet',
@@ -29,6 +29,6 @@ export function decideRemoveMember(
   command: RemoveMemberCommand,
   { state }: Situation,
 ): RulesOutcome {
-  if (!lookup(state.members, command.memberId)) return accept();
+  if (!lookup(state.extras.members, command.memberId)) return accept();
   return accept({ type: 'MemberRemoved', data: { memberId: command.memberId } });
 }

@@ -20,13 +20,14 @@ export function decidePurchaseCredits(
   situation: Situation,
 ): RulesOutcome {
   const { state } = situation;
-  const earlierId = lookup(state.purchasesByProviderRef, command.providerRef);
-  if (earlierId !== undefined) return repeatOf(command, purchaseRecord(state.purchases, earlierId));
+  const earlierId = lookup(state.extras.purchasesByProviderRef, command.providerRef);
+  if (earlierId !== undefined)
+    return repeatOf(command, purchaseRecord(state.extras.purchases, earlierId));
   const heldByAccountId = situation.purchaseRefsHeldElsewhere?.get(
     purchaseRefClaim(command.provider, command.providerRef),
   );
   if (heldByAccountId !== undefined) return conflict(command, { heldByAccountId });
-  assertUnusedId(state.purchases, command.purchaseId, 'purchase');
+  assertUnusedId(state.extras.purchases, command.purchaseId, 'purchase');
   const rejection = newBlockRejection(situation, command);
   if (rejection) return reject(rejection);
   return accept({

@@ -20,7 +20,7 @@ export function decideReceiveTransfer(
   command: ReceiveTransferCommand,
   { state, view, nowMs }: Situation,
 ): RulesOutcome {
-  const decided = lookup(state.transfersIn, command.transferId);
+  const decided = lookup(state.extras.transfersIn, command.transferId);
   if (decided !== undefined) {
     const { balance, available, reserved } = view;
     const { revision } = decided;
@@ -45,7 +45,7 @@ export function decideReceiveTransfer(
         reason,
       },
     });
-  if (state.closed !== null) return declined('account_closed');
+  if (state.extras.closed !== null) return declined('account_closed');
   if (view.balance + credits > MAX_BALANCE_CREDITS) return declined('balance_limit');
   for (const block of command.blocks) assertUnusedId(state.blocks, block.blockId, 'block');
   const lostOnTheWay: EventDraft[] = command.blocks

@@ -20,7 +20,7 @@ export function decideRedeemGiftCode(
   if (command.parts.length === 0 || command.parts.length !== command.blockIds.length)
     throw new LedgerInvariantError('a gift code redemption needs one block id per part');
   if (
-    lookup(state.giftCodesRedeemed, command.codeHash) ||
+    lookup(state.extras.giftCodesRedeemed, command.codeHash) ||
     purchaseRefsHeldElsewhere?.has(giftCodeClaim(command.codeHash))
   )
     return reject({ code: 'gift_code_redeemed', codeHash: command.codeHash });

@@ -23,7 +23,7 @@ export function decideReinstateReversal(
 ): RulesOutcome {
   const purchase = purchaseByProviderRef(state, command.providerRef);
   if (!purchase) return reject({ code: 'not_found', entity: 'purchase', id: command.providerRef });
-  const reversal = lookup(state.reversals, command.reversalId);
+  const reversal = lookup(state.extras.reversals, command.reversalId);
   if (reversal?.undone) return accept();
   if (command.toTotalCredits !== undefined) {
     // A refund reversed as part of a cumulative total (no reversal of its own): the total drops.
@@ -85,7 +85,7 @@ function undoUnnamed(
 }
 
 function hasStandingNamedReversal(state: LedgerState, purchaseId: string): boolean {
-  return Object.values(state.reversals).some(
+  return Object.values(state.extras.reversals).some(
     (reversal) => reversal.purchaseId === purchaseId && !reversal.undone && reversal.credits > 0,
   );
 }

@@ -17,8 +17,8 @@ export function decideReserveCredits(
   situation: Situation,
 ): RulesOutcome {
   const { state, view, nowMs } = situation;
-  assertUnusedId(state.reservations, command.reservationId, 'reservation');
-  assertUnusedId(state.closedReservations, command.reservationId, 'reservation');
+  assertUnusedId(state.extras.reservations, command.reservationId, 'reservation');
+  assertUnusedId(state.extras.closedReservations, command.reservationId, 'reservation');
   const priced = pricedChargeRejection(command, situation);
   if (priced) return reject(priced);
   const { available, blocks } = view;

@@ -14,7 +14,7 @@ export function decideReturnTransfer(
   command: ReturnTransferCommand,
   { state, nowMs }: Situation,
 ): RulesOutcome {
-  const sent = lookup(state.transfersOut, command.transferId);
+  const sent = lookup(state.extras.transfersOut, command.transferId);
   if (!sent) return reject({ code: 'not_found', entity: 'transfer', id: command.transferId });
   if (sent.returned) return accept();
   const returnedTo = takeLastDrawn(sent.drawdown);

@@ -21,7 +21,7 @@ export function decideReversePurchase(
   const purchase = purchaseByProviderRef(state, command.providerRef);
   if (!purchase) return reject({ code: 'not_found', entity: 'purchase', id: command.providerRef });
   // A cause is reversed once, and never once it was undone (a dispute won before it was opened here).
-  if (command.reversalId !== undefined && lookup(state.reversals, command.reversalId))
+  if (command.reversalId !== undefined && lookup(state.extras.reversals, command.reversalId))
     return accept();
   const credits = creditsToReverse(command, purchase);
   if (credits <= 0) return accept();
@@ -56,8 +56,8 @@ export function purchaseByProviderRef(
   state: LedgerState,
   providerRef: string,
 ): PurchaseRecord | undefined {
-  const purchaseId = lookup(state.purchasesByProviderRef, providerRef);
-  return purchaseId === undefined ? undefined : lookup(state.purchases, purchaseId);
+  const purchaseId = lookup(state.extras.purchasesByProviderRef, providerRef);
+  return purchaseId === undefined ? undefined : lookup(state.extras.purchases, purchaseId);
 }
 
 /** The view's blocks (live, in drawdown order) with the purchase's own block moved to the front. */

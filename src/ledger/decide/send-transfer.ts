@@ -16,7 +16,7 @@ export function decideSendTransfer(
   situation: Situation,
 ): RulesOutcome {
   const { state, view } = situation;
-  assertUnusedId(state.transfersOut, command.transferId, 'transfer');
+  assertUnusedId(state.extras.transfersOut, command.transferId, 'transfer');
   if (view.available < command.credits) {
     return reject({
       code: 'insufficient_credits',

@@ -12,7 +12,7 @@ export function decideWelcomeCredits(
   command: WelcomeCreditsCommand,
   situation: Situation,
 ): RulesOutcome {
-  const { welcome } = situation.state;
+  const { welcome } = situation.state.extras;
   if (welcome !== null) return { kind: 'noop', reason: 'repeated', answer: { ...welcome } };
   const rejection = newBlockRejection(situation, command);
   if (rejection) return reject(rejection);

@@ -10,7 +10,7 @@ import { adjustRemaining } from '../blocks';
 import { copyAmounts } from '../block-amounts';
 import { LedgerInvariantError } from '../errors';
 import { lookup } from '../keyed-records';
-import { putInState } from '../compact-state';
+import { ownExtras, putInState } from '../compact-state';
 
 type ProgramEvent =
   TransferSent | TransferReceived | TransferDeclined | TransferReturned | AccountClosed;
@@ -31,7 +31,11 @@ export function applyProgramEvent(state: LedgerState, event: ProgramEvent): void
     case 'TransferReturned':
       return applyReturned(state, event);
     case 'AccountClosed':
-      state.closed = { ...answeredAt(state), mergeId: event.data.mergeId, into: event.data.into };
+      ownExtras(state).closed = {
+        ...answeredAt(state),
+        mergeId: event.data.mergeId,
+        into: event.data.into,
+      };
       return;
   }
 }
@@ -79,7 +83,7 @@ function applyReceived(state: LedgerState, { data, metadata }: TransferReceived)
 }
 
 function applyReturned(state: LedgerState, { data }: TransferReturned): void {
-  const sent = lookup(state.transfersOut, data.transferId);
+  const sent = lookup(state.extras.transfersOut, data.transferId);
   if (!sent) throw new LedgerInvariantError(`return of unknown transfer ${data.transferId}`);
   if (sent.returned) throw new LedgerInvariantError(`transfer ${data.transferId} returned twice`);
   for (const { blockId, credits } of data.returnedTo) adjustRemaining(state, blockId, credits);
