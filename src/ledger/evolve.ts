@@ -35,6 +35,7 @@ import { LedgerInvariantError } from './errors';
 import { forgetStaleKeys, rememberCommandEvent } from './idempotency';
 import { lookup } from './keyed-records';
 import { forgetExpiredQuotes, rememberUsedQuote } from './used-quotes';
+import { knownSubscription } from './known-subscription';
 import { copyOperation } from './operation-record';
 import {
   EMPTY_EXTRAS,
@@ -269,8 +270,7 @@ function applyPeriodPaid(
   state: LedgerState,
   { data }: SubscriptionStarted | SubscriptionRenewed,
 ): void {
-  const known = state.extras.subscription;
-  const sameSubscription = known?.subscriptionId === data.subscriptionId;
+  const known = knownSubscription(state, data.subscriptionId);
   ownExtras(state).subscription = {
     subscriptionId: data.subscriptionId,
     period: {
@@ -283,16 +283,17 @@ function applyPeriodPaid(
       returnedAfterEnd: 0,
     },
     pendingPlan: null,
-    endedAt: sameSubscription ? known.endedAt : null,
+    endedAt: known?.endedAt ?? null,
   };
 }
 
 function applyPlanChanged(state: LedgerState, { data }: SubscriptionPlanChanged): void {
-  const known = state.extras.subscription;
-  const subscription =
-    known?.subscriptionId === data.subscriptionId
-      ? known
-      : { subscriptionId: data.subscriptionId, period: null, pendingPlan: null, endedAt: null };
+  const subscription = knownSubscription(state, data.subscriptionId) ?? {
+    subscriptionId: data.subscriptionId,
+    period: null,
+    pendingPlan: null,
+    endedAt: null,
+  };
   ownExtras(state).subscription = subscription;
   const period = subscription.period;
   if (data.effective === 'now' && period && period.periodStart === data.periodStart) {
@@ -305,16 +306,15 @@ function applyPlanChanged(state: LedgerState, { data }: SubscriptionPlanChanged)
 }
 
 function applyCanceled(state: LedgerState, { data }: SubscriptionCanceled): void {
-  const known = state.extras.subscription;
-  ownExtras(state).subscription =
-    known?.subscriptionId === data.subscriptionId
-      ? { ...known, endedAt: data.endedAt }
-      : {
-          subscriptionId: data.subscriptionId,
-          period: null,
-          pendingPlan: null,
-          endedAt: data.endedAt,
-        };
+  const known = knownSubscription(state, data.subscriptionId);
+  ownExtras(state).subscription = known
+    ? { ...known, endedAt: data.endedAt }
+    : {
+        subscriptionId: data.subscriptionId,
+        period: null,
+        pendingPlan: null,
+        endedAt: data.endedAt,
+      };
 }
 
 function copyTerms(plan: SubscriptionPlanTerms): SubscriptionPlanTerms {

@@ -65,8 +65,10 @@ export function ownExtras(state: LedgerState): AccountExtras {
   return state.extras;
 }
 
+const STATE_FIELDS: ReadonlySet<RecordField> = new Set(STATE_RECORD_FIELDS);
+
 function isStateField(field: RecordField): field is StateRecordField {
-  return field === 'blocks' || field === 'spends';
+  return STATE_FIELDS.has(field);
 }
 
 /** The keyed map `field` of `state`, for reading. */

@@ -2,6 +2,7 @@ import type { CancelSubscriptionCommand } from '../commands';
 import { epochMs, isoAt } from '../instants';
 import type { Situation } from './situation';
 import { accept, type RulesOutcome } from './rules-outcome';
+import { knownSubscription } from '../known-subscription';
 
 /**
  * `customer.subscription.deleted`: no period starting from `endedAt` is granted; what is granted
@@ -12,10 +13,7 @@ export function decideCancelSubscription(
   command: CancelSubscriptionCommand,
   { state }: Situation,
 ): RulesOutcome {
-  const known =
-    state.extras.subscription?.subscriptionId === command.subscriptionId
-      ? state.extras.subscription
-      : null;
+  const known = knownSubscription(state, command.subscriptionId);
   if (known?.endedAt != null) return accept();
   return accept({
     type: 'SubscriptionCanceled',

@@ -3,6 +3,7 @@ import { epochMs, isoAt } from '../instants';
 import type { Situation } from './situation';
 import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { newBlockRejection } from './new-block';
+import { knownSubscription } from '../known-subscription';
 
 /**
  * `customer.subscription.updated` (PRODUCT.md §4). For the paid period it belongs to: an upgrade
@@ -18,10 +19,7 @@ export function decideChangeSubscriptionPlan(
   situation: Situation,
 ): RulesOutcome {
   const { state, nowMs } = situation;
-  const known =
-    state.extras.subscription?.subscriptionId === command.subscriptionId
-      ? state.extras.subscription
-      : null;
+  const known = knownSubscription(state, command.subscriptionId);
   if (known?.endedAt != null) return accept();
   const startMs = epochMs(command.periodStart);
   const endMs = epochMs(command.periodEnd);

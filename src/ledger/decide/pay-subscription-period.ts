@@ -6,6 +6,7 @@ import type { Situation } from './situation';
 import { accept, type RulesOutcome, reject } from './rules-outcome';
 import { newBlockRejection } from './new-block';
 import { rolloverOf, type Rollover } from './subscription-rollover';
+import { knownSubscription } from '../known-subscription';
 
 /**
  * `invoice.paid` for a subscription period (PRODUCT.md §4): the period's credits, once. A period is
@@ -21,10 +22,7 @@ export function decidePaySubscriptionPeriod(
   situation: Situation,
 ): RulesOutcome {
   const { state, nowMs } = situation;
-  const known =
-    state.extras.subscription?.subscriptionId === command.subscriptionId
-      ? state.extras.subscription
-      : null;
+  const known = knownSubscription(state, command.subscriptionId);
   const startMs = epochMs(command.periodStart);
   const endMs = epochMs(command.periodEnd);
   if (!(endMs > startMs)) return accept();
