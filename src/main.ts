@@ -9,6 +9,7 @@ import { ConfigError, type AppConfig } from './config/app-config';
 import { loadConfig } from './config/load-config';
 import { loadDotEnv } from './config/dot-env';
 import { Database } from './database/database';
+import { stdoutLogDestination } from './observability/log-destination';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -16,7 +17,9 @@ async function main(): Promise<void> {
     ...process.env,
     ROLE: roleFromArgs(process.argv) ?? process.env.ROLE,
   });
-  const root = processLog(config);
+  // One destination for every line of the process, so they stay in order (log-destination.ts).
+  const logDestination = stdoutLogDestination(config.logBufferKb);
+  const root = processLog(config, logDestination);
   const log = root.child({ context: 'Startup' });
   // A signal during start-up: nothing to drain yet. Exiting sends the embedded PostgreSQL, if it
   // is already running, its fast-shutdown request (Postmaster's exit hook).
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
   });
   let app: NestFastifyApplication;
   try {
-    app = await createApp({ config, database });
+    app = await createApp({ config, database, logDestination });
   } catch (error) {
     await database.close();
     throw error;

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { ProjectionsModule } from '../../projections/nest/projections.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
@@ -25,7 +26,10 @@ import { ProgramsModule } from '../programs/programs.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { WidgetsConfigModule } from '../widgets-config/widgets-config.module';
 
-export type AppModuleOptions = PlatformOptions;
+export type AppModuleOptions = PlatformOptions & {
+  /** Where the logs go (main.ts: stdout, buffered); by default pino's synchronous stdout. */
+  logDestination?: DestinationStream;
+};
 
 /**
  * The composition root: the shared layers, then one import per feature. A new feature is a folder
@@ -40,7 +44,7 @@ export class AppModule {
         // Shared: config, clock, metrics, database, event store; commands and queries; logs; HTTP.
         PlatformModule.forRoot(options),
         CqrsModule.forRoot(),
-        LoggerModule.forRoot(loggerOptions(options.config)),
+        LoggerModule.forRoot(loggerOptions(options.config, options.logDestination)),
         HttpKernelModule,
         // Features. Their order is the order of their routes in the OpenAPI document.
         AccountsModule,

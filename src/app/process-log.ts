@@ -1,14 +1,14 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import type { DatabaseLog } from '../database/database-log';
 
 /**
  * The log of the process's life: start-up before Nest exists (the embedded PostgreSQL) and the
  * shutdown after its HTTP server is gone. Same JSON lines, level and fields as the application's
- * own logger (nestjs-pino), so one stream reads as one log.
+ * own logger (nestjs-pino), written to the same destination, so one stream reads as one log.
  */
-export function processLog(config: AppConfig): Logger {
-  return pino({ level: config.logLevel });
+export function processLog(config: AppConfig, destination: DestinationStream): Logger {
+  return pino({ level: config.logLevel }, destination);
 }
 
 /** The database layer's lines, under context Database (pass the root logger, not a child with a context). */

@@ -99,6 +99,8 @@ export class AppConfig {
   host!: string;
   role!: ProcessRole;
   logLevel!: string;
+  /** Lines are written to stdout this many KB at a time (0: each at once, synchronously). */
+  logBufferKb!: number;
   /** Where the embedded PostgreSQL keeps its data (used only when databaseUrl is null). */
   dataDir!: string;
   databaseUrl!: string | null;

@@ -65,6 +65,7 @@ export function loadConfig(env: Env): AppConfig {
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     'info',
   );
+  config.logBufferKb = read.integer('LOG_BUFFER_KB', 8, 0, 1024);
   config.dataDir = read.string('DATA_DIR', './.data');
   config.databaseUrl = read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']);
   config.databasePoolMax = read.integer('DATABASE_POOL_MAX', 20, 1, 500);

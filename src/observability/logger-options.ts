@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -30,25 +31,23 @@ export function redactUrlSecrets(url: string): string {
 
 /**
  * Structured JSON logs with the request id; secrets (API keys, customer tokens, Stripe signatures)
- * never logged.
+ * never logged. `destination`: the process's (main.ts, log-destination.ts); without one (tests, the
+ * bench's in-process apps) pino writes each line to stdout synchronously.
  */
-export function loggerOptions(config: AppConfig): Params {
+export function loggerOptions(config: AppConfig, destination?: DestinationStream): Params {
+  const options = {
+    level: config.logLevel,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["stripe-signature"]', 'req.headers.cookie'],
+      censor: '[redacted]',
+    },
+  };
   return {
     // No pino-http middleware on any route: request lines are written by a Fastify onResponse
     // hook (request-log.ts), at a fraction of the middleware's cost. pino-http still builds the
     // root logger every other line goes through (level, redaction of the paths below).
     forRoutes: [],
-    pinoHttp: {
-      level: config.logLevel,
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers["stripe-signature"]',
-          'req.headers.cookie',
-        ],
-        censor: '[redacted]',
-      },
-    },
+    pinoHttp: destination ? [options, destination] : options,
   };
 }
 
