@@ -109,6 +109,18 @@ export interface ResourceSnapshot {
   walLsnBytes: bigint;
   /** WAL fsyncs from pg_stat_io (PostgreSQL 16+) or pg_stat_wal; flushed lazily by each backend. */
   walFsyncs: number | null;
+  /** Rows each table has seen written so far (pg_stat_user_tables; published up to ~1 s late). */
+  tableRows: Map<string, TableRowCounts>;
+  /** Who each PostgreSQL process serves: its client's application_name, else its backend type. */
+  postgresNames: Map<number, string>;
+}
+
+export interface TableRowCounts {
+  inserted: number;
+  updated: number;
+  /** Updates that wrote no index entry (heap-only tuples): the cheap kind. */
+  hotUpdated: number;
+  deleted: number;
 }
 
 export interface ResourceUsage {
@@ -121,6 +133,13 @@ export interface ResourceUsage {
   walBytes: number;
   /** Approximate: the statistics of busy backends reach the shared counters up to ~1 s late. */
   walFsyncs: number | null;
+  /** Per table with writes in the phase: what was written (statistics up to ~1 s late, as walFsyncs). */
+  tableRows: Record<string, TableRowCounts>;
+  /**
+   * PostgreSQL's CPU by who it served (application_name: the API's pool, each projector, …), for
+   * the processes alive at both snapshots; what exited in between is only in postgresCpuPct.
+   */
+  postgresCpuPctByName: Record<string, number> | null;
 }
 
 export class ResourceProbe {
@@ -146,7 +165,7 @@ export class ResourceProbe {
 
   async snapshot(): Promise<ResourceSnapshot> {
     const cpu = process.cpuUsage();
-    const { nextXid, walLsnBytes, walFsyncs } = await withClient(
+    const { nextXid, walLsnBytes, walFsyncs, tableRows, postgresNames } = await withClient(
       this.connectionString,
       async (client) => {
         const row = (
@@ -158,6 +177,8 @@ export class ResourceProbe {
           nextXid: BigInt(row.xmax),
           walLsnBytes: BigInt(row.lsn.split('.')[0]),
           walFsyncs: await readWalFsyncs(client),
+          tableRows: await readTableRows(client),
+          postgresNames: await readPostgresNames(client),
         };
       },
     );
@@ -169,6 +190,8 @@ export class ResourceProbe {
       nextXid,
       walLsnBytes,
       walFsyncs,
+      tableRows,
+      postgresNames,
     };
   }
 
@@ -190,6 +213,11 @@ export class ResourceProbe {
         before.walFsyncs === null || after.walFsyncs === null
           ? null
           : after.walFsyncs - before.walFsyncs,
+      tableRows: tableRowsSpent(before.tableRows, after.tableRows),
+      postgresCpuPctByName:
+        before.postgresCpuMs === null || after.postgresCpuMs === null
+          ? null
+          : cpuPctByName(before.postgresCpuMs, after.postgresCpuMs, after.postgresNames, wallMs),
     };
   }
 
@@ -265,6 +293,75 @@ function readStat(
   } catch {
     return null;
   }
+}
+
+async function readTableRows(client: Client): Promise<Map<string, TableRowCounts>> {
+  const { rows } = await client.query<{
+    relname: string;
+    ins: string;
+    upd: string;
+    hot: string;
+    del: string;
+  }>(
+    `SELECT relname, n_tup_ins::text AS ins, n_tup_upd::text AS upd, n_tup_hot_upd::text AS hot,
+            n_tup_del::text AS del
+     FROM pg_stat_user_tables`,
+  );
+  return new Map(
+    rows.map((row) => [
+      row.relname,
+      {
+        inserted: Number(row.ins),
+        updated: Number(row.upd),
+        hotUpdated: Number(row.hot),
+        deleted: Number(row.del),
+      },
+    ]),
+  );
+}
+
+async function readPostgresNames(client: Client): Promise<Map<number, string>> {
+  const { rows } = await client.query<{ pid: number; name: string }>(
+    `SELECT pid, coalesce(nullif(application_name, ''), backend_type) AS name FROM pg_stat_activity`,
+  );
+  return new Map(rows.map((row) => [row.pid, row.name]));
+}
+
+function cpuPctByName(
+  before: Map<number, number>,
+  after: Map<number, number>,
+  names: Map<number, string>,
+  wallMs: number,
+): Record<string, number> {
+  const msByName = new Map<string, number>();
+  for (const [pid, ms] of after) {
+    const earlier = before.get(pid);
+    if (earlier === undefined || pid < 0) continue;
+    const name = names.get(pid) ?? 'postmaster';
+    msByName.set(name, (msByName.get(name) ?? 0) + (ms - earlier));
+  }
+  const pct: Record<string, number> = {};
+  for (const [name, ms] of [...msByName].sort(([, a], [, b]) => b - a))
+    pct[name] = Math.round((ms / wallMs) * 1000) / 10;
+  return pct;
+}
+
+function tableRowsSpent(
+  before: Map<string, TableRowCounts>,
+  after: Map<string, TableRowCounts>,
+): Record<string, TableRowCounts> {
+  const spent: Record<string, TableRowCounts> = {};
+  for (const [table, counts] of [...after].sort(([a], [b]) => a.localeCompare(b))) {
+    const earlier = before.get(table);
+    const delta: TableRowCounts = {
+      inserted: counts.inserted - (earlier?.inserted ?? 0),
+      updated: counts.updated - (earlier?.updated ?? 0),
+      hotUpdated: counts.hotUpdated - (earlier?.hotUpdated ?? 0),
+      deleted: counts.deleted - (earlier?.deleted ?? 0),
+    };
+    if (delta.inserted > 0 || delta.updated > 0 || delta.deleted > 0) spent[table] = delta;
+  }
+  return spent;
 }
 
 async function readWalFsyncs(client: Client): Promise<number | null> {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchConfig, BENCH_API_KEYS, benchEnv, openBenchDatabase } from '../lib/bench-app';
-import { ResourceProbe, startBenchPostgres } from '../lib/bench-postgres';
+import { ResourceProbe, startBenchPostgres, type TableRowCounts } from '../lib/bench-postgres';
 import { QUICK, FUNDED_CREDITS, type BenchContext } from '../lib/context';
 import { accountIdOf, seedAccounts } from '../lib/seed';
 import { startServiceProcess, type ServiceProcess } from '../lib/service-process';
@@ -106,6 +106,8 @@ async function main(): Promise<void> {
             writeTransactions: number;
             walBytes: number;
             machineCpuPct: number | null;
+            tableRows: Record<string, TableRowCounts>;
+            postgresCpuPctByName: Record<string, number> | null;
           };
           const perSecond = result.opsPerSec ?? 0;
           const perRequestUs = (pct: number | null) =>
@@ -128,7 +130,13 @@ async function main(): Promise<void> {
               .map((value) => value.toFixed(1))
               .join(' ')}`,
           ].join(' | ');
-          rows.push(line);
+          rows.push(
+            line,
+            `  rows/req: ${rowsPerRequest(resources.tableRows, requests)}`,
+            `  postgres µs/req by client: ${Object.entries(resources.postgresCpuPctByName ?? {})
+              .map(([name, pct]) => `${name} ${perRequestUs(pct)}`)
+              .join(', ')}`,
+          );
           log(line);
         } finally {
           await service.stop();
@@ -140,6 +148,23 @@ async function main(): Promise<void> {
   } finally {
     await pg.stop();
   }
+}
+
+/** e.g. `credit_blocks upd 1.00 (hot 0 %)`: what each table was written per request. */
+function rowsPerRequest(tableRows: Record<string, TableRowCounts>, requests: number): string {
+  const per = (count: number) => (count / Math.max(1, requests)).toFixed(2);
+  return Object.entries(tableRows)
+    .map(([table, counts]) => {
+      const parts = [
+        counts.inserted > 0 ? `ins ${per(counts.inserted)}` : '',
+        counts.updated > 0
+          ? `upd ${per(counts.updated)} (hot ${Math.round((counts.hotUpdated / counts.updated) * 100)} %)`
+          : '',
+        counts.deleted > 0 ? `del ${per(counts.deleted)}` : '',
+      ];
+      return `${table} ${parts.filter(Boolean).join(' ')}`;
+    })
+    .join('; ');
 }
 
 async function warm(service: ServiceProcess): Promise<void> {

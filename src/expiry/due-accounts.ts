@@ -9,7 +9,7 @@ export async function findDueAccounts(pool: Pool, now: Date, limit: number): Pro
   const { rows } = await pool.query<{ account_id: string }>(
     `SELECT account_id FROM (
        SELECT account_id, expires_at FROM credit_blocks
-       WHERE expires_at IS NOT NULL AND expires_at <= $1 AND remaining > 0 AND NOT expired
+       WHERE expires_at IS NOT NULL AND expires_at <= $1 AND holds_credits
        UNION ALL
        SELECT account_id, expires_at FROM open_holds WHERE expires_at <= $1
      ) due

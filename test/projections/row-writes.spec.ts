@@ -3,6 +3,7 @@ import { accountsProjection } from '../../projections/accounts.projection';
 import { holdsProjection } from '../../projections/holds.projection';
 import type { Projection, ProjectedEvent } from '../../projections/projection';
 import { transactionsProjection } from '../../projections/transactions.projection';
+import { findDueAccounts } from '../../src/expiry/due-accounts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const metadata: LedgerEventMetadata = {
@@ -190,6 +191,7 @@ describe('projection row writes (PostgreSQL)', () => {
         purchase_id: null,
         cost_basis: null,
         revision: 8,
+        holds_credits: false,
       },
       {
         account_id: 'acct',
@@ -203,6 +205,7 @@ describe('projection row writes (PostgreSQL)', () => {
         purchase_id: 'pu',
         cost_basis: { minor: 500, currency: 'USD' },
         revision: 9,
+        holds_credits: false,
       },
     ]);
     const costBasisIsObject = await db.pool.query(
@@ -268,6 +271,66 @@ describe('projection row writes (PostgreSQL)', () => {
       },
     });
     expect(rows[5]!.occurred_at).toEqual(new Date('2026-03-01T12:05:00.123Z'));
+  });
+
+  it('accounts: a spend updates its block in place (HOT), and only a block with credits is due', async () => {
+    const own = (event: ProjectedEvent): ProjectedEvent => ({ ...event, accountId: 'hot' });
+    const spend = (revision: number, spendId: string, credits: number) =>
+      own(
+        at(revision, {
+          type: 'CreditsSpent',
+          data: { spendId, credits, description: 'render', drawdown: [{ blockId: 'b', credits }] },
+        }),
+      );
+    const inTransaction = async (events: ProjectedEvent[]) => {
+      const client = await db.pool.connect();
+      try {
+        // This backend's counters not yet published (earlier transactions' too): the difference
+        // across the apply is this batch's.
+        const counters = async () =>
+          (
+            await client.query<{ updated: number; hot: number }>(
+              `SELECT n_tup_upd::int AS updated, n_tup_hot_upd::int AS hot
+               FROM pg_stat_xact_user_tables WHERE relname = 'credit_blocks'`,
+            )
+          ).rows[0];
+        await client.query('BEGIN');
+        const before = await counters();
+        await accountsProjection.apply(client, events);
+        const after = await counters();
+        await client.query('COMMIT');
+        return { updated: after.updated - before.updated, hot: after.hot - before.hot };
+      } finally {
+        client.release();
+      }
+    };
+    const afterDeadline = new Date('2026-03-03T00:00:00.000Z');
+    await inTransaction([
+      own(
+        at(0, {
+          type: 'CreditsGranted',
+          data: {
+            blockId: 'b',
+            credits: 10,
+            category: 'promotional',
+            reason: 'signup',
+            expiresAt: '2026-03-02T00:00:00.000Z',
+          },
+        }),
+      ),
+    ]);
+
+    // The update changes remaining only: no indexed column (credit_blocks_due reads holds_credits).
+    expect(await inTransaction([spend(1, 's1', 3)])).toEqual({ updated: 1, hot: 1 });
+    expect(await findDueAccounts(db.pool, afterDeadline, 10)).toContain('hot');
+
+    // Emptied: holds_credits turns false, the block leaves the expiry job's index.
+    await inTransaction([spend(2, 's2', 7)]);
+    const { rows } = await db.pool.query(
+      `SELECT remaining, holds_credits FROM credit_blocks WHERE account_id = 'hot'`,
+    );
+    expect(rows).toEqual([{ remaining: 0, holds_credits: false }]);
+    expect(await findDueAccounts(db.pool, afterDeadline, 10)).not.toContain('hot');
   });
 
   it('holds: only the reservation still open', async () => {
