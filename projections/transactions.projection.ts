@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { JsonRows } from '../src/database/json-rows';
+import { CopyRows } from '../src/database/copy-rows';
 import { NO_STREAM_REVISION } from '../src/event-store/event-store.port';
 import { AccountFoldError, expectNextRevision } from './ledger/account-fold';
 import {
@@ -110,11 +110,26 @@ async function loadLatest(
   );
 }
 
-/** credit_transactions' columns as the batch insert sends them. */
-const HISTORY_ROWS = new JsonRows<TransactionRow>(
-  `account_id text, revision bigint, event_id uuid, type text, credits bigint, balance_after bigint,
-   available_after bigint, reserved_after bigint, reserved_change bigint, description text,
-   reference text, occurred_at timestamptz, metadata jsonb, operation jsonb, detail jsonb`,
+/** credit_transactions' columns as the batch's COPY sends them. */
+const HISTORY_ROWS = new CopyRows<TransactionRow>(
+  'credit_transactions',
+  [
+    'account_id',
+    'revision',
+    'event_id',
+    'type',
+    'credits',
+    'balance_after',
+    'available_after',
+    'reserved_after',
+    'reserved_change',
+    'description',
+    'reference',
+    'occurred_at',
+    'metadata',
+    'operation',
+    'detail',
+  ],
   (row) => [
     row.accountId,
     row.revision,
@@ -135,14 +150,7 @@ const HISTORY_ROWS = new JsonRows<TransactionRow>(
 );
 
 async function insertRows(client: PoolClient, rows: TransactionRow[]): Promise<void> {
-  // A plain INSERT: a row that already exists (same account and revision, or same event) fails
-  // the whole batch instead of being duplicated or silently skipped.
-  await client.query(
-    `INSERT INTO credit_transactions (account_id, revision, event_id, type, credits, balance_after, available_after, reserved_after,
-                                      reserved_change, description, reference, occurred_at, metadata, operation, detail)
-     SELECT account_id, revision, event_id, type, credits, balance_after, available_after, reserved_after,
-            reserved_change, description, reference, occurred_at, metadata, operation, detail
-     FROM ${HISTORY_ROWS.from('$1')}`,
-    [HISTORY_ROWS.parameter(rows)],
-  );
+  // Plain inserts: a row that already exists (same account and revision) fails the whole batch
+  // instead of being duplicated or silently skipped.
+  await HISTORY_ROWS.insert(client, rows);
 }
