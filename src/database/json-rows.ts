@@ -5,9 +5,10 @@
  *
  * Why not `json_to_recordset`, which did this before: PostgreSQL spent ≈ 42 µs of CPU per history
  * row in it, 25 of them turning the row's nested `detail` object into a jsonb column; the same rows
- * read this way cost ≈ 12 µs (docs/performance.md, "Round two, 2026-12-01"). The projections write
- * every event through here. No limit of its own: callers bound their rows (a projector's batch, the
- * outbox's 2,000 per statement, a mint's 1,000 codes).
+ * read this way cost ≈ 12 µs (docs/performance.md, "Round two, 2026-12-01"). The projections'
+ * upserts go through here; plain inserts of many rows (the history) go by COPY (copy-rows.ts). No
+ * limit of its own: callers bound their rows (a projector's batch, the outbox's 2,000 per
+ * statement, a mint's 1,000 codes).
  *
  *   const ROWS = new JsonRows<Row>('account_id text, credits bigint', (row) => [row.id, row.credits]);
  *   await client.query(`INSERT INTO t (account_id, credits) SELECT * FROM ${ROWS.from('$1')}`, [ROWS.parameter(rows)]);
