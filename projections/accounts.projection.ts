@@ -118,7 +118,9 @@ async function loadBlocks(
 ): Promise<Map<string, BlockRow>> {
   if (keys.length === 0) return new Map();
   const { rows } = await client.query<BlockRecord>(
-    `SELECT b.* FROM credit_blocks b
+    `SELECT account_id, block_id, category, credits, remaining, granted_at, expires_at, expired,
+            purchase_id, cost_basis, revision
+     FROM credit_blocks b
      JOIN unnest($1::text[], $2::text[]) AS k(account_id, block_id) USING (account_id, block_id)`,
     [keys.map((key) => key.accountId), keys.map((key) => key.blockId)],
   );
