@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { CopyRows } from '../src/database/copy-rows';
 import { JsonRows } from '../src/database/json-rows';
 import {
   applyBlockChanges,
@@ -14,7 +15,10 @@ import { ProjectionIntegrityError, type Projection, type ProjectedEvent } from '
 /**
  * account_balances and credit_blocks: the state of each account as its events left it. A batch
  * loads the rows it touches (two queries), folds its events over them in memory (pure, see
- * ledger/account-fold.ts) and writes each changed row once (two statements).
+ * ledger/account-fold.ts) and writes each changed row once: rows it loaded by UPDATE, rows that
+ * did not exist by COPY (at most four statements). Every row a batch touches is loaded first, and
+ * the fold refuses to open a block it loaded, so a row not loaded is new; a COPY that meets one
+ * anyway fails the batch on the primary key instead of overwriting it.
  */
 export const accountsProjection: Projection = {
   name: 'accounts',
@@ -24,6 +28,8 @@ export const accountsProjection: Projection = {
     if (events.length === 0) return;
     const accounts = await loadAccounts(client, unique(events.map((event) => event.accountId)));
     const blocks = await loadBlocks(client, referencedBlocks(events));
+    const storedAccounts = new Set(accounts.keys());
+    const storedBlocks = new Set(blocks.keys());
     const changedAccounts = new Set<string>();
     const changedBlocks = new Set<string>();
     try {
@@ -37,16 +43,26 @@ export const accountsProjection: Projection = {
         throw new ProjectionIntegrityError('accounts', error.message);
       throw error;
     }
-    await writeAccounts(
-      client,
-      [...changedAccounts].map((id) => accounts.get(id)!),
-    );
-    await writeBlocks(
-      client,
-      [...changedBlocks].map((key) => blocks.get(key)!),
-    );
+    const [updatedAccounts, newAccounts] = split(changedAccounts, accounts, storedAccounts);
+    const [updatedBlocks, newBlocks] = split(changedBlocks, blocks, storedBlocks);
+    await updateAccounts(client, updatedAccounts);
+    await ACCOUNT_INSERTS.insert(client, newAccounts);
+    await updateBlocks(client, updatedBlocks);
+    await BLOCK_INSERTS.insert(client, newBlocks);
   },
 };
+
+/** The changed rows, as [rows that were stored before the batch, rows that were not]. */
+function split<Row>(
+  changed: Set<string>,
+  rows: Map<string, Row>,
+  stored: Set<string>,
+): [Row[], Row[]] {
+  const updated: Row[] = [];
+  const inserted: Row[] = [];
+  for (const key of changed) (stored.has(key) ? updated : inserted).push(rows.get(key)!);
+  return [updated, inserted];
+}
 
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
@@ -144,9 +160,18 @@ async function loadBlocks(
   );
 }
 
-const ACCOUNT_ROWS = new JsonRows<AccountRow>(
-  'account_id text, balance bigint, available bigint, reserved bigint, revision bigint, created_at timestamptz, updated_at timestamptz',
-  (row) => [
+const ACCOUNT_COLUMNS = [
+  'account_id',
+  'balance',
+  'available',
+  'reserved',
+  'revision',
+  'created_at',
+  'updated_at',
+] as const;
+
+function accountValues(row: AccountRow): unknown[] {
+  return [
     row.accountId,
     row.balance,
     row.available,
@@ -154,47 +179,72 @@ const ACCOUNT_ROWS = new JsonRows<AccountRow>(
     row.revision,
     row.createdAt,
     row.updatedAt,
-  ],
+  ];
+}
+
+const ACCOUNT_INSERTS = new CopyRows<AccountRow>(
+  'account_balances',
+  ACCOUNT_COLUMNS,
+  accountValues,
 );
 
-async function writeAccounts(client: PoolClient, rows: AccountRow[]): Promise<void> {
+const ACCOUNT_UPDATES = new JsonRows<AccountRow>(
+  'account_id text, balance bigint, available bigint, reserved bigint, revision bigint, created_at timestamptz, updated_at timestamptz',
+  accountValues,
+);
+
+async function updateAccounts(client: PoolClient, rows: AccountRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await client.query(
-    `INSERT INTO account_balances (account_id, balance, available, reserved, revision, created_at, updated_at)
-     SELECT account_id, balance, available, reserved, revision, created_at, updated_at
-     FROM ${ACCOUNT_ROWS.from('$1')}
-     ON CONFLICT (account_id) DO UPDATE SET
-       balance = EXCLUDED.balance, available = EXCLUDED.available, reserved = EXCLUDED.reserved,
-       revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at`,
-    [ACCOUNT_ROWS.parameter(rows)],
+    `UPDATE account_balances t SET
+       balance = r.balance, available = r.available, reserved = r.reserved,
+       revision = r.revision, updated_at = r.updated_at
+     FROM ${ACCOUNT_UPDATES.from('$1')}
+     WHERE t.account_id = r.account_id`,
+    [ACCOUNT_UPDATES.parameter(rows)],
   );
 }
 
-const BLOCK_ROWS = new JsonRows<BlockRow>(
-  `account_id text, block_id text, category text, credits bigint, remaining bigint, granted_at timestamptz,
-   expires_at timestamptz, expired boolean, purchase_id text, cost_basis jsonb, revision bigint`,
-  (row) => [
-    row.accountId,
-    row.blockId,
-    row.category,
-    row.credits,
-    row.remaining,
-    row.grantedAt,
-    row.expiresAt,
-    row.expired,
-    row.purchaseId,
-    row.costBasis,
-    row.revision,
-  ],
+const BLOCK_COLUMNS = [
+  'account_id',
+  'block_id',
+  'category',
+  'credits',
+  'remaining',
+  'granted_at',
+  'expires_at',
+  'expired',
+  'purchase_id',
+  'cost_basis',
+  'revision',
+] as const;
+
+const BLOCK_INSERTS = new CopyRows<BlockRow>('credit_blocks', BLOCK_COLUMNS, (row) => [
+  row.accountId,
+  row.blockId,
+  row.category,
+  row.credits,
+  row.remaining,
+  row.grantedAt,
+  row.expiresAt,
+  row.expired,
+  row.purchaseId,
+  row.costBasis,
+  row.revision,
+]);
+
+/** A stored block changes only in what it holds, whether it expired, and the revision. */
+const BLOCK_UPDATES = new JsonRows<BlockRow>(
+  'account_id text, block_id text, remaining bigint, expired boolean, revision bigint',
+  (row) => [row.accountId, row.blockId, row.remaining, row.expired, row.revision],
 );
 
-async function writeBlocks(client: PoolClient, rows: BlockRow[]): Promise<void> {
+async function updateBlocks(client: PoolClient, rows: BlockRow[]): Promise<void> {
   if (rows.length === 0) return;
   await client.query(
-    `INSERT INTO credit_blocks (account_id, block_id, category, credits, remaining, granted_at, expires_at, expired, purchase_id, cost_basis, revision)
-     SELECT account_id, block_id, category, credits, remaining, granted_at, expires_at, expired, purchase_id, cost_basis, revision
-     FROM ${BLOCK_ROWS.from('$1')}
-     ON CONFLICT (account_id, block_id) DO UPDATE SET
-       remaining = EXCLUDED.remaining, expired = EXCLUDED.expired, revision = EXCLUDED.revision`,
-    [BLOCK_ROWS.parameter(rows)],
+    `UPDATE credit_blocks t SET remaining = r.remaining, expired = r.expired, revision = r.revision
+     FROM ${BLOCK_UPDATES.from('$1')}
+     WHERE t.account_id = r.account_id AND t.block_id = r.block_id`,
+    [BLOCK_UPDATES.parameter(rows)],
   );
 }

@@ -333,6 +333,77 @@ describe('projection row writes (PostgreSQL)', () => {
     expect(await findDueAccounts(db.pool, afterDeadline, 10)).not.toContain('hot');
   });
 
+  it('accounts: a batch updates the rows it found and inserts the ones it opened, each once', async () => {
+    const own = (event: ProjectedEvent): ProjectedEvent => ({ ...event, accountId: 'split' });
+    const grant = (revision: number, blockId: string) =>
+      own(
+        at(revision, {
+          type: 'CreditsGranted',
+          data: { blockId, credits: 10, category: 'promotional', reason: 'signup' },
+        }),
+      );
+    const spend = (revision: number, blockId: string) =>
+      own(
+        at(revision, {
+          type: 'CreditsSpent',
+          data: { spendId: `s${revision}`, credits: 1, drawdown: [{ blockId, credits: 1 }] },
+        }),
+      );
+    type Writes = Record<
+      'account_balances' | 'credit_blocks',
+      { inserted: number; updated: number }
+    >;
+    const writesOf = async (events: ProjectedEvent[]): Promise<Writes> => {
+      const client = await db.pool.connect();
+      try {
+        const counters = async () => {
+          const { rows } = await client.query<{ relname: string; ins: number; upd: number }>(
+            `SELECT relname, n_tup_ins::int AS ins, n_tup_upd::int AS upd FROM pg_stat_xact_user_tables
+             WHERE relname IN ('account_balances', 'credit_blocks')`,
+          );
+          return new Map(rows.map((row) => [row.relname, row]));
+        };
+        await client.query('BEGIN');
+        const before = await counters();
+        await accountsProjection.apply(client, events);
+        const after = await counters();
+        await client.query('COMMIT');
+        const delta = (table: keyof Writes) => ({
+          inserted: after.get(table)!.ins - before.get(table)!.ins,
+          updated: after.get(table)!.upd - before.get(table)!.upd,
+        });
+        return {
+          account_balances: delta('account_balances'),
+          credit_blocks: delta('credit_blocks'),
+        };
+      } finally {
+        client.release();
+      }
+    };
+
+    // Opened and spent from in the same batch: one insert of each row, as the batch left it.
+    expect(await writesOf([grant(0, 'a'), spend(1, 'a')])).toEqual({
+      account_balances: { inserted: 1, updated: 0 },
+      credit_blocks: { inserted: 1, updated: 0 },
+    });
+    // The stored account and block are updated; the block the batch opens is inserted.
+    expect(await writesOf([spend(2, 'a'), grant(3, 'b'), spend(4, 'b')])).toEqual({
+      account_balances: { inserted: 0, updated: 1 },
+      credit_blocks: { inserted: 1, updated: 1 },
+    });
+    const { rows } = await db.pool.query(
+      `SELECT block_id, remaining, revision FROM credit_blocks WHERE account_id = 'split' ORDER BY block_id`,
+    );
+    expect(rows).toEqual([
+      { block_id: 'a', remaining: 8, revision: 2 },
+      { block_id: 'b', remaining: 9, revision: 4 },
+    ]);
+    const balance = await db.pool.query(
+      `SELECT balance, revision FROM account_balances WHERE account_id = 'split'`,
+    );
+    expect(balance.rows).toEqual([{ balance: 17, revision: 4 }]);
+  });
+
   it('holds: only the reservation still open', async () => {
     await applyInTwoBatches(holdsProjection);
     const { rows } = await db.pool.query(`SELECT * FROM open_holds`);
