@@ -346,7 +346,12 @@ describe('projection row writes (PostgreSQL)', () => {
       own(
         at(revision, {
           type: 'CreditsSpent',
-          data: { spendId: `s${revision}`, credits: 1, drawdown: [{ blockId, credits: 1 }] },
+          data: {
+            spendId: `s${revision}`,
+            credits: 1,
+            description: 'render',
+            drawdown: [{ blockId, credits: 1 }],
+          },
         }),
       );
     type Writes = Record<
