@@ -170,27 +170,20 @@ const ACCOUNT_COLUMNS = [
   'updated_at',
 ] as const;
 
-function accountValues(row: AccountRow): unknown[] {
-  return [
-    row.accountId,
-    row.balance,
-    row.available,
-    row.reserved,
-    row.revision,
-    row.createdAt,
-    row.updatedAt,
-  ];
-}
+const ACCOUNT_INSERTS = new CopyRows<AccountRow>('account_balances', ACCOUNT_COLUMNS, (row) => [
+  row.accountId,
+  row.balance,
+  row.available,
+  row.reserved,
+  row.revision,
+  row.createdAt,
+  row.updatedAt,
+]);
 
-const ACCOUNT_INSERTS = new CopyRows<AccountRow>(
-  'account_balances',
-  ACCOUNT_COLUMNS,
-  accountValues,
-);
-
+/** A stored account changes in everything but its id and when it was created. */
 const ACCOUNT_UPDATES = new JsonRows<AccountRow>(
-  'account_id text, balance bigint, available bigint, reserved bigint, revision bigint, created_at timestamptz, updated_at timestamptz',
-  accountValues,
+  'account_id text, balance bigint, available bigint, reserved bigint, revision bigint, updated_at timestamptz',
+  (row) => [row.accountId, row.balance, row.available, row.reserved, row.revision, row.updatedAt],
 );
 
 async function updateAccounts(client: PoolClient, rows: AccountRow[]): Promise<void> {
